@@ -1,0 +1,156 @@
+// Package handlers is dvcbot's HTTP layer: a gin router with request ids, access
+// logging, panic recovery and body limits, and thin handlers that verify, decode,
+// call a service and respond. Domain errors become HTTP status codes in one place
+// (writeError). It imports the engine's types, never the store's internals.
+package handlers
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"time"
+
+	"github.com/gin-gonic/gin"
+)
+
+// ReadyFunc reports nil when the service can answer: store reachable, index loaded.
+type ReadyFunc func(ctx context.Context) error
+
+// Options configure the router.
+type Options struct {
+	Log          *slog.Logger
+	MaxBodyBytes int64
+	Ready        ReadyFunc
+	Index        http.Handler // GET / (the web chat); nil serves a placeholder
+	Static       http.Handler // GET /static/*; may be nil
+	Routes       []func(*gin.Engine)
+}
+
+func init() { gin.SetMode(gin.ReleaseMode) }
+
+// NewRouter builds the HTTP handler with middleware and the operational routes
+// (/healthz, /readyz, /). Feature routes come in through opts.Routes.
+func NewRouter(opts Options) *gin.Engine {
+	if opts.Log == nil {
+		opts.Log = slog.New(slog.DiscardHandler)
+	}
+	if opts.MaxBodyBytes <= 0 {
+		opts.MaxBodyBytes = 1 << 20
+	}
+	r := gin.New()
+	r.HandleMethodNotAllowed = true
+	r.Use(requestID(), accessLog(opts.Log), recovery(opts.Log), bodyLimit(opts.MaxBodyBytes))
+	r.NoRoute(func(c *gin.Context) { writeError(c, errNoRoute) })
+	r.NoMethod(func(c *gin.Context) { writeError(c, errNoMethod) })
+
+	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
+	r.GET("/readyz", func(c *gin.Context) {
+		if opts.Ready == nil {
+			c.JSON(http.StatusOK, gin.H{"status": "ready"})
+			return
+		}
+		ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
+		defer cancel()
+		if err := opts.Ready(ctx); err != nil {
+			opts.Log.Warn("not ready", "err", err)
+			c.JSON(http.StatusServiceUnavailable, gin.H{"status": "not ready", "error": err.Error()})
+			return
+		}
+		c.JSON(http.StatusOK, gin.H{"status": "ready"})
+	})
+	if opts.Index != nil {
+		r.GET("/", gin.WrapH(opts.Index))
+	} else {
+		r.GET("/", func(c *gin.Context) {
+			c.Data(http.StatusOK, "text/html; charset=utf-8", []byte(placeholder))
+		})
+	}
+	if opts.Static != nil {
+		r.GET("/static/*path", gin.WrapH(opts.Static))
+	}
+	for _, add := range opts.Routes {
+		add(r)
+	}
+	return r
+}
+
+const placeholder = `<!doctype html><html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>dvcbot</title></head><body><h1>dvcbot</h1><p>Trợ lý hướng dẫn dịch vụ công trực tuyến.</p></body></html>`
+
+const requestIDHeader = "X-Request-ID"
+
+var safeRequestID = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
+
+// requestID keeps a sane incoming X-Request-ID or makes one, and echoes it.
+func requestID() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		id := c.GetHeader(requestIDHeader)
+		if !safeRequestID.MatchString(id) {
+			var b [8]byte
+			_, _ = rand.Read(b[:])
+			id = hex.EncodeToString(b[:])
+		}
+		c.Set("request_id", id)
+		c.Header(requestIDHeader, id)
+		c.Next()
+	}
+}
+
+// accessLog writes one structured line per request.
+func accessLog(log *slog.Logger) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		start := time.Now()
+		c.Next()
+		status := c.Writer.Status()
+		level := slog.LevelInfo
+		if status >= 500 {
+			level = slog.LevelError
+		} else if c.Request.URL.Path == "/healthz" || c.Request.URL.Path == "/readyz" {
+			level = slog.LevelDebug
+		}
+		log.Log(c.Request.Context(), level, "http",
+			"method", c.Request.Method,
+			"path", c.Request.URL.Path,
+			"status", status,
+			"dur_ms", float64(time.Since(start).Microseconds())/1000,
+			"bytes", c.Writer.Size(),
+			"request_id", c.GetString("request_id"),
+		)
+	}
+}
+
+// recovery turns a panic into a logged 500 with a generic JSON body.
+func recovery(log *slog.Logger) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		defer func() {
+			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					panic(p)
+				}
+				log.Error("panic in handler", "panic", p, "path", c.Request.URL.Path, "request_id", c.GetString("request_id"))
+				if !c.Writer.Written() {
+					c.AbortWithStatusJSON(http.StatusInternalServerError, gin.H{"error": "internal error", "request_id": c.GetString("request_id")})
+				} else {
+					c.Abort()
+				}
+			}
+		}()
+		c.Next()
+	}
+}
+
+// bodyLimit caps every request body; reading past it fails with *http.MaxBytesError,
+// which writeError maps to 413.
+func bodyLimit(n int64) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if c.Request.ContentLength > n {
+			writeError(c, &http.MaxBytesError{Limit: n})
+			c.Abort()
+			return
+		}
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, n)
+		c.Next()
+	}
+}

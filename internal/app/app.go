@@ -1,0 +1,109 @@
+// Package app wires dvcbot's parts together: store, knowledge base, search index,
+// engine, channels and the HTTP server. cmd/dvcbot and the end-to-end tests use it.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/dvcbot/dvcbot/handlers"
+	"github.com/dvcbot/dvcbot/internal/config"
+	"github.com/dvcbot/dvcbot/store"
+)
+
+// App is a running dvcbot: open store, loaded index, HTTP handler, workers.
+type App struct {
+	cfg     config.Config
+	log     *slog.Logger
+	db      *store.DB
+	sweeper *store.Sweeper
+	handler http.Handler
+
+	closers   []func(context.Context) error // stopped in reverse order by Close
+	closeOnce sync.Once
+}
+
+// New opens the store, loads what the service needs and builds the HTTP handler.
+// Nothing listens yet; Serve does that.
+func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
+	a := &App{cfg: cfg, log: log}
+	db, err := store.Open(ctx, store.Options{URI: cfg.MongoURI, Database: cfg.MongoDatabase, DataDir: cfg.DataDir, Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	a.db = db
+	a.closers = append(a.closers, db.Close)
+	a.sweeper = db.NewSweeper(time.Minute)
+	a.sweeper.Start()
+	a.closers = append(a.closers, func(context.Context) error { a.sweeper.Stop(); return nil })
+
+	a.handler = handlers.NewRouter(handlers.Options{
+		Log:          log,
+		MaxBodyBytes: cfg.MaxBodyBytes,
+		Ready:        a.ready,
+	})
+	return a, nil
+}
+
+// Handler is the HTTP handler of the service.
+func (a *App) Handler() http.Handler { return a.handler }
+
+// DB is the open store.
+func (a *App) DB() *store.DB { return a.db }
+
+func (a *App) ready(ctx context.Context) error {
+	return a.db.Ping(ctx)
+}
+
+// Serve listens on ln until ctx ends, then shuts down gracefully: it stops
+// accepting, lets in-flight requests finish (within the shutdown timeout), stops
+// the workers and closes the store. It returns nil after a clean shutdown.
+func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           a.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	a.log.Info("listening", "addr", ln.Addr().String(), "embedded_store", a.db.Embedded())
+	var serveErr error
+	select {
+	case <-ctx.Done():
+	case serveErr = <-errc:
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownTimeout)
+	defer cancel()
+	a.log.Info("shutting down")
+	if err := srv.Shutdown(sctx); err != nil {
+		a.log.Warn("http shutdown", "err", err)
+	}
+	cerr := a.Close(sctx)
+	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
+		return fmt.Errorf("http server: %w", serveErr)
+	}
+	return cerr
+}
+
+// Close stops workers and closes the store, in reverse order of start. Safe to
+// call more than once.
+func (a *App) Close(ctx context.Context) error {
+	var errs []error
+	a.closeOnce.Do(func() {
+		for i := len(a.closers) - 1; i >= 0; i-- {
+			if err := a.closers[i](ctx); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	})
+	return errors.Join(errs...)
+}

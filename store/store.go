@@ -1,0 +1,249 @@
+// Package store keeps dvcbot's state in MongoDB through the official driver. It
+// either connects to an external deployment (MONGODB_URI) or starts an embedded
+// MongoDB-compatible server (FerretDB with SQLite) inside the process and talks to
+// it over the wire exactly as it would to MongoDB.
+//
+// Only operations that real MongoDB and FerretDB v1 both do right are used: hot
+// reads are keyed by _id, no transactions, no $push modifiers, no multi-accumulator
+// $group, and expiry works without TTL indexes (a sweeper deletes what expired).
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/FerretDB/FerretDB/ferretdb"
+	"github.com/dvcbot/dvcbot/bot"
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+	"go.mongodb.org/mongo-driver/v2/mongo/readpref"
+)
+
+// Store methods return the engine's sentinel errors, wrapped.
+var (
+	ErrNotFound = bot.ErrNotFound
+	ErrConflict = bot.ErrConflict
+)
+
+// Options say where the data lives.
+type Options struct {
+	URI      string // external MongoDB; empty starts the embedded server
+	Database string
+	DataDir  string // embedded mode: SQLite files go to DataDir/mongo
+	Logger   *slog.Logger
+}
+
+// DB is an open connection to the store. It is safe for concurrent use.
+type DB struct {
+	client   *mongo.Client
+	db       *mongo.Database
+	log      *slog.Logger
+	embedded *embeddedServer // owned embedded server, nil for views and external stores
+
+	embeddedMode bool // the server is the embedded FerretDB (owned or not)
+	view         bool // shares another DB's client; Close does not disconnect
+}
+
+type embeddedServer struct {
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+// Open connects to the store described by opts, pings it (10 s at most) and makes
+// sure every collection index exists. In embedded mode it first starts FerretDB on
+// a loopback port with its SQLite files under DataDir/mongo.
+func Open(ctx context.Context, opts Options) (*DB, error) {
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if opts.Database == "" {
+		opts.Database = "dvcbot"
+	}
+	d := &DB{log: log}
+	uri := opts.URI
+	clientOpts := options.Client().SetConnectTimeout(5 * time.Second).SetServerSelectionTimeout(10 * time.Second)
+	if uri == "" {
+		u, srv, err := startEmbedded(opts.DataDir, log)
+		if err != nil {
+			return nil, err
+		}
+		d.embedded = srv
+		d.embeddedMode = true
+		uri = u
+		// FerretDB v1 loses concurrent updates to one document unless operations are
+		// serialised; a single connection does that.
+		clientOpts.SetMaxPoolSize(1)
+	}
+	client, err := mongo.Connect(clientOpts.ApplyURI(uri))
+	if err != nil {
+		d.stopEmbedded()
+		return nil, fmt.Errorf("store: connect: %w", err)
+	}
+	d.client = client
+	d.db = client.Database(opts.Database)
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := d.Ping(pctx); err != nil {
+		_ = d.Close(context.Background())
+		if opts.URI != "" {
+			return nil, fmt.Errorf("store: MongoDB at MONGODB_URI does not answer (check the URI, network and credentials): %w", err)
+		}
+		return nil, fmt.Errorf("store: embedded server does not answer: %w", err)
+	}
+	if err := d.EnsureSchema(ctx); err != nil {
+		_ = d.Close(context.Background())
+		return nil, err
+	}
+	return d, nil
+}
+
+func startEmbedded(dataDir string, log *slog.Logger) (string, *embeddedServer, error) {
+	dir, err := filepath.Abs(filepath.Join(dataDir, "mongo"))
+	if err != nil {
+		return "", nil, fmt.Errorf("store: data dir: %w", err)
+	}
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return "", nil, fmt.Errorf("store: create %s (set DVCBOT_DATA_DIR to a writable directory): %w", dir, err)
+	}
+	quiet := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
+	f, err := ferretdb.New(&ferretdb.Config{
+		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
+		Handler:   "sqlite",
+		SQLiteURL: "file:" + filepath.ToSlash(dir) + "/",
+		Logger:    quiet,
+	})
+	if err != nil {
+		return "", nil, fmt.Errorf("store: start embedded server in %s: %w", dir, err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	srv := &embeddedServer{cancel: cancel, done: make(chan struct{})}
+	go func() {
+		defer close(srv.done)
+		if err := f.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
+			log.Error("embedded store stopped", "err", err)
+		}
+	}()
+	log.Info("embedded store started", "dir", dir)
+	return f.MongoDBURI(), srv, nil
+}
+
+// Embedded reports whether the store is the embedded server.
+func (d *DB) Embedded() bool { return d.embeddedMode }
+
+// WithDatabase returns a view of the same connection on another database. Closing
+// the view does nothing; the original owns the connection.
+func (d *DB) WithDatabase(name string) *DB {
+	return &DB{client: d.client, db: d.client.Database(name), log: d.log, embeddedMode: d.embeddedMode, view: true}
+}
+
+// Database is the MongoDB database all collections live in.
+func (d *DB) Database() *mongo.Database { return d.db }
+
+// Client is the underlying driver client.
+func (d *DB) Client() *mongo.Client { return d.client }
+
+// Ping checks that the server answers.
+func (d *DB) Ping(ctx context.Context) error {
+	if err := d.client.Ping(ctx, readpref.Primary()); err != nil {
+		return fmt.Errorf("store: ping: %w", err)
+	}
+	return nil
+}
+
+// Close disconnects and, in embedded mode, stops the embedded server after every
+// write has been acknowledged. It is safe to call more than once.
+func (d *DB) Close(ctx context.Context) error {
+	if d.view {
+		return nil
+	}
+	var err error
+	if d.client != nil {
+		err = d.client.Disconnect(ctx)
+		d.client = nil
+	}
+	d.stopEmbedded()
+	return err
+}
+
+func (d *DB) stopEmbedded() {
+	if d.embedded == nil {
+		return
+	}
+	d.embedded.cancel()
+	select {
+	case <-d.embedded.done:
+	case <-time.After(5 * time.Second):
+		d.log.Warn("embedded store did not stop within 5s")
+	}
+	d.embedded = nil
+}
+
+// Sweeper deletes documents whose expires_at has passed from every collection that
+// carries one. It complements TTL indexes, which the embedded server lacks.
+type Sweeper struct {
+	db       *DB
+	interval time.Duration
+	wg       sync.WaitGroup
+	stop     chan struct{}
+	once     sync.Once
+}
+
+// NewSweeper returns a sweeper running every interval once started.
+func (d *DB) NewSweeper(interval time.Duration) *Sweeper {
+	return &Sweeper{db: d, interval: interval, stop: make(chan struct{})}
+}
+
+// Start runs the sweeper in the background until Stop.
+func (s *Sweeper) Start() {
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		t := time.NewTicker(s.interval)
+		defer t.Stop()
+		for {
+			select {
+			case <-s.stop:
+				return
+			case <-t.C:
+				ctx, cancel := context.WithTimeout(context.Background(), s.interval)
+				if n, err := s.db.SweepExpired(ctx, time.Now()); err != nil {
+					s.db.log.Warn("sweep expired documents", "err", err)
+				} else if n > 0 {
+					s.db.log.Debug("swept expired documents", "count", n)
+				}
+				cancel()
+			}
+		}
+	}()
+}
+
+// Stop ends the sweeper and waits for a sweep in progress.
+func (s *Sweeper) Stop() {
+	s.once.Do(func() { close(s.stop) })
+	s.wg.Wait()
+}
+
+// SweepExpired deletes every document with expires_at before now and returns how
+// many went.
+func (d *DB) SweepExpired(ctx context.Context, now time.Time) (int64, error) {
+	var total int64
+	for _, c := range collections {
+		if !c.expires {
+			continue
+		}
+		res, err := d.db.Collection(c.name).DeleteMany(ctx, bson.M{"expires_at": bson.M{"$lt": now}})
+		if err != nil {
+			return total, fmt.Errorf("store: sweep %s: %w", c.name, err)
+		}
+		total += res.DeletedCount
+	}
+	return total, nil
+}
