@@ -1,0 +1,304 @@
+// Package knowledge is the procedure model of dvcbot: what a procedure guide holds,
+// how staff write it (forgiving JSON and YAML), how it is validated, and the
+// bundled seed files. It imports nothing of the project but vntext.
+package knowledge
+
+import (
+	"bytes"
+	"reflect"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Procedure is one procedure guide. JSON names are the external contract.
+type Procedure struct {
+	ID             string     `json:"id" yaml:"id" bson:"id"`
+	Code           string     `json:"code,omitempty" yaml:"code,omitempty" bson:"code,omitempty"`
+	Title          string     `json:"title" yaml:"title" bson:"title"`
+	Aliases        []string   `json:"aliases" yaml:"aliases" bson:"aliases"`
+	Field          string     `json:"field" yaml:"field" bson:"field"`
+	Agency         string     `json:"agency" yaml:"agency" bson:"agency"`
+	Level          string     `json:"level,omitempty" yaml:"level,omitempty" bson:"level,omitempty"`
+	Summary        string     `json:"summary" yaml:"summary" bson:"summary"`
+	Conditions     string     `json:"conditions" yaml:"conditions,omitempty" bson:"conditions"`
+	Documents      []Document `json:"documents" yaml:"documents" bson:"documents"`
+	Steps          []string   `json:"steps" yaml:"steps" bson:"steps"`
+	ProcessingTime string     `json:"processing_time" yaml:"processing_time" bson:"processing_time"`
+	Fees           Fees       `json:"fees" yaml:"fees" bson:"fees"`
+	Online         Online     `json:"online" yaml:"online" bson:"online"`
+	Result         string     `json:"result,omitempty" yaml:"result,omitempty" bson:"result,omitempty"`
+	LegalBasis     []string   `json:"legal_basis" yaml:"legal_basis" bson:"legal_basis"`
+	Tips           []string   `json:"tips,omitempty" yaml:"tips,omitempty" bson:"tips,omitempty"`
+	Source         string     `json:"source,omitempty" yaml:"source,omitempty" bson:"source,omitempty"`
+	UpdatedAt      time.Time  `json:"updated_at" yaml:"updated_at" bson:"updated_at"`
+}
+
+// Document is one paper to bring. Staff may write just its name.
+type Document struct {
+	Name   string `json:"name" yaml:"name" bson:"name"`
+	Copies string `json:"copies,omitempty" yaml:"copies,omitempty" bson:"copies,omitempty"`
+	Note   string `json:"note,omitempty" yaml:"note,omitempty" bson:"note,omitempty"`
+	Form   string `json:"form,omitempty" yaml:"form,omitempty" bson:"form,omitempty"`
+}
+
+// Fees is what the procedure costs. Amount is in VND when one number fits (0 =
+// free); Text explains. Staff may write a plain string (or a number).
+type Fees struct {
+	Amount *int64 `json:"amount,omitempty" yaml:"amount,omitempty" bson:"amount,omitempty"`
+	Text   string `json:"text" yaml:"text" bson:"text"`
+}
+
+// Online says how and where to do the procedure online. Staff may write a string.
+type Online struct {
+	Level   string `json:"level,omitempty" yaml:"level,omitempty" bson:"level,omitempty"` // full, partial, none
+	Text    string `json:"text" yaml:"text" bson:"text"`
+	URL     string `json:"url,omitempty" yaml:"url,omitempty" bson:"url,omitempty"`
+	VNeID   bool   `json:"vneid" yaml:"vneid" bson:"vneid"`
+	Payment bool   `json:"payment" yaml:"payment" bson:"payment"`
+}
+
+// --- forgiving decoding -------------------------------------------------------
+
+// UnmarshalJSON accepts a string (the name) or an object.
+func (d *Document) UnmarshalJSON(b []byte) error {
+	var s string
+	if json.Unmarshal(b, &s) == nil {
+		*d = Document{Name: s}
+		return nil
+	}
+	type plain Document
+	var p struct {
+		plain
+		Copies any `json:"copies"`
+	}
+	if err := json.Unmarshal(b, &p); err != nil {
+		return fmt.Errorf("a document must be a string or an object with a name: %w", err)
+	}
+	*d = Document(p.plain)
+	if p.Copies != nil {
+		d.Copies = strings.TrimSpace(fmt.Sprint(p.Copies))
+	}
+	return nil
+}
+
+// UnmarshalYAML accepts a string (the name) or a mapping.
+func (d *Document) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode {
+		*d = Document{Name: n.Value}
+		return nil
+	}
+	type plain Document
+	var p plain
+	if err := n.Decode(&p); err != nil {
+		return err
+	}
+	*d = Document(p)
+	return nil
+}
+
+// UnmarshalJSON accepts a string, a number (VND) or an object.
+func (f *Fees) UnmarshalJSON(b []byte) error {
+	var s string
+	if json.Unmarshal(b, &s) == nil {
+		*f = Fees{Text: s}
+		return nil
+	}
+	var n int64
+	if json.Unmarshal(b, &n) == nil {
+		*f = Fees{Amount: &n}
+		return nil
+	}
+	type plain Fees
+	var p plain
+	if err := json.Unmarshal(b, &p); err != nil {
+		return fmt.Errorf("fees must be a string, a number or an object with amount and text: %w", err)
+	}
+	*f = Fees(p)
+	return nil
+}
+
+// UnmarshalYAML accepts a string, a number (VND) or a mapping.
+func (f *Fees) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode {
+		var v int64
+		if n.Tag == "!!int" && n.Decode(&v) == nil {
+			*f = Fees{Amount: &v}
+			return nil
+		}
+		*f = Fees{Text: n.Value}
+		return nil
+	}
+	type plain Fees
+	var p plain
+	if err := n.Decode(&p); err != nil {
+		return err
+	}
+	*f = Fees(p)
+	return nil
+}
+
+// UnmarshalJSON accepts a string or an object.
+func (o *Online) UnmarshalJSON(b []byte) error {
+	var s string
+	if json.Unmarshal(b, &s) == nil {
+		*o = Online{Text: s}
+		return nil
+	}
+	type plain Online
+	var p plain
+	if err := json.Unmarshal(b, &p); err != nil {
+		return fmt.Errorf("online must be a string or an object: %w", err)
+	}
+	*o = Online(p)
+	return nil
+}
+
+// UnmarshalYAML accepts a string or a mapping.
+func (o *Online) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode {
+		*o = Online{Text: n.Value}
+		return nil
+	}
+	type plain Online
+	var p plain
+	if err := n.Decode(&p); err != nil {
+		return err
+	}
+	*o = Online(p)
+	return nil
+}
+
+// UnmarshalJSON accepts updated_at as RFC 3339 or YYYY-MM-DD (or absent) and
+// rejects unknown fields (they are usually typos).
+func (p *Procedure) UnmarshalJSON(b []byte) error {
+	type plain Procedure
+	var v struct {
+		*plain
+		UpdatedAt *string `json:"updated_at"`
+	}
+	v.plain = (*plain)(p)
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&v); err != nil {
+		return err
+	}
+	if v.UpdatedAt != nil && *v.UpdatedAt != "" {
+		t, err := parseDate(*v.UpdatedAt)
+		if err != nil {
+			return &FieldError{Field: "updated_at", Msg: err.Error()}
+		}
+		p.UpdatedAt = t
+	}
+	return nil
+}
+
+// yamlKeys are the keys a procedure file may use.
+var yamlKeys = func() map[string]bool {
+	keys := map[string]bool{}
+	t := reflect.TypeOf(Procedure{})
+	for i := 0; i < t.NumField(); i++ {
+		keys[strings.Split(t.Field(i).Tag.Get("yaml"), ",")[0]] = true
+	}
+	return keys
+}()
+
+// UnmarshalYAML decodes a procedure mapping: unknown keys are errors with their
+// line, and updated_at may be a date or an RFC 3339 time, quoted or not.
+func (p *Procedure) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind != yaml.MappingNode {
+		return &FieldError{Line: n.Line, Msg: "a procedure must be a mapping of fields"}
+	}
+	rest := *n
+	rest.Content = nil
+	var updated *yaml.Node
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := n.Content[i]
+		if !yamlKeys[k.Value] {
+			return &FieldError{Line: k.Line, Field: k.Value, Msg: "is not a known procedure field (see knowledge/seed/README.md)"}
+		}
+		if k.Value == "updated_at" {
+			updated = n.Content[i+1]
+			continue
+		}
+		rest.Content = append(rest.Content, k, n.Content[i+1])
+	}
+	type plain Procedure
+	if err := rest.Decode((*plain)(p)); err != nil {
+		return err
+	}
+	if updated != nil && updated.Value != "" {
+		t, err := parseDate(updated.Value)
+		if err != nil {
+			return &FieldError{Line: updated.Line, Field: "updated_at", Msg: err.Error()}
+		}
+		p.UpdatedAt = t
+	}
+	return nil
+}
+
+func parseDate(s string) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("must be a date YYYY-MM-DD or RFC 3339, got %q", s)
+}
+
+// MarshalJSON writes updated_at as RFC 3339 and never null lists.
+func (p Procedure) MarshalJSON() ([]byte, error) {
+	type plain Procedure
+	v := plain(p)
+	for _, l := range []*[]string{&v.Aliases, &v.Steps, &v.LegalBasis} {
+		if *l == nil {
+			*l = []string{}
+		}
+	}
+	if v.Documents == nil {
+		v.Documents = []Document{}
+	}
+	return json.Marshal(struct {
+		plain
+		UpdatedAt string `json:"updated_at"`
+	}{v, p.UpdatedAt.UTC().Format(time.RFC3339)})
+}
+
+// ContentHash is a stable hash of everything staff write except updated_at: two
+// procedures with equal hashes say the same thing.
+func (p Procedure) ContentHash() string {
+	c := p
+	c.UpdatedAt = time.Time{}
+	b, _ := json.Marshal(c)
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// SearchText returns the procedure's body text (everything but title and aliases)
+// for the search index.
+func (p Procedure) SearchText() string {
+	var b strings.Builder
+	add := func(s string) {
+		if s != "" {
+			b.WriteString(s)
+			b.WriteString("\n")
+		}
+	}
+	add(p.Summary)
+	add(p.Conditions)
+	for _, d := range p.Documents {
+		add(d.Name)
+	}
+	for _, s := range p.Steps {
+		add(s)
+	}
+	add(p.Result)
+	add(p.Online.Text)
+	return b.String()
+}

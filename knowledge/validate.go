@@ -1,0 +1,256 @@
+package knowledge
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/dvcbot/dvcbot/knowledge/vntext"
+)
+
+// FieldError is one problem with one field. Line is set when the procedure came
+// from a file and the field could be located.
+type FieldError struct {
+	File  string
+	Line  int
+	Field string
+	Msg   string
+}
+
+func (e *FieldError) Error() string {
+	var b strings.Builder
+	if e.File != "" {
+		b.WriteString(e.File)
+		if e.Line > 0 {
+			fmt.Fprintf(&b, ":%d", e.Line)
+		}
+		b.WriteString(": ")
+	}
+	if e.Field != "" {
+		b.WriteString(e.Field)
+		b.WriteString(": ")
+	}
+	b.WriteString(e.Msg)
+	return b.String()
+}
+
+// FieldName is the failing field (used by the HTTP layer to answer 400 with it).
+func (e *FieldError) FieldName() string { return e.Field }
+
+// ValidationError lists every problem of one procedure.
+type ValidationError struct{ Problems []*FieldError }
+
+func (e *ValidationError) Error() string {
+	msgs := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		msgs[i] = p.Error()
+	}
+	return strings.Join(msgs, "; ")
+}
+
+// FieldName is the first failing field.
+func (e *ValidationError) FieldName() string {
+	if len(e.Problems) == 0 {
+		return ""
+	}
+	return e.Problems[0].Field
+}
+
+// Unwrap exposes each problem to errors.As.
+func (e *ValidationError) Unwrap() []error {
+	out := make([]error, len(e.Problems))
+	for i, p := range e.Problems {
+		out[i] = p
+	}
+	return out
+}
+
+var idPattern = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
+
+// Limits on what staff may write.
+const (
+	maxID       = 80
+	maxTitle    = 300
+	maxText     = 20000
+	maxItems    = 200
+	maxItemText = 2000
+)
+
+// IsValidID reports whether id is a lowercase ASCII slug.
+func IsValidID(id string) bool { return len(id) <= maxID && idPattern.MatchString(id) }
+
+// Normalize cleans every text field in place: NFC, no control characters, trimmed,
+// empty list items dropped, duplicate aliases removed.
+func (p *Procedure) Normalize() {
+	p.ID = strings.TrimSpace(p.ID)
+	for _, s := range []*string{&p.Code, &p.Title, &p.Field, &p.Agency, &p.Level, &p.Source, &p.Fees.Text, &p.Online.Level, &p.Online.URL} {
+		*s = vntext.Clean(*s)
+	}
+	for _, s := range []*string{&p.Summary, &p.Conditions, &p.ProcessingTime, &p.Result, &p.Online.Text} {
+		*s = cleanMultiline(*s)
+	}
+	p.Online.Level = strings.ToLower(p.Online.Level)
+	p.Aliases = cleanList(p.Aliases, true)
+	p.Steps = cleanList(p.Steps, false)
+	p.LegalBasis = cleanList(p.LegalBasis, false)
+	p.Tips = cleanList(p.Tips, false)
+	docs := p.Documents[:0]
+	for _, d := range p.Documents {
+		d.Name, d.Copies, d.Note, d.Form = vntext.Clean(d.Name), vntext.Clean(d.Copies), cleanMultiline(d.Note), vntext.Clean(d.Form)
+		if d.Name != "" || d.Note != "" {
+			docs = append(docs, d)
+		}
+	}
+	p.Documents = docs
+}
+
+// cleanMultiline keeps line breaks but cleans each line.
+func cleanMultiline(s string) string {
+	lines := strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n")
+	out := lines[:0]
+	for _, l := range lines {
+		if l = vntext.Clean(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+func cleanList(in []string, dedupe bool) []string {
+	seen := map[string]bool{}
+	out := in[:0]
+	for _, s := range in {
+		s = vntext.Clean(s)
+		if s == "" {
+			continue
+		}
+		if dedupe {
+			k := vntext.Key(s)
+			if seen[k] {
+				continue
+			}
+			seen[k] = true
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// Validate normalizes p and reports every problem as a *ValidationError (nil when
+// valid). A valid procedure has an id slug, title, field, agency, summary, at
+// least one document, step and legal basis, a processing time, fees and online
+// information, and sane sizes.
+func (p *Procedure) Validate() error {
+	p.Normalize()
+	var probs []*FieldError
+	bad := func(field, format string, args ...any) {
+		probs = append(probs, &FieldError{Field: field, Msg: fmt.Sprintf(format, args...)})
+	}
+	switch {
+	case p.ID == "":
+		bad("id", "is required")
+	case !IsValidID(p.ID):
+		bad("id", "must be a lowercase ASCII slug like dang-ky-khai-sinh (a-z, 0-9, '-'), at most %d characters", maxID)
+	}
+	required := []struct {
+		name string
+		v    string
+		max  int
+	}{
+		{"title", p.Title, maxTitle},
+		{"field", p.Field, maxTitle},
+		{"agency", p.Agency, maxText},
+		{"summary", p.Summary, maxText},
+		{"processing_time", p.ProcessingTime, maxText},
+	}
+	for _, r := range required {
+		if r.v == "" {
+			bad(r.name, "is required")
+		} else if utf8.RuneCountInString(r.v) > r.max {
+			bad(r.name, "is longer than %d characters", r.max)
+		}
+	}
+	for _, o := range []struct{ name, v string }{{"conditions", p.Conditions}, {"result", p.Result}, {"online.text", p.Online.Text}, {"fees.text", p.Fees.Text}} {
+		if utf8.RuneCountInString(o.v) > maxText {
+			bad(o.name, "is longer than %d characters", maxText)
+		}
+	}
+	lists := []struct {
+		name     string
+		items    []string
+		required bool
+	}{
+		{"aliases", p.Aliases, false},
+		{"steps", p.Steps, true},
+		{"legal_basis", p.LegalBasis, true},
+		{"tips", p.Tips, false},
+	}
+	for _, l := range lists {
+		if l.required && len(l.items) == 0 {
+			bad(l.name, "needs at least one item")
+		}
+		if len(l.items) > maxItems {
+			bad(l.name, "has more than %d items", maxItems)
+		}
+		for i, s := range l.items {
+			if utf8.RuneCountInString(s) > maxItemText {
+				bad(fmt.Sprintf("%s[%d]", l.name, i), "is longer than %d characters", maxItemText)
+			}
+		}
+	}
+	if len(p.Documents) == 0 {
+		bad("documents", "needs at least one item")
+	}
+	if len(p.Documents) > maxItems {
+		bad("documents", "has more than %d items", maxItems)
+	}
+	for i, d := range p.Documents {
+		if d.Name == "" {
+			bad(fmt.Sprintf("documents[%d].name", i), "is required")
+		} else if utf8.RuneCountInString(d.Name)+utf8.RuneCountInString(d.Note) > maxItemText {
+			bad(fmt.Sprintf("documents[%d]", i), "is longer than %d characters", maxItemText)
+		}
+	}
+	if p.Fees.Text == "" && p.Fees.Amount == nil {
+		bad("fees", "is required (a text, an amount in VND, or both)")
+	}
+	if p.Fees.Amount != nil && *p.Fees.Amount < 0 {
+		bad("fees.amount", "must not be negative")
+	}
+	if p.Online.Text == "" && p.Online.URL == "" {
+		bad("online", "is required (how to do it online, or that it cannot be done online)")
+	}
+	switch p.Online.Level {
+	case "", "full", "partial", "none":
+	default:
+		bad("online.level", "must be full, partial or none, got %q", p.Online.Level)
+	}
+	for _, u := range []struct{ name, v string }{{"online.url", p.Online.URL}, {"source", p.Source}} {
+		if u.v == "" {
+			continue
+		}
+		if pu, err := url.Parse(u.v); err != nil || (pu.Scheme != "http" && pu.Scheme != "https") || pu.Host == "" {
+			bad(u.name, "must be an http(s) URL, got %q", u.v)
+		}
+	}
+	if len(probs) == 0 {
+		return nil
+	}
+	return &ValidationError{Problems: probs}
+}
+
+// AsValidation returns the problems of err when it is a validation error.
+func AsValidation(err error) ([]*FieldError, bool) {
+	var ve *ValidationError
+	if errors.As(err, &ve) {
+		return ve.Problems, true
+	}
+	var fe *FieldError
+	if errors.As(err, &fe) {
+		return []*FieldError{fe}, true
+	}
+	return nil, false
+}
