@@ -31,7 +31,7 @@ func writeError(c *gin.Context, err error) {
 		err = fmt.Errorf("request body larger than %d bytes", mbe.Limit)
 	case errors.Is(err, errNoMethod):
 		status = http.StatusMethodNotAllowed
-	case errors.Is(err, bot.ErrInvalid):
+	case errors.Is(err, bot.ErrInvalid), isFieldError(err):
 		status = http.StatusBadRequest
 	case errors.Is(err, bot.ErrNotFound):
 		status = http.StatusNotFound
@@ -60,4 +60,9 @@ func writeError(c *gin.Context, err error) {
 // invalidf builds a 400-class error.
 func invalidf(format string, args ...any) error {
 	return fmt.Errorf("%w: "+format, append([]any{bot.ErrInvalid}, args...)...)
+}
+
+func isFieldError(err error) bool {
+	var fe FieldError
+	return errors.As(err, &fe)
 }

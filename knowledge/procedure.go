@@ -5,11 +5,11 @@ package knowledge
 
 import (
 	"bytes"
-	"reflect"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"strings"
 	"time"
 

@@ -32,6 +32,9 @@ var errUsage = errors.New("usage")
 func commands() map[string]command {
 	return map[string]command{
 		"healthcheck": {"healthcheck [--url URL]          exit 0 when the service answers /healthz", cmdHealthcheck},
+		"validate":    {"validate DIR                     check every procedure file in DIR", cmdValidate},
+		"search":      {"search [--dir DIR] \"QUESTION\"   rank procedures for a question", cmdSearch},
+		"eval":        {"eval [--dir DIR] FILE.tsv        top-1, top-3, MRR and every miss on a question set", cmdEval},
 	}
 }
 

@@ -12,9 +12,15 @@ import (
 	"sync"
 	"time"
 
+	"github.com/gin-gonic/gin"
+
+	"github.com/dvcbot/dvcbot/bot"
 	"github.com/dvcbot/dvcbot/handlers"
 	"github.com/dvcbot/dvcbot/internal/config"
+	"github.com/dvcbot/dvcbot/knowledge"
+	"github.com/dvcbot/dvcbot/knowledge/search"
 	"github.com/dvcbot/dvcbot/store"
+	"github.com/dvcbot/dvcbot/web"
 )
 
 // App is a running dvcbot: open store, loaded index, HTTP handler, workers.
@@ -24,6 +30,9 @@ type App struct {
 	db      *store.DB
 	sweeper *store.Sweeper
 	handler http.Handler
+	index   *search.Index
+	kb      *kbSync
+	engine  *bot.Engine
 
 	closers   []func(context.Context) error // stopped in reverse order by Close
 	closeOnce sync.Once
@@ -43,10 +52,55 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	a.sweeper.Start()
 	a.closers = append(a.closers, func(context.Context) error { a.sweeper.Stop(); return nil })
 
+	if cfg.SeedImport {
+		if err := importSeed(ctx, db.Procedures(), log, time.Now()); err != nil {
+			_ = a.Close(context.Background())
+			return nil, err
+		}
+	}
+	exp, err := knowledge.LoadSeedExpansions()
+	if err != nil {
+		_ = a.Close(context.Background())
+		return nil, fmt.Errorf("load expansion dictionary: %w", err)
+	}
+	a.index, err = search.New(exp)
+	if err != nil {
+		_ = a.Close(context.Background())
+		return nil, err
+	}
+	a.closers = append(a.closers, func(context.Context) error { return a.index.Close() })
+	a.kb = &kbSync{procs: db.Procedures(), index: a.index, log: log}
+	if err := a.kb.reload(ctx); err != nil {
+		_ = a.Close(context.Background())
+		return nil, fmt.Errorf("build search index: %w", err)
+	}
+	a.kb.start(3 * time.Second)
+	a.closers = append(a.closers, a.kb.close)
+	log.Info("search index ready", "procedures", a.index.Len())
+
+	a.engine, err = bot.New(bot.Config{
+		Searcher:   a.index,
+		Procedures: a.index,
+		Sessions:   db.Sessions(),
+		Unanswered: db.Unanswered(),
+		Feedback:   db.Feedback(),
+		Log:        log,
+	})
+	if err != nil {
+		_ = a.Close(context.Background())
+		return nil, err
+	}
+
 	a.handler = handlers.NewRouter(handlers.Options{
 		Log:          log,
 		MaxBodyBytes: cfg.MaxBodyBytes,
 		Ready:        a.ready,
+		Index:        web.Index(),
+		Static:       web.Static(),
+		Routes: []func(*gin.Engine){
+			handlers.ChatRoutes(a.engine),
+			handlers.ProcedureRoutes(a.index),
+		},
 	})
 	return a, nil
 }
@@ -58,8 +112,20 @@ func (a *App) Handler() http.Handler { return a.handler }
 func (a *App) DB() *store.DB { return a.db }
 
 func (a *App) ready(ctx context.Context) error {
-	return a.db.Ping(ctx)
+	if err := a.db.Ping(ctx); err != nil {
+		return err
+	}
+	if !a.kb.Loaded() || a.index.Len() == 0 {
+		return errors.New("search index not loaded")
+	}
+	return nil
 }
+
+// Engine is the dialogue engine.
+func (a *App) Engine() *bot.Engine { return a.engine }
+
+// Index is the search index.
+func (a *App) Index() *search.Index { return a.index }
 
 // Serve listens on ln until ctx ends, then shuts down gracefully: it stops
 // accepting, lets in-flight requests finish (within the shutdown timeout), stops

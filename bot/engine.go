@@ -1,0 +1,514 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/dvcbot/dvcbot/knowledge"
+	"github.com/dvcbot/dvcbot/knowledge/vntext"
+)
+
+// ProcedureSource gives the procedures in force.
+type ProcedureSource interface {
+	// Procedure returns one procedure or an error wrapping ErrNotFound.
+	Procedure(ctx context.Context, id string) (knowledge.Procedure, error)
+	// All returns every procedure in force, sorted by id.
+	All() []knowledge.Procedure
+}
+
+// UnansweredStore collects questions the bot could not answer, for staff.
+type UnansweredStore interface {
+	// RecordUnanswered counts one more occurrence of a question, grouped by its
+	// normalized form.
+	RecordUnanswered(ctx context.Context, channel, text string, at time.Time) error
+}
+
+// Feedback is a citizen's 👍/👎 on one answer.
+type Feedback struct {
+	Channel     string    `bson:"channel" json:"channel"`
+	ChatID      string    `bson:"chat_id" json:"chat_id"`
+	Seq         int64     `bson:"seq" json:"seq"`
+	Vote        string    `bson:"vote" json:"vote"` // "up" or "down"
+	Question    string    `bson:"question" json:"question"`
+	ProcedureID string    `bson:"procedure_id" json:"procedure_id"`
+	Section     string    `bson:"section" json:"section"`
+	At          time.Time `bson:"at" json:"at"`
+}
+
+// FeedbackStore keeps feedback.
+type FeedbackStore interface {
+	// SaveFeedback stores f; a second vote on the same answer replaces the first.
+	SaveFeedback(ctx context.Context, f Feedback) error
+}
+
+// Config is what an Engine needs. Searcher, Procedures and Sessions are required.
+type Config struct {
+	Searcher   Searcher
+	Procedures ProcedureSource
+	Sessions   SessionStore
+	Unanswered UnansweredStore // optional
+	Feedback   FeedbackStore   // optional
+	Dossiers   DossierService  // optional: dossier lookups are refused politely without it
+	Log        *slog.Logger
+	Now        func() time.Time
+	// DossierPattern recognises dossier codes in text; DefaultDossierPattern when nil.
+	DossierPattern *regexp.Regexp
+	// PortalURL is the national public-service portal.
+	PortalURL string
+	// Popular procedure ids offered in the menu.
+	Popular []string
+}
+
+// MaxTextRunes bounds the text the engine reads from one message.
+const MaxTextRunes = 1000
+
+// Engine holds conversations. It is safe for concurrent use; messages of one chat
+// are handled one at a time, in arrival order within this process, and sessions
+// are saved with compare-and-set so that several processes stay consistent.
+type Engine struct {
+	cfg   Config
+	log   *slog.Logger
+	locks keyedMutex
+}
+
+// New returns an engine or an error naming the missing dependency.
+func New(cfg Config) (*Engine, error) {
+	switch {
+	case cfg.Searcher == nil:
+		return nil, errors.New("bot: Searcher is required")
+	case cfg.Procedures == nil:
+		return nil, errors.New("bot: Procedures is required")
+	case cfg.Sessions == nil:
+		return nil, errors.New("bot: Sessions is required")
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.DossierPattern == nil {
+		cfg.DossierPattern = defaultDossierRe
+	}
+	if cfg.PortalURL == "" {
+		cfg.PortalURL = "https://dichvucong.gov.vn"
+	}
+	if len(cfg.Popular) == 0 {
+		cfg.Popular = []string{"cap-doi-cap-lai-the-can-cuoc", "dang-ky-khai-sinh", "dang-ky-thuong-tru", "cap-ho-chieu", "doi-giay-phep-lai-xe", "ly-lich-tu-phap"}
+	}
+	return &Engine{cfg: cfg, log: cfg.Log}, nil
+}
+
+// Handle answers one message. The error wraps ErrInvalid for a message without a
+// channel or chat id; store failures are returned as errors too (the caller
+// should answer with a generic apology). Text longer than MaxTextRunes is cut.
+func (e *Engine) Handle(ctx context.Context, m Message) (Response, error) {
+	if m.Channel == "" || m.ChatID == "" || len(m.ChatID) > 128 || len(m.Channel) > 32 {
+		return Response{}, fmt.Errorf("%w: a message needs a channel and a chat id of at most 128 bytes", ErrInvalid)
+	}
+	m.Text = vntext.Clean(m.Text)
+	if utf8.RuneCountInString(m.Text) > MaxTextRunes {
+		m.Text = string([]rune(m.Text)[:MaxTextRunes])
+	}
+	m.Action = strings.TrimSpace(m.Action)
+	if m.At.IsZero() {
+		m.At = e.cfg.Now()
+	}
+	key := SessionKey(m.Channel, m.ChatID)
+	unlock := e.locks.lock(key)
+	defer unlock()
+	var lastErr error
+	for attempt := 0; attempt < 3; attempt++ {
+		s, err := e.cfg.Sessions.LoadSession(ctx, key)
+		if err != nil {
+			return Response{}, fmt.Errorf("bot: load session: %w", err)
+		}
+		if s.Key == "" {
+			s = Session{Key: key, Channel: m.Channel, ChatID: m.ChatID, CreatedAt: m.At}
+		}
+		resp := e.respond(ctx, &s, m)
+		s.UpdatedAt = m.At
+		s.ExpiresAt = m.At.Add(SessionTTL)
+		if resp.Candidates == nil {
+			resp.Candidates = []string{}
+		}
+		err = e.cfg.Sessions.SaveSession(ctx, &s)
+		if err == nil {
+			return resp, nil
+		}
+		lastErr = err
+		if !errors.Is(err, ErrConflict) {
+			break
+		}
+	}
+	return Response{}, fmt.Errorf("bot: save session: %w", lastErr)
+}
+
+// respond decides what to say and updates the session in memory.
+func (e *Engine) respond(ctx context.Context, s *Session, m Message) Response {
+	if m.Action != "" {
+		return e.handleAction(ctx, s, m)
+	}
+	if m.Text == "" {
+		return e.help(s, "Bạn hãy gõ câu hỏi về thủ tục cần làm, ví dụ: “làm lại căn cước cần giấy tờ gì”.")
+	}
+	if code := e.cfg.DossierPattern.FindString(m.Text); code != "" {
+		return e.dossierCode(ctx, s, m, strings.ToUpper(code))
+	}
+	if s.Pending == PendingDossierPhone {
+		if digits, ok := lastFourDigits(m.Text); ok {
+			return e.dossierVerify(ctx, s, m, digits)
+		}
+	}
+	w := splitWords(m.Text)
+	if cmd, arg := command(m.Text); cmd != "" {
+		return e.handleCommand(ctx, s, m, cmd, arg)
+	}
+	switch {
+	case isOnly(greetingCues, w, 2):
+		s.Pending = PendingNone
+		return e.menu(s, IntentGreeting, "Xin chào! Tôi là trợ lý hướng dẫn thủ tục hành chính và dịch vụ công trực tuyến.")
+	case isOnly(helpCues, w, 2):
+		s.Pending = PendingNone
+		return e.help(s, "")
+	case isOnly(thanksCues, w, 3):
+		return Response{Intent: IntentGreeting, Replies: []Reply{{Text: "Rất vui được giúp bạn! Bạn cần hỏi thêm thủ tục nào cứ nhắn nhé."}}}
+	}
+	if s.Pending == PendingDossierCode {
+		s.Pending = PendingNone // a question instead of a code: answer the question
+	}
+	return e.answerQuestion(ctx, s, m, w)
+}
+
+// answerQuestion handles a question about procedures, in the context of s.
+func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, w words) Response {
+	res, err := e.search(ctx, stripSectionCues(w))
+	if err != nil {
+		e.log.Error("search failed", "err", err)
+	}
+	if !res.Confident && s.Topic == "" {
+		if full, err := e.search(ctx, m.Text); err == nil && full.Confident {
+			res = full
+		}
+	}
+	if res.Confident {
+		top := res.Hits[0]
+		if s.Topic == top.ID || !ambiguous(res) {
+			if p, err := e.cfg.Procedures.Procedure(ctx, top.ID); err == nil {
+				section := detectSection(w, splitWords(p.Title))
+				if section == "" && s.Section != "" && isFollowUp(w) {
+					section = s.Section
+				}
+				return e.answer(s, m, p, section, res)
+			}
+		} else {
+			return e.disambiguate(s, m, res)
+		}
+	}
+	if s.Topic != "" {
+		if p, err := e.cfg.Procedures.Procedure(ctx, s.Topic); err == nil {
+			if section := detectSection(w, splitWords(p.Title)); section != "" {
+				return e.answer(s, m, p, section, res)
+			}
+		}
+	}
+	if res.Query == "" && detectSection(w, words{}) != "" {
+		return e.askWhich(s, m)
+	}
+	return e.fallback(ctx, s, m, res)
+}
+
+func (e *Engine) search(ctx context.Context, q string) (SearchResult, error) {
+	if strings.TrimSpace(q) == "" {
+		return SearchResult{}, nil
+	}
+	return e.cfg.Searcher.Search(ctx, q, 5)
+}
+
+// ambiguous reports whether the runner-up is about as good as the best hit.
+func ambiguous(r SearchResult) bool {
+	if len(r.Hits) < 2 {
+		return false
+	}
+	a, b := r.Hits[0], r.Hits[1]
+	return b.Score >= ambiguityRatio*a.Score && b.Coverage >= a.Coverage-0.05
+}
+
+// ambiguityRatio: a runner-up scoring at least this share of the best hit (with as
+// much coverage) makes the bot ask which one is meant.
+const ambiguityRatio = 0.93
+
+func isFollowUp(w words) bool {
+	i, _ := followCues.find(w)
+	return i == 0
+}
+
+// answer shows one section (or the overview) of p and makes p the topic.
+func (e *Engine) answer(s *Session, m Message, p knowledge.Procedure, section string, res SearchResult) Response {
+	if section == "" {
+		section = SectionOverview
+	}
+	s.Topic, s.Section, s.Pending, s.Candidates = p.ID, section, PendingNone, nil
+	seq := e.record(s, m, IntentProcedure, p.ID, section)
+	reply := Reply{Text: renderSection(p, section), Buttons: e.sectionButtons(p, section, seq)}
+	var cands []string
+	for i, h := range res.Hits {
+		if i < 3 {
+			cands = append(cands, h.ID)
+		}
+	}
+	if len(cands) == 0 {
+		cands = []string{p.ID}
+	}
+	return Response{Intent: IntentProcedure, ProcedureID: p.ID, Section: section, Candidates: cands, Replies: []Reply{reply}}
+}
+
+// record adds a turn to the history and returns its sequence number.
+func (e *Engine) record(s *Session, m Message, intent, procID, section string) int64 {
+	s.Seq++
+	text := m.Text
+	if text == "" {
+		text = "[" + m.Action + "]"
+	}
+	s.addTurn(Turn{Seq: s.Seq, At: m.At, Text: text, Intent: intent, ProcedureID: procID, Section: section})
+	return s.Seq
+}
+
+func (e *Engine) disambiguate(s *Session, m Message, res SearchResult) Response {
+	var buttons []Button
+	var ids []string
+	for i, h := range res.Hits {
+		if i >= 3 || (i > 0 && h.Score < 0.6*res.Hits[0].Score) {
+			break
+		}
+		buttons = append(buttons, Button{Label: h.Title, Action: "proc:" + h.ID})
+		ids = append(ids, h.ID)
+	}
+	s.Candidates = ids
+	e.record(s, m, IntentProcedure, "", "")
+	return Response{Intent: IntentProcedure, Candidates: ids, Replies: []Reply{{
+		Text:    "Bạn muốn hỏi thủ tục nào? Hãy chọn một trong các thủ tục dưới đây:",
+		Buttons: buttons,
+	}}}
+}
+
+func (e *Engine) askWhich(s *Session, m Message) Response {
+	e.record(s, m, IntentHelp, "", "")
+	var buttons []Button
+	var ids []string
+	for _, id := range e.cfg.Popular {
+		if p, err := e.cfg.Procedures.Procedure(context.Background(), id); err == nil {
+			buttons = append(buttons, Button{Label: p.Title, Action: "proc:" + p.ID})
+			ids = append(ids, p.ID)
+		}
+	}
+	return Response{Intent: IntentHelp, Candidates: ids, Replies: []Reply{{
+		Text:    "Bạn đang hỏi về thủ tục nào? Hãy gõ tên thủ tục (ví dụ: “đăng ký khai sinh”, “đổi bằng lái xe”) hoặc chọn dưới đây:",
+		Buttons: buttons,
+	}}}
+}
+
+// fallback says politely what the bot can do and records the question for staff.
+func (e *Engine) fallback(ctx context.Context, s *Session, m Message, res SearchResult) Response {
+	e.record(s, m, IntentFallback, "", "")
+	if e.cfg.Unanswered != nil && m.Text != "" {
+		if err := e.cfg.Unanswered.RecordUnanswered(ctx, m.Channel, m.Text, m.At); err != nil {
+			e.log.Warn("record unanswered question", "err", err)
+		}
+	}
+	var b strings.Builder
+	b.WriteString("Xin lỗi, tôi chưa tìm được thông tin phù hợp với câu hỏi này.\n\n")
+	b.WriteString("Tôi có thể hướng dẫn các thủ tục hành chính và dịch vụ công trực tuyến: cần giấy tờ gì, các bước, lệ phí, thời gian, nơi nộp và cách làm online; hoặc tra cứu tình trạng hồ sơ khi bạn gửi mã hồ sơ.\n\n")
+	b.WriteString("Bạn có thể hỏi lại ngắn gọn hơn, ví dụ: “làm lại căn cước cần giấy tờ gì”. Nếu cần hỗ trợ trực tiếp, hãy liên hệ bộ phận Một cửa của Ủy ban nhân dân xã, phường nơi bạn cư trú, hoặc tổng đài Cổng Dịch vụ công quốc gia 1800 1096.")
+	var buttons []Button
+	var ids []string
+	for i, h := range res.Hits {
+		if i >= 3 || h.Coverage < 0.34 {
+			break
+		}
+		buttons = append(buttons, Button{Label: h.Title, Action: "proc:" + h.ID})
+		ids = append(ids, h.ID)
+	}
+	if len(buttons) > 0 {
+		b.WriteString("\n\nCó phải bạn muốn hỏi một trong các thủ tục sau?")
+	}
+	buttons = append(buttons, Button{Label: "Danh mục thủ tục", Action: "menu"})
+	return Response{Intent: IntentFallback, Candidates: ids, Replies: []Reply{{Text: b.String(), Buttons: buttons}}}
+}
+
+func (e *Engine) menu(s *Session, intent, greeting string) Response {
+	e.record(s, Message{Text: "[menu]"}, intent, "", "")
+	var buttons []Button
+	for _, id := range e.cfg.Popular {
+		if p, err := e.cfg.Procedures.Procedure(context.Background(), id); err == nil {
+			buttons = append(buttons, Button{Label: p.Title, Action: "proc:" + p.ID})
+		}
+	}
+	buttons = append(buttons, Button{Label: "Tra cứu hồ sơ", Action: "dossier"}, Button{Label: "Các lĩnh vực", Action: "fields"})
+	text := greeting + "\n\nBạn có thể hỏi tôi bằng tiếng Việt thông thường, có dấu hay không dấu, ví dụ:\n• làm lại căn cước cần giấy tờ gì\n• đăng ký khai sinh ở đâu\n• đổi bằng lái xe mất bao lâu\n\nNếu đã nộp hồ sơ, hãy gửi mã hồ sơ để tra cứu tình trạng. Dưới đây là một số thủ tục nhiều người hỏi:"
+	return Response{Intent: intent, Candidates: []string{}, Replies: []Reply{{Text: strings.TrimSpace(text), Buttons: buttons}}}
+}
+
+func (e *Engine) help(s *Session, lead string) Response {
+	if lead == "" {
+		lead = "Tôi giúp bạn tìm hiểu thủ tục hành chính và dịch vụ công trực tuyến."
+	}
+	return e.menu(s, IntentHelp, lead)
+}
+
+// fields lists the fields (lĩnh vực) as buttons.
+func (e *Engine) fields(s *Session) Response {
+	seen := map[string]bool{}
+	var buttons []Button
+	for _, p := range e.cfg.Procedures.All() {
+		if p.Field != "" && !seen[p.Field] {
+			seen[p.Field] = true
+			buttons = append(buttons, Button{Label: p.Field, Action: "field:" + p.Field})
+		}
+	}
+	return Response{Intent: IntentHelp, Candidates: []string{}, Replies: []Reply{{Text: "Chọn lĩnh vực bạn quan tâm:", Buttons: buttons}}}
+}
+
+func (e *Engine) field(s *Session, name string) Response {
+	var buttons []Button
+	var ids []string
+	for _, p := range e.cfg.Procedures.All() {
+		if p.Field == name {
+			buttons = append(buttons, Button{Label: p.Title, Action: "proc:" + p.ID})
+			ids = append(ids, p.ID)
+		}
+	}
+	if len(buttons) == 0 {
+		return e.help(s, "Không có thủ tục nào trong lĩnh vực này.")
+	}
+	return Response{Intent: IntentHelp, Candidates: ids, Replies: []Reply{{Text: "Các thủ tục thuộc lĩnh vực **" + name + "**:", Buttons: buttons}}}
+}
+
+// handleAction answers a pressed button. Unknown actions get the menu.
+func (e *Engine) handleAction(ctx context.Context, s *Session, m Message) Response {
+	kind, rest, _ := strings.Cut(m.Action, ":")
+	switch kind {
+	case "proc", "sec":
+		id, section, _ := strings.Cut(rest, ":")
+		if section != "" && !validSection(section) {
+			break
+		}
+		p, err := e.cfg.Procedures.Procedure(ctx, id)
+		if err != nil {
+			return e.help(s, "Thủ tục này không còn trong danh mục. Bạn hãy chọn thủ tục khác hoặc gõ câu hỏi.")
+		}
+		return e.answer(s, m, p, section, SearchResult{})
+	case "fb":
+		vote, seqStr, _ := strings.Cut(rest, ":")
+		seq, err := strconv.ParseInt(seqStr, 10, 64)
+		if (vote == "up" || vote == "down") && err == nil {
+			return e.feedback(ctx, s, m, vote, seq)
+		}
+	case "menu":
+		return e.menu(s, IntentHelp, "Bạn cần hỏi về thủ tục nào?")
+	case "help":
+		return e.help(s, "")
+	case "fields":
+		return e.fields(s)
+	case "field":
+		return e.field(s, rest)
+	case "dossier":
+		return e.askDossierCode(s, m)
+	case "sub":
+		return e.subscribe(ctx, s, m, rest)
+	}
+	return e.help(s, "Xin lỗi, tôi không hiểu lựa chọn này (có thể nút đã cũ). Bạn hãy gõ câu hỏi hoặc chọn lại:")
+}
+
+// command recognises slash commands (/start, /help, /menu, /tracuu CODE).
+func command(text string) (string, string) {
+	if !strings.HasPrefix(text, "/") {
+		return "", ""
+	}
+	cmd, arg, _ := strings.Cut(text[1:], " ")
+	cmd, _, _ = strings.Cut(cmd, "@") // /start@dvcbot in groups
+	return strings.ToLower(cmd), strings.TrimSpace(arg)
+}
+
+func (e *Engine) handleCommand(ctx context.Context, s *Session, m Message, cmd, arg string) Response {
+	switch cmd {
+	case "start":
+		s.Pending = PendingNone
+		return e.menu(s, IntentGreeting, "Xin chào! Tôi là trợ lý hướng dẫn thủ tục hành chính và dịch vụ công trực tuyến.")
+	case "help", "menu":
+		s.Pending = PendingNone
+		return e.help(s, "")
+	case "tracuu":
+		if code := e.cfg.DossierPattern.FindString(arg); code != "" {
+			return e.dossierCode(ctx, s, m, strings.ToUpper(code))
+		}
+		return e.askDossierCode(s, m)
+	}
+	return e.help(s, "Lệnh này không có. Các lệnh: /start, /help, /menu, /tracuu <mã hồ sơ>.")
+}
+
+func (e *Engine) feedback(ctx context.Context, s *Session, m Message, vote string, seq int64) Response {
+	t, ok := s.turn(seq)
+	if ok && e.cfg.Feedback != nil {
+		f := Feedback{Channel: m.Channel, ChatID: m.ChatID, Seq: seq, Vote: vote, Question: t.Text, ProcedureID: t.ProcedureID, Section: t.Section, At: m.At}
+		if err := e.cfg.Feedback.SaveFeedback(ctx, f); err != nil {
+			e.log.Warn("save feedback", "err", err)
+		}
+	}
+	text := "Cảm ơn bạn đã đánh giá! Ý kiến của bạn giúp chúng tôi cải thiện câu trả lời."
+	if vote == "down" {
+		text = "Cảm ơn bạn đã góp ý. Chúng tôi sẽ xem lại câu trả lời này. Bạn có thể hỏi lại theo cách khác, hoặc liên hệ bộ phận Một cửa của Ủy ban nhân dân xã, phường để được hỗ trợ trực tiếp."
+	}
+	return Response{Intent: IntentFeedback, ProcedureID: t.ProcedureID, Section: t.Section, Candidates: []string{}, Replies: []Reply{{Text: text}}}
+}
+
+func validSection(s string) bool {
+	switch s {
+	case SectionOverview, SectionDocuments, SectionSteps, SectionFees, SectionTime, SectionAgency, SectionOnline, SectionConditions, SectionLegal:
+		return true
+	}
+	return false
+}
+
+// keyedMutex serialises work per key.
+type keyedMutex struct {
+	mu sync.Mutex
+	m  map[string]*keyedEntry
+}
+
+type keyedEntry struct {
+	mu   sync.Mutex
+	refs int
+}
+
+func (k *keyedMutex) lock(key string) func() {
+	k.mu.Lock()
+	if k.m == nil {
+		k.m = map[string]*keyedEntry{}
+	}
+	e := k.m[key]
+	if e == nil {
+		e = &keyedEntry{}
+		k.m[key] = e
+	}
+	e.refs++
+	k.mu.Unlock()
+	e.mu.Lock()
+	return func() {
+		e.mu.Unlock()
+		k.mu.Lock()
+		e.refs--
+		if e.refs == 0 {
+			delete(k.m, key)
+		}
+		k.mu.Unlock()
+	}
+}

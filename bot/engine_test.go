@@ -1,0 +1,257 @@
+package bot_test
+
+import (
+	"context"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/dvcbot/dvcbot/bot"
+	"github.com/dvcbot/dvcbot/knowledge"
+	"github.com/dvcbot/dvcbot/knowledge/search"
+	"github.com/dvcbot/dvcbot/store"
+	"github.com/dvcbot/dvcbot/store/storetest"
+)
+
+func TestMain(m *testing.M) { os.Exit(storetest.Main(m)) }
+
+var (
+	seedOnce  sync.Once
+	seedIndex *search.Index
+	seedErr   error
+)
+
+// index returns one in-memory index of the bundled knowledge base, shared by tests.
+func index(t *testing.T) *search.Index {
+	t.Helper()
+	seedOnce.Do(func() {
+		res, err := knowledge.LoadSeed()
+		if err != nil {
+			seedErr = err
+			return
+		}
+		exp, err := knowledge.LoadSeedExpansions()
+		if err != nil {
+			seedErr = err
+			return
+		}
+		seedIndex, seedErr = search.New(exp)
+		if seedErr == nil {
+			seedErr = seedIndex.Replace(res.Procedures)
+		}
+	})
+	if seedErr != nil {
+		t.Fatal(seedErr)
+	}
+	return seedIndex
+}
+
+type fixture struct {
+	engine *bot.Engine
+	db     *store.DB
+}
+
+func newEngine(t *testing.T) fixture {
+	t.Helper()
+	db := storetest.New(t)
+	ix := index(t)
+	e, err := bot.New(bot.Config{Searcher: ix, Procedures: ix, Sessions: db.Sessions(), Unanswered: db.Unanswered(), Feedback: db.Feedback()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fixture{engine: e, db: db}
+}
+
+func (f fixture) say(t *testing.T, chat, text string) bot.Response {
+	t.Helper()
+	r, err := f.engine.Handle(context.Background(), bot.Message{Channel: bot.ChannelWeb, ChatID: chat, Text: text})
+	if err != nil {
+		t.Fatalf("Handle(%q): %v", text, err)
+	}
+	if len(r.Replies) == 0 || r.Replies[0].Text == "" {
+		t.Fatalf("Handle(%q): empty reply", text)
+	}
+	return r
+}
+
+func (f fixture) press(t *testing.T, chat, action string) bot.Response {
+	t.Helper()
+	r, err := f.engine.Handle(context.Background(), bot.Message{Channel: bot.ChannelWeb, ChatID: chat, Action: action})
+	if err != nil {
+		t.Fatalf("press %q: %v", action, err)
+	}
+	return r
+}
+
+func TestSectionQuestions(t *testing.T) {
+	f := newEngine(t)
+	tests := []struct {
+		text, proc, section string
+	}{
+		{"làm lại cccd cần giấy tờ gì", "cap-doi-cap-lai-the-can-cuoc", bot.SectionDocuments},
+		{"lam lai cccd can giay to gi", "cap-doi-cap-lai-the-can-cuoc", bot.SectionDocuments},
+		{"dang ky khai sinh o dau", "dang-ky-khai-sinh", bot.SectionAgency},
+		{"làm hộ chiếu mất bao lâu", "cap-ho-chieu", bot.SectionTime},
+		{"lệ phí cấp hộ chiếu bao nhiêu tiền", "cap-ho-chieu", bot.SectionFees},
+		{"đổi bằng lái xe online", "doi-giay-phep-lai-xe", bot.SectionOnline},
+		{"điều kiện hưởng trợ cấp thất nghiệp", "tro-cap-that-nghiep", bot.SectionConditions},
+		{"đăng ký kết hôn căn cứ pháp lý", "dang-ky-ket-hon", bot.SectionLegal},
+		{"các bước đăng ký tạm trú", "dang-ky-tam-tru", bot.SectionSteps},
+		{"đăng ký kết hôn", "dang-ky-ket-hon", bot.SectionOverview},
+	}
+	for i, tt := range tests {
+		r := f.say(t, "s"+string(rune('a'+i)), tt.text)
+		if r.Intent != bot.IntentProcedure || r.ProcedureID != tt.proc || r.Section != tt.section {
+			t.Errorf("%q → %s %s/%s, want %s/%s", tt.text, r.Intent, r.ProcedureID, r.Section, tt.proc, tt.section)
+		}
+	}
+}
+
+func TestFollowUpsKeepAndSwitchTopic(t *testing.T) {
+	f := newEngine(t)
+	r := f.say(t, "c1", "làm lại cccd cần giấy tờ gì")
+	if r.ProcedureID != "cap-doi-cap-lai-the-can-cuoc" {
+		t.Fatalf("first turn: %s", r.ProcedureID)
+	}
+	r = f.say(t, "c1", "mất bao lâu?")
+	if r.ProcedureID != "cap-doi-cap-lai-the-can-cuoc" || r.Section != bot.SectionTime {
+		t.Fatalf("follow-up: %s/%s", r.ProcedureID, r.Section)
+	}
+	r = f.say(t, "c1", "lệ phí bao nhiêu")
+	if r.ProcedureID != "cap-doi-cap-lai-the-can-cuoc" || r.Section != bot.SectionFees {
+		t.Fatalf("fees follow-up: %s/%s", r.ProcedureID, r.Section)
+	}
+	r = f.say(t, "c1", "thế còn hộ chiếu?")
+	if r.ProcedureID != "cap-ho-chieu" || r.Section != bot.SectionFees {
+		t.Fatalf("switch keeps the section: %s/%s", r.ProcedureID, r.Section)
+	}
+	// A follow-up with no topic at all asks which procedure.
+	r = f.say(t, "c2", "mất bao lâu?")
+	if r.ProcedureID != "" || r.Intent != bot.IntentHelp || len(r.Replies[0].Buttons) == 0 {
+		t.Fatalf("no topic: %+v", r)
+	}
+}
+
+func TestButtonsOfferOtherSectionsFeedbackAndPortal(t *testing.T) {
+	f := newEngine(t)
+	r := f.say(t, "b1", "đăng ký khai sinh cần giấy tờ gì")
+	var sec, fb, link int
+	for _, b := range r.Replies[0].Buttons {
+		switch {
+		case strings.HasPrefix(b.Action, "sec:dang-ky-khai-sinh:"):
+			sec++
+			if strings.HasSuffix(b.Action, ":documents") {
+				t.Error("current section offered again")
+			}
+		case strings.HasPrefix(b.Action, "fb:"):
+			fb++
+		case strings.HasPrefix(b.URL, "https://"):
+			link++
+		}
+	}
+	if sec < 6 || fb != 2 || link != 1 {
+		t.Fatalf("buttons: %d sections, %d feedback, %d links: %+v", sec, fb, link, r.Replies[0].Buttons)
+	}
+	r2 := f.press(t, "b1", "sec:dang-ky-khai-sinh:steps")
+	if r2.ProcedureID != "dang-ky-khai-sinh" || r2.Section != bot.SectionSteps || !strings.Contains(r2.Replies[0].Text, "1. ") {
+		t.Fatalf("section button: %+v", r2)
+	}
+	// Feedback on the first answer is stored with its question.
+	var up string
+	for _, b := range r.Replies[0].Buttons {
+		if strings.HasPrefix(b.Action, "fb:up:") {
+			up = b.Action
+		}
+	}
+	r3 := f.press(t, "b1", up)
+	if r3.Intent != bot.IntentFeedback {
+		t.Fatalf("feedback intent: %s", r3.Intent)
+	}
+	n, err := f.db.Database().Collection("feedback").CountDocuments(context.Background(), map[string]any{"vote": "up", "procedure_id": "dang-ky-khai-sinh", "question": "đăng ký khai sinh cần giấy tờ gì"})
+	if err != nil || n != 1 {
+		t.Fatalf("feedback stored: %d %v", n, err)
+	}
+}
+
+func TestFallbackIsRecordedForStaff(t *testing.T) {
+	f := newEngine(t)
+	for _, q := range []string{"Giá vàng hôm nay", "giá vàng hôm nay?", "thoi tiet ha noi ngay mai"} {
+		r := f.say(t, "f1", q)
+		if r.Intent != bot.IntentFallback || r.ProcedureID != "" {
+			t.Fatalf("%q: %s %s", q, r.Intent, r.ProcedureID)
+		}
+		if !strings.Contains(r.Replies[0].Text, "Một cửa") {
+			t.Fatalf("fallback should say where to get help: %s", r.Replies[0].Text)
+		}
+	}
+	items, err := f.db.Unanswered().List(context.Background(), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(items) != 2 || items[0].Count != 2 || items[0].Key != "gia vang hom nay" {
+		t.Fatalf("unanswered: %+v", items)
+	}
+}
+
+func TestGreetingHelpAndBadInput(t *testing.T) {
+	f := newEngine(t)
+	if r := f.say(t, "g1", "Xin chào"); r.Intent != bot.IntentGreeting || len(r.Replies[0].Buttons) == 0 {
+		t.Fatalf("greeting: %+v", r)
+	}
+	if r := f.say(t, "g1", "/help"); r.Intent != bot.IntentHelp {
+		t.Fatalf("help: %+v", r)
+	}
+	if r := f.say(t, "g1", ""); r.Intent != bot.IntentHelp {
+		t.Fatalf("empty: %+v", r)
+	}
+	if r := f.press(t, "g1", "nonsense:thing"); r.Intent != bot.IntentHelp {
+		t.Fatalf("unknown action: %+v", r)
+	}
+	if r := f.press(t, "g1", "sec:khong-co:steps"); r.Intent != bot.IntentHelp {
+		t.Fatalf("unknown procedure: %+v", r)
+	}
+	long := strings.Repeat("làm căn cước ", 10000)
+	if r := f.say(t, "g1", long); r.ProcedureID == "" && r.Intent != bot.IntentFallback {
+		t.Fatalf("long text: %+v", r)
+	}
+	for _, junk := range []string{"🤔🤔🤔", "?!?!", "\x00\x01\x02"} {
+		f.say(t, "g1", junk+" ") // must not fail
+	}
+	if _, err := f.engine.Handle(context.Background(), bot.Message{Channel: "web"}); err == nil {
+		t.Fatal("missing chat id accepted")
+	}
+}
+
+func TestMessagesOfOneChatAreHandledInOrder(t *testing.T) {
+	f := newEngine(t)
+	var wg sync.WaitGroup
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := f.engine.Handle(context.Background(), bot.Message{Channel: "web", ChatID: "race", Text: "đăng ký khai sinh"}); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	s, err := f.db.Sessions().LoadSession(context.Background(), bot.SessionKey("web", "race"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Seq != 8 || s.Version != 8 || len(s.History) != 8 {
+		t.Fatalf("lost updates: seq %d version %d history %d", s.Seq, s.Version, len(s.History))
+	}
+	for i := 0; i < 5; i++ {
+		f.say(t, "race", "mất bao lâu")
+	}
+	s, _ = f.db.Sessions().LoadSession(context.Background(), bot.SessionKey("web", "race"))
+	if len(s.History) != bot.MaxHistory {
+		t.Fatalf("history not bounded: %d", len(s.History))
+	}
+	if time.Until(s.ExpiresAt) < 29*24*time.Hour {
+		t.Fatalf("expiry not set: %v", s.ExpiresAt)
+	}
+}

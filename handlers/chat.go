@@ -1,0 +1,161 @@
+package handlers
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/dvcbot/dvcbot/bot"
+	"github.com/dvcbot/dvcbot/knowledge"
+)
+
+// ChatEngine answers one chat message.
+type ChatEngine interface {
+	Handle(ctx context.Context, m bot.Message) (bot.Response, error)
+}
+
+// ProcedureReader serves the public procedure API.
+type ProcedureReader interface {
+	Procedure(ctx context.Context, id string) (knowledge.Procedure, error)
+	Search(ctx context.Context, q string, limit int) (bot.SearchResult, error)
+}
+
+type chatRequest struct {
+	SessionID string `json:"session_id"`
+	Text      string `json:"text"`
+	Action    string `json:"action"`
+}
+
+type chatResponse struct {
+	Reply       bot.Reply   `json:"reply"`
+	Replies     []bot.Reply `json:"replies"`
+	Intent      string      `json:"intent"`
+	ProcedureID string      `json:"procedure_id"`
+	Section     string      `json:"section"`
+	Candidates  []string    `json:"candidates"`
+}
+
+var sessionIDPattern = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,128}$`)
+
+// ChatRoutes serves POST /api/chat for the web chat.
+func ChatRoutes(engine ChatEngine) func(*gin.Engine) {
+	return func(r *gin.Engine) {
+		r.POST("/api/chat", func(c *gin.Context) {
+			var req chatRequest
+			if err := decodeJSON(c.Request.Body, &req); err != nil {
+				writeError(c, err)
+				return
+			}
+			switch {
+			case req.SessionID == "":
+				writeError(c, invalidf("session_id is required (any random string the page keeps, 1-128 of A-Z a-z 0-9 . _ : -)"))
+				return
+			case !sessionIDPattern.MatchString(req.SessionID):
+				writeError(c, invalidf("session_id must be 1-128 of A-Z a-z 0-9 . _ : -"))
+				return
+			}
+			resp, err := engine.Handle(c.Request.Context(), bot.Message{Channel: bot.ChannelWeb, ChatID: req.SessionID, Text: req.Text, Action: req.Action})
+			if err != nil {
+				writeError(c, err)
+				return
+			}
+			out := chatResponse{Replies: resp.Replies, Intent: resp.Intent, ProcedureID: resp.ProcedureID, Section: resp.Section, Candidates: resp.Candidates}
+			for i := range out.Replies {
+				if out.Replies[i].Buttons == nil {
+					out.Replies[i].Buttons = []bot.Button{}
+				}
+			}
+			if len(out.Replies) > 0 {
+				out.Reply = out.Replies[0]
+			} else {
+				out.Replies = []bot.Reply{}
+				out.Reply.Buttons = []bot.Button{}
+			}
+			if out.Candidates == nil {
+				out.Candidates = []string{}
+			}
+			c.JSON(http.StatusOK, out)
+		})
+	}
+}
+
+// decodeJSON reads exactly one JSON value; malformed input wraps bot.ErrInvalid,
+// an oversized body keeps its *http.MaxBytesError.
+func decodeJSON(body io.Reader, v any) error {
+	dec := json.NewDecoder(body)
+	if err := dec.Decode(v); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return err
+		}
+		if errors.Is(err, io.EOF) {
+			return invalidf("request body is empty; send a JSON object")
+		}
+		return invalidf("request body is not valid JSON: %v", err)
+	}
+	if dec.More() {
+		return invalidf("request body must hold one JSON object")
+	}
+	return nil
+}
+
+type searchResult struct {
+	ID       string  `json:"id"`
+	Title    string  `json:"title"`
+	Field    string  `json:"field,omitempty"`
+	Score    float64 `json:"score"`
+	Coverage float64 `json:"coverage"`
+	Snippet  string  `json:"snippet,omitempty"`
+}
+
+// ProcedureRoutes serves the public procedure API.
+func ProcedureRoutes(procs ProcedureReader) func(*gin.Engine) {
+	return func(r *gin.Engine) {
+		r.GET("/api/procedures/search", func(c *gin.Context) {
+			q := strings.TrimSpace(c.Query("q"))
+			if q == "" {
+				writeError(c, invalidf("q is required"))
+				return
+			}
+			limit := 10
+			if s := c.Query("limit"); s != "" {
+				n, err := strconv.Atoi(s)
+				if err != nil || n < 1 {
+					writeError(c, invalidf("limit must be a positive whole number"))
+					return
+				}
+				limit = min(n, 50)
+			}
+			res, err := procs.Search(c.Request.Context(), q, limit)
+			if err != nil {
+				writeError(c, err)
+				return
+			}
+			out := make([]searchResult, 0, len(res.Hits))
+			for _, h := range res.Hits {
+				out = append(out, searchResult{ID: h.ID, Title: h.Title, Field: h.Field, Score: h.Score, Coverage: h.Coverage, Snippet: h.Snippet})
+			}
+			c.JSON(http.StatusOK, gin.H{"results": out, "confident": res.Confident})
+		})
+		r.GET("/api/procedures/:id", func(c *gin.Context) {
+			id := c.Param("id")
+			if !knowledge.IsValidID(id) {
+				writeError(c, invalidf("id must be a lowercase slug"))
+				return
+			}
+			p, err := procs.Procedure(c.Request.Context(), id)
+			if err != nil {
+				writeError(c, err)
+				return
+			}
+			c.JSON(http.StatusOK, p)
+		})
+	}
+}

@@ -1,0 +1,112 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/dvcbot/dvcbot/knowledge"
+	"github.com/dvcbot/dvcbot/knowledge/search"
+	"github.com/dvcbot/dvcbot/store"
+)
+
+// kbSync keeps the in-memory search index in step with the procedures in MongoDB:
+// fully at start, per change on this instance, and by polling the store's
+// knowledge-base version for changes made by other instances.
+type kbSync struct {
+	procs *store.Procedures
+	index *search.Index
+	log   *slog.Logger
+
+	mu      sync.Mutex
+	version int64
+	loaded  bool
+	stop    chan struct{}
+	done    chan struct{}
+}
+
+// importSeed applies the bundled knowledge base to the store (never overwriting
+// staff edits) and logs what it did.
+func importSeed(ctx context.Context, procs *store.Procedures, log *slog.Logger, now time.Time) error {
+	res, err := knowledge.LoadSeed()
+	if err != nil {
+		return fmt.Errorf("load bundled knowledge base: %w", err)
+	}
+	for _, e := range res.Errors {
+		log.Error("bundled procedure file skipped", "err", e)
+	}
+	rep, err := procs.Import(ctx, res.Procedures, "seed", now)
+	if err != nil {
+		return fmt.Errorf("import bundled knowledge base: %w", err)
+	}
+	log.Info("knowledge base imported", "created", len(rep.Created), "updated", len(rep.Updated),
+		"unchanged", len(rep.Unchanged), "kept_staff_edits", len(rep.KeptStaff))
+	return nil
+}
+
+// reload rebuilds the index from the store.
+func (k *kbSync) reload(ctx context.Context) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	v, err := k.procs.Version(ctx)
+	if err != nil {
+		return err
+	}
+	active, err := k.procs.Active(ctx)
+	if err != nil {
+		return err
+	}
+	if err := k.index.Replace(active); err != nil {
+		return err
+	}
+	k.version, k.loaded = v, true
+	return nil
+}
+
+// Loaded reports whether the index has been built.
+func (k *kbSync) Loaded() bool {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.loaded
+}
+
+// start polls the store every interval and reloads when another writer changed
+// the knowledge base.
+func (k *kbSync) start(interval time.Duration) {
+	k.stop, k.done = make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(k.done)
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		for {
+			select {
+			case <-k.stop:
+				return
+			case <-t.C:
+				ctx, cancel := context.WithTimeout(context.Background(), interval)
+				v, err := k.procs.Version(ctx)
+				k.mu.Lock()
+				changed := err == nil && v != k.version
+				k.mu.Unlock()
+				if changed {
+					if err := k.reload(ctx); err != nil {
+						k.log.Warn("reload knowledge base", "err", err)
+					} else {
+						k.log.Info("knowledge base reloaded", "version", v)
+					}
+				}
+				cancel()
+			}
+		}
+	}()
+}
+
+func (k *kbSync) close(context.Context) error {
+	if k.stop != nil {
+		close(k.stop)
+		<-k.done
+	}
+	return nil
+}

@@ -1,0 +1,237 @@
+// Package evalset reads question sets (TSV: question, expected_id,
+// expected_section) and scores a searcher on them: top-1, top-3, MRR and the
+// misses. Rows whose expected id is "-" are out of scope: the right answer is
+// "not confident".
+package evalset
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/dvcbot/dvcbot/bot"
+)
+
+// Row is one question with its expected procedure ("" when out of scope).
+type Row struct {
+	Line     int
+	Question string
+	WantID   string
+	Section  string
+}
+
+// OutOfScope reports whether the row expects no procedure.
+func (r Row) OutOfScope() bool { return r.WantID == "" }
+
+// Read parses a TSV with a header row.
+func Read(r io.Reader) ([]Row, error) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 1<<16), 1<<20)
+	var rows []Row
+	line := 0
+	for sc.Scan() {
+		line++
+		text := strings.TrimRight(sc.Text(), "\r")
+		if line == 1 && strings.HasPrefix(text, "question") {
+			continue
+		}
+		if strings.TrimSpace(text) == "" || strings.HasPrefix(text, "#") {
+			continue
+		}
+		cols := strings.Split(text, "\t")
+		if len(cols) < 2 {
+			return nil, fmt.Errorf("line %d: want question<TAB>expected_id[<TAB>section]", line)
+		}
+		row := Row{Line: line, Question: cols[0], WantID: strings.TrimSpace(cols[1])}
+		if row.WantID == "-" {
+			row.WantID = ""
+		}
+		if len(cols) > 2 {
+			row.Section = strings.TrimSpace(cols[2])
+		}
+		rows = append(rows, row)
+	}
+	return rows, sc.Err()
+}
+
+// Miss is a row the searcher got wrong.
+type Miss struct {
+	Row  Row
+	Got  []string // top ids
+	Rank int      // 1-based rank of the expected id, 0 when absent
+	Why  string
+}
+
+// Report is the score of one run.
+type Report struct {
+	InScope, OutScope   int
+	Top1, Top3          int
+	ReciprocalRank      float64
+	OutScopeOK          int // out-of-scope rows answered "not confident"
+	InScopeNotConfident int // in-scope rows where the best hit was right but not confident
+	Misses              []Miss
+}
+
+// Top1Rate etc. are the usual ratios over in-scope rows.
+func (r Report) Top1Rate() float64 { return ratio(r.Top1, r.InScope) }
+func (r Report) Top3Rate() float64 { return ratio(r.Top3, r.InScope) }
+func (r Report) MRR() float64      { return r.ReciprocalRank / float64(max(r.InScope, 1)) }
+
+func ratio(a, b int) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}
+
+// Run scores s on rows.
+func Run(ctx context.Context, s bot.Searcher, rows []Row) (Report, error) {
+	var rep Report
+	for _, row := range rows {
+		res, err := s.Search(ctx, row.Question, 10)
+		if err != nil {
+			return rep, fmt.Errorf("line %d: %w", row.Line, err)
+		}
+		var ids []string
+		for _, h := range res.Hits {
+			ids = append(ids, h.ID)
+		}
+		if row.OutOfScope() {
+			rep.OutScope++
+			if !res.Confident {
+				rep.OutScopeOK++
+			} else {
+				rep.Misses = append(rep.Misses, Miss{Row: row, Got: first(ids, 3), Why: "out of scope but answered confidently"})
+			}
+			continue
+		}
+		rep.InScope++
+		rank := 0
+		for i, id := range ids {
+			if id == row.WantID {
+				rank = i + 1
+				break
+			}
+		}
+		if rank > 0 {
+			rep.ReciprocalRank += 1 / float64(rank)
+		}
+		if rank == 1 {
+			rep.Top1++
+			if !res.Confident {
+				rep.InScopeNotConfident++
+				rep.Misses = append(rep.Misses, Miss{Row: row, Got: first(ids, 3), Rank: rank, Why: "right but not confident"})
+			}
+		} else {
+			rep.Misses = append(rep.Misses, Miss{Row: row, Got: first(ids, 3), Rank: rank, Why: "wrong top-1"})
+		}
+		if rank >= 1 && rank <= 3 {
+			rep.Top3++
+		}
+	}
+	return rep, nil
+}
+
+func first(s []string, n int) []string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}
+
+// Print writes the report in plain text.
+func (r Report) Print(w io.Writer) {
+	fmt.Fprintf(w, "in-scope rows: %d   top-1: %.3f (%d)   top-3: %.3f (%d)   MRR: %.3f\n",
+		r.InScope, r.Top1Rate(), r.Top1, r.Top3Rate(), r.Top3, r.MRR())
+	fmt.Fprintf(w, "right but not confident: %d   out-of-scope rows: %d, refused: %d\n", r.InScopeNotConfident, r.OutScope, r.OutScopeOK)
+	for _, m := range r.Misses {
+		fmt.Fprintf(w, "MISS line %d (%s): %q want %s rank %d got %v\n", m.Row.Line, m.Why, m.Row.Question, orDash(m.Row.WantID), m.Rank, m.Got)
+	}
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// Answer is what a dialogue said to one question.
+type Answer struct {
+	ProcedureID string
+	Section     string
+}
+
+// ChatReport scores whole answers: the claimed procedure and the section.
+type ChatReport struct {
+	InScope, OutScope int
+	ProcedureRight    int
+	SectionRight      int // among rows whose procedure is right
+	SectionRows       int // rows with an expected section and the right procedure
+	OutScopeFallback  int
+	ProcedureMisses   []ChatMiss
+	SectionMisses     []ChatMiss
+	OutScopeMisses    []ChatMiss
+}
+
+// ChatMiss is one wrong answer.
+type ChatMiss struct {
+	Row Row
+	Got Answer
+}
+
+// ProcedureRate etc. are the usual ratios.
+func (r ChatReport) ProcedureRate() float64 { return ratio(r.ProcedureRight, r.InScope) }
+func (r ChatReport) SectionRate() float64   { return ratio(r.SectionRight, r.SectionRows) }
+
+// RunChat asks each row in a fresh conversation through ask and scores the answers.
+func RunChat(ctx context.Context, rows []Row, ask func(ctx context.Context, i int, question string) (Answer, error)) (ChatReport, error) {
+	var rep ChatReport
+	for i, row := range rows {
+		a, err := ask(ctx, i, row.Question)
+		if err != nil {
+			return rep, fmt.Errorf("line %d: %w", row.Line, err)
+		}
+		if row.OutOfScope() {
+			rep.OutScope++
+			if a.ProcedureID == "" {
+				rep.OutScopeFallback++
+			} else {
+				rep.OutScopeMisses = append(rep.OutScopeMisses, ChatMiss{row, a})
+			}
+			continue
+		}
+		rep.InScope++
+		if a.ProcedureID != row.WantID {
+			rep.ProcedureMisses = append(rep.ProcedureMisses, ChatMiss{row, a})
+			continue
+		}
+		rep.ProcedureRight++
+		if row.Section != "" {
+			rep.SectionRows++
+			if a.Section == row.Section {
+				rep.SectionRight++
+			} else {
+				rep.SectionMisses = append(rep.SectionMisses, ChatMiss{row, a})
+			}
+		}
+	}
+	return rep, nil
+}
+
+// Print writes the chat report in plain text.
+func (r ChatReport) Print(w io.Writer) {
+	fmt.Fprintf(w, "in-scope rows: %d   procedure top-1: %.3f (%d)   section accuracy: %.3f (%d/%d)   out-of-scope fallback: %d/%d\n",
+		r.InScope, r.ProcedureRate(), r.ProcedureRight, r.SectionRate(), r.SectionRight, r.SectionRows, r.OutScopeFallback, r.OutScope)
+	for _, m := range r.ProcedureMisses {
+		fmt.Fprintf(w, "PROCEDURE line %d: %q want %s got %q (%s)\n", m.Row.Line, m.Row.Question, m.Row.WantID, m.Got.ProcedureID, m.Got.Section)
+	}
+	for _, m := range r.SectionMisses {
+		fmt.Fprintf(w, "SECTION line %d: %q want %s got %s\n", m.Row.Line, m.Row.Question, m.Row.Section, m.Got.Section)
+	}
+	for _, m := range r.OutScopeMisses {
+		fmt.Fprintf(w, "OUT-OF-SCOPE line %d: %q answered %s\n", m.Row.Line, m.Row.Question, m.Got.ProcedureID)
+	}
+}

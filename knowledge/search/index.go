@@ -1,0 +1,510 @@
+// Package search is dvcbot's Vietnamese-aware full-text index of procedures, built
+// on bleve (scorch, BM25, in memory). Questions match with or without diacritics,
+// through abbreviation/old-term expansion, and come back ranked with a confidence
+// signal the dialogue uses to answer, ask back or admit it does not know.
+package search
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/dvcbot/dvcbot/bot"
+	"github.com/dvcbot/dvcbot/knowledge"
+	"github.com/dvcbot/dvcbot/knowledge/vntext"
+)
+
+// Index holds the procedures in force and their search index. It is safe for
+// concurrent use; writes replace whole procedures.
+type Index struct {
+	mu     sync.RWMutex
+	idx    bleve.Index
+	procs  map[string]*entry
+	df     map[string]int  // folded syllable → number of procedures using it in names or summary
+	vocab  map[string]bool // folded two-syllable phrases of names and expansion terms
+	pairDF map[string]int  // folded two-syllable phrase → number of procedures with it in their names
+	exp    *expander
+}
+
+// entry is one indexed procedure with the token sets used for confidence.
+type entry struct {
+	p        knowledge.Procedure
+	words    map[string]bool // folded syllables of names, field and summary
+	accented map[string]bool // the same with diacritics
+	pairs    map[string]int  // folded two-syllable phrases of names → how many names use it (the title counts twice)
+}
+
+// New returns an empty index using the given expansion dictionary.
+func New(expansions []knowledge.Expansion) (*Index, error) {
+	m, err := newMapping()
+	if err != nil {
+		return nil, fmt.Errorf("search: mapping: %w", err)
+	}
+	idx, err := bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
+	if err != nil {
+		return nil, fmt.Errorf("search: open index: %w", err)
+	}
+	ix := &Index{idx: idx, procs: map[string]*entry{}, df: map[string]int{}, exp: newExpander(expansions)}
+	ix.rebuildVocab()
+	return ix, nil
+}
+
+// Close releases the index.
+func (ix *Index) Close() error { return ix.idx.Close() }
+
+// SetExpansions replaces the expansion dictionary; later searches use it.
+func (ix *Index) SetExpansions(list []knowledge.Expansion) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	ix.exp = newExpander(list)
+	ix.rebuildVocab()
+}
+
+type indexDoc struct {
+	NF []string `json:"nf"`
+	NS []string `json:"ns"`
+	NA []string `json:"na"`
+	BF string   `json:"bf"`
+	BS string   `json:"bs"`
+}
+
+func names(p *knowledge.Procedure) []string {
+	return append([]string{p.Title}, p.Aliases...)
+}
+
+func toDoc(p *knowledge.Procedure) indexDoc {
+	n := names(p)
+	body := p.Field + "\n" + p.SearchText()
+	return indexDoc{NF: n, NS: n, NA: n, BF: body, BS: body}
+}
+
+func newEntry(p knowledge.Procedure) *entry {
+	e := &entry{p: p, words: map[string]bool{}, accented: map[string]bool{}, pairs: map[string]int{}}
+	for k, n := range names(&p) {
+		acc := vntext.Tokens(n)
+		seen := map[string]bool{}
+		for i, a := range acc {
+			f := vntext.Fold(a)
+			e.words[f], e.accented[a] = true, true
+			if i > 0 {
+				pair := vntext.Fold(acc[i-1]) + " " + f
+				if !seen[pair] {
+					seen[pair] = true
+					e.pairs[pair]++
+					if k == 0 {
+						e.pairs[pair]++ // the title
+					}
+				}
+			}
+		}
+	}
+	for _, a := range vntext.Tokens(p.Field + " " + p.Summary) {
+		e.words[vntext.Fold(a)], e.accented[a] = true, true
+	}
+	return e
+}
+
+// Replace indexes exactly procs, dropping anything indexed before, in one batch.
+func (ix *Index) Replace(procs []knowledge.Procedure) error {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	b := ix.idx.NewBatch()
+	for id := range ix.procs {
+		b.Delete(id)
+	}
+	entries := make(map[string]*entry, len(procs))
+	for i := range procs {
+		e := newEntry(procs[i])
+		entries[e.p.ID] = e
+		if err := b.Index(e.p.ID, toDoc(&e.p)); err != nil {
+			return fmt.Errorf("search: index %s: %w", e.p.ID, err)
+		}
+	}
+	if err := ix.idx.Batch(b); err != nil {
+		return fmt.Errorf("search: batch: %w", err)
+	}
+	ix.procs = entries
+	ix.df = map[string]int{}
+	for _, e := range entries {
+		for w := range e.words {
+			ix.df[w]++
+		}
+	}
+	ix.rebuildVocab()
+	return nil
+}
+
+// Upsert adds or replaces one procedure; it is searchable when Upsert returns.
+func (ix *Index) Upsert(p knowledge.Procedure) error {
+	e := newEntry(p)
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if err := ix.idx.Index(p.ID, toDoc(&e.p)); err != nil {
+		return fmt.Errorf("search: index %s: %w", p.ID, err)
+	}
+	if old := ix.procs[p.ID]; old != nil {
+		for w := range old.words {
+			ix.df[w]--
+		}
+	}
+	for w := range e.words {
+		ix.df[w]++
+	}
+	ix.procs[p.ID] = e
+	ix.rebuildVocab()
+	return nil
+}
+
+// Delete removes a procedure from answers. Deleting an unknown id is not an error.
+func (ix *Index) Delete(id string) error {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	old := ix.procs[id]
+	if old == nil {
+		return nil
+	}
+	if err := ix.idx.Delete(id); err != nil {
+		return fmt.Errorf("search: delete %s: %w", id, err)
+	}
+	for w := range old.words {
+		ix.df[w]--
+	}
+	delete(ix.procs, id)
+	ix.rebuildVocab()
+	return nil
+}
+
+// rebuildVocab recomputes the phrase vocabulary; callers hold the write lock.
+func (ix *Index) rebuildVocab() {
+	v := map[string]bool{}
+	df := map[string]int{}
+	for _, e := range ix.procs {
+		for p := range e.pairs {
+			v[p] = true
+			df[p]++
+		}
+	}
+	ix.pairDF = df
+	for _, t := range ix.exp.terms {
+		for i := 1; i < len(t.fold); i++ {
+			v[t.fold[i-1]+" "+t.fold[i]] = true
+		}
+	}
+	ix.vocab = v
+}
+
+// Len is the number of procedures indexed.
+func (ix *Index) Len() int {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return len(ix.procs)
+}
+
+// Procedure returns an indexed procedure, or an error wrapping bot.ErrNotFound.
+func (ix *Index) Procedure(_ context.Context, id string) (knowledge.Procedure, error) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if e := ix.procs[id]; e != nil {
+		return e.p, nil
+	}
+	return knowledge.Procedure{}, fmt.Errorf("procedure %q: %w", id, bot.ErrNotFound)
+}
+
+// All returns every indexed procedure, sorted by id.
+func (ix *Index) All() []knowledge.Procedure {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	out := make([]knowledge.Procedure, 0, len(ix.procs))
+	for _, e := range ix.procs {
+		out = append(out, e.p)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// Re-ranking: how many BM25 hits are re-scored by coverage, and the share of the
+// BM25 score kept for a hit that explains nothing of the question.
+const (
+	rerankDepth   = 20
+	coverageFloor = 0.35
+)
+
+// Field boosts: names (title + aliases) count far more than the body.
+const (
+	boostNamesFolded  = 3.0
+	boostNamesShingle = 4.0
+	boostNamesAccent  = 1.5
+	boostBodyFolded   = 0.6
+	boostBodyShingle  = 1.0
+	boostExpansion    = 0.9
+)
+
+func match(text, field, analyzer string, boost float64) query.Query {
+	q := bleve.NewMatchQuery(text)
+	q.SetField(field)
+	q.Analyzer = analyzer
+	q.SetBoost(boost)
+	return q
+}
+
+// Search ranks procedures for a question. limit is clamped to 1..50. The result
+// carries, per hit, the BM25 score and the weighted share of the question's
+// content words the procedure explains (coverage), plus a confidence verdict.
+func (ix *Index) Search(ctx context.Context, q string, limit int) (bot.SearchResult, error) {
+	if limit <= 0 {
+		limit = 10
+	}
+	limit = min(limit, 50)
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	pl := analyze(q, ix.exp, ix.vocab)
+	res := bot.SearchResult{Query: pl.foldedText()}
+	if len(pl.content) == 0 {
+		return res, nil
+	}
+	folded := pl.foldedText()
+	qs := []query.Query{
+		match(folded, fieldNamesFolded, analyzerFolded, boostNamesFolded),
+		match(folded, fieldBodyFolded, analyzerFolded, boostBodyFolded),
+	}
+	if len(pl.content) > 1 {
+		qs = append(qs,
+			match(folded, fieldNamesShingle, analyzerShingle, boostNamesShingle),
+			match(folded, fieldBodyShingle, analyzerShingle, boostBodyShingle))
+	}
+	if acc := pl.accentText(); acc != "" {
+		qs = append(qs, match(acc, fieldNamesAccent, analyzerAccent, boostNamesAccent))
+	}
+	for _, e := range pl.expAcc {
+		qs = append(qs, match(e, fieldNamesFolded, analyzerFolded, boostExpansion*boostNamesFolded))
+		if len(vntext.FoldedTokens(e)) > 1 {
+			qs = append(qs, match(e, fieldNamesShingle, analyzerShingle, boostExpansion*boostNamesShingle))
+		}
+	}
+	req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(qs...), max(limit, rerankDepth), 0, false)
+	sr, err := ix.idx.SearchInContext(ctx, req)
+	if err != nil {
+		return res, fmt.Errorf("search: %w", err)
+	}
+	weights := ix.weights(pl)
+	var covs []cov
+	for _, h := range sr.Hits {
+		e := ix.procs[h.ID]
+		if e == nil {
+			continue
+		}
+		c := ix.coverage(pl, e, weights)
+		res.Hits = append(res.Hits, bot.SearchHit{
+			ID: h.ID, Title: e.p.Title, Field: e.p.Field, Score: h.Score, Coverage: c.all, PhraseMatch: c.pair,
+			Snippet: snippet(e.p, pl),
+		})
+		covs = append(covs, c)
+	}
+	// Re-rank by how much of the question each procedure explains: BM25 alone lets
+	// a procedure that mentions a phrase in passing beat the one that is about it.
+	// Only words some procedure uses count here: unknown words cannot tell
+	// procedures apart.
+	order := make([]int, len(res.Hits))
+	for i := range res.Hits {
+		order[i] = i
+		res.Hits[i].Score *= coverageFloor + (1-coverageFloor)*covs[i].known
+	}
+	sort.SliceStable(order, func(a, b int) bool { return res.Hits[order[a]].Score > res.Hits[order[b]].Score })
+	hits := make([]bot.SearchHit, len(order))
+	for i, k := range order {
+		hits[i] = res.Hits[k]
+	}
+	res.Hits = hits
+	if len(order) > 0 {
+		best := covs[order[0]]
+		res.Confident = best.specific && (best.all >= minCoverage || (best.pair && best.all >= minCoveragePhrase) || (best.strongPair && best.all >= minCoverageStrong))
+	}
+	if len(res.Hits) > limit {
+		res.Hits = res.Hits[:limit]
+	}
+	return res, nil
+}
+
+// weights gives each content token an IDF weight over names and summaries;
+// expansion terms and unknown words weigh the most.
+func (ix *Index) weights(pl plan) []float64 {
+	n := float64(len(ix.procs))
+	w := make([]float64, len(pl.content))
+	for i, t := range pl.content {
+		if t.exp > 0 {
+			w[i] = math.Log((n + 1) / 0.5)
+		} else {
+			w[i] = math.Log((n + 1) / (float64(ix.df[t.fold]) + 0.5))
+		}
+	}
+	return w
+}
+
+// cov is how well one procedure explains a question.
+type cov struct {
+	all        float64 // weighted share of the question's content words it explains
+	known      float64 // the same over words some procedure uses
+	pair       bool    // a two-syllable phrase of the question is in its names
+	strongPair bool    // ... and that phrase is used by few procedures
+	specific   bool    // the match rests on more than one common word
+}
+
+// A phrase in the title (or in two names) of a procedure, used by at most this
+// many procedures, is strong evidence.
+const strongPairDF = 4
+
+// coverage measures how much of the question e explains: a word typed with
+// other diacritics counts little; an abbreviation counts
+// when its expansion matches.
+func (ix *Index) coverage(pl plan, e *entry, w []float64) cov {
+	var c cov
+	var got, total, gotKnown, totalKnown float64
+	matched := 0
+	for i, t := range pl.content {
+		m := 0.0
+		switch {
+		case t.exp > 0:
+			if e.hasAll(pl.expansions[t.exp-1]) || e.words[t.fold] {
+				m = 1
+				c.specific = true
+			}
+		case e.words[t.fold] && !e.accentsMatch(t):
+			m = accentMismatchCredit
+		case e.words[t.fold]:
+			m = 1
+			matched++
+			if matched >= 2 || ix.df[t.fold] <= maxSingleWordDF {
+				c.specific = true
+			}
+		}
+		got += w[i] * m
+		total += w[i]
+		if t.exp > 0 || ix.df[t.fold] > 0 {
+			gotKnown += w[i] * m
+			totalKnown += w[i]
+		}
+		if i > 0 && e.accentsMatch(pl.content[i-1]) && e.accentsMatch(t) {
+			p := pl.content[i-1].fold + " " + t.fold
+			if n := e.pairs[p]; n > 0 {
+				c.pair = true
+				if n >= 2 && ix.pairDF[p] <= strongPairDF {
+					c.strongPair = true
+				}
+			}
+		}
+	}
+	for _, x := range pl.expansions {
+		if len(x) > 1 && e.hasPhrase(x) {
+			c.pair = true
+		}
+	}
+	if total > 0 {
+		c.all = got / total
+	}
+	if totalKnown > 0 {
+		c.known = gotKnown / totalKnown
+	}
+	return c
+}
+
+// accentMismatchCredit is what a word typed with other diacritics than the
+// procedure's ("vàng" for "vắng") counts: almost surely a different word.
+const accentMismatchCredit = 0.15
+
+// maxSingleWordDF: a question whose only matching word is used by more procedures
+// than this says too little to answer ("tên", "mất").
+const maxSingleWordDF = 2
+
+// Confidence thresholds on the best hit's coverage.
+const (
+	minCoverage       = 0.62 // without a phrase match
+	minCoveragePhrase = 0.40 // with a phrase match in the names
+	minCoverageStrong = 0.20 // with a rare phrase match in the names
+)
+
+// accentsMatch: a word typed with diacritics must be used with them.
+func (e *entry) accentsMatch(t qtoken) bool { return !t.marked || e.accented[t.acc] }
+
+func (e *entry) hasAll(fold []string) bool {
+	for _, f := range fold {
+		if !e.words[f] {
+			return false
+		}
+	}
+	return len(fold) > 0
+}
+
+func (e *entry) hasPhrase(fold []string) bool {
+	for i := 1; i < len(fold); i++ {
+		if e.pairs[fold[i-1]+" "+fold[i]] == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// snippet picks the summary sentence sharing most words with the question, cut at
+// a word boundary (never inside a UTF-8 sequence).
+func snippet(p knowledge.Procedure, pl plan) string {
+	sentences := splitSentences(p.Summary)
+	if len(sentences) == 0 {
+		return ""
+	}
+	want := map[string]bool{}
+	for _, t := range pl.content {
+		want[t.fold] = true
+	}
+	best, bestN := sentences[0], -1
+	for _, s := range sentences {
+		n := 0
+		for _, f := range vntext.FoldedTokens(s) {
+			if want[f] {
+				n++
+			}
+		}
+		if n > bestN {
+			best, bestN = s, n
+		}
+	}
+	return truncateWords(best, 220)
+}
+
+func splitSentences(s string) []string {
+	var out []string
+	for _, line := range strings.Split(s, "\n") {
+		start := 0
+		for i := 0; i < len(line); i++ {
+			if (line[i] == '.' || line[i] == '?' || line[i] == '!') && (i+1 == len(line) || line[i+1] == ' ') {
+				if t := strings.TrimSpace(line[start : i+1]); t != "" {
+					out = append(out, t)
+				}
+				start = i + 1
+			}
+		}
+		if t := strings.TrimSpace(line[start:]); t != "" {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// truncateWords cuts s to at most n runes at a space, adding "…".
+func truncateWords(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)[:n]
+	cut := string(r)
+	if i := strings.LastIndexByte(cut, ' '); i > n/2 {
+		cut = cut[:i]
+	}
+	return strings.TrimRight(cut, " ,;:") + "…"
+}

@@ -1,0 +1,193 @@
+package search
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/dvcbot/dvcbot/knowledge"
+	"github.com/dvcbot/dvcbot/knowledge/vntext"
+)
+
+// maxQueryTokens bounds the work one question can cause.
+const maxQueryTokens = 48
+
+type qtoken struct {
+	acc    string // as typed, lower case, NFC
+	fold   string // without diacritics
+	marked bool   // typed with diacritics
+	exp    int    // index+1 into plan.expansions when part of an expansion term, else 0
+}
+
+// plan is a question analysed for search: content tokens without question words,
+// and the expansions its abbreviations and old terms call for.
+type plan struct {
+	content    []qtoken
+	expansions [][]string // folded tokens of each expansion phrase
+	expAcc     []string   // accented expansion phrases
+}
+
+func (p plan) foldedText() string {
+	parts := make([]string, len(p.content))
+	for i, t := range p.content {
+		parts[i] = t.fold
+	}
+	return strings.Join(parts, " ")
+}
+
+func (p plan) accentText() string {
+	var parts []string
+	for _, t := range p.content {
+		if t.marked {
+			parts = append(parts, t.acc)
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// phrase is a sequence of folded syllables with the accented form it came from.
+type phrase struct {
+	fold []string
+	acc  []string
+}
+
+// stopPhrases are question words and fillers that say nothing about which
+// procedure is meant. They are matched longest first.
+var stopPhrases = compilePhrases([]string{
+	"như thế nào", "thế nào", "như nào", "ra sao", "làm sao", "làm thế nào", "phải làm gì", "làm gì",
+	"bao nhiêu tiền", "hết bao nhiêu", "tốn bao nhiêu", "bao nhiêu", "mất bao lâu", "trong bao lâu", "bao lâu",
+	"mấy ngày", "mấy hôm", "ở đâu", "chỗ nào", "nơi nào", "có được không", "được không", "có phải", "có cần",
+	"giấy tờ gì", "giấy tờ", "gồm những gì", "cần những gì", "những gì", "mang theo", "có mất phí", "mất phí", "tốn phí",
+	"xin hỏi", "cho hỏi", "cho tôi hỏi", "thủ tục", "hướng dẫn tôi", "giúp tôi", "giúp mình", "vui lòng",
+	"tôi", "mình", "em", "anh", "chị", "ơi", "ạ", "à", "nhé", "nhỉ", "vậy", "thế", "thì", "là", "có", "muốn",
+	"cần", "phải", "hỏi", "giúp", "cho", "của", "và", "với", "để", "được", "những", "các", "một", "gì", "nào",
+	"sao", "đâu", "bao", "nhiêu", "lâu", "không", "ko", "k", "hả", "ở", "làm", "cách", "xin", "nếu", "khi",
+	"mà", "thôi", "rồi", "đã", "đang", "sẽ", "này", "đó", "kia", "ai", "nên", "hay", "hoặc", "bị", "bạn",
+	"dạ", "vâng", "như", "ra", "gồm", "ad", "bot", "nay", "hôm", "lúc",
+})
+
+func compilePhrases(list []string) []phrase {
+	out := make([]phrase, 0, len(list))
+	for _, s := range list {
+		out = append(out, phrase{fold: vntext.FoldedTokens(s), acc: vntext.Tokens(s)})
+	}
+	sort.SliceStable(out, func(i, j int) bool { return len(out[i].fold) > len(out[j].fold) })
+	return out
+}
+
+// expander finds expansion terms in a question.
+type expander struct {
+	terms []expTerm // longest first
+}
+
+type expTerm struct {
+	fold   []string
+	expand []string
+}
+
+func newExpander(list []knowledge.Expansion) *expander {
+	e := &expander{}
+	for _, x := range list {
+		for _, t := range x.Terms {
+			ft := vntext.FoldedTokens(t)
+			if len(ft) == 0 {
+				continue
+			}
+			e.terms = append(e.terms, expTerm{fold: ft, expand: x.Expand})
+		}
+	}
+	// Longest terms first so "sổ hộ khẩu" wins over "hộ khẩu".
+	sort.SliceStable(e.terms, func(i, j int) bool { return len(e.terms[i].fold) > len(e.terms[j].fold) })
+	return e
+}
+
+func matchAt(toks []qtoken, i int, fold []string) bool {
+	if i+len(fold) > len(toks) {
+		return false
+	}
+	for k, f := range fold {
+		if toks[i+k].fold != f {
+			return false
+		}
+	}
+	return true
+}
+
+// analyze turns a question into a plan. vocab holds the folded two-syllable
+// phrases of procedure names: an unaccented question word that forms such a
+// phrase with a neighbour ("can cuoc") is content, not a question word ("cần").
+func analyze(q string, exp *expander, vocab map[string]bool) plan {
+	acc := vntext.Tokens(vntext.Clean(q))
+	if len(acc) > maxQueryTokens {
+		acc = acc[:maxQueryTokens]
+	}
+	toks := make([]qtoken, len(acc))
+	for i, a := range acc {
+		f := vntext.Fold(a)
+		toks[i] = qtoken{acc: a, fold: f, marked: f != a}
+	}
+	var p plan
+	// Expansion terms first: they are content even when they look like question words.
+	isExp := make([]bool, len(toks))
+	for i := 0; i < len(toks); i++ {
+		for _, t := range exp.terms {
+			if matchAt(toks, i, t.fold) {
+				for _, e := range t.expand {
+					p.expansions = append(p.expansions, vntext.FoldedTokens(e))
+					p.expAcc = append(p.expAcc, e)
+				}
+				for k := range t.fold {
+					isExp[i+k] = true
+					toks[i+k].exp = len(p.expansions)
+				}
+				i += len(t.fold) - 1
+				break
+			}
+		}
+	}
+	inVocab := func(i int) bool {
+		if i > 0 && vocab[toks[i-1].fold+" "+toks[i].fold] {
+			return true
+		}
+		return i+1 < len(toks) && vocab[toks[i].fold+" "+toks[i+1].fold]
+	}
+	for i := 0; i < len(toks); {
+		if isExp[i] {
+			p.content = append(p.content, toks[i])
+			i++
+			continue
+		}
+		n := stopAt(toks, i, inVocab)
+		if n == 0 {
+			p.content = append(p.content, toks[i])
+			i++
+			continue
+		}
+		i += n
+	}
+	return p
+}
+
+// stopAt returns how many tokens from i form a stop phrase (0 if none).
+func stopAt(toks []qtoken, i int, inVocab func(int) bool) int {
+	for _, sp := range stopPhrases {
+		if !matchAt(toks, i, sp.fold) {
+			continue
+		}
+		ok := true
+		for k := range sp.fold {
+			t := toks[i+k]
+			if t.marked && t.acc != sp.acc[k] {
+				ok = false // typed with other marks: "căn" is not "cần"
+				break
+			}
+			if !t.marked && len(sp.fold) == 1 && inVocab(i+k) {
+				ok = false // unaccented and part of a known name: keep it
+				break
+			}
+		}
+		if ok {
+			return len(sp.fold)
+		}
+	}
+	return 0
+}
