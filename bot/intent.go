@@ -76,12 +76,12 @@ var sectionCues = []struct {
 	cues    cueList
 }{
 	{SectionOnline, cues("online", "onl", "trực tuyến", "qua mạng", "trên mạng", "vneid", "cổng dịch vụ công", "dịch vụ công quốc gia", "tại nhà", "qua app", "qua ứng dụng", "trên ứng dụng", "không cần đến")},
-	{SectionTime, cues("bao lâu", "mất bao lâu", "mất mấy ngày", "mấy ngày", "bao nhiêu ngày", "mấy hôm", "thời gian", "khi nào", "bao giờ", "hạn chót", "thời hạn", "hạn cuối", "hạn nộp", "deadline", "lâu không", "trong vòng", "ngày nào")},
-	{SectionFees, cues("phí", "lệ phí", "mất phí", "có mất phí", "mất bao nhiêu", "bao nhiêu tiền", "mất tiền", "tốn tiền", "giá", "chi phí", "tiền", "nộp bao nhiêu", "hết bao nhiêu", "tốn bao nhiêu", "miễn phí", "bao nhiêu")},
+	{SectionTime, cues("bao lâu", "mất bao lâu", "mất mấy ngày", "mấy ngày", "tháng mấy", "ngày mấy", "trong ngày", "lấy ngay", "bao giờ có", "khi nào có", "bao nhiêu ngày", "mấy hôm", "thời gian", "khi nào", "bao giờ", "hạn chót", "thời hạn", "hạn cuối", "hạn nộp", "deadline", "lâu không", "trong vòng", "ngày nào")},
+	{SectionFees, cues("phí", "lệ phí", "mất phí", "có mất phí", "mất bao nhiêu", "bao nhiêu tiền", "mất tiền", "tốn tiền", "giá bao nhiêu", "giá tiền", "chi phí", "tiền", "nộp bao nhiêu", "hết bao nhiêu", "tốn bao nhiêu", "miễn phí", "bao nhiêu")},
 	{SectionAgency, cues("ở đâu", "chỗ nào", "nơi nào", "cơ quan nào", "nộp ở", "làm ở", "đến đâu", "đi đâu", "địa chỉ", "phòng nào", "nơi nộp", "nơi làm", "nộp tại", "làm tại", "ai cấp", "ai giải quyết")},
-	{SectionDocuments, cues("giấy tờ", "hồ sơ gồm", "hồ sơ cần", "cần hồ sơ", "bộ hồ sơ", "hồ sơ gì", "hồ sơ những gì", "cần những gì", "cần gì", "mang theo", "mang gì", "chuẩn bị gì", "chuẩn bị những gì", "thành phần hồ sơ", "cần có gì", "cần mang", "những gì", "mẫu đơn", "tờ khai")},
+	{SectionDocuments, cues("giấy tờ", "hồ sơ gồm", "hồ sơ cần", "cần hồ sơ", "bộ hồ sơ", "hồ sơ gì", "hồ sơ những gì", "cần những gì", "cần gì", "mang theo", "mang gì", "chuẩn bị gì", "chuẩn bị những gì", "thành phần hồ sơ", "cần có gì", "cần mang", "những gì", "gồm gì", "gồm những gì", "mẫu đơn", "tờ khai")},
 	{SectionSteps, cues("thế nào", "như thế nào", "ra sao", "các bước", "quy trình", "cách làm", "trình tự", "làm gì", "hướng dẫn", "cách", "bước", "như nào", "làm thế nào")},
-	{SectionConditions, cues("điều kiện", "ai được", "ai phải", "đối tượng", "trường hợp nào", "được hưởng", "đủ điều kiện", "yêu cầu gì")},
+	{SectionConditions, cues("điều kiện", "ai được", "ai phải", "ai có trách nhiệm", "ai đi", "đối tượng", "trường hợp nào", "được hưởng", "đủ điều kiện", "yêu cầu gì", "mấy tuổi", "bao nhiêu tuổi", "đủ tuổi", "độ tuổi")},
 	{SectionLegal, cues("căn cứ", "luật nào", "văn bản nào", "quy định nào", "nghị định", "thông tư", "cơ sở pháp lý", "pháp lý", "theo luật", "quy định")},
 }
 
@@ -94,30 +94,69 @@ var overviewCues = cues("phải làm sao", "làm sao", "làm thế nào bây gi�
 
 // detectSection returns the section a question asks for ("" when none). A cue
 // that is part of ignore (the procedure's own title, e.g. "lệ phí" in "lệ phí
-// trước bạ") does not count.
+// trước bạ") does not count. When cues overlap, the longest wins ("bao nhiêu
+// tuổi" is about conditions, not fees); otherwise the section listed first wins.
 func detectSection(w words, ignore words) string {
-	masked := maskTitleWords(w, ignore)
-	if i, _ := overviewCues.find(masked); i >= 0 {
-		return ""
+	masked := titleMask(w, ignore)
+	whatToDo, _ := overviewCues.find(w) // "phải làm sao": the whole picture, not the steps
+	onlineTopic := false // the procedure is itself about doing things online
+	if i, _ := sectionCues[0].cues.find(ignore); i >= 0 && len(ignore.fold) > 0 {
+		onlineTopic = true
 	}
-	for _, sc := range sectionCues {
-		if i, _ := sc.cues.find(masked); i >= 0 {
-			return sc.section
+	type hit struct{ prio, pos, n int }
+	var hits []hit
+	for prio, sc := range sectionCues {
+		if (sc.section == SectionOnline && onlineTopic) || (sc.section == SectionSteps && whatToDo >= 0) {
+			continue
+		}
+		for i := range w.fold {
+			for _, c := range sc.cues {
+				if matchCue(w, i, c) && !allMasked(masked, i, len(c.fold)) {
+					hits = append(hits, hit{prio, i, len(c.fold)})
+					break
+				}
+			}
 		}
 	}
-	if i, n := weakDocumentsCue.find(masked); i >= 0 && i+n == len(masked.fold) {
+	best := -1
+	for a, h := range hits {
+		covered := false
+		for b, o := range hits {
+			if a != b && o.prio != h.prio && o.n > h.n && o.pos <= h.pos && h.pos+h.n <= o.pos+o.n {
+				covered = true
+				break
+			}
+		}
+		if !covered && (best < 0 || h.prio < hits[best].prio) {
+			best = a
+		}
+	}
+	if best >= 0 {
+		return sectionCues[hits[best].prio].section
+	}
+	if i, n := weakDocumentsCue.find(w); i >= 0 && i+n == len(w.fold) && !allMasked(masked, i, n) {
 		return SectionDocuments
 	}
 	return ""
 }
 
-// maskTitleWords blanks the runs of w that also occur, in order, in title, so that
-// words naming the procedure are not read as section cues.
-func maskTitleWords(w, title words) words {
-	if len(title.fold) == 0 {
-		return w
+func allMasked(m []bool, i, n int) bool {
+	for k := i; k < i+n; k++ {
+		if !m[k] {
+			return false
+		}
 	}
-	out := words{acc: append([]string(nil), w.acc...), fold: append([]string(nil), w.fold...)}
+	return true
+}
+
+// titleMask marks the runs of w that also occur, in order, in title (and single
+// title words that are cues by themselves, like "VNeID"): words naming the
+// procedure are not read as section cues.
+func titleMask(w, title words) []bool {
+	out := make([]bool, len(w.fold))
+	if len(title.fold) == 0 {
+		return out
+	}
 	for i := 0; i < len(w.fold); i++ {
 		best := 0
 		for j := range title.fold {
@@ -127,15 +166,28 @@ func maskTitleWords(w, title words) words {
 			}
 			best = max(best, n)
 		}
-		if best >= 2 || (best == 1 && len(title.fold) == 1) {
+		if best >= 2 || (best == 1 && (len(title.fold) == 1 || singleWordCues[w.fold[i]])) {
 			for k := i; k < i+best; k++ {
-				out.acc[k], out.fold[k] = "", ""
+				out[k] = true
 			}
 			i += best - 1
 		}
 	}
 	return out
 }
+
+// singleWordCues are the one-syllable section cues ("online", "vneid", "phí").
+var singleWordCues = func() map[string]bool {
+	m := map[string]bool{}
+	for _, sc := range sectionCues {
+		for _, c := range sc.cues {
+			if len(c.fold) == 1 {
+				m[c.fold[0]] = true
+			}
+		}
+	}
+	return m
+}()
 
 // stripSectionCues removes section cue phrases from the question, leaving the
 // words that say which procedure is meant.

@@ -34,6 +34,8 @@
   ];
 
   const log = document.getElementById('log');
+  // The scrolling area holds the log and, below it, the suggestion chips.
+  const scroller = document.getElementById('main') || log;
   const suggestions = document.getElementById('suggestions');
   const form = document.getElementById('composer');
   const input = document.getElementById('input');
@@ -343,20 +345,23 @@
     return reducedMotion && reducedMotion.matches ? 'auto' : 'smooth';
   }
 
-  function scrollToBottom(instant) {
-    const top = log.scrollHeight;
-    if (!instant && typeof log.scrollTo === 'function') {
-      try { log.scrollTo({ top: top, behavior: scrollBehavior() }); return; } catch (e) { /* old browser */ }
+  function scrollAreaTo(top, instant) {
+    if (!instant && typeof scroller.scrollTo === 'function') {
+      try { scroller.scrollTo({ top: top, behavior: scrollBehavior() }); return; } catch (e) { /* old browser */ }
     }
-    log.scrollTop = top;
+    scroller.scrollTop = top;
+  }
+
+  function scrollToBottom(instant) {
+    scrollAreaTo(scroller.scrollHeight, instant);
   }
 
   // scrollToAnswer shows the newest messages; a long answer is shown from its
   // start so the reader does not have to scroll back up.
   function scrollToAnswer(first) {
-    if (first && first.offsetHeight > log.clientHeight * 0.8) {
-      const top = first.offsetTop - log.offsetTop - 8;
-      try { log.scrollTo({ top: top, behavior: scrollBehavior() }); } catch (e) { log.scrollTop = top; }
+    if (first && first.offsetHeight > scroller.clientHeight * 0.8) {
+      // .main is positioned, so offsetTop is measured from the scrolling area.
+      scrollAreaTo(Math.max(0, first.offsetTop - 8));
     } else {
       scrollToBottom();
     }
@@ -543,7 +548,7 @@
     while (log.firstChild) log.removeChild(log.firstChild);
     showWelcome();
     setSuggestionsVisible(true);
-    log.scrollTop = 0;
+    scroller.scrollTop = 0;
     input.value = '';
     autoGrow();
     focusInput();
