@@ -99,7 +99,7 @@ var overviewCues = cues("phải làm sao", "làm sao", "làm thế nào bây gi�
 func detectSection(w words, ignore words) string {
 	masked := titleMask(w, ignore)
 	whatToDo, _ := overviewCues.find(w) // "phải làm sao": the whole picture, not the steps
-	onlineTopic := false // the procedure is itself about doing things online
+	onlineTopic := false                // the procedure is itself about doing things online
 	if i, _ := sectionCues[0].cues.find(ignore); i >= 0 && len(ignore.fold) > 0 {
 		onlineTopic = true
 	}

@@ -39,7 +39,8 @@ type entry struct {
 	p        knowledge.Procedure
 	words    map[string]bool // folded syllables of names, field and summary
 	accented map[string]bool // the same with diacritics
-	pairs    map[string]int  // folded two-syllable phrases of names → how many names use it (the title counts twice)
+	pairs    map[string]int  // folded two-syllable phrases of names → how many names use it
+	title    map[string]bool // folded two-syllable phrases of the title
 }
 
 // New returns an empty index using the given expansion dictionary.
@@ -87,7 +88,7 @@ func toDoc(p *knowledge.Procedure) indexDoc {
 }
 
 func newEntry(p knowledge.Procedure) *entry {
-	e := &entry{p: p, words: map[string]bool{}, accented: map[string]bool{}, pairs: map[string]int{}}
+	e := &entry{p: p, words: map[string]bool{}, accented: map[string]bool{}, pairs: map[string]int{}, title: map[string]bool{}}
 	for k, n := range names(&p) {
 		acc := vntext.Tokens(n)
 		seen := map[string]bool{}
@@ -100,7 +101,7 @@ func newEntry(p knowledge.Procedure) *entry {
 					seen[pair] = true
 					e.pairs[pair]++
 					if k == 0 {
-						e.pairs[pair]++ // the title
+						e.title[pair] = true
 					}
 				}
 			}
@@ -188,8 +189,10 @@ func (ix *Index) rebuildVocab() {
 	df := map[string]int{}
 	for _, e := range ix.procs {
 		for p := range e.pairs {
-			v[p] = true
 			df[p]++
+		}
+		for p := range e.pairs {
+			v[p] = true
 		}
 	}
 	ix.pairDF = df
@@ -357,8 +360,8 @@ type cov struct {
 	specific   bool    // the match rests on more than one common word
 }
 
-// A phrase in the title (or in two names) of a procedure, used by at most this
-// many procedures, is strong evidence.
+// A phrase of a procedure's title (or of two of its names) used by at most this
+// many procedures' names is strong evidence.
 const strongPairDF = 4
 
 // coverage measures how much of the question e explains: a word typed with
@@ -395,7 +398,7 @@ func (ix *Index) coverage(pl plan, e *entry, w []float64) cov {
 			p := pl.content[i-1].fold + " " + t.fold
 			if n := e.pairs[p]; n > 0 {
 				c.pair = true
-				if n >= 2 && ix.pairDF[p] <= strongPairDF {
+				if (e.title[p] || n >= 2) && ix.pairDF[p] <= strongPairDF {
 					c.strongPair = true
 				}
 			}

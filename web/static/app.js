@@ -1,6 +1,6 @@
 // dvcbot web chat. Plain ES2017, no build step, no dependencies.
 //
-// Safety rule: server and user text is NEVER assigned to innerHTML. Every
+// Safety rule: server and user text is NEVER parsed as HTML. Every
 // message is built from DOM nodes (createElement + textContent), and only a
 // tiny markup subset is interpreted: **bold**, "• "/"- " bullet lines,
 // "1. " numbered lines, bare http(s) URLs and newlines.
@@ -247,6 +247,7 @@
         mark.setAttribute('aria-hidden', 'true');
         mark.textContent = '•';
         li.appendChild(mark);
+        li.appendChild(document.createTextNode(' '));
         const body = document.createElement('span');
         body.className = 'item';
         appendInline(body, m[1]);
@@ -265,6 +266,7 @@
         mark.className = 'marker';
         mark.textContent = m[1];
         li.appendChild(mark);
+        li.appendChild(document.createTextNode(' '));
         const body = document.createElement('span');
         body.className = 'item';
         appendInline(body, m[2]);

@@ -1,0 +1,273 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/dvcbot/dvcbot/knowledge"
+)
+
+var (
+	once    sync.Once
+	shared  *Index
+	initErr error
+)
+
+func seedIndex(t testing.TB) *Index {
+	t.Helper()
+	once.Do(func() {
+		res, err := knowledge.LoadSeed()
+		if err != nil {
+			initErr = err
+			return
+		}
+		exp, err := knowledge.LoadSeedExpansions()
+		if err != nil {
+			initErr = err
+			return
+		}
+		shared, initErr = New(exp)
+		if initErr == nil {
+			initErr = shared.Replace(res.Procedures)
+		}
+	})
+	if initErr != nil {
+		t.Fatal(initErr)
+	}
+	return shared
+}
+
+func ids(t *testing.T, ix *Index, q string, n int) []string {
+	t.Helper()
+	res, err := ix.Search(context.Background(), q, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, h := range res.Hits {
+		out = append(out, h.ID)
+	}
+	return out
+}
+
+// Accented, unaccented, upper-case and NFD forms of a question rank alike.
+func TestDiacriticsAndNormalizationGiveTheSameRanking(t *testing.T) {
+	ix := seedIndex(t)
+	for _, q := range []string{"Đăng ký khai sinh cho con", "Làm lại thẻ căn cước bị mất", "Xin giấy phép xây dựng nhà ở", "Đổi giấy phép lái xe hết hạn"} {
+		want := ids(t, ix, q, 5)
+		if len(want) == 0 {
+			t.Fatalf("%q: no hits", q)
+		}
+		for _, v := range []string{norm.NFD.String(q), strings.ToUpper(q), knowledgeFold(q)} {
+			got := ids(t, ix, v, 5)
+			if len(got) == 0 || got[0] != want[0] {
+				t.Errorf("%q ranks %v, but %q ranks %v", q, want, v, got)
+			}
+		}
+	}
+}
+
+func knowledgeFold(s string) string {
+	var b strings.Builder
+	for _, r := range norm.NFD.String(s) {
+		switch {
+		case r == 'đ':
+			b.WriteRune('d')
+		case r == 'Đ':
+			b.WriteRune('D')
+		case r >= 0x300 && r <= 0x36f:
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func TestExpansionOfAbbreviationsAndOldNames(t *testing.T) {
+	ix := seedIndex(t)
+	tests := []struct{ q, want string }{
+		{"làm lại cccd", "cap-doi-cap-lai-the-can-cuoc"},
+		{"cmnd het han doi sang the moi", "cap-doi-cap-lai-the-can-cuoc"},
+		{"mat bang lai", "cap-lai-giay-phep-lai-xe"},
+		{"doi gplx", "doi-giay-phep-lai-xe"},
+		{"sổ đỏ lần đầu", "cap-so-do-lan-dau"},
+		{"nhập hộ khẩu cho con", "dang-ky-thuong-tru"},
+		{"mst ca nhan", "ma-so-thue-ca-nhan"},
+		{"rút bhxh 1 lần", "bhxh-mot-lan"},
+		{"passport", "cap-ho-chieu"},
+		{"giấy chứng tử", "dang-ky-khai-tu"},
+	}
+	for _, tt := range tests {
+		res, err := ix.Search(context.Background(), tt.q, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Hits) == 0 || res.Hits[0].ID != tt.want || !res.Confident {
+			t.Errorf("%q → %+v, want %s confidently", tt.q, res.Hits, tt.want)
+		}
+	}
+}
+
+func TestQuestionWordsAreNotContentButNameWordsAre(t *testing.T) {
+	ix := seedIndex(t)
+	// "can" is a question word ("cần") unless it is part of a known name ("căn cước").
+	if pl := analyze("can cuoc can giay to gi", ix.exp, ix.vocab); !strings.HasPrefix(pl.foldedText(), "can cuoc") || strings.Contains(pl.foldedText(), "giay") {
+		t.Errorf("plan = %q", pl.foldedText())
+	}
+	if pl := analyze("Căn cước cần giấy tờ gì", ix.exp, ix.vocab); pl.foldedText() != "can cuoc" {
+		t.Errorf("plan = %q", pl.foldedText())
+	}
+}
+
+func TestOutOfScopeIsNotConfident(t *testing.T) {
+	ix := seedIndex(t)
+	for _, q := range []string{"giá vàng hôm nay", "thoi tiet ha noi ngay mai", "công thức nấu phở", "bạn tên gì", "lịch thi đấu bóng đá", "?", "😀😀", ""} {
+		res, err := ix.Search(context.Background(), q, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Confident {
+			t.Errorf("%q answered confidently with %+v", q, res.Hits[0])
+		}
+	}
+}
+
+func TestBadInputIsSafe(t *testing.T) {
+	ix := seedIndex(t)
+	for _, q := range []string{strings.Repeat("căn cước ", 2000), "\x00\x01 khai sinh \x7f", "🇻🇳 hộ chiếu 🙏", "!!!...???", strings.Repeat("a", 10000), "\xff\xfe khai tử"} {
+		if _, err := ix.Search(context.Background(), q, 5); err != nil {
+			t.Errorf("%.30q: %v", q, err)
+		}
+	}
+}
+
+func TestLiveChangesAreSearchable(t *testing.T) {
+	exp, _ := knowledge.LoadSeedExpansions()
+	ix, err := New(exp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	res, _ := knowledge.LoadSeed()
+	if err := ix.Replace(res.Procedures[:5]); err != nil {
+		t.Fatal(err)
+	}
+	p := res.Procedures[0]
+	p.Aliases = append(p.Aliases, "thủ tục kỳ lân bảy màu")
+	if err := ix.Upsert(p); err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(t, ix, "ky lan bay mau", 1); len(got) == 0 || got[0] != p.ID {
+		t.Fatalf("upserted alias not found: %v", got)
+	}
+	if err := ix.Delete(p.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(t, ix, "ky lan bay mau", 1); len(got) != 0 && got[0] == p.ID {
+		t.Fatalf("deleted procedure still found")
+	}
+	if _, err := ix.Procedure(context.Background(), p.ID); err == nil {
+		t.Fatal("deleted procedure still served")
+	}
+	if ix.Len() != 4 {
+		t.Fatalf("len = %d", ix.Len())
+	}
+}
+
+func TestSnippetsAreWholeWords(t *testing.T) {
+	ix := seedIndex(t)
+	res, _ := ix.Search(context.Background(), "đăng ký khai sinh", 3)
+	for _, h := range res.Hits {
+		if h.Snippet == "" || !strings.HasPrefix(h.Snippet, strings.Fields(h.Snippet)[0]) || strings.ContainsRune(h.Snippet, '\uFFFD') {
+			t.Errorf("bad snippet %q", h.Snippet)
+		}
+	}
+	if got := truncateWords(strings.Repeat("Đăng ký khai sinh ", 40), 50); !strings.HasSuffix(got, "…") || strings.ContainsRune(got, '\uFFFD') {
+		t.Errorf("truncate = %q", got)
+	}
+}
+
+// synthetic makes n procedures by recombining the seed's words, for benchmarks.
+func synthetic(n int) []knowledge.Procedure {
+	res, _ := knowledge.LoadSeed()
+	seed := res.Procedures
+	out := make([]knowledge.Procedure, 0, n)
+	for i := 0; i < n; i++ {
+		p := seed[i%len(seed)]
+		q := seed[(i*7+3)%len(seed)]
+		p.ID = fmt.Sprintf("%s-%d", p.ID, i)
+		p.Title = fmt.Sprintf("%s %s", p.Title, strings.Fields(q.Title)[0])
+		p.Aliases = append(append([]string(nil), p.Aliases...), q.Aliases[0])
+		p.Summary = p.Summary + " " + q.Summary
+		out = append(out, p)
+	}
+	return out
+}
+
+func benchIndex(b *testing.B, n int) *Index {
+	exp, _ := knowledge.LoadSeedExpansions()
+	ix, err := New(exp)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if n == 0 {
+		res, _ := knowledge.LoadSeed()
+		err = ix.Replace(res.Procedures)
+	} else {
+		err = ix.Replace(synthetic(n))
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+	return ix
+}
+
+var benchQuestions = []string{
+	"làm lại cccd cần giấy tờ gì", "dang ky khai sinh o dau", "đổi bằng lái xe hết hạn mất bao lâu",
+	"thu tuc sang ten so do", "rút bảo hiểm xã hội một lần", "giá vàng hôm nay", "xin giay phep xay dung nha o nong thon",
+	"Nghỉ việc thì nhận trợ cấp thất nghiệp ra sao",
+}
+
+func BenchmarkBuild(b *testing.B) {
+	for _, n := range []int{0, 5000} {
+		procs := synthetic(max(n, 1))
+		if n == 0 {
+			res, _ := knowledge.LoadSeed()
+			procs = res.Procedures
+		}
+		b.Run(fmt.Sprintf("procedures=%d", len(procs)), func(b *testing.B) {
+			exp, _ := knowledge.LoadSeedExpansions()
+			for i := 0; i < b.N; i++ {
+				ix, err := New(exp)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := ix.Replace(procs); err != nil {
+					b.Fatal(err)
+				}
+				ix.Close()
+			}
+		})
+	}
+}
+
+func BenchmarkSearch(b *testing.B) {
+	for _, n := range []int{0, 5000} {
+		ix := benchIndex(b, n)
+		b.Run(fmt.Sprintf("procedures=%d", ix.Len()), func(b *testing.B) {
+			ctx := context.Background()
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				if _, err := ix.Search(ctx, benchQuestions[i%len(benchQuestions)], 10); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		ix.Close()
+	}
+}
