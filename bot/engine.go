@@ -57,6 +57,7 @@ type Config struct {
 	Unanswered UnansweredStore // optional
 	Feedback   FeedbackStore   // optional
 	Dossiers   DossierService  // optional: dossier lookups are refused politely without it
+	Inbox      InboxSource     // optional: notifications a pull channel (web) picks up
 	Log        *slog.Logger
 	Now        func() time.Time
 	// DossierPattern recognises dossier codes in text; DefaultDossierPattern when nil.
@@ -424,8 +425,31 @@ func (e *Engine) handleAction(ctx context.Context, s *Session, m Message) Respon
 		return e.askDossierCode(s, m)
 	case "sub":
 		return e.subscribe(ctx, s, m, rest)
+	case "inbox":
+		return e.inbox(ctx, m)
 	}
 	return e.help(s, "Xin lỗi, tôi không hiểu lựa chọn này (có thể nút đã cũ). Bạn hãy gõ câu hỏi hoặc chọn lại:")
+}
+
+// InboxSource hands over notifications queued for a chat, each once.
+type InboxSource interface {
+	Inbox(ctx context.Context, channel, chatID string) ([]string, error)
+}
+
+// inbox returns queued notifications as replies (none when there are none).
+func (e *Engine) inbox(ctx context.Context, m Message) Response {
+	r := Response{Intent: IntentDossier, Candidates: []string{}, Replies: []Reply{}}
+	if e.cfg.Inbox == nil {
+		return r
+	}
+	texts, err := e.cfg.Inbox.Inbox(ctx, m.Channel, m.ChatID)
+	if err != nil {
+		e.log.Warn("inbox", "err", err)
+	}
+	for _, t := range texts {
+		r.Replies = append(r.Replies, Reply{Text: t})
+	}
+	return r
 }
 
 // command recognises slash commands (/start, /help, /menu, /tracuu CODE).

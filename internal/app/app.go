@@ -15,6 +15,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/dvcbot/dvcbot/bot"
+	"github.com/dvcbot/dvcbot/dossier"
 	"github.com/dvcbot/dvcbot/handlers"
 	"github.com/dvcbot/dvcbot/internal/config"
 	"github.com/dvcbot/dvcbot/knowledge"
@@ -33,6 +34,10 @@ type App struct {
 	index   *search.Index
 	kb      *kbSync
 	engine  *bot.Engine
+
+	dossierRepo *store.Dossiers
+	dossiers    *dossier.Service
+	dispatcher  *dossier.Dispatcher
 
 	closers   []func(context.Context) error // stopped in reverse order by Close
 	closeOnce sync.Once
@@ -78,12 +83,22 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	a.closers = append(a.closers, a.kb.close)
 	log.Info("search index ready", "procedures", a.index.Len())
 
+	a.dossierRepo = db.NewDossiers()
+	if err := a.dossierRepo.Load(ctx); err != nil {
+		_ = a.Close(context.Background())
+		return nil, err
+	}
+	a.dossiers = &dossier.Service{Repo: a.dossierRepo, Guards: db.Guards(), Audit: db.LookupAudit(), Outbox: db.Outbox(), Log: log}
+	a.dispatcher = &dossier.Dispatcher{Queue: db.Outbox(), Senders: map[string]dossier.Sender{}, Log: log}
+
 	a.engine, err = bot.New(bot.Config{
 		Searcher:   a.index,
 		Procedures: a.index,
 		Sessions:   db.Sessions(),
 		Unanswered: db.Unanswered(),
 		Feedback:   db.Feedback(),
+		Dossiers:   a.dossiers,
+		Inbox:      a.dispatcher,
 		Log:        log,
 	})
 	if err != nil {
@@ -100,8 +115,17 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		Routes: []func(*gin.Engine){
 			handlers.ChatRoutes(a.engine),
 			handlers.ProcedureRoutes(a.index),
+			handlers.AdminRoutes(handlers.AdminDeps{
+				Auth:       handlers.BootstrapAuth{Token: cfg.AdminToken},
+				Procedures: db.Procedures(),
+				Index:      a.index,
+				Unanswered: db.Unanswered(),
+				Dossiers:   dossierAdmin{a.dossiers, a.dossierRepo},
+			}),
 		},
 	})
+	a.dispatcher.Start()
+	a.closers = append(a.closers, a.dispatcher.Stop)
 	return a, nil
 }
 
@@ -172,4 +196,18 @@ func (a *App) Close(ctx context.Context) error {
 		}
 	})
 	return errors.Join(errs...)
+}
+
+// dossierAdmin joins the import service and the store's reads for the staff API.
+type dossierAdmin struct {
+	svc  *dossier.Service
+	repo *store.Dossiers
+}
+
+func (d dossierAdmin) Import(ctx context.Context, data []byte) (dossier.ImportResult, error) {
+	return d.svc.Import(ctx, data)
+}
+
+func (d dossierAdmin) Get(ctx context.Context, code string) (dossier.Dossier, error) {
+	return d.repo.Get(ctx, code)
 }

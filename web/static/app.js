@@ -439,6 +439,38 @@
     try { input.focus({ preventScroll: true }); } catch (e) { input.focus(); }
   }
 
+  // checkInbox asks once per page load for notifications queued for this chat
+  // (e.g. a dossier status change) and shows them; silent on any failure.
+  async function checkInbox() {
+    let data = null;
+    try {
+      const res = await fetch(API_URL, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'Accept': 'application/json' },
+        body: JSON.stringify({ session_id: getSessionId(), action: 'inbox' }),
+        credentials: 'same-origin',
+        cache: 'no-store',
+      });
+      if (!res.ok) return;
+      data = await res.json();
+    } catch (e) {
+      return;
+    }
+    let shown = false;
+    for (const r of repliesOf(data)) {
+      const msg = cleanMessage({ role: 'bot', text: r.text, buttons: r.buttons, intent: data.intent });
+      if (!msg || !msg.text) continue;
+      renderMessage(msg, 'notification');
+      history.push(msg);
+      shown = true;
+    }
+    if (shown) {
+      setSuggestionsVisible(false);
+      saveHistory();
+      scrollToBottom();
+    }
+  }
+
   // send posts one message. payload is {text} or {action}; label is what the
   // user bubble shows; typed is the textarea text to restore if sending fails.
   async function send(payload, label, typed) {
@@ -602,6 +634,7 @@
     setSuggestionsVisible(true);
   }
   autoGrow();
+  checkInbox();
   // Focus the textarea on devices with a mouse; on phones this would pop up
   // the keyboard and hide the welcome text.
   if (window.matchMedia && window.matchMedia('(pointer: fine)').matches) focusInput();

@@ -1,0 +1,135 @@
+package dossier
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"time"
+)
+
+// Sender delivers a notification on one channel. A PermanentError is not retried.
+type Sender interface {
+	Send(ctx context.Context, chatID, text string) error
+}
+
+// PermanentError marks a send failure that retrying cannot fix (e.g. the user
+// blocked the bot).
+type PermanentError struct{ Err error }
+
+func (e *PermanentError) Error() string { return e.Err.Error() }
+func (e *PermanentError) Unwrap() error { return e.Err }
+
+// Queue is what the dispatcher needs of the outbox.
+type Queue interface {
+	Due(ctx context.Context, channel string, now time.Time, limit int) ([]Notification, error)
+	ForChat(ctx context.Context, channel, chatID string) ([]Notification, error)
+	Claim(ctx context.Context, id string, now time.Time) (bool, error)
+	Finish(ctx context.Context, id string, sendErr error, retry bool, retryAt, now time.Time) error
+}
+
+// Dispatcher delivers queued notifications: push channels by a background loop,
+// pull channels (the web chat) when the chat asks for its inbox.
+type Dispatcher struct {
+	Queue    Queue
+	Senders  map[string]Sender // push channels
+	Log      *slog.Logger
+	Interval time.Duration
+	MaxTries int
+
+	stop chan struct{}
+	wg   sync.WaitGroup
+}
+
+// Start runs the delivery loop until Stop.
+func (d *Dispatcher) Start() {
+	if d.Interval <= 0 {
+		d.Interval = 2 * time.Second
+	}
+	if d.MaxTries <= 0 {
+		d.MaxTries = 5
+	}
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
+	}
+	d.stop = make(chan struct{})
+	d.wg.Add(1)
+	go func() {
+		defer d.wg.Done()
+		t := time.NewTicker(d.Interval)
+		defer t.Stop()
+		for {
+			select {
+			case <-d.stop:
+				return
+			case <-t.C:
+				d.RunOnce(context.Background(), time.Now())
+			}
+		}
+	}()
+}
+
+// Stop ends the loop after the delivery in progress.
+func (d *Dispatcher) Stop(context.Context) error {
+	if d.stop != nil {
+		close(d.stop)
+		d.wg.Wait()
+		d.stop = nil
+	}
+	return nil
+}
+
+// RunOnce delivers what is due on every push channel and returns how many were sent.
+func (d *Dispatcher) RunOnce(ctx context.Context, now time.Time) int {
+	sent := 0
+	for channel, s := range d.Senders {
+		due, err := d.Queue.Due(ctx, channel, now, 100)
+		if err != nil {
+			d.Log.Warn("outbox", "err", err)
+			continue
+		}
+		for _, n := range due {
+			ok, err := d.Queue.Claim(ctx, n.ID, now)
+			if err != nil || !ok {
+				continue
+			}
+			sendErr := s.Send(ctx, n.ChatID, n.Text)
+			var perm *PermanentError
+			retry := sendErr != nil && !errors.As(sendErr, &perm)
+			if err := d.Queue.Finish(ctx, n.ID, sendErr, retry, now.Add(30*time.Second), now); err != nil {
+				d.Log.Warn("outbox finish", "err", err)
+			}
+			if sendErr == nil {
+				sent++
+			} else {
+				d.Log.Warn("notification not delivered", "channel", channel, "retry", retry, "err", sendErr)
+			}
+		}
+	}
+	return sent
+}
+
+// Inbox hands a pull channel's pending notifications for one chat to the caller,
+// marking them delivered; each is returned once.
+func (d *Dispatcher) Inbox(ctx context.Context, channel, chatID string) ([]string, error) {
+	ns, err := d.Queue.ForChat(ctx, channel, chatID)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	now := time.Now()
+	for _, n := range ns {
+		ok, err := d.Queue.Claim(ctx, n.ID, now)
+		if err != nil {
+			return out, err
+		}
+		if !ok {
+			continue
+		}
+		if err := d.Queue.Finish(ctx, n.ID, nil, false, now, now); err != nil {
+			return out, err
+		}
+		out = append(out, n.Text)
+	}
+	return out, nil
+}

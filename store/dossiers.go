@@ -1,0 +1,242 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+	"sync"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/dvcbot/dvcbot/dossier"
+)
+
+// Dossiers implements dossier.Repo. On the embedded server every dossier is also
+// kept in memory (FerretDB v1 scans its SQLite table even for _id lookups, so a
+// lookup costs milliseconds per thousand documents); the cache is filled once at
+// start and updated by every write of this process, which is the only writer of
+// an embedded store. Against MongoDB reads go to the server and writes use
+// compare-and-set on the version.
+type Dossiers struct {
+	db *DB
+
+	mu    sync.Mutex // serialises imports and subscriber changes of this process
+	cache map[string]dossier.Dossier
+}
+
+var _ dossier.Repo = (*Dossiers)(nil)
+
+// NewDossiers returns the dossier store; call Load before use.
+func (d *DB) NewDossiers() *Dossiers { return &Dossiers{db: d} }
+
+func (s *Dossiers) col() *mongo.Collection { return s.db.db.Collection(colDossiers) }
+
+// Load fills the in-memory cache on the embedded server (a no-op otherwise).
+func (s *Dossiers) Load(ctx context.Context) error {
+	if !s.db.Embedded() {
+		return nil
+	}
+	cur, err := s.col().Find(ctx, bson.M{})
+	if err != nil {
+		return fmt.Errorf("store: load dossiers: %w", err)
+	}
+	defer cur.Close(ctx)
+	cache := map[string]dossier.Dossier{}
+	for cur.Next(ctx) {
+		var d dossier.Dossier
+		if err := cur.Decode(&d); err != nil {
+			return fmt.Errorf("store: decode dossier: %w", err)
+		}
+		cache[d.Code] = d
+	}
+	if err := cur.Err(); err != nil {
+		return fmt.Errorf("store: load dossiers: %w", err)
+	}
+	s.mu.Lock()
+	s.cache = cache
+	s.mu.Unlock()
+	return nil
+}
+
+// Get returns one dossier or an error wrapping ErrNotFound.
+func (s *Dossiers) Get(ctx context.Context, code string) (dossier.Dossier, error) {
+	code = dossier.NormalizeCode(code)
+	if s.db.Embedded() {
+		s.mu.Lock()
+		d, ok := s.cache[code]
+		s.mu.Unlock()
+		if !ok {
+			return d, fmt.Errorf("dossier: %w", ErrNotFound)
+		}
+		return d, nil
+	}
+	var d dossier.Dossier
+	err := s.col().FindOne(ctx, bson.M{"_id": code}).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return d, fmt.Errorf("dossier: %w", ErrNotFound)
+	}
+	if err != nil {
+		return d, fmt.Errorf("store: get dossier: %w", err)
+	}
+	return d, nil
+}
+
+// existing returns the stored versions of codes (absent codes are missing).
+func (s *Dossiers) existing(ctx context.Context, codes []string) (map[string]dossier.Dossier, error) {
+	out := map[string]dossier.Dossier{}
+	if s.db.Embedded() {
+		for _, c := range codes {
+			if d, ok := s.cache[c]; ok {
+				out[c] = d
+			}
+		}
+		return out, nil
+	}
+	cur, err := s.col().Find(ctx, bson.M{"_id": bson.M{"$in": codes}})
+	if err != nil {
+		return nil, fmt.Errorf("store: read dossiers: %w", err)
+	}
+	var ds []dossier.Dossier
+	if err := cur.All(ctx, &ds); err != nil {
+		return nil, fmt.Errorf("store: read dossiers: %w", err)
+	}
+	for _, d := range ds {
+		out[d.Code] = d
+	}
+	return out, nil
+}
+
+// sameContent reports whether staff-owned fields are equal.
+func sameContent(a, b dossier.Dossier) bool {
+	a.History, b.History, a.Subscribers, b.Subscribers = nil, nil, nil, nil
+	a.Version, b.Version = 0, 0
+	a.UpdatedAt, b.UpdatedAt, a.CreatedAt, b.CreatedAt = time.Time{}, time.Time{}, time.Time{}, time.Time{}
+	return reflect.DeepEqual(a, b)
+}
+
+const importBatch = 500
+
+// Import writes ds (already validated) in batches. beforeWrite is called for each
+// dossier whose status changes, before the change is stored, so that a crash
+// cannot lose its notifications (they are idempotent).
+func (s *Dossiers) Import(ctx context.Context, ds []dossier.Dossier, now time.Time, beforeWrite func(dossier.Dossier) error) (dossier.ImportStats, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var st dossier.ImportStats
+	for start := 0; start < len(ds); start += importBatch {
+		batch := ds[start:min(start+importBatch, len(ds))]
+		codes := make([]string, len(batch))
+		for i, d := range batch {
+			codes[i] = d.Code
+		}
+		old, err := s.existing(ctx, codes)
+		if err != nil {
+			return st, err
+		}
+		var inserts []any
+		var created []dossier.Dossier
+		for _, d := range batch {
+			prev, found := old[d.Code]
+			if !found {
+				d.History = []dossier.StatusChange{{Status: d.Status, At: now, Note: d.Note}}
+				d.Version, d.CreatedAt, d.UpdatedAt = 1, now, now
+				inserts = append(inserts, d)
+				created = append(created, d)
+				continue
+			}
+			if sameContent(prev, d) {
+				st.Unchanged++
+				continue
+			}
+			d.History, d.Subscribers, d.CreatedAt = prev.History, prev.Subscribers, prev.CreatedAt
+			d.Version, d.UpdatedAt = prev.Version+1, now
+			if d.Status != prev.Status {
+				d.History = append(append([]dossier.StatusChange(nil), prev.History...), dossier.StatusChange{Status: d.Status, At: now, Note: d.Note})
+				st.StatusChanges++
+				if beforeWrite != nil {
+					if err := beforeWrite(d); err != nil {
+						return st, err
+					}
+				}
+			}
+			if err := s.replace(ctx, d, prev.Version); err != nil {
+				return st, err
+			}
+			st.Updated++
+		}
+		if len(inserts) > 0 {
+			if _, err := s.col().InsertMany(ctx, inserts, options.InsertMany().SetOrdered(true)); err != nil {
+				if mongo.IsDuplicateKeyError(err) {
+					return st, fmt.Errorf("a dossier was created concurrently; import again: %w", ErrConflict)
+				}
+				return st, fmt.Errorf("store: insert dossiers: %w", err)
+			}
+			if s.cache != nil {
+				for _, d := range created {
+					s.cache[d.Code] = d
+				}
+			}
+			st.Created += len(inserts)
+		}
+	}
+	return st, nil
+}
+
+// replace stores d over version prev.
+func (s *Dossiers) replace(ctx context.Context, d dossier.Dossier, prev int64) error {
+	filter := bson.M{"_id": d.Code, "version": prev}
+	if s.db.Embedded() {
+		// Sole writer (s.mu held); a lone _id filter is the one FerretDB pushes down.
+		filter = bson.M{"_id": d.Code}
+	}
+	res, err := s.col().ReplaceOne(ctx, filter, d)
+	if err != nil {
+		return fmt.Errorf("store: update dossier: %w", err)
+	}
+	if res.MatchedCount == 0 {
+		return fmt.Errorf("dossier %s changed concurrently; import again: %w", d.Code, ErrConflict)
+	}
+	if s.cache != nil {
+		s.cache[d.Code] = d
+	}
+	return nil
+}
+
+// AddSubscriber adds a chat to the dossier's subscribers (idempotent).
+func (s *Dossiers) AddSubscriber(ctx context.Context, code string, sub dossier.Subscriber) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for attempt := 0; attempt < 3; attempt++ {
+		d, err := s.Get(ctx, code)
+		if err != nil {
+			return err
+		}
+		for _, x := range d.Subscribers {
+			if x.Channel == sub.Channel && x.ChatID == sub.ChatID {
+				return nil
+			}
+		}
+		prev := d.Version
+		d.Subscribers = append(append([]dossier.Subscriber(nil), d.Subscribers...), sub)
+		d.Version++
+		err = s.replace(ctx, d, prev)
+		if !errors.Is(err, ErrConflict) {
+			return err
+		}
+	}
+	return fmt.Errorf("dossier %s: %w", code, ErrConflict)
+}
+
+// Count is the number of dossiers stored.
+func (s *Dossiers) Count(ctx context.Context) (int64, error) {
+	if s.db.Embedded() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		return int64(len(s.cache)), nil
+	}
+	return s.col().CountDocuments(ctx, bson.M{})
+}
