@@ -24,8 +24,9 @@ import (
 type Dossiers struct {
 	db *DB
 
-	mu    sync.Mutex // serialises imports and subscriber changes of this process
-	cache map[string]dossier.Dossier
+	writeMu sync.Mutex   // serialises imports and subscriber changes of this process
+	cacheMu sync.RWMutex // guards cache
+	cache   map[string]dossier.Dossier
 }
 
 var _ dossier.Repo = (*Dossiers)(nil)
@@ -56,9 +57,9 @@ func (s *Dossiers) Load(ctx context.Context) error {
 	if err := cur.Err(); err != nil {
 		return fmt.Errorf("store: load dossiers: %w", err)
 	}
-	s.mu.Lock()
+	s.cacheMu.Lock()
 	s.cache = cache
-	s.mu.Unlock()
+	s.cacheMu.Unlock()
 	return nil
 }
 
@@ -66,9 +67,9 @@ func (s *Dossiers) Load(ctx context.Context) error {
 func (s *Dossiers) Get(ctx context.Context, code string) (dossier.Dossier, error) {
 	code = dossier.NormalizeCode(code)
 	if s.db.Embedded() {
-		s.mu.Lock()
+		s.cacheMu.RLock()
 		d, ok := s.cache[code]
-		s.mu.Unlock()
+		s.cacheMu.RUnlock()
 		if !ok {
 			return d, fmt.Errorf("dossier: %w", ErrNotFound)
 		}
@@ -89,6 +90,8 @@ func (s *Dossiers) Get(ctx context.Context, code string) (dossier.Dossier, error
 func (s *Dossiers) existing(ctx context.Context, codes []string) (map[string]dossier.Dossier, error) {
 	out := map[string]dossier.Dossier{}
 	if s.db.Embedded() {
+		s.cacheMu.RLock()
+		defer s.cacheMu.RUnlock()
 		for _, c := range codes {
 			if d, ok := s.cache[c]; ok {
 				out[c] = d
@@ -124,8 +127,8 @@ const importBatch = 500
 // dossier whose status changes, before the change is stored, so that a crash
 // cannot lose its notifications (they are idempotent).
 func (s *Dossiers) Import(ctx context.Context, ds []dossier.Dossier, now time.Time, beforeWrite func(dossier.Dossier) error) (dossier.ImportStats, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
 	var st dossier.ImportStats
 	for start := 0; start < len(ds); start += importBatch {
 		batch := ds[start:min(start+importBatch, len(ds))]
@@ -175,11 +178,13 @@ func (s *Dossiers) Import(ctx context.Context, ds []dossier.Dossier, now time.Ti
 				}
 				return st, fmt.Errorf("store: insert dossiers: %w", err)
 			}
+			s.cacheMu.Lock()
 			if s.cache != nil {
 				for _, d := range created {
 					s.cache[d.Code] = d
 				}
 			}
+			s.cacheMu.Unlock()
 			st.Created += len(inserts)
 		}
 	}
@@ -190,7 +195,7 @@ func (s *Dossiers) Import(ctx context.Context, ds []dossier.Dossier, now time.Ti
 func (s *Dossiers) replace(ctx context.Context, d dossier.Dossier, prev int64) error {
 	filter := bson.M{"_id": d.Code, "version": prev}
 	if s.db.Embedded() {
-		// Sole writer (s.mu held); a lone _id filter is the one FerretDB pushes down.
+		// Sole writer (writeMu held); a lone _id filter is the one FerretDB pushes down.
 		filter = bson.M{"_id": d.Code}
 	}
 	res, err := s.col().ReplaceOne(ctx, filter, d)
@@ -200,16 +205,18 @@ func (s *Dossiers) replace(ctx context.Context, d dossier.Dossier, prev int64) e
 	if res.MatchedCount == 0 {
 		return fmt.Errorf("dossier %s changed concurrently; import again: %w", d.Code, ErrConflict)
 	}
+	s.cacheMu.Lock()
 	if s.cache != nil {
 		s.cache[d.Code] = d
 	}
+	s.cacheMu.Unlock()
 	return nil
 }
 
 // AddSubscriber adds a chat to the dossier's subscribers (idempotent).
 func (s *Dossiers) AddSubscriber(ctx context.Context, code string, sub dossier.Subscriber) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
 	for attempt := 0; attempt < 3; attempt++ {
 		d, err := s.Get(ctx, code)
 		if err != nil {
@@ -234,8 +241,8 @@ func (s *Dossiers) AddSubscriber(ctx context.Context, code string, sub dossier.S
 // Count is the number of dossiers stored.
 func (s *Dossiers) Count(ctx context.Context) (int64, error) {
 	if s.db.Embedded() {
-		s.mu.Lock()
-		defer s.mu.Unlock()
+		s.cacheMu.RLock()
+		defer s.cacheMu.RUnlock()
 		return int64(len(s.cache)), nil
 	}
 	return s.col().CountDocuments(ctx, bson.M{})
