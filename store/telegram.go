@@ -75,15 +75,15 @@ func (t *TelegramUpdates) Park(ctx context.Context, updateID int64, raw []byte) 
 	return nil
 }
 
-// TakeParked removes up to limit parked updates and returns their raw JSON. Each
-// parked update is handed to exactly one caller, even with several processes
-// taking at once. It scans the collection, so call it at start, not per request.
+// TakeParked removes up to limit parked updates and returns their raw JSON in
+// update_id order (Telegram's order). Each parked update is handed to exactly one
+// caller, even with several processes taking at once. It scans the collection, so call it at start, not per request.
 func (t *TelegramUpdates) TakeParked(ctx context.Context, limit int) ([][]byte, error) {
 	if limit <= 0 {
 		limit = 1000
 	}
 	cur, err := t.seen().Find(ctx, bson.M{"parked": bson.M{"$exists": true}},
-		options.Find().SetProjection(bson.M{"_id": 1}).SetLimit(int64(limit)))
+		options.Find().SetProjection(bson.M{"_id": 1}).SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit)))
 	if err != nil {
 		return nil, fmt.Errorf("store: find parked telegram updates: %w", err)
 	}

@@ -3,7 +3,6 @@ package store_test
 import (
 	"context"
 	"errors"
-	"sort"
 	"sync"
 	"testing"
 	"time"
@@ -83,7 +82,6 @@ func TestTelegramParkAndTake(t *testing.T) {
 	for _, g := range got {
 		s = append(s, string(g))
 	}
-	sort.Strings(s)
 	if len(s) != 2 || s[0] != `{"update_id":7}` || s[1] != `{"update_id":9}` {
 		t.Fatalf("parked = %q", s)
 	}

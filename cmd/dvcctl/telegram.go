@@ -37,6 +37,11 @@ func cmdTelegram(ctx context.Context, env *cliEnv, args []string) error {
 		return usagef("telegram needs a subcommand: set-webhook, info or delete-webhook")
 	}
 	sub, args := args[0], args[1:]
+	switch sub {
+	case "set-webhook", "info", "delete-webhook":
+	default:
+		return usagef("unknown telegram subcommand %q (set-webhook, info, delete-webhook)", sub)
+	}
 	fs := flag.NewFlagSet("telegram "+sub, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	hookURL := fs.String("url", "", "public HTTPS address of POST "+telegram.WebhookPath)
@@ -82,7 +87,7 @@ func cmdTelegram(ctx context.Context, env *cliEnv, args []string) error {
 		fmt.Fprintln(env.stdout, "webhook deleted")
 		return nil
 	}
-	return usagef("unknown telegram subcommand %q (set-webhook, info, delete-webhook)", sub)
+	return nil
 }
 
 func telegramSetWebhook(ctx context.Context, env *cliEnv, client *telegram.Client, hookURL string, maxConn int, drop bool) error {
