@@ -261,6 +261,9 @@ func (s *Procedures) Version(ctx context.Context) (int64, error) {
 	return m.V, nil
 }
 
+// BumpVersion makes every instance reload its index.
+func (s *Procedures) BumpVersion(ctx context.Context) error { return s.bumpVersion(ctx) }
+
 func (s *Procedures) bumpVersion(ctx context.Context) error {
 	_, err := s.db.db.Collection(colMeta).UpdateOne(ctx, bson.M{"_id": "kb_version"}, bson.M{"$inc": bson.M{"v": 1}}, options.UpdateOne().SetUpsert(true))
 	if err != nil {

@@ -4,9 +4,9 @@
 // hands messages and pressed buttons to the dialogue engine and sends its replies
 // as Telegram HTML with inline keyboards.
 //
-// It imports bot (the engine's types), gin and telegram-bot-api v5; it reaches the
-// database only through its Store interface, which store.TelegramUpdates
-// implements.
+// It imports bot (the engine's types), dossier (to deliver its notifications),
+// gin and telegram-bot-api v5; it reaches the database only through its Store
+// interface, which store.TelegramUpdates implements.
 package telegram
 
 import (

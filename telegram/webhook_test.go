@@ -3,6 +3,7 @@ package telegram_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/url"
 	"strings"
 	"sync"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/dvcbot/dvcbot/bot"
+	"github.com/dvcbot/dvcbot/dossier"
 	"github.com/dvcbot/dvcbot/telegram"
 )
 
@@ -316,4 +318,30 @@ func TestStartsWhenTelegramIsUnreachable(t *testing.T) {
 		t.Fatalf("webhook answered %d while Telegram is unreachable", status)
 	}
 	r.close(t)
+}
+
+func TestDossierSenderSkipsBlockedChats(t *testing.T) {
+	r := newRig(t, nil)
+	ctx := context.Background()
+	ds := r.svc.DossierSender()
+	if err := ds.Send(ctx, "1111111", "Hồ sơ **H57.22-241022-0015**: Đã có kết quả"); err != nil {
+		t.Fatal(err)
+	}
+	if got := r.api.sentTo(privateChat); len(got) != 1 || !strings.Contains(got[0], "<b>H57.22-241022-0015</b>") {
+		t.Fatalf("sent %q", got)
+	}
+	var perm *dossier.PermanentError
+	if err := ds.Send(ctx, "not-a-chat", "x"); !errors.As(err, &perm) {
+		t.Fatalf("bad chat id: %v, want a PermanentError", err)
+	}
+	r.api.setHook(func(method string, _ url.Values) (int, string, bool) {
+		return 403, `{"ok":false,"error_code":403,"description":"Forbidden: bot was blocked by the user"}`, method == "sendMessage"
+	})
+	if err := ds.Send(ctx, "1111111", "x"); !errors.As(err, &perm) || !errors.Is(err, telegram.ErrBlocked) {
+		t.Fatalf("blocked chat: %v, want a PermanentError wrapping ErrBlocked", err)
+	}
+	calls := len(r.api.callsOf("sendMessage"))
+	if err := ds.Send(ctx, "1111111", "x"); !errors.As(err, &perm) || len(r.api.callsOf("sendMessage")) != calls {
+		t.Fatalf("an inactive chat must not be contacted: %v", err)
+	}
 }

@@ -35,6 +35,10 @@ func commands() map[string]command {
 		"validate":    {"validate DIR                     check every procedure file in DIR", cmdValidate},
 		"search":      {"search [--dir DIR] \"QUESTION\"   rank procedures for a question", cmdSearch},
 		"eval":        {"eval [--dir DIR] FILE.tsv        top-1, top-3, MRR and every miss on a question set", cmdEval},
+		"import":      {"import DIR                       load procedure files into the store (staff edits are kept)", cmdImport},
+		"export":      {"export DIR                       write every procedure in force as YAML (round-trips with import)", cmdExport},
+		"reindex":     {"reindex                          make running instances rebuild their search index", cmdReindex},
+		"dossiers":    {"dossiers import FILE             import dossiers from a JSON array or CSV file", cmdDossiers},
 	}
 }
 
