@@ -16,6 +16,7 @@ const (
 	colProcedures   = "procedures"
 	colRevisions    = "procedure_revisions"
 	colSessions     = "sessions"
+	colSessionLog   = "session_log"
 	colUnanswered   = "unanswered"
 	colFeedback     = "feedback"
 	colTelegramSeen = "telegram_updates"
@@ -38,6 +39,7 @@ var collections = []collectionSpec{
 		{Keys: bson.D{{Key: "procedure_id", Value: 1}, {Key: "revision", Value: 1}}, Options: options.Index().SetUnique(true).SetName("procedure_revision")},
 	}},
 	{name: colSessions, expires: true},
+	{name: colSessionLog, expires: true},
 	{name: colUnanswered},
 	{name: colFeedback, indexes: []mongo.IndexModel{
 		{Keys: bson.D{{Key: "procedure_id", Value: 1}}, Options: options.Index().SetName("procedure")},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -14,31 +15,106 @@ import (
 	"github.com/dvcbot/dvcbot/knowledge/vntext"
 )
 
-// Sessions implements bot.SessionStore on the sessions collection, keyed by _id.
+// Sessions implements bot.SessionStore.
+//
+// Against MongoDB a session is one document keyed by _id, saved with
+// compare-and-set on its version. On the embedded server that would cost a table
+// scan per read and per write (FerretDB v1 does not use its _id index for
+// them), so there sessions live in memory and every save appends an immutable
+// version to the session_log collection (an insert, which stays fast); the
+// latest versions are read back at start and superseded ones are deleted in the
+// background. The embedded server belongs to one process, so memory is the
+// single source for reads there.
 type Sessions struct {
 	db  *DB
 	now func() time.Time
+
+	mu    sync.Mutex
+	mem   map[string]bot.Session // embedded mode: latest version of each session
+	stale []string               // embedded mode: superseded session_log ids
 }
 
 var _ bot.SessionStore = (*Sessions)(nil)
 
-// Sessions returns the session store.
-func (d *DB) Sessions() *Sessions { return &Sessions{db: d, now: time.Now} }
+type sessionLogDoc struct {
+	ID        string      `bson:"_id"` // key#version
+	Key       string      `bson:"key"`
+	Version   int64       `bson:"v"`
+	Session   bot.Session `bson:"s"`
+	ExpiresAt time.Time   `bson:"expires_at"`
+}
+
+// Sessions returns the session store (one per DB; on the embedded server it is
+// loaded from the log on first use).
+func (d *DB) Sessions() *Sessions {
+	d.sessOnce.Do(func() {
+		d.sessions = &Sessions{db: d, now: time.Now}
+		if d.Embedded() {
+			if err := d.sessions.loadLog(context.Background()); err != nil {
+				d.log.Error("load sessions", "err", err)
+			}
+		}
+	})
+	return d.sessions
+}
 
 func (s *Sessions) col() *mongo.Collection { return s.db.db.Collection(colSessions) }
+func (s *Sessions) logCol() *mongo.Collection {
+	return s.db.db.Collection(colSessionLog)
+}
+
+// loadLog rebuilds the in-memory sessions from the log.
+func (s *Sessions) loadLog(ctx context.Context) error {
+	cur, err := s.logCol().Find(ctx, bson.M{})
+	if err != nil {
+		return fmt.Errorf("store: load sessions: %w", err)
+	}
+	defer cur.Close(ctx)
+	mem := map[string]bot.Session{}
+	var stale []string
+	for cur.Next(ctx) {
+		var d sessionLogDoc
+		if err := cur.Decode(&d); err != nil {
+			return fmt.Errorf("store: decode session: %w", err)
+		}
+		if old, ok := mem[d.Key]; ok {
+			if old.Version > d.Version {
+				stale = append(stale, d.ID)
+				continue
+			}
+			stale = append(stale, logID(d.Key, old.Version))
+		}
+		mem[d.Key] = d.Session
+	}
+	if err := cur.Err(); err != nil {
+		return fmt.Errorf("store: load sessions: %w", err)
+	}
+	s.mu.Lock()
+	s.mem, s.stale = mem, stale
+	s.mu.Unlock()
+	return nil
+}
+
+func logID(key string, v int64) string { return fmt.Sprintf("%s#%d", key, v) }
 
 // LoadSession returns the stored session, or a zero Session (Version 0) when there
-// is none or it has expired.
+// is none, or a fresh one (same Version, for compare-and-set) when it expired.
 func (s *Sessions) LoadSession(ctx context.Context, key string) (bot.Session, error) {
 	var sess bot.Session
-	err := s.col().FindOne(ctx, bson.M{"_id": key}).Decode(&sess)
-	switch {
-	case errors.Is(err, mongo.ErrNoDocuments):
-		return bot.Session{}, nil
-	case err != nil:
-		return bot.Session{}, fmt.Errorf("store: load session: %w", err)
+	if s.db.Embedded() {
+		s.mu.Lock()
+		sess = s.mem[key]
+		s.mu.Unlock()
+	} else {
+		err := s.col().FindOne(ctx, bson.M{"_id": key}).Decode(&sess)
+		switch {
+		case errors.Is(err, mongo.ErrNoDocuments):
+			return bot.Session{}, nil
+		case err != nil:
+			return bot.Session{}, fmt.Errorf("store: load session: %w", err)
+		}
 	}
-	if !sess.ExpiresAt.IsZero() && sess.ExpiresAt.Before(s.now()) {
+	if sess.Key != "" && !sess.ExpiresAt.IsZero() && sess.ExpiresAt.Before(s.now()) {
 		// Expired but not swept yet: start afresh, keeping the version for CAS.
 		return bot.Session{Key: key, Channel: sess.Channel, ChatID: sess.ChatID, Version: sess.Version, CreatedAt: s.now()}, nil
 	}
@@ -49,6 +125,9 @@ func (s *Sessions) LoadSession(ctx context.Context, key string) (bot.Session, er
 // a concurrent save makes it fail with ErrConflict.
 func (s *Sessions) SaveSession(ctx context.Context, sess *bot.Session) error {
 	prev := sess.Version
+	if s.db.Embedded() {
+		return s.saveLog(ctx, sess, prev)
+	}
 	sess.Version = prev + 1
 	if prev == 0 {
 		_, err := s.col().InsertOne(ctx, sess)
@@ -69,6 +148,61 @@ func (s *Sessions) SaveSession(ctx context.Context, sess *bot.Session) error {
 	if res.MatchedCount == 0 {
 		sess.Version = prev
 		return fmt.Errorf("session %s changed concurrently: %w", sess.Key, ErrConflict)
+	}
+	return nil
+}
+
+func (s *Sessions) saveLog(ctx context.Context, sess *bot.Session, prev int64) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if cur := s.mem[sess.Key]; cur.Version != prev {
+		return fmt.Errorf("session %s changed concurrently: %w", sess.Key, ErrConflict)
+	}
+	next := *sess
+	next.Version = prev + 1
+	doc := sessionLogDoc{ID: logID(sess.Key, next.Version), Key: sess.Key, Version: next.Version, Session: next, ExpiresAt: next.ExpiresAt}
+	if _, err := s.logCol().InsertOne(ctx, doc); err != nil {
+		if mongo.IsDuplicateKeyError(err) {
+			return fmt.Errorf("session %s: %w", sess.Key, ErrConflict)
+		}
+		return fmt.Errorf("store: save session: %w", err)
+	}
+	sess.Version = next.Version
+	s.mem[sess.Key] = next
+	if prev > 0 {
+		s.stale = append(s.stale, logID(sess.Key, prev))
+	}
+	return nil
+}
+
+// compactBatch bounds one background delete.
+const compactBatch = 1000
+
+// Compact deletes superseded session versions from the log and forgets expired
+// sessions (embedded mode; a no-op against MongoDB, where TTL and the sweeper
+// expire whole sessions).
+func (s *Sessions) Compact(ctx context.Context, now time.Time) error {
+	if !s.db.Embedded() {
+		return nil
+	}
+	s.mu.Lock()
+	n := min(len(s.stale), compactBatch)
+	batch := append([]string(nil), s.stale[:n]...)
+	s.stale = s.stale[n:]
+	for k, v := range s.mem {
+		if !v.ExpiresAt.IsZero() && v.ExpiresAt.Before(now) {
+			delete(s.mem, k)
+		}
+	}
+	s.mu.Unlock()
+	if len(batch) == 0 {
+		return nil
+	}
+	if _, err := s.logCol().DeleteMany(ctx, bson.M{"_id": bson.M{"$in": batch}}); err != nil {
+		s.mu.Lock()
+		s.stale = append(s.stale, batch...)
+		s.mu.Unlock()
+		return fmt.Errorf("store: compact sessions: %w", err)
 	}
 	return nil
 }

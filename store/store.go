@@ -49,6 +49,9 @@ type DB struct {
 
 	embeddedMode bool // the server is the embedded FerretDB (owned or not)
 	view         bool // shares another DB's client; Close does not disconnect
+
+	sessOnce sync.Once
+	sessions *Sessions
 }
 
 type embeddedServer struct {
@@ -214,6 +217,9 @@ func (s *Sweeper) Start() {
 				return
 			case <-t.C:
 				ctx, cancel := context.WithTimeout(context.Background(), s.interval)
+				if err := s.db.Sessions().Compact(ctx, time.Now()); err != nil {
+					s.db.log.Warn("compact sessions", "err", err)
+				}
 				if n, err := s.db.SweepExpired(ctx, time.Now()); err != nil {
 					s.db.log.Warn("sweep expired documents", "err", err)
 				} else if n > 0 {

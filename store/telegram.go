@@ -12,6 +12,10 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
+// colTelegramChats holds inactive Telegram chats. (It belongs in schema.go's
+// collection list; until it is there it is created on first insert.)
+const colTelegramChats = "telegram_chats"
+
 // TelegramSeenTTL is how long an update id is remembered. Telegram gives up
 // redelivering an update well within a day, so two days is a safe margin.
 const TelegramSeenTTL = 48 * time.Hour
@@ -25,11 +29,13 @@ const TelegramSeenTTL = 48 * time.Hour
 //     claim document), picked up again by the next process;
 //   - long button payloads behind short callback tokens (same collection, string
 //     _id "cb:<token>", swept when they expire);
-//   - chats that blocked or removed the bot (collection meta, _id
-//     "tg_inactive:<chat id>", kept until the chat comes back).
+//   - chats that blocked or removed the bot (collection telegram_chats, _id =
+//     the chat id in decimal, kept until the chat comes back). It has its own
+//     small collection so that lookups in meta stay fast however many chats
+//     leave; MongoDB and FerretDB create it on first insert.
 //
-// Every operation is keyed by _id, so it stays fast on the embedded server and
-// correct across several processes. It is safe for concurrent use.
+// Every operation but TakeParked (run at start) is keyed by _id, so it stays
+// fast on the embedded server, and each is correct across several processes. It is safe for concurrent use.
 type TelegramUpdates struct {
 	db  *DB
 	now func() time.Time
@@ -38,8 +44,8 @@ type TelegramUpdates struct {
 // TelegramUpdates returns the Telegram channel's store.
 func (d *DB) TelegramUpdates() *TelegramUpdates { return &TelegramUpdates{db: d, now: time.Now} }
 
-func (t *TelegramUpdates) seen() *mongo.Collection { return t.db.db.Collection(colTelegramSeen) }
-func (t *TelegramUpdates) meta() *mongo.Collection { return t.db.db.Collection(colMeta) }
+func (t *TelegramUpdates) seen() *mongo.Collection  { return t.db.db.Collection(colTelegramSeen) }
+func (t *TelegramUpdates) chats() *mongo.Collection { return t.db.db.Collection(colTelegramChats) }
 
 // Claim records updateID as taken and reports true when this call took it, false
 // when it had been claimed before (a redelivery: ignore it). The claim is one
@@ -158,12 +164,14 @@ func (t *TelegramUpdates) Action(ctx context.Context, token string) (string, err
 	return doc.Action, nil
 }
 
-func inactiveKey(chatID int64) string { return "tg_inactive:" + strconv.FormatInt(chatID, 10) }
+// inactiveKey is a string so that lookups by _id are pushed down to the
+// embedded server's storage.
+func inactiveKey(chatID int64) string { return strconv.FormatInt(chatID, 10) }
 
 // MarkInactive records that chatID blocked the bot or removed it; unsolicited
 // messages should not be sent there until ClearInactive. Marking twice is fine.
 func (t *TelegramUpdates) MarkInactive(ctx context.Context, chatID int64) error {
-	_, err := t.meta().InsertOne(ctx, bson.D{
+	_, err := t.chats().InsertOne(ctx, bson.D{
 		{Key: "_id", Value: inactiveKey(chatID)},
 		{Key: "chat_id", Value: chatID},
 		{Key: "at", Value: t.now().UTC()},
@@ -176,7 +184,7 @@ func (t *TelegramUpdates) MarkInactive(ctx context.Context, chatID int64) error 
 
 // IsInactive reports whether chatID is marked inactive.
 func (t *TelegramUpdates) IsInactive(ctx context.Context, chatID int64) (bool, error) {
-	err := t.meta().FindOne(ctx, bson.M{"_id": inactiveKey(chatID)}).Err()
+	err := t.chats().FindOne(ctx, bson.M{"_id": inactiveKey(chatID)}).Err()
 	switch {
 	case errors.Is(err, mongo.ErrNoDocuments):
 		return false, nil
@@ -189,7 +197,7 @@ func (t *TelegramUpdates) IsInactive(ctx context.Context, chatID int64) (bool, e
 // ClearInactive removes the inactive mark of chatID (the chat wrote again or
 // re-added the bot). Clearing an unmarked chat is fine.
 func (t *TelegramUpdates) ClearInactive(ctx context.Context, chatID int64) error {
-	if _, err := t.meta().DeleteOne(ctx, bson.M{"_id": inactiveKey(chatID)}); err != nil {
+	if _, err := t.chats().DeleteOne(ctx, bson.M{"_id": inactiveKey(chatID)}); err != nil {
 		return fmt.Errorf("store: clear telegram chat %d inactive: %w", chatID, err)
 	}
 	return nil

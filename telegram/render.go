@@ -17,10 +17,11 @@ const MaxMessageUnits = 4096
 // parse mode: &, < and > are escaped everywhere, "**bold**" pairs on one line
 // become <b>…</b> (an unpaired "**" stays as written), and nothing else is
 // produced. List lines ("• ", "1. ") and bare links need no markup: Telegram
-// shows them as written and links them itself. Tags never span lines, so the
-// result can be cut at any line break.
+// shows them as written and links them itself. Invalid UTF-8 becomes U+FFFD
+// (Telegram refuses it). Tags never span lines, so the result can be cut at any
+// line break.
 func RenderHTML(text string) string {
-	text = strings.ReplaceAll(text, "\r\n", "\n")
+	text = strings.ReplaceAll(strings.ToValidUTF8(text, "\uFFFD"), "\r\n", "\n")
 	lines := strings.Split(text, "\n")
 	for i, line := range lines {
 		parts := strings.Split(line, "**")

@@ -23,6 +23,7 @@ func TestRenderHTMLEscapesAndBolds(t *testing.T) {
 		{"• Mục 1\n1. Bước một", "• Mục 1\n1. Bước một"}, // lists as written
 		{"https://a.vn/x?a=1&b=<2>", "https://a.vn/x?a=1&amp;b=&lt;2&gt;"},
 		{"dòng\r\nmới", "dòng\nmới"},
+		{"a\xffb", "a\uFFFDb"},
 		{"<b>không phải thẻ</b>", "&lt;b&gt;không phải thẻ&lt;/b&gt;"},
 	}
 	for _, tt := range tests {

@@ -37,7 +37,7 @@ type Config struct {
 	Token      string       // TELEGRAM_BOT_TOKEN
 	Secret     string       // TELEGRAM_WEBHOOK_SECRET
 	Endpoint   string       // TELEGRAM_API_ENDPOINT; empty means Telegram's own
-	HTTPClient *http.Client // optional; see NewClient
+	HTTPClient *http.Client // optional (see NewClient); its Timeout must exceed PollTimeout when polling
 	Retry      RetryPolicy  // zero means the defaults
 	Engine     Engine
 	Store      Store

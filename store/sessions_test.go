@@ -1,0 +1,87 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/dvcbot/dvcbot/bot"
+	"github.com/dvcbot/dvcbot/store"
+	"github.com/dvcbot/dvcbot/store/storetest"
+)
+
+func TestSessionsCompareAndSetAndScale(t *testing.T) {
+	ctx := context.Background()
+	ss := storetest.New(t).Sessions()
+	s, _ := ss.LoadSession(ctx, "web:a")
+	s.Key = "web:a"
+	if err := ss.SaveSession(ctx, &s); err != nil || s.Version != 1 {
+		t.Fatalf("first save: %v %d", err, s.Version)
+	}
+	stale := s
+	stale.Version = 0
+	if err := ss.SaveSession(ctx, &stale); err == nil {
+		t.Fatal("stale save accepted")
+	}
+	n := 10000
+	if testing.Short() {
+		n = 1000
+	}
+	for i := 0; i < n; i++ {
+		x := bot.Session{Key: fmt.Sprintf("web:%d", i), ExpiresAt: time.Now().Add(time.Hour), History: []bot.Turn{{Text: "đăng ký khai sinh cần giấy tờ gì"}}}
+		if err := ss.SaveSession(ctx, &x); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var lat []time.Duration
+	for i := 0; i < 200; i++ {
+		t0 := time.Now()
+		x, err := ss.LoadSession(ctx, fmt.Sprintf("web:%d", i*7%n))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := ss.SaveSession(ctx, &x); err != nil {
+			t.Fatal(err)
+		}
+		lat = append(lat, time.Since(t0))
+	}
+	sort.Slice(lat, func(a, b int) bool { return lat[a] < lat[b] })
+	t.Logf("%d sessions: load+save p50 %v p99 %v", n, lat[len(lat)/2], lat[len(lat)*99/100])
+	if err := ss.Compact(ctx, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestSessionsSurviveRestart(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db, err := store.Open(ctx, store.Options{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := bot.Session{Key: "telegram:1", Topic: "cap-ho-chieu"}
+	for i := 0; i < 3; i++ {
+		if err := db.Sessions().SaveSession(ctx, &s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.Sessions().Compact(ctx, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	db.Close(ctx)
+	db, err = store.Open(ctx, store.Options{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close(ctx)
+	got, err := db.Sessions().LoadSession(ctx, "telegram:1")
+	if err != nil || got.Version != 3 || got.Topic != "cap-ho-chieu" {
+		t.Fatalf("after restart: %+v %v", got, err)
+	}
+	n, _ := db.Database().Collection("session_log").CountDocuments(ctx, map[string]any{})
+	if n != 1 {
+		t.Fatalf("log not compacted: %d versions", n)
+	}
+}
