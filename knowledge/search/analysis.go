@@ -107,7 +107,6 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	doc.AddFieldMappingsAt(fieldNamesShingle, field(analyzerShingle))
 	doc.AddFieldMappingsAt(fieldNamesAccent, field(analyzerAccent))
 	doc.AddFieldMappingsAt(fieldBodyFolded, field(analyzerFolded))
-	doc.AddFieldMappingsAt(fieldBodyShingle, field(analyzerShingle))
 	m.DefaultMapping = doc
 	m.DefaultAnalyzer = analyzerFolded
 	return m, nil
@@ -119,7 +118,6 @@ const (
 	fieldNamesShingle = "ns"
 	fieldNamesAccent  = "na"
 	fieldBodyFolded   = "bf"
-	fieldBodyShingle  = "bs"
 )
 
 // nfc is used to normalize query text once.

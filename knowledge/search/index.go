@@ -74,7 +74,6 @@ type indexDoc struct {
 	NS []string `json:"ns"`
 	NA []string `json:"na"`
 	BF string   `json:"bf"`
-	BS string   `json:"bs"`
 }
 
 func names(p *knowledge.Procedure) []string {
@@ -84,7 +83,7 @@ func names(p *knowledge.Procedure) []string {
 func toDoc(p *knowledge.Procedure) indexDoc {
 	n := names(p)
 	body := p.Field + "\n" + p.SearchText()
-	return indexDoc{NF: n, NS: n, NA: n, BF: body, BS: body}
+	return indexDoc{NF: n, NS: n, NA: n, BF: body}
 }
 
 func newEntry(p knowledge.Procedure) *entry {
@@ -246,7 +245,6 @@ const (
 	boostNamesShingle = 4.0
 	boostNamesAccent  = 1.5
 	boostBodyFolded   = 0.6
-	boostBodyShingle  = 1.0
 	boostExpansion    = 0.9
 )
 
@@ -279,9 +277,7 @@ func (ix *Index) Search(ctx context.Context, q string, limit int) (bot.SearchRes
 		match(folded, fieldBodyFolded, analyzerFolded, boostBodyFolded),
 	}
 	if len(pl.content) > 1 {
-		qs = append(qs,
-			match(folded, fieldNamesShingle, analyzerShingle, boostNamesShingle),
-			match(folded, fieldBodyShingle, analyzerShingle, boostBodyShingle))
+		qs = append(qs, match(folded, fieldNamesShingle, analyzerShingle, boostNamesShingle))
 	}
 	if acc := pl.accentText(); acc != "" {
 		qs = append(qs, match(acc, fieldNamesAccent, analyzerAccent, boostNamesAccent))

@@ -3,6 +3,11 @@ package search
 import (
 	"context"
 	"fmt"
+	"os"
+	"runtime"
+	"strconv"
+	"sort"
+	"time"
 	"strings"
 	"sync"
 	"testing"
@@ -192,6 +197,21 @@ func TestSnippetsAreWholeWords(t *testing.T) {
 	}
 }
 
+// rssMB reads the resident set size of this process (Linux), 0 elsewhere.
+func rssMB() float64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmRSS:" {
+			kb, _ := strconv.Atoi(f[1])
+			return float64(kb) / 1024
+		}
+	}
+	return 0
+}
+
 // synthetic makes n procedures by recombining the seed's words, for benchmarks.
 func synthetic(n int) []knowledge.Procedure {
 	res, _ := knowledge.LoadSeed()
@@ -250,6 +270,10 @@ func BenchmarkBuild(b *testing.B) {
 				if err := ix.Replace(procs); err != nil {
 					b.Fatal(err)
 				}
+				if i == b.N-1 {
+					runtime.GC()
+					b.ReportMetric(rssMB(), "rss-MB")
+				}
 				ix.Close()
 			}
 		})
@@ -262,11 +286,17 @@ func BenchmarkSearch(b *testing.B) {
 		b.Run(fmt.Sprintf("procedures=%d", ix.Len()), func(b *testing.B) {
 			ctx := context.Background()
 			b.ReportAllocs()
+			lat := make([]time.Duration, 0, b.N)
 			for i := 0; i < b.N; i++ {
+				t0 := time.Now()
 				if _, err := ix.Search(ctx, benchQuestions[i%len(benchQuestions)], 10); err != nil {
 					b.Fatal(err)
 				}
+				lat = append(lat, time.Since(t0))
 			}
+			sort.Slice(lat, func(a, c int) bool { return lat[a] < lat[c] })
+			b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+			b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
 		})
 		ix.Close()
 	}

@@ -35,28 +35,51 @@ func Clean(s string) string {
 // Lower returns s cleaned and lower-cased (diacritics kept).
 func Lower(s string) string { return strings.ToLower(Clean(s)) }
 
-// FoldRune maps one rune to its unaccented lower-case base, or -1 when the rune is a
-// combining mark to drop.
-func foldRune(r rune) rune {
-	switch r {
-	case 'đ', 'Đ':
-		return 'd'
+// foldTable maps every precomposed Latin letter (U+00C0–U+1EFF) to its
+// unaccented lower-case base, so folding needs no normalization pass.
+var foldTable = func() map[rune]rune {
+	m := map[rune]rune{'đ': 'd', 'Đ': 'd'}
+	for r := rune(0xC0); r <= 0x1EFF; r++ {
+		if !unicode.IsLetter(r) {
+			continue
+		}
+		d := []rune(norm.NFD.String(string(r)))
+		if len(d) > 1 && d[0] < 0x80 {
+			m[r] = unicode.ToLower(d[0])
+		}
 	}
-	if unicode.Is(unicode.Mn, r) {
-		return -1
-	}
-	return unicode.ToLower(r)
-}
+	return m
+}()
+
+// isMark reports combining marks (as found in NFD input).
+func isMark(r rune) bool { return r >= 0x300 && r <= 0x36F || unicode.Is(unicode.Mn, r) }
 
 // Fold returns s lower-cased without diacritics ("Đăng ký" → "dang ky"), whatever
-// the input normalization form. Non-letters are kept.
+// the input normalization form (NFC, NFD or mixed). Non-letters are kept.
 func Fold(s string) string {
-	d := norm.NFD.String(s)
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 0x80 || (c >= 'A' && c <= 'Z') {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return s
+	}
 	var b strings.Builder
-	b.Grow(len(d))
-	for _, r := range d {
-		if f := foldRune(r); f >= 0 {
-			b.WriteRune(f)
+	b.Grow(len(s))
+	for _, r := range s {
+		switch {
+		case r < 0x80:
+			b.WriteRune(unicode.ToLower(r))
+		case isMark(r):
+		default:
+			if f, ok := foldTable[r]; ok {
+				b.WriteRune(f)
+			} else {
+				b.WriteRune(unicode.ToLower(r))
+			}
 		}
 	}
 	return b.String()
