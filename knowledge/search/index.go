@@ -127,6 +127,13 @@ func (ix *Index) Replace(procs []knowledge.Procedure) error {
 		if err := b.Index(e.p.ID, toDoc(&e.p)); err != nil {
 			return fmt.Errorf("search: index %s: %w", e.p.ID, err)
 		}
+		// Smaller batches keep the peak memory of a large rebuild low.
+		if b.Size() >= replaceBatch {
+			if err := ix.idx.Batch(b); err != nil {
+				return fmt.Errorf("search: batch: %w", err)
+			}
+			b.Reset()
+		}
 	}
 	if err := ix.idx.Batch(b); err != nil {
 		return fmt.Errorf("search: batch: %w", err)
@@ -231,6 +238,9 @@ func (ix *Index) All() []knowledge.Procedure {
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out
 }
+
+// replaceBatch is how many documents one index batch holds during a rebuild.
+const replaceBatch = 500
 
 // Re-ranking: how many BM25 hits are re-scored by coverage, and the share of the
 // BM25 score kept for a hit that explains nothing of the question.

@@ -4,13 +4,13 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"runtime"
-	"strconv"
+	"runtime/debug"
 	"sort"
-	"time"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"golang.org/x/text/unicode/norm"
 
@@ -271,7 +271,7 @@ func BenchmarkBuild(b *testing.B) {
 					b.Fatal(err)
 				}
 				if i == b.N-1 {
-					runtime.GC()
+					debug.FreeOSMemory()
 					b.ReportMetric(rssMB(), "rss-MB")
 				}
 				ix.Close()
