@@ -13,18 +13,19 @@ import (
 
 // Collection names.
 const (
-	colProcedures   = "procedures"
-	colRevisions    = "procedure_revisions"
-	colSessions     = "sessions"
-	colSessionLog   = "session_log"
-	colUnanswered   = "unanswered"
-	colFeedback     = "feedback"
-	colTelegramSeen = "telegram_updates"
-	colDossiers     = "dossiers"
-	colLookupGuards = "lookup_guards"
-	colLookupAudit  = "lookup_audit"
-	colOutbox       = "outbox"
-	colMeta         = "meta"
+	colProcedures    = "procedures"
+	colRevisions     = "procedure_revisions"
+	colSessions      = "sessions"
+	colSessionLog    = "session_log"
+	colUnanswered    = "unanswered"
+	colFeedback      = "feedback"
+	colTelegramSeen  = "telegram_updates"
+	colTelegramChats = "telegram_chats" // inactive (blocked) Telegram chats
+	colDossiers      = "dossiers"
+	colLookupGuards  = "lookup_guards"
+	colLookupAudit   = "lookup_audit"
+	colOutbox        = "outbox"
+	colMeta          = "meta"
 )
 
 type collectionSpec struct {
@@ -45,6 +46,7 @@ var collections = []collectionSpec{
 		{Keys: bson.D{{Key: "procedure_id", Value: 1}}, Options: options.Index().SetName("procedure")},
 	}},
 	{name: colTelegramSeen, expires: true},
+	{name: colTelegramChats},
 	{name: colDossiers},
 	{name: colLookupGuards, expires: true},
 	{name: colLookupAudit, expires: true},

@@ -279,9 +279,17 @@ var _ bot.FeedbackStore = (*FeedbackStore)(nil)
 func (d *DB) Feedback() *FeedbackStore { return &FeedbackStore{db: d} }
 
 // SaveFeedback stores f, one vote per answer (a second vote replaces the first).
+// The first vote is an insert, which stays fast on the embedded server.
 func (f *FeedbackStore) SaveFeedback(ctx context.Context, fb bot.Feedback) error {
 	id := fmt.Sprintf("%s:%s:%d", fb.Channel, fb.ChatID, fb.Seq)
-	_, err := f.db.db.Collection(colFeedback).ReplaceOne(ctx, bson.M{"_id": id}, fb, options.Replace().SetUpsert(true))
+	doc := struct {
+		ID           string `bson:"_id"`
+		bot.Feedback `bson:",inline"`
+	}{id, fb}
+	_, err := f.db.db.Collection(colFeedback).InsertOne(ctx, doc)
+	if mongo.IsDuplicateKeyError(err) {
+		_, err = f.db.db.Collection(colFeedback).ReplaceOne(ctx, bson.M{"_id": id}, doc)
+	}
 	if err != nil {
 		return fmt.Errorf("store: save feedback: %w", err)
 	}

@@ -12,10 +12,6 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
-// colTelegramChats holds inactive Telegram chats. (It belongs in schema.go's
-// collection list; until it is there it is created on first insert.)
-const colTelegramChats = "telegram_chats"
-
 // TelegramSeenTTL is how long an update id is remembered. Telegram gives up
 // redelivering an update well within a day, so two days is a safe margin.
 const TelegramSeenTTL = 48 * time.Hour

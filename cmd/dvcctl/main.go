@@ -38,6 +38,7 @@ func commands() map[string]command {
 		"import":      {"import DIR                       load procedure files into the store (staff edits are kept)", cmdImport},
 		"export":      {"export DIR                       write every procedure in force as YAML (round-trips with import)", cmdExport},
 		"reindex":     {"reindex                          make running instances rebuild their search index", cmdReindex},
+		"telegram":    {telegramUsage, cmdTelegram},
 		"dossiers":    {"dossiers import FILE             import dossiers from a JSON array or CSV file", cmdDossiers},
 	}
 }

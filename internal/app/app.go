@@ -21,6 +21,7 @@ import (
 	"github.com/dvcbot/dvcbot/knowledge"
 	"github.com/dvcbot/dvcbot/knowledge/search"
 	"github.com/dvcbot/dvcbot/store"
+	"github.com/dvcbot/dvcbot/telegram"
 	"github.com/dvcbot/dvcbot/web"
 )
 
@@ -38,6 +39,7 @@ type App struct {
 	dossierRepo *store.Dossiers
 	dossiers    *dossier.Service
 	dispatcher  *dossier.Dispatcher
+	telegram    *telegram.Service
 
 	closers   []func(context.Context) error // stopped in reverse order by Close
 	closeOnce sync.Once
@@ -106,26 +108,57 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		return nil, err
 	}
 
+	routes := []func(*gin.Engine){
+		handlers.ChatRoutes(a.engine),
+		handlers.ProcedureRoutes(a.index),
+		handlers.AdminRoutes(handlers.AdminDeps{
+			Auth:       handlers.BootstrapAuth{Token: cfg.AdminToken},
+			Procedures: db.Procedures(),
+			Index:      a.index,
+			Unanswered: db.Unanswered(),
+			Dossiers:   dossierAdmin{a.dossiers, a.dossierRepo},
+		}),
+	}
+	if cfg.TelegramToken != "" {
+		tg, err := telegram.New(telegram.Config{
+			Token: cfg.TelegramToken, Secret: cfg.TelegramWebhookSecret, Endpoint: cfg.TelegramEndpoint(),
+			Engine: a.engine, Store: db.TelegramUpdates(), Log: log,
+		})
+		if err != nil {
+			_ = a.Close(context.Background())
+			return nil, err
+		}
+		a.closers = append(a.closers, tg.Close)
+		routes = append(routes, tg.Routes())
+		a.dispatcher.Senders[bot.ChannelTelegram] = tg.DossierSender()
+		a.telegram = tg
+		log.Info("telegram channel enabled", "polling", cfg.TelegramPolling)
+	}
+
 	a.handler = handlers.NewRouter(handlers.Options{
 		Log:          log,
 		MaxBodyBytes: cfg.MaxBodyBytes,
 		Ready:        a.ready,
 		Index:        web.Index(),
 		Static:       web.Static(),
-		Routes: []func(*gin.Engine){
-			handlers.ChatRoutes(a.engine),
-			handlers.ProcedureRoutes(a.index),
-			handlers.AdminRoutes(handlers.AdminDeps{
-				Auth:       handlers.BootstrapAuth{Token: cfg.AdminToken},
-				Procedures: db.Procedures(),
-				Index:      a.index,
-				Unanswered: db.Unanswered(),
-				Dossiers:   dossierAdmin{a.dossiers, a.dossierRepo},
-			}),
-		},
+		Routes:       routes,
 	})
 	a.dispatcher.Start()
 	a.closers = append(a.closers, a.dispatcher.Stop)
+	if a.telegram != nil {
+		a.telegram.Start()
+		if cfg.TelegramPolling {
+			pctx, cancel := context.WithCancel(context.Background())
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				if err := a.telegram.Poll(pctx); err != nil && !errors.Is(err, context.Canceled) {
+					log.Error("telegram polling stopped", "err", err)
+				}
+			}()
+			a.closers = append(a.closers, func(context.Context) error { cancel(); <-done; return nil })
+		}
+	}
 	return a, nil
 }
 

@@ -28,6 +28,8 @@ type Config struct {
 
 	AdminToken string // DVCBOT_ADMIN_TOKEN
 
+	TelegramPolling bool // DVCBOT_TELEGRAM_POLLING: long-poll getUpdates instead of the webhook (local trials)
+
 	LogLevel        string        // DVCBOT_LOG_LEVEL: debug, info, warn, error
 	MaxBodyBytes    int64         // DVCBOT_MAX_BODY_BYTES
 	ShutdownTimeout time.Duration // DVCBOT_SHUTDOWN_TIMEOUT
@@ -87,14 +89,19 @@ func FromEnv(getenv func(string) string, args []string) (Config, error) {
 			c.ShutdownTimeout = d
 		}
 	}
-	if v := strings.TrimSpace(getenv("DVCBOT_SEED_IMPORT")); v != "" {
+	for _, b := range []struct {
+		name string
+		dst  *bool
+	}{{"DVCBOT_SEED_IMPORT", &c.SeedImport}, {"DVCBOT_TELEGRAM_POLLING", &c.TelegramPolling}} {
+		v := strings.TrimSpace(getenv(b.name))
 		switch strings.ToLower(v) {
+		case "":
 		case "1", "true", "yes", "on":
-			c.SeedImport = true
+			*b.dst = true
 		case "0", "false", "no", "off":
-			c.SeedImport = false
+			*b.dst = false
 		default:
-			errs = append(errs, fmt.Errorf("DVCBOT_SEED_IMPORT must be true or false, got %q", v))
+			errs = append(errs, fmt.Errorf("%s must be true or false, got %q", b.name, v))
 		}
 	}
 	if len(errs) > 0 {
@@ -130,6 +137,9 @@ func (c Config) Validate() error {
 	}
 	if !validDBName(c.MongoDatabase) {
 		errs = append(errs, fmt.Errorf("MONGODB_DATABASE must be 1-63 letters, digits, '_' or '-', got %q", c.MongoDatabase))
+	}
+	if c.TelegramPolling && c.TelegramToken == "" {
+		errs = append(errs, errors.New("DVCBOT_TELEGRAM_POLLING needs TELEGRAM_BOT_TOKEN"))
 	}
 	if c.TelegramToken != "" {
 		if c.TelegramWebhookSecret == "" {
