@@ -58,6 +58,7 @@ type Config struct {
 	Feedback   FeedbackStore   // optional
 	Dossiers   DossierService  // optional: dossier lookups are refused politely without it
 	Inbox      InboxSource     // optional: notifications a pull channel (web) picks up
+	Events     EventSink       // optional: one event per turn, for staff statistics
 	Log        *slog.Logger
 	Now        func() time.Time
 	// DossierPattern recognises dossier codes in text; DefaultDossierPattern when nil.
@@ -143,6 +144,12 @@ func (e *Engine) Handle(ctx context.Context, m Message) (Response, error) {
 		}
 		err = e.cfg.Sessions.SaveSession(ctx, &s)
 		if err == nil {
+			if e.cfg.Events != nil && m.Action != "inbox" {
+				ev := TurnEvent{At: m.At, Channel: m.Channel, ChatID: m.ChatID, Intent: resp.Intent, ProcedureID: resp.ProcedureID, Section: resp.Section, NewConversation: s.Version == 1}
+				if err := e.cfg.Events.RecordTurn(ctx, ev); err != nil {
+					e.log.Warn("record turn", "err", err)
+				}
+			}
 			return resp, nil
 		}
 		lastErr = err
@@ -174,13 +181,13 @@ func (e *Engine) respond(ctx context.Context, s *Session, m Message) Response {
 		return e.handleCommand(ctx, s, m, cmd, arg)
 	}
 	switch {
-	case isOnly(greetingCues, w, 2):
+	case isOnly(greetingCues, w, false):
 		s.Pending = PendingNone
 		return e.menu(s, IntentGreeting, "Xin chào! Tôi là trợ lý hướng dẫn thủ tục hành chính và dịch vụ công trực tuyến.")
-	case isOnly(helpCues, w, 2):
+	case isOnly(helpCues, w, false):
 		s.Pending = PendingNone
 		return e.help(s, "")
-	case isOnly(thanksCues, w, 3):
+	case isOnly(thanksCues, w, true):
 		return Response{Intent: IntentGreeting, Replies: []Reply{{Text: "Rất vui được giúp bạn! Bạn cần hỏi thêm thủ tục nào cứ nhắn nhé."}}}
 	}
 	if s.Pending == PendingDossierCode {
@@ -429,6 +436,22 @@ func (e *Engine) handleAction(ctx context.Context, s *Session, m Message) Respon
 		return e.inbox(ctx, m)
 	}
 	return e.help(s, "Xin lỗi, tôi không hiểu lựa chọn này (có thể nút đã cũ). Bạn hãy gõ câu hỏi hoặc chọn lại:")
+}
+
+// TurnEvent is one answered message, for statistics.
+type TurnEvent struct {
+	At              time.Time `bson:"at" json:"at"`
+	Channel         string    `bson:"channel" json:"channel"`
+	ChatID          string    `bson:"chat_id" json:"-"`
+	Intent          string    `bson:"intent" json:"intent"`
+	ProcedureID     string    `bson:"procedure_id,omitempty" json:"procedure_id,omitempty"`
+	Section         string    `bson:"section,omitempty" json:"section,omitempty"`
+	NewConversation bool      `bson:"new_conversation" json:"new_conversation"`
+}
+
+// EventSink records turns.
+type EventSink interface {
+	RecordTurn(ctx context.Context, e TurnEvent) error
 }
 
 // InboxSource hands over notifications queued for a chat, each once.

@@ -223,10 +223,29 @@ var (
 	followCues   = cues("thế còn", "vậy còn", "còn", "còn thì sao", "thì sao")
 )
 
-// isOnly reports whether w is nothing but a cue of l (plus up to extra words).
-func isOnly(l cueList, w words, extra int) bool {
+// fillers are words that may surround a greeting or thanks ("chào bạn nhé").
+var fillers = map[string]bool{}
+
+func init() {
+	for _, f := range []string{"bạn", "bot", "ạ", "a", "ơi", "nhé", "nha", "nhiều", "anh", "chị", "em", "ad", "admin", "mình", "các", "buổi", "sáng", "chiều", "tối", "rất", "lắm", "vậy", "nhe", "you", "there", "much", "so", "trợ", "lý", "dvc", "cô", "chú", "bác"} {
+		fillers[f] = true
+		fillers[vntext.Fold(f)] = true
+	}
+}
+
+// isOnly reports whether w is a cue of l at the start (or, with anywhere, at any
+// position) and every other word is a filler ("chào bạn ạ", "cảm ơn nhiều").
+func isOnly(l cueList, w words, anywhere bool) bool {
 	i, n := l.find(w)
-	return i >= 0 && len(w.fold)-n <= extra
+	if i < 0 || (i > 0 && !anywhere) {
+		return false
+	}
+	for k := range w.fold {
+		if (k < i || k >= i+n) && !fillers[w.acc[k]] && !fillers[w.fold[k]] {
+			return false
+		}
+	}
+	return true
 }
 
 // DefaultDossierPattern matches dossier codes such as 000.00.12.H57-241022-0001 or

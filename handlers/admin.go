@@ -80,7 +80,7 @@ func requireRole(auth Authenticator, role string) gin.HandlerFunc {
 			writeError(c, err)
 			return
 		}
-		if !s.Has(role) {
+		if role != "" && !s.Has(role) {
 			writeError(c, fmt.Errorf("%w: the %s role is required", bot.ErrForbidden, role))
 			return
 		}
@@ -98,20 +98,41 @@ func staffOf(c *gin.Context) Staff {
 // KnowledgeAdmin is what staff procedure edits need.
 type KnowledgeAdmin interface {
 	Get(ctx context.Context, id string) (store.StoredProcedure, error)
+	List(ctx context.Context) ([]store.ProcedureSummary, error)
 	Save(ctx context.Context, p knowledge.Procedure, expectRevision int, by, comment string, now time.Time) (int, error)
 	Withdraw(ctx context.Context, id string, expectRevision int, by, comment string, now time.Time) (int, error)
+	Restore(ctx context.Context, id string, revision int, by, comment string, now time.Time) (int, error)
 	Revisions(ctx context.Context, id string) ([]store.Revision, error)
+	Expansions(ctx context.Context) ([]knowledge.Expansion, bool, error)
+	SaveExpansions(ctx context.Context, list []knowledge.Expansion, by string, now time.Time) error
 }
 
 // LiveIndex is the search index kept in step with edits.
 type LiveIndex interface {
 	Upsert(p knowledge.Procedure) error
 	Delete(id string) error
+	SetExpansions(list []knowledge.Expansion)
 }
 
-// UnansweredLister lists questions the bot could not answer.
+// UnansweredLister lists questions the bot could not answer and closes them.
 type UnansweredLister interface {
 	List(ctx context.Context, limit int) ([]store.UnansweredItem, error)
+	SetStatus(ctx context.Context, key, status, resolvedTo string) (store.UnansweredItem, error)
+}
+
+// StaffAdmin manages staff members.
+type StaffAdmin interface {
+	Create(ctx context.Context, name string, roles []string, by string, now time.Time) (store.StaffMember, string, error)
+	List(ctx context.Context) ([]store.StaffMember, error)
+	Revoke(ctx context.Context, id string, now time.Time) error
+}
+
+// Reports are the staff's read-only views.
+type Reports interface {
+	Stats(ctx context.Context, since time.Time) (store.Stats, error)
+	FeedbackSummary(ctx context.Context) ([]store.FeedbackSummary, error)
+	Audit(ctx context.Context, limit int) ([]store.AuditEntry, error)
+	Record(ctx context.Context, e store.AuditEntry) error
 }
 
 // DossierAdmin imports and reads dossiers.
@@ -127,6 +148,8 @@ type AdminDeps struct {
 	Index      LiveIndex
 	Unanswered UnansweredLister
 	Dossiers   DossierAdmin
+	Staff      StaffAdmin
+	Reports    Reports
 	Now        func() time.Time
 }
 
@@ -136,6 +159,7 @@ func AdminRoutes(d AdminDeps) func(*gin.Engine) {
 		d.Now = time.Now
 	}
 	return func(r *gin.Engine) {
+		staffRoutes(r, d)
 		editor := r.Group("/api/admin", requireRole(d.Auth, RoleEditor))
 		editor.POST("/procedures", func(c *gin.Context) { saveProcedure(c, d, "") })
 		editor.PUT("/procedures/:id", func(c *gin.Context) { saveProcedure(c, d, c.Param("id")) })
@@ -154,6 +178,7 @@ func AdminRoutes(d AdminDeps) func(*gin.Engine) {
 				writeError(c, err)
 				return
 			}
+			audit(c, d, "procedure.withdraw", c.Param("id"), fmt.Sprintf("revision %d", rev))
 			c.JSON(http.StatusOK, gin.H{"id": c.Param("id"), "revision": rev, "deleted": true})
 		})
 		editor.GET("/procedures/:id/revisions", func(c *gin.Context) {
@@ -186,6 +211,7 @@ func AdminRoutes(d AdminDeps) func(*gin.Engine) {
 				writeError(c, err)
 				return
 			}
+			audit(c, d, "dossiers.import", "", fmt.Sprintf("upserted %d, rejected %d", res.Upserted, len(res.Rejected)))
 			c.JSON(http.StatusOK, res)
 		})
 		ops.GET("/:code", func(c *gin.Context) {
@@ -261,9 +287,10 @@ func saveProcedure(c *gin.Context, d AdminDeps, id string) {
 		writeError(c, err)
 		return
 	}
-	status := http.StatusOK
+	status, action := http.StatusOK, "procedure.update"
 	if id == "" {
-		status = http.StatusCreated
+		status, action = http.StatusCreated, "procedure.create"
 	}
+	audit(c, d, action, p.ID, fmt.Sprintf("revision %d", rev))
 	c.JSON(status, gin.H{"procedure": saved.Procedure, "revision": rev})
 }

@@ -271,3 +271,83 @@ func (s *Procedures) bumpVersion(ctx context.Context) error {
 	}
 	return nil
 }
+
+// ProcedureSummary is one row of the staff procedure list.
+type ProcedureSummary struct {
+	ID        string    `json:"id"`
+	Title     string    `json:"title"`
+	Field     string    `json:"field"`
+	Revision  int       `json:"revision"`
+	Deleted   bool      `json:"deleted"`
+	Origin    string    `json:"origin"`
+	UpdatedAt time.Time `json:"updated_at"`
+	UpdatedBy string    `json:"updated_by"`
+}
+
+// List returns every procedure, withdrawn ones included, sorted by id.
+func (s *Procedures) List(ctx context.Context) ([]ProcedureSummary, error) {
+	cur, err := s.col().Find(ctx, bson.M{}, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
+	if err != nil {
+		return nil, fmt.Errorf("store: list procedures: %w", err)
+	}
+	var docs []procedureDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, fmt.Errorf("store: list procedures: %w", err)
+	}
+	out := make([]ProcedureSummary, len(docs))
+	for i, d := range docs {
+		out[i] = ProcedureSummary{ID: d.ID, Title: d.Procedure.Title, Field: d.Procedure.Field, Revision: d.Revision, Deleted: d.Deleted, Origin: d.Origin, UpdatedAt: d.UpdatedAt, UpdatedBy: d.UpdatedBy}
+	}
+	return out, nil
+}
+
+// Restore makes the content of an earlier revision current again, as a new
+// revision (a withdrawn procedure comes back).
+func (s *Procedures) Restore(ctx context.Context, id string, revision int, by, comment string, now time.Time) (int, error) {
+	cur, err := s.Get(ctx, id)
+	if err != nil {
+		return 0, err
+	}
+	var old Revision
+	if err := s.revs().FindOne(ctx, bson.M{"_id": fmt.Sprintf("%s#%d", id, revision)}).Decode(&old); err != nil {
+		if errors.Is(err, mongo.ErrNoDocuments) {
+			return 0, fmt.Errorf("procedure %q has no revision %d: %w", id, revision, ErrNotFound)
+		}
+		return 0, fmt.Errorf("store: read revision: %w", err)
+	}
+	p := old.Procedure
+	p.UpdatedAt = now.UTC()
+	if comment == "" {
+		comment = fmt.Sprintf("khôi phục bản %d", revision)
+	}
+	if err := s.write(ctx, p, cur.Revision, OriginStaff, "", "restore", by, comment, now, false); err != nil {
+		return 0, err
+	}
+	return cur.Revision + 1, nil
+}
+
+// Expansions returns the staff-edited expansion dictionary; ok is false when
+// staff never saved one (the bundled file applies).
+func (s *Procedures) Expansions(ctx context.Context) (list []knowledge.Expansion, ok bool, err error) {
+	var doc struct {
+		List []knowledge.Expansion `bson:"list"`
+	}
+	err = s.db.db.Collection(colMeta).FindOne(ctx, bson.M{"_id": "expansions"}).Decode(&doc)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("store: expansions: %w", err)
+	}
+	return doc.List, true, nil
+}
+
+// SaveExpansions stores the dictionary and makes every instance reload.
+func (s *Procedures) SaveExpansions(ctx context.Context, list []knowledge.Expansion, by string, now time.Time) error {
+	_, err := s.db.db.Collection(colMeta).ReplaceOne(ctx, bson.M{"_id": "expansions"},
+		bson.M{"_id": "expansions", "list": list, "updated_by": by, "updated_at": now.UTC()}, options.Replace().SetUpsert(true))
+	if err != nil {
+		return fmt.Errorf("store: save expansions: %w", err)
+	}
+	return s.bumpVersion(ctx)
+}

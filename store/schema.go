@@ -26,6 +26,9 @@ const (
 	colLookupAudit   = "lookup_audit"
 	colOutbox        = "outbox"
 	colMeta          = "meta"
+	colStaff         = "staff"
+	colStaffAudit    = "staff_audit"
+	colEvents        = "events"
 )
 
 type collectionSpec struct {
@@ -52,6 +55,11 @@ var collections = []collectionSpec{
 	{name: colLookupAudit, expires: true},
 	{name: colOutbox},
 	{name: colMeta},
+	{name: colStaff, indexes: []mongo.IndexModel{
+		{Keys: bson.D{{Key: "token_hash", Value: 1}}, Options: options.Index().SetUnique(true).SetName("token_hash")},
+	}},
+	{name: colStaffAudit},
+	{name: colEvents, expires: true},
 }
 
 // EnsureSchema creates the collections and indexes dvcbot needs. It is idempotent.

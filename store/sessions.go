@@ -295,3 +295,23 @@ func (f *FeedbackStore) SaveFeedback(ctx context.Context, fb bot.Feedback) error
 	}
 	return nil
 }
+
+// SetStatus marks a group resolved (linked to a procedure) or ignored.
+func (u *Unanswered) SetStatus(ctx context.Context, key, status, resolvedTo string) (UnansweredItem, error) {
+	var item UnansweredItem
+	if err := u.db.db.Collection(colUnanswered).FindOne(ctx, bson.M{"_id": key}).Decode(&item); err != nil {
+		if errors.Is(err, mongo.ErrNoDocuments) {
+			return item, fmt.Errorf("unanswered question %q: %w", key, ErrNotFound)
+		}
+		return item, fmt.Errorf("store: unanswered: %w", err)
+	}
+	set := bson.M{"status": status}
+	if resolvedTo != "" {
+		set["resolved_to"] = resolvedTo
+	}
+	if _, err := u.db.db.Collection(colUnanswered).UpdateOne(ctx, bson.M{"_id": key}, bson.M{"$set": set}); err != nil {
+		return item, fmt.Errorf("store: unanswered: %w", err)
+	}
+	item.Status, item.Resolved = status, resolvedTo
+	return item, nil
+}

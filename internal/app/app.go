@@ -101,6 +101,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		Feedback:   db.Feedback(),
 		Dossiers:   a.dossiers,
 		Inbox:      a.dispatcher,
+		Events:     db.Events(),
 		Log:        log,
 	})
 	if err != nil {
@@ -112,11 +113,13 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		handlers.ChatRoutes(a.engine),
 		handlers.ProcedureRoutes(a.index),
 		handlers.AdminRoutes(handlers.AdminDeps{
-			Auth:       handlers.BootstrapAuth{Token: cfg.AdminToken},
+			Auth:       staffAuth{bootstrap: handlers.BootstrapAuth{Token: cfg.AdminToken}, staff: db.Staff()},
 			Procedures: db.Procedures(),
 			Index:      a.index,
 			Unanswered: db.Unanswered(),
 			Dossiers:   dossierAdmin{a.dossiers, a.dossierRepo},
+			Staff:      db.Staff(),
+			Reports:    reports{db: db, title: a.procedureTitle},
 		}),
 	}
 	if cfg.TelegramToken != "" {
@@ -176,6 +179,13 @@ func (a *App) ready(ctx context.Context) error {
 		return errors.New("search index not loaded")
 	}
 	return nil
+}
+
+func (a *App) procedureTitle(id string) string {
+	if p, err := a.index.Procedure(context.Background(), id); err == nil {
+		return p.Title
+	}
+	return ""
 }
 
 // Engine is the dialogue engine.

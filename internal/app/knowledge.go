@@ -58,6 +58,11 @@ func (k *kbSync) reload(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if exp, ok, err := k.procs.Expansions(ctx); err != nil {
+		return err
+	} else if ok {
+		k.index.SetExpansions(exp)
+	}
 	if err := k.index.Replace(active); err != nil {
 		return err
 	}
