@@ -81,6 +81,9 @@ func (d *Dispatcher) Stop(context.Context) error {
 
 // RunOnce delivers what is due on every push channel and returns how many were sent.
 func (d *Dispatcher) RunOnce(ctx context.Context, now time.Time) int {
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
+	}
 	sent := 0
 	for channel, s := range d.Senders {
 		due, err := d.Queue.Due(ctx, channel, now, 100)

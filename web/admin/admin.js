@@ -173,7 +173,6 @@
     const kind = loading ? 'loading' : message.kind;
     statusEl.textContent = text;
     statusEl.className = 'status' + (kind ? ' status-' + kind : '');
-    statusEl.hidden = !text;
   }
   function setStatus(text, kind) {
     message = { text: text || '', kind: kind || '' };
