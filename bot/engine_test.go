@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/dvcbot/dvcbot/bot"
-	"github.com/dvcbot/dvcbot/knowledge"
 	"github.com/dvcbot/dvcbot/knowledge/search"
 	"github.com/dvcbot/dvcbot/store"
 	"github.com/dvcbot/dvcbot/store/storetest"
@@ -26,22 +25,7 @@ var (
 // index returns one in-memory index of the bundled knowledge base, shared by tests.
 func index(t *testing.T) *search.Index {
 	t.Helper()
-	seedOnce.Do(func() {
-		res, err := knowledge.LoadSeed()
-		if err != nil {
-			seedErr = err
-			return
-		}
-		exp, err := knowledge.LoadSeedExpansions()
-		if err != nil {
-			seedErr = err
-			return
-		}
-		seedIndex, seedErr = search.New(exp)
-		if seedErr == nil {
-			seedErr = seedIndex.Replace(res.Procedures)
-		}
-	})
+	seedOnce.Do(func() { seedIndex, seedErr = search.NewFromSeed() })
 	if seedErr != nil {
 		t.Fatal(seedErr)
 	}

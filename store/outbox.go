@@ -49,26 +49,19 @@ func (o *Outbox) Enqueue(ctx context.Context, n dossier.Notification, now time.T
 
 // Due returns pending notifications of channel whose time has come, oldest first.
 func (o *Outbox) Due(ctx context.Context, channel string, now time.Time, limit int) ([]dossier.Notification, error) {
-	cur, err := o.col().Find(ctx, bson.M{"status": "pending", "channel": channel, "next_at": bson.M{"$lte": now}},
+	return o.find(ctx, bson.M{"status": "pending", "channel": channel, "next_at": bson.M{"$lte": now}},
 		options.Find().SetSort(bson.D{{Key: "created_at", Value: 1}}).SetLimit(int64(limit)))
-	if err != nil {
-		return nil, fmt.Errorf("store: outbox: %w", err)
-	}
-	var docs []outboxDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, fmt.Errorf("store: outbox: %w", err)
-	}
-	out := make([]dossier.Notification, len(docs))
-	for i, d := range docs {
-		out[i] = dossier.Notification{ID: d.ID, Channel: d.Channel, ChatID: d.ChatID, Text: d.Text}
-	}
-	return out, nil
 }
 
 // ForChat returns pending notifications for one chat (the web chat picks them up
 // on its next visit).
 func (o *Outbox) ForChat(ctx context.Context, channel, chatID string) ([]dossier.Notification, error) {
-	cur, err := o.col().Find(ctx, bson.M{"status": "pending", "channel": channel, "chat_id": chatID}, options.Find().SetSort(bson.D{{Key: "created_at", Value: 1}}))
+	return o.find(ctx, bson.M{"status": "pending", "channel": channel, "chat_id": chatID},
+		options.Find().SetSort(bson.D{{Key: "created_at", Value: 1}}))
+}
+
+func (o *Outbox) find(ctx context.Context, filter bson.M, opts *options.FindOptionsBuilder) ([]dossier.Notification, error) {
+	cur, err := o.col().Find(ctx, filter, opts)
 	if err != nil {
 		return nil, fmt.Errorf("store: outbox: %w", err)
 	}

@@ -18,7 +18,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/dvcbot/dvcbot/bot"
-	"github.com/dvcbot/dvcbot/knowledge"
 	"github.com/dvcbot/dvcbot/knowledge/search"
 	"github.com/dvcbot/dvcbot/store"
 	"github.com/dvcbot/dvcbot/store/storetest"
@@ -168,22 +167,7 @@ var (
 // index is one in-memory index of the bundled knowledge base, shared by tests.
 func index(t testing.TB) *search.Index {
 	t.Helper()
-	seedOnce.Do(func() {
-		res, err := knowledge.LoadSeed()
-		if err != nil {
-			seedErr = err
-			return
-		}
-		exp, err := knowledge.LoadSeedExpansions()
-		if err != nil {
-			seedErr = err
-			return
-		}
-		seedIndex, seedErr = search.New(exp)
-		if seedErr == nil {
-			seedErr = seedIndex.Replace(res.Procedures)
-		}
-	})
+	seedOnce.Do(func() { seedIndex, seedErr = search.NewFromSeed() })
 	if seedErr != nil {
 		t.Fatal(seedErr)
 	}

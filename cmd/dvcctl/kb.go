@@ -36,13 +36,10 @@ func cmdValidate(_ context.Context, env *cliEnv, args []string) error {
 // localIndex builds an in-memory index from a directory of procedure files, or
 // from the bundled seed when dir is empty.
 func localIndex(dir string) (*search.Index, error) {
-	var res knowledge.LoadResult
-	var err error
 	if dir == "" {
-		res, err = knowledge.LoadSeed()
-	} else {
-		res, err = knowledge.LoadDir(os.DirFS(dir), ".")
+		return search.NewFromSeed()
 	}
+	res, err := knowledge.LoadDir(os.DirFS(dir), ".")
 	if err != nil {
 		return nil, err
 	}

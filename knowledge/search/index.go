@@ -517,3 +517,26 @@ func truncateWords(s string, n int) string {
 	}
 	return strings.TrimRight(cut, " ,;:") + "…"
 }
+
+// NewFromSeed returns an index of the bundled knowledge base with the bundled
+// expansion dictionary. Files that fail validation are skipped (LoadSeed's
+// errors are not returned here; `dvcctl validate` reports them).
+func NewFromSeed() (*Index, error) {
+	res, err := knowledge.LoadSeed()
+	if err != nil {
+		return nil, err
+	}
+	exp, err := knowledge.LoadSeedExpansions()
+	if err != nil {
+		return nil, err
+	}
+	ix, err := New(exp)
+	if err != nil {
+		return nil, err
+	}
+	if err := ix.Replace(res.Procedures); err != nil {
+		ix.Close()
+		return nil, err
+	}
+	return ix, nil
+}

@@ -25,22 +25,7 @@ var (
 
 func seedIndex(t testing.TB) *Index {
 	t.Helper()
-	once.Do(func() {
-		res, err := knowledge.LoadSeed()
-		if err != nil {
-			initErr = err
-			return
-		}
-		exp, err := knowledge.LoadSeedExpansions()
-		if err != nil {
-			initErr = err
-			return
-		}
-		shared, initErr = New(exp)
-		if initErr == nil {
-			initErr = shared.Replace(res.Procedures)
-		}
-	})
+	once.Do(func() { shared, initErr = NewFromSeed() })
 	if initErr != nil {
 		t.Fatal(initErr)
 	}
