@@ -26,6 +26,7 @@ type Options struct {
 	Ready        ReadyFunc
 	Index        http.Handler // GET / (the web chat); nil serves a placeholder
 	Static       http.Handler // GET /static/*; may be nil
+	Admin        http.Handler // GET /admin and /admin/*; may be nil
 	Routes       []func(*gin.Engine)
 }
 
@@ -70,6 +71,10 @@ func NewRouter(opts Options) *gin.Engine {
 	}
 	if opts.Static != nil {
 		r.GET("/static/*path", gin.WrapH(opts.Static))
+	}
+	if opts.Admin != nil {
+		r.GET("/admin", gin.WrapH(opts.Admin))
+		r.GET("/admin/*path", gin.WrapH(opts.Admin))
 	}
 	for _, add := range opts.Routes {
 		add(r)

@@ -144,6 +144,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		Ready:        a.ready,
 		Index:        web.Index(),
 		Static:       web.Static(),
+		Admin:        web.Admin(),
 		Routes:       routes,
 	})
 	a.dispatcher.Start()

@@ -98,3 +98,57 @@ func TestWebChatInBrowser(t *testing.T) {
 		t.Errorf("HTML was injected into the page (%d)", injected)
 	}
 }
+
+// TestAdminUIInBrowser signs in, edits a procedure with an inline validation
+// error first, saves, and sees the change in the history, in headless Chromium.
+func TestAdminUIInBrowser(t *testing.T) {
+	ctx := browser(t)
+	cfg := testConfig(t, t.TempDir())
+	cfg.AdminToken = adminToken
+	base, _ := startApp(t, cfg)
+	c := client{t: t, base: base}
+	step := func(what string, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("browser: %s: %v", what, err)
+		}
+	}
+	step("sign in", chromedp.Do(ctx,
+		chromedp.Navigate(base+"/admin"),
+		chromedp.WaitVisible(`#token`),
+		chromedp.SendKeys(`#token`, adminToken),
+		chromedp.Click(`#signin`),
+		chromedp.WaitVisible(`#signout`),
+		chromedp.Navigate(base+"/admin#procedures"),
+		chromedp.WaitVisible(`tr.proc-row[data-id="dang-ky-khai-sinh"]`),
+	))
+	step("invalid edit", chromedp.Do(ctx,
+		chromedp.Navigate(base+"/admin#edit/dang-ky-khai-sinh"),
+		chromedp.WaitVisible(`#f-title`),
+		chromedp.Sleep(300*time.Millisecond),
+		chromedp.Evaluate[chromedp.Void](`window.__docs = document.getElementById("f-documents").value; document.getElementById("f-documents").value = ""; undefined`),
+		chromedp.Click(`#save`),
+		chromedp.WaitVisible(`#f-documents-error`),
+	))
+	step("valid edit", chromedp.Do(ctx,
+		chromedp.Evaluate[chromedp.Void](`document.getElementById("f-documents").value = window.__docs; undefined`),
+		chromedp.SendKeys(`#f-aliases`, "\ngiấy chứng nhận chào đời"),
+		chromedp.SendKeys(`#f-comment`, "thêm tên gọi"),
+		chromedp.Click(`#save`),
+		chromedp.Sleep(500*time.Millisecond),
+		chromedp.Navigate(base+"/admin#revisions/dang-ky-khai-sinh"),
+		chromedp.WaitVisible(`li.rev-item[data-revision="2"]`),
+	))
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	step("screenshot", err)
+	_ = os.WriteFile(filepath.Join(os.TempDir(), "dvcbot-admin.png"), png, 0o644)
+	_, res := c.do("GET", "/api/procedures/search?q=giay+chung+nhan+chao+doi", "", "", nil)
+	if rs := res["results"].([]any); len(rs) == 0 || rs[0].(map[string]any)["id"] != "dang-ky-khai-sinh" {
+		t.Fatalf("edit from the browser not searchable: %v", res)
+	}
+	_, revs := c.do("GET", "/api/admin/procedures/dang-ky-khai-sinh/revisions", adminToken, "", nil)
+	list := revs["revisions"].([]any)
+	if last := list[len(list)-1].(map[string]any); last["comment"] != "thêm tên gọi" || last["by"] != "bootstrap admin" {
+		t.Fatalf("revision: %v", last)
+	}
+}

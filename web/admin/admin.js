@@ -141,11 +141,8 @@
     if (!v) return '';
     const d = new Date(v);
     if (isNaN(d.getTime())) return String(v);
-    try {
-      return d.toLocaleString('vi-VN', { dateStyle: 'short', timeStyle: 'short' });
-    } catch (e) {
-      return d.toLocaleString();
-    }
+    const p2 = (n) => (n < 10 ? '0' : '') + n;
+    return p2(d.getDate()) + '/' + p2(d.getMonth() + 1) + '/' + d.getFullYear() + ' ' + p2(d.getHours()) + ':' + p2(d.getMinutes());
   }
   function formatNumber(n) {
     try { return Number(n).toLocaleString('vi-VN'); } catch (e) { return String(n); }
@@ -978,10 +975,10 @@
       }
       return el('tr', { class: 'unanswered-row status-' + status, 'data-key': key }, [
         el('td', { class: 'question', text: str(it.text || key) }),
-        el('td', { class: 'num', text: formatNumber(num(it.count)) }),
-        el('td', { text: formatTime(it.first_at) }),
-        el('td', { text: formatTime(it.last_at) }),
-        el('td', { text: UNANSWERED_STATUS[status] || status }),
+        el('td', { class: 'num', 'data-label': 'Số lần', text: formatNumber(num(it.count)) }),
+        el('td', { 'data-label': 'Lần đầu', text: formatTime(it.first_at) }),
+        el('td', { 'data-label': 'Lần gần nhất', text: formatTime(it.last_at) }),
+        el('td', { 'data-label': 'Trạng thái', text: UNANSWERED_STATUS[status] || status }),
         actions,
       ]);
     });
