@@ -1,7 +1,8 @@
 // Package handlers is dvcbot's HTTP layer: a gin router with request ids, access
 // logging, panic recovery and body limits, and thin handlers that verify, decode,
 // call a service and respond. Domain errors become HTTP status codes in one place
-// (writeError). It imports the engine's types, never the store's internals.
+// (writeError). Services come in as small interfaces declared beside their use;
+// the staff API names the store's record types in them.
 package handlers
 
 import (
