@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"regexp"
 	"sync"
 	"time"
 
@@ -93,16 +94,21 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	a.dossiers = &dossier.Service{Repo: a.dossierRepo, Guards: db.Guards(), Audit: db.LookupAudit(), Outbox: db.Outbox(), Log: log}
 	a.dispatcher = &dossier.Dispatcher{Queue: db.Outbox(), Senders: map[string]dossier.Sender{}, Log: log}
 
+	var dossierRe *regexp.Regexp
+	if cfg.DossierPattern != "" {
+		dossierRe = regexp.MustCompile(cfg.DossierPattern) // validated with the configuration
+	}
 	a.engine, err = bot.New(bot.Config{
-		Searcher:   a.index,
-		Procedures: a.index,
-		Sessions:   db.Sessions(),
-		Unanswered: db.Unanswered(),
-		Feedback:   db.Feedback(),
-		Dossiers:   a.dossiers,
-		Inbox:      a.dispatcher,
-		Events:     db.Events(),
-		Log:        log,
+		DossierPattern: dossierRe,
+		Searcher:       a.index,
+		Procedures:     a.index,
+		Sessions:       db.Sessions(),
+		Unanswered:     db.Unanswered(),
+		Feedback:       db.Feedback(),
+		Dossiers:       a.dossiers,
+		Inbox:          a.dispatcher,
+		Events:         db.Events(),
+		Log:            log,
 	})
 	if err != nil {
 		_ = a.Close(context.Background())

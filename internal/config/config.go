@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"regexp"
 	"strings"
 	"time"
 )
@@ -29,6 +30,8 @@ type Config struct {
 	AdminToken string // DVCBOT_ADMIN_TOKEN
 
 	TelegramPolling bool // DVCBOT_TELEGRAM_POLLING: long-poll getUpdates instead of the webhook (local trials)
+
+	DossierPattern string // DVCBOT_DOSSIER_PATTERN: regular expression of dossier codes in chat (default: the contract's shape)
 
 	LogLevel        string        // DVCBOT_LOG_LEVEL: debug, info, warn, error
 	MaxBodyBytes    int64         // DVCBOT_MAX_BODY_BYTES
@@ -71,6 +74,7 @@ func FromEnv(getenv func(string) string, args []string) (Config, error) {
 	str("TELEGRAM_API_ENDPOINT", &c.TelegramAPIEndpoint)
 	str("DVCBOT_ADMIN_TOKEN", &c.AdminToken)
 	str("DVCBOT_LOG_LEVEL", &c.LogLevel)
+	str("DVCBOT_DOSSIER_PATTERN", &c.DossierPattern)
 
 	var errs []error
 	if v := strings.TrimSpace(getenv("DVCBOT_MAX_BODY_BYTES")); v != "" {
@@ -157,6 +161,11 @@ func (c Config) Validate() error {
 	}
 	if c.AdminToken != "" && len(c.AdminToken) < 16 {
 		errs = append(errs, errors.New("DVCBOT_ADMIN_TOKEN must be at least 16 characters"))
+	}
+	if c.DossierPattern != "" {
+		if _, err := regexp.Compile(c.DossierPattern); err != nil {
+			errs = append(errs, fmt.Errorf("DVCBOT_DOSSIER_PATTERN is not a valid regular expression: %v", err))
+		}
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":

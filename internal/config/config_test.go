@@ -51,6 +51,7 @@ func TestFromEnv(t *testing.T) {
 		{name: "bad address", env: map[string]string{"DVCBOT_ADDR": "8080"}, wantErr: "DVCBOT_ADDR"},
 		{name: "short admin token", env: map[string]string{"DVCBOT_ADMIN_TOKEN": "short"}, wantErr: "DVCBOT_ADMIN_TOKEN"},
 		{name: "bad body limit", env: map[string]string{"DVCBOT_MAX_BODY_BYTES": "-3"}, wantErr: "DVCBOT_MAX_BODY_BYTES"},
+		{name: "bad dossier pattern", env: map[string]string{"DVCBOT_DOSSIER_PATTERN": "([a-z"}, wantErr: "DVCBOT_DOSSIER_PATTERN"},
 		{name: "bad log level", env: map[string]string{"DVCBOT_LOG_LEVEL": "loud"}, wantErr: "DVCBOT_LOG_LEVEL"},
 	}
 	for _, tt := range tests {
