@@ -218,7 +218,7 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, w wo
 				return e.answer(s, m, p, section, res)
 			}
 		} else {
-			return e.disambiguate(s, m, res)
+			return e.disambiguate(s, m, res, detectSection(w, words{}))
 		}
 	}
 	if s.Topic != "" {
@@ -290,7 +290,9 @@ func (e *Engine) record(s *Session, m Message, intent, procID, section string) i
 	return s.Seq
 }
 
-func (e *Engine) disambiguate(s *Session, m Message, res SearchResult) Response {
+// disambiguate offers the close candidates; the section asked for is kept so the
+// choice is answered with it.
+func (e *Engine) disambiguate(s *Session, m Message, res SearchResult, section string) Response {
 	var buttons []Button
 	var ids []string
 	for i, h := range res.Hits {
@@ -301,6 +303,7 @@ func (e *Engine) disambiguate(s *Session, m Message, res SearchResult) Response 
 		ids = append(ids, h.ID)
 	}
 	s.Candidates = ids
+	s.Pending, s.PendingArg = PendingChoice, section
 	e.record(s, m, IntentProcedure, "", "")
 	return Response{Intent: IntentProcedure, Candidates: ids, Replies: []Reply{{
 		Text:    "Bạn muốn hỏi thủ tục nào? Hãy chọn một trong các thủ tục dưới đây:",
@@ -412,6 +415,9 @@ func (e *Engine) handleAction(ctx context.Context, s *Session, m Message) Respon
 		p, err := e.cfg.Procedures.Procedure(ctx, id)
 		if err != nil {
 			return e.help(s, "Thủ tục này không còn trong danh mục. Bạn hãy chọn thủ tục khác hoặc gõ câu hỏi.")
+		}
+		if kind == "proc" && s.Pending == PendingChoice && validSection(s.PendingArg) {
+			section = s.PendingArg // answer the section asked before the choice
 		}
 		return e.answer(s, m, p, section, SearchResult{})
 	case "fb":

@@ -239,3 +239,19 @@ func TestMessagesOfOneChatAreHandledInOrder(t *testing.T) {
 		t.Fatalf("expiry not set: %v", s.ExpiresAt)
 	}
 }
+
+func TestDisambiguationKeepsTheSectionAsked(t *testing.T) {
+	f := newEngine(t)
+	r := f.say(t, "d1", "bằng lái ô tô hết hạn đổi lại cần giấy tờ gì")
+	if r.ProcedureID != "" {
+		t.Skipf("answered directly (%s): nothing to choose", r.ProcedureID)
+	}
+	if len(r.Replies[0].Buttons) < 2 {
+		t.Fatalf("candidates: %+v", r)
+	}
+	choice := r.Replies[0].Buttons[0].Action
+	r = f.press(t, "d1", choice)
+	if r.Section != bot.SectionDocuments || "proc:"+r.ProcedureID != choice {
+		t.Fatalf("choice answered %s/%s", r.ProcedureID, r.Section)
+	}
+}

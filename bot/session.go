@@ -33,6 +33,7 @@ const (
 	PendingNone         = ""
 	PendingDossierCode  = "dossier_code"  // waiting for a dossier code
 	PendingDossierPhone = "dossier_phone" // waiting for the last 4 phone digits of PendingArg
+	PendingChoice       = "choice"        // offered candidates; PendingArg is the section asked for
 )
 
 // Turn is one exchange kept in the session history.
