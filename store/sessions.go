@@ -48,7 +48,7 @@ type sessionLogDoc struct {
 // loaded from the log on first use).
 func (d *DB) Sessions() *Sessions {
 	d.sessOnce.Do(func() {
-		d.sessions = &Sessions{db: d, now: time.Now}
+		d.sessions = &Sessions{db: d, now: time.Now, mem: map[string]bot.Session{}}
 		if d.Embedded() {
 			if err := d.sessions.loadLog(context.Background()); err != nil {
 				d.log.Error("load sessions", "err", err)
