@@ -29,9 +29,10 @@ type Sessions struct {
 	db  *DB
 	now func() time.Time
 
-	mu    sync.Mutex
-	mem   map[string]bot.Session // embedded mode: latest version of each session
-	stale []string               // embedded mode: superseded session_log ids
+	mu      sync.Mutex
+	mem     map[string]bot.Session // embedded mode: latest version of each session
+	stale   []string               // embedded mode: superseded session_log ids
+	loadErr error                  // embedded mode: reading the log at start failed
 }
 
 var _ bot.SessionStore = (*Sessions)(nil)
@@ -50,9 +51,7 @@ func (d *DB) Sessions() *Sessions {
 	d.sessOnce.Do(func() {
 		d.sessions = &Sessions{db: d, now: time.Now, mem: map[string]bot.Session{}}
 		if d.Embedded() {
-			if err := d.sessions.loadLog(context.Background()); err != nil {
-				d.log.Error("load sessions", "err", err)
-			}
+			d.sessions.loadErr = d.sessions.loadLog(context.Background())
 		}
 	})
 	return d.sessions
@@ -155,6 +154,9 @@ func (s *Sessions) SaveSession(ctx context.Context, sess *bot.Session) error {
 func (s *Sessions) saveLog(ctx context.Context, sess *bot.Session, prev int64) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.loadErr != nil {
+		return fmt.Errorf("store: sessions were not loaded: %w", s.loadErr)
+	}
 	if cur := s.mem[sess.Key]; cur.Version != prev {
 		return fmt.Errorf("session %s changed concurrently: %w", sess.Key, ErrConflict)
 	}

@@ -105,6 +105,12 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		_ = d.Close(context.Background())
 		return nil, err
 	}
+	if d.embeddedMode {
+		if err := d.Sessions().loadErr; err != nil {
+			_ = d.Close(context.Background())
+			return nil, err
+		}
+	}
 	return d, nil
 }
 
