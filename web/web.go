@@ -9,14 +9,9 @@
 package web
 
 import (
-	"bytes"
-	"crypto/sha256"
 	"embed"
-	"encoding/hex"
-	"io/fs"
 	"net/http"
 	"strings"
-	"time"
 )
 
 //go:embed static/*
@@ -28,39 +23,8 @@ const ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 
 	"img-src 'self'; connect-src 'self'; font-src 'self'; object-src 'none'; " +
 	"base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
-var (
-	static    fs.FS             // files rooted at static/
-	indexHTML []byte            // static/index.html
-	etags     map[string]string // file name under static/ -> strong ETag
-)
-
-func init() {
-	sub, err := fs.Sub(files, "static")
-	if err != nil {
-		panic("web: " + err.Error())
-	}
-	static = sub
-	etags = make(map[string]string)
-	err = fs.WalkDir(sub, ".", func(name string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := fs.ReadFile(sub, name)
-		if err != nil {
-			return err
-		}
-		sum := sha256.Sum256(b)
-		etags[name] = `"` + hex.EncodeToString(sum[:12]) + `"`
-		return nil
-	})
-	if err != nil {
-		panic("web: " + err.Error())
-	}
-	indexHTML, err = fs.ReadFile(sub, "index.html")
-	if err != nil {
-		panic("web: " + err.Error())
-	}
-}
+// chat holds the files of static/.
+var chat = loadAssets(files, "static")
 
 // setCommonHeaders adds the security and caching headers shared by all responses.
 // "no-cache" lets browsers keep a copy but revalidate it (cheaply, by ETag),
@@ -75,40 +39,19 @@ func setCommonHeaders(h http.Header) {
 
 // Index serves the chat page (static/index.html).
 func Index() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			w.Header().Set("Allow", "GET, HEAD")
-			http.Error(w, http.StatusText(http.StatusMethodNotAllowed), http.StatusMethodNotAllowed)
-			return
-		}
-		h := w.Header()
-		setCommonHeaders(h)
-		h.Set("Content-Type", "text/html; charset=utf-8")
-		h.Set("ETag", etags["index.html"])
-		http.ServeContent(w, r, "index.html", time.Time{}, bytes.NewReader(indexHTML))
-	})
+	return getOnly(func(w http.ResponseWriter, r *http.Request) { chat.serve(w, r, "index.html") })
 }
 
 // Static serves the embedded assets under the URL prefix /static/
 // (for example /static/app.js and /static/style.css). Only files that exist
 // are served: directory listings and unknown names get 404.
 func Static() http.Handler {
-	fileServer := http.StripPrefix("/static/", http.FileServer(http.FS(static)))
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			w.Header().Set("Allow", "GET, HEAD")
-			http.Error(w, http.StatusText(http.StatusMethodNotAllowed), http.StatusMethodNotAllowed)
-			return
-		}
+	return getOnly(func(w http.ResponseWriter, r *http.Request) {
 		name, ok := strings.CutPrefix(r.URL.Path, "/static/")
-		tag, known := etags[name]
-		if !ok || !known {
+		if !ok {
 			http.NotFound(w, r)
 			return
 		}
-		h := w.Header()
-		setCommonHeaders(h)
-		h.Set("ETag", tag)
-		fileServer.ServeHTTP(w, r)
+		chat.serve(w, r, name)
 	})
 }
