@@ -38,6 +38,7 @@ type Feedback struct {
 	Seq         int64     `bson:"seq" json:"seq"`
 	Vote        string    `bson:"vote" json:"vote"` // "up" or "down"
 	Question    string    `bson:"question" json:"question"`
+	Answer      string    `bson:"answer,omitempty" json:"answer,omitempty"` // the start of the reply voted on
 	ProcedureID string    `bson:"procedure_id" json:"procedure_id"`
 	Section     string    `bson:"section" json:"section"`
 	At          time.Time `bson:"at" json:"at"`
@@ -267,6 +268,7 @@ func (e *Engine) answer(s *Session, m Message, p knowledge.Procedure, section st
 	s.Topic, s.Section, s.Pending, s.Candidates = p.ID, section, PendingNone, nil
 	seq := e.record(s, m, IntentProcedure, p.ID, section)
 	reply := Reply{Text: renderSection(p, section), Buttons: e.sectionButtons(p, section, seq)}
+	s.History[len(s.History)-1].Answer = excerpt(reply.Text, maxAnswerExcerpt)
 	var cands []string
 	for i, h := range res.Hits {
 		if i < 3 {
@@ -511,7 +513,7 @@ func (e *Engine) handleCommand(ctx context.Context, s *Session, m Message, cmd, 
 func (e *Engine) feedback(ctx context.Context, s *Session, m Message, vote string, seq int64) Response {
 	t, ok := s.turn(seq)
 	if ok && e.cfg.Feedback != nil {
-		f := Feedback{Channel: m.Channel, ChatID: m.ChatID, Seq: seq, Vote: vote, Question: t.Text, ProcedureID: t.ProcedureID, Section: t.Section, At: m.At}
+		f := Feedback{Channel: m.Channel, ChatID: m.ChatID, Seq: seq, Vote: vote, Question: t.Text, Answer: t.Answer, ProcedureID: t.ProcedureID, Section: t.Section, At: m.At}
 		if err := e.cfg.Feedback.SaveFeedback(ctx, f); err != nil {
 			e.log.Warn("save feedback", "err", err)
 		}
@@ -521,6 +523,17 @@ func (e *Engine) feedback(ctx context.Context, s *Session, m Message, vote strin
 		text = "Cảm ơn bạn đã góp ý. Chúng tôi sẽ xem lại câu trả lời này. Bạn có thể hỏi lại theo cách khác, hoặc liên hệ bộ phận Một cửa của Ủy ban nhân dân xã, phường để được hỗ trợ trực tiếp."
 	}
 	return Response{Intent: IntentFeedback, ProcedureID: t.ProcedureID, Section: t.Section, Candidates: []string{}, Replies: []Reply{{Text: text}}}
+}
+
+// maxAnswerExcerpt is how much of an answer is kept with its turn.
+const maxAnswerExcerpt = 300
+
+// excerpt returns at most n runes of s.
+func excerpt(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
 }
 
 func validSection(s string) bool {

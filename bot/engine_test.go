@@ -153,7 +153,7 @@ func TestButtonsOfferOtherSectionsFeedbackAndPortal(t *testing.T) {
 	if r3.Intent != bot.IntentFeedback {
 		t.Fatalf("feedback intent: %s", r3.Intent)
 	}
-	n, err := f.db.Database().Collection("feedback").CountDocuments(context.Background(), map[string]any{"vote": "up", "procedure_id": "dang-ky-khai-sinh", "question": "đăng ký khai sinh cần giấy tờ gì"})
+	n, err := f.db.Database().Collection("feedback").CountDocuments(context.Background(), map[string]any{"vote": "up", "procedure_id": "dang-ky-khai-sinh", "question": "đăng ký khai sinh cần giấy tờ gì", "answer": map[string]any{"$regex": "^\\*\\*Giấy tờ cần chuẩn bị"}})
 	if err != nil || n != 1 {
 		t.Fatalf("feedback stored: %d %v", n, err)
 	}

@@ -44,6 +44,7 @@ type Turn struct {
 	Intent      string    `bson:"intent"`
 	ProcedureID string    `bson:"procedure_id,omitempty"`
 	Section     string    `bson:"section,omitempty"`
+	Answer      string    `bson:"answer,omitempty"` // the start of the reply, for feedback
 }
 
 // Limits of a session.

@@ -135,10 +135,11 @@ type Reports interface {
 	Record(ctx context.Context, e store.AuditEntry) error
 }
 
-// DossierAdmin imports and reads dossiers.
+// DossierAdmin imports and reads dossiers and the lookup audit.
 type DossierAdmin interface {
 	Import(ctx context.Context, data []byte) (dossier.ImportResult, error)
 	Get(ctx context.Context, code string) (dossier.Dossier, error)
+	Lookups(ctx context.Context, limit int) ([]dossier.AuditRecord, error)
 }
 
 // AdminDeps are the staff API's services.
@@ -213,6 +214,15 @@ func AdminRoutes(d AdminDeps) func(*gin.Engine) {
 			}
 			audit(c, d, "dossiers.import", "", fmt.Sprintf("upserted %d, rejected %d", res.Upserted, len(res.Rejected)))
 			c.JSON(http.StatusOK, res)
+		})
+		ops.GET("/lookups", func(c *gin.Context) {
+			limit, _ := strconv.Atoi(c.DefaultQuery("limit", "100"))
+			items, err := d.Dossiers.Lookups(c.Request.Context(), limit)
+			if err != nil {
+				writeError(c, err)
+				return
+			}
+			c.JSON(http.StatusOK, gin.H{"items": items})
 		})
 		ops.GET("/:code", func(c *gin.Context) {
 			dsr, err := d.Dossiers.Get(c.Request.Context(), c.Param("code"))

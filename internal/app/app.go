@@ -123,7 +123,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 			Procedures: db.Procedures(),
 			Index:      a.index,
 			Unanswered: db.Unanswered(),
-			Dossiers:   dossierAdmin{a.dossiers, a.dossierRepo},
+			Dossiers:   dossierAdmin{a.dossiers, a.dossierRepo, db.LookupAudit()},
 			Staff:      db.Staff(),
 			Reports:    reports{db: db, title: a.procedureTitle},
 		}),
@@ -250,8 +250,16 @@ func (a *App) Close(ctx context.Context) error {
 
 // dossierAdmin joins the import service and the store's reads for the staff API.
 type dossierAdmin struct {
-	svc  *dossier.Service
-	repo *store.Dossiers
+	svc   *dossier.Service
+	repo  *store.Dossiers
+	audit *store.LookupAudit
+}
+
+func (d dossierAdmin) Lookups(ctx context.Context, limit int) ([]dossier.AuditRecord, error) {
+	if limit <= 0 || limit > 1000 {
+		limit = 100
+	}
+	return d.audit.Recent(ctx, limit)
 }
 
 func (d dossierAdmin) Import(ctx context.Context, data []byte) (dossier.ImportResult, error) {

@@ -297,6 +297,9 @@ func TestDossierLookupEndToEnd(t *testing.T) {
 	if rs := c.chat("d1", map[string]string{"action": "inbox"})["replies"].([]any); len(rs) != 0 {
 		t.Fatalf("notification delivered twice: %v", rs)
 	}
+	if code, au := c.do("GET", "/api/admin/dossiers/lookups", adminToken, "", nil); code != 200 || len(au["items"].([]any)) < 3 {
+		t.Fatalf("lookup audit: %d %v", code, au)
+	}
 	code, d := c.do("GET", "/api/admin/dossiers/000.00.12.H57-241022-0001", adminToken, "", nil)
 	if code != 200 || len(d["history"].([]any)) != 2 {
 		t.Fatalf("history: %d %v", code, d)
