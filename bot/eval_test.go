@@ -21,6 +21,7 @@ func TestEvalThroughEngine(t *testing.T) {
 	}{
 		{"../../shared/eval/questions.tsv", 0.95, 0.90, true},
 		{"../knowledge/evalset/testdata/heldout.tsv", 0.92, 0.85, false},
+		{"../knowledge/evalset/testdata/heldout2.tsv", 0.92, 0.80, false},
 	}
 	for _, set := range sets {
 		t.Run(set.path, func(t *testing.T) {

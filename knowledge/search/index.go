@@ -38,6 +38,7 @@ type Index struct {
 type entry struct {
 	p        knowledge.Procedure
 	words    map[string]bool // folded syllables of names, field and summary
+	named    map[string]bool // folded syllables of names and field only
 	accented map[string]bool // the same with diacritics
 	pairs    map[string]int  // folded two-syllable phrases of names → how many names use it
 	title    map[string]bool // folded two-syllable phrases of the title
@@ -87,13 +88,13 @@ func toDoc(p *knowledge.Procedure) indexDoc {
 }
 
 func newEntry(p knowledge.Procedure) *entry {
-	e := &entry{p: p, words: map[string]bool{}, accented: map[string]bool{}, pairs: map[string]int{}, title: map[string]bool{}}
+	e := &entry{p: p, words: map[string]bool{}, named: map[string]bool{}, accented: map[string]bool{}, pairs: map[string]int{}, title: map[string]bool{}}
 	for k, n := range names(&p) {
 		acc := vntext.Tokens(n)
 		seen := map[string]bool{}
 		for i, a := range acc {
 			f := vntext.Fold(a)
-			e.words[f], e.accented[a] = true, true
+			e.words[f], e.named[f], e.accented[a] = true, true, true
 			if i > 0 {
 				pair := vntext.Fold(acc[i-1]) + " " + f
 				if !seen[pair] {
@@ -105,6 +106,9 @@ func newEntry(p knowledge.Procedure) *entry {
 				}
 			}
 		}
+	}
+	for _, a := range vntext.Tokens(p.Field) {
+		e.named[vntext.Fold(a)] = true
 	}
 	for _, a := range vntext.Tokens(p.Field + " " + p.Summary) {
 		e.words[vntext.Fold(a)], e.accented[a] = true, true
@@ -389,6 +393,9 @@ func (ix *Index) coverage(pl plan, e *entry, w []float64) cov {
 			m = accentMismatchCredit
 		case e.words[t.fold]:
 			m = 1
+			if !e.named[t.fold] {
+				m = summaryCredit // context, not what the procedure is called
+			}
 			matched++
 			if matched >= 2 || ix.df[t.fold] <= maxSingleWordDF {
 				c.specific = true
@@ -404,7 +411,7 @@ func (ix *Index) coverage(pl plan, e *entry, w []float64) cov {
 			p := pl.content[i-1].fold + " " + t.fold
 			if n := e.pairs[p]; n > 0 {
 				c.pair = true
-				if (e.title[p] || n >= 2) && ix.pairDF[p] <= strongPairDF {
+				if e.title[p] && ix.pairDF[p] <= strongPairDF {
 					c.strongPair = true
 				}
 			}
@@ -428,13 +435,16 @@ func (ix *Index) coverage(pl plan, e *entry, w []float64) cov {
 // procedure's ("vàng" for "vắng") counts: almost surely a different word.
 const accentMismatchCredit = 0.15
 
+// summaryCredit is what a word found only in the summary counts.
+const summaryCredit = 0.5
+
 // maxSingleWordDF: a question whose only matching word is used by more procedures
 // than this says too little to answer ("tên", "mất").
 const maxSingleWordDF = 2
 
 // Confidence thresholds on the best hit's coverage.
 const (
-	minCoverage       = 0.62 // without a phrase match
+	minCoverage       = 0.80 // without a phrase match
 	minCoveragePhrase = 0.40 // with a phrase match in the names
 	minCoverageStrong = 0.20 // with a rare phrase match in the names
 )
