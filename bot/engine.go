@@ -212,27 +212,34 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, w wo
 		top := res.Hits[0]
 		if s.Topic == top.ID || !ambiguous(res) {
 			if p, err := e.cfg.Procedures.Procedure(ctx, top.ID); err == nil {
-				section := detectSection(w, splitWords(p.Title))
+				section := detectSection(w, splitWords(p.Title), onlineTopic(p))
 				if section == "" && s.Section != "" && isFollowUp(w) {
 					section = s.Section
 				}
 				return e.answer(s, m, p, section, res)
 			}
 		} else {
-			return e.disambiguate(s, m, res, detectSection(w, words{}))
+			return e.disambiguate(s, m, res, detectSection(w, words{}, false))
 		}
 	}
 	if s.Topic != "" {
 		if p, err := e.cfg.Procedures.Procedure(ctx, s.Topic); err == nil {
-			if section := detectSection(w, splitWords(p.Title)); section != "" {
+			if section := detectSection(w, splitWords(p.Title), onlineTopic(p)); section != "" {
 				return e.answer(s, m, p, section, res)
 			}
 		}
 	}
-	if res.Query == "" && detectSection(w, words{}) != "" {
+	if res.Query == "" && detectSection(w, words{}, false) != "" {
 		return e.askWhich(s, m)
 	}
 	return e.fallback(ctx, s, m, res)
+}
+
+// onlineTopic reports whether p is itself about the online portal (several of
+// its names speak of doing things online), so "online" in a question about it
+// asks for nothing in particular.
+func onlineTopic(p knowledge.Procedure) bool {
+	return onlineCueCount(append([]string{p.Title}, p.Aliases...)) >= 2
 }
 
 func (e *Engine) search(ctx context.Context, q string) (SearchResult, error) {

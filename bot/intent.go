@@ -75,13 +75,13 @@ var sectionCues = []struct {
 	section string
 	cues    cueList
 }{
-	{SectionOnline, cues("online", "onl", "trực tuyến", "qua mạng", "trên mạng", "vneid", "cổng dịch vụ công", "dịch vụ công quốc gia", "tại nhà", "qua app", "qua ứng dụng", "trên ứng dụng", "không cần đến")},
+	{SectionOnline, cues("online", "onl", "trực tuyến", "qua mạng", "trên mạng", "vneid", "cổng dịch vụ công", "dịch vụ công quốc gia", "trên dịch vụ công", "qua dịch vụ công", "trên dvc", "qua dvc", "dvcqg", "tại nhà", "qua app", "qua ứng dụng", "trên ứng dụng", "không cần đến")},
 	{SectionTime, cues("bao lâu", "mất bao lâu", "mất mấy ngày", "mấy ngày", "tháng mấy", "ngày mấy", "trong ngày", "lấy ngay", "bao giờ có", "khi nào có", "bao nhiêu ngày", "mấy hôm", "thời gian", "khi nào", "bao giờ", "hạn chót", "thời hạn", "hạn cuối", "hạn nộp", "deadline", "lâu không", "trong vòng", "ngày nào")},
-	{SectionFees, cues("phí", "lệ phí", "mất phí", "có mất phí", "mất bao nhiêu", "bao nhiêu tiền", "mất tiền", "tốn tiền", "giá bao nhiêu", "giá tiền", "chi phí", "tiền", "nộp bao nhiêu", "hết bao nhiêu", "tốn bao nhiêu", "miễn phí", "bao nhiêu")},
+	{SectionFees, cues("phí", "lệ phí", "mất phí", "có mất phí", "mất bao nhiêu", "bao nhiêu tiền", "mất tiền", "tốn tiền", "giá bao nhiêu", "giá tiền", "chi phí", "tiền phí", "nộp bao nhiêu", "hết bao nhiêu", "tốn bao nhiêu", "miễn phí", "bao nhiêu")},
 	{SectionAgency, cues("ở đâu", "chỗ nào", "nơi nào", "cơ quan nào", "nộp ở", "làm ở", "đến đâu", "đi đâu", "địa chỉ", "phòng nào", "nơi nộp", "nơi làm", "nộp tại", "làm tại", "ai cấp", "ai giải quyết")},
 	{SectionDocuments, cues("giấy tờ", "hồ sơ gồm", "hồ sơ cần", "cần hồ sơ", "bộ hồ sơ", "hồ sơ gì", "hồ sơ những gì", "cần những gì", "cần gì", "mang theo", "mang gì", "chuẩn bị gì", "chuẩn bị những gì", "thành phần hồ sơ", "cần có gì", "cần mang", "những gì", "gồm gì", "gồm những gì", "mẫu đơn", "tờ khai")},
 	{SectionSteps, cues("thế nào", "như thế nào", "ra sao", "các bước", "quy trình", "cách làm", "trình tự", "làm gì", "hướng dẫn", "cách", "bước", "như nào", "làm thế nào")},
-	{SectionConditions, cues("điều kiện", "ai được", "ai phải", "ai có trách nhiệm", "ai đi", "đối tượng", "trường hợp nào", "được hưởng", "đủ điều kiện", "yêu cầu gì", "mấy tuổi", "bao nhiêu tuổi", "đủ tuổi", "độ tuổi")},
+	{SectionConditions, cues("điều kiện", "ai được", "ai phải", "ai có trách nhiệm", "ai đi", "đối tượng", "trường hợp nào", "được hưởng", "đủ điều kiện", "yêu cầu gì", "mấy tuổi", "bao nhiêu tuổi", "đủ tuổi", "độ tuổi", "bao nhiêu m2", "bao nhiêu mét")},
 	{SectionLegal, cues("căn cứ", "luật nào", "văn bản nào", "quy định nào", "nghị định", "thông tư", "cơ sở pháp lý", "pháp lý", "theo luật", "quy định")},
 }
 
@@ -94,14 +94,14 @@ var overviewCues = cues("phải làm sao", "làm sao", "làm thế nào bây gi�
 
 // detectSection returns the section a question asks for ("" when none). A cue
 // that is part of ignore (the procedure's own title, e.g. "lệ phí" in "lệ phí
-// trước bạ") does not count. When cues overlap, the longest wins ("bao nhiêu
+// trước bạ") does not count, and for a procedure that is itself about the online
+// portal (onlineTopic) online cues say nothing. When cues overlap, the longest wins ("bao nhiêu
 // tuổi" is about conditions, not fees); otherwise the section listed first wins.
-func detectSection(w words, ignore words) string {
+func detectSection(w words, ignore words, onlineTopic bool) string {
 	masked := titleMask(w, ignore)
 	whatToDo, _ := overviewCues.find(w) // "phải làm sao": the whole picture, not the steps
-	onlineTopic := false                // the procedure is itself about doing things online
 	if i, _ := sectionCues[0].cues.find(ignore); i >= 0 && len(ignore.fold) > 0 {
-		onlineTopic = true
+		onlineTopic = true // the title itself is about doing things online
 	}
 	type hit struct{ prio, pos, n int }
 	var hits []hit
@@ -253,3 +253,15 @@ func isOnly(l cueList, w words, anywhere bool) bool {
 const DefaultDossierPattern = `(?i)\b[0-9A-Z]{1,6}(?:\.[0-9A-Z]{1,6}){1,5}-\d{6}-\d{3,6}\b`
 
 var defaultDossierRe = regexp.MustCompile(DefaultDossierPattern)
+
+// onlineCueCount counts the names (title and aliases) that mention doing things
+// online; two or more mark a procedure about the online portal itself.
+func onlineCueCount(names []string) int {
+	n := 0
+	for _, name := range names {
+		if i, _ := sectionCues[0].cues.find(splitWords(name)); i >= 0 {
+			n++
+		}
+	}
+	return n
+}
