@@ -112,12 +112,15 @@ func staffRoutes(r *gin.Engine, d AdminDeps) {
 		}
 		p := cur.Procedure
 		p.Aliases = append(append([]string(nil), p.Aliases...), items.Text)
-		if err := p.Validate(); err != nil {
-			writeError(c, err)
-			return
+		rev := 0
+		if err = p.Validate(); err == nil {
+			rev, err = d.Procedures.Save(ctx, p, cur.Revision, staffOf(c).Name, "thêm tên gọi từ câu hỏi chưa trả lời được", d.Now())
 		}
-		rev, err := d.Procedures.Save(ctx, p, cur.Revision, staffOf(c).Name, "thêm tên gọi từ câu hỏi chưa trả lời được", d.Now())
 		if err != nil {
+			// Nothing was added: the question goes back to the inbox.
+			if _, rerr := d.Unanswered.SetStatus(ctx, req.Key, "open", ""); rerr != nil {
+				_ = c.Error(rerr)
+			}
 			writeError(c, err)
 			return
 		}
