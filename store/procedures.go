@@ -351,3 +351,25 @@ func (s *Procedures) SaveExpansions(ctx context.Context, list []knowledge.Expans
 	}
 	return s.bumpVersion(ctx)
 }
+
+// ChangedSince returns every procedure (withdrawn ones included) written at or
+// after t, for instances that keep their index in step incrementally.
+func (s *Procedures) ChangedSince(ctx context.Context, t time.Time) ([]StoredProcedure, time.Time, error) {
+	cur, err := s.col().Find(ctx, bson.M{"updated_at": bson.M{"$gte": t}})
+	if err != nil {
+		return nil, t, fmt.Errorf("store: changed procedures: %w", err)
+	}
+	var docs []procedureDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, t, fmt.Errorf("store: changed procedures: %w", err)
+	}
+	latest := t
+	out := make([]StoredProcedure, len(docs))
+	for i, d := range docs {
+		out[i] = d.stored()
+		if d.UpdatedAt.After(latest) {
+			latest = d.UpdatedAt
+		}
+	}
+	return out, latest, nil
+}

@@ -52,6 +52,8 @@ type DB struct {
 
 	sessOnce sync.Once
 	sessions *Sessions
+
+	uri string // the embedded server's address (empty for external stores)
 }
 
 type embeddedServer struct {
@@ -80,6 +82,7 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		}
 		d.embedded = srv
 		d.embeddedMode = true
+		d.uri = u
 		uri = u
 		// FerretDB v1 loses concurrent updates to one document unless operations are
 		// serialised; a single connection does that.
@@ -152,6 +155,10 @@ func (d *DB) Embedded() bool { return d.embeddedMode }
 func (d *DB) WithDatabase(name string) *DB {
 	return &DB{client: d.client, db: d.client.Database(name), log: d.log, embeddedMode: d.embeddedMode, view: true}
 }
+
+// EmbeddedURI is the mongodb:// address of the embedded server (loopback), for
+// tools and tests that connect a second client; empty for external stores.
+func (d *DB) EmbeddedURI() string { return d.uri }
 
 // Database is the MongoDB database all collections live in.
 func (d *DB) Database() *mongo.Database { return d.db }

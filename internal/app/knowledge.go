@@ -14,17 +14,18 @@ import (
 
 // kbSync keeps the in-memory search index in step with the procedures in MongoDB:
 // fully at start, per change on this instance, and by polling the store's
-// knowledge-base version for changes made by other instances.
+// knowledge-base version and applying what changed since (from any instance).
 type kbSync struct {
 	procs *store.Procedures
 	index *search.Index
 	log   *slog.Logger
 
-	mu      sync.Mutex
-	version int64
-	loaded  bool
-	stop    chan struct{}
-	done    chan struct{}
+	mu       sync.Mutex
+	version  int64
+	loaded   bool
+	lastSync time.Time // newest updated_at applied to the index
+	stop     chan struct{}
+	done     chan struct{}
 }
 
 // importSeed applies the bundled knowledge base to the store (never overwriting
@@ -67,6 +68,47 @@ func (k *kbSync) reload(ctx context.Context) error {
 		return err
 	}
 	k.version, k.loaded = v, true
+	for _, p := range active {
+		if p.UpdatedAt.After(k.lastSync) {
+			k.lastSync = p.UpdatedAt
+		}
+	}
+	return nil
+}
+
+// syncOverlap re-reads a little before the newest change seen, so writes of
+// other instances with slightly older clocks are not missed (re-applying one is
+// harmless).
+const syncOverlap = time.Minute
+
+// catchUp applies the changes written since the last sync (by any instance) to
+// the index, one procedure at a time, and reloads the expansion dictionary.
+func (k *kbSync) catchUp(ctx context.Context, v int64) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	changed, latest, err := k.procs.ChangedSince(ctx, k.lastSync.Add(-syncOverlap))
+	if err != nil {
+		return err
+	}
+	for _, sp := range changed {
+		if sp.Deleted {
+			err = k.index.Delete(sp.Procedure.ID)
+		} else {
+			err = k.index.Upsert(sp.Procedure)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if exp, ok, err := k.procs.Expansions(ctx); err != nil {
+		return err
+	} else if ok {
+		k.index.SetExpansions(exp)
+	}
+	if latest.After(k.lastSync) {
+		k.lastSync = latest
+	}
+	k.version = v
 	return nil
 }
 
@@ -96,10 +138,10 @@ func (k *kbSync) start(interval time.Duration) {
 				changed := err == nil && v != k.version
 				k.mu.Unlock()
 				if changed {
-					if err := k.reload(ctx); err != nil {
-						k.log.Warn("reload knowledge base", "err", err)
+					if err := k.catchUp(ctx, v); err != nil {
+						k.log.Warn("update knowledge base", "err", err)
 					} else {
-						k.log.Info("knowledge base reloaded", "version", v)
+						k.log.Debug("knowledge base updated", "version", v)
 					}
 				}
 				cancel()
