@@ -176,16 +176,28 @@ func docsShort(docs []knowledge.Document) string {
 	return strings.Join(names, "; ")
 }
 
-// firstSentence returns the first sentence of s (or its first line).
+// firstSentence returns the first sentence (or clause ending in ';') of s, ending
+// with a full stop and at most maxShort runes long.
 func firstSentence(s string) string {
 	s = oneLine(s)
 	for i := 0; i < len(s); i++ {
 		if (s[i] == '.' || s[i] == ';') && (i+1 == len(s) || s[i+1] == ' ') {
-			return s[:i+1]
+			s = s[:i] + "."
+			break
 		}
+	}
+	if r := []rune(s); len(r) > maxShort {
+		cut := string(r[:maxShort])
+		if j := strings.LastIndexByte(cut, ' '); j > maxShort/2 {
+			cut = cut[:j]
+		}
+		s = strings.TrimRight(cut, " ,;:") + "…"
 	}
 	return s
 }
+
+// maxShort bounds one line of the overview card.
+const maxShort = 200
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
