@@ -59,10 +59,8 @@ func (k *kbSync) reload(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if exp, ok, err := k.procs.Expansions(ctx); err != nil {
+	if err := k.applyExpansions(ctx); err != nil {
 		return err
-	} else if ok {
-		k.index.SetExpansions(exp)
 	}
 	if err := k.index.Replace(active); err != nil {
 		return err
@@ -74,6 +72,16 @@ func (k *kbSync) reload(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// applyExpansions gives the index the staff-edited expansion dictionary, when
+// staff saved one (the bundled one applies otherwise).
+func (k *kbSync) applyExpansions(ctx context.Context) error {
+	exp, ok, err := k.procs.Expansions(ctx)
+	if ok {
+		k.index.SetExpansions(exp)
+	}
+	return err
 }
 
 // syncOverlap re-reads a little before the newest change seen, so writes of
@@ -100,10 +108,8 @@ func (k *kbSync) catchUp(ctx context.Context, v int64) error {
 			return err
 		}
 	}
-	if exp, ok, err := k.procs.Expansions(ctx); err != nil {
+	if err := k.applyExpansions(ctx); err != nil {
 		return err
-	} else if ok {
-		k.index.SetExpansions(exp)
 	}
 	if latest.After(k.lastSync) {
 		k.lastSync = latest

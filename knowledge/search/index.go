@@ -25,13 +25,13 @@ import (
 // Index holds the procedures in force and their search index. It is safe for
 // concurrent use; writes replace whole procedures.
 type Index struct {
-	mu     sync.RWMutex
-	idx    bleve.Index
-	procs  map[string]*entry
-	df     map[string]int  // folded syllable → number of procedures using it in names or summary
-	vocab  map[string]bool // folded two-syllable phrases of names and expansion terms
-	pairDF map[string]int  // folded two-syllable phrase → number of procedures with it in their names
-	exp    *expander
+	mu       sync.RWMutex
+	idx      bleve.Index
+	procs    map[string]*entry
+	df       map[string]int  // folded syllable → number of procedures using it in names or summary
+	pairDF   map[string]int  // folded two-syllable phrase → number of procedures with it in their names
+	expPairs map[string]bool // folded two-syllable phrases of expansion terms
+	exp      *expander
 }
 
 // entry is one indexed procedure with the token sets used for confidence.
@@ -54,8 +54,8 @@ func New(expansions []knowledge.Expansion) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("search: open index: %w", err)
 	}
-	ix := &Index{idx: idx, procs: map[string]*entry{}, df: map[string]int{}, exp: newExpander(expansions)}
-	ix.rebuildVocab()
+	ix := &Index{idx: idx, procs: map[string]*entry{}, df: map[string]int{}, pairDF: map[string]int{}}
+	ix.setExpander(newExpander(expansions))
 	return ix, nil
 }
 
@@ -66,8 +66,37 @@ func (ix *Index) Close() error { return ix.idx.Close() }
 func (ix *Index) SetExpansions(list []knowledge.Expansion) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	ix.exp = newExpander(list)
-	ix.rebuildVocab()
+	ix.setExpander(newExpander(list))
+}
+
+// setExpander installs exp and its phrases; callers hold the write lock.
+func (ix *Index) setExpander(exp *expander) {
+	ix.exp = exp
+	ix.expPairs = map[string]bool{}
+	for _, t := range exp.terms {
+		for i := 1; i < len(t.fold); i++ {
+			ix.expPairs[t.fold[i-1]+" "+t.fold[i]] = true
+		}
+	}
+}
+
+// knownPhrase reports whether a folded two-syllable phrase is part of a
+// procedure name or an expansion term; callers hold a lock.
+func (ix *Index) knownPhrase(p string) bool { return ix.pairDF[p] > 0 || ix.expPairs[p] }
+
+// count adds (delta 1) or removes (delta -1) e's words and phrases from the
+// document frequencies; callers hold the write lock.
+func (ix *Index) count(e *entry, delta int) {
+	for w := range e.words {
+		if ix.df[w] += delta; ix.df[w] <= 0 {
+			delete(ix.df, w)
+		}
+	}
+	for p := range e.pairs {
+		if ix.pairDF[p] += delta; ix.pairDF[p] <= 0 {
+			delete(ix.pairDF, p)
+		}
+	}
 }
 
 type indexDoc struct {
@@ -143,13 +172,10 @@ func (ix *Index) Replace(procs []knowledge.Procedure) error {
 		return fmt.Errorf("search: batch: %w", err)
 	}
 	ix.procs = entries
-	ix.df = map[string]int{}
+	ix.df, ix.pairDF = map[string]int{}, map[string]int{}
 	for _, e := range entries {
-		for w := range e.words {
-			ix.df[w]++
-		}
+		ix.count(e, 1)
 	}
-	ix.rebuildVocab()
 	return nil
 }
 
@@ -162,15 +188,10 @@ func (ix *Index) Upsert(p knowledge.Procedure) error {
 		return fmt.Errorf("search: index %s: %w", p.ID, err)
 	}
 	if old := ix.procs[p.ID]; old != nil {
-		for w := range old.words {
-			ix.df[w]--
-		}
+		ix.count(old, -1)
 	}
-	for w := range e.words {
-		ix.df[w]++
-	}
+	ix.count(e, 1)
 	ix.procs[p.ID] = e
-	ix.rebuildVocab()
 	return nil
 }
 
@@ -185,33 +206,9 @@ func (ix *Index) Delete(id string) error {
 	if err := ix.idx.Delete(id); err != nil {
 		return fmt.Errorf("search: delete %s: %w", id, err)
 	}
-	for w := range old.words {
-		ix.df[w]--
-	}
+	ix.count(old, -1)
 	delete(ix.procs, id)
-	ix.rebuildVocab()
 	return nil
-}
-
-// rebuildVocab recomputes the phrase vocabulary; callers hold the write lock.
-func (ix *Index) rebuildVocab() {
-	v := map[string]bool{}
-	df := map[string]int{}
-	for _, e := range ix.procs {
-		for p := range e.pairs {
-			df[p]++
-		}
-		for p := range e.pairs {
-			v[p] = true
-		}
-	}
-	ix.pairDF = df
-	for _, t := range ix.exp.terms {
-		for i := 1; i < len(t.fold); i++ {
-			v[t.fold[i-1]+" "+t.fold[i]] = true
-		}
-	}
-	ix.vocab = v
 }
 
 // Len is the number of procedures indexed.
@@ -280,7 +277,7 @@ func (ix *Index) Search(ctx context.Context, q string, limit int) (bot.SearchRes
 	limit = min(limit, 50)
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	pl := analyze(q, ix.exp, ix.vocab)
+	pl := analyze(q, ix.exp, ix.knownPhrase)
 	res := bot.SearchResult{Query: pl.foldedText()}
 	if len(pl.content) == 0 {
 		return res, nil

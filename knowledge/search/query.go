@@ -112,10 +112,11 @@ func matchAt(toks []qtoken, i int, fold []string) bool {
 	return true
 }
 
-// analyze turns a question into a plan. vocab holds the folded two-syllable
-// phrases of procedure names: an unaccented question word that forms such a
-// phrase with a neighbour ("can cuoc") is content, not a question word ("cần").
-func analyze(q string, exp *expander, vocab map[string]bool) plan {
+// analyze turns a question into a plan. known reports the folded two-syllable
+// phrases of procedure names and expansion terms: an unaccented question word
+// that forms such a phrase with a neighbour ("can cuoc") is content, not a
+// question word ("cần").
+func analyze(q string, exp *expander, known func(phrase string) bool) plan {
 	acc := vntext.Tokens(vntext.Clean(q))
 	if len(acc) > maxQueryTokens {
 		acc = acc[:maxQueryTokens]
@@ -145,10 +146,10 @@ func analyze(q string, exp *expander, vocab map[string]bool) plan {
 		}
 	}
 	inVocab := func(i int) bool {
-		if i > 0 && vocab[toks[i-1].fold+" "+toks[i].fold] {
+		if i > 0 && known(toks[i-1].fold+" "+toks[i].fold) {
 			return true
 		}
-		return i+1 < len(toks) && vocab[toks[i].fold+" "+toks[i+1].fold]
+		return i+1 < len(toks) && known(toks[i].fold+" "+toks[i+1].fold)
 	}
 	for i := 0; i < len(toks); {
 		if isExp[i] {

@@ -106,10 +106,10 @@ func TestExpansionOfAbbreviationsAndOldNames(t *testing.T) {
 func TestQuestionWordsAreNotContentButNameWordsAre(t *testing.T) {
 	ix := seedIndex(t)
 	// "can" is a question word ("cần") unless it is part of a known name ("căn cước").
-	if pl := analyze("can cuoc can giay to gi", ix.exp, ix.vocab); !strings.HasPrefix(pl.foldedText(), "can cuoc") || strings.Contains(pl.foldedText(), "giay") {
+	if pl := analyze("can cuoc can giay to gi", ix.exp, ix.knownPhrase); !strings.HasPrefix(pl.foldedText(), "can cuoc") || strings.Contains(pl.foldedText(), "giay") {
 		t.Errorf("plan = %q", pl.foldedText())
 	}
-	if pl := analyze("Căn cước cần giấy tờ gì", ix.exp, ix.vocab); pl.foldedText() != "can cuoc" {
+	if pl := analyze("Căn cước cần giấy tờ gì", ix.exp, ix.knownPhrase); pl.foldedText() != "can cuoc" {
 		t.Errorf("plan = %q", pl.foldedText())
 	}
 }
