@@ -77,6 +77,11 @@ func TestWebChatInBrowser(t *testing.T) {
 	))
 	stepsText, err := chromedp.Run(ctx, chromedp.Text(`.msg.bot[data-section="steps"]`))
 	step("read steps", err)
+	items, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('.msg.bot[data-section="steps"] ol.lines li').length`))
+	step("count steps", err)
+	if items < 2 {
+		t.Errorf("steps are not rendered as a numbered list (%d items)", items)
+	}
 	step("injection", chromedp.Do(ctx,
 		chromedp.SendKeys(`#input`, `<img src=x onerror="document.title='pwned'"> giá vàng`),
 		chromedp.Click(`#send`),

@@ -231,47 +231,36 @@
 
     const closeAll = function () { para = null; list = null; listKind = ''; };
 
+    // addItem appends one list line, opening a list of kind ('ul' or 'ol') when
+    // the previous line was not of that kind.
+    const addItem = function (kind, className, marker, markerHidden, text) {
+      para = null;
+      if (listKind !== kind) {
+        list = document.createElement(kind);
+        list.className = className;
+        frag.appendChild(list);
+        listKind = kind;
+      }
+      const li = document.createElement('li');
+      const mark = document.createElement('span');
+      mark.className = 'marker';
+      if (markerHidden) mark.setAttribute('aria-hidden', 'true');
+      mark.textContent = marker;
+      li.appendChild(mark);
+      li.appendChild(document.createTextNode(' '));
+      const body = document.createElement('span');
+      body.className = 'item';
+      appendInline(body, text);
+      li.appendChild(body);
+      list.appendChild(li);
+    };
+
     for (const line of lines) {
       let m;
       if ((m = BULLET_RE.exec(line))) {
-        para = null;
-        if (listKind !== 'ul') {
-          list = document.createElement('ul');
-          list.className = 'lines bullets';
-          frag.appendChild(list);
-          listKind = 'ul';
-        }
-        const li = document.createElement('li');
-        const mark = document.createElement('span');
-        mark.className = 'marker';
-        mark.setAttribute('aria-hidden', 'true');
-        mark.textContent = '•';
-        li.appendChild(mark);
-        li.appendChild(document.createTextNode(' '));
-        const body = document.createElement('span');
-        body.className = 'item';
-        appendInline(body, m[1]);
-        li.appendChild(body);
-        list.appendChild(li);
+        addItem('ul', 'lines bullets', '•', true, m[1]);
       } else if ((m = NUMBER_RE.exec(line))) {
-        para = null;
-        if (listKind !== 'ol') {
-          list = document.createElement('ol');
-          list.className = 'lines numbered';
-          frag.appendChild(list);
-          listKind = 'ol';
-        }
-        const li = document.createElement('li');
-        const mark = document.createElement('span');
-        mark.className = 'marker';
-        mark.textContent = m[1];
-        li.appendChild(mark);
-        li.appendChild(document.createTextNode(' '));
-        const body = document.createElement('span');
-        body.className = 'item';
-        appendInline(body, m[2]);
-        li.appendChild(body);
-        list.appendChild(li);
+        addItem('ol', 'lines numbered', m[1], false, m[2]);
       } else if (line.trim() === '') {
         closeAll();
       } else {
