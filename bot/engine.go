@@ -68,6 +68,16 @@ type Config struct {
 	PortalURL string
 	// Popular procedure ids offered in the menu.
 	Popular []string
+	// Normalizer expands chat shorthand and repairs typing noise before a
+	// question is read (optional: questions are read as typed without it).
+	Normalizer Normalizer
+}
+
+// Normalizer rewrites a question the way search reads it.
+type Normalizer interface {
+	// Normalize returns q with shorthand expanded ("bn" → "bao nhiêu") and
+	// typing noise repaired, as lower-case words; it is idempotent.
+	Normalize(q string) string
 }
 
 // MaxTextRunes bounds the text the engine reads from one message.
@@ -177,10 +187,14 @@ func (e *Engine) respond(ctx context.Context, s *Session, m Message) Response {
 			return e.dossierVerify(ctx, s, m, digits)
 		}
 	}
-	w := splitWords(m.Text)
 	if cmd, arg := command(m.Text); cmd != "" {
 		return e.handleCommand(ctx, s, m, cmd, arg)
 	}
+	q := m.Text
+	if e.cfg.Normalizer != nil {
+		q = e.cfg.Normalizer.Normalize(q)
+	}
+	w := splitWords(q)
 	switch {
 	case isOnly(greetingCues, w, false):
 		s.Pending = PendingNone
@@ -194,17 +208,17 @@ func (e *Engine) respond(ctx context.Context, s *Session, m Message) Response {
 	if s.Pending == PendingDossierCode {
 		s.Pending = PendingNone // a question instead of a code: answer the question
 	}
-	return e.answerQuestion(ctx, s, m, w)
+	return e.answerQuestion(ctx, s, m, q, w)
 }
 
 // answerQuestion handles a question about procedures, in the context of s.
-func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, w words) Response {
+func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q string, w words) Response {
 	res, err := e.search(ctx, stripSectionCues(w))
 	if err != nil {
 		e.log.Error("search failed", "err", err)
 	}
 	if !res.Confident && s.Topic == "" {
-		if full, err := e.search(ctx, m.Text); err == nil && full.Confident {
+		if full, err := e.search(ctx, q); err == nil && full.Confident {
 			res = full
 		}
 	}

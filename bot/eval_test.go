@@ -37,7 +37,7 @@ func TestEvalThroughEngine(t *testing.T) {
 			fx := newEngine(t)
 			rep, err := evalset.RunChat(context.Background(), rows, func(ctx context.Context, i int, q string) (evalset.Answer, error) {
 				r, err := fx.engine.Handle(ctx, bot.Message{Channel: "eval", ChatID: fmt.Sprint(i), Text: q})
-				return evalset.Answer{ProcedureID: r.ProcedureID, Section: r.Section}, err
+				return evalset.Answer{ProcedureID: r.ProcedureID, Section: r.Section, Intent: r.Intent, Candidates: r.Candidates}, err
 			})
 			if err != nil {
 				t.Fatal(err)

@@ -36,8 +36,44 @@ type Procedure struct {
 	LegalBasis     []string   `json:"legal_basis" yaml:"legal_basis" bson:"legal_basis"`
 	Tips           []string   `json:"tips,omitempty" yaml:"tips,omitempty" bson:"tips,omitempty"`
 	Source         string     `json:"source,omitempty" yaml:"source,omitempty" bson:"source,omitempty"`
-	UpdatedAt      time.Time  `json:"updated_at" yaml:"updated_at" bson:"updated_at"`
+	// Kind is "curated" (a guide written for citizens; the default) or "official"
+	// (a record imported from the official procedure catalogue).
+	Kind string `json:"kind" yaml:"kind,omitempty" bson:"kind,omitempty"`
+	// NationalCode is an official record's national procedure code (e.g. 1.001193).
+	NationalCode string `json:"national_code,omitempty" yaml:"national_code,omitempty" bson:"national_code,omitempty"`
+	// NationalCodes are the official codes a curated guide explains; the guide is
+	// the answer for them and their records stay reachable from it.
+	NationalCodes []string `json:"national_codes,omitempty" yaml:"national_codes,omitempty" bson:"national_codes,omitempty"`
+	// Subjects is who may use the procedure (đối tượng thực hiện), mostly on official records.
+	Subjects string `json:"subjects,omitempty" yaml:"subjects,omitempty" bson:"subjects,omitempty"`
+	// Related are ids of procedures a citizen in this situation may need next
+	// (situation guides offer them as buttons).
+	Related []string `json:"related,omitempty" yaml:"related,omitempty" bson:"related,omitempty"`
+	// Sources back the facts: each fee, time limit and agency with the page it
+	// was checked against and the date it was read.
+	Sources []SourceRef `json:"sources,omitempty" yaml:"sources,omitempty" bson:"sources,omitempty"`
+	// ReviewedAt is the day (YYYY-MM-DD) a person last checked the whole guide
+	// against its sources.
+	ReviewedAt string    `json:"reviewed_at,omitempty" yaml:"reviewed_at,omitempty" bson:"reviewed_at,omitempty"`
+	UpdatedAt  time.Time `json:"updated_at" yaml:"updated_at" bson:"updated_at"`
 }
+
+// Procedure kinds.
+const (
+	KindCurated  = "curated"
+	KindOfficial = "official"
+)
+
+// SourceRef is where one fact was checked: what it backs (fees, processing_time,
+// agency, documents, …), the page, and the day it was read (YYYY-MM-DD).
+type SourceRef struct {
+	About  string `json:"about" yaml:"about" bson:"about"`
+	URL    string `json:"url" yaml:"url" bson:"url"`
+	ReadAt string `json:"read_at" yaml:"read_at" bson:"read_at"`
+}
+
+// IsOfficial reports whether p is an imported official catalogue record.
+func (p Procedure) IsOfficial() bool { return p.Kind == KindOfficial }
 
 // Document is one paper to bring. Staff may write just its name.
 type Document struct {

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/dvcbot/dvcbot/knowledge/vntext"
@@ -70,6 +71,9 @@ func (e *ValidationError) Unwrap() []error {
 
 var idPattern = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
 
+// nationalCodePattern is the shape of a national procedure code: 1.001193, 2.000986.
+var nationalCodePattern = regexp.MustCompile(`^[0-9]{1,2}\.[0-9]{3,6}(?:\.[0-9A-Za-z.]+)?$`)
+
 // Limits on what staff may write.
 const (
 	maxID       = 80
@@ -93,6 +97,21 @@ func (p *Procedure) Normalize() {
 		*s = cleanMultiline(*s)
 	}
 	p.Online.Level = strings.ToLower(p.Online.Level)
+	p.Kind = strings.ToLower(vntext.Clean(p.Kind))
+	if p.Kind == "" {
+		p.Kind = KindCurated
+	}
+	p.NationalCode, p.Subjects, p.ReviewedAt = vntext.Clean(p.NationalCode), cleanMultiline(p.Subjects), vntext.Clean(p.ReviewedAt)
+	p.NationalCodes = cleanList(p.NationalCodes, true)
+	p.Related = cleanList(p.Related, true)
+	srcs := p.Sources[:0]
+	for _, s := range p.Sources {
+		s.About, s.URL, s.ReadAt = vntext.Clean(s.About), vntext.Clean(s.URL), vntext.Clean(s.ReadAt)
+		if s.URL != "" || s.About != "" {
+			srcs = append(srcs, s)
+		}
+	}
+	p.Sources = srcs
 	p.Aliases = cleanList(p.Aliases, true)
 	p.Steps = cleanList(p.Steps, false)
 	p.LegalBasis = cleanList(p.LegalBasis, false)
@@ -227,6 +246,44 @@ func (p *Procedure) Validate() error {
 	case "", "full", "partial", "none":
 	default:
 		bad("online.level", "must be full, partial or none, got %q", p.Online.Level)
+	}
+	switch p.Kind {
+	case KindCurated, KindOfficial:
+	default:
+		bad("kind", "must be curated or official, got %q", p.Kind)
+	}
+	if p.Kind == KindOfficial && p.NationalCode == "" {
+		bad("national_code", "is required for an official record")
+	}
+	for i, c := range append([]string{p.NationalCode}, p.NationalCodes...) {
+		if c != "" && !nationalCodePattern.MatchString(c) {
+			name := "national_code"
+			if i > 0 {
+				name = fmt.Sprintf("national_codes[%d]", i-1)
+			}
+			bad(name, "must look like 1.001193, got %q", c)
+		}
+	}
+	for i, r := range p.Related {
+		if !IsValidID(r) || r == p.ID {
+			bad(fmt.Sprintf("related[%d]", i), "must be the id of another procedure, got %q", r)
+		}
+	}
+	if p.ReviewedAt != "" {
+		if _, err := time.Parse("2006-01-02", p.ReviewedAt); err != nil {
+			bad("reviewed_at", "must be a date YYYY-MM-DD, got %q", p.ReviewedAt)
+		}
+	}
+	for i, s := range p.Sources {
+		if s.About == "" {
+			bad(fmt.Sprintf("sources[%d].about", i), "is required (what the page backs: fees, processing_time, agency, …)")
+		}
+		if pu, err := url.Parse(s.URL); err != nil || (pu.Scheme != "http" && pu.Scheme != "https") || pu.Host == "" {
+			bad(fmt.Sprintf("sources[%d].url", i), "must be an http(s) URL, got %q", s.URL)
+		}
+		if _, err := time.Parse("2006-01-02", s.ReadAt); err != nil {
+			bad(fmt.Sprintf("sources[%d].read_at", i), "must be a date YYYY-MM-DD, got %q", s.ReadAt)
+		}
 	}
 	for _, u := range []struct{ name, v string }{{"online.url", p.Online.URL}, {"source", p.Source}} {
 		if u.v == "" {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"errors"
 	"strings"
 
 	"github.com/dvcbot/dvcbot/knowledge"
@@ -86,30 +87,65 @@ func cmdSearch(ctx context.Context, env *cliEnv, args []string) error {
 	return nil
 }
 
+// cmdEval scores question sets. By default each question goes through the real
+// dialogue engine in a fresh conversation and the report gives, per set, top-1,
+// section accuracy, out-of-scope handled and the wrong-answer rate; --search
+// scores the ranking alone. --max-wrong fails the command when any set's
+// wrong-answer rate is above it (CI uses it as a floor).
 func cmdEval(ctx context.Context, env *cliEnv, args []string) error {
 	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	dir := fs.String("dir", "", "procedure directory (default: the bundled seed)")
-	if err := fs.Parse(args); err != nil || fs.NArg() != 1 {
-		return usagef("eval [--dir DIR] FILE.tsv")
-	}
-	f, err := os.Open(fs.Arg(0))
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	rows, err := evalset.Read(f)
-	if err != nil {
-		return err
+	searchOnly := fs.Bool("search", false, "score the search ranking only, not the dialogue")
+	verbose := fs.Bool("v", false, "list every miss")
+	maxWrong := fs.Float64("max-wrong", -1, "fail when a set's wrong-answer rate is above this (0..1)")
+	if err := fs.Parse(args); err != nil || fs.NArg() == 0 {
+		return usagef("eval [--dir DIR] [--search] [-v] [--max-wrong RATE] FILE.tsv...")
 	}
 	ix, err := localIndex(*dir)
 	if err != nil {
 		return err
 	}
-	rep, err := evalset.Run(ctx, ix, rows)
-	if err != nil {
-		return err
+	defer ix.Close()
+	var failed []string
+	for _, path := range fs.Args() {
+		f, err := os.Open(path)
+		if err != nil {
+			return err
+		}
+		rows, err := evalset.Read(f)
+		f.Close()
+		if err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		fmt.Fprintf(env.stdout, "== %s\n", path)
+		if *searchOnly {
+			rep, err := evalset.Run(ctx, ix, rows)
+			if err != nil {
+				return err
+			}
+			rep.Print(env.stdout)
+			continue
+		}
+		ask, err := evalset.EngineAsker(ix, ix)
+		if err != nil {
+			return err
+		}
+		rep, err := evalset.RunChat(ctx, rows, ask)
+		if err != nil {
+			return err
+		}
+		if *verbose {
+			rep.Print(env.stdout)
+		} else {
+			rep.PrintSummary(env.stdout)
+		}
+		if *maxWrong >= 0 && rep.WrongRate() > *maxWrong {
+			failed = append(failed, fmt.Sprintf("%s: wrong-answer rate %.3f > %.3f", path, rep.WrongRate(), *maxWrong))
+		}
 	}
-	rep.Print(env.stdout)
+	if len(failed) > 0 {
+		return errors.New(strings.Join(failed, "; "))
+	}
 	return nil
 }

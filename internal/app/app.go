@@ -76,6 +76,12 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		_ = a.Close(context.Background())
 		return nil, err
 	}
+	sh, err := knowledge.LoadSeedShorthand()
+	if err != nil {
+		_ = a.Close(context.Background())
+		return nil, fmt.Errorf("load shorthand dictionary: %w", err)
+	}
+	a.index.SetShorthand(sh)
 	a.closers = append(a.closers, func(context.Context) error { return a.index.Close() })
 	a.kb = &kbSync{procs: db.Procedures(), index: a.index, log: log}
 	if err := a.kb.reload(ctx); err != nil {
@@ -101,6 +107,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	a.engine, err = bot.New(bot.Config{
 		DossierPattern: dossierRe,
 		Searcher:       a.index,
+		Normalizer:     a.index,
 		Procedures:     a.index,
 		Sessions:       db.Sessions(),
 		Unanswered:     db.Unanswered(),

@@ -14,16 +14,29 @@ import (
 	"github.com/dvcbot/dvcbot/bot"
 )
 
-// Row is one question with its expected procedure ("" when out of scope).
+// Row is one question with its expected procedure ("" when out of scope). A row
+// may accept several procedures (expected ids separated by "|"): WantID is the
+// first, WantIDs all of them.
 type Row struct {
 	Line     int
 	Question string
 	WantID   string
+	WantIDs  []string
 	Section  string
 }
 
 // OutOfScope reports whether the row expects no procedure.
 func (r Row) OutOfScope() bool { return r.WantID == "" }
+
+// Accepts reports whether id is a right answer for the row.
+func (r Row) Accepts(id string) bool {
+	for _, w := range r.WantIDs {
+		if w == id {
+			return true
+		}
+	}
+	return false
+}
 
 // Read parses a TSV with a header row.
 func Read(r io.Reader) ([]Row, error) {
@@ -44,9 +57,16 @@ func Read(r io.Reader) ([]Row, error) {
 		if len(cols) < 2 {
 			return nil, fmt.Errorf("line %d: want question<TAB>expected_id[<TAB>section]", line)
 		}
-		row := Row{Line: line, Question: cols[0], WantID: strings.TrimSpace(cols[1])}
-		if row.WantID == "-" {
-			row.WantID = ""
+		row := Row{Line: line, Question: cols[0]}
+		if want := strings.TrimSpace(cols[1]); want != "-" && want != "" {
+			for _, id := range strings.Split(want, "|") {
+				if id = strings.TrimSpace(id); id != "" {
+					row.WantIDs = append(row.WantIDs, id)
+				}
+			}
+			if len(row.WantIDs) > 0 {
+				row.WantID = row.WantIDs[0]
+			}
 		}
 		if len(cols) > 2 {
 			row.Section = strings.TrimSpace(cols[2])
@@ -110,7 +130,7 @@ func Run(ctx context.Context, s bot.Searcher, rows []Row) (Report, error) {
 		rep.InScope++
 		rank := 0
 		for i, id := range ids {
-			if id == row.WantID {
+			if row.Accepts(id) {
 				rank = i + 1
 				break
 			}
@@ -158,19 +178,30 @@ func orDash(s string) string {
 	return s
 }
 
-// Answer is what a dialogue said to one question.
+// Answer is what a dialogue said to one question: the procedure it claimed
+// ("" when it asked back or declined), the section, and the procedures it
+// offered to choose from when it asked back.
 type Answer struct {
 	ProcedureID string
 	Section     string
+	Intent      string
+	Candidates  []string
 }
 
 // ChatReport scores whole answers: the claimed procedure and the section.
+//
+// A wrong answer is a claimed procedure that is not a right one for the row,
+// counted over every row (in scope or not): asking back or declining is never
+// wrong, only unhelpful.
 type ChatReport struct {
 	InScope, OutScope int
 	ProcedureRight    int
 	SectionRight      int // among rows whose procedure is right
 	SectionRows       int // rows with an expected section and the right procedure
 	OutScopeFallback  int
+	Wrong             int // rows answered with a procedure that is not a right one
+	AskedRight        int // in-scope rows answered with a question that offers a right procedure
+	Unanswered        int // in-scope rows answered with no procedure
 	ProcedureMisses   []ChatMiss
 	SectionMisses     []ChatMiss
 	OutScopeMisses    []ChatMiss
@@ -186,6 +217,17 @@ type ChatMiss struct {
 func (r ChatReport) ProcedureRate() float64 { return ratio(r.ProcedureRight, r.InScope) }
 func (r ChatReport) SectionRate() float64   { return ratio(r.SectionRight, r.SectionRows) }
 
+// WrongRate is the share of all rows answered with a wrong procedure.
+func (r ChatReport) WrongRate() float64 { return ratio(r.Wrong, r.InScope+r.OutScope) }
+
+// OutScopeRate is the share of out-of-scope rows that got no procedure.
+func (r ChatReport) OutScopeRate() float64 { return ratio(r.OutScopeFallback, r.OutScope) }
+
+// AnsweredRate is the share of all rows answered with a procedure.
+func (r ChatReport) AnsweredRate() float64 {
+	return ratio(r.ProcedureRight+r.Wrong, r.InScope+r.OutScope)
+}
+
 // RunChat asks each row in a fresh conversation through ask and scores the answers.
 func RunChat(ctx context.Context, rows []Row, ask func(ctx context.Context, i int, question string) (Answer, error)) (ChatReport, error) {
 	var rep ChatReport
@@ -199,12 +241,24 @@ func RunChat(ctx context.Context, rows []Row, ask func(ctx context.Context, i in
 			if a.ProcedureID == "" {
 				rep.OutScopeFallback++
 			} else {
+				rep.Wrong++
 				rep.OutScopeMisses = append(rep.OutScopeMisses, ChatMiss{row, a})
 			}
 			continue
 		}
 		rep.InScope++
-		if a.ProcedureID != row.WantID {
+		if !row.Accepts(a.ProcedureID) {
+			if a.ProcedureID != "" {
+				rep.Wrong++
+			} else {
+				rep.Unanswered++
+				for _, c := range a.Candidates {
+					if row.Accepts(c) {
+						rep.AskedRight++
+						break
+					}
+				}
+			}
 			rep.ProcedureMisses = append(rep.ProcedureMisses, ChatMiss{row, a})
 			continue
 		}
@@ -223,10 +277,13 @@ func RunChat(ctx context.Context, rows []Row, ask func(ctx context.Context, i in
 
 // Print writes the chat report in plain text.
 func (r ChatReport) Print(w io.Writer) {
-	fmt.Fprintf(w, "in-scope rows: %d   procedure top-1: %.3f (%d)   section accuracy: %.3f (%d/%d)   out-of-scope fallback: %d/%d\n",
-		r.InScope, r.ProcedureRate(), r.ProcedureRight, r.SectionRate(), r.SectionRight, r.SectionRows, r.OutScopeFallback, r.OutScope)
+	r.PrintSummary(w)
 	for _, m := range r.ProcedureMisses {
-		fmt.Fprintf(w, "PROCEDURE line %d: %q want %s got %q (%s)\n", m.Row.Line, m.Row.Question, m.Row.WantID, m.Got.ProcedureID, m.Got.Section)
+		kind := "WRONG"
+		if m.Got.ProcedureID == "" {
+			kind = "NO-ANSWER(" + m.Got.Intent + ")"
+		}
+		fmt.Fprintf(w, "%s line %d: %q want %s got %q (%s) offered %v\n", kind, m.Row.Line, m.Row.Question, strings.Join(m.Row.WantIDs, "|"), m.Got.ProcedureID, m.Got.Section, m.Got.Candidates)
 	}
 	for _, m := range r.SectionMisses {
 		fmt.Fprintf(w, "SECTION line %d: %q want %s got %s\n", m.Row.Line, m.Row.Question, m.Row.Section, m.Got.Section)
@@ -234,4 +291,11 @@ func (r ChatReport) Print(w io.Writer) {
 	for _, m := range r.OutScopeMisses {
 		fmt.Fprintf(w, "OUT-OF-SCOPE line %d: %q answered %s\n", m.Row.Line, m.Row.Question, m.Got.ProcedureID)
 	}
+}
+
+// PrintSummary writes the one-line scores.
+func (r ChatReport) PrintSummary(w io.Writer) {
+	fmt.Fprintf(w, "rows: %d (in scope %d, out of scope %d)   top-1: %.3f (%d)   section: %.3f (%d/%d)   out-of-scope handled: %.3f (%d/%d)   wrong-answer rate: %.3f (%d)   asked/declined in scope: %d (offered the right one: %d)\n",
+		r.InScope+r.OutScope, r.InScope, r.OutScope, r.ProcedureRate(), r.ProcedureRight, r.SectionRate(), r.SectionRight, r.SectionRows,
+		r.OutScopeRate(), r.OutScopeFallback, r.OutScope, r.WrongRate(), r.Wrong, r.Unanswered, r.AskedRight)
 }

@@ -32,6 +32,9 @@ type Index struct {
 	pairDF   map[string]int  // folded two-syllable phrase → number of procedures with it in their names
 	expPairs map[string]bool // folded two-syllable phrases of expansion terms
 	exp      *expander
+	norm     *normalizer
+	vocab    map[string]int // folded syllable → number of procedures using it anywhere
+	bigrams  map[string]int // folded "a b" → number of procedures using it anywhere
 }
 
 // entry is one indexed procedure with the token sets used for confidence.
@@ -42,6 +45,8 @@ type entry struct {
 	accented map[string]bool // the same with diacritics
 	pairs    map[string]int  // folded two-syllable phrases of names → how many names use it
 	title    map[string]bool // folded two-syllable phrases of the title
+	vocab    map[string]bool // folded syllables of all its text
+	bigrams  map[string]bool // folded two-syllable sequences of all its text
 }
 
 // New returns an empty index using the given expansion dictionary.
@@ -54,10 +59,33 @@ func New(expansions []knowledge.Expansion) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("search: open index: %w", err)
 	}
-	ix := &Index{idx: idx, procs: map[string]*entry{}, df: map[string]int{}, pairDF: map[string]int{}}
+	ix := &Index{idx: idx, procs: map[string]*entry{}, df: map[string]int{}, pairDF: map[string]int{}, vocab: map[string]int{}, bigrams: map[string]int{}}
 	ix.setExpander(newExpander(expansions))
+	ix.norm = newNormalizer(knowledge.Shorthand{})
 	return ix, nil
 }
+
+// SetShorthand replaces the chat-shorthand dictionary; later searches use it.
+func (ix *Index) SetShorthand(sh knowledge.Shorthand) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	ix.norm = newNormalizer(sh)
+}
+
+// Normalize returns a question with chat shorthand expanded and typing noise
+// repaired, as lower-case syllables separated by spaces (see shorthand.yaml).
+// Normalizing the result again changes nothing.
+func (ix *Index) Normalize(q string) string {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.norm.normalize(q, ixVocab{ix})
+}
+
+// ixVocab is the index's vocabulary; callers hold a lock.
+type ixVocab struct{ ix *Index }
+
+func (v ixVocab) word(f string) bool    { return v.ix.vocab[f] > 0 || stopWords[f] }
+func (v ixVocab) pair(a, b string) bool { return v.ix.bigrams[a+" "+b] > 0 }
 
 // Close releases the index.
 func (ix *Index) Close() error { return ix.idx.Close() }
@@ -95,6 +123,16 @@ func (ix *Index) count(e *entry, delta int) {
 	for p := range e.pairs {
 		if ix.pairDF[p] += delta; ix.pairDF[p] <= 0 {
 			delete(ix.pairDF, p)
+		}
+	}
+	for w := range e.vocab {
+		if ix.vocab[w] += delta; ix.vocab[w] <= 0 {
+			delete(ix.vocab, w)
+		}
+	}
+	for b := range e.bigrams {
+		if ix.bigrams[b] += delta; ix.bigrams[b] <= 0 {
+			delete(ix.bigrams, b)
 		}
 	}
 }
@@ -142,6 +180,18 @@ func newEntry(p knowledge.Procedure) *entry {
 	for _, a := range vntext.Tokens(p.Field + " " + p.Summary) {
 		e.words[vntext.Fold(a)], e.accented[a] = true, true
 	}
+	e.vocab, e.bigrams = map[string]bool{}, map[string]bool{}
+	for _, text := range append(names(&p), p.Field, p.SearchText(), p.Agency, p.ProcessingTime, p.Fees.Text, p.Conditions) {
+		for _, line := range strings.Split(text, "\n") {
+			toks := vntext.FoldedTokens(line)
+			for i, t := range toks {
+				e.vocab[t] = true
+				if i > 0 {
+					e.bigrams[toks[i-1]+" "+t] = true
+				}
+			}
+		}
+	}
 	return e
 }
 
@@ -172,7 +222,7 @@ func (ix *Index) Replace(procs []knowledge.Procedure) error {
 		return fmt.Errorf("search: batch: %w", err)
 	}
 	ix.procs = entries
-	ix.df, ix.pairDF = map[string]int{}, map[string]int{}
+	ix.df, ix.pairDF, ix.vocab, ix.bigrams = map[string]int{}, map[string]int{}, map[string]int{}, map[string]int{}
 	for _, e := range entries {
 		ix.count(e, 1)
 	}
@@ -277,7 +327,7 @@ func (ix *Index) Search(ctx context.Context, q string, limit int) (bot.SearchRes
 	limit = min(limit, 50)
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	pl := analyze(q, ix.exp, ix.knownPhrase)
+	pl := analyze(ix.norm.normalize(q, ixVocab{ix}), ix.exp, ix.knownPhrase)
 	res := bot.SearchResult{Query: pl.foldedText()}
 	if len(pl.content) == 0 {
 		return res, nil
@@ -537,10 +587,15 @@ func NewFromSeed() (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
+	sh, err := knowledge.LoadSeedShorthand()
+	if err != nil {
+		return nil, err
+	}
 	ix, err := New(exp)
 	if err != nil {
 		return nil, err
 	}
+	ix.SetShorthand(sh)
 	if err := ix.Replace(res.Procedures); err != nil {
 		ix.Close()
 		return nil, err

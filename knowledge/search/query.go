@@ -65,6 +65,18 @@ var stopPhrases = compilePhrases([]string{
 	"dạ", "vâng", "như", "ra", "gồm", "ad", "bot", "nay", "hôm", "lúc",
 })
 
+// stopWords are the folded syllables of stopPhrases: words of questions the
+// normaliser must never "repair".
+var stopWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, p := range stopPhrases {
+		for _, f := range p.fold {
+			m[f] = true
+		}
+	}
+	return m
+}()
+
 func compilePhrases(list []string) []phrase {
 	out := make([]phrase, 0, len(list))
 	for _, s := range list {

@@ -1,0 +1,205 @@
+package search
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/dvcbot/dvcbot/knowledge"
+	"github.com/dvcbot/dvcbot/knowledge/vntext"
+)
+
+// normalizer rewrites chat shorthand and repairs typing noise before a question
+// is analysed. It is deterministic and idempotent: normalizing its own output
+// changes nothing.
+type normalizer struct {
+	words   map[string][]string // token as typed (lower case, NFC) → replacement tokens
+	phrases []normPhrase        // longest first
+}
+
+type normPhrase struct {
+	from cue
+	to   []string
+}
+
+// cue is a phrase as folded syllables plus the accented form it was written in: a
+// syllable typed with diacritics must match them exactly, one typed without
+// matches any.
+type cue struct {
+	fold []string
+	acc  []string
+}
+
+func newCue(s string) cue { return cue{fold: vntext.FoldedTokens(s), acc: vntext.Tokens(s)} }
+
+func (c cue) matchAt(toks []string, i int) bool {
+	if i+len(c.fold) > len(toks) {
+		return false
+	}
+	for k, f := range c.fold {
+		t := toks[i+k]
+		tf := vntext.Fold(t)
+		if tf != f || (tf != t && t != c.acc[k]) {
+			return false
+		}
+	}
+	return true
+}
+
+func newNormalizer(sh knowledge.Shorthand) *normalizer {
+	n := &normalizer{words: map[string][]string{}}
+	for k, v := range sh.Words {
+		if k := vntext.Tokens(k); len(k) == 1 {
+			n.words[k[0]] = vntext.Tokens(v)
+		}
+	}
+	for _, p := range sh.Phrases {
+		n.phrases = append(n.phrases, normPhrase{from: newCue(p.From), to: vntext.Tokens(p.To)})
+	}
+	sort.SliceStable(n.phrases, func(i, j int) bool { return len(n.phrases[i].from.fold) > len(n.phrases[j].from.fold) })
+	return n
+}
+
+// vocabulary answers whether a folded syllable, or a folded pair of syllables,
+// is used by the knowledge base.
+type vocabulary interface {
+	word(fold string) bool
+	pair(a, b string) bool
+}
+
+// normalize returns q as lower-case syllables separated by single spaces, with
+// shorthand expanded and noise repaired. A token is repaired only when it is
+// not a word the knowledge base or the shorthand dictionary knows.
+func (n *normalizer) normalize(q string, v vocabulary) string {
+	toks := vntext.Tokens(vntext.Clean(q))
+	if len(toks) > 4*maxQueryTokens {
+		toks = toks[:4*maxQueryTokens]
+	}
+	var out []string
+	for _, t := range toks {
+		out = append(out, n.repair(t, v)...)
+	}
+	out = n.applyPhrases(out)
+	words := out[:0:0]
+	for _, t := range out {
+		if r, ok := n.words[t]; ok {
+			words = append(words, r...)
+			continue
+		}
+		words = append(words, t)
+	}
+	return strings.Join(n.applyPhrases(words), " ")
+}
+
+func (n *normalizer) applyPhrases(toks []string) []string {
+	if len(n.phrases) == 0 {
+		return toks
+	}
+	var out []string
+	for i := 0; i < len(toks); {
+		matched := false
+		for _, p := range n.phrases {
+			if p.from.matchAt(toks, i) {
+				out = append(out, p.to...)
+				i += len(p.from.fold)
+				matched = true
+				break
+			}
+		}
+		if !matched {
+			out = append(out, toks[i])
+			i++
+		}
+	}
+	return out
+}
+
+// repair fixes one token typed with keystroke leftovers, doubled letters or a
+// missing space, when the result is a known word and the token is not.
+func (n *normalizer) repair(t string, v vocabulary) []string {
+	f := vntext.Fold(t)
+	if v.word(f) || n.words[t] != nil || !isASCIIWord(f) {
+		return []string{t}
+	}
+	for _, cand := range []string{vniStrip(f), telexStrip(f), collapseRuns(f)} {
+		if cand != f && cand != "" && v.word(cand) {
+			return []string{cand}
+		}
+	}
+	if c := telexStrip(collapseRuns(f)); c != f && v.word(c) {
+		return []string{c}
+	}
+	if len(f) >= 5 {
+		for i := 2; i <= len(f)-2; i++ {
+			a, b := f[:i], f[i:]
+			if v.word(a) && v.word(b) && v.pair(a, b) {
+				return []string{a, b}
+			}
+		}
+	}
+	return []string{t}
+}
+
+func isASCIIWord(s string) bool {
+	letters := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z':
+			letters++
+		case c >= '0' && c <= '9':
+		default:
+			return false
+		}
+	}
+	return letters > 0
+}
+
+// vniStrip drops VNI tone and mark digits typed after letters ("ca6n2" → "can").
+func vniStrip(s string) string {
+	if s[0] < 'a' || s[0] > 'z' {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= '1' && c <= '9' {
+			continue
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+// telexStrip undoes Telex keystrokes as folding would: doubled vowels and "dd"
+// become one letter, "w" after a vowel and a final tone key (s f r x j) go.
+func telexStrip(s string) string {
+	b := []byte(s)
+	var out []byte
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if i+1 < len(b) && b[i+1] == c && (c == 'a' || c == 'e' || c == 'o' || c == 'd') {
+			out = append(out, c)
+			i++
+			continue
+		}
+		if c == 'w' && len(out) > 0 && strings.IndexByte("aou", out[len(out)-1]) >= 0 {
+			continue
+		}
+		out = append(out, c)
+	}
+	if n := len(out); n > 1 && strings.IndexByte("sfrxj", out[n-1]) >= 0 {
+		out = out[:n-1]
+	}
+	return string(out)
+}
+
+// collapseRuns shortens every run of one repeated letter to a single letter.
+func collapseRuns(s string) string {
+	var out []byte
+	for i := 0; i < len(s); i++ {
+		if i > 0 && s[i] == s[i-1] {
+			continue
+		}
+		out = append(out, s[i])
+	}
+	return string(out)
+}

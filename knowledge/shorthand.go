@@ -1,0 +1,55 @@
+package knowledge
+
+import (
+	"bytes"
+	"fmt"
+	"io/fs"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/dvcbot/dvcbot/knowledge/vntext"
+)
+
+// Shorthand is the chat-shorthand dictionary: single tokens and context phrases
+// citizens type, with what they stand for (see seed/shorthand.yaml).
+type Shorthand struct {
+	Words   map[string]string `json:"words" yaml:"words"`
+	Phrases []ShorthandPhrase `json:"phrases" yaml:"phrases"`
+}
+
+// ShorthandPhrase replaces a sequence of syllables; To may be empty (drop it).
+type ShorthandPhrase struct {
+	From string `json:"from" yaml:"from"`
+	To   string `json:"to" yaml:"to"`
+}
+
+// ParseShorthand reads a shorthand file. A rule with an empty token or phrase is
+// an error naming it.
+func ParseShorthand(name string, data []byte) (Shorthand, error) {
+	var sh Shorthand
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&sh); err != nil {
+		return Shorthand{}, &FieldError{File: name, Line: yamlErrLine(err), Msg: trimYAMLErr(err)}
+	}
+	for k, v := range sh.Words {
+		if len(vntext.Tokens(k)) != 1 || len(vntext.Tokens(v)) == 0 {
+			return Shorthand{}, &FieldError{File: name, Field: "words." + k, Msg: "needs one token and a non-empty replacement"}
+		}
+	}
+	for i, p := range sh.Phrases {
+		if len(vntext.Tokens(p.From)) == 0 {
+			return Shorthand{}, &FieldError{File: name, Field: fmt.Sprintf("phrases[%d].from", i), Msg: "is required"}
+		}
+	}
+	return sh, nil
+}
+
+// LoadSeedShorthand reads the bundled shorthand dictionary.
+func LoadSeedShorthand() (Shorthand, error) {
+	data, err := fs.ReadFile(SeedFS(), "shorthand.yaml")
+	if err != nil {
+		return Shorthand{}, err
+	}
+	return ParseShorthand("shorthand.yaml", data)
+}
