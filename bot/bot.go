@@ -72,4 +72,20 @@ type Response struct {
 	ProcedureID string   `json:"procedure_id"` // empty when the bot does not claim an answer
 	Section     string   `json:"section,omitempty"`
 	Candidates  []string `json:"candidates"`
+	// Source says where an answer about a procedure comes from (nil otherwise).
+	Source *Source `json:"source,omitempty"`
+	// Language is the language of the replies ("vi", or "en" for a question
+	// asked in English).
+	Language string `json:"language,omitempty"`
+}
+
+// Source is the provenance of an answer: which guide or official record, when
+// it was last changed and reviewed, and the official page.
+type Source struct {
+	ProcedureID  string    `json:"procedure_id"`
+	Kind         string    `json:"kind"`
+	NationalCode string    `json:"national_code,omitempty"`
+	UpdatedAt    time.Time `json:"updated_at"`
+	ReviewedAt   string    `json:"reviewed_at,omitempty"`
+	URL          string    `json:"url"`
 }

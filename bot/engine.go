@@ -211,17 +211,23 @@ func (e *Engine) respond(ctx context.Context, s *Session, m Message) Response {
 	return e.answerQuestion(ctx, s, m, q, w)
 }
 
-// answerQuestion handles a question about procedures, in the context of s.
+// answerQuestion handles a question about procedures, in the context of s. It
+// answers a procedure only when the search is confident in it; it asks back
+// when two or more procedures are plausible, and otherwise declines politely.
 func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q string, w words) Response {
+	if looksEnglish(q) {
+		return e.english(ctx, s, m)
+	}
 	res, err := e.search(ctx, stripSectionCues(w))
 	if err != nil {
-		e.log.Error("search failed", "err", err)
+		e.log.ErrorContext(ctx, "search failed", "err", err)
 	}
 	if !res.Confident && s.Topic == "" {
 		if full, err := e.search(ctx, q); err == nil && full.Confident {
 			res = full
 		}
 	}
+	section := detectSection(w, words{}, false)
 	if res.Confident {
 		top := res.Hits[0]
 		if s.Topic == top.ID || !ambiguous(res) {
@@ -233,20 +239,70 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 				return e.answer(s, m, p, section, res)
 			}
 		} else {
-			return e.disambiguate(s, m, res, detectSection(w, words{}, false))
+			return e.disambiguate(s, m, res, section)
 		}
 	}
-	if s.Topic != "" {
+	// Not confident: a follow-up about the topic under discussion is answered.
+	if s.Topic != "" && (genericQuestion(res) || isFollowUp(w)) {
 		if p, err := e.cfg.Procedures.Procedure(ctx, s.Topic); err == nil {
 			if section := detectSection(w, splitWords(p.Title), onlineTopic(p)); section != "" {
 				return e.answer(s, m, p, section, res)
 			}
 		}
 	}
-	if res.Query == "" && detectSection(w, words{}, false) != "" {
-		return e.askWhich(s, m)
+	if genericQuestion(res) {
+		if section != "" || len(res.Hits) == 0 {
+			return e.askWhich(ctx, s, m)
+		}
+	}
+	if plausible := plausibleHits(res); len(plausible) >= 2 {
+		res.Hits = plausible
+		return e.disambiguate(s, m, res, section)
 	}
 	return e.fallback(ctx, s, m, res)
+}
+
+// Confidence levels below the answer threshold: a hit at least askConfidence
+// is plausible enough to offer in a clarifying question; one at least
+// suggestConfidence is offered as a "did you mean" button on a refusal.
+const (
+	askConfidence     = 0.35
+	suggestConfidence = 0.2
+)
+
+// plausibleHits are the hits worth asking about, best first (at most 3).
+func plausibleHits(res SearchResult) []SearchHit {
+	var out []SearchHit
+	for _, h := range res.Hits {
+		if len(out) == 3 {
+			break
+		}
+		if h.Confidence >= askConfidence {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// genericWords name no procedure: a question made only of them ("hồ sơ bao lâu
+// thì xong?", "nộp ở đâu") needs a topic.
+var genericWords = map[string]bool{
+	"ho": true, "so": true, "giay": true, "to": true, "thu": true, "tuc": true, "don": true, "nop": true,
+	"ket": true, "qua": true, "xong": true, "lay": true, "nhan": true, "chua": true, "gio": true, "ngay": true,
+	"mo": true, "cua": true, "dong": true, "viec": true, "le": true, "phi": true, "tien": true, "lam": true,
+	"ton": true, "het": true, "khoang": true, "tam": true, "chung": true, "mat": true, "thoi": true, "gian": true,
+	"bay": true, "tra": true, "dang": true, "ky": true, "cap": true, "lai": true, "can": true, "cu": true, "moi": true,
+	"online": true, "mang": true, "xin": true, "hoi": true, "nha": true, "nuoc": true, "ben": true, "minh": true,
+}
+
+// genericQuestion reports whether the question's content names no procedure.
+func genericQuestion(res SearchResult) bool {
+	for _, f := range strings.Fields(res.Query) {
+		if !genericWords[f] {
+			return false
+		}
+	}
+	return true
 }
 
 // onlineTopic reports whether p is itself about the online portal (several of
@@ -288,7 +344,7 @@ func (e *Engine) answer(s *Session, m Message, p knowledge.Procedure, section st
 	}
 	s.Topic, s.Section, s.Pending, s.Candidates = p.ID, section, PendingNone, nil
 	seq := e.record(s, m, IntentProcedure, p.ID, section)
-	reply := Reply{Text: renderSection(p, section), Buttons: e.sectionButtons(p, section, seq)}
+	reply := Reply{Text: renderSection(p, section) + "\n\n" + provenance(p, e.cfg.PortalURL), Buttons: e.sectionButtons(p, section, seq)}
 	s.History[len(s.History)-1].Answer = excerpt(reply.Text, maxAnswerExcerpt)
 	var cands []string
 	for i, h := range res.Hits {
@@ -299,7 +355,7 @@ func (e *Engine) answer(s *Session, m Message, p knowledge.Procedure, section st
 	if len(cands) == 0 {
 		cands = []string{p.ID}
 	}
-	return Response{Intent: IntentProcedure, ProcedureID: p.ID, Section: section, Candidates: cands, Replies: []Reply{reply}}
+	return Response{Intent: IntentProcedure, ProcedureID: p.ID, Section: section, Candidates: cands, Replies: []Reply{reply}, Source: sourceOf(p, e.cfg.PortalURL)}
 }
 
 // record adds a turn to the history and returns its sequence number.
@@ -334,12 +390,12 @@ func (e *Engine) disambiguate(s *Session, m Message, res SearchResult, section s
 	}}}
 }
 
-func (e *Engine) askWhich(s *Session, m Message) Response {
+func (e *Engine) askWhich(ctx context.Context, s *Session, m Message) Response {
 	e.record(s, m, IntentHelp, "", "")
 	var buttons []Button
 	var ids []string
 	for _, id := range e.cfg.Popular {
-		if p, err := e.cfg.Procedures.Procedure(context.Background(), id); err == nil {
+		if p, err := e.cfg.Procedures.Procedure(ctx, id); err == nil {
 			buttons = append(buttons, Button{Label: p.Title, Action: "proc:" + p.ID})
 			ids = append(ids, p.ID)
 		}
@@ -353,11 +409,7 @@ func (e *Engine) askWhich(s *Session, m Message) Response {
 // fallback says politely what the bot can do and records the question for staff.
 func (e *Engine) fallback(ctx context.Context, s *Session, m Message, res SearchResult) Response {
 	e.record(s, m, IntentFallback, "", "")
-	if e.cfg.Unanswered != nil && m.Text != "" {
-		if err := e.cfg.Unanswered.RecordUnanswered(ctx, m.Channel, m.Text, m.At); err != nil {
-			e.log.Warn("record unanswered question", "err", err)
-		}
-	}
+	e.recordUnanswered(ctx, m)
 	var b strings.Builder
 	b.WriteString("Xin lỗi, tôi chưa tìm được thông tin phù hợp với câu hỏi này.\n\n")
 	b.WriteString("Tôi có thể hướng dẫn các thủ tục hành chính và dịch vụ công trực tuyến: cần giấy tờ gì, các bước, lệ phí, thời gian, nơi nộp và cách làm online; hoặc tra cứu tình trạng hồ sơ khi bạn gửi mã hồ sơ.\n\n")
@@ -365,7 +417,7 @@ func (e *Engine) fallback(ctx context.Context, s *Session, m Message, res Search
 	var buttons []Button
 	var ids []string
 	for i, h := range res.Hits {
-		if i >= 3 || h.Coverage < 0.34 {
+		if i >= 3 || h.Confidence < suggestConfidence {
 			break
 		}
 		buttons = append(buttons, Button{Label: h.Title, Action: "proc:" + h.ID})
@@ -376,6 +428,15 @@ func (e *Engine) fallback(ctx context.Context, s *Session, m Message, res Search
 	}
 	buttons = append(buttons, Button{Label: "Danh mục thủ tục", Action: "menu"})
 	return Response{Intent: IntentFallback, Candidates: ids, Replies: []Reply{{Text: b.String(), Buttons: buttons}}}
+}
+
+// recordUnanswered keeps a question the bot could not answer, for staff.
+func (e *Engine) recordUnanswered(ctx context.Context, m Message) {
+	if e.cfg.Unanswered != nil && m.Text != "" {
+		if err := e.cfg.Unanswered.RecordUnanswered(ctx, m.Channel, m.Text, m.At); err != nil {
+			e.log.WarnContext(ctx, "record unanswered question", "err", err)
+		}
+	}
 }
 
 func (e *Engine) menu(s *Session, intent, greeting string) Response {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/dvcbot/dvcbot/knowledge"
 )
@@ -212,4 +213,42 @@ func formatVND(n int64) string {
 		b.WriteRune(c)
 	}
 	return b.String()
+}
+
+// provenance is the one-line source of an answer: the guide or official record,
+// when it was last reviewed (or changed), and the official page.
+func provenance(p knowledge.Procedure, portal string) string {
+	what := "hướng dẫn “" + p.Title + "”"
+	if p.IsOfficial() {
+		what = "thủ tục chính thức mã " + p.NationalCode
+	}
+	date := p.UpdatedAt
+	verb := "cập nhật"
+	if t, err := time.Parse("2006-01-02", p.ReviewedAt); err == nil {
+		date, verb = t, "rà soát"
+	}
+	line := "📄 Nguồn: " + what
+	if !date.IsZero() {
+		line += ", " + verb + " " + date.Format("02/01/2006")
+	}
+	return line + " · " + sourceURL(p, portal)
+}
+
+// sourceURL is the official page an answer rests on.
+func sourceURL(p knowledge.Procedure, portal string) string {
+	for _, u := range []string{p.Source, p.Online.URL} {
+		if strings.HasPrefix(u, "https://") || strings.HasPrefix(u, "http://") {
+			return u
+		}
+	}
+	return portal
+}
+
+// sourceOf is the provenance of an answer about p.
+func sourceOf(p knowledge.Procedure, portal string) *Source {
+	kind := p.Kind
+	if kind == "" {
+		kind = knowledge.KindCurated
+	}
+	return &Source{ProcedureID: p.ID, Kind: kind, NationalCode: p.NationalCode, UpdatedAt: p.UpdatedAt, ReviewedAt: p.ReviewedAt, URL: sourceURL(p, portal)}
 }

@@ -19,13 +19,49 @@ type SearchResult struct {
 
 // SearchHit is one ranked procedure.
 type SearchHit struct {
-	ID          string  `json:"id"`
-	Title       string  `json:"title"`
-	Field       string  `json:"field,omitempty"`
-	Score       float64 `json:"score"`
-	Coverage    float64 `json:"coverage"`               // weighted share of the question explained by the procedure
-	PhraseMatch bool    `json:"phrase_match,omitempty"` // a two-syllable phrase of the question is in its names
-	Snippet     string  `json:"snippet,omitempty"`
+	ID          string   `json:"id"`
+	Title       string   `json:"title"`
+	Field       string   `json:"field,omitempty"`
+	Score       float64  `json:"score"`
+	Coverage    float64  `json:"coverage"`               // weighted share of the question explained by the procedure
+	PhraseMatch bool     `json:"phrase_match,omitempty"` // a two-syllable phrase of the question is in its names
+	Snippet     string   `json:"snippet,omitempty"`
+	Evidence    Evidence `json:"evidence"`
+	// Confidence is the calibrated probability that this procedure is a right
+	// answer to the question, from its Evidence.
+	Confidence float64 `json:"confidence"`
+}
+
+// Evidence is what a question's own words say for and against one procedure.
+type Evidence struct {
+	// NameCoverage is the weighted share of the question's content words found
+	// in the procedure's names (title, aliases, field) or its abbreviations.
+	NameCoverage float64 `json:"name_coverage"`
+	// Residual is the weighted share of content words the procedure's whole text
+	// never uses: words about something else.
+	Residual float64 `json:"residual"`
+	// Anchor is the length in syllables of the longest run of the question that
+	// is also a run of one of the procedure's names (an abbreviation that
+	// expands to its name counts as 2).
+	Anchor int `json:"anchor"`
+	// FullName: one of the procedure's names (two syllables or more) stands
+	// whole in the question.
+	FullName bool `json:"full_name"`
+	// Foreign counts content words that are in other procedures' names but
+	// nowhere in this one's text: signs of another topic.
+	Foreign int `json:"foreign"`
+	// Unknown counts content words no procedure uses anywhere.
+	Unknown int `json:"unknown"`
+	// Coverage is the weighted share of the question the procedure explains
+	// (names fully, summary words half).
+	Coverage float64 `json:"coverage"`
+	// RarePhrase: a two-syllable phrase of the question is in the procedure's
+	// title and in few other procedures' names.
+	RarePhrase bool `json:"rare_phrase"`
+	// Margin is (this score − the best other score) / this score.
+	Margin float64 `json:"margin"`
+	// Words is the number of content words of the question.
+	Words int `json:"words"`
 }
 
 // Margin is the relative gap between the best and the second hit (1 when alone).

@@ -40,6 +40,8 @@ type chatResponse struct {
 	ProcedureID string      `json:"procedure_id"`
 	Section     string      `json:"section"`
 	Candidates  []string    `json:"candidates"`
+	Source      *bot.Source `json:"source,omitempty"`
+	Language    string      `json:"language,omitempty"`
 }
 
 var sessionIDPattern = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,128}$`)
@@ -66,7 +68,7 @@ func ChatRoutes(engine ChatEngine) func(*gin.Engine) {
 				writeError(c, err)
 				return
 			}
-			out := chatResponse{Replies: resp.Replies, Intent: resp.Intent, ProcedureID: resp.ProcedureID, Section: resp.Section, Candidates: resp.Candidates}
+			out := chatResponse{Replies: resp.Replies, Intent: resp.Intent, ProcedureID: resp.ProcedureID, Section: resp.Section, Candidates: resp.Candidates, Source: resp.Source, Language: resp.Language}
 			for i := range out.Replies {
 				if out.Replies[i].Buttons == nil {
 					out.Replies[i].Buttons = []bot.Button{}

@@ -25,16 +25,18 @@ import (
 // Index holds the procedures in force and their search index. It is safe for
 // concurrent use; writes replace whole procedures.
 type Index struct {
-	mu       sync.RWMutex
-	idx      bleve.Index
-	procs    map[string]*entry
-	df       map[string]int  // folded syllable → number of procedures using it in names or summary
-	pairDF   map[string]int  // folded two-syllable phrase → number of procedures with it in their names
-	expPairs map[string]bool // folded two-syllable phrases of expansion terms
-	exp      *expander
-	norm     *normalizer
-	vocab    map[string]int // folded syllable → number of procedures using it anywhere
-	bigrams  map[string]int // folded "a b" → number of procedures using it anywhere
+	mu        sync.RWMutex
+	idx       bleve.Index
+	procs     map[string]*entry
+	df        map[string]int  // folded syllable → number of procedures using it in names or summary
+	pairDF    map[string]int  // folded two-syllable phrase → number of procedures with it in their names
+	expPairs  map[string]bool // folded two-syllable phrases of expansion terms
+	exp       *expander
+	norm      *normalizer
+	model     Model          // confidence model (DefaultModel unless replaced)
+	threshold float64        // Confident when the best hit's Confidence reaches it
+	vocab     map[string]int // folded syllable → number of procedures using it anywhere
+	bigrams   map[string]int // folded "a b" → number of procedures using it anywhere
 }
 
 // entry is one indexed procedure with the token sets used for confidence.
@@ -47,6 +49,7 @@ type entry struct {
 	title    map[string]bool // folded two-syllable phrases of the title
 	vocab    map[string]bool // folded syllables of all its text
 	bigrams  map[string]bool // folded two-syllable sequences of all its text
+	nameToks [][]string      // each name's syllables as written (lower case), question words left out
 }
 
 // New returns an empty index using the given expansion dictionary.
@@ -62,7 +65,16 @@ func New(expansions []knowledge.Expansion) (*Index, error) {
 	ix := &Index{idx: idx, procs: map[string]*entry{}, df: map[string]int{}, pairDF: map[string]int{}, vocab: map[string]int{}, bigrams: map[string]int{}}
 	ix.setExpander(newExpander(expansions))
 	ix.norm = newNormalizer(knowledge.Shorthand{})
+	ix.model, ix.threshold = DefaultModel, AnswerThreshold
 	return ix, nil
+}
+
+// SetModel replaces the confidence model and the answer threshold (calibration
+// tools use it; the defaults are DefaultModel and AnswerThreshold).
+func (ix *Index) SetModel(m Model, threshold float64) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	ix.model, ix.threshold = m, threshold
 }
 
 // SetShorthand replaces the chat-shorthand dictionary; later searches use it.
@@ -179,6 +191,17 @@ func newEntry(p knowledge.Procedure) *entry {
 	}
 	for _, a := range vntext.Tokens(p.Field + " " + p.Summary) {
 		e.words[vntext.Fold(a)], e.accented[a] = true, true
+	}
+	for _, n := range names(&p) {
+		var toks []string
+		for _, t := range vntext.Tokens(n) {
+			if !stopWords[vntext.Fold(t)] {
+				toks = append(toks, t)
+			}
+		}
+		if len(toks) > 0 {
+			e.nameToks = append(e.nameToks, toks)
+		}
 	}
 	e.vocab, e.bigrams = map[string]bool{}, map[string]bool{}
 	for _, text := range append(names(&p), p.Field, p.SearchText(), p.Agency, p.ProcessingTime, p.Fees.Text, p.Conditions) {
@@ -362,9 +385,11 @@ func (ix *Index) Search(ctx context.Context, q string, limit int) (bot.SearchRes
 			continue
 		}
 		c := ix.coverage(pl, e, weights)
+		ev := ix.evidence(pl, e, weights)
+		ev.Coverage, ev.RarePhrase, ev.Words = c.all, c.strongPair, len(pl.content)
 		res.Hits = append(res.Hits, bot.SearchHit{
 			ID: h.ID, Title: e.p.Title, Field: e.p.Field, Score: h.Score, Coverage: c.all, PhraseMatch: c.pair,
-			Snippet: snippet(e.p, pl),
+			Snippet: snippet(e.p, pl), Evidence: ev,
 		})
 		covs = append(covs, c)
 	}
@@ -383,9 +408,21 @@ func (ix *Index) Search(ctx context.Context, q string, limit int) (bot.SearchRes
 		hits[i] = res.Hits[k]
 	}
 	res.Hits = hits
-	if len(order) > 0 {
-		best := covs[order[0]]
-		res.Confident = best.specific && (best.all >= minCoverage || (best.pair && best.all >= minCoveragePhrase) || (best.strongPair && best.all >= minCoverageStrong))
+	for i := range res.Hits {
+		h := &res.Hits[i]
+		other := 0.0
+		if i == 0 && len(res.Hits) > 1 {
+			other = res.Hits[1].Score
+		} else if i > 0 {
+			other = res.Hits[0].Score
+		}
+		if h.Score > 0 {
+			h.Evidence.Margin = (h.Score - other) / h.Score
+		}
+		h.Confidence = ix.model.Probability(h.Evidence)
+	}
+	if len(res.Hits) > 0 {
+		res.Confident = res.Hits[0].Confidence >= ix.threshold
 	}
 	if len(res.Hits) > limit {
 		res.Hits = res.Hits[:limit]
@@ -476,6 +513,70 @@ func (ix *Index) coverage(pl plan, e *entry, w []float64) cov {
 		c.known = gotKnown / totalKnown
 	}
 	return c
+}
+
+// evidence weighs what the question's own words say for and against e; callers
+// hold a lock.
+func (ix *Index) evidence(pl plan, e *entry, w []float64) bot.Evidence {
+	var ev bot.Evidence
+	var named, resid, total float64
+	for i, t := range pl.content {
+		total += w[i]
+		if t.exp > 0 {
+			x := pl.expansions[t.exp-1]
+			if e.hasPhrase(x) || (len(x) == 1 && e.named[x[0]]) {
+				named += w[i]
+				ev.Anchor = max(ev.Anchor, 2)
+				ev.FullName = true
+			} else if !e.hasAll(x) {
+				resid += w[i]
+			}
+			continue
+		}
+		switch {
+		case e.named[t.fold] && e.accentsMatch(t):
+			named += w[i]
+		case e.vocab[t.fold]:
+		case ix.vocab[t.fold] == 0:
+			ev.Unknown++
+			resid += w[i]
+		default:
+			if ix.df[t.fold] > 0 {
+				ev.Foreign++
+			}
+			resid += w[i]
+		}
+	}
+	if total > 0 {
+		ev.NameCoverage, ev.Residual = named/total, resid/total
+	}
+	for _, name := range e.nameToks {
+		for i := range pl.content {
+			n := 0
+			for k := range name {
+				if i+n < len(pl.content) && tokenMatches(pl.content[i+n], name[k]) {
+					n++
+					if n > ev.Anchor {
+						ev.Anchor = n
+					}
+					if n == len(name) && n >= 2 {
+						ev.FullName = true
+					}
+					continue
+				}
+				if n > 0 {
+					break
+				}
+			}
+		}
+	}
+	return ev
+}
+
+// tokenMatches: a question syllable matches a name syllable when they fold alike
+// and, if typed with diacritics, carry the same ones.
+func tokenMatches(t qtoken, name string) bool {
+	return t.fold == vntext.Fold(name) && (!t.marked || t.acc == name)
 }
 
 // accentMismatchCredit is what a word typed with other diacritics than the

@@ -1,0 +1,56 @@
+package bot
+
+import (
+	"context"
+	"strings"
+)
+
+// englishWords are common English words that are not Vietnamese syllables
+// typed without diacritics ("to", "can", "do", "an" are left out on purpose).
+var englishWords = map[string]bool{
+	"the": true, "is": true, "are": true, "was": true, "does": true, "did": true, "how": true, "what": true,
+	"where": true, "when": true, "which": true, "who": true, "why": true, "need": true, "get": true, "you": true,
+	"your": true, "please": true, "hello": true, "with": true, "from": true, "for": true, "apply": true,
+	"have": true, "has": true, "want": true, "would": true, "should": true, "could": true, "much": true,
+	"long": true, "this": true, "there": true, "about": true, "renew": true, "register": true, "foreigner": true,
+	"foreign": true, "residence": true, "certificate": true, "license": true, "licence": true,
+	"card": true, "visa": true, "permit": true, "birth": true, "marriage": true, "driving": true, "office": true,
+	"document": true, "documents": true, "don": true, "cost": true, "fee": true, "fees": true,
+	"wife": true, "husband": true, "child": true, "children": true, "work": true, "living": true, "live": true,
+	"temporary": true, "stay": true, "police": true, "lost": true, "new": true, "old": true, "of": true,
+	"and": true, "or": true, "if": true, "it": true, "we": true, "our": true, "they": true, "their": true,
+	"will": true, "be": true, "been": true, "take": true, "takes": true, "days": true,
+}
+
+// looksEnglish reports whether a question is written in English: no Vietnamese
+// diacritics, at least two words that are English and not Vietnamese
+// syllables, and those make up a good share of it.
+func looksEnglish(q string) bool {
+	w := splitWords(q)
+	if len(w.acc) == 0 {
+		return false
+	}
+	n := 0
+	for i, a := range w.acc {
+		if a != w.fold[i] {
+			return false // diacritics: Vietnamese
+		}
+		if englishWords[a] {
+			n++
+		}
+	}
+	return n >= 2 && float64(n) >= 0.3*float64(len(w.acc))
+}
+
+// english answers a question asked in English: what the bot covers and where
+// to get help in person, in English. The question is recorded for staff.
+func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
+	e.record(s, m, IntentFallback, "", "")
+	e.recordUnanswered(ctx, m)
+	text := strings.Join([]string{
+		"Sorry, I can only answer in Vietnamese. I explain Vietnamese public-service procedures (which papers, steps, fees, time limits, where to apply and how to apply online on the National Public Service Portal, " + e.cfg.PortalURL + ") and look up the status of a submitted file from its code.",
+		"For help in person: the one-stop desk (bộ phận Một cửa) of the commune or ward People's Committee where you live, or the portal hotline 1800 1096.",
+		"Foreigners: visas, temporary residence cards and the declaration of where you stay are handled by the Immigration Office of the provincial police (Phòng Quản lý xuất nhập cảnh) and the commune police; your embassy or consulate can also help.",
+	}, "\n\n")
+	return Response{Intent: IntentFallback, Language: "en", Candidates: []string{}, Replies: []Reply{{Text: text, Buttons: []Button{{Label: "Cổng Dịch vụ công / National portal", URL: e.cfg.PortalURL}}}}}
+}

@@ -1,0 +1,91 @@
+package search
+
+import (
+	"math"
+
+	"github.com/dvcbot/dvcbot/bot"
+)
+
+// Features turns one hit's evidence into the inputs of the confidence model,
+// each scaled to about 0..1. The order matches Model.Weights.
+func Features(ev bot.Evidence) []float64 {
+	b := func(v bool) float64 {
+		if v {
+			return 1
+		}
+		return 0
+	}
+	return []float64{
+		ev.NameCoverage,
+		ev.Residual,
+		math.Min(float64(ev.Anchor), 4) / 4,
+		b(ev.FullName),
+		math.Min(float64(ev.Foreign), 4) / 4,
+		math.Min(float64(ev.Unknown), 3) / 3,
+		ev.Coverage,
+		b(ev.RarePhrase),
+		math.Max(ev.Margin, -1),
+		1 / float64(max(ev.Words, 1)),
+	}
+}
+
+// FeatureNames name Features' entries, for reports.
+var FeatureNames = []string{"name_coverage", "residual", "anchor", "full_name", "foreign", "unknown", "coverage", "rare_phrase", "margin", "inv_words"}
+
+// Model is a logistic model of "this hit is a right answer".
+type Model struct {
+	Bias    float64
+	Weights []float64
+}
+
+// Probability is the model's estimate for one hit's evidence.
+func (m Model) Probability(ev bot.Evidence) float64 { return m.ProbabilityOf(Features(ev)) }
+
+// ProbabilityOf is the model's estimate for one Features row.
+func (m Model) ProbabilityOf(x []float64) float64 {
+	z := m.Bias
+	for i, v := range x {
+		if i < len(m.Weights) {
+			z += m.Weights[i] * v
+		}
+	}
+	return 1 / (1 + math.Exp(-z))
+}
+
+// Fit trains a logistic model by full-batch gradient descent with a little L2
+// regularisation. xs are Features rows, ys 1 for a right hit and 0 otherwise.
+func Fit(xs [][]float64, ys []float64, iterations int) Model {
+	if len(xs) == 0 {
+		return Model{}
+	}
+	n := len(xs[0])
+	m := Model{Weights: make([]float64, n)}
+	const rate, l2 = 0.5, 1e-3
+	for it := 0; it < iterations; it++ {
+		gb := 0.0
+		gw := make([]float64, n)
+		for k, x := range xs {
+			z := m.Bias
+			for i, v := range x {
+				z += m.Weights[i] * v
+			}
+			d := 1/(1+math.Exp(-z)) - ys[k]
+			gb += d
+			for i, v := range x {
+				gw[i] += d * v
+			}
+		}
+		m.Bias -= rate * gb / float64(len(xs))
+		for i := range gw {
+			m.Weights[i] -= rate * (gw[i]/float64(len(xs)) + l2*m.Weights[i])
+		}
+	}
+	return m
+}
+
+// DefaultModel is fitted by `go run ./tools/calibrate` on the development and
+// tuning question sets (never on the frozen set).
+var DefaultModel = Model{Bias: 0, Weights: []float64{2, -3, 2, 1, -1, -1, 2, 1, 2, 0}}
+
+// AnswerThreshold is the confidence from which the best hit is answered.
+const AnswerThreshold = 0.5

@@ -1,0 +1,113 @@
+// Command calibrate fits dvcbot's answer-confidence model on question sets and
+// prints the trade-off between answering and being wrong.
+//
+//	go run ./tools/calibrate knowledge/evalset/testdata/heldout*.tsv ../shared/eval/questions.tsv
+//
+// Every row is searched against the bundled knowledge base; each of the top
+// three hits becomes one example (right answer or not) described by
+// search.Features. A logistic model is fitted on them and printed as Go code
+// for knowledge/search/confidence.go, followed by, for a range of thresholds,
+// the share of questions answered, the wrong-answer rate over all questions and
+// top-1 over in-scope questions. Never pass the frozen set
+// (knowledge/evalset/frozen): it measures the result and must not shape it.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"strings"
+
+	"github.com/dvcbot/dvcbot/knowledge/evalset"
+	"github.com/dvcbot/dvcbot/knowledge/search"
+)
+
+func main() {
+	iters := flag.Int("iterations", 4000, "gradient descent iterations")
+	flag.Parse()
+	if flag.NArg() == 0 {
+		log.Fatal("usage: calibrate SET.tsv...")
+	}
+	ix, err := search.NewFromSeed()
+	if err != nil {
+		log.Fatal(err)
+	}
+	type row struct {
+		hits  [][]float64
+		right []bool
+		in    bool
+	}
+	var rows []row
+	var xs [][]float64
+	var ys []float64
+	for _, path := range flag.Args() {
+		if strings.Contains(path, "frozen") {
+			log.Fatalf("%s: the frozen set must not be used for calibration", path)
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			log.Fatal(err)
+		}
+		set, err := evalset.Read(f)
+		f.Close()
+		if err != nil {
+			log.Fatal(err)
+		}
+		for _, r := range set {
+			res, err := ix.Search(context.Background(), r.Question, 5)
+			if err != nil {
+				log.Fatal(err)
+			}
+			rr := row{in: !r.OutOfScope()}
+			for i, h := range res.Hits {
+				if i >= 3 {
+					break
+				}
+				x := search.Features(h.Evidence)
+				y := 0.0
+				if r.Accepts(h.ID) {
+					y = 1
+				}
+				xs, ys = append(xs, x), append(ys, y)
+				rr.hits, rr.right = append(rr.hits, x), append(rr.right, y == 1)
+			}
+			rows = append(rows, rr)
+		}
+	}
+	m := search.Fit(xs, ys, *iters)
+	fmt.Printf("var DefaultModel = Model{Bias: %.3f, Weights: []float64{", m.Bias)
+	for i, w := range m.Weights {
+		if i > 0 {
+			fmt.Print(", ")
+		}
+		fmt.Printf("%.3f", w)
+	}
+	fmt.Println("}}")
+	fmt.Printf("// %s\n", strings.Join(search.FeatureNames, ", "))
+	fmt.Printf("\n%-9s %-9s %-9s %-9s\n", "threshold", "answered", "wrong", "top-1")
+	in := 0
+	for _, r := range rows {
+		if r.in {
+			in++
+		}
+	}
+	for t := 0.30; t <= 0.951; t += 0.05 {
+		answered, wrong, right := 0, 0, 0
+		for _, r := range rows {
+			if len(r.hits) == 0 {
+				continue
+			}
+			if p := m.ProbabilityOf(r.hits[0]); p >= t {
+				answered++
+				if r.right[0] {
+					right++
+				} else {
+					wrong++
+				}
+			}
+		}
+		fmt.Printf("%-9.2f %-9.3f %-9.3f %-9.3f\n", t, float64(answered)/float64(len(rows)), float64(wrong)/float64(len(rows)), float64(right)/float64(max(in, 1)))
+	}
+}
