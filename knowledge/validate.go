@@ -159,11 +159,14 @@ func cleanList(in []string, dedupe bool) []string {
 }
 
 // Validate normalizes p and reports every problem as a *ValidationError (nil when
-// valid). A valid procedure has an id slug, title, field, agency, summary, at
+// valid). A valid curated guide has an id slug, title, field, agency, summary, at
 // least one document, step and legal basis, a processing time, fees and online
-// information, and sane sizes.
+// information, and sane sizes. An official catalogue record needs only its id,
+// title and national code (what the catalogue publishes varies); every other
+// check (sizes, shapes, URLs) applies to it as well.
 func (p *Procedure) Validate() error {
 	p.Normalize()
+	curated := p.Kind != KindOfficial
 	var probs []*FieldError
 	bad := func(field, format string, args ...any) {
 		probs = append(probs, &FieldError{Field: field, Msg: fmt.Sprintf(format, args...)})
@@ -175,18 +178,19 @@ func (p *Procedure) Validate() error {
 		bad("id", "must be a lowercase ASCII slug like dang-ky-khai-sinh (a-z, 0-9, '-'), at most %d characters", maxID)
 	}
 	required := []struct {
-		name string
-		v    string
-		max  int
+		name     string
+		v        string
+		max      int
+		required bool
 	}{
-		{"title", p.Title, maxTitle},
-		{"field", p.Field, maxTitle},
-		{"agency", p.Agency, maxText},
-		{"summary", p.Summary, maxText},
-		{"processing_time", p.ProcessingTime, maxText},
+		{"title", p.Title, maxTitle, true},
+		{"field", p.Field, maxTitle, curated},
+		{"agency", p.Agency, maxText, curated},
+		{"summary", p.Summary, maxText, curated},
+		{"processing_time", p.ProcessingTime, maxText, curated},
 	}
 	for _, r := range required {
-		if r.v == "" {
+		if r.v == "" && r.required {
 			bad(r.name, "is required")
 		} else if utf8.RuneCountInString(r.v) > r.max {
 			bad(r.name, "is longer than %d characters", r.max)
@@ -203,8 +207,8 @@ func (p *Procedure) Validate() error {
 		required bool
 	}{
 		{"aliases", p.Aliases, false},
-		{"steps", p.Steps, true},
-		{"legal_basis", p.LegalBasis, true},
+		{"steps", p.Steps, curated},
+		{"legal_basis", p.LegalBasis, curated},
 		{"tips", p.Tips, false},
 	}
 	for _, l := range lists {
@@ -220,7 +224,7 @@ func (p *Procedure) Validate() error {
 			}
 		}
 	}
-	if len(p.Documents) == 0 {
+	if len(p.Documents) == 0 && curated {
 		bad("documents", "needs at least one item")
 	}
 	if len(p.Documents) > maxItems {
@@ -233,13 +237,13 @@ func (p *Procedure) Validate() error {
 			bad(fmt.Sprintf("documents[%d]", i), "is longer than %d characters", maxItemText)
 		}
 	}
-	if p.Fees.Text == "" && p.Fees.Amount == nil {
+	if p.Fees.Text == "" && p.Fees.Amount == nil && curated {
 		bad("fees", "is required (a text, an amount in VND, or both)")
 	}
 	if p.Fees.Amount != nil && *p.Fees.Amount < 0 {
 		bad("fees.amount", "must not be negative")
 	}
-	if p.Online.Text == "" && p.Online.URL == "" {
+	if p.Online.Text == "" && p.Online.URL == "" && curated {
 		bad("online", "is required (how to do it online, or that it cannot be done online)")
 	}
 	switch p.Online.Level {
