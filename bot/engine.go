@@ -228,6 +228,21 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 		}
 	}
 	section := detectSection(w, words{}, false)
+	if genericQuestion(res) {
+		// Nothing in the question names a procedure: answer the topic under
+		// discussion, or ask which procedure is meant.
+		if s.Topic != "" {
+			if p, err := e.cfg.Procedures.Procedure(ctx, s.Topic); err == nil {
+				if section := detectSection(w, splitWords(p.Title), onlineTopic(p)); section != "" {
+					return e.answer(s, m, p, section, res)
+				}
+			}
+		}
+		if section != "" || len(res.Hits) == 0 {
+			return e.askWhich(ctx, s, m)
+		}
+		return e.fallback(ctx, s, m, SearchResult{})
+	}
 	if res.Confident {
 		top := res.Hits[0]
 		if s.Topic == top.ID || !ambiguous(res) {
@@ -243,16 +258,11 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 		}
 	}
 	// Not confident: a follow-up about the topic under discussion is answered.
-	if s.Topic != "" && (genericQuestion(res) || isFollowUp(w)) {
+	if s.Topic != "" && isFollowUp(w) {
 		if p, err := e.cfg.Procedures.Procedure(ctx, s.Topic); err == nil {
 			if section := detectSection(w, splitWords(p.Title), onlineTopic(p)); section != "" {
 				return e.answer(s, m, p, section, res)
 			}
-		}
-	}
-	if genericQuestion(res) {
-		if section != "" || len(res.Hits) == 0 {
-			return e.askWhich(ctx, s, m)
 		}
 	}
 	if plausible := plausibleHits(res); len(plausible) >= 2 {
@@ -295,8 +305,13 @@ var genericWords = map[string]bool{
 	"online": true, "mang": true, "xin": true, "hoi": true, "nha": true, "nuoc": true, "ben": true, "minh": true,
 }
 
-// genericQuestion reports whether the question's content names no procedure.
+// genericQuestion reports whether the question's content names no procedure:
+// every content word is generic and no procedure's whole name (three
+// syllables or more, "nộp hồ sơ trực tuyến") is asked about.
 func genericQuestion(res SearchResult) bool {
+	if len(res.Hits) > 0 && res.Hits[0].Evidence.FullName && res.Hits[0].Evidence.Anchor >= 3 {
+		return false
+	}
 	for _, f := range strings.Fields(res.Query) {
 		if !genericWords[f] {
 			return false

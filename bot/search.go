@@ -15,6 +15,15 @@ type SearchResult struct {
 	Query     string      `json:"query"` // the analysed (folded) question
 	Hits      []SearchHit `json:"results"`
 	Confident bool        `json:"confident"`
+	// NotCovered names a subject the question is about that the knowledge base
+	// does not cover, with where to turn instead (nil when none).
+	NotCovered *NotCovered `json:"not_covered,omitempty"`
+}
+
+// NotCovered is a subject outside the knowledge base.
+type NotCovered struct {
+	Name string `json:"name"`
+	Help string `json:"help"`
 }
 
 // SearchHit is one ranked procedure.
@@ -62,6 +71,13 @@ type Evidence struct {
 	Margin float64 `json:"margin"`
 	// Words is the number of content words of the question.
 	Words int `json:"words"`
+	// NameFit is the largest share of one of the procedure's names (in
+	// syllables) that the question contains as one run: 1 when a whole name
+	// is asked about, small when the question only touches a long name.
+	NameFit float64 `json:"name_fit"`
+	// OffTopic: the question names a subject the knowledge base does not cover
+	// and this procedure's text never mentions it.
+	OffTopic bool `json:"off_topic"`
 }
 
 // Margin is the relative gap between the best and the second hit (1 when alone).

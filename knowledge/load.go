@@ -18,7 +18,7 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-//go:embed seed/procedures/*.yaml seed/expansions.yaml seed/shorthand.yaml
+//go:embed seed/procedures/*.yaml seed/expansions.yaml seed/shorthand.yaml seed/not_covered.yaml
 var seedFS embed.FS
 
 // SeedFS is the bundled knowledge base: procedures/*.yaml and expansions.yaml.

@@ -53,3 +53,38 @@ func LoadSeedShorthand() (Shorthand, error) {
 	}
 	return ParseShorthand("shorthand.yaml", data)
 }
+
+// NotCoveredTopic is a subject the knowledge base does not cover: the phrases
+// that name it and where a citizen should turn instead.
+type NotCoveredTopic struct {
+	Name    string   `json:"name" yaml:"name"`
+	Phrases []string `json:"phrases" yaml:"phrases"`
+	Help    string   `json:"help" yaml:"help"`
+}
+
+// ParseNotCovered reads a not-covered topics file ({topics: [...]}).
+func ParseNotCovered(name string, data []byte) ([]NotCoveredTopic, error) {
+	var doc struct {
+		Topics []NotCoveredTopic `yaml:"topics"`
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&doc); err != nil {
+		return nil, &FieldError{File: name, Line: yamlErrLine(err), Msg: trimYAMLErr(err)}
+	}
+	for i, t := range doc.Topics {
+		if t.Name == "" || t.Help == "" || len(cleanList(t.Phrases, true)) == 0 {
+			return nil, &FieldError{File: name, Field: fmt.Sprintf("topics[%d]", i), Msg: "needs a name, phrases and help"}
+		}
+	}
+	return doc.Topics, nil
+}
+
+// LoadSeedNotCovered reads the bundled not-covered topics.
+func LoadSeedNotCovered() ([]NotCoveredTopic, error) {
+	data, err := fs.ReadFile(SeedFS(), "not_covered.yaml")
+	if err != nil {
+		return nil, err
+	}
+	return ParseNotCovered("not_covered.yaml", data)
+}

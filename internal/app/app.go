@@ -82,6 +82,12 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		return nil, fmt.Errorf("load shorthand dictionary: %w", err)
 	}
 	a.index.SetShorthand(sh)
+	nc, err := knowledge.LoadSeedNotCovered()
+	if err != nil {
+		_ = a.Close(context.Background())
+		return nil, fmt.Errorf("load not-covered topics: %w", err)
+	}
+	a.index.SetNotCovered(nc)
 	a.closers = append(a.closers, func(context.Context) error { return a.index.Close() })
 	a.kb = &kbSync{procs: db.Procedures(), index: a.index, log: log}
 	if err := a.kb.reload(ctx); err != nil {

@@ -26,11 +26,13 @@ func Features(ev bot.Evidence) []float64 {
 		b(ev.RarePhrase),
 		math.Max(ev.Margin, -1),
 		1 / float64(max(ev.Words, 1)),
+		ev.NameFit,
+		b(ev.OffTopic),
 	}
 }
 
 // FeatureNames name Features' entries, for reports.
-var FeatureNames = []string{"name_coverage", "residual", "anchor", "full_name", "foreign", "unknown", "coverage", "rare_phrase", "margin", "inv_words"}
+var FeatureNames = []string{"name_coverage", "residual", "anchor", "full_name", "foreign", "unknown", "coverage", "rare_phrase", "margin", "inv_words", "name_fit", "off_topic"}
 
 // Model is a logistic model of "this hit is a right answer".
 type Model struct {
@@ -85,7 +87,7 @@ func Fit(xs [][]float64, ys []float64, iterations int) Model {
 
 // DefaultModel is fitted by `go run ./tools/calibrate` on the development and
 // tuning question sets (never on the frozen set).
-var DefaultModel = Model{Bias: 0, Weights: []float64{2, -3, 2, 1, -1, -1, 2, 1, 2, 0}}
+var DefaultModel = Model{Bias: -3.702, Weights: []float64{0.550, 0.181, 0.164, 0.824, -0.845, -0.276, 1.248, 1.495, 3.201, -1.072, 1.699, -1.889}}
 
 // AnswerThreshold is the confidence from which the best hit is answered.
-const AnswerThreshold = 0.5
+const AnswerThreshold = 0.65

@@ -33,6 +33,7 @@ type Index struct {
 	expPairs  map[string]bool // folded two-syllable phrases of expansion terms
 	exp       *expander
 	norm      *normalizer
+	offTopics []offTopic     // subjects not covered (see not_covered.yaml)
 	model     Model          // confidence model (DefaultModel unless replaced)
 	threshold float64        // Confident when the best hit's Confidence reaches it
 	vocab     map[string]int // folded syllable → number of procedures using it anywhere
@@ -75,6 +76,64 @@ func (ix *Index) SetModel(m Model, threshold float64) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	ix.model, ix.threshold = m, threshold
+}
+
+// offTopic is a subject the knowledge base does not cover.
+type offTopic struct {
+	topic   bot.NotCovered
+	phrases []cue
+}
+
+// SetNotCovered replaces the list of subjects the knowledge base does not cover.
+func (ix *Index) SetNotCovered(list []knowledge.NotCoveredTopic) {
+	var out []offTopic
+	for _, t := range list {
+		ot := offTopic{topic: bot.NotCovered{Name: t.Name, Help: t.Help}}
+		for _, p := range t.Phrases {
+			if c := newCue(p); len(c.fold) > 0 {
+				ot.phrases = append(ot.phrases, c)
+			}
+		}
+		out = append(out, ot)
+	}
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	ix.offTopics = out
+}
+
+// offTopicPhrases returns the not-covered phrases a question names (folded
+// syllables each) and the first subject they belong to; callers hold a lock.
+func (ix *Index) offTopicPhrases(toks []string) ([][]string, *bot.NotCovered) {
+	var found [][]string
+	var first *bot.NotCovered
+	for i := range ix.offTopics {
+		t := &ix.offTopics[i]
+		for _, c := range t.phrases {
+			for k := range toks {
+				if c.matchAt(toks, k) {
+					found = append(found, c.fold)
+					if first == nil {
+						first = &t.topic
+					}
+					break
+				}
+			}
+		}
+	}
+	return found, first
+}
+
+// mentions reports whether e's text uses the folded phrase.
+func (e *entry) mentions(fold []string) bool {
+	if len(fold) == 1 {
+		return e.vocab[fold[0]]
+	}
+	for i := 1; i < len(fold); i++ {
+		if !e.bigrams[fold[i-1]+" "+fold[i]] {
+			return false
+		}
+	}
+	return true
 }
 
 // SetShorthand replaces the chat-shorthand dictionary; later searches use it.
@@ -318,7 +377,12 @@ const replaceBatch = 500
 
 // Re-ranking: how many BM25 hits are re-scored by coverage, and the share of the
 // BM25 score kept for a hit that explains nothing of the question.
+//
+// nameFitFloor is the share kept by a hit none of whose names the question
+// contains as a run of two syllables or more: among procedures sharing words,
+// the one whose whole name is asked about comes first.
 const (
+	nameFitFloor  = 0.7
 	rerankDepth   = 20
 	coverageFloor = 0.35
 )
@@ -350,8 +414,10 @@ func (ix *Index) Search(ctx context.Context, q string, limit int) (bot.SearchRes
 	limit = min(limit, 50)
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	pl := analyze(ix.norm.normalize(q, ixVocab{ix}), ix.exp, ix.knownPhrase)
+	normalized := ix.norm.normalize(q, ixVocab{ix})
+	pl := analyze(normalized, ix.exp, ix.knownPhrase)
 	res := bot.SearchResult{Query: pl.foldedText()}
+	off, notCovered := ix.offTopicPhrases(strings.Fields(normalized))
 	if len(pl.content) == 0 {
 		return res, nil
 	}
@@ -387,6 +453,11 @@ func (ix *Index) Search(ctx context.Context, q string, limit int) (bot.SearchRes
 		c := ix.coverage(pl, e, weights)
 		ev := ix.evidence(pl, e, weights)
 		ev.Coverage, ev.RarePhrase, ev.Words = c.all, c.strongPair, len(pl.content)
+		for _, f := range off {
+			if !e.mentions(f) {
+				ev.OffTopic = true
+			}
+		}
 		res.Hits = append(res.Hits, bot.SearchHit{
 			ID: h.ID, Title: e.p.Title, Field: e.p.Field, Score: h.Score, Coverage: c.all, PhraseMatch: c.pair,
 			Snippet: snippet(e.p, pl), Evidence: ev,
@@ -400,7 +471,7 @@ func (ix *Index) Search(ctx context.Context, q string, limit int) (bot.SearchRes
 	order := make([]int, len(res.Hits))
 	for i := range res.Hits {
 		order[i] = i
-		res.Hits[i].Score *= coverageFloor + (1-coverageFloor)*covs[i].known
+		res.Hits[i].Score *= (coverageFloor + (1-coverageFloor)*covs[i].known) * (nameFitFloor + (1-nameFitFloor)*res.Hits[i].Evidence.NameFit)
 	}
 	sort.SliceStable(order, func(a, b int) bool { return res.Hits[order[a]].Score > res.Hits[order[b]].Score })
 	hits := make([]bot.SearchHit, len(order))
@@ -423,6 +494,11 @@ func (ix *Index) Search(ctx context.Context, q string, limit int) (bot.SearchRes
 	}
 	if len(res.Hits) > 0 {
 		res.Confident = res.Hits[0].Confidence >= ix.threshold
+		if res.Hits[0].Evidence.OffTopic {
+			res.NotCovered = notCovered
+		}
+	} else {
+		res.NotCovered = notCovered
 	}
 	if len(res.Hits) > limit {
 		res.Hits = res.Hits[:limit]
@@ -528,6 +604,7 @@ func (ix *Index) evidence(pl plan, e *entry, w []float64) bot.Evidence {
 				named += w[i]
 				ev.Anchor = max(ev.Anchor, 2)
 				ev.FullName = true
+				ev.NameFit = max(ev.NameFit, 0.5)
 			} else if !e.hasAll(x) {
 				resid += w[i]
 			}
@@ -558,6 +635,9 @@ func (ix *Index) evidence(pl plan, e *entry, w []float64) bot.Evidence {
 					n++
 					if n > ev.Anchor {
 						ev.Anchor = n
+					}
+					if fit := float64(n) / float64(len(name)); n >= 2 && fit > ev.NameFit {
+						ev.NameFit = fit
 					}
 					if n == len(name) && n >= 2 {
 						ev.FullName = true
@@ -697,6 +777,11 @@ func NewFromSeed() (*Index, error) {
 		return nil, err
 	}
 	ix.SetShorthand(sh)
+	nc, err := knowledge.LoadSeedNotCovered()
+	if err != nil {
+		return nil, err
+	}
+	ix.SetNotCovered(nc)
 	if err := ix.Replace(res.Procedures); err != nil {
 		ix.Close()
 		return nil, err
