@@ -148,6 +148,18 @@ func TestConvertCleansBoilerplate(t *testing.T) {
 	}
 }
 
+func TestConvertSplitsInlineSteps(t *testing.T) {
+	p, _, err := Convert(Record{Code: "1.000777", Name: "Thủ tục thử", Steps: Lines{
+		"Bước 1: Nộp hồ sơ tại Bộ phận Một cửa: - Nộp trực tiếp; - Nộp qua bưu chính. Bước 2: Nhận kết quả. Bước 3: Căn cứ Luật Cư trú, lưu hồ sơ."}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"Nộp hồ sơ tại Bộ phận Một cửa: Nộp trực tiếp; Nộp qua bưu chính.", "Nhận kết quả.", "Lưu hồ sơ."}
+	if strings.Join(p.Steps, "|") != strings.Join(want, "|") {
+		t.Fatalf("steps %q, want %q", p.Steps, want)
+	}
+}
+
 func TestConvertFoldsChannelFees(t *testing.T) {
 	p, _, err := Convert(Record{Code: "2.000001", Name: "Cấp giấy phép", Methods: Methods{
 		{Channel: "Trực tiếp", Time: "10 ngày", Fee: "Lệ phí: 100.000 đồng"},

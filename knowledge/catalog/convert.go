@@ -178,12 +178,17 @@ func cleanSteps(raw []string) []string {
 	}
 	out := steps[:0]
 	for _, s := range steps {
+		s = inlineBullet.ReplaceAllString(s, "$1 ")
 		if s = Truncate(s, maxItemText); s != "" && len(out) < maxItems {
 			out = append(out, s)
 		}
 	}
 	return out
 }
+
+// inlineBullet is a bullet inside a line, after the punctuation that ends the
+// previous item ("…: - Nộp trực tiếp; - Nộp qua bưu chính").
+var inlineBullet = regexp.MustCompile(`([:;.])\s+[-+•*–]\s+`)
 
 func isStepHead(l string) bool {
 	return strings.HasPrefix(vntext.Fold(StripBullets(l)), "buoc ")

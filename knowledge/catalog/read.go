@@ -295,6 +295,7 @@ func wrapRead(err error, where string) error {
 type csvSource struct {
 	r       *csv.Reader
 	h       header
+	names   []string // the header cells
 	record  int      // records read, the header included (= sheet row)
 	pending *csvRead // read ahead after a quote error
 }
@@ -327,7 +328,7 @@ func newCSVSource(br *bufio.Reader) (*csvSource, error) {
 			return nil, fmt.Errorf("%w: line %d is not UTF-8 text; save the file as \"CSV UTF-8\"", ErrMalformed, s.line())
 		}
 		if h, ok := parseHeader(rec); ok {
-			s.h = h
+			s.h, s.names = h, rec
 			return s, nil
 		}
 	}
@@ -397,7 +398,15 @@ func (s *csvSource) read() ([]string, error) {
 		}
 		s.pending = &csvRead{rec: next, err: nerr}
 	}
-	return rec, &rowError{line: pe.Line, err: quoteMessage(pe)}
+	return rec, &rowError{line: pe.Line, err: quoteMessage(pe, s.cellName(len(rec)))}
+}
+
+// cellName names the i-th cell (0-based) by its header, or by its position.
+func (s *csvSource) cellName(i int) string {
+	if i < len(s.names) && strings.TrimSpace(s.names[i]) != "" {
+		return fmt.Sprintf("%q", vntext.Clean(s.names[i]))
+	}
+	return fmt.Sprintf("%d", i+1)
 }
 
 // csvRead is a record read ahead.
@@ -415,14 +424,14 @@ type rowError struct {
 func (e *rowError) Error() string { return fmt.Sprintf("line %d: %v", e.line, e.err) }
 func (e *rowError) Unwrap() error { return e.err }
 
-func quoteMessage(pe *csv.ParseError) error {
+func quoteMessage(pe *csv.ParseError, cell string) error {
 	switch {
 	case errors.Is(pe.Err, csv.ErrBareQuote):
-		return fmt.Errorf("a quote (\") inside an unquoted cell (column %d); quote the whole cell and double the quotes inside it", pe.Column)
+		return fmt.Errorf("a quote (\") inside an unquoted cell (column %s); quote the whole cell and double the quotes inside it", cell)
 	case errors.Is(pe.Err, csv.ErrQuote):
-		return fmt.Errorf("a stray quote (\") in a quoted cell (column %d); double the quotes inside a quoted cell (\"\")", pe.Column)
+		return fmt.Errorf("a stray quote (\") in a quoted cell (column %s); double the quotes inside a quoted cell (\"\")", cell)
 	}
-	return fmt.Errorf("column %d: %v", pe.Column, pe.Err)
+	return fmt.Errorf("column %s: %v", cell, pe.Err)
 }
 
 func (s *csvSource) next() (int, Record, error, error) {

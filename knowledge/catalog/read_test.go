@@ -222,7 +222,7 @@ func TestCSVQuotesAreStrict(t *testing.T) {
 			name:     "bare quote",
 			body:     "1.000001,Thủ tục một,Hộ tịch\n1.000002,Thủ \"tục\" hai,Hộ tịch\n1.000003,Thủ tục ba,Hộ tịch\n",
 			wantRows: []int{2, 4},
-			wantBad:  []string{"3:line 3: a quote"},
+			wantBad:  []string{`3:line 3: a quote (") inside an unquoted cell (column "Tên thủ tục")`},
 		},
 		{
 			name:     "stray quote in a quoted cell",

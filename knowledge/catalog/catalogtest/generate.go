@@ -371,6 +371,9 @@ func (g *gen) injectBad(recs []record, k int) []record {
 	for i := 0; i < k; i++ {
 		kind := badKind(1 + i%int(badKinds-1))
 		base := recs[g.rnd.IntN(len(recs))]
+		for base.bad != good {
+			base = recs[g.rnd.IntN(len(recs))]
+		}
 		r := record{Code: g.code("1"), Name: "Thủ tục lỗi số " + fmt.Sprint(i+1), Field: base.Field, Level: base.Level,
 			Agency: base.Agency, Status: "Còn hiệu lực", bad: kind}
 		switch kind {
