@@ -229,6 +229,12 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 	}
 	section := detectSection(w, words{}, false)
 	if genericQuestion(res) {
+		// The words a section cue took may have been a name ("nộp hồ sơ trực tuyến").
+		if full, err := e.search(ctx, q); err == nil && full.Confident && full.Hits[0].Evidence.FullName {
+			res = full
+		}
+	}
+	if genericQuestion(res) {
 		// Nothing in the question names a procedure: answer the topic under
 		// discussion, or ask which procedure is meant.
 		if s.Topic != "" {
@@ -287,7 +293,7 @@ func plausibleHits(res SearchResult) []SearchHit {
 		if len(out) == 3 {
 			break
 		}
-		if h.Confidence >= askConfidence {
+		if h.Plausibility >= askConfidence {
 			out = append(out, h)
 		}
 	}
@@ -432,7 +438,7 @@ func (e *Engine) fallback(ctx context.Context, s *Session, m Message, res Search
 	var buttons []Button
 	var ids []string
 	for i, h := range res.Hits {
-		if i >= 3 || h.Confidence < suggestConfidence {
+		if i >= 3 || h.Plausibility < suggestConfidence {
 			break
 		}
 		buttons = append(buttons, Button{Label: h.Title, Action: "proc:" + h.ID})

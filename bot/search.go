@@ -39,6 +39,9 @@ type SearchHit struct {
 	// Confidence is the calibrated probability that this procedure is a right
 	// answer to the question, from its Evidence.
 	Confidence float64 `json:"confidence"`
+	// Plausibility is the same estimate as if no other procedure competed
+	// (margin 0): how worth offering this procedure is in a clarifying question.
+	Plausibility float64 `json:"plausibility"`
 }
 
 // Evidence is what a question's own words say for and against one procedure.

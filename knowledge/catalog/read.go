@@ -28,11 +28,12 @@ type source interface {
 // Reader yields the entries of one catalogue file, in file order. It is not
 // safe for concurrent use.
 type Reader struct {
-	ctx   context.Context
-	src   source
-	seen  map[string]int // national code → row of its first occurrence
-	count int
-	close func() error
+	ctx    context.Context
+	format Format
+	src    source
+	seen   map[string]int // national code → row of its first occurrence
+	count  int
+	close  func() error
 }
 
 // headerScan is how many rows may precede the header row (a title, a date line).
@@ -52,7 +53,7 @@ func Open(ctx context.Context, r io.Reader, format Format) (*Reader, error) {
 			return nil, err
 		}
 	}
-	rd := &Reader{ctx: ctx, seen: map[string]int{}, close: func() error { return nil }}
+	rd := &Reader{ctx: ctx, format: format, seen: map[string]int{}, close: func() error { return nil }}
 	var err error
 	switch format {
 	case FormatJSONL:
@@ -84,18 +85,12 @@ func ReadAll(ctx context.Context, r io.Reader, format Format) ([]Entry, error) {
 		return nil, err
 	}
 	defer rd.Close()
-	var out []Entry
-	for {
-		e, err := rd.Next()
-		if errors.Is(err, io.EOF) {
-			return out, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
+	return rd.all()
 }
+
+// Format is the format being read (recognised from the content when Open was
+// given none).
+func (r *Reader) Format() Format { return r.format }
 
 // Next returns the next entry: a converted record, or a rejected one with Err
 // and its row. A code seen earlier in the file is rejected. At the end it

@@ -87,7 +87,7 @@ func Fit(xs [][]float64, ys []float64, iterations int) Model {
 
 // DefaultModel is fitted by `go run ./tools/calibrate` on the development and
 // tuning question sets (never on the frozen set).
-var DefaultModel = Model{Bias: -3.702, Weights: []float64{0.550, 0.181, 0.164, 0.824, -0.845, -0.276, 1.248, 1.495, 3.201, -1.072, 1.699, -1.889}}
+var DefaultModel = Model{Bias: -3.212, Weights: []float64{0.499, -0.181, 0.020, 0.801, -0.766, -0.172, 1.305, 1.555, 3.247, -1.341, 1.254, -2.036}}
 
 // AnswerThreshold is the confidence from which the best hit is answered.
-const AnswerThreshold = 0.65
+const AnswerThreshold = 0.7

@@ -123,10 +123,11 @@ func (ix *Index) offTopicPhrases(toks []string) ([][]string, *bot.NotCovered) {
 	return found, first
 }
 
-// mentions reports whether e's text uses the folded phrase.
+// mentions reports whether e is about the folded phrase: its names, field or
+// summary use it (a passing mention deep in the steps does not count).
 func (e *entry) mentions(fold []string) bool {
-	if len(fold) == 1 {
-		return e.vocab[fold[0]]
+	if !e.hasAll(fold) {
+		return false
 	}
 	for i := 1; i < len(fold); i++ {
 		if !e.bigrams[fold[i-1]+" "+fold[i]] {
@@ -491,6 +492,9 @@ func (ix *Index) Search(ctx context.Context, q string, limit int) (bot.SearchRes
 			h.Evidence.Margin = (h.Score - other) / h.Score
 		}
 		h.Confidence = ix.model.Probability(h.Evidence)
+		alone := h.Evidence
+		alone.Margin = 0
+		h.Plausibility = ix.model.Probability(alone)
 	}
 	if len(res.Hits) > 0 {
 		res.Confident = res.Hits[0].Confidence >= ix.threshold

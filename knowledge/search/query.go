@@ -55,6 +55,7 @@ type phrase struct {
 var stopPhrases = compilePhrases([]string{
 	"như thế nào", "thế nào", "như nào", "ra sao", "làm sao", "làm thế nào", "phải làm gì", "làm gì",
 	"bao nhiêu tiền", "hết bao nhiêu", "tốn bao nhiêu", "bao nhiêu", "mất bao lâu", "trong bao lâu", "bao lâu",
+	"tốn bao lâu", "tốn hết", "tốn thời gian", "tốn", "khoảng", "tầm", "chừng", "thời gian",
 	"mấy ngày", "mấy hôm", "ở đâu", "chỗ nào", "nơi nào", "có được không", "được không", "có phải", "có cần",
 	"giấy tờ gì", "giấy tờ", "gồm những gì", "cần những gì", "những gì", "mang theo", "có mất phí", "mất phí", "tốn phí",
 	"xin hỏi", "cho hỏi", "cho tôi hỏi", "thủ tục", "hướng dẫn tôi", "giúp tôi", "giúp mình", "vui lòng",
