@@ -1,0 +1,76 @@
+package evalset_test
+
+import (
+	"context"
+	"os"
+	"testing"
+
+	"github.com/dvcbot/dvcbot/knowledge/evalset"
+	"github.com/dvcbot/dvcbot/knowledge/search"
+)
+
+// TestEvalFloors puts every question of the development and held-out sets to
+// the real dialogue engine over the bundled knowledge base and fails when a
+// set falls below the floor measured when the confidence model was last
+// calibrated: the wrong-answer rate may not rise, top-1, section accuracy and
+// out-of-scope handling may not fall. Raise the floors when the engine
+// improves; never lower them to make a change pass.
+func TestEvalFloors(t *testing.T) {
+	sets := []struct {
+		path                    string
+		maxWrong                float64
+		minTop1, minSec, minOOS float64
+	}{
+		{"../../../shared/eval/questions.tsv", 0.0, 0.90, 0.90, 1.0},
+		{"testdata/heldout.tsv", 0.025, 0.89, 0.91, 0.92},
+		{"testdata/heldout2.tsv", 0.02, 0.86, 0.89, 0.94},
+		{"testdata/heldout3.tsv", 0.05, 0.78, 0.85, 0.88},
+	}
+	ix, err := search.NewFromSeed()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	for _, set := range sets {
+		t.Run(set.path, func(t *testing.T) {
+			f, err := os.Open(set.path)
+			if err != nil {
+				t.Skipf("question set not available: %v", err)
+			}
+			defer f.Close()
+			rows, err := evalset.Read(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ask, err := evalset.EngineAsker(ix, ix)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rep, err := evalset.RunChat(context.Background(), rows, ask)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rep.PrintSummary(testWriter{t})
+			if rep.WrongRate() > set.maxWrong {
+				rep.Print(testWriter{t})
+				t.Errorf("wrong-answer rate %.3f > floor %.3f", rep.WrongRate(), set.maxWrong)
+			}
+			if rep.ProcedureRate() < set.minTop1 {
+				t.Errorf("top-1 %.3f < floor %.2f", rep.ProcedureRate(), set.minTop1)
+			}
+			if rep.SectionRate() < set.minSec {
+				t.Errorf("section accuracy %.3f < floor %.2f", rep.SectionRate(), set.minSec)
+			}
+			if rep.OutScope > 0 && rep.OutScopeRate() < set.minOOS {
+				t.Errorf("out-of-scope handled %.3f < floor %.2f", rep.OutScopeRate(), set.minOOS)
+			}
+		})
+	}
+}
+
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(string(p))
+	return len(p), nil
+}
