@@ -196,29 +196,13 @@ func DecodeJSON(r io.Reader) (Procedure, error) {
 
 // MarshalYAMLFile renders p as a seed file (round-trips with ParseYAML).
 func MarshalYAMLFile(p Procedure) ([]byte, error) {
-	type out struct {
-		ID             string     `yaml:"id"`
-		Code           string     `yaml:"code,omitempty"`
-		Title          string     `yaml:"title"`
-		Aliases        []string   `yaml:"aliases"`
-		Field          string     `yaml:"field"`
-		Agency         string     `yaml:"agency"`
-		Level          string     `yaml:"level,omitempty"`
-		Summary        string     `yaml:"summary"`
-		Conditions     string     `yaml:"conditions,omitempty"`
-		Documents      []Document `yaml:"documents"`
-		Steps          []string   `yaml:"steps"`
-		ProcessingTime string     `yaml:"processing_time"`
-		Fees           Fees       `yaml:"fees"`
-		Online         Online     `yaml:"online"`
-		Result         string     `yaml:"result,omitempty"`
-		LegalBasis     []string   `yaml:"legal_basis"`
-		Tips           []string   `yaml:"tips,omitempty"`
-		Source         string     `yaml:"source,omitempty"`
-		UpdatedAt      string     `yaml:"updated_at"`
-	}
-	o := out{p.ID, p.Code, p.Title, p.Aliases, p.Field, p.Agency, p.Level, p.Summary, p.Conditions, p.Documents, p.Steps,
-		p.ProcessingTime, p.Fees, p.Online, p.Result, p.LegalBasis, p.Tips, p.Source, p.UpdatedAt.UTC().Format("2006-01-02")}
+	// Every field of Procedure is written through its yaml tag (a new field
+	// cannot be dropped by an export); updated_at is written as a date.
+	type plain Procedure
+	o := struct {
+		plain     `yaml:",inline"`
+		UpdatedAt string `yaml:"updated_at"`
+	}{plain(p), p.UpdatedAt.UTC().Format("2006-01-02")}
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)

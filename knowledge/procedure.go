@@ -55,7 +55,7 @@ type Procedure struct {
 	// ReviewedAt is the day (YYYY-MM-DD) a person last checked the whole guide
 	// against its sources.
 	ReviewedAt string    `json:"reviewed_at,omitempty" yaml:"reviewed_at,omitempty" bson:"reviewed_at,omitempty"`
-	UpdatedAt  time.Time `json:"updated_at" yaml:"updated_at" bson:"updated_at"`
+	UpdatedAt  time.Time `json:"updated_at" yaml:"-" bson:"updated_at"` // YAML: a date, handled by UnmarshalYAML and MarshalYAMLFile
 }
 
 // Procedure kinds.
@@ -241,6 +241,7 @@ var yamlKeys = func() map[string]bool {
 	for i := 0; i < t.NumField(); i++ {
 		keys[strings.Split(t.Field(i).Tag.Get("yaml"), ",")[0]] = true
 	}
+	keys["updated_at"] = true
 	return keys
 }()
 

@@ -87,7 +87,7 @@ func Fit(xs [][]float64, ys []float64, iterations int) Model {
 
 // DefaultModel is fitted by `go run ./tools/calibrate` on the development and
 // tuning question sets (never on the frozen set).
-var DefaultModel = Model{Bias: -3.212, Weights: []float64{0.499, -0.181, 0.020, 0.801, -0.766, -0.172, 1.305, 1.555, 3.247, -1.341, 1.254, -2.036}}
+var DefaultModel = Model{Bias: -3.365, Weights: []float64{0.396, -0.200, 0.189, 0.729, -0.787, -0.176, 1.371, 1.641, 3.225, -1.305, 1.431, -1.998}}
 
 // AnswerThreshold is the confidence from which the best hit is answered.
 const AnswerThreshold = 0.7

@@ -255,7 +255,7 @@ func newEntry(p knowledge.Procedure) *entry {
 	for _, n := range names(&p) {
 		var toks []string
 		for _, t := range vntext.Tokens(n) {
-			if !stopWords[vntext.Fold(t)] {
+			if !singleStops[vntext.Fold(t)] {
 				toks = append(toks, t)
 			}
 		}
@@ -631,19 +631,21 @@ func (ix *Index) evidence(pl plan, e *entry, w []float64) bot.Evidence {
 	if total > 0 {
 		ev.NameCoverage, ev.Residual = named/total, resid/total
 	}
+	q := anchorTokens(pl)
 	for _, name := range e.nameToks {
-		for i := range pl.content {
+		for i := range q {
 			n := 0
 			for k := range name {
-				if i+n < len(pl.content) && tokenMatches(pl.content[i+n], name[k]) {
+				if i+n < len(q) && tokenMatches(q[i+n], name[k]) {
 					n++
+					whole := n == len(name) && (n >= 2 || ix.df[q[i].fold] <= maxSingleWordDF)
 					if n > ev.Anchor {
 						ev.Anchor = n
 					}
-					if fit := float64(n) / float64(len(name)); n >= 2 && fit > ev.NameFit {
+					if fit := float64(n) / float64(len(name)); (n >= 2 || whole) && fit > ev.NameFit {
 						ev.NameFit = fit
 					}
-					if n == len(name) && n >= 2 {
+					if whole {
 						ev.FullName = true
 					}
 					continue
@@ -655,6 +657,26 @@ func (ix *Index) evidence(pl plan, e *entry, w []float64) bot.Evidence {
 		}
 	}
 	return ev
+}
+
+// anchorTokens are the question's content words with each abbreviation or old
+// term replaced by what it stands for ("làm lại cccd" → "lại thẻ căn cước"), so
+// that names can be matched as runs.
+func anchorTokens(pl plan) []qtoken {
+	var out []qtoken
+	for i, t := range pl.content {
+		if t.exp == 0 {
+			out = append(out, t)
+			continue
+		}
+		if i > 0 && pl.content[i-1].exp == t.exp {
+			continue
+		}
+		for _, a := range vntext.Tokens(pl.expAcc[t.exp-1]) {
+			out = append(out, qtoken{acc: a, fold: vntext.Fold(a), marked: true})
+		}
+	}
+	return out
 }
 
 // tokenMatches: a question syllable matches a name syllable when they fold alike

@@ -78,6 +78,18 @@ var stopWords = func() map[string]bool {
 	return m
 }()
 
+// singleStops are the stop phrases of one syllable: words that never name a
+// procedure on their own ("cần", "làm"), left out of names when matching runs.
+var singleStops = func() map[string]bool {
+	m := map[string]bool{}
+	for _, p := range stopPhrases {
+		if len(p.fold) == 1 {
+			m[p.fold[0]] = true
+		}
+	}
+	return m
+}()
+
 func compilePhrases(list []string) []phrase {
 	out := make([]phrase, 0, len(list))
 	for _, s := range list {

@@ -80,24 +80,30 @@ func knowledgeFold(s string) string {
 
 func TestExpansionOfAbbreviationsAndOldNames(t *testing.T) {
 	ix := seedIndex(t)
-	tests := []struct{ q, want string }{
-		{"làm lại cccd", "cap-doi-cap-lai-the-can-cuoc"},
-		{"cmnd het han doi sang the moi", "cap-doi-cap-lai-the-can-cuoc"},
-		{"mat bang lai", "cap-lai-giay-phep-lai-xe"},
-		{"doi gplx", "doi-giay-phep-lai-xe"},
-		{"sổ đỏ lần đầu", "cap-so-do-lan-dau"},
-		{"nhập hộ khẩu cho con", "dang-ky-thuong-tru"},
-		{"mst ca nhan", "ma-so-thue-ca-nhan"},
-		{"rút bhxh 1 lần", "bhxh-mot-lan"},
-		{"passport", "cap-ho-chieu"},
-		{"giấy chứng tử", "dang-ky-khai-tu"},
+	// mayAsk: a bare name that also fits a neighbouring guide (a lost passport
+	// is reported, not renewed) may be asked back instead of answered, with the
+	// expected guide ranked first.
+	tests := []struct {
+		q, want string
+		mayAsk  bool
+	}{
+		{"làm lại cccd", "cap-doi-cap-lai-the-can-cuoc", true},
+		{"cmnd het han doi sang the moi", "cap-doi-cap-lai-the-can-cuoc", false},
+		{"mat bang lai", "cap-lai-giay-phep-lai-xe", false},
+		{"doi gplx", "doi-giay-phep-lai-xe", false},
+		{"sổ đỏ lần đầu", "cap-so-do-lan-dau", false},
+		{"nhập hộ khẩu cho con", "dang-ky-thuong-tru", false},
+		{"mst ca nhan", "ma-so-thue-ca-nhan", false},
+		{"rút bhxh 1 lần", "bhxh-mot-lan", false},
+		{"passport", "cap-ho-chieu", true},
+		{"giấy chứng tử", "dang-ky-khai-tu", false},
 	}
 	for _, tt := range tests {
 		res, err := ix.Search(context.Background(), tt.q, 3)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(res.Hits) == 0 || res.Hits[0].ID != tt.want || !res.Confident {
+		if len(res.Hits) == 0 || res.Hits[0].ID != tt.want || (!res.Confident && !(tt.mayAsk && res.Hits[0].Plausibility >= 0.3)) {
 			t.Errorf("%q → %+v, want %s confidently", tt.q, res.Hits, tt.want)
 		}
 	}
