@@ -87,7 +87,7 @@ func Fit(xs [][]float64, ys []float64, iterations int) Model {
 
 // DefaultModel is fitted by `go run ./tools/calibrate` on the development and
 // tuning question sets (never on the frozen set).
-var DefaultModel = Model{Bias: -3.365, Weights: []float64{0.396, -0.200, 0.189, 0.729, -0.787, -0.176, 1.371, 1.641, 3.225, -1.305, 1.431, -1.998}}
+var DefaultModel = Model{Bias: -4.136, Weights: []float64{0.365, -0.097, 0.434, 0.461, -0.932, -0.203, 1.123, 1.427, 3.137, -1.104, 2.681, -1.837}}
 
 // AnswerThreshold is the confidence from which the best hit is answered.
-const AnswerThreshold = 0.7
+const AnswerThreshold = 0.65

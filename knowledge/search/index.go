@@ -255,7 +255,7 @@ func newEntry(p knowledge.Procedure) *entry {
 	for _, n := range names(&p) {
 		var toks []string
 		for _, t := range vntext.Tokens(n) {
-			if !singleStops[vntext.Fold(t)] {
+			if !singleStops[t] {
 				toks = append(toks, t)
 			}
 		}
@@ -631,7 +631,14 @@ func (ix *Index) evidence(pl plan, e *entry, w []float64) bot.Evidence {
 	if total > 0 {
 		ev.NameCoverage, ev.Residual = named/total, resid/total
 	}
-	q := anchorTokens(pl)
+	for _, q := range anchorVariants(pl) {
+		ix.matchNames(q, e, &ev)
+	}
+	return ev
+}
+
+// matchNames records in ev the longest runs of q that are runs of e's names.
+func (ix *Index) matchNames(q []qtoken, e *entry, ev *bot.Evidence) {
 	for _, name := range e.nameToks {
 		for i := range q {
 			n := 0
@@ -656,7 +663,24 @@ func (ix *Index) evidence(pl plan, e *entry, w []float64) bot.Evidence {
 			}
 		}
 	}
-	return ev
+}
+
+// classifiers are nouns citizens often leave out before a name ("căn cước"
+// for "thẻ căn cước").
+var classifiers = map[string]bool{"the": true, "giay": true, "so": true, "bang": true}
+
+// anchorVariants are the readings of the question matched against names: the
+// content words with abbreviations expanded, the same without classifier
+// nouns, and the words as typed.
+func anchorVariants(pl plan) [][]qtoken {
+	exp := anchorTokens(pl)
+	var bare []qtoken
+	for _, t := range exp {
+		if !classifiers[t.fold] {
+			bare = append(bare, t)
+		}
+	}
+	return [][]qtoken{exp, bare, pl.content}
 }
 
 // anchorTokens are the question's content words with each abbreviation or old

@@ -80,11 +80,12 @@ var stopWords = func() map[string]bool {
 
 // singleStops are the stop phrases of one syllable: words that never name a
 // procedure on their own ("cần", "làm"), left out of names when matching runs.
+// Keyed by the accented form: "căn" is not "cần".
 var singleStops = func() map[string]bool {
 	m := map[string]bool{}
 	for _, p := range stopPhrases {
-		if len(p.fold) == 1 {
-			m[p.fold[0]] = true
+		if len(p.acc) == 1 {
+			m[p.acc[0]] = true
 		}
 	}
 	return m
