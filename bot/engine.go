@@ -73,6 +73,15 @@ type Config struct {
 	Normalizer Normalizer
 }
 
+// CodeIndex links curated guides and official catalogue records by national
+// procedure code. A ProcedureSource may implement it.
+type CodeIndex interface {
+	// CuratedFor returns the curated guide that explains an official code.
+	CuratedFor(code string) (id string, ok bool)
+	// OfficialFor returns the official record with this code.
+	OfficialFor(code string) (id string, ok bool)
+}
+
 // Normalizer rewrites a question the way search reads it.
 type Normalizer interface {
 	// Normalize returns q with shorthand expanded ("bn" → "bao nhiêu") and
@@ -240,7 +249,7 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 		if s.Topic != "" {
 			if p, err := e.cfg.Procedures.Procedure(ctx, s.Topic); err == nil {
 				if section := detectSection(w, splitWords(p.Title), onlineTopic(p)); section != "" {
-					return e.answer(s, m, p, section, res)
+					return e.answer(ctx, s, m, p, section, res)
 				}
 			}
 		}
@@ -257,7 +266,7 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 				if section == "" && s.Section != "" && isFollowUp(w) {
 					section = s.Section
 				}
-				return e.answer(s, m, p, section, res)
+				return e.answer(ctx, s, m, p, section, res)
 			}
 		} else {
 			return e.disambiguate(s, m, res, section)
@@ -267,7 +276,7 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 	if s.Topic != "" && isFollowUp(w) {
 		if p, err := e.cfg.Procedures.Procedure(ctx, s.Topic); err == nil {
 			if section := detectSection(w, splitWords(p.Title), onlineTopic(p)); section != "" {
-				return e.answer(s, m, p, section, res)
+				return e.answer(ctx, s, m, p, section, res)
 			}
 		}
 	}
@@ -359,13 +368,30 @@ func isFollowUp(w words) bool {
 }
 
 // answer shows one section (or the overview) of p and makes p the topic.
-func (e *Engine) answer(s *Session, m Message, p knowledge.Procedure, section string, res SearchResult) Response {
+func (e *Engine) answer(ctx context.Context, s *Session, m Message, p knowledge.Procedure, section string, res SearchResult) Response {
 	if section == "" {
 		section = SectionOverview
+	}
+	codes, _ := e.cfg.Procedures.(CodeIndex)
+	if p.IsOfficial() && codes != nil && m.Action == "" {
+		// A curated guide explains this record: it is the first answer.
+		if id, ok := codes.CuratedFor(p.NationalCode); ok {
+			if g, err := e.cfg.Procedures.Procedure(ctx, id); err == nil {
+				p = g
+			}
+		}
 	}
 	s.Topic, s.Section, s.Pending, s.Candidates = p.ID, section, PendingNone, nil
 	seq := e.record(s, m, IntentProcedure, p.ID, section)
 	reply := Reply{Text: renderSection(p, section) + "\n\n" + provenance(p, e.cfg.PortalURL), Buttons: e.sectionButtons(p, section, seq)}
+	if codes != nil && !p.IsOfficial() {
+		for _, c := range append([]string{p.Code}, p.NationalCodes...) {
+			if id, ok := codes.OfficialFor(c); c != "" && ok {
+				reply.Buttons = append(reply.Buttons, Button{Label: "Xem thủ tục chính thức (" + c + ")", Action: "proc:" + id})
+				break
+			}
+		}
+	}
 	s.History[len(s.History)-1].Answer = excerpt(reply.Text, maxAnswerExcerpt)
 	var cands []string
 	for i, h := range res.Hits {
@@ -524,7 +550,7 @@ func (e *Engine) handleAction(ctx context.Context, s *Session, m Message) Respon
 		if kind == "proc" && s.Pending == PendingChoice && validSection(s.PendingArg) {
 			section = s.PendingArg // answer the section asked before the choice
 		}
-		return e.answer(s, m, p, section, SearchResult{})
+		return e.answer(ctx, s, m, p, section, SearchResult{})
 	case "fb":
 		vote, seqStr, _ := strings.Cut(rest, ":")
 		seq, err := strconv.ParseInt(seqStr, 10, 64)

@@ -54,6 +54,9 @@ func renderSection(p knowledge.Procedure, section string) string {
 	head := func(label string) {
 		fmt.Fprintf(&b, "**%s — %s**\n", label, p.Title)
 	}
+	if p.IsOfficial() {
+		fmt.Fprintf(&b, "📋 Thủ tục chính thức, mã %s (theo danh mục thủ tục hành chính)\n", p.NationalCode)
+	}
 	switch section {
 	case SectionDocuments:
 		head("Giấy tờ cần chuẩn bị")
@@ -136,6 +139,9 @@ func renderSection(p knowledge.Procedure, section string) string {
 		}
 		fmt.Fprintf(&b, "• Giấy tờ chính: %s\n", docsShort(p.Documents))
 		b.WriteString("\nChọn mục bên dưới để xem chi tiết.")
+	}
+	if strings.Count(strings.TrimSpace(b.String()), "\n") < 1+btoi(p.IsOfficial()) {
+		b.WriteString("Mục này chưa có thông tin trong hồ sơ thủ tục. Bạn xem chi tiết trên Cổng Dịch vụ công hoặc hỏi bộ phận Một cửa nơi nộp.\n")
 	}
 	if section != SectionOverview && section != "" && len(p.Tips) > 0 && (section == SectionDocuments || section == SectionSteps) {
 		b.WriteString("\n💡 " + p.Tips[0] + "\n")
@@ -251,4 +257,11 @@ func sourceOf(p knowledge.Procedure, portal string) *Source {
 		kind = knowledge.KindCurated
 	}
 	return &Source{ProcedureID: p.ID, Kind: kind, NationalCode: p.NationalCode, UpdatedAt: p.UpdatedAt, ReviewedAt: p.ReviewedAt, URL: sourceURL(p, portal)}
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -34,6 +34,7 @@ type Index struct {
 	exp       *expander
 	norm      *normalizer
 	offTopics []offTopic     // subjects not covered (see not_covered.yaml)
+	codes     map[string]map[string]bool // national code → curated guides that explain it
 	model     Model          // confidence model (DefaultModel unless replaced)
 	threshold float64        // Confident when the best hit's Confidence reaches it
 	vocab     map[string]int // folded syllable → number of procedures using it anywhere
@@ -63,7 +64,7 @@ func New(expansions []knowledge.Expansion) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("search: open index: %w", err)
 	}
-	ix := &Index{idx: idx, procs: map[string]*entry{}, df: map[string]int{}, pairDF: map[string]int{}, vocab: map[string]int{}, bigrams: map[string]int{}}
+	ix := &Index{idx: idx, procs: map[string]*entry{}, df: map[string]int{}, pairDF: map[string]int{}, vocab: map[string]int{}, bigrams: map[string]int{}, codes: map[string]map[string]bool{}}
 	ix.setExpander(newExpander(expansions))
 	ix.norm = newNormalizer(knowledge.Shorthand{})
 	ix.model, ix.threshold = DefaultModel, AnswerThreshold
@@ -207,6 +208,83 @@ func (ix *Index) count(e *entry, delta int) {
 			delete(ix.bigrams, b)
 		}
 	}
+	if e.p.IsOfficial() {
+		return
+	}
+	for _, c := range append([]string{e.p.Code}, e.p.NationalCodes...) {
+		if c == "" {
+			continue
+		}
+		if delta > 0 {
+			if ix.codes[c] == nil {
+				ix.codes[c] = map[string]bool{}
+			}
+			ix.codes[c][e.p.ID] = true
+		} else if ix.codes[c] != nil {
+			delete(ix.codes[c], e.p.ID)
+			if len(ix.codes[c]) == 0 {
+				delete(ix.codes, c)
+			}
+		}
+	}
+}
+
+// curatedFirst replaces each official record that a curated guide explains by
+// that guide (dropping it when the guide is already ranked): the guide is the
+// answer, and the record stays reachable from it. Callers hold a lock.
+func (ix *Index) curatedFirst(hits []bot.SearchHit) []bot.SearchHit {
+	seen := map[string]bool{}
+	out := hits[:0]
+	for _, h := range hits {
+		if e := ix.procs[h.ID]; e != nil && e.p.IsOfficial() && len(ix.codes[e.p.NationalCode]) > 0 {
+			var owners []string
+			for id := range ix.codes[e.p.NationalCode] {
+				owners = append(owners, id)
+			}
+			sort.Strings(owners)
+			if g := ix.procs[owners[0]]; g != nil {
+				h.ID, h.Title, h.Field, h.Snippet = g.p.ID, g.p.Title, g.p.Field, ""
+			}
+		}
+		if seen[h.ID] {
+			continue
+		}
+		seen[h.ID] = true
+		out = append(out, h)
+	}
+	return out
+}
+
+// OfficialID is the id an imported official record with this national code has
+// (tthc-1-001193 for 1.001193).
+func OfficialID(code string) string { return "tthc-" + strings.ReplaceAll(code, ".", "-") }
+
+// CuratedFor returns the curated guide that explains an official national code
+// (the first by id when several do).
+func (ix *Index) CuratedFor(code string) (string, bool) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	var ids []string
+	for id := range ix.codes[code] {
+		ids = append(ids, id)
+	}
+	if len(ids) == 0 {
+		return "", false
+	}
+	sort.Strings(ids)
+	return ids[0], true
+}
+
+// OfficialFor returns the id of the indexed official record with this
+// national code.
+func (ix *Index) OfficialFor(code string) (string, bool) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	id := OfficialID(code)
+	if e := ix.procs[id]; e != nil && e.p.IsOfficial() {
+		return id, true
+	}
+	return "", false
 }
 
 type indexDoc struct {
@@ -306,6 +384,7 @@ func (ix *Index) Replace(procs []knowledge.Procedure) error {
 	}
 	ix.procs = entries
 	ix.df, ix.pairDF, ix.vocab, ix.bigrams = map[string]int{}, map[string]int{}, map[string]int{}, map[string]int{}
+	ix.codes = map[string]map[string]bool{}
 	for _, e := range entries {
 		ix.count(e, 1)
 	}
@@ -375,6 +454,21 @@ func (ix *Index) All() []knowledge.Procedure {
 
 // replaceBatch is how many documents one index batch holds during a rebuild.
 const replaceBatch = 500
+
+// officialWeight ranks official records below curated guides (written for
+// citizens) and, among records of one name, the level a citizen deals with
+// first: the commune, then the province, then the ministry.
+func officialWeight(level string) float64 {
+	l := vntext.Fold(level)
+	switch {
+	case strings.Contains(l, "xa"):
+		return 0.85
+	case strings.Contains(l, "tinh"):
+		return 0.8
+	default:
+		return 0.75
+	}
+}
 
 // Re-ranking: how many BM25 hits are re-scored by coverage, and the share of the
 // BM25 score kept for a hit that explains nothing of the question.
@@ -473,13 +567,16 @@ func (ix *Index) Search(ctx context.Context, q string, limit int) (bot.SearchRes
 	for i := range res.Hits {
 		order[i] = i
 		res.Hits[i].Score *= (coverageFloor + (1-coverageFloor)*covs[i].known) * (nameFitFloor + (1-nameFitFloor)*res.Hits[i].Evidence.NameFit)
+		if e := ix.procs[res.Hits[i].ID]; e != nil && e.p.IsOfficial() {
+			res.Hits[i].Score *= officialWeight(e.p.Level)
+		}
 	}
 	sort.SliceStable(order, func(a, b int) bool { return res.Hits[order[a]].Score > res.Hits[order[b]].Score })
 	hits := make([]bot.SearchHit, len(order))
 	for i, k := range order {
 		hits[i] = res.Hits[k]
 	}
-	res.Hits = hits
+	res.Hits = ix.curatedFirst(hits)
 	for i := range res.Hits {
 		h := &res.Hits[i]
 		other := 0.0
