@@ -41,7 +41,7 @@ func newEngine(t *testing.T) fixture {
 	t.Helper()
 	db := storetest.New(t)
 	ix := index(t)
-	e, err := bot.New(bot.Config{Searcher: ix, Procedures: ix, Sessions: db.Sessions(), Unanswered: db.Unanswered(), Feedback: db.Feedback()})
+	e, err := bot.New(bot.Config{Searcher: ix, Normalizer: ix, Procedures: ix, Sessions: db.Sessions(), Unanswered: db.Unanswered(), Feedback: db.Feedback()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -253,5 +253,45 @@ func TestDisambiguationKeepsTheSectionAsked(t *testing.T) {
 	r = f.press(t, "d1", choice)
 	if r.Section != bot.SectionDocuments || "proc:"+r.ProcedureID != choice {
 		t.Fatalf("choice answered %s/%s", r.ProcedureID, r.Section)
+	}
+}
+
+// TestTrust covers the ways the engine avoids a confident wrong answer:
+// English questions get an English reply, generic questions ask which
+// procedure, uncovered subjects are declined with where to go, and every
+// procedure answer says where it comes from.
+func TestTrust(t *testing.T) {
+	fx := newEngine(t)
+	r := fx.say(t, "en", "How do I renew my temporary residence card as a foreigner?")
+	if r.ProcedureID != "" || r.Language != "en" || !strings.Contains(r.Replies[0].Text, "Immigration") {
+		t.Errorf("English question: %+v", r)
+	}
+	for _, q := range []string{"lệ phí bao nhiêu?", "nộp ở đâu vậy", "hồ sơ bao lâu thì xong?"} {
+		r := fx.say(t, "generic-"+q, q)
+		if r.ProcedureID != "" || r.Intent != bot.IntentHelp {
+			t.Errorf("%q: generic question answered %q (%s), want a question back", q, r.ProcedureID, r.Intent)
+		}
+	}
+	for _, q := range []string{"gia hạn visa du lịch cho bạn người nước ngoài", "đổi tiền rách ở ngân hàng nào", "kết quả bóng đá tối qua"} {
+		r := fx.say(t, "oos-"+q, q)
+		if r.ProcedureID != "" {
+			t.Errorf("%q: answered %s, want a polite refusal", q, r.ProcedureID)
+		}
+	}
+	// With a topic in the conversation, a generic follow-up answers that topic.
+	fx.say(t, "topic", "đăng ký khai sinh cho con")
+	if r := fx.say(t, "topic", "lệ phí bao nhiêu?"); r.ProcedureID != "dang-ky-khai-sinh" || r.Section != bot.SectionFees {
+		t.Errorf("follow-up: %s/%s", r.ProcedureID, r.Section)
+	}
+	r = fx.say(t, "src", "làm lại cccd cần giấy tờ gì")
+	if r.Source == nil || r.Source.ProcedureID != "cap-doi-cap-lai-the-can-cuoc" || r.Source.URL == "" || r.Source.Kind != "curated" {
+		t.Fatalf("source: %+v", r.Source)
+	}
+	if !strings.Contains(r.Replies[0].Text, "📄 Nguồn: hướng dẫn") {
+		t.Errorf("no provenance line in %q", r.Replies[0].Text)
+	}
+	// Chat shorthand: "mất bn tiền" asks the fee, it does not report a loss.
+	if r := fx.say(t, "short", "lam ho chieu mat bn tien"); r.ProcedureID != "cap-ho-chieu" || r.Section != bot.SectionFees {
+		t.Errorf("shorthand: %s/%s", r.ProcedureID, r.Section)
 	}
 }

@@ -52,6 +52,7 @@ type entry struct {
 	vocab    map[string]bool // folded syllables of all its text
 	bigrams  map[string]bool // folded two-syllable sequences of all its text
 	nameToks [][]string      // each name's syllables as written (lower case), question words left out
+	nameFold [][]string      // the same, folded
 }
 
 // New returns an empty index using the given expansion dictionary.
@@ -229,6 +230,26 @@ func (ix *Index) count(e *entry, delta int) {
 	}
 }
 
+// bestOther is the best score among the hits other than i that compete with
+// it: for a curated guide, the other curated guides (official records are the
+// long tail behind the guides); for an official record, every other hit.
+// Callers hold a lock.
+func (ix *Index) bestOther(hits []bot.SearchHit, i int) float64 {
+	curated := !ix.isOfficial(hits[i].ID)
+	for j, h := range hits {
+		if j == i || (curated && ix.isOfficial(h.ID)) {
+			continue
+		}
+		return h.Score // hits are sorted: the first competitor is the best
+	}
+	return 0
+}
+
+func (ix *Index) isOfficial(id string) bool {
+	e := ix.procs[id]
+	return e != nil && e.p.IsOfficial()
+}
+
 // curatedFirst replaces each official record that a curated guide explains by
 // that guide (dropping it when the guide is already ranked): the guide is the
 // answer, and the record stays reachable from it. Callers hold a lock.
@@ -339,6 +360,11 @@ func newEntry(p knowledge.Procedure) *entry {
 		}
 		if len(toks) > 0 {
 			e.nameToks = append(e.nameToks, toks)
+			fold := make([]string, len(toks))
+			for i, t := range toks {
+				fold[i] = vntext.Fold(t)
+			}
+			e.nameFold = append(e.nameFold, fold)
 		}
 	}
 	e.vocab, e.bigrams = map[string]bool{}, map[string]bool{}
@@ -579,12 +605,7 @@ func (ix *Index) Search(ctx context.Context, q string, limit int) (bot.SearchRes
 	res.Hits = ix.curatedFirst(hits)
 	for i := range res.Hits {
 		h := &res.Hits[i]
-		other := 0.0
-		if i == 0 && len(res.Hits) > 1 {
-			other = res.Hits[1].Score
-		} else if i > 0 {
-			other = res.Hits[0].Score
-		}
+		other := ix.bestOther(res.Hits, i)
 		if h.Score > 0 {
 			h.Evidence.Margin = (h.Score - other) / h.Score
 		}
@@ -736,11 +757,12 @@ func (ix *Index) evidence(pl plan, e *entry, w []float64) bot.Evidence {
 
 // matchNames records in ev the longest runs of q that are runs of e's names.
 func (ix *Index) matchNames(q []qtoken, e *entry, ev *bot.Evidence) {
-	for _, name := range e.nameToks {
+	for ni, name := range e.nameToks {
+		fold := e.nameFold[ni]
 		for i := range q {
 			n := 0
 			for k := range name {
-				if i+n < len(q) && tokenMatches(q[i+n], name[k]) {
+				if i+n < len(q) && q[i+n].fold == fold[k] && (!q[i+n].marked || q[i+n].acc == name[k]) {
 					n++
 					whole := n == len(name) && (n >= 2 || ix.df[q[i].fold] <= maxSingleWordDF)
 					if n > ev.Anchor {
@@ -800,11 +822,6 @@ func anchorTokens(pl plan) []qtoken {
 	return out
 }
 
-// tokenMatches: a question syllable matches a name syllable when they fold alike
-// and, if typed with diacritics, carry the same ones.
-func tokenMatches(t qtoken, name string) bool {
-	return t.fold == vntext.Fold(name) && (!t.marked || t.acc == name)
-}
 
 // accentMismatchCredit is what a word typed with other diacritics than the
 // procedure's ("vàng" for "vắng") counts: almost surely a different word.

@@ -1,0 +1,40 @@
+package search_test
+
+import (
+	"testing"
+
+	"github.com/dvcbot/dvcbot/knowledge/search"
+)
+
+func TestNormalizeShorthandAndNoise(t *testing.T) {
+	ix, err := search.NewFromSeed()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	tests := []struct{ in, want string }{
+		{"lam lai cccd can j", "lam lai cccd can gì"},
+		{"làm hộ chiếu mất bn tiền", "làm hộ chiếu tốn bao nhiêu tiền"},
+		{"làm giấy khai sinh mất bao lâu", "làm giấy khai sinh tốn bao lâu"},
+		{"tôi bị mất ví tiền", "tôi bị mất ví tiền"},
+		{"mất căn cước thì sao", "mất căn cước thì sao"},
+		{"tách hộ khẩu ntn", "tách hộ khẩu như thế nào"},
+		{"e muốn đk kết hôn vs ng nước ngoài đc ko", "e muốn đăng ký kết hôn với người nước ngoài được không"},
+		{"đủ đk hưởng trợ cấp ko", "đủ điều kiện hưởng trợ cấp không"},
+		{"bn ơi cho hỏi", "bạn ơi cho hỏi"},
+		{"sổ hồng bị mất", "sổ hồng bị mất"},
+		{"dang ky khaisinh", "dang ky khai sinh"},
+		{"ddaang kys khai sinh", "dang ky khai sinh"},
+		{"lam ca6n2 cuoc", "lam can cuoc"},
+		{"giấy khai sinhhhh", "giấy khai sinh"},
+	}
+	for _, tt := range tests {
+		got := ix.Normalize(tt.in)
+		if got != tt.want {
+			t.Errorf("Normalize(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+		if again := ix.Normalize(got); again != got {
+			t.Errorf("Normalize is not idempotent on %q: %q", got, again)
+		}
+	}
+}
