@@ -3,11 +3,11 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"errors"
 	"strings"
 
 	"github.com/dvcbot/dvcbot/knowledge"

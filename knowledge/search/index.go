@@ -33,12 +33,12 @@ type Index struct {
 	expPairs  map[string]bool // folded two-syllable phrases of expansion terms
 	exp       *expander
 	norm      *normalizer
-	offTopics []offTopic     // subjects not covered (see not_covered.yaml)
+	offTopics []offTopic                 // subjects not covered (see not_covered.yaml)
 	codes     map[string]map[string]bool // national code → curated guides that explain it
-	model     Model          // confidence model (DefaultModel unless replaced)
-	threshold float64        // Confident when the best hit's Confidence reaches it
-	vocab     map[string]int // folded syllable → number of procedures using it anywhere
-	bigrams   map[string]int // folded "a b" → number of procedures using it anywhere
+	model     Model                      // confidence model (DefaultModel unless replaced)
+	threshold float64                    // Confident when the best hit's Confidence reaches it
+	vocab     map[string]int             // folded syllable → number of procedures using it anywhere
+	bigrams   map[string]int             // folded "a b" → number of procedures using it anywhere
 }
 
 // entry is one indexed procedure with the token sets used for confidence.
@@ -821,7 +821,6 @@ func anchorTokens(pl plan) []qtoken {
 	}
 	return out
 }
-
 
 // accentMismatchCredit is what a word typed with other diacritics than the
 // procedure's ("vàng" for "vắng") counts: almost surely a different word.
