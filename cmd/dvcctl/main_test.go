@@ -20,25 +20,25 @@ func runCLI(t *testing.T, env map[string]string, args ...string) (int, string) {
 func TestImportExportRoundTrip(t *testing.T) {
 	env := map[string]string{"DVCBOT_DATA_DIR": t.TempDir()}
 	seed := filepath.Join("..", "..", "knowledge", "seed", "procedures")
-	if code, out := runCLI(t, env, "validate", seed); code != 0 || !strings.Contains(out, "48 valid") {
+	if code, out := runCLI(t, env, "validate", seed); code != 0 || !strings.Contains(out, "94 valid") {
 		t.Fatalf("validate: %d %s", code, out)
 	}
-	if code, out := runCLI(t, env, "import", seed); code != 0 || !strings.Contains(out, "created 48") {
+	if code, out := runCLI(t, env, "import", seed); code != 0 || !strings.Contains(out, "created 94") {
 		t.Fatalf("import: %d %s", code, out)
 	}
 	dir := t.TempDir()
-	if code, out := runCLI(t, env, "export", dir); code != 0 || !strings.Contains(out, "exported 48") {
+	if code, out := runCLI(t, env, "export", dir); code != 0 || !strings.Contains(out, "exported 94") {
 		t.Fatalf("export: %d %s", code, out)
 	}
 	// Importing the export changes nothing.
-	if code, out := runCLI(t, env, "import", dir); code != 0 || !strings.Contains(out, "unchanged 48") {
+	if code, out := runCLI(t, env, "import", dir); code != 0 || !strings.Contains(out, "unchanged 94") {
 		t.Fatalf("re-import: %d %s", code, out)
 	}
 	// A broken file is reported, the rest still load.
 	if err := os.WriteFile(filepath.Join(dir, "hong.yaml"), []byte("id: hong\ntitle: [\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if code, out := runCLI(t, env, "import", dir); code != 1 || !strings.Contains(out, "hong.yaml") || !strings.Contains(out, "unchanged 48") {
+	if code, out := runCLI(t, env, "import", dir); code != 1 || !strings.Contains(out, "hong.yaml") || !strings.Contains(out, "unchanged 94") {
 		t.Fatalf("broken file: %d %s", code, out)
 	}
 }
