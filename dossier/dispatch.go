@@ -20,6 +20,15 @@ type PermanentError struct{ Err error }
 func (e *PermanentError) Error() string { return e.Err.Error() }
 func (e *PermanentError) Unwrap() error { return e.Err }
 
+// ErrAwaitingChat is wrapped by send errors of channels that may not message a
+// chat until it writes again (a reply window): the notification stays queued,
+// is handed over when the chat writes (Inbox), and is tried again only after
+// AwaitRetry.
+var ErrAwaitingChat = errors.New("dossier: waiting for the chat to write again")
+
+// AwaitRetry is how long a notification waiting for its chat rests between tries.
+const AwaitRetry = 15 * time.Minute
+
 // Queue is what the dispatcher needs of the outbox.
 type Queue interface {
 	Due(ctx context.Context, channel string, now time.Time, limit int) ([]Notification, error)
@@ -99,12 +108,20 @@ func (d *Dispatcher) RunOnce(ctx context.Context, now time.Time) int {
 			sendErr := s.Send(ctx, n.ChatID, n.Text)
 			var perm *PermanentError
 			retry := sendErr != nil && !errors.As(sendErr, &perm)
-			if err := d.Queue.Finish(ctx, n.ID, sendErr, retry, now.Add(30*time.Second), now); err != nil {
+			retryAt := now.Add(30 * time.Second)
+			awaiting := errors.Is(sendErr, ErrAwaitingChat)
+			if awaiting {
+				retryAt = now.Add(AwaitRetry)
+			}
+			if err := d.Queue.Finish(ctx, n.ID, sendErr, retry, retryAt, now); err != nil {
 				d.Log.Warn("outbox finish", "err", err)
 			}
-			if sendErr == nil {
+			switch {
+			case sendErr == nil:
 				sent++
-			} else {
+			case awaiting:
+				d.Log.Info("notification waits for the chat to write", "channel", channel, "err", sendErr)
+			default:
 				d.Log.Warn("notification not delivered", "channel", channel, "retry", retry, "err", sendErr)
 			}
 		}

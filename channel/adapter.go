@@ -1,0 +1,499 @@
+package channel
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/dvcbot/dvcbot/bot"
+)
+
+// DefaultApology is sent when the engine fails.
+const DefaultApology = "Xin lỗi, hệ thống đang bận. Bạn vui lòng thử lại sau ít phút."
+
+// Config is what an Adapter needs. Channel, Engine, Platform and Store are
+// required.
+type Config struct {
+	Channel  string // bot.Message.Channel of its messages, and the store's key
+	Engine   Engine
+	Platform Platform
+	Store    Store
+	Inbox    Inbox         // optional: notifications held for a chat, delivered when it writes
+	Window   time.Duration // how long after the citizen's last message the platform accepts messages; 0: no limit
+	Log      *slog.Logger
+
+	Workers       int           // queues, one worker each; default 16
+	QueueSize     int           // events waiting per queue; default 64
+	HandleTimeout time.Duration // budget of one event; default 60s
+	Apology       string        // sent when the engine fails; default DefaultApology
+	Greeting      string        // text handed to the engine on KindFollow; default "/start"; "-" greets nothing
+	Now           func() time.Time
+}
+
+// Outcome of offering an event.
+type Outcome int
+
+// Outcomes of Accept.
+const (
+	Accepted  Outcome = iota // claimed and queued: it will be handled
+	Duplicate                // claimed before: a redelivery, dropped
+	Ignored                  // needs no work
+)
+
+// Adapter runs one channel: Accept events from its webhook, Start once, Close at
+// shutdown. Notify delivers dossier notifications (see DossierSender).
+type Adapter struct {
+	cfg Config
+	log *slog.Logger
+
+	queues []*queue
+	wg     sync.WaitGroup // workers
+	bg     sync.WaitGroup // Start's background work
+
+	mu     sync.RWMutex // held for reading while accepting, for writing to close
+	closed bool
+
+	touched touchCache
+
+	parked     atomic.Int64
+	lost       atomic.Int64
+	abort      chan struct{}
+	procCtx    context.Context
+	cancelProc context.CancelFunc
+}
+
+type job struct {
+	ev  Event
+	raw []byte
+}
+
+// queue is one worker's bounded FIFO. slots counts events reserved or queued,
+// so a place is known to exist before an event is claimed.
+type queue struct {
+	items chan job
+	slots chan struct{}
+}
+
+// New checks cfg and starts the workers. It makes no network call.
+func New(cfg Config) (*Adapter, error) {
+	switch {
+	case cfg.Channel == "":
+		return nil, errors.New("channel: Channel is required")
+	case cfg.Engine == nil:
+		return nil, errors.New("channel: Engine is required")
+	case cfg.Platform == nil:
+		return nil, errors.New("channel: Platform is required")
+	case cfg.Store == nil:
+		return nil, errors.New("channel: Store is required")
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Workers <= 0 {
+		cfg.Workers = 16
+	}
+	if cfg.QueueSize <= 0 {
+		cfg.QueueSize = 64
+	}
+	if cfg.HandleTimeout <= 0 {
+		cfg.HandleTimeout = time.Minute
+	}
+	if cfg.Apology == "" {
+		cfg.Apology = DefaultApology
+	}
+	if cfg.Greeting == "" {
+		cfg.Greeting = "/start"
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	a := &Adapter{
+		cfg:     cfg,
+		log:     cfg.Log.With("channel", cfg.Channel),
+		abort:   make(chan struct{}),
+		touched: touchCache{seen: map[string]time.Time{}},
+	}
+	a.procCtx, a.cancelProc = context.WithCancel(context.Background())
+	a.queues = make([]*queue, cfg.Workers)
+	for i := range a.queues {
+		a.queues[i] = &queue{items: make(chan job, cfg.QueueSize), slots: make(chan struct{}, cfg.QueueSize)}
+		a.wg.Add(1)
+		go a.work(a.queues[i])
+	}
+	return a, nil
+}
+
+// Channel is the adapter's channel name.
+func (a *Adapter) Channel() string { return a.cfg.Channel }
+
+// Start takes over, in the background, the events a previous process parked.
+// The work stops at Close.
+func (a *Adapter) Start() {
+	a.bg.Add(1)
+	go func() {
+		defer a.bg.Done()
+		a.recoverParked(a.procCtx)
+	}()
+}
+
+func (a *Adapter) queueFor(chat string) *queue {
+	h := fnv.New64a()
+	_, _ = h.Write([]byte(chat))
+	return a.queues[h.Sum64()%uint64(len(a.queues))]
+}
+
+// Accept claims ev and queues it for its chat's worker. A place in the queue is
+// reserved before the claim, so an event is never claimed and then dropped: on
+// ErrBusy or ErrClosed nothing was claimed and the platform's redelivery will be
+// handled. A store error also leaves the event unqueued. Events without a chat
+// are Ignored; events without an id are not de-duplicated.
+func (a *Adapter) Accept(ctx context.Context, ev Event) (Outcome, error) {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	if a.closed {
+		return 0, ErrClosed
+	}
+	if ev.Chat == "" || (ev.Kind == KindMessage && ev.Text == "" && ev.Action == "") {
+		return Ignored, nil
+	}
+	q := a.queueFor(ev.Chat)
+	select {
+	case q.slots <- struct{}{}:
+	default:
+		return 0, ErrBusy
+	}
+	if ev.ID != "" {
+		// The claim must not be cut short by the caller going away after it was written.
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		ok, err := a.cfg.Store.Claim(cctx, a.cfg.Channel, ev.ID, a.cfg.Now())
+		cancel()
+		if err != nil || !ok {
+			<-q.slots
+			if err != nil {
+				return 0, err
+			}
+			return Duplicate, nil
+		}
+	}
+	q.items <- job{ev: ev} // a slot is held: never blocks
+	return Accepted, nil
+}
+
+func (a *Adapter) work(q *queue) {
+	defer a.wg.Done()
+	for {
+		select {
+		case <-a.abort:
+			return
+		default:
+		}
+		select {
+		case j, ok := <-q.items:
+			if !ok {
+				return
+			}
+			if err := a.process(j.ev); err != nil && a.procCtx.Err() != nil {
+				a.park(j) // cut by the shutdown deadline: the next process redoes it
+			}
+			<-q.slots
+		case <-a.abort:
+			return
+		}
+	}
+}
+
+// process handles one event and never panics out.
+func (a *Adapter) process(ev Event) (err error) {
+	ctx, cancel := context.WithTimeout(a.procCtx, a.cfg.HandleTimeout)
+	defer cancel()
+	defer func() {
+		if p := recover(); p != nil {
+			a.log.Error("panic handling event", "id", ev.ID, "panic", fmt.Sprint(p))
+			err = fmt.Errorf("panic: %v", p)
+		}
+	}()
+	at := ev.At
+	if at.IsZero() {
+		at = a.cfg.Now()
+	}
+	switch ev.Kind {
+	case KindUnfollow:
+		a.touched.forget(ev.Chat)
+		if err := a.cfg.Store.MarkInactive(ctx, a.cfg.Channel, ev.Chat); err != nil {
+			a.log.Warn("chat left; not recorded", "chat", ev.Chat, "err", err)
+			return err
+		}
+		return nil
+	case KindFollow:
+		reopened := a.touch(ctx, ev.Chat, at, true)
+		if a.cfg.Greeting != "-" {
+			if err := a.reply(ctx, ev.Chat, bot.Message{Text: a.cfg.Greeting, At: at}); err != nil {
+				return err
+			}
+		}
+		if reopened {
+			a.deliverHeld(ctx, ev.Chat)
+		}
+		return nil
+	default:
+		reopened := a.touch(ctx, ev.Chat, at, false)
+		if err := a.reply(ctx, ev.Chat, bot.Message{Text: ev.Text, Action: ev.Action, At: at}); err != nil {
+			return err
+		}
+		if reopened {
+			a.deliverHeld(ctx, ev.Chat)
+		}
+		return nil
+	}
+}
+
+// reply hands m to the engine and sends the answer (or the apology) to chat.
+func (a *Adapter) reply(ctx context.Context, chat string, m bot.Message) error {
+	m.Channel, m.ChatID = a.cfg.Channel, chat
+	resp, err := a.cfg.Engine.Handle(ctx, m)
+	if err != nil {
+		a.log.Error("engine failed; apologising", "chat", chat, "err", err)
+		resp.Replies = []bot.Reply{{Text: a.cfg.Apology}}
+	}
+	return a.send(ctx, chat, resp.Replies)
+}
+
+// send delivers replies, marking the chat inactive when the platform says it
+// blocked the bot.
+func (a *Adapter) send(ctx context.Context, chat string, replies []bot.Reply) error {
+	if len(replies) == 0 {
+		return nil
+	}
+	err := a.cfg.Platform.Send(ctx, chat, replies)
+	if err == nil {
+		return nil
+	}
+	level := slog.LevelError
+	if errors.Is(err, ErrBlocked) {
+		level = slog.LevelInfo
+		a.touched.forget(chat)
+		if merr := a.cfg.Store.MarkInactive(ctx, a.cfg.Channel, chat); merr != nil {
+			a.log.Warn("mark chat inactive", "chat", chat, "err", merr)
+		}
+	}
+	a.log.Log(ctx, level, "reply not delivered", "chat", chat, "err", err)
+	return err
+}
+
+// touch records that chat wrote at at, at most once a minute per chat and
+// process (the window is counted in hours). It reports whether the chat's window
+// had been closed (or the chat was unknown or inactive), so that notifications
+// held for it should be delivered now.
+func (a *Adapter) touch(ctx context.Context, chat string, at time.Time, force bool) (reopened bool) {
+	if !force && a.touched.fresh(chat, at) {
+		return false
+	}
+	prev, err := a.cfg.Store.Chat(ctx, a.cfg.Channel, chat)
+	if err != nil {
+		a.log.Warn("chat state", "chat", chat, "err", err)
+	}
+	if err := a.cfg.Store.Touch(ctx, a.cfg.Channel, chat, at); err != nil {
+		a.log.Warn("chat activity not recorded", "chat", chat, "err", err)
+		return false
+	}
+	a.touched.mark(chat, at)
+	if a.cfg.Window <= 0 {
+		return prev.Inactive
+	}
+	return prev.Inactive || prev.LastIn.IsZero() || at.Sub(prev.LastIn) >= a.cfg.Window-time.Minute
+}
+
+// deliverHeld sends the notifications that waited for chat to write again.
+func (a *Adapter) deliverHeld(ctx context.Context, chat string) {
+	if a.cfg.Inbox == nil {
+		return
+	}
+	texts, err := a.cfg.Inbox.Inbox(ctx, a.cfg.Channel, chat)
+	if err != nil {
+		a.log.Warn("held notifications not read", "chat", chat, "err", err)
+	}
+	for _, t := range texts {
+		if err := a.send(ctx, chat, []bot.Reply{{Text: t}}); err != nil {
+			a.log.Error("held notification not delivered", "chat", chat, "err", err, "text", t)
+		}
+	}
+}
+
+// touchCache remembers when each chat's activity was last written.
+type touchCache struct {
+	mu   sync.Mutex
+	seen map[string]time.Time
+}
+
+func (c *touchCache) fresh(chat string, at time.Time) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	t, ok := c.seen[chat]
+	return ok && at.Sub(t) < time.Minute && at.Sub(t) >= 0
+}
+
+func (c *touchCache) mark(chat string, at time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.seen) >= 100_000 {
+		clear(c.seen)
+	}
+	c.seen[chat] = at
+}
+
+func (c *touchCache) forget(chat string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.seen, chat)
+}
+
+// Close stops taking events (webhooks answer 503 so platforms keep them) and
+// lets the workers finish the queued ones within ctx's deadline. A little before
+// the deadline it parks in the store whatever is still queued, and at the
+// deadline it cuts the events being handled and parks those too, for the next
+// process (see Start); an event cut halfway may thus be answered twice, never
+// lost. The error reports events that could not be parked. Safe to call twice.
+func (a *Adapter) Close(ctx context.Context) error {
+	a.mu.Lock()
+	if a.closed {
+		a.mu.Unlock()
+		return nil
+	}
+	a.closed = true
+	a.mu.Unlock()
+	defer a.cancelProc()
+	for _, q := range a.queues {
+		close(q.items)
+	}
+	done := make(chan struct{})
+	go func() { a.wg.Wait(); close(done) }()
+
+	soft := time.NewTimer(softDeadline(ctx))
+	defer soft.Stop()
+	select {
+	case <-done:
+	case <-soft.C:
+		a.stopAndPark(ctx, done)
+	case <-ctx.Done():
+		a.stopAndPark(ctx, done)
+	}
+	a.cancelProc()
+	a.bg.Wait()
+	if n := a.lost.Load(); n > 0 {
+		return fmt.Errorf("%s: %d accepted event(s) could not be parked at shutdown (%d parked)", a.cfg.Channel, n, a.parked.Load())
+	}
+	return nil
+}
+
+func (a *Adapter) stopAndPark(ctx context.Context, done <-chan struct{}) {
+	close(a.abort)
+	for _, q := range a.queues {
+		for j := range q.items {
+			a.park(j)
+		}
+	}
+	select {
+	case <-done:
+	case <-ctx.Done():
+		a.cancelProc()
+		<-done
+	}
+	a.log.Warn("shutdown deadline reached", "parked", a.parked.Load(), "lost", a.lost.Load())
+}
+
+// softDeadline leaves a fifth of the time left (at most 2s) to park events.
+func softDeadline(ctx context.Context) time.Duration {
+	dl, ok := ctx.Deadline()
+	if !ok {
+		return 24 * time.Hour
+	}
+	left := time.Until(dl)
+	reserve := min(left/5, 2*time.Second)
+	return max(left-reserve, 0)
+}
+
+func parkID(ev Event) string {
+	if ev.ID != "" {
+		return ev.ID
+	}
+	return fmt.Sprintf("nid:%s:%d", ev.Chat, ev.At.UnixNano())
+}
+
+// park keeps an accepted event in the store for the next process.
+func (a *Adapter) park(j job) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	raw := j.raw
+	if raw == nil {
+		raw, _ = json.Marshal(j.ev)
+	}
+	if err := a.cfg.Store.Park(ctx, a.cfg.Channel, parkID(j.ev), raw); err != nil {
+		a.lost.Add(1)
+		a.log.Error("event lost at shutdown", "id", j.ev.ID, "chat", j.ev.Chat, "err", err)
+		return
+	}
+	a.parked.Add(1)
+}
+
+// recoverParked queues the events a previous process parked.
+func (a *Adapter) recoverParked(ctx context.Context) {
+	for ctx.Err() == nil {
+		raws, err := a.cfg.Store.TakeParked(ctx, a.cfg.Channel, 200)
+		if err != nil {
+			a.log.Warn("take parked events", "err", err)
+			return
+		}
+		if len(raws) == 0 {
+			return
+		}
+		a.log.Info("handling events parked at the last shutdown", "count", len(raws))
+		for i, raw := range raws {
+			var ev Event
+			if err := json.Unmarshal(raw, &ev); err != nil {
+				a.log.Error("parked event unreadable", "err", err)
+				continue
+			}
+			if err := a.requeue(ctx, ev, raw); err != nil {
+				a.repark(raws[i:])
+				return
+			}
+		}
+	}
+}
+
+func (a *Adapter) repark(raws [][]byte) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	for _, raw := range raws {
+		var ev Event
+		if json.Unmarshal(raw, &ev) != nil {
+			continue
+		}
+		if err := a.cfg.Store.Park(ctx, a.cfg.Channel, parkID(ev), raw); err != nil {
+			a.log.Error("event lost", "id", ev.ID, "err", err)
+		}
+	}
+}
+
+// requeue queues an already claimed event, waiting for room.
+func (a *Adapter) requeue(ctx context.Context, ev Event, raw []byte) error {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	if a.closed {
+		return ErrClosed
+	}
+	q := a.queueFor(ev.Chat)
+	select {
+	case q.slots <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	q.items <- job{ev: ev, raw: raw}
+	return nil
+}

@@ -1,0 +1,116 @@
+// Package channel is what every chat channel (Zalo, Messenger, Telegram's
+// building blocks) shares: events de-duplicated in the store, a bounded worker
+// pool that keeps each chat's events in order, the engine call, sending with
+// retries and rate-limit waits, parking of unfinished events at shutdown and
+// their recovery at the next start, the reply window of platforms that limit
+// unsolicited messages, and delivery of dossier notifications. A channel package
+// only verifies and decodes its webhook into Events and implements Platform
+// (render a bot.Response and send it).
+//
+// It imports bot, dossier and gin; it reaches the database only through Store,
+// which store.ChannelState implements.
+package channel
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/dvcbot/dvcbot/bot"
+)
+
+// Kind is what an Event asks for.
+type Kind string
+
+// Event kinds.
+const (
+	KindMessage  Kind = "message"  // text typed or a button pressed: answer it
+	KindFollow   Kind = "follow"   // the citizen followed or (re)opened the chat: greet
+	KindUnfollow Kind = "unfollow" // the citizen left or blocked: send nothing unsolicited
+)
+
+// Event is one decoded webhook event of a platform.
+type Event struct {
+	ID     string    `json:"id"`               // platform's id, de-duplicated within the channel
+	Chat   string    `json:"chat"`             // the conversation; events of one chat are handled in order
+	Kind   Kind      `json:"kind"`             // KindMessage, KindFollow, KindUnfollow
+	Text   string    `json:"text,omitempty"`   // typed text
+	Action string    `json:"action,omitempty"` // a pressed button's engine action
+	At     time.Time `json:"at"`               // when the citizen sent it
+}
+
+// Engine answers messages; *bot.Engine implements it.
+type Engine interface {
+	Handle(ctx context.Context, m bot.Message) (bot.Response, error)
+}
+
+// Platform is one messaging platform's outbound side.
+type Platform interface {
+	// Send renders replies for the platform and delivers them to chat in order,
+	// retrying transient failures and waiting out rate limits within its
+	// policy. It stops at the first failure. An error wrapping ErrBlocked says
+	// the citizen blocked or left the chat; one wrapping ErrWindowClosed says
+	// the platform refuses messages until the citizen writes again.
+	Send(ctx context.Context, chat string, replies []bot.Reply) error
+}
+
+var (
+	// ErrBlocked is wrapped by send errors of chats that blocked the bot or left.
+	ErrBlocked = errors.New("channel: the citizen blocked the bot or left the chat")
+	// ErrWindowClosed is wrapped by send errors outside the platform's reply window.
+	ErrWindowClosed = errors.New("channel: outside the reply window")
+	// ErrBusy: the chat's queue is full; the platform should deliver the event again.
+	ErrBusy = errors.New("channel: event queue full")
+	// ErrClosed: the adapter is shutting down and takes no more events.
+	ErrClosed = errors.New("channel: shutting down")
+)
+
+// ChatState is what the store knows of one chat.
+type ChatState struct {
+	LastIn   time.Time // the citizen's last message (zero: never seen)
+	Inactive bool      // blocked or left
+}
+
+// Store is the channels' state in the database; store.ChannelState implements
+// it. Every method is keyed by channel name, so channels never share ids.
+type Store interface {
+	// Claim records event id and reports true when this call took it, false when
+	// it was claimed before. Of concurrent claims of one id exactly one wins.
+	Claim(ctx context.Context, channel, id string, now time.Time) (bool, error)
+	// Park keeps a claimed event this process could not handle before stopping.
+	Park(ctx context.Context, channel, id string, raw []byte) error
+	// TakeParked removes and returns up to limit parked events, each to one caller.
+	TakeParked(ctx context.Context, channel string, limit int) ([][]byte, error)
+	// Touch records that chat wrote at at (its reply window opens again and an
+	// inactive mark is cleared).
+	Touch(ctx context.Context, channel, chat string, at time.Time) error
+	// Chat returns what is known of chat (the zero ChatState when nothing).
+	Chat(ctx context.Context, channel, chat string) (ChatState, error)
+	// MarkInactive records that chat blocked the bot or left.
+	MarkInactive(ctx context.Context, channel, chat string) error
+}
+
+// Inbox hands over the notifications queued for a chat, each once;
+// *dossier.Dispatcher implements it.
+type Inbox interface {
+	Inbox(ctx context.Context, channel, chatID string) ([]string, error)
+}
+
+// Tokens are a platform's OAuth tokens as kept in the store.
+type Tokens struct {
+	Access    string
+	Refresh   string
+	ExpiresAt time.Time // of the access token
+	SavedAt   time.Time
+	Version   int64 // incremented by every save; compare-and-set key
+}
+
+// TokenStore keeps a channel's tokens; store.ChannelState implements it.
+type TokenStore interface {
+	// Tokens returns the saved tokens, or an error wrapping bot.ErrNotFound.
+	Tokens(ctx context.Context, channel string) (Tokens, error)
+	// SaveTokens stores t as version prev+1 when the saved version is still prev
+	// (prev 0: nothing saved yet), in one write; otherwise it returns an error
+	// wrapping bot.ErrConflict and changes nothing.
+	SaveTokens(ctx context.Context, channel string, prev int64, t Tokens) (Tokens, error)
+}
