@@ -13,18 +13,52 @@ import (
 
 	"github.com/dvcbot/dvcbot/dossier"
 	"github.com/dvcbot/dvcbot/internal/config"
+	"github.com/dvcbot/dvcbot/internal/datadir"
 	"github.com/dvcbot/dvcbot/knowledge"
 	"github.com/dvcbot/dvcbot/store"
 )
 
 // openStore opens the store the service uses (same environment). With the
-// embedded store, stop the service first: one process should own its files.
-func openStore(ctx context.Context, env *cliEnv) (*store.DB, error) {
+// embedded store it takes the data dir's lock first, for the command's lifetime,
+// and refuses while the service (or another dvcctl) holds it: one process owns
+// an embedded store. Closing the returned store releases the lock.
+func openStore(ctx context.Context, env *cliEnv) (*lockedDB, error) {
 	cfg, err := config.FromEnv(env.getenv, nil)
 	if err != nil {
 		return nil, fmt.Errorf("configuration: %w", err)
 	}
-	return store.Open(ctx, store.Options{URI: cfg.MongoURI, Database: cfg.MongoDatabase, DataDir: cfg.DataDir, Logger: slog.New(slog.DiscardHandler)})
+	var lock *datadir.Lock
+	if cfg.MongoURI == "" {
+		lock, err = datadir.Acquire(cfg.DataDir, "dvcctl")
+		var held *datadir.HeldError
+		if errors.As(err, &held) {
+			return nil, fmt.Errorf("%w (the running service owns the embedded store: stop it first, or make the change through its admin API)", err)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	db, err := store.Open(ctx, store.Options{URI: cfg.MongoURI, Database: cfg.MongoDatabase, DataDir: cfg.DataDir, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		_ = lock.Release()
+		return nil, err
+	}
+	return &lockedDB{DB: db, lock: lock}, nil
+}
+
+// lockedDB is a store opened by dvcctl with the data dir's lock it holds.
+type lockedDB struct {
+	*store.DB
+	lock *datadir.Lock
+}
+
+// Close closes the store, then releases the lock.
+func (l *lockedDB) Close(ctx context.Context) error {
+	err := l.DB.Close(ctx)
+	if rerr := l.lock.Release(); err == nil {
+		err = rerr
+	}
+	return err
 }
 
 // cmdImport loads procedure files into the store; staff edits are never overwritten.

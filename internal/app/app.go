@@ -19,6 +19,7 @@ import (
 	"github.com/dvcbot/dvcbot/dossier"
 	"github.com/dvcbot/dvcbot/handlers"
 	"github.com/dvcbot/dvcbot/internal/config"
+	"github.com/dvcbot/dvcbot/internal/datadir"
 	"github.com/dvcbot/dvcbot/knowledge"
 	"github.com/dvcbot/dvcbot/knowledge/search"
 	"github.com/dvcbot/dvcbot/store"
@@ -50,8 +51,18 @@ type App struct {
 // Nothing listens yet; Serve does that.
 func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
 	a := &App{cfg: cfg, log: log}
+	if cfg.MongoURI == "" {
+		// The embedded store has one owner: a second process would keep its own
+		// in-memory state over the same files.
+		lock, err := datadir.Acquire(cfg.DataDir, "dvcbot")
+		if err != nil {
+			return nil, err
+		}
+		a.closers = append(a.closers, func(context.Context) error { return lock.Release() })
+	}
 	db, err := store.Open(ctx, store.Options{URI: cfg.MongoURI, Database: cfg.MongoDatabase, DataDir: cfg.DataDir, Logger: log})
 	if err != nil {
+		_ = a.Close(context.Background())
 		return nil, err
 	}
 	a.db = db
