@@ -71,6 +71,9 @@ type Config struct {
 	// Normalizer expands chat shorthand and repairs typing noise before a
 	// question is read (optional: questions are read as typed without it).
 	Normalizer Normalizer
+	// Offices is the province's directory of one-stop desks (optional: answers
+	// about where to submit stay general without it).
+	Offices OfficeDirectory
 }
 
 // CodeIndex links curated guides and official catalogue records by national
@@ -182,6 +185,9 @@ func (e *Engine) Handle(ctx context.Context, m Message) (Response, error) {
 
 // respond decides what to say and updates the session in memory.
 func (e *Engine) respond(ctx context.Context, s *Session, m Message) Response {
+	if r, ok := e.officeTurn(ctx, s, m); ok {
+		return r
+	}
 	if m.Action != "" {
 		return e.handleAction(ctx, s, m)
 	}
@@ -390,6 +396,11 @@ func (e *Engine) answer(ctx context.Context, s *Session, m Message, p knowledge.
 				reply.Buttons = append(reply.Buttons, Button{Label: "Xem thủ tục chính thức (" + c + ")", Action: "proc:" + id})
 				break
 			}
+		}
+	}
+	if section == SectionAgency {
+		if desk := e.deskFooter(ctx, s, m, p); desk != "" {
+			reply.Text += "\n\n" + desk
 		}
 	}
 	s.History[len(s.History)-1].Answer = excerpt(reply.Text, maxAnswerExcerpt)

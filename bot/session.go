@@ -17,6 +17,11 @@ type Session struct {
 	PendingArg string   `bson:"pending_arg,omitempty"` // e.g. the dossier code awaiting verification
 	Candidates []string `bson:"candidates,omitempty"`  // last disambiguation choices
 
+	// Commune is the citizen's commune or ward (its current name in the office
+	// directory), once known; CommuneAsked: the bot asked for it already.
+	Commune      string `bson:"commune,omitempty"`
+	CommuneAsked bool   `bson:"commune_asked,omitempty"`
+
 	Seq     int64  `bson:"seq"`     // number of answers given; each answer's feedback refers to it
 	History []Turn `bson:"history"` // the last few turns, newest last
 

@@ -215,3 +215,6 @@ func Haversine(lat1, lon1, lat2, lon2 float64) float64 {
 	a := math.Sin(dLat/2)*math.Sin(dLat/2) + math.Cos(lat1*rad)*math.Cos(lat2*rad)*math.Sin(dLon/2)*math.Sin(dLon/2)
 	return 2 * r * math.Asin(math.Sqrt(a))
 }
+
+// Fits reports whether o can take a procedure with this need at all.
+func (n Need) Fits(o Office) bool { return n.rank(o) > 0 }

@@ -164,3 +164,29 @@ func (r Row) Reject() Rejected {
 	}
 	return re
 }
+
+// Prepare parses an import and splits it into the offices to save (the last
+// row of an id wins) and the rejected rows. The error wraps ErrMalformed when
+// nothing can be read.
+func Prepare(data []byte) ([]Office, []Rejected, error) {
+	rows, err := Parse(data)
+	if err != nil {
+		return nil, nil, err
+	}
+	good := []Office{}
+	rejected := []Rejected{}
+	at := map[string]int{}
+	for _, r := range rows {
+		if r.Err != nil {
+			rejected = append(rejected, r.Reject())
+			continue
+		}
+		if i, dup := at[r.Office.ID]; dup {
+			good[i] = r.Office
+			continue
+		}
+		at[r.Office.ID] = len(good)
+		good = append(good, r.Office)
+	}
+	return good, rejected, nil
+}

@@ -1,0 +1,427 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/dvcbot/dvcbot/knowledge"
+	"github.com/dvcbot/dvcbot/knowledge/vntext"
+	"github.com/dvcbot/dvcbot/offices"
+)
+
+// OfficeDirectory gives the province's directory of one-stop desks.
+type OfficeDirectory interface {
+	// Directory returns the current snapshot of the directory (possibly
+	// empty, never nil without an error). It may be a few seconds stale.
+	Directory(ctx context.Context) (*offices.Directory, error)
+}
+
+// IntentOffice is an answer about a desk: where it is, its hours, its phone.
+const IntentOffice = "office"
+
+// PendingCommune: the bot asked "Bạn ở xã/phường nào?". PendingArg says what to
+// answer once it knows: "sec:<procedure id>" (where to submit that procedure)
+// or "info:<field>|<level>" (a desk's hours and phone).
+const PendingCommune = "commune"
+
+// Actions of office answers: "commune:<name>" picks one of several communes,
+// "loc:<lat>,<lon>" is a shared location (Telegram).
+const (
+	actionCommune  = "commune"
+	actionLocation = "loc"
+)
+
+// officeTurn handles what the office directory answers: the reply to "Bạn ở
+// xã/phường nào?", a commune picked or a location shared, and questions about
+// a desk's hours, phone or address. It reports false for everything else
+// (after remembering a commune the citizen mentioned on the way).
+func (e *Engine) officeTurn(ctx context.Context, s *Session, m Message) (Response, bool) {
+	if e.cfg.Offices == nil {
+		return Response{}, false
+	}
+	kind, rest, _ := strings.Cut(m.Action, ":")
+	if m.Action != "" && kind != actionCommune && kind != actionLocation {
+		return Response{}, false
+	}
+	if m.Action == "" && (m.Text == "" || strings.HasPrefix(m.Text, "/") || e.cfg.DossierPattern.MatchString(m.Text)) {
+		return Response{}, false
+	}
+	dir, err := e.cfg.Offices.Directory(ctx)
+	if err != nil || dir.Len() == 0 {
+		if err != nil {
+			e.log.WarnContext(ctx, "office directory", "err", err)
+		}
+		return Response{}, false
+	}
+	switch kind {
+	case actionCommune:
+		s.Commune = rest
+		return e.afterCommune(ctx, s, m, dir), true
+	case actionLocation:
+		return e.nearestDesk(ctx, s, m, dir, rest), true
+	}
+	q := m.Text
+	if e.cfg.Normalizer != nil {
+		q = e.cfg.Normalizer.Normalize(q)
+	}
+	w := splitWords(q)
+	info := officeInfoQuestion(w, s)
+	raw := splitWords(m.Text) // "TT" is a township here, not shorthand
+	if s.Pending == PendingCommune {
+		matches := dir.FindCommune(m.Text)
+		switch {
+		case len(matches) == 1:
+			s.Commune = matches[0].Commune
+			if info {
+				break
+			}
+			if matches[0].Distance > 0 || communeOnly(raw, matches[0]) { // a typo match is the whole reply
+				return e.afterCommune(ctx, s, m, dir), true
+			}
+			s.Pending, s.PendingArg = PendingNone, ""
+			return Response{}, false // a question with the commune in it: answer it
+		case len(matches) > 1:
+			return e.whichCommune(s, m, matches), true
+		case looksLikeCommune(raw):
+			return e.unknownCommune(s, m, dir), true
+		default:
+			s.Pending, s.PendingArg = PendingNone, "" // ignored the question: go on
+		}
+	} else if ms := dir.MentionedCommunes(m.Text); len(ms) == 1 {
+		s.Commune = ms[0].Commune
+		if !info && communeOnly(raw, ms[0]) {
+			return e.afterCommune(ctx, s, m, dir), true
+		}
+	}
+	if !info {
+		return Response{}, false
+	}
+	need := e.infoNeed(ctx, w, s)
+	if s.Commune == "" {
+		return e.askCommune(s, m, dir, "info:"+need.Field+"|"+need.Level), true
+	}
+	return e.deskInfo(s, m, dir, need), true
+}
+
+// afterCommune answers what the bot asked the commune for.
+func (e *Engine) afterCommune(ctx context.Context, s *Session, m Message, dir *offices.Directory) Response {
+	arg := s.PendingArg
+	if s.Pending != PendingCommune {
+		arg = ""
+		if s.Topic != "" {
+			arg = "sec:" + s.Topic
+		}
+	}
+	s.Pending, s.PendingArg = PendingNone, ""
+	kind, rest, _ := strings.Cut(arg, ":")
+	switch kind {
+	case "sec":
+		if p, err := e.cfg.Procedures.Procedure(ctx, rest); err == nil {
+			return e.answer(ctx, s, m, p, SectionAgency, SearchResult{})
+		}
+	case "info":
+		field, level, _ := strings.Cut(rest, "|")
+		return e.deskInfo(s, m, dir, offices.Need{Field: field, Level: level})
+	}
+	e.record(s, m, IntentOffice, "", "")
+	return Response{Intent: IntentOffice, Candidates: []string{}, Replies: []Reply{{
+		Text: "Đã ghi nhận: bạn ở **" + s.Commune + "**. Bạn muốn hỏi thủ tục nào? Tôi sẽ chỉ nơi nộp gần bạn.",
+	}}}
+}
+
+// askCommune asks "Bạn ở xã/phường nào?" and remembers what to answer then.
+func (e *Engine) askCommune(s *Session, m Message, dir *offices.Directory, then string) Response {
+	e.record(s, m, IntentOffice, "", "")
+	s.Pending, s.PendingArg, s.CommuneAsked = PendingCommune, then, true
+	return Response{Intent: IntentOffice, Candidates: []string{}, Replies: []Reply{{Text: communeQuestion(dir, m.Channel)}}}
+}
+
+// communeQuestion is the question, with an example from the directory.
+func communeQuestion(dir *offices.Directory, channel string) string {
+	q := "📍 **Bạn ở xã/phường nào?** Hãy gõ tên xã, phường (tên cũ trước khi sáp nhập cũng được"
+	if cs := dir.Communes(); len(cs) > 0 {
+		q += ", ví dụ: “" + cs[0] + "”"
+	}
+	q += ") để tôi chỉ đúng nơi nộp, giờ làm việc và số điện thoại."
+	if channel == ChannelTelegram {
+		q += " Bạn cũng có thể gửi vị trí (📎 → Vị trí) để tìm nơi gần nhất."
+	}
+	return q
+}
+
+// whichCommune offers the communes a name may mean (a former name split
+// between two new communes).
+func (e *Engine) whichCommune(s *Session, m Message, ms []offices.CommuneMatch) Response {
+	e.record(s, m, IntentOffice, "", "")
+	var buttons []Button
+	for i, c := range ms {
+		if i == 6 {
+			break
+		}
+		buttons = append(buttons, Button{Label: c.Commune, Action: actionCommune + ":" + c.Commune})
+	}
+	return Response{Intent: IntentOffice, Candidates: []string{}, Replies: []Reply{{
+		Text: "Tên “" + strings.TrimSpace(m.Text) + "” ứng với nhiều xã, phường hiện nay. Bạn ở đâu?", Buttons: buttons,
+	}}}
+}
+
+// unknownCommune says the name is not in the directory (the question stays open).
+func (e *Engine) unknownCommune(s *Session, m Message, dir *offices.Directory) Response {
+	e.record(s, m, IntentOffice, "", "")
+	text := "Tôi chưa tìm thấy “" + strings.TrimSpace(m.Text) + "” trong danh bạ các xã, phường của tỉnh. Bạn kiểm tra lại tên (có thể gõ tên cũ trước khi sáp nhập), hoặc hỏi tiếp thủ tục khác."
+	var buttons []Button
+	if cs := dir.Communes(); len(cs) <= 12 {
+		for _, c := range cs {
+			buttons = append(buttons, Button{Label: c, Action: actionCommune + ":" + c})
+		}
+	}
+	return Response{Intent: IntentOffice, Candidates: []string{}, Replies: []Reply{{Text: text, Buttons: buttons}}}
+}
+
+// deskFooter is what an answer about where to submit p adds after the
+// procedure's own text: the citizen's desk, or the question for the commune
+// (once per conversation), or nothing.
+func (e *Engine) deskFooter(ctx context.Context, s *Session, m Message, p knowledge.Procedure) string {
+	if e.cfg.Offices == nil {
+		return ""
+	}
+	dir, err := e.cfg.Offices.Directory(ctx)
+	if err != nil || dir.Len() == 0 {
+		return ""
+	}
+	need := offices.Need{Field: p.Field, Level: p.Level}
+	if !anyFits(dir, need) {
+		return "" // courts, notaries, schools …: the guide's own text says where
+	}
+	if s.Commune == "" {
+		if s.CommuneAsked {
+			return ""
+		}
+		s.Pending, s.PendingArg, s.CommuneAsked = PendingCommune, "sec:"+p.ID, true
+		return communeQuestion(dir, m.Channel)
+	}
+	o, ok := dir.Desk(s.Commune, need)
+	if !ok {
+		return "Danh bạ một cửa của tỉnh chưa có nơi tiếp nhận thủ tục này cho " + s.Commune + "; bạn xem hướng dẫn ở trên."
+	}
+	text := "📍 **Nơi nộp cho " + s.Commune + "**\n" + deskCard(o, m) + onlineLine(p)
+	return text
+}
+
+func anyFits(dir *offices.Directory, n offices.Need) bool {
+	for _, o := range dir.Offices() {
+		if n.Fits(o) {
+			return true
+		}
+	}
+	return false
+}
+
+// deskCard writes one office: name, address, hours with open/closed now,
+// phone, map link, and the sample-data warning when it is one.
+func deskCard(o offices.Office, m Message) string {
+	var b strings.Builder
+	b.WriteString("**" + o.Name + "**\n")
+	b.WriteString("• Địa chỉ: " + o.Address + "\n")
+	if o.Hours != "" {
+		if h, err := offices.ParseHours(o.Hours); err == nil {
+			b.WriteString("• Giờ làm việc: " + h.String() + " (trừ ngày lễ)\n")
+			st := h.At(m.At)
+			mark := "🔴 "
+			if st.Open {
+				mark = "🟢 "
+			}
+			b.WriteString("• " + mark + st.Describe(m.At) + "\n")
+		} else {
+			b.WriteString("• Giờ làm việc: " + o.Hours + "\n")
+		}
+	}
+	if o.Phone != "" {
+		b.WriteString("• Điện thoại: " + o.Phone + "\n")
+	}
+	if u := o.Map(); u != "" {
+		b.WriteString("• Bản đồ: " + u + "\n")
+	}
+	if o.IsSample() {
+		b.WriteString("⚠️ Đây là dữ liệu mẫu của một tỉnh giả định (" + offices.SampleProvince + "), chưa phải địa chỉ thật: tỉnh chưa nhập danh bạ một cửa của mình.\n")
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// onlineLine offers the online way beside the desk.
+func onlineLine(p knowledge.Procedure) string {
+	if p.Online.Level == "none" {
+		return ""
+	}
+	u := p.Online.URL
+	if u == "" {
+		u = "https://dichvucong.gov.vn"
+	}
+	return "\n💻 Hoặc nộp trực tuyến, không cần đến nơi: " + u
+}
+
+// deskInfo answers a question about a desk's hours, phone or address.
+func (e *Engine) deskInfo(s *Session, m Message, dir *offices.Directory, n offices.Need) Response {
+	s.Pending, s.PendingArg = PendingNone, ""
+	e.record(s, m, IntentOffice, "", "")
+	o, ok := dir.Desk(s.Commune, n)
+	if !ok {
+		return Response{Intent: IntentOffice, Candidates: []string{}, Replies: []Reply{{
+			Text: "Danh bạ một cửa của tỉnh chưa có nơi này cho " + s.Commune + ". Bạn có thể gọi tổng đài Cổng Dịch vụ công quốc gia 1800 1096.",
+		}}}
+	}
+	return Response{Intent: IntentOffice, Candidates: []string{}, Replies: []Reply{{
+		Text: "📍 **" + s.Commune + "**\n" + deskCard(o, m),
+	}}}
+}
+
+// nearestDesk answers a shared location with the nearest fitting desk.
+func (e *Engine) nearestDesk(ctx context.Context, s *Session, m Message, dir *offices.Directory, arg string) Response {
+	la, lo, _ := strings.Cut(arg, ",")
+	lat, err1 := strconv.ParseFloat(strings.TrimSpace(la), 64)
+	lon, err2 := strconv.ParseFloat(strings.TrimSpace(lo), 64)
+	e.record(s, m, IntentOffice, "", "")
+	if err1 != nil || err2 != nil || lat < -90 || lat > 90 || lon < -180 || lon > 180 {
+		return Response{Intent: IntentOffice, Candidates: []string{}, Replies: []Reply{{Text: "Tôi không đọc được vị trí này. Bạn hãy gõ tên xã, phường nơi bạn ở."}}}
+	}
+	need := offices.Need{Level: "xã"}
+	var p knowledge.Procedure
+	topic := s.Topic
+	if s.Pending == PendingCommune {
+		if id, ok := strings.CutPrefix(s.PendingArg, "sec:"); ok {
+			topic = id
+		} else if info, ok := strings.CutPrefix(s.PendingArg, "info:"); ok {
+			need.Field, need.Level, _ = strings.Cut(info, "|")
+			topic = ""
+		}
+	}
+	if topic != "" {
+		if got, err := e.cfg.Procedures.Procedure(ctx, topic); err == nil {
+			p, need = got, offices.Need{Field: got.Field, Level: got.Level}
+		}
+	}
+	s.Pending, s.PendingArg = PendingNone, ""
+	o, km, ok := dir.Nearest(lat, lon, need)
+	if !ok {
+		return Response{Intent: IntentOffice, Candidates: []string{}, Replies: []Reply{{Text: "Danh bạ một cửa của tỉnh chưa có nơi phù hợp gần vị trí này. Bạn hãy gõ tên xã, phường nơi bạn ở."}}}
+	}
+	if o.Level == offices.LevelCommune && len(o.Communes) > 0 {
+		s.Commune = o.Communes[0]
+	}
+	head := "📍 **Nơi gần bạn nhất** (cách khoảng " + formatKm(km) + ")"
+	if p.ID != "" {
+		head += " cho thủ tục **" + p.Title + "**"
+	}
+	text := head + "\n" + deskCard(o, m)
+	if p.ID != "" {
+		text += onlineLine(p)
+	}
+	return Response{Intent: IntentOffice, ProcedureID: p.ID, Candidates: []string{}, Replies: []Reply{{Text: text}}}
+}
+
+func formatKm(km float64) string {
+	if km < 1 {
+		return fmt.Sprintf("%d m", int(km*1000/10+0.5)*10)
+	}
+	return strings.Replace(fmt.Sprintf("%.1f km", km), ".", ",", 1)
+}
+
+var (
+	// hoursCues ask when a desk is open.
+	hoursCues = cues("mấy giờ mở cửa", "giờ mở cửa", "mở cửa", "đóng cửa", "giờ làm việc", "làm việc mấy giờ", "mấy giờ làm việc",
+		"làm việc giờ nào", "mấy giờ đóng", "mấy giờ nghỉ", "thứ bảy có làm", "thứ 7 có làm", "chủ nhật có làm", "có làm việc", "còn mở", "làm việc thứ bảy", "làm việc thứ 7")
+	// contactCues ask for a desk's phone or address; they need an officeWord
+	// (or a conversation about where to submit) to be about a desk.
+	contactCues = cues("số điện thoại", "điện thoại", "sđt", "sdt", "hotline", "số máy", "địa chỉ", "liên hệ")
+	officeWords = cues("một cửa", "ủy ban", "uỷ ban", "ubnd", "trung tâm phục vụ", "hành chính công", "công an", "phường", "xã", "thị trấn",
+		"nơi nộp", "cơ quan", "văn phòng đăng ký", "chi nhánh", "bộ phận")
+	policeWords = cues("công an")
+	landWords   = cues("đất đai", "đăng ký đất", "văn phòng đăng ký", "sổ đỏ")
+	generalDesk = cues("một cửa", "ủy ban", "uỷ ban", "ubnd", "trung tâm phục vụ", "hành chính công")
+)
+
+// officeInfoQuestion reports whether w asks about a desk's hours, phone or
+// address ("mấy giờ mở cửa", "số điện thoại một cửa") rather than a procedure.
+func officeInfoQuestion(w words, s *Session) bool {
+	if i, n := hoursCues.find(w); i >= 0 {
+		// "mở cửa hàng" is a shop, not opening hours.
+		if !(i+n < len(w.fold) && w.fold[i+n] == "hang") {
+			return true
+		}
+	}
+	if i, _ := contactCues.find(w); i >= 0 {
+		if j, _ := officeWords.find(w); j >= 0 {
+			return true
+		}
+		return s.Section == SectionAgency && len(w.fold) <= 6
+	}
+	return false
+}
+
+// infoNeed decides which desk a question about hours or phone means: the
+// police, the land office, the general one-stop desk, or the desk of the
+// procedure under discussion.
+func (e *Engine) infoNeed(ctx context.Context, w words, s *Session) offices.Need {
+	switch {
+	case has(policeWords, w):
+		return offices.Need{Field: "Cư trú", Level: "xã"}
+	case has(landWords, w):
+		return offices.Need{Field: "Đất đai", Level: "xã, tỉnh"}
+	case has(generalDesk, w):
+		return offices.Need{Level: "xã"}
+	}
+	if s.Topic != "" {
+		if p, err := e.cfg.Procedures.Procedure(ctx, s.Topic); err == nil {
+			return offices.Need{Field: p.Field, Level: p.Level}
+		}
+	}
+	return offices.Need{Level: "xã"}
+}
+
+func has(l cueList, w words) bool {
+	i, _ := l.find(w)
+	return i >= 0
+}
+
+// communeFillers are the words around a commune in a reply that is only a
+// commune ("tôi ở phường Hòa Sơn ạ").
+var communeFillers = map[string]bool{}
+
+func init() {
+	for _, f := range []string{"tôi", "mình", "em", "anh", "chị", "nhà", "ở", "tại", "sống", "thuộc", "là", "ạ", "nhé", "nha", "cũ", "mới", "nay",
+		"phường", "xã", "thị", "trấn", "p", "tt", "x", "q", "f", "quận", "huyện", "tp", "thành", "phố", "tỉnh", "đang", "hiện", "giờ", "trước", "đây", "bên", "khu", "vực", "thôn", "ấp"} {
+		communeFillers[f] = true
+		communeFillers[vntext.Fold(f)] = true
+	}
+}
+
+// communeOnly reports whether w says nothing but the commune matched.
+func communeOnly(w words, m offices.CommuneMatch) bool {
+	name := map[string]bool{}
+	for _, t := range vntext.FoldedTokens(m.Matched) {
+		name[strings.TrimLeft(t, "0")] = true
+		name[t] = true
+	}
+	other := 0
+	for _, f := range w.fold {
+		if !name[f] && !name[strings.TrimLeft(f, "0")] && !communeFillers[f] && !fillers[f] {
+			other++
+		}
+	}
+	return other == 0
+}
+
+// looksLikeCommune reports whether a reply that matched no commune was meant
+// as one: it starts with a type word ("phường …", "xã …", "P. …") or "ở …".
+func looksLikeCommune(w words) bool {
+	if len(w.fold) == 0 || len(w.fold) > 6 {
+		return false
+	}
+	switch w.fold[0] {
+	case "phuong", "xa", "p", "tt", "thi", "o", "f":
+		return len(w.fold) > 1 && (w.fold[0] != "thi" || w.fold[1] == "tran")
+	}
+	return len(w.fold) > 2 && (w.fold[0] == "toi" || w.fold[0] == "minh" || w.fold[0] == "nha") && w.fold[1] == "o"
+}
