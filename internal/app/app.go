@@ -121,6 +121,11 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	if cfg.DossierPattern != "" {
 		dossierRe = regexp.MustCompile(cfg.DossierPattern) // validated with the configuration
 	}
+	offs, err := openOffices(ctx, db, log)
+	if err != nil {
+		_ = a.Close(context.Background())
+		return nil, err
+	}
 	a.engine, err = bot.New(bot.Config{
 		DossierPattern: dossierRe,
 		Searcher:       a.index,
@@ -133,6 +138,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		Inbox:          a.dispatcher,
 		Events:         db.Events(),
 		Log:            log,
+		Offices:        offs,
 	})
 	if err != nil {
 		_ = a.Close(context.Background())
@@ -142,6 +148,11 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	routes := []func(*gin.Engine){
 		handlers.ChatRoutes(a.engine),
 		handlers.ProcedureRoutes(a.index),
+		handlers.OfficeRoutes(handlers.OfficeDeps{
+			Auth:    staffAuth{bootstrap: handlers.BootstrapAuth{Token: cfg.AdminToken}, staff: db.Staff()},
+			Offices: offs,
+			Reports: reports{db: db, title: a.procedureTitle},
+		}),
 		handlers.AdminRoutes(handlers.AdminDeps{
 			Auth:       staffAuth{bootstrap: handlers.BootstrapAuth{Token: cfg.AdminToken}, staff: db.Staff()},
 			Procedures: db.Procedures(),
