@@ -274,9 +274,18 @@ func (s *Procedures) bumpVersion(ctx context.Context) error {
 
 // ProcedureSummary is one row of the staff procedure list.
 type ProcedureSummary struct {
-	ID        string    `json:"id"`
-	Title     string    `json:"title"`
-	Field     string    `json:"field"`
+	ID           string `json:"id"`
+	Title        string `json:"title"`
+	Field        string `json:"field"`
+	Kind         string `json:"kind"`
+	NationalCode string `json:"national_code,omitempty"`
+	// NationalCodes are the official codes a curated guide explains.
+	NationalCodes []string `json:"national_codes,omitempty"`
+	Level         string   `json:"level,omitempty"`
+	Agency        string   `json:"agency,omitempty"`
+	// GuideID is, for an official record, the curated guide (in force) that
+	// names its code in national_codes.
+	GuideID   string    `json:"guide_id,omitempty"`
 	Revision  int       `json:"revision"`
 	Deleted   bool      `json:"deleted"`
 	Origin    string    `json:"origin"`
@@ -284,9 +293,15 @@ type ProcedureSummary struct {
 	UpdatedBy string    `json:"updated_by"`
 }
 
-// List returns every procedure, withdrawn ones included, sorted by id.
+// summaryFields are the stored fields a ProcedureSummary needs.
+var summaryFields = bson.M{"revision": 1, "deleted": 1, "origin": 1, "updated_at": 1, "updated_by": 1,
+	"procedure.id": 1, "procedure.title": 1, "procedure.field": 1, "procedure.kind": 1, "procedure.national_code": 1,
+	"procedure.national_codes": 1, "procedure.level": 1, "procedure.agency": 1}
+
+// List returns every procedure, withdrawn ones included, sorted by id; an
+// official record carries the id of the curated guide that names its code.
 func (s *Procedures) List(ctx context.Context) ([]ProcedureSummary, error) {
-	cur, err := s.col().Find(ctx, bson.M{}, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
+	cur, err := s.col().Find(ctx, bson.M{}, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetProjection(summaryFields))
 	if err != nil {
 		return nil, fmt.Errorf("store: list procedures: %w", err)
 	}
@@ -294,9 +309,29 @@ func (s *Procedures) List(ctx context.Context) ([]ProcedureSummary, error) {
 	if err := cur.All(ctx, &docs); err != nil {
 		return nil, fmt.Errorf("store: list procedures: %w", err)
 	}
+	guides := map[string]string{}
+	for _, d := range docs {
+		if !d.Procedure.IsOfficial() && !d.Deleted {
+			for _, c := range d.Procedure.NationalCodes {
+				if guides[c] == "" {
+					guides[c] = d.ID
+				}
+			}
+		}
+	}
 	out := make([]ProcedureSummary, len(docs))
 	for i, d := range docs {
-		out[i] = ProcedureSummary{ID: d.ID, Title: d.Procedure.Title, Field: d.Procedure.Field, Revision: d.Revision, Deleted: d.Deleted, Origin: d.Origin, UpdatedAt: d.UpdatedAt, UpdatedBy: d.UpdatedBy}
+		p := d.Procedure
+		kind := p.Kind
+		if kind == "" {
+			kind = knowledge.KindCurated
+		}
+		out[i] = ProcedureSummary{ID: d.ID, Title: p.Title, Field: p.Field, Kind: kind, NationalCode: p.NationalCode,
+			NationalCodes: p.NationalCodes, Level: p.Level, Agency: p.Agency, Revision: d.Revision, Deleted: d.Deleted,
+			Origin: d.Origin, UpdatedAt: d.UpdatedAt, UpdatedBy: d.UpdatedBy}
+		if p.IsOfficial() {
+			out[i].GuideID = guides[p.NationalCode]
+		}
 	}
 	return out, nil
 }

@@ -13,22 +13,23 @@ import (
 
 // Collection names.
 const (
-	colProcedures    = "procedures"
-	colRevisions     = "procedure_revisions"
-	colSessions      = "sessions"
-	colSessionLog    = "session_log"
-	colUnanswered    = "unanswered"
-	colFeedback      = "feedback"
-	colTelegramSeen  = "telegram_updates"
-	colTelegramChats = "telegram_chats" // inactive (blocked) Telegram chats
-	colDossiers      = "dossiers"
-	colLookupGuards  = "lookup_guards"
-	colLookupAudit   = "lookup_audit"
-	colOutbox        = "outbox"
-	colMeta          = "meta"
-	colStaff         = "staff"
-	colStaffAudit    = "staff_audit"
-	colEvents        = "events"
+	colProcedures     = "procedures"
+	colRevisions      = "procedure_revisions"
+	colSessions       = "sessions"
+	colSessionLog     = "session_log"
+	colUnanswered     = "unanswered"
+	colFeedback       = "feedback"
+	colTelegramSeen   = "telegram_updates"
+	colTelegramChats  = "telegram_chats" // inactive (blocked) Telegram chats
+	colDossiers       = "dossiers"
+	colLookupGuards   = "lookup_guards"
+	colLookupAudit    = "lookup_audit"
+	colOutbox         = "outbox"
+	colMeta           = "meta"
+	colStaff          = "staff"
+	colStaffAudit     = "staff_audit"
+	colEvents         = "events"
+	colCatalogImports = "catalog_imports" // the last catalogue imports with their reports
 )
 
 type collectionSpec struct {
@@ -60,6 +61,7 @@ var collections = []collectionSpec{
 	}},
 	{name: colStaffAudit},
 	{name: colEvents, expires: true},
+	{name: colCatalogImports},
 }
 
 // EnsureSchema creates the collections and indexes dvcbot needs. It is idempotent.

@@ -53,6 +53,8 @@ type DB struct {
 	sessOnce sync.Once
 	sessions *Sessions
 
+	catalogMu sync.Mutex // serialises catalogue imports of this process
+
 	uri string // the embedded server's address (empty for external stores)
 }
 
@@ -108,6 +110,10 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		_ = d.Close(context.Background())
 		return nil, err
 	}
+	if err := d.Procedures().recoverPending(ctx); err != nil {
+		_ = d.Close(context.Background())
+		return nil, err
+	}
 	if d.embeddedMode {
 		if err := d.Sessions().loadErr; err != nil {
 			_ = d.Close(context.Background())
@@ -125,7 +131,7 @@ func startEmbedded(dataDir string, log *slog.Logger) (string, *embeddedServer, e
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return "", nil, fmt.Errorf("store: create %s (set DVCBOT_DATA_DIR to a writable directory): %w", dir, err)
 	}
-	quiet := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
+	quiet := slog.New(lazyAttrs{h: slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})})
 	f, err := ferretdb.New(&ferretdb.Config{
 		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
 		Handler:   "sqlite",
@@ -145,6 +151,30 @@ func startEmbedded(dataDir string, log *slog.Logger) (string, *embeddedServer, e
 	}()
 	log.Info("embedded store started", "dir", dir)
 	return f.MongoDBURI(), srv, nil
+}
+
+// lazyAttrs defers a handler's WithAttrs until a record is handled. FerretDB
+// derives a logger per operation, and a text handler formats the attributes at
+// once, which cost several per cent of an import's CPU for logs never written.
+type lazyAttrs struct {
+	h     slog.Handler
+	attrs []slog.Attr
+}
+
+func (l lazyAttrs) Enabled(ctx context.Context, level slog.Level) bool {
+	return l.h.Enabled(ctx, level)
+}
+
+func (l lazyAttrs) Handle(ctx context.Context, r slog.Record) error {
+	return l.h.WithAttrs(l.attrs).Handle(ctx, r)
+}
+
+func (l lazyAttrs) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return lazyAttrs{h: l.h, attrs: append(l.attrs[:len(l.attrs):len(l.attrs)], attrs...)}
+}
+
+func (l lazyAttrs) WithGroup(name string) slog.Handler {
+	return lazyAttrs{h: l.h.WithAttrs(l.attrs).WithGroup(name)}
 }
 
 // Embedded reports whether the store is the embedded server.

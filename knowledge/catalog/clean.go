@@ -81,6 +81,9 @@ var placeholders = map[string]bool{
 // IsPlaceholder reports whether s only says there is nothing ("Không quy
 // định", "Không", "N/A", "…").
 func IsPlaceholder(s string) bool {
+	if len(s) > 64 { // every placeholder is short; folding long texts is costly
+		return false
+	}
 	return placeholders[vntext.Key(s)]
 }
 

@@ -134,7 +134,10 @@ func cleanSteps(raw []string) []string {
 	for _, it := range raw {
 		for _, l := range splitLines(it) {
 			l = vntext.Clean(l)
-			locs := stepMarker.FindAllStringIndex(l, -1)
+			var locs [][]int
+			if hasStepWord(l) {
+				locs = stepMarker.FindAllStringIndex(l, -1)
+			}
 			if len(locs) < 2 {
 				lines = append(lines, l)
 				continue
@@ -189,6 +192,11 @@ func cleanSteps(raw []string) []string {
 // inlineBullet is a bullet inside a line, after the punctuation that ends the
 // previous item ("…: - Nộp trực tiếp; - Nộp qua bưu chính").
 var inlineBullet = regexp.MustCompile(`([:;.])\s+[-+•*–]\s+`)
+
+// hasStepWord is a cheap test for "bước" (any case) before the regexp runs.
+func hasStepWord(l string) bool {
+	return strings.Contains(l, "ước") || strings.Contains(l, "ƯỚC")
+}
 
 func isStepHead(l string) bool {
 	return strings.HasPrefix(vntext.Fold(StripBullets(l)), "buoc ")

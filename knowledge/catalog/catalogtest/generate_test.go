@@ -80,3 +80,21 @@ func equal(a, b []int) bool {
 	}
 	return true
 }
+
+// BenchmarkRead reads (parses, cleans and validates) a 2,000-record catalogue.
+func BenchmarkRead(b *testing.B) {
+	for _, f := range []catalog.Format{catalog.FormatJSONL, catalog.FormatCSV, catalog.FormatXLSX} {
+		var buf bytes.Buffer
+		if _, err := Generate(&buf, Options{N: 2000, Format: f, Seed: 1}); err != nil {
+			b.Fatal(err)
+		}
+		b.Run(string(f), func(b *testing.B) {
+			b.SetBytes(int64(buf.Len()))
+			for i := 0; i < b.N; i++ {
+				if _, err := catalog.ReadAll(context.Background(), bytes.NewReader(buf.Bytes()), f); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
