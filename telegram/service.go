@@ -192,6 +192,10 @@ func (s *Service) process(j job) (err error) {
 }
 
 func (s *Service) handleMessage(ctx context.Context, m *Message) error {
+	if action, ok := locationAction(m); ok {
+		s.noteActive(ctx, m.Chat.ID)
+		return s.reply(ctx, m.Chat.ID, bot.Message{Action: action, At: s.cfg.Now()})
+	}
 	text := m.text()
 	if m.Chat.Type != "private" {
 		var username string

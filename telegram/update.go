@@ -27,13 +27,14 @@ type Update struct {
 
 // Message is the part of a Bot API Message the channel reads.
 type Message struct {
-	MessageID      int64    `json:"message_id"`
-	From           *User    `json:"from,omitempty"`
-	Chat           Chat     `json:"chat"`
-	Date           int64    `json:"date"`
-	Text           string   `json:"text,omitempty"`
-	Caption        string   `json:"caption,omitempty"`
-	ReplyToMessage *Message `json:"reply_to_message,omitempty"`
+	MessageID      int64     `json:"message_id"`
+	From           *User     `json:"from,omitempty"`
+	Chat           Chat      `json:"chat"`
+	Date           int64     `json:"date"`
+	Text           string    `json:"text,omitempty"`
+	Caption        string    `json:"caption,omitempty"`
+	Location       *Location `json:"location,omitempty"` // a shared location (private chats)
+	ReplyToMessage *Message  `json:"reply_to_message,omitempty"`
 }
 
 // User is a Telegram user or bot.
@@ -94,7 +95,7 @@ func (u *Update) routeKey() (int64, bool) {
 	switch {
 	case u.Message != nil:
 		m := u.Message
-		if m.Chat.ID == 0 || (m.From != nil && m.From.IsBot) || strings.TrimSpace(m.text()) == "" {
+		if m.Chat.ID == 0 || (m.From != nil && m.From.IsBot) || (strings.TrimSpace(m.text()) == "" && m.Location == nil) {
 			return 0, false
 		}
 		switch m.Chat.Type {
