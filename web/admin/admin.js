@@ -3,7 +3,7 @@
 // Safety rule: server and user text is NEVER parsed as HTML. Every node is
 // built with createElement + textContent; the page works under a CSP without
 // 'unsafe-inline'. Navigation is hash based (#procedures, #edit/<id>, #new,
-// #revisions/<id>, #unanswered, #dossiers, #stats, #staff).
+// #revisions/<id>, #unanswered, #dossiers, #offices, #stats, #staff).
 'use strict';
 
 (function () {
@@ -371,6 +371,7 @@
         case 'revisions': await renderRevisions(ctx, arg); break;
         case 'unanswered': await renderUnanswered(ctx); break;
         case 'dossiers': renderDossiers(ctx); break;
+        case 'offices': await renderOffices(ctx); break;
         case 'stats': await renderStats(ctx); break;
         case 'staff': await renderStaff(ctx); break;
         default: await renderProcedures(ctx); break;
@@ -1003,6 +1004,89 @@
       el('h3', { id: 'feedback-heading', text: 'Đánh giá của người dân theo thủ tục' }),
       fbRows.length ? table('feedback-table', 'Đánh giá câu trả lời (xếp theo số lượt chưa hữu ích)', ['Thủ tục', 'Hữu ích', 'Chưa hữu ích', 'Tỉ lệ hữu ích'], fbRows)
         : notice('Chưa có đánh giá nào.'),
+    ]);
+  }
+
+  // ----------------------------------------------------------------- offices
+  // The directory of one-stop desks the bot names in answers about where to
+  // submit (GET/POST /api/admin/offices, DELETE /api/admin/offices/<id>).
+  async function renderOffices(ctx) {
+    const data = await api('GET', '/offices');
+    if (!ctx.live()) return;
+    const list = arr(data.offices);
+    const sample = list.length > 0 && list.every((o) => str(o.id).indexOf('sample-') === 0);
+    const fileInput = el('input', { id: 'office-file', type: 'file', accept: '.csv,.json,text/csv,application/json', 'aria-describedby': 'office-file-help' });
+    const uploadBtn = el('button', { id: 'office-upload', type: 'submit', class: 'btn btn-primary', text: 'Nhập danh bạ' });
+    const result = el('div', { id: 'office-result', 'aria-live': 'polite' });
+    const form = el('form', { id: 'office-form', class: 'card form', action: '#' }, [
+      el('h3', { text: 'Nhập danh bạ từ tệp CSV hoặc JSON' }),
+      el('div', { class: 'field' }, [
+        el('label', { for: 'office-file', text: 'Tệp danh bạ' }),
+        fileInput,
+        el('p', { id: 'office-file-help', class: 'help', text: 'CSV (UTF-8, dòng đầu là tên cột) hoặc mảng JSON với các cột: id, name, level (xã hoặc tỉnh), communes (tên xã/phường hiện nay trước, sau đó các tên cũ), address, phone, hours, lat, lon, fields (lĩnh vực thủ tục; để trống là mọi lĩnh vực), map_url. Trong CSV, các mục của một ô danh sách cách nhau bằng dấu “;”. Giờ làm việc viết như: T2-T6 07:30-11:30,13:30-17:00; T7 07:30-11:30. Nơi đã có được cập nhật theo id; danh bạ mẫu bị thay khi nhập danh bạ của tỉnh.' }),
+      ]),
+      uploadBtn,
+      result,
+    ]);
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      const file = fileInput.files && fileInput.files[0];
+      if (!file) { fileInput.focus(); return; }
+      uploadBtn.disabled = true;
+      clear(result);
+      try {
+        const text = await readFileText(file);
+        const type = /^\s*\[/.test(text) ? 'application/json' : 'text/csv; charset=utf-8';
+        const res = await api('POST', '/offices', text, type);
+        const rejected = arr(res.rejected);
+        setStatus('Đã nhập ' + formatNumber(num(res.upserted)) + ' nơi tiếp nhận; ' + formatNumber(rejected.length) + ' dòng bị từ chối.', rejected.length ? 'warn' : 'ok');
+        if (rejected.length) {
+          append(result, table('office-rejected', 'Các dòng bị từ chối', ['Dòng (chỉ số)', 'Mã', 'Cột', 'Lỗi'],
+            rejected.map((r) => el('tr', { class: 'rejected-row' }, [
+              el('td', { class: 'num', text: str(r.index) }),
+              el('td', { text: str(r.id) }),
+              el('td', null, r.field ? el('code', { text: str(r.field) }) : ''),
+              el('td', { text: str(r.error) }),
+            ]))));
+        } else {
+          navigate('#offices', true);
+        }
+      } catch (e) {
+        if (e.status === 400) append(result, notice(e.message, 'error'));
+        else fail(e);
+      } finally {
+        uploadBtn.disabled = false;
+      }
+    });
+    const rows = list.map((o) => {
+      const communes = arr(o.communes);
+      const del = el('button', { type: 'button', class: 'btn btn-light', text: 'Xoá' });
+      del.addEventListener('click', async () => {
+        if (!window.confirm('Xoá “' + str(o.name) + '” khỏi danh bạ?')) return;
+        try {
+          await api('DELETE', '/offices/' + enc(o.id));
+          setStatus('Đã xoá ' + str(o.name) + '.', 'ok');
+          navigate('#offices', true);
+        } catch (e) { fail(e); }
+      });
+      return el('tr', null, [
+        el('td', null, el('code', { text: str(o.id) })),
+        el('td', { text: str(o.name) }),
+        el('td', { text: str(o.level) }),
+        el('td', { text: communes.length ? communes[0] + (communes.length > 1 ? ' (tên cũ: ' + communes.slice(1).join(', ') + ')' : '') : 'Cả tỉnh' }),
+        el('td', { text: str(o.address) }),
+        el('td', { text: str(o.phone) }),
+        el('td', { text: str(o.hours) }),
+        el('td', { text: arr(o.fields).length ? arr(o.fields).join(', ') : 'Mọi lĩnh vực' }),
+        el('td', null, del),
+      ]);
+    });
+    mount(ctx, [
+      heading('Danh bạ một cửa'),
+      sample ? notice('Đang dùng danh bạ mẫu của một tỉnh giả định (dữ liệu minh họa, trợ lý có ghi rõ khi trả lời). Hãy nhập danh bạ của tỉnh để thay thế.', 'warn') : null,
+      form,
+      list.length ? table('office-list', formatNumber(list.length) + ' nơi tiếp nhận', ['Mã', 'Tên', 'Cấp', 'Xã/phường', 'Địa chỉ', 'Điện thoại', 'Giờ làm việc', 'Lĩnh vực', ''], rows)
+        : notice('Danh bạ trống.'),
     ]);
   }
 
