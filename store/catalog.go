@@ -78,6 +78,12 @@ func (s *Procedures) ApplyCatalog(ctx context.Context, entries []catalog.Entry, 
 		return rep, err
 	}
 	now = now.UTC()
+	// Records carry the time they are written (now plus the time elapsed), not
+	// the import's start: instances catching up read what changed since shortly
+	// before the newest change they saw, and a long import must not fall
+	// behind that window.
+	t0 := time.Now()
+	stamp := func() time.Time { return now.Add(time.Since(t0)) }
 	changed := false
 	// New records and history go in per batch; changed records are replaced at
 	// the end, together (on the embedded server each replace round costs a scan).
@@ -86,13 +92,14 @@ func (s *Procedures) ApplyCatalog(ctx context.Context, entries []catalog.Entry, 
 	for start := 0; start < len(entries); start += catalogBatch {
 		var revs []Revision
 		var fresh []any
+		at := stamp()
 		for _, e := range entries[start:min(start+catalogBatch, len(entries))] {
 			if e.Err != nil {
 				rep.Reject(e)
 				continue
 			}
 			p := e.Procedure
-			p.UpdatedAt = now
+			p.UpdatedAt = at
 			hash := p.ContentHash()
 			cur, exists := states[p.ID]
 			switch {
@@ -122,7 +129,7 @@ func (s *Procedures) ApplyCatalog(ctx context.Context, entries []catalog.Entry, 
 			}
 			rev := cur.Revision + 1
 			revs = append(revs, Revision{ID: fmt.Sprintf("%s#%d", p.ID, rev), ProcedureID: p.ID, Revision: rev, Action: action, By: by, At: now, Comment: comment, Procedure: p})
-			doc := procedureDoc{ID: p.ID, Procedure: p, Revision: rev, Deleted: e.Withdrawn, Origin: OriginCatalog, SeedHash: hash, ContentHash: hash, UpdatedAt: now, UpdatedBy: by}
+			doc := procedureDoc{ID: p.ID, Procedure: p, Revision: rev, Deleted: e.Withdrawn, Origin: OriginCatalog, SeedHash: hash, ContentHash: hash, UpdatedAt: at, UpdatedBy: by}
 			if exists {
 				updates = append(updates, doc)
 				prevRevs = append(prevRevs, cur.Revision)
@@ -148,6 +155,10 @@ func (s *Procedures) ApplyCatalog(ctx context.Context, entries []catalog.Entry, 
 				return rep, fmt.Errorf("store: insert catalogue records: %w", err)
 			}
 		}
+	}
+	at := stamp()
+	for i := range updates {
+		updates[i].UpdatedAt, updates[i].Procedure.UpdatedAt = at, at
 	}
 	if err := s.replaceAll(ctx, updates, prevRevs); err != nil {
 		return rep, err

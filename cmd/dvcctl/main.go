@@ -41,6 +41,7 @@ func commands() map[string]command {
 		"telegram":    {telegramUsage, cmdTelegram},
 		"staff":       {"staff create NAME ROLES | list | revoke ID   staff tokens (roles: admin, editor, dossier_operator)", cmdStaff},
 		"dossiers":    {"dossiers import FILE             import dossiers from a JSON array or CSV file", cmdDossiers},
+		"catalog":     {catalogUsage, cmdCatalog},
 	}
 }
 
