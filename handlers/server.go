@@ -29,6 +29,9 @@ type Options struct {
 	Static       http.Handler // GET /static/*; may be nil
 	Admin        http.Handler // GET /admin and /admin/*; may be nil
 	Routes       []func(*gin.Engine)
+	// ReadyDetail, when set, adds {"detail": {...}} to /readyz: the state of
+	// parts that do not make the service unready (a channel whose token failed).
+	ReadyDetail func(ctx context.Context) map[string]string
 }
 
 func init() { gin.SetMode(gin.ReleaseMode) }
@@ -56,12 +59,19 @@ func NewRouter(opts Options) *gin.Engine {
 		}
 		ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
 		defer cancel()
+		body := gin.H{"status": "ready"}
+		if opts.ReadyDetail != nil {
+			if d := opts.ReadyDetail(ctx); len(d) > 0 {
+				body["detail"] = d
+			}
+		}
 		if err := opts.Ready(ctx); err != nil {
 			opts.Log.Warn("not ready", "err", err)
-			c.JSON(http.StatusServiceUnavailable, gin.H{"status": "not ready", "error": err.Error()})
+			body["status"], body["error"] = "not ready", err.Error()
+			c.JSON(http.StatusServiceUnavailable, body)
 			return
 		}
-		c.JSON(http.StatusOK, gin.H{"status": "ready"})
+		c.JSON(http.StatusOK, body)
 	})
 	if opts.Index != nil {
 		r.GET("/", gin.WrapH(opts.Index))

@@ -42,6 +42,7 @@ type App struct {
 	dossiers    *dossier.Service
 	dispatcher  *dossier.Dispatcher
 	telegram    *telegram.Service
+	channels    channelSet // Zalo OA and Messenger on the shared adapter
 
 	closers   []func(context.Context) error // stopped in reverse order by Close
 	closeOnce sync.Once
@@ -178,11 +179,18 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		a.telegram = tg
 		log.Info("telegram channel enabled", "polling", cfg.TelegramPolling)
 	}
+	chRoutes, err := a.addChannels(cfg, a.engine, log)
+	if err != nil {
+		_ = a.Close(context.Background())
+		return nil, err
+	}
+	routes = append(routes, chRoutes...)
 
 	a.handler = handlers.NewRouter(handlers.Options{
 		Log:          log,
 		MaxBodyBytes: cfg.MaxBodyBytes,
 		Ready:        a.ready,
+		ReadyDetail:  a.channels.detail,
 		Index:        web.Index(),
 		Static:       web.Static(),
 		Admin:        web.Admin(),
@@ -190,6 +198,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	})
 	a.dispatcher.Start()
 	a.closers = append(a.closers, a.dispatcher.Stop)
+	a.channels.start()
 	if a.telegram != nil {
 		a.telegram.Start()
 		if cfg.TelegramPolling {

@@ -27,6 +27,20 @@ type Config struct {
 	TelegramWebhookSecret string // TELEGRAM_WEBHOOK_SECRET
 	TelegramAPIEndpoint   string // TELEGRAM_API_ENDPOINT (format with %s for token and method)
 
+	ZaloAppID         string // ZALO_APP_ID; with ZALO_OA_SECRET_KEY enables Zalo OA
+	ZaloOASecretKey   string // ZALO_OA_SECRET_KEY: signs webhooks, authenticates token refreshes
+	ZaloAccessToken   string // ZALO_ACCESS_TOKEN: first access token (later ones are kept in the store)
+	ZaloRefreshToken  string // ZALO_REFRESH_TOKEN: first refresh token
+	ZaloAPIEndpoint   string // ZALO_API_ENDPOINT: OA API base; empty: Zalo's own
+	ZaloOAuthEndpoint string // ZALO_OAUTH_ENDPOINT: OAuth base; empty: Zalo's own
+
+	MessengerPageToken   string // MESSENGER_PAGE_TOKEN; with the two below enables Messenger
+	MessengerAppSecret   string // MESSENGER_APP_SECRET: verifies X-Hub-Signature-256
+	MessengerVerifyToken string // MESSENGER_VERIFY_TOKEN: answers the webhook challenge
+	MessengerAPIEndpoint string // MESSENGER_API_ENDPOINT: Graph API base; empty: Meta's own
+
+	WidgetOrigins []string // DVCBOT_WIDGET_ORIGINS: host origins allowed to embed the widget
+
 	AdminToken string // DVCBOT_ADMIN_TOKEN
 
 	TelegramPolling bool // DVCBOT_TELEGRAM_POLLING: long-poll getUpdates instead of the webhook (local trials)
@@ -72,6 +86,21 @@ func FromEnv(getenv func(string) string, args []string) (Config, error) {
 	str("TELEGRAM_BOT_TOKEN", &c.TelegramToken)
 	str("TELEGRAM_WEBHOOK_SECRET", &c.TelegramWebhookSecret)
 	str("TELEGRAM_API_ENDPOINT", &c.TelegramAPIEndpoint)
+	str("ZALO_APP_ID", &c.ZaloAppID)
+	str("ZALO_OA_SECRET_KEY", &c.ZaloOASecretKey)
+	str("ZALO_ACCESS_TOKEN", &c.ZaloAccessToken)
+	str("ZALO_REFRESH_TOKEN", &c.ZaloRefreshToken)
+	str("ZALO_API_ENDPOINT", &c.ZaloAPIEndpoint)
+	str("ZALO_OAUTH_ENDPOINT", &c.ZaloOAuthEndpoint)
+	str("MESSENGER_PAGE_TOKEN", &c.MessengerPageToken)
+	str("MESSENGER_APP_SECRET", &c.MessengerAppSecret)
+	str("MESSENGER_VERIFY_TOKEN", &c.MessengerVerifyToken)
+	str("MESSENGER_API_ENDPOINT", &c.MessengerAPIEndpoint)
+	for _, o := range strings.Split(getenv("DVCBOT_WIDGET_ORIGINS"), ",") {
+		if o = strings.TrimRight(strings.TrimSpace(o), "/"); o != "" {
+			c.WidgetOrigins = append(c.WidgetOrigins, o)
+		}
+	}
 	str("DVCBOT_ADMIN_TOKEN", &c.AdminToken)
 	str("DVCBOT_LOG_LEVEL", &c.LogLevel)
 	str("DVCBOT_DOSSIER_PATTERN", &c.DossierPattern)
@@ -159,6 +188,7 @@ func (c Config) Validate() error {
 			errs = append(errs, errors.New("TELEGRAM_API_ENDPOINT must be an http(s) URL format"))
 		}
 	}
+	errs = append(errs, c.validateChannels()...)
 	if c.AdminToken != "" && len(c.AdminToken) < 16 {
 		errs = append(errs, errors.New("DVCBOT_ADMIN_TOKEN must be at least 16 characters"))
 	}
@@ -195,4 +225,53 @@ func validChars(s string) bool {
 		}
 	}
 	return s != ""
+}
+
+// validateChannels checks the Zalo, Messenger and widget settings.
+func (c Config) validateChannels() []error {
+	var errs []error
+	if (c.ZaloAppID == "") != (c.ZaloOASecretKey == "") {
+		errs = append(errs, errors.New("ZALO_APP_ID and ZALO_OA_SECRET_KEY must be set together"))
+	}
+	if c.ZaloAppID == "" && (c.ZaloAccessToken != "" || c.ZaloRefreshToken != "") {
+		errs = append(errs, errors.New("ZALO_ACCESS_TOKEN and ZALO_REFRESH_TOKEN need ZALO_APP_ID and ZALO_OA_SECRET_KEY"))
+	}
+	m := []string{c.MessengerPageToken, c.MessengerAppSecret, c.MessengerVerifyToken}
+	if set := len(slicesNonEmpty(m)); set != 0 && set != 3 {
+		errs = append(errs, errors.New("MESSENGER_PAGE_TOKEN, MESSENGER_APP_SECRET and MESSENGER_VERIFY_TOKEN must be set together"))
+	}
+	for _, e := range []struct{ name, v string }{
+		{"ZALO_API_ENDPOINT", c.ZaloAPIEndpoint}, {"ZALO_OAUTH_ENDPOINT", c.ZaloOAuthEndpoint}, {"MESSENGER_API_ENDPOINT", c.MessengerAPIEndpoint},
+	} {
+		if e.v == "" {
+			continue
+		}
+		if u, err := url.Parse(e.v); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("%s must be an http(s) URL, got %q", e.name, e.v))
+		}
+	}
+	for _, o := range c.WidgetOrigins {
+		if u, err := url.Parse(o); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" || u.RawQuery != "" || strings.ContainsAny(o, " ;'\"") {
+			errs = append(errs, fmt.Errorf("DVCBOT_WIDGET_ORIGINS must be comma-separated origins such as https://dichvucong.danang.gov.vn, got %q", o))
+		}
+	}
+	return errs
+}
+
+func slicesNonEmpty(ss []string) []string {
+	var out []string
+	for _, s := range ss {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// ZaloEnabled reports whether the Zalo OA channel is configured.
+func (c Config) ZaloEnabled() bool { return c.ZaloAppID != "" && c.ZaloOASecretKey != "" }
+
+// MessengerEnabled reports whether the Messenger channel is configured.
+func (c Config) MessengerEnabled() bool {
+	return c.MessengerPageToken != "" && c.MessengerAppSecret != "" && c.MessengerVerifyToken != ""
 }
