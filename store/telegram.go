@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -18,11 +19,13 @@ const TelegramSeenTTL = 48 * time.Hour
 
 // TelegramUpdates is the Telegram channel's state in MongoDB:
 //
-//   - claimed update ids (collection telegram_updates, _id = update_id, swept after
-//     TelegramSeenTTL), so that each update is handled by exactly one process
-//     however often Telegram redelivers it;
-//   - updates accepted but not handled when a process stopped ("parked" on their
-//     claim document), picked up again by the next process;
+//   - accepted updates with their payload (collection telegram_updates, _id =
+//     update_id, swept after TelegramSeenTTL), stored before the webhook
+//     acknowledges them, so that each update is handled by exactly one process
+//     however often Telegram redelivers it and none is lost when a process dies;
+//   - "done" marks (string _id "done:<update_id>") for updates handled to the
+//     end; an accepted update without one is handed over at the next start
+//     (Unfinished);
 //   - long button payloads behind short callback tokens (same collection, string
 //     _id "cb:<token>", swept when they expire);
 //   - chats that blocked or removed the bot (collection telegram_chats, _id =
@@ -30,7 +33,7 @@ const TelegramSeenTTL = 48 * time.Hour
 //     small collection so that lookups in meta stay fast however many chats
 //     leave; MongoDB and FerretDB create it on first insert.
 //
-// Every operation but TakeParked (run at start) is keyed by _id, so it stays
+// Every operation but Unfinished (run at start) is keyed by _id, so it stays
 // fast on the embedded server, and each is correct across several processes. It is safe for concurrent use.
 type TelegramUpdates struct {
 	db  *DB
@@ -43,8 +46,9 @@ func (d *DB) TelegramUpdates() *TelegramUpdates { return &TelegramUpdates{db: d,
 func (t *TelegramUpdates) seen() *mongo.Collection  { return t.db.db.Collection(colTelegramSeen) }
 func (t *TelegramUpdates) chats() *mongo.Collection { return t.db.db.Collection(colTelegramChats) }
 
-// Claim records updateID as taken and reports true when this call took it, false
-// when it had been claimed before (a redelivery: ignore it). The claim is one
+// Claim records updateID as taken, without a payload, and reports true when this
+// call took it, false when it had been claimed or accepted before. The channel
+// uses Accept, which keeps the payload until the update is done. The claim is one
 // unique insert, so of several concurrent claims of one id exactly one wins. The
 // record expires TelegramSeenTTL after now.
 func (t *TelegramUpdates) Claim(ctx context.Context, updateID int64, now time.Time) (bool, error) {
@@ -63,54 +67,121 @@ func (t *TelegramUpdates) Claim(ctx context.Context, updateID int64, now time.Ti
 	}
 }
 
-// Park keeps the raw JSON of a claimed update that this process could not handle
-// before stopping, so that TakeParked in a later process hands it over.
-func (t *TelegramUpdates) Park(ctx context.Context, updateID int64, raw []byte) error {
-	now := t.now().UTC()
-	_, err := t.seen().UpdateOne(ctx, bson.M{"_id": updateID}, bson.M{
-		"$set":         bson.M{"parked": string(raw), "expires_at": now.Add(TelegramSeenTTL)},
-		"$setOnInsert": bson.M{"at": now},
-	}, options.UpdateOne().SetUpsert(true))
-	if err != nil {
-		return fmt.Errorf("store: park telegram update %d: %w", updateID, err)
+// Accept stores a claimed update with its payload (raw, the update as Telegram
+// sent it) as unfinished, before the webhook acknowledges it, and reports whether
+// this call stored it. When it was stored before (a redelivery), done says
+// whether it was handled to the end (Done); either way the caller must not handle
+// it again: an unfinished one is queued in this process or is handed over by
+// Unfinished at the next start. Of concurrent calls for one id exactly one gets
+// stored = true (one unique insert). The record expires TelegramSeenTTL after now.
+func (t *TelegramUpdates) Accept(ctx context.Context, updateID, chatID int64, raw []byte, now time.Time) (stored, done bool, err error) {
+	_, err = t.seen().InsertOne(ctx, bson.D{
+		{Key: "_id", Value: updateID},
+		{Key: "chat", Value: chatID},
+		{Key: "raw", Value: string(raw)},
+		{Key: "at", Value: now.UTC()},
+		{Key: "expires_at", Value: now.UTC().Add(TelegramSeenTTL)},
+	})
+	switch {
+	case err == nil:
+		return true, false, nil
+	case !mongo.IsDuplicateKeyError(err):
+		return false, false, fmt.Errorf("store: accept telegram update %d: %w", updateID, err)
+	}
+	err = t.seen().FindOne(ctx, bson.M{"_id": doneKey(updateID)}).Err()
+	switch {
+	case errors.Is(err, mongo.ErrNoDocuments):
+		return false, false, nil
+	case err != nil:
+		return false, false, fmt.Errorf("store: telegram update %d done: %w", updateID, err)
+	}
+	return false, true, nil
+}
+
+// doneKey is the _id of the record saying an update was handled. Marks are
+// inserts of their own (never updates of the update's record), which stay fast
+// on the embedded server however large the collection grows.
+func doneKey(updateID int64) string { return "done:" + strconv.FormatInt(updateID, 10) }
+
+// Done records that updateID was handled (its reply sent, or given up on), so
+// that neither a redelivery nor the next start handles it again. Marking twice
+// is fine.
+func (t *TelegramUpdates) Done(ctx context.Context, updateID int64, now time.Time) error {
+	_, err := t.seen().InsertOne(ctx, bson.D{
+		{Key: "_id", Value: doneKey(updateID)},
+		{Key: "done", Value: true},
+		{Key: "at", Value: now.UTC()},
+		{Key: "expires_at", Value: now.UTC().Add(TelegramSeenTTL)},
+	})
+	if err != nil && !mongo.IsDuplicateKeyError(err) {
+		return fmt.Errorf("store: mark telegram update %d done: %w", updateID, err)
 	}
 	return nil
 }
 
-// TakeParked removes up to limit parked updates and returns their raw JSON in
-// update_id order (Telegram's order). Each parked update is handed to exactly one
-// caller, even with several processes taking at once. It scans the collection, so call it at start, not per request.
-func (t *TelegramUpdates) TakeParked(ctx context.Context, limit int) ([][]byte, error) {
-	if limit <= 0 {
-		limit = 1000
-	}
-	cur, err := t.seen().Find(ctx, bson.M{"parked": bson.M{"$exists": true}},
-		options.Find().SetProjection(bson.M{"_id": 1}).SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit)))
-	if err != nil {
-		return nil, fmt.Errorf("store: find parked telegram updates: %w", err)
-	}
-	var ids []struct {
+// Unfinished returns the payloads of updates accepted before the given time and
+// not Done, in update_id order (Telegram's order, so each chat's updates stay
+// in order). It scans the collection: call it at start. It does not take the
+// updates over: with several processes on one database pass a time old enough
+// that their owners must have stopped (see telegram.Config.RecoverAfter).
+func (t *TelegramUpdates) Unfinished(ctx context.Context, before time.Time) ([][]byte, error) {
+	var accepted []struct {
 		ID int64 `bson:"_id"`
 	}
-	if err := cur.All(ctx, &ids); err != nil {
-		return nil, fmt.Errorf("store: find parked telegram updates: %w", err)
+	cur, err := t.seen().Find(ctx, bson.M{"raw": bson.M{"$exists": true}, "at": bson.M{"$lt": before.UTC()}},
+		options.Find().SetProjection(bson.M{"_id": 1}))
+	if err == nil {
+		err = cur.All(ctx, &accepted)
 	}
-	var out [][]byte
+	if err != nil {
+		return nil, fmt.Errorf("store: find unfinished telegram updates: %w", err)
+	}
+	if len(accepted) == 0 {
+		return nil, nil
+	}
+	var marks []struct {
+		ID string `bson:"_id"`
+	}
+	cur, err = t.seen().Find(ctx, bson.M{"done": true}, options.Find().SetProjection(bson.M{"_id": 1}))
+	if err == nil {
+		err = cur.All(ctx, &marks)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: find finished telegram updates: %w", err)
+	}
+	done := make(map[string]bool, len(marks))
+	for _, m := range marks {
+		done[m.ID] = true
+	}
+	var ids []int64
+	for _, a := range accepted {
+		if !done[doneKey(a.ID)] {
+			ids = append(ids, a.ID)
+		}
+	}
+	slices.Sort(ids)
+	raws := make(map[int64]string, len(ids))
+	for chunk := range slices.Chunk(ids, 500) {
+		var docs []struct {
+			ID  int64  `bson:"_id"`
+			Raw string `bson:"raw"`
+		}
+		cur, err := t.seen().Find(ctx, bson.M{"_id": bson.M{"$in": chunk}}, options.Find().SetProjection(bson.M{"raw": 1}))
+		if err == nil {
+			err = cur.All(ctx, &docs)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("store: load unfinished telegram updates: %w", err)
+		}
+		for _, d := range docs {
+			raws[d.ID] = d.Raw
+		}
+	}
+	out := make([][]byte, 0, len(ids))
 	for _, id := range ids {
-		var doc struct {
-			Parked string `bson:"parked"`
+		if r, ok := raws[id]; ok {
+			out = append(out, []byte(r))
 		}
-		err := t.seen().FindOneAndUpdate(ctx,
-			bson.M{"_id": id.ID, "parked": bson.M{"$exists": true}},
-			bson.M{"$unset": bson.M{"parked": ""}},
-			options.FindOneAndUpdate().SetReturnDocument(options.Before)).Decode(&doc)
-		switch {
-		case errors.Is(err, mongo.ErrNoDocuments):
-			continue // another process took it
-		case err != nil:
-			return out, fmt.Errorf("store: take parked telegram update %d: %w", id.ID, err)
-		}
-		out = append(out, []byte(doc.Parked))
 	}
 	return out, nil
 }

@@ -3,7 +3,9 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -59,37 +61,63 @@ func TestTelegramClaimOnce(t *testing.T) {
 	}
 }
 
-func TestTelegramParkAndTake(t *testing.T) {
+func TestTelegramAcceptDoneAndUnfinished(t *testing.T) {
 	ctx := context.Background()
 	db := storetest.New(t)
 	tu := db.TelegramUpdates()
-	for _, id := range []int64{7, 8} {
-		if _, err := tu.Claim(ctx, id, time.Now()); err != nil {
-			t.Fatal(err)
+	now := time.Now()
+	raw := func(id int64) []byte { return []byte(fmt.Sprintf(`{"update_id":%d}`, id)) }
+	for _, id := range []int64{9, 7, 8, 10} {
+		stored, done, err := tu.Accept(ctx, id, 42, raw(id), now)
+		if err != nil || !stored || done {
+			t.Fatalf("accept %d = %v, %v, %v; want stored", id, stored, done, err)
 		}
 	}
-	if err := tu.Park(ctx, 7, []byte(`{"update_id":7}`)); err != nil {
+	// A redelivery is not stored again; done says whether it was answered.
+	if stored, done, err := tu.Accept(ctx, 7, 42, raw(7), now); err != nil || stored || done {
+		t.Fatalf("redelivery of an unfinished update = %v, %v, %v", stored, done, err)
+	}
+	if err := tu.Done(ctx, 8, now); err != nil {
 		t.Fatal(err)
 	}
-	if err := tu.Park(ctx, 9, []byte(`{"update_id":9}`)); err != nil { // not claimed before: still kept
-		t.Fatal(err)
+	if err := tu.Done(ctx, 8, now); err != nil {
+		t.Fatalf("second Done = %v", err)
 	}
-	got, err := tu.TakeParked(ctx, 0)
+	if stored, done, err := tu.Accept(ctx, 8, 42, raw(8), now); err != nil || stored || !done {
+		t.Fatalf("redelivery of a done update = %v, %v, %v", stored, done, err)
+	}
+	// An update claimed without a payload (older processes) is not taken up.
+	if ok, err := tu.Claim(ctx, 5, now); err != nil || !ok {
+		t.Fatal(ok, err)
+	}
+	got, err := tu.Unfinished(ctx, now.Add(time.Second))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var s []string
-	for _, g := range got {
-		s = append(s, string(g))
+	if s := fmt.Sprintf("%s", got); s != `[{"update_id":7} {"update_id":9} {"update_id":10}]` {
+		t.Fatalf("unfinished = %s, want 7, 9, 10 in order", s)
 	}
-	if len(s) != 2 || s[0] != `{"update_id":7}` || s[1] != `{"update_id":9}` {
-		t.Fatalf("parked = %q", s)
+	// Only those accepted before the given time.
+	if got, err := tu.Unfinished(ctx, now.Add(-time.Second)); err != nil || len(got) != 0 {
+		t.Fatalf("unfinished before = %s, %v; want none", got, err)
 	}
-	if again, err := tu.TakeParked(ctx, 0); err != nil || len(again) != 0 {
-		t.Fatalf("second take = %q, %v; want nothing", again, err)
+	// Of concurrent accepts of one id exactly one stores it.
+	var wg sync.WaitGroup
+	var wins atomic.Int32
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if stored, _, err := tu.Accept(ctx, 77, 1, raw(77), now); err != nil {
+				t.Error(err)
+			} else if stored {
+				wins.Add(1)
+			}
+		}()
 	}
-	if ok, _ := tu.Claim(ctx, 7, time.Now()); ok {
-		t.Fatal("a parked update must stay claimed")
+	wg.Wait()
+	if wins.Load() != 1 {
+		t.Fatalf("concurrent accepts stored %d times, want 1", wins.Load())
 	}
 }
 

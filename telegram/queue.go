@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"time"
 )
 
@@ -19,21 +18,21 @@ var (
 type outcome int
 
 const (
-	accepted  outcome = iota // claimed and queued: it will be handled
-	duplicate                // claimed before: a redelivery, dropped
+	accepted  outcome = iota // stored and queued: it will be handled
+	duplicate                // stored before: a redelivery, dropped
 	ignored                  // needs no work: acknowledged, not stored
 )
 
-// job is one claimed update waiting for its chat's worker.
+// job is one stored update waiting for its chat's worker.
 type job struct {
 	id     int64
 	chat   int64
 	update Update
-	raw    []byte // kept to park the update if the process stops first
+	raw    []byte
 }
 
 // queue is one worker's bounded FIFO. slots counts updates reserved or queued,
-// so a place is known to exist before an update is claimed.
+// so a place is known to exist before an update is stored.
 type queue struct {
 	items chan job
 	slots chan struct{}
@@ -44,10 +43,12 @@ func (s *Service) queueFor(chat int64) *queue {
 	return s.queues[(h>>32)%uint64(len(s.queues))]
 }
 
-// accept claims and queues u. It reserves a place in the chat's queue before
-// claiming, so an update is never claimed and then dropped: on errBusy or
-// errClosed nothing was claimed and Telegram's redelivery will be handled. A store
-// error also leaves the update unqueued (and most likely unclaimed).
+// accept stores u with its payload and queues it. It reserves a place in the
+// chat's queue before storing, so an update is never stored and then dropped:
+// on errBusy or errClosed nothing was stored and Telegram's redelivery will be
+// handled. A store error also leaves the update unqueued (and most likely
+// unstored). While Start hands over the updates a previous process left
+// unfinished, accept answers errBusy so that each chat's updates stay in order.
 func (s *Service) accept(ctx context.Context, u Update, raw []byte) (outcome, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
@@ -58,20 +59,29 @@ func (s *Service) accept(ctx context.Context, u Update, raw []byte) (outcome, er
 	if !needed {
 		return ignored, nil
 	}
+	if s.recovering.Load() {
+		return 0, errBusy
+	}
 	q := s.queueFor(chat)
 	select {
 	case q.slots <- struct{}{}:
 	default:
 		return 0, errBusy
 	}
-	// The claim must not be cut short by the caller going away after it was written.
+	if raw == nil {
+		raw, _ = json.Marshal(u)
+	}
+	// The write must not be cut short by the caller going away after it was made.
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	ok, err := s.cfg.Store.Claim(cctx, u.UpdateID, s.cfg.Now())
-	if err != nil || !ok {
+	stored, done, err := s.cfg.Store.Accept(cctx, u.UpdateID, chat, raw, s.cfg.Now())
+	if err != nil || !stored {
 		<-q.slots
 		if err != nil {
 			return 0, err
+		}
+		if done {
+			s.log.Debug("telegram update already answered; ignored", "update_id", u.UpdateID)
 		}
 		return duplicate, nil
 	}
@@ -93,7 +103,9 @@ func (s *Service) work(q *queue) {
 				return
 			}
 			if err := s.process(j); err != nil && s.procCtx.Err() != nil {
-				s.park(j) // cut by the shutdown deadline: the next process redoes it
+				s.left.Add(1) // cut by the shutdown deadline: unfinished, the next start redoes it
+			} else {
+				s.markDone(j)
 			}
 			<-q.slots
 		case <-s.abort:
@@ -102,13 +114,23 @@ func (s *Service) work(q *queue) {
 	}
 }
 
+// markDone records that j was handled. If that fails the update stays
+// unfinished and the next start answers it again: twice rather than never.
+func (s *Service) markDone(j job) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := s.cfg.Store.Done(ctx, j.id, s.cfg.Now()); err != nil {
+		s.log.Error("telegram update handled but not marked done; it may be answered again after a restart", "update_id", j.id, "err", err)
+	}
+}
+
 // Close stops taking updates (the webhook answers 503 so Telegram keeps them)
 // and lets the workers finish every queued update within ctx's deadline. A
-// little before the deadline it parks in the store whatever is still queued, and
-// at the deadline it cuts the updates still being handled and parks those too, for
-// the next process to handle (see Start); an update cut halfway may thus be
-// answered twice, never lost. The error reports updates that could not be parked.
-// Close is safe to call more than once.
+// little before the deadline it stops the workers taking queued updates, and at
+// the deadline it cuts the updates still being handled. Every update accepted
+// is in the store, so what is not finished stays there for the next start (see
+// Start); an update cut halfway may thus be answered twice, never lost. Close
+// is safe to call more than once.
 func (s *Service) Close(ctx context.Context) error {
 	s.mu.Lock()
 	if s.closed {
@@ -129,25 +151,22 @@ func (s *Service) Close(ctx context.Context) error {
 	select {
 	case <-done:
 	case <-soft.C:
-		s.stopAndPark(ctx, done)
+		s.stopEarly(ctx, done)
 	case <-ctx.Done():
-		s.stopAndPark(ctx, done)
+		s.stopEarly(ctx, done)
 	}
 	s.cancelProc()
 	s.bg.Wait()
-	if n := s.lost.Load(); n > 0 {
-		return fmt.Errorf("telegram: %d accepted update(s) could not be parked at shutdown (%d parked)", n, s.parked.Load())
-	}
 	return nil
 }
 
-// stopAndPark stops the workers taking updates, parks the queued ones and, at
-// ctx's deadline, cuts those being handled (the workers park them).
-func (s *Service) stopAndPark(ctx context.Context, done <-chan struct{}) {
+// stopEarly stops the workers taking updates, leaves the queued ones in the
+// store and, at ctx's deadline, cuts those being handled.
+func (s *Service) stopEarly(ctx context.Context, done <-chan struct{}) {
 	close(s.abort)
 	for _, q := range s.queues {
-		for j := range q.items {
-			s.park(j)
+		for range q.items {
+			s.left.Add(1)
 		}
 	}
 	select {
@@ -156,10 +175,10 @@ func (s *Service) stopAndPark(ctx context.Context, done <-chan struct{}) {
 		s.cancelProc()
 		<-done
 	}
-	s.log.Warn("telegram shutdown deadline reached", "parked", s.parked.Load(), "lost", s.lost.Load())
+	s.log.Warn("telegram shutdown deadline reached; unfinished updates are handled at the next start", "unfinished", s.left.Load())
 }
 
-// softDeadline leaves a fifth of the time left (at most 2s) to park updates.
+// softDeadline leaves a fifth of the time left (at most 2s) to stop the workers.
 func softDeadline(ctx context.Context) time.Duration {
 	dl, ok := ctx.Deadline()
 	if !ok {
@@ -170,64 +189,46 @@ func softDeadline(ctx context.Context) time.Duration {
 	return max(left-reserve, 0)
 }
 
-// park keeps an accepted update in the store for the next process.
-func (s *Service) park(j job) {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	raw := j.raw
-	if raw == nil {
-		raw, _ = json.Marshal(j.update)
+// recoverUnfinished queues, in update_id order, the updates a previous process
+// accepted and did not finish (it stopped or was killed), retrying while the
+// store fails, then lets the webhook accept again.
+func (s *Service) recoverUnfinished(ctx context.Context) {
+	defer s.recovering.Store(false)
+	before := s.cfg.Now().Add(time.Minute) // single owner: everything stored so far
+	if s.cfg.RecoverAfter > 0 {
+		before = s.cfg.Now().Add(-s.cfg.RecoverAfter)
 	}
-	if err := s.cfg.Store.Park(ctx, j.id, raw); err != nil {
-		s.lost.Add(1)
-		s.log.Error("telegram update lost at shutdown", "update_id", j.id, "err", err)
+	pause := 100 * time.Millisecond
+	var raws [][]byte
+	for {
+		var err error
+		raws, err = s.cfg.Store.Unfinished(ctx, before)
+		if err == nil {
+			break
+		}
+		s.log.Warn("load unfinished telegram updates; retrying", "err", err, "in", pause)
+		if !sleep(ctx, pause) {
+			return
+		}
+		pause = min(pause*2, 5*time.Second)
+	}
+	if len(raws) == 0 {
 		return
 	}
-	s.parked.Add(1)
-}
-
-// recoverParked queues the updates a previous process parked.
-func (s *Service) recoverParked(ctx context.Context) {
-	for ctx.Err() == nil {
-		raws, err := s.cfg.Store.TakeParked(ctx, 200)
-		if err != nil {
-			s.log.Warn("take parked telegram updates", "err", err)
-			return
-		}
-		if len(raws) == 0 {
-			return
-		}
-		s.log.Info("handling telegram updates parked at the last shutdown", "count", len(raws))
-		for i, raw := range raws {
-			u, err := DecodeUpdate(raw)
-			if err != nil {
-				s.log.Error("parked telegram update unreadable", "err", err)
-				continue
-			}
-			if err := s.requeue(ctx, u, raw); err != nil {
-				s.repark(raws[i:])
-				return
-			}
-		}
-	}
-}
-
-// repark parks updates taken for recovery that could not be queued.
-func (s *Service) repark(raws [][]byte) {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
+	s.log.Info("handling telegram updates accepted before the last stop", "count", len(raws))
 	for _, raw := range raws {
 		u, err := DecodeUpdate(raw)
 		if err != nil {
+			s.log.Error("unfinished telegram update unreadable; skipped", "err", err)
 			continue
 		}
-		if err := s.cfg.Store.Park(ctx, u.UpdateID, raw); err != nil {
-			s.log.Error("telegram update lost", "update_id", u.UpdateID, "err", err)
+		if err := s.requeue(ctx, u, raw); err != nil {
+			return // closing: what is left stays unfinished in the store
 		}
 	}
 }
 
-// requeue queues an already claimed update, waiting for room.
+// requeue queues an already stored update, waiting for room.
 func (s *Service) requeue(ctx context.Context, u Update, raw []byte) error {
 	s.mu.RLock()
 	defer s.mu.RUnlock()

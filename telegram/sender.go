@@ -21,13 +21,16 @@ import (
 // store.TelegramUpdates implements it. Errors other than those documented are
 // store failures.
 type Store interface {
-	// Claim records updateID and reports true when this call took it, false when
-	// it was claimed before. Of concurrent claims of one id exactly one wins.
-	Claim(ctx context.Context, updateID int64, now time.Time) (bool, error)
-	// Park keeps a claimed update this process could not handle before stopping.
-	Park(ctx context.Context, updateID int64, raw []byte) error
-	// TakeParked removes and returns up to limit parked updates, each to one caller.
-	TakeParked(ctx context.Context, limit int) ([][]byte, error)
+	// Accept stores an update with its payload before the webhook acknowledges
+	// it and reports whether this call stored it; for one stored before, done
+	// says whether it was handled to the end. Of concurrent calls for one id
+	// exactly one stores it.
+	Accept(ctx context.Context, updateID, chatID int64, raw []byte, now time.Time) (stored, done bool, err error)
+	// Done records that an accepted update was handled; marking twice is fine.
+	Done(ctx context.Context, updateID int64, now time.Time) error
+	// Unfinished returns the payloads of updates accepted before the given time
+	// and not Done, in update_id order.
+	Unfinished(ctx context.Context, before time.Time) ([][]byte, error)
 	// SaveAction keeps a long button action behind token until at least expiresAt.
 	SaveAction(ctx context.Context, token, action string, expiresAt time.Time) error
 	// Action returns the action behind token, or an error wrapping bot.ErrNotFound.

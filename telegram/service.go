@@ -1,6 +1,7 @@
 // Package telegram is dvcbot's Telegram channel: a webhook (or, for local
-// trials, long polling) that de-duplicates updates by update_id in the store,
-// queues them on a bounded worker pool that keeps each chat's updates in order,
+// trials, long polling) that stores each update with its payload before
+// acknowledging it (de-duplicated by update_id, marked done once answered, taken
+// up again after a crash), queues them on a bounded worker pool that keeps each chat's updates in order,
 // hands messages and pressed buttons to the dialogue engine and sends its replies
 // as Telegram HTML with inline keyboards.
 //
@@ -46,6 +47,11 @@ type Config struct {
 	Workers       int           // queues, one worker each; default 16
 	QueueSize     int           // updates waiting per queue; default 64
 	HandleTimeout time.Duration // budget of one update; default 60s
+	// RecoverAfter: at Start, take up unfinished updates accepted at least this
+	// long ago. Zero takes up all of them, right for a store with one owning
+	// process; with several instances on one database use a period well beyond
+	// HandleTimeout, so that a live instance's updates are left to it.
+	RecoverAfter time.Duration
 	PollTimeout   int           // long-polling timeout in seconds; default 25
 	Now           func() time.Time
 }
@@ -66,8 +72,8 @@ type Service struct {
 	mu     sync.RWMutex // held for reading while accepting, for writing to close
 	closed bool
 
-	parked     atomic.Int64       // updates parked at shutdown
-	lost       atomic.Int64       // updates that could not be parked
+	left       atomic.Int64       // accepted updates left unfinished at shutdown, for the next start
+	recovering atomic.Bool        // Start is queueing unfinished updates; accept answers errBusy
 	abort      chan struct{}      // workers stop taking queued updates
 	procCtx    context.Context    // parent of every update's handling
 	cancelProc context.CancelFunc // cancels it at the end of Close
@@ -130,21 +136,24 @@ func (s *Service) Sender() *Sender { return s.sender }
 func (s *Service) Client() *Client { return s.client }
 
 // Start does, in the background, what needs Telegram or the store but must not
-// hold up the service's start: fetch the bot's username, publish the command list
-// (setMyCommands) and take over updates parked by a process that stopped before
-// handling them. Failures are logged. The work stops at Close.
+// hold up the service's start: queue, in order, the updates a previous process
+// accepted and did not finish (until they are queued the webhook answers 503, so
+// that each chat's updates stay in order), then fetch the bot's username and
+// publish the command list (setMyCommands). Failures are logged. The work stops
+// at Close.
 func (s *Service) Start() {
+	s.recovering.Store(true)
 	s.bg.Add(1)
 	go func() {
 		defer s.bg.Done()
 		ctx := s.procCtx
+		s.recoverUnfinished(ctx)
 		if _, err := s.client.Me(ctx); err != nil {
 			s.log.Warn("telegram unreachable at start; will retry on first use", "err", err)
 		}
 		if err := s.sender.SetCommands(ctx); err != nil {
 			s.log.Warn("telegram commands not published", "err", err)
 		}
-		s.recoverParked(ctx)
 	}()
 }
 

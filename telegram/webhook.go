@@ -36,11 +36,14 @@ func (s *Service) Routes() func(*gin.Engine) {
 //   - 401 {"error"} when SecretHeader is missing or wrong (compared in constant
 //     time); nothing is read or done;
 //   - 400 {"error"} when the body is not an Update; 413 when it is too large;
-//   - 200 {} once the update is claimed and queued, or is a redelivery of one
-//     claimed before, or needs no work; handling happens afterwards, in order per
-//     chat;
-//   - 503 {"error"} when the chat's queue is full, the service is shutting down
-//     or the store fails: nothing was queued and Telegram delivers it again.
+//   - 200 {} once the update is stored with its payload and queued, or is a
+//     redelivery of one stored before (answered or still to be), or needs no
+//     work; handling happens afterwards, in order per chat, and an update the
+//     process could not finish (it stopped or was killed) is handled at the next
+//     start;
+//   - 503 {"error"} when the chat's queue is full, the service is starting
+//     (taking up unfinished updates) or shutting down, or the store fails:
+//     nothing was queued and Telegram delivers it again.
 func (s *Service) Webhook(c *gin.Context) {
 	if !s.secretOK(c.GetHeader(SecretHeader)) {
 		c.AbortWithStatusJSON(http.StatusUnauthorized, gin.H{"error": "missing or wrong " + SecretHeader})
@@ -90,7 +93,7 @@ func (s *Service) secretOK(got string) bool {
 }
 
 // Poll receives updates by long polling (getUpdates) until ctx ends, for trials
-// without a public HTTPS address. Updates go through the same claim and queues as
+// without a public HTTPS address. Updates go through the same store and queues as
 // the webhook; the offset moves past an update only once it is queued (or known
 // to need nothing), so none is lost. Telegram refuses getUpdates while a webhook
 // is set (409): delete it first (dvcctl telegram delete-webhook). Poll returns nil
