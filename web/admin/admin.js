@@ -28,7 +28,7 @@
     { id: 'dossier_operator', label: 'Cập nhật hồ sơ (dossier_operator)' },
   ];
   const ACTIONS = {
-    seed: 'Nạp dữ liệu gốc', create: 'Tạo mới', update: 'Cập nhật', delete: 'Gỡ', restore: 'Khôi phục',
+    seed: 'Nạp dữ liệu gốc', create: 'Tạo mới', update: 'Cập nhật', delete: 'Gỡ', restore: 'Khôi phục', import: 'Nhập danh mục',
   };
   const ONLINE_LEVELS = [
     { value: '', label: '— Chưa xác định —' },
@@ -193,12 +193,12 @@
   // api performs one request and returns the parsed JSON body ({} if none).
   // A 401 signs out; a 403 shows the "no permission" message. Both throw an
   // ApiError with handled = true so callers can stay quiet.
-  async function api(method, path, body, contentType) {
+  async function api(method, path, body, contentType, timeoutMs) {
     const headers = { Accept: 'application/json' };
     if (token) headers.Authorization = 'Bearer ' + token;
     let payload;
     if (body !== undefined) {
-      if (typeof body === 'string') {
+      if (typeof body === 'string' || (typeof Blob === 'function' && body instanceof Blob)) {
         payload = body;
         headers['Content-Type'] = contentType || 'text/plain; charset=utf-8';
       } else {
@@ -207,7 +207,7 @@
       }
     }
     const ctrl = typeof AbortController === 'function' ? new AbortController() : null;
-    const timer = ctrl ? setTimeout(() => ctrl.abort(), REQUEST_TIMEOUT_MS) : 0;
+    const timer = ctrl ? setTimeout(() => ctrl.abort(), timeoutMs || REQUEST_TIMEOUT_MS) : 0;
     pending++;
     renderStatus();
     let res;
@@ -374,7 +374,10 @@
         case 'offices': await renderOffices(ctx); break;
         case 'stats': await renderStats(ctx); break;
         case 'staff': await renderStaff(ctx); break;
-        default: await renderProcedures(ctx); break;
+        default:
+          if (views[name]) await views[name](ctx, arg);
+          else await renderProcedures(ctx);
+          break;
       }
     } catch (e) {
       if (!ctx.live()) return;
@@ -405,7 +408,7 @@
     };
   }
   async function fetchProcedures(q) {
-    const data = await api('GET', '/procedures' + (q ? '?q=' + enc(q) : ''));
+    const data = await api('GET', '/procedures?kind=curated' + (q ? '&q=' + enc(q) : ''));
     const list = Array.isArray(data) ? data : arr(data.procedures || data.items);
     return list.map(normalizeListItem).filter((p) => p.id);
   }
@@ -483,6 +486,8 @@
     { key: 'tips', label: 'Lưu ý cho người dân', kind: 'lines', help: 'Mỗi dòng một lưu ý.' },
     { key: 'source', label: 'Nguồn', kind: 'url', help: 'Đường dẫn tới trang thủ tục trên Cổng Dịch vụ công.' },
   ];
+  // Fields the form does not show; saving keeps them as they were.
+  const KEPT_FIELDS = ['kind', 'national_code', 'national_codes', 'subjects', 'related', 'sources', 'reviewed_at'];
   function fieldId(key) {
     return 'f-' + key.replace(/\./g, '-');
   }
@@ -674,6 +679,7 @@
         source: v('source').trim(),
       };
       if (proc.code) out.code = proc.code;
+      KEPT_FIELDS.forEach((k) => { if (proc[k] !== undefined && proc[k] !== null) out[k] = proc[k]; });
       if (!out.online.level) delete out.online.level;
       const amount = v('fees.amount').replace(/[\s.,]/g, '');
       if (amount !== '') {
@@ -1390,8 +1396,19 @@
     mount(ctx, [heading('Cán bộ'), tokenBox, form, el('h3', { text: 'Danh sách cán bộ' }), listBox]);
   }
 
+  // ------------------------------------------------------------------ views
+  // Other scripts of the page add screens: dvcAdmin.views[name] = async (ctx, arg) => {…}.
+  const views = {};
+  window.dvcAdmin = Object.freeze({
+    views: views, el: el, append: append, clear: clear, heading: heading, notice: notice, table: table,
+    str: str, arr: arr, num: num, formatTime: formatTime, formatNumber: formatNumber, enc: enc, debounce: debounce,
+    api: api, mount: mount, setStatus: setStatus, fail: fail, navigate: navigate, visuallyHidden: visuallyHidden,
+  });
+
   // -------------------------------------------------------------------- boot
   window.addEventListener('hashchange', route);
   renderStatus();
-  route();
+  // Deferred scripts after this one (their views) run before DOMContentLoaded.
+  if (document.readyState === 'complete') route();
+  else document.addEventListener('DOMContentLoaded', route, { once: true });
 })();
