@@ -330,32 +330,56 @@ func formatKm(km float64) string {
 
 var (
 	// hoursCues ask when a desk is open.
-	hoursCues = cues("mấy giờ mở cửa", "giờ mở cửa", "mở cửa", "đóng cửa", "giờ làm việc", "làm việc mấy giờ", "mấy giờ làm việc",
-		"làm việc giờ nào", "mấy giờ đóng", "mấy giờ nghỉ", "thứ bảy có làm", "thứ 7 có làm", "chủ nhật có làm", "có làm việc", "còn mở", "làm việc thứ bảy", "làm việc thứ 7")
-	// contactCues ask for a desk's phone or address; they need an officeWord
-	// (or a conversation about where to submit) to be about a desk.
-	contactCues = cues("số điện thoại", "điện thoại", "sđt", "sdt", "hotline", "số máy", "địa chỉ", "liên hệ")
-	officeWords = cues("một cửa", "ủy ban", "uỷ ban", "ubnd", "trung tâm phục vụ", "hành chính công", "công an", "phường", "xã", "thị trấn",
-		"nơi nộp", "cơ quan", "văn phòng đăng ký", "chi nhánh", "bộ phận")
-	policeWords = cues("công an")
-	landWords   = cues("đất đai", "đăng ký đất", "văn phòng đăng ký", "sổ đỏ")
-	generalDesk = cues("một cửa", "ủy ban", "uỷ ban", "ubnd", "trung tâm phục vụ", "hành chính công")
+	hoursCues = cues("giờ mở cửa", "mấy giờ mở", "giờ đóng cửa", "mấy giờ đóng", "mấy giờ nghỉ", "giờ làm việc", "làm việc mấy giờ", "mấy giờ làm việc",
+		"làm việc giờ nào", "làm việc lúc nào", "có làm việc", "làm việc thứ bảy", "làm việc thứ 7", "làm việc chủ nhật", "thứ bảy có làm", "thứ 7 có làm",
+		"chủ nhật có làm", "làm việc không", "làm việc ko", "làm việc buổi")
+	// weakHoursCues ("mở cửa") ask about hours only beside a desk word.
+	weakHoursCues = cues("mở cửa", "đóng cửa", "còn mở", "nghỉ trưa")
+	// phoneCues ask for a desk's phone: beside a desk word, or in a conversation
+	// about where to submit.
+	phoneCues = cues("số điện thoại", "điện thoại", "sđt", "sdt", "hotline", "số máy", "liên hệ")
+	// addressCues ask where a desk is, beside a deskWord only ("địa chỉ xã"
+	// on a paper is not a desk).
+	addressCues = cues("địa chỉ", "ở đâu", "chỗ nào", "đường nào")
+	deskWords   = cues("một cửa", "ủy ban", "uỷ ban", "ubnd", "trung tâm phục vụ", "hành chính công", "công an", "văn phòng đăng ký", "chi nhánh", "bộ phận tiếp nhận")
+	officeWords = append(cues("phường", "xã", "thị trấn", "nơi nộp", "cơ quan"), deskWords...)
+	// businessWords: "đóng cửa quán", "mở cửa hàng" are about a business.
+	businessWords = cues("kinh doanh", "cửa hàng", "quán", "tiệm", "công ty", "doanh nghiệp", "cơ sở", "sáp nhập", "ghi")
+	policeWords   = cues("công an")
+	landWords     = cues("đất đai", "đăng ký đất", "văn phòng đăng ký", "sổ đỏ")
+	generalDesk   = cues("một cửa", "ủy ban", "uỷ ban", "ubnd", "trung tâm phục vụ", "hành chính công")
 )
 
 // officeInfoQuestion reports whether w asks about a desk's hours, phone or
-// address ("mấy giờ mở cửa", "số điện thoại một cửa") rather than a procedure.
+// address ("mấy giờ mở cửa", "số điện thoại một cửa", "địa chỉ công an
+// phường") rather than a procedure.
 func officeInfoQuestion(w words, s *Session) bool {
-	if i, n := hoursCues.find(w); i >= 0 {
-		// "mở cửa hàng" is a shop, not opening hours.
-		if !(i+n < len(w.fold) && w.fold[i+n] == "hang") {
-			return true
-		}
+	if has(businessWords, w) {
+		return false
 	}
-	if i, _ := contactCues.find(w); i >= 0 {
-		if j, _ := officeWords.find(w); j >= 0 {
+	office := has(officeWords, w)
+	switch {
+	case has(hoursCues, w):
+		return true
+	case has(weakHoursCues, w):
+		return office
+	case has(phoneCues, w):
+		return office || (s.Section == SectionAgency && len(w.fold) <= 6)
+	case has(addressCues, w):
+		// Only a desk by name: "ở đâu" with a procedure is the agency section.
+		return has(deskWords, w) && len(w.fold) <= 8 && !mentionsProcedureWords(w)
+	}
+	return false
+}
+
+// mentionsProcedureWords: words that name what to do, not where
+// ("làm căn cước ở công an xã nào").
+func mentionsProcedureWords(w words) bool {
+	for _, f := range w.fold {
+		switch f {
+		case "lam", "nop", "dang", "cap", "doi", "xin", "ho", "so", "giay":
 			return true
 		}
-		return s.Section == SectionAgency && len(w.fold) <= 6
 	}
 	return false
 }

@@ -1,0 +1,86 @@
+package bot_test
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/dvcbot/dvcbot/bot"
+	"github.com/dvcbot/dvcbot/offices"
+	"github.com/dvcbot/dvcbot/store/storetest"
+)
+
+// TestHeldOutAnswersUnchangedByOfficeDirectory asks every held-out question
+// with and without the office directory: the procedure and section answered
+// must be the same (the directory only adds the desk to agency answers), so
+// the trust thresholds measured without it still hold. Only questions about a
+// desk that no guide answers ("thứ 7 bộ phận một cửa có làm việc không",
+// labelled "-") may get a desk answer instead of a refusal (or a wrong guess).
+func TestHeldOutAnswersUnchangedByOfficeDirectory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("asks every held-out question twice")
+	}
+	files, _ := filepath.Glob("../knowledge/evalset/testdata/heldout*.tsv")
+	frozen, _ := filepath.Glob("../knowledge/evalset/frozen/*.tsv")
+	files = append(files, frozen...)
+	if len(files) == 0 {
+		t.Skip("no held-out sets")
+	}
+	sample, err := offices.Sample()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix := index(t)
+	db := storetest.New(t)
+	plain, err := bot.New(bot.Config{Searcher: ix, Normalizer: ix, Procedures: ix, Sessions: db.Sessions()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	withDesks, err := bot.New(bot.Config{Searcher: ix, Normalizer: ix, Procedures: ix, Sessions: db.Sessions(), Offices: staticOffices{offices.NewDirectory(sample)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, agency, asked, office := 0, 0, 0, 0
+	for _, file := range files {
+		f, err := os.Open(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc := bufio.NewScanner(f)
+		for line := 0; sc.Scan(); line++ {
+			q, rest, _ := strings.Cut(sc.Text(), "\t")
+			expected, _, _ := strings.Cut(rest, "\t")
+			if line == 0 || strings.TrimSpace(q) == "" {
+				continue
+			}
+			n++
+			chat := fmt.Sprintf("%s-%d", filepath.Base(file), line)
+			a, err1 := plain.Handle(t.Context(), bot.Message{Channel: bot.ChannelWeb, ChatID: "p-" + chat, Text: q, At: monday0800})
+			b, err2 := withDesks.Handle(t.Context(), bot.Message{Channel: bot.ChannelWeb, ChatID: "o-" + chat, Text: q, At: monday0800})
+			if err1 != nil || err2 != nil {
+				t.Fatalf("%q: %v %v", q, err1, err2)
+			}
+			if expected == "-" && b.ProcedureID == "" && b.Intent == bot.IntentOffice {
+				office++ // a desk question the guides cannot answer ("thứ 7 một cửa có làm việc không")
+				continue
+			}
+			if a.ProcedureID != b.ProcedureID || a.Section != b.Section || a.Intent != b.Intent {
+				t.Errorf("%s:%d %q: %s %s/%s without the directory, %s %s/%s with it", filepath.Base(file), line+1, q, a.Intent, a.ProcedureID, a.Section, b.Intent, b.ProcedureID, b.Section)
+			}
+			if b.Section == bot.SectionAgency {
+				agency++
+				if strings.Contains(b.Replies[0].Text, "Bạn ở xã/phường nào?") {
+					asked++
+				}
+			}
+		}
+		f.Close()
+	}
+	t.Logf("%d questions, %d agency answers, %d of them ask the commune; %d desk questions answered from the directory", n, agency, asked, office)
+	if office == 0 {
+		t.Error("no desk question was answered from the directory")
+	}
+}
