@@ -151,6 +151,7 @@ type AdminDeps struct {
 	Dossiers   DossierAdmin
 	Staff      StaffAdmin
 	Reports    Reports
+	Catalog    CatalogAdmin // nil: no catalogue routes
 	Now        func() time.Time
 }
 
@@ -161,6 +162,7 @@ func AdminRoutes(d AdminDeps) func(*gin.Engine) {
 	}
 	return func(r *gin.Engine) {
 		staffRoutes(r, d)
+		catalogRoutes(r, d)
 		editor := r.Group("/api/admin", requireRole(d.Auth, RoleEditor))
 		editor.POST("/procedures", func(c *gin.Context) { saveProcedure(c, d, "") })
 		editor.PUT("/procedures/:id", func(c *gin.Context) { saveProcedure(c, d, c.Param("id")) })

@@ -34,23 +34,7 @@ func staffRoutes(r *gin.Engine, d AdminDeps) {
 	})
 
 	ed := r.Group("/api/admin", requireRole(d.Auth, RoleEditor))
-	ed.GET("/procedures", func(c *gin.Context) {
-		list, err := d.Procedures.List(c.Request.Context())
-		if err != nil {
-			writeError(c, err)
-			return
-		}
-		if q := vntext.Key(c.Query("q")); q != "" {
-			kept := list[:0]
-			for _, p := range list {
-				if strings.Contains(vntext.Key(p.Title+" "+p.ID+" "+p.Field), q) {
-					kept = append(kept, p)
-				}
-			}
-			list = kept
-		}
-		c.JSON(http.StatusOK, gin.H{"procedures": list})
-	})
+	ed.GET("/procedures", func(c *gin.Context) { listProcedures(c, d) })
 	ed.GET("/procedures/:id", func(c *gin.Context) {
 		p, err := d.Procedures.Get(c.Request.Context(), c.Param("id"))
 		if err != nil {

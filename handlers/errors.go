@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/dvcbot/dvcbot/bot"
+	"github.com/dvcbot/dvcbot/knowledge/catalog"
 	"github.com/gin-gonic/gin"
 )
 
@@ -31,7 +32,9 @@ func writeError(c *gin.Context, err error) {
 		err = fmt.Errorf("request body larger than %d bytes", mbe.Limit)
 	case errors.Is(err, errNoMethod):
 		status = http.StatusMethodNotAllowed
-	case errors.Is(err, bot.ErrInvalid), isFieldError(err):
+	case errors.Is(err, catalog.ErrUnknownFormat):
+		status = http.StatusUnsupportedMediaType
+	case errors.Is(err, bot.ErrInvalid), errors.Is(err, catalog.ErrMalformed), isFieldError(err):
 		status = http.StatusBadRequest
 	case errors.Is(err, bot.ErrNotFound):
 		status = http.StatusNotFound

@@ -29,6 +29,9 @@ type Options struct {
 	Static       http.Handler // GET /static/*; may be nil
 	Admin        http.Handler // GET /admin and /admin/*; may be nil
 	Routes       []func(*gin.Engine)
+	// MaxImportBytes is the body limit of the routes that take a whole file
+	// (importRoutes); every other route keeps MaxBodyBytes. Default 64 MiB.
+	MaxImportBytes int64
 	// ReadyDetail, when set, adds {"detail": {...}} to /readyz: the state of
 	// parts that do not make the service unready (a channel whose token failed).
 	ReadyDetail func(ctx context.Context) map[string]string
@@ -45,9 +48,12 @@ func NewRouter(opts Options) *gin.Engine {
 	if opts.MaxBodyBytes <= 0 {
 		opts.MaxBodyBytes = 1 << 20
 	}
+	if opts.MaxImportBytes <= 0 {
+		opts.MaxImportBytes = ImportBodyBytes
+	}
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
-	r.Use(requestID(), accessLog(opts.Log), recovery(opts.Log), bodyLimit(opts.MaxBodyBytes))
+	r.Use(requestID(), accessLog(opts.Log), recovery(opts.Log), bodyLimit(opts.MaxBodyBytes, opts.MaxImportBytes))
 	r.NoRoute(func(c *gin.Context) { writeError(c, errNoRoute) })
 	r.NoMethod(func(c *gin.Context) { writeError(c, errNoMethod) })
 
@@ -157,16 +163,27 @@ func recovery(log *slog.Logger) gin.HandlerFunc {
 	}
 }
 
-// bodyLimit caps every request body; reading past it fails with *http.MaxBytesError,
-// which writeError maps to 413.
-func bodyLimit(n int64) gin.HandlerFunc {
+// ImportBodyBytes is the default body limit of the file import routes.
+const ImportBodyBytes = 64 << 20
+
+// importRoutes take a whole file as their body (method and route pattern).
+var importRoutes = map[string]bool{"POST /api/admin/catalog": true}
+
+// bodyLimit caps every request body at n, and the bodies of importRoutes at
+// importN; reading past the cap fails with *http.MaxBytesError, which
+// writeError maps to 413.
+func bodyLimit(n, importN int64) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		if c.Request.ContentLength > n {
-			writeError(c, &http.MaxBytesError{Limit: n})
+		limit := n
+		if importRoutes[c.Request.Method+" "+c.FullPath()] {
+			limit = max(n, importN)
+		}
+		if c.Request.ContentLength > limit {
+			writeError(c, &http.MaxBytesError{Limit: limit})
 			c.Abort()
 			return
 		}
-		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, n)
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
 		c.Next()
 	}
 }

@@ -162,6 +162,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 			Dossiers:   dossierAdmin{a.dossiers, a.dossierRepo, db.LookupAudit()},
 			Staff:      db.Staff(),
 			Reports:    reports{db: db, title: a.procedureTitle},
+			Catalog:    catalogAdmin{procs: db.Procedures(), kb: a.kb, log: log},
 		}),
 	}
 	if cfg.TelegramToken != "" {
