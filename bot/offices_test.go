@@ -181,6 +181,9 @@ func TestOpeningHoursAndPhoneQuestions(t *testing.T) {
 	mustContain(t, "phone", r.Replies[0].Text, "phường Ngọc Lâm", "0200 331 0330", "Đã đóng cửa, mở lại lúc 13:30 hôm nay")
 	r = f.say(t, "h1", "sđt công an phường")
 	mustContain(t, "police phone", r.Replies[0].Text, "Công an phường Ngọc Lâm", "0200 331 1333")
+	f.now = time.Date(2026, 12, 12, 9, 0, 0, 0, offices.Vietnam) // Saturday morning
+	r = f.say(t, "h1", "thứ 7 công an phường có làm việc không")
+	mustContain(t, "police on Saturday", r.Replies[0].Text, "Công an phường Ngọc Lâm", "🟢 Đang mở cửa (đến 11:30)")
 
 	// Opening hours of the desk of the procedure under discussion.
 	f.say(t, "h1", "đổi bằng lái xe ở đâu")
