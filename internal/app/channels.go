@@ -9,6 +9,7 @@ import (
 	"github.com/dvcbot/dvcbot/channel"
 	"github.com/dvcbot/dvcbot/internal/config"
 	"github.com/dvcbot/dvcbot/messenger"
+	"github.com/dvcbot/dvcbot/web"
 	"github.com/dvcbot/dvcbot/zalo"
 )
 
@@ -19,9 +20,10 @@ type channelSet struct {
 }
 
 // addChannels builds the configured Zalo OA and Messenger channels with engine,
-// registers their notification senders and closers, and returns their routes.
+// registers their notification senders and closers, and returns their routes
+// with the portal widget's.
 func (a *App) addChannels(cfg config.Config, engine channel.Engine, log *slog.Logger) ([]func(*gin.Engine), error) {
-	var routes []func(*gin.Engine)
+	routes := []func(*gin.Engine){widgetRoutes(cfg.WidgetOrigins)}
 	st := a.db.ChannelState()
 	if cfg.ZaloEnabled() {
 		z, err := zalo.New(zalo.Config{
@@ -55,6 +57,18 @@ func (a *App) addChannels(cfg config.Config, engine channel.Engine, log *slog.Lo
 		log.Info("messenger channel enabled")
 	}
 	return routes, nil
+}
+
+// widgetRoutes serves the portal widget: the embed script and the chat page
+// for its iframe, framable only by origins.
+func widgetRoutes(origins []string) func(*gin.Engine) {
+	script, frame := gin.WrapH(web.WidgetScript()), gin.WrapH(web.WidgetFrame(origins))
+	return func(r *gin.Engine) {
+		r.GET(web.WidgetScriptPath, script)
+		r.HEAD(web.WidgetScriptPath, script)
+		r.GET(web.WidgetFramePath, frame)
+		r.HEAD(web.WidgetFramePath, frame)
+	}
 }
 
 // start begins the channels' background work (parked events, token refresh).
