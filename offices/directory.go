@@ -12,6 +12,7 @@ import (
 // NewDirectory; it is safe for concurrent use.
 type Directory struct {
 	offices []Office
+	keys    [][]string           // keys[i]: the commune keys of offices[i]
 	names   map[string][]nameRef // commune key → communes with that (current or former) name
 	aliases map[string][]string  // current commune name → keys of all its names
 }
@@ -27,6 +28,12 @@ type nameRef struct {
 func NewDirectory(list []Office) *Directory {
 	d := &Directory{offices: append([]Office(nil), list...), names: map[string][]nameRef{}, aliases: map[string][]string{}}
 	sort.Slice(d.offices, func(i, j int) bool { return d.offices[i].ID < d.offices[j].ID })
+	d.keys = make([][]string, len(d.offices))
+	for i, o := range d.offices {
+		for _, c := range o.Communes {
+			d.keys[i] = append(d.keys[i], CommuneKey(c))
+		}
+	}
 	add := func(key string, r nameRef) {
 		if key == "" {
 			return
@@ -111,13 +118,13 @@ func (d *Directory) Serving(commune string) []Office {
 		keys[k] = true
 	}
 	var out []Office
-	for _, o := range d.offices {
+	for i, o := range d.offices {
 		if o.Level == LevelProvince && len(o.Communes) == 0 {
 			out = append(out, o)
 			continue
 		}
-		for _, c := range o.Communes {
-			if keys[CommuneKey(c)] {
+		for _, k := range d.keys[i] {
+			if keys[k] {
 				out = append(out, o)
 				break
 			}
