@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -44,6 +45,9 @@ func catalogRoutes(r *gin.Engine, d AdminDeps) {
 	g.GET("/imports", h.imports)
 }
 
+// importTimeout bounds the upload and the import of one catalogue file.
+const importTimeout = 15 * time.Minute
+
 // importResult is the answer to an upload: the contract's report plus what
 // the import was.
 type importResult struct {
@@ -61,6 +65,11 @@ type importResult struct {
 // good rows stored); 400 when the file cannot be read at all (nothing is
 // stored); 413 over ImportBodyBytes; 415 for a type that is not a catalogue.
 func (h catalogHandlers) importFile(c *gin.Context) {
+	// A province's whole catalogue may take longer than the server's usual
+	// read and write timeouts to upload and apply.
+	rc := http.NewResponseController(c.Writer)
+	_ = rc.SetReadDeadline(time.Now().Add(importTimeout))
+	_ = rc.SetWriteDeadline(time.Now().Add(importTimeout))
 	body, file, contentType, err := uploadedFile(c)
 	if err != nil {
 		writeError(c, err)

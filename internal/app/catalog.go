@@ -28,17 +28,31 @@ func (c catalogAdmin) Import(ctx context.Context, body io.Reader, file string, f
 	r := imp.Report
 	c.log.InfoContext(ctx, "catalogue imported", "file", file, "format", imp.Format, "rows", imp.Rows, "created", r.Created,
 		"updated", r.Updated, "withdrawn", r.Withdrawn, "unchanged", r.Unchanged, "rejected", len(r.Rejected), "ms", imp.DurationMS)
-	if r.Created+r.Updated+r.Withdrawn > 0 {
-		v, err := c.procs.Version(ctx)
-		if err == nil {
-			err = c.kb.catchUp(ctx, v)
+	if n := r.Created + r.Updated + r.Withdrawn; n > 0 {
+		start := time.Now()
+		// Applying records one by one costs far more than a rebuild once there
+		// are more than a few.
+		var err error
+		if n > rebuildAbove {
+			err = c.kb.reload(ctx)
+		} else {
+			var v int64
+			if v, err = c.procs.Version(ctx); err == nil {
+				err = c.kb.catchUp(ctx, v)
+			}
 		}
 		if err != nil {
 			c.log.WarnContext(ctx, "search index not yet updated after a catalogue import; the next poll retries", "err", err)
+		} else {
+			c.log.InfoContext(ctx, "search index updated after a catalogue import", "changed", n, "rebuilt", n > rebuildAbove, "ms", time.Since(start).Milliseconds())
 		}
 	}
 	return imp, nil
 }
+
+// rebuildAbove is how many changed records make the index rebuild rather than
+// apply them one by one.
+const rebuildAbove = 100
 
 // Imports lists the recent imports, newest first.
 func (c catalogAdmin) Imports(ctx context.Context, limit int) ([]catalog.Import, error) {
