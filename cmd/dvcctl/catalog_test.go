@@ -34,6 +34,11 @@ func TestCatalogImportFromFile(t *testing.T) {
 	if code, out := runCLI(t, env, "catalog", "imports"); code != 0 || strings.Count(out, "danh-muc.csv") != 2 {
 		t.Fatalf("imports: %d %s", code, out)
 	}
+	// Export writes curated guides only: official records come from the catalogue.
+	dir := t.TempDir()
+	if code, out := runCLI(t, env, "export", dir); code != 0 || !strings.Contains(out, "exported 0") {
+		t.Fatalf("export: %d %s", code, out)
+	}
 	if code, _ := runCLI(t, env, "catalog", "import", filepath.Join(t.TempDir(), "a.pdf")); code != 1 {
 		t.Fatalf("a .pdf: %d", code)
 	}

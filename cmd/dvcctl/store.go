@@ -90,7 +90,9 @@ func cmdImport(ctx context.Context, env *cliEnv, args []string) error {
 	return nil
 }
 
-// cmdExport writes every procedure in force as one YAML file each.
+// cmdExport writes every curated guide in force as one YAML file each. Official
+// catalogue records are left out: they come from the catalogue (dvcctl catalog
+// import), and importing them as files would take them out of its updates.
 func cmdExport(ctx context.Context, env *cliEnv, args []string) error {
 	if len(args) != 1 {
 		return usagef("export takes one directory")
@@ -103,9 +105,15 @@ func cmdExport(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	defer db.Close(context.Background())
-	procs, err := db.Procedures().Active(ctx)
+	active, err := db.Procedures().Active(ctx)
 	if err != nil {
 		return err
+	}
+	var procs []knowledge.Procedure
+	for _, p := range active {
+		if !p.IsOfficial() {
+			procs = append(procs, p)
+		}
 	}
 	for _, p := range procs {
 		b, err := knowledge.MarshalYAMLFile(p)
