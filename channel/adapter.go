@@ -257,6 +257,9 @@ func (a *Adapter) process(ev Event) (err error) {
 func (a *Adapter) reply(ctx context.Context, chat string, m bot.Message) error {
 	m.Channel, m.ChatID = a.cfg.Channel, chat
 	resp, err := a.cfg.Engine.Handle(ctx, m)
+	if err != nil && ctx.Err() != nil {
+		return err // cut (shutdown deadline or budget): parked or given up, not apologised for
+	}
 	if err != nil {
 		a.log.Error("engine failed; apologising", "chat", chat, "err", err)
 		resp.Replies = []bot.Reply{{Text: a.cfg.Apology}}

@@ -1,0 +1,320 @@
+package channel_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/dvcbot/dvcbot/bot"
+	"github.com/dvcbot/dvcbot/channel"
+	"github.com/dvcbot/dvcbot/dossier"
+)
+
+// memStore is channel.Store in memory.
+type memStore struct {
+	mu     sync.Mutex
+	claims map[string]bool
+	parked map[string][]byte
+	order  []string
+	chats  map[string]channel.ChatState
+}
+
+func newMemStore() *memStore {
+	return &memStore{claims: map[string]bool{}, parked: map[string][]byte{}, chats: map[string]channel.ChatState{}}
+}
+
+func (s *memStore) Claim(_ context.Context, ch, id string, _ time.Time) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.claims[ch+id] {
+		return false, nil
+	}
+	s.claims[ch+id] = true
+	return true, nil
+}
+
+func (s *memStore) Park(_ context.Context, ch, id string, raw []byte) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.parked[id] = raw
+	s.order = append(s.order, id)
+	return nil
+}
+
+func (s *memStore) TakeParked(_ context.Context, ch string, limit int) ([][]byte, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out [][]byte
+	for _, id := range s.order {
+		if raw, ok := s.parked[id]; ok {
+			out = append(out, raw)
+			delete(s.parked, id)
+		}
+	}
+	s.order = nil
+	return out, nil
+}
+
+func (s *memStore) Touch(_ context.Context, ch, chat string, at time.Time) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.chats[chat] = channel.ChatState{LastIn: at}
+	return nil
+}
+
+func (s *memStore) Chat(_ context.Context, ch, chat string) (channel.ChatState, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.chats[chat], nil
+}
+
+func (s *memStore) MarkInactive(_ context.Context, ch, chat string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.chats[chat]
+	st.Inactive = true
+	s.chats[chat] = st
+	return nil
+}
+
+// echo answers "re: <text>" after an optional gate.
+type echo struct{ gate chan struct{} }
+
+func (e echo) Handle(ctx context.Context, m bot.Message) (bot.Response, error) {
+	if e.gate != nil {
+		select {
+		case <-e.gate:
+		case <-ctx.Done():
+			return bot.Response{}, ctx.Err()
+		}
+	}
+	return bot.Response{Replies: []bot.Reply{{Text: "re: " + m.Text + m.Action}}}, nil
+}
+
+// recorder is a Platform that records sends; fail, when set, decides an error.
+type recorder struct {
+	mu   sync.Mutex
+	sent map[string][]string
+	fail func(chat string) error
+}
+
+func (r *recorder) Send(_ context.Context, chat string, replies []bot.Reply) error {
+	if r.fail != nil {
+		if err := r.fail(chat); err != nil {
+			return err
+		}
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.sent == nil {
+		r.sent = map[string][]string{}
+	}
+	for _, rep := range replies {
+		r.sent[chat] = append(r.sent[chat], rep.Text)
+	}
+	return nil
+}
+
+func (r *recorder) to(chat string) []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]string(nil), r.sent[chat]...)
+}
+
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+func TestOrderPerChatAndDuplicates(t *testing.T) {
+	rec := &recorder{}
+	a, err := channel.New(channel.Config{Channel: "x", Engine: echo{}, Platform: rec, Store: newMemStore(), Workers: 3, QueueSize: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 50 {
+		for _, chat := range []string{"a", "b", "c", "d"} {
+			ev := channel.Event{ID: fmt.Sprint(chat, i), Chat: chat, Kind: channel.KindMessage, Text: fmt.Sprint(i)}
+			if res, err := a.Accept(context.Background(), ev); err != nil || res != channel.Accepted {
+				t.Fatalf("accept: %v %v", res, err)
+			}
+			if res, _ := a.Accept(context.Background(), ev); res != channel.Duplicate {
+				t.Fatalf("second accept: %v", res)
+			}
+		}
+	}
+	if err := a.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for _, chat := range []string{"a", "b", "c", "d"} {
+		got := rec.to(chat)
+		if len(got) != 50 {
+			t.Fatalf("%s: %d answers", chat, len(got))
+		}
+		for i, s := range got {
+			if s != fmt.Sprint("re: ", i) {
+				t.Fatalf("%s: answer %d is %q", chat, i, s)
+			}
+		}
+	}
+	if _, err := a.Accept(context.Background(), channel.Event{ID: "late", Chat: "a", Kind: channel.KindMessage, Text: "x"}); !errors.Is(err, channel.ErrClosed) {
+		t.Fatalf("after close: %v", err)
+	}
+}
+
+func TestBusyQueueRefusesWithoutClaiming(t *testing.T) {
+	gate := make(chan struct{})
+	st := newMemStore()
+	a, _ := channel.New(channel.Config{Channel: "x", Engine: echo{gate: gate}, Platform: &recorder{}, Store: st, Workers: 1, QueueSize: 2})
+	defer func() { close(gate); a.Close(context.Background()) }()
+	for i := range 2 {
+		if _, err := a.Accept(context.Background(), channel.Event{ID: fmt.Sprint(i), Chat: "a", Kind: channel.KindMessage, Text: "t"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := a.Accept(context.Background(), channel.Event{ID: "2", Chat: "a", Kind: channel.KindMessage, Text: "t"}); !errors.Is(err, channel.ErrBusy) {
+		t.Fatalf("full queue: %v", err)
+	}
+	if ok, _ := st.Claim(context.Background(), "x", "2", time.Now()); !ok {
+		t.Fatal("a refused event was claimed: its redelivery would be dropped")
+	}
+}
+
+func TestParkAtShutdownAndResume(t *testing.T) {
+	gate := make(chan struct{}) // never opened: the engine blocks until cut
+	st := newMemStore()
+	a, _ := channel.New(channel.Config{Channel: "x", Engine: echo{gate: gate}, Platform: &recorder{}, Store: st, Workers: 1, QueueSize: 10})
+	for i := range 3 {
+		a.Accept(context.Background(), channel.Event{ID: fmt.Sprint(i), Chat: "a", Kind: channel.KindMessage, Text: fmt.Sprint(i)})
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	if err := a.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(st.parked); n != 3 {
+		t.Fatalf("%d parked, want 3 (one cut while handled, two queued)", n)
+	}
+	rec := &recorder{}
+	b, _ := channel.New(channel.Config{Channel: "x", Engine: echo{}, Platform: rec, Store: st})
+	b.Start()
+	waitFor(t, "parked events answered", func() bool { return len(rec.to("a")) == 3 })
+	b.Close(context.Background())
+	if got := strings.Join(rec.to("a"), ","); got != "re: 1,re: 2,re: 0" && got != "re: 0,re: 1,re: 2" {
+		t.Fatalf("answers %q", got)
+	}
+}
+
+type inbox struct{ texts map[string][]string }
+
+func (i *inbox) Inbox(_ context.Context, ch, chat string) ([]string, error) {
+	t := i.texts[chat]
+	delete(i.texts, chat)
+	return t, nil
+}
+
+func TestWindowHoldsNotificationsUntilTheChatWrites(t *testing.T) {
+	now := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
+	st, rec := newMemStore(), &recorder{}
+	held := &inbox{texts: map[string][]string{}}
+	a, _ := channel.New(channel.Config{Channel: "x", Engine: echo{}, Platform: rec, Store: st, Inbox: held, Window: 24 * time.Hour, Now: func() time.Time { return now }})
+	defer a.Close(context.Background())
+	a.Accept(context.Background(), channel.Event{ID: "1", Chat: "a", Kind: channel.KindMessage, Text: "hi", At: now})
+	waitFor(t, "answer", func() bool { return len(rec.to("a")) == 1 })
+
+	now = now.Add(23 * time.Hour)
+	if err := a.Notify(context.Background(), "a", "inside"); err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(2 * time.Hour)
+	err := a.Notify(context.Background(), "a", "outside")
+	if !errors.Is(err, dossier.ErrAwaitingChat) || !errors.Is(err, channel.ErrWindowClosed) {
+		t.Fatalf("outside the window: %v", err)
+	}
+	held.texts["a"] = []string{"outside"}
+	a.Accept(context.Background(), channel.Event{ID: "2", Chat: "a", Kind: channel.KindMessage, Text: "again", At: now})
+	waitFor(t, "held notification", func() bool { return len(rec.to("a")) == 4 })
+	if got := strings.Join(rec.to("a"), "|"); got != "re: hi|inside|re: again|outside" {
+		t.Fatalf("sent %q", got)
+	}
+	// Unfollowed: notifications fail for good.
+	a.Accept(context.Background(), channel.Event{ID: "3", Chat: "a", Kind: channel.KindUnfollow, At: now})
+	waitFor(t, "inactive", func() bool { s, _ := st.Chat(context.Background(), "x", "a"); return s.Inactive })
+	var perm *dossier.PermanentError
+	if err := a.Notify(context.Background(), "a", "x"); !errors.As(err, &perm) {
+		t.Fatalf("inactive chat: %v", err)
+	}
+}
+
+func TestRetryPolicy(t *testing.T) {
+	p := channel.RetryPolicy{MaxAttempts: 4, Base: time.Millisecond, MaxDelay: 2 * time.Millisecond, MaxRetryAfter: 50 * time.Millisecond}
+	calls := 0
+	err := p.Do(context.Background(), func(context.Context) error {
+		calls++
+		if calls < 3 {
+			return &channel.APIError{Platform: "p", Status: 429, Retry: true, RetryAfter: 5 * time.Millisecond}
+		}
+		return nil
+	})
+	if err != nil || calls != 3 {
+		t.Fatalf("rate limited: %v after %d calls", err, calls)
+	}
+	calls = 0
+	err = p.Do(context.Background(), func(context.Context) error {
+		calls++
+		return &channel.APIError{Platform: "p", Status: 400, Kind: channel.ErrPermanent}
+	})
+	if calls != 1 || !errors.Is(err, channel.ErrPermanent) {
+		t.Fatalf("permanent: %v after %d calls", err, calls)
+	}
+	calls = 0
+	err = p.Do(context.Background(), func(context.Context) error {
+		calls++
+		return &channel.APIError{Platform: "p", Status: 429, Retry: true, RetryAfter: time.Hour}
+	})
+	if calls != 1 || err == nil {
+		t.Fatalf("a wait beyond MaxRetryAfter is not waited: %v after %d calls", err, calls)
+	}
+	calls = 0
+	err = p.Do(context.Background(), func(context.Context) error { calls++; return errors.New("connection reset") })
+	if calls != 4 || err == nil {
+		t.Fatalf("network errors: %v after %d calls", err, calls)
+	}
+}
+
+func TestSplit(t *testing.T) {
+	long := strings.Repeat("Mang căn cước đến bộ phận một cửa. ", 200)
+	text := "**Giấy tờ**\n\n" + long + "\n\nHết."
+	chunks := channel.Split(channel.PlainText(text), 500)
+	if len(chunks) < 14 {
+		t.Fatalf("%d chunks", len(chunks))
+	}
+	for _, c := range chunks {
+		if n := utf8.RuneCountInString(c); n > 500 {
+			t.Fatalf("chunk of %d runes", n)
+		}
+		if strings.Contains(c, "**") {
+			t.Fatal("markers left")
+		}
+	}
+	if chunks[0] != "Giấy tờ" || !strings.HasSuffix(chunks[len(chunks)-1], "Hết.") {
+		t.Fatalf("first %q last %q", chunks[0], chunks[len(chunks)-1])
+	}
+	if strings.Join(strings.Fields(strings.Join(chunks, " ")), " ") != strings.Join(strings.Fields(channel.PlainText(text)), " ") {
+		t.Fatal("words lost or changed")
+	}
+	if got := channel.Truncate("Cấp lại thẻ căn cước khi bị mất", 20); utf8.RuneCountInString(got) != 20 || !strings.HasSuffix(got, "…") {
+		t.Fatalf("truncate %q", got)
+	}
+}
