@@ -38,6 +38,7 @@ const (
 // ClientConfig configures a Client.
 type ClientConfig struct {
 	AppID, SecretKey           string
+	AppSecret                  string // sent as secret_key with refreshes; empty: SecretKey
 	APIEndpoint, OAuthEndpoint string
 	HTTPClient                 *http.Client
 	Retry                      channel.RetryPolicy

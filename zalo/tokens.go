@@ -285,7 +285,11 @@ func (m *tokenManager) exchange(ctx context.Context, refresh string) (channel.To
 		return channel.Tokens{}, err
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("secret_key", m.cfg.SecretKey)
+	secret := m.cfg.AppSecret
+	if secret == "" {
+		secret = m.cfg.SecretKey
+	}
+	req.Header.Set("secret_key", secret)
 	resp, err := m.hc.Do(req)
 	if err != nil {
 		return channel.Tokens{}, err

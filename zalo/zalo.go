@@ -42,8 +42,11 @@ const Window = 48 * time.Hour
 // Config is what a Service needs. AppID, SecretKey, Engine, Store and Tokens
 // are required; AccessToken and RefreshToken seed an empty token store.
 type Config struct {
-	AppID         string // ZALO_APP_ID
-	SecretKey     string // ZALO_OA_SECRET_KEY (signs webhooks, authenticates refreshes)
+	AppID     string // ZALO_APP_ID
+	SecretKey string // ZALO_OA_SECRET_KEY: signs webhooks
+	// AppSecret is the app's secret key, sent with token refreshes; empty uses
+	// SecretKey (the contract has no variable of its own for it yet).
+	AppSecret     string
 	AccessToken   string // ZALO_ACCESS_TOKEN
 	RefreshToken  string // ZALO_REFRESH_TOKEN
 	APIEndpoint   string // ZALO_API_ENDPOINT; empty: DefaultAPIEndpoint
@@ -94,7 +97,7 @@ func New(cfg Config) (*Service, error) {
 	}
 	log := cfg.Log.With("channel", Channel)
 	client := NewClient(ClientConfig{
-		AppID: cfg.AppID, SecretKey: cfg.SecretKey, APIEndpoint: cfg.APIEndpoint, OAuthEndpoint: cfg.OAuthEndpoint,
+		AppID: cfg.AppID, SecretKey: cfg.SecretKey, AppSecret: cfg.AppSecret, APIEndpoint: cfg.APIEndpoint, OAuthEndpoint: cfg.OAuthEndpoint,
 		HTTPClient: cfg.HTTPClient, Retry: cfg.Retry, Tokens: cfg.Tokens, Log: log, Now: cfg.Now,
 		SeedAccess: cfg.AccessToken, SeedRefresh: cfg.RefreshToken,
 	})
