@@ -127,7 +127,7 @@ func (e *Engine) afterCommune(ctx context.Context, s *Session, m Message, dir *o
 	}
 	e.record(s, m, IntentOffice, "", "")
 	return Response{Intent: IntentOffice, Candidates: []string{}, Replies: []Reply{{
-		Text: "Đã ghi nhận: bạn ở **" + s.Commune + "**. Bạn muốn hỏi thủ tục nào? Tôi sẽ chỉ nơi nộp gần bạn.",
+		Text: "Đã ghi nhận: bạn ở **" + inSentence(s.Commune) + "**. Bạn muốn hỏi thủ tục nào? Tôi sẽ chỉ nơi nộp gần bạn.",
 	}}}
 }
 
@@ -204,10 +204,21 @@ func (e *Engine) deskFooter(ctx context.Context, s *Session, m Message, p knowle
 	}
 	o, ok := dir.Desk(s.Commune, need)
 	if !ok {
-		return "Danh bạ một cửa của tỉnh chưa có nơi tiếp nhận thủ tục này cho " + s.Commune + "; bạn xem hướng dẫn ở trên."
+		return "Danh bạ một cửa của tỉnh chưa có nơi tiếp nhận thủ tục này cho " + inSentence(s.Commune) + "; bạn xem hướng dẫn ở trên."
 	}
-	text := "📍 **Nơi nộp cho " + s.Commune + "**\n" + deskCard(o, m) + onlineLine(p)
+	text := "📍 **Nơi nộp cho " + inSentence(s.Commune) + "**\n" + deskCard(o, m) + onlineLine(p)
 	return text
+}
+
+// inSentence writes a commune name inside a sentence: "Phường Hòa Sơn" →
+// "phường Hòa Sơn".
+func inSentence(name string) string {
+	for _, w := range []string{"Phường ", "Xã ", "Thị trấn ", "Đặc khu "} {
+		if rest, ok := strings.CutPrefix(name, w); ok {
+			return strings.ToLower(w) + rest
+		}
+	}
+	return name
 }
 
 func anyFits(dir *offices.Directory, n offices.Need) bool {
@@ -245,7 +256,7 @@ func deskCard(o offices.Office, m Message) string {
 		b.WriteString("• Bản đồ: " + u + "\n")
 	}
 	if o.IsSample() {
-		b.WriteString("⚠️ Đây là dữ liệu mẫu của một tỉnh giả định (" + offices.SampleProvince + "), chưa phải địa chỉ thật: tỉnh chưa nhập danh bạ một cửa của mình.\n")
+		b.WriteString("⚠️ Đây là dữ liệu mẫu của " + offices.SampleProvince + " (một tỉnh giả định), chưa phải địa chỉ thật: tỉnh chưa nhập danh bạ một cửa của mình.\n")
 	}
 	return strings.TrimRight(b.String(), "\n")
 }
@@ -269,7 +280,7 @@ func (e *Engine) deskInfo(s *Session, m Message, dir *offices.Directory, n offic
 	o, ok := dir.Desk(s.Commune, n)
 	if !ok {
 		return Response{Intent: IntentOffice, Candidates: []string{}, Replies: []Reply{{
-			Text: "Danh bạ một cửa của tỉnh chưa có nơi này cho " + s.Commune + ". Bạn có thể gọi tổng đài Cổng Dịch vụ công quốc gia 1800 1096.",
+			Text: "Danh bạ một cửa của tỉnh chưa có nơi này cho " + inSentence(s.Commune) + ". Bạn có thể gọi tổng đài Cổng Dịch vụ công quốc gia 1800 1096.",
 		}}}
 	}
 	return Response{Intent: IntentOffice, Candidates: []string{}, Replies: []Reply{{

@@ -96,7 +96,7 @@ func TestAgencyAsksCommuneOnceThenNamesTheDesk(t *testing.T) {
 	}
 	text = r.Replies[0].Text
 	mustContain(t, "desk", text, "Ủy ban nhân dân cấp xã", "📄 Nguồn:",
-		"Nơi nộp cho Phường Hòa Sơn", "Trung tâm Phục vụ hành chính công phường Hòa Sơn",
+		"Nơi nộp cho phường Hòa Sơn", "Trung tâm Phục vụ hành chính công phường Hòa Sơn",
 		"số 12 đường Trần Hưng Đạo", "0200 311 0110", "Thứ 2–Thứ 6: 07:30–11:30, 13:30–17:00; Thứ 7: 07:30–11:30",
 		"🟢 Đang mở cửa (đến 11:30)", "https://www.google.com/maps/search/?api=1&query=15.120500,108.801200",
 		"dữ liệu mẫu", "nộp trực tuyến")
@@ -135,7 +135,7 @@ func TestCommuneQuestionIsAskedOnlyOnce(t *testing.T) {
 func TestDeskPerProcedureField(t *testing.T) {
 	f := newOfficeEngine(t)
 	r := f.say(t, "f1", "tôi ở TT Đồng Tiến")
-	mustContain(t, "commune stated first", r.Replies[0].Text, "Xã Đồng Tiến")
+	mustContain(t, "commune stated first", r.Replies[0].Text, "xã Đồng Tiến")
 	tests := []struct {
 		question, proc, desk string
 	}{
@@ -159,7 +159,7 @@ func TestDeskPerProcedureField(t *testing.T) {
 			mustNotContain(t, tt.question, text, "📍", "Bạn ở xã/phường nào?")
 			continue
 		}
-		mustContain(t, tt.question, text, "Nơi nộp cho Xã Đồng Tiến", tt.desk)
+		mustContain(t, tt.question, text, "Nơi nộp cho xã Đồng Tiến", tt.desk)
 		_ = i
 	}
 }

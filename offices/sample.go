@@ -10,7 +10,7 @@ import (
 var sampleFS embed.FS
 
 // SampleProvince names the province of the bundled sample directory.
-const SampleProvince = "Tỉnh Hòa Sơn (dữ liệu mẫu)"
+const SampleProvince = "tỉnh Hòa Sơn"
 
 // Sample returns the bundled sample directory: the one-stop desks of a
 // fictional province (Hòa Sơn), so that the feature works out of the box. Every
