@@ -129,7 +129,7 @@ func New(cfg Config) (*Engine, error) {
 	if len(cfg.Popular) == 0 {
 		cfg.Popular = []string{"cap-doi-cap-lai-the-can-cuoc", "dang-ky-khai-sinh", "dang-ky-thuong-tru", "cap-ho-chieu", "doi-giay-phep-lai-xe", "ly-lich-tu-phap"}
 	}
-	return &Engine{cfg: cfg, log: cfg.Log}, nil
+	return &Engine{cfg: onceEffects(cfg), log: cfg.Log}, nil
 }
 
 // Handle answers one message. The error wraps ErrInvalid for a message without a
@@ -150,6 +150,7 @@ func (e *Engine) Handle(ctx context.Context, m Message) (Response, error) {
 	key := SessionKey(m.Channel, m.ChatID)
 	unlock := e.locks.lock(key)
 	defer unlock()
+	ctx, fx := withTurnEffects(ctx) // effects once per turn, however often it is retried (effects.go)
 	var lastErr error
 	for attempt := 0; attempt < 3; attempt++ {
 		s, err := e.cfg.Sessions.LoadSession(ctx, key)
@@ -167,6 +168,7 @@ func (e *Engine) Handle(ctx context.Context, m Message) (Response, error) {
 		}
 		err = e.cfg.Sessions.SaveSession(ctx, &s)
 		if err == nil {
+			fx.commit(ctx, e.log)
 			if e.cfg.Events != nil && m.Action != "inbox" {
 				ev := TurnEvent{At: m.At, Channel: m.Channel, ChatID: m.ChatID, Intent: resp.Intent, ProcedureID: resp.ProcedureID, Section: resp.Section, NewConversation: s.Version == 1}
 				if err := e.cfg.Events.RecordTurn(ctx, ev); err != nil {
@@ -175,6 +177,7 @@ func (e *Engine) Handle(ctx context.Context, m Message) (Response, error) {
 			}
 			return resp, nil
 		}
+		fx.discard()
 		lastErr = err
 		if !errors.Is(err, ErrConflict) {
 			break

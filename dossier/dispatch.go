@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"sync"
 	"time"
+
+	"github.com/dvcbot/dvcbot/bot"
 )
 
 // Sender delivers a notification on one channel. A PermanentError is not retried.
@@ -152,4 +154,40 @@ func (d *Dispatcher) Inbox(ctx context.Context, channel, chatID string) ([]strin
 		out = append(out, n.Text)
 	}
 	return out, nil
+}
+
+var _ bot.InboxPeeker = (*Dispatcher)(nil)
+
+// PeekInbox returns a pull channel's pending notifications for one chat without
+// taking them; AckInbox takes them once the turn showing them is saved (the
+// engine does both, see bot.InboxPeeker).
+func (d *Dispatcher) PeekInbox(ctx context.Context, channel, chatID string) ([]bot.InboxItem, error) {
+	ns, err := d.Queue.ForChat(ctx, channel, chatID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]bot.InboxItem, 0, len(ns))
+	for _, n := range ns {
+		out = append(out, bot.InboxItem{ID: n.ID, Text: n.Text})
+	}
+	return out, nil
+}
+
+// AckInbox marks the notifications delivered. One taken before (by another
+// turn or instance) is skipped, not an error.
+func (d *Dispatcher) AckInbox(ctx context.Context, ids []string) error {
+	now := time.Now()
+	for _, id := range ids {
+		ok, err := d.Queue.Claim(ctx, id, now)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			continue
+		}
+		if err := d.Queue.Finish(ctx, id, nil, false, now, now); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -47,13 +47,14 @@ type Config struct {
 	Workers       int           // queues, one worker each; default 16
 	QueueSize     int           // updates waiting per queue; default 64
 	HandleTimeout time.Duration // budget of one update; default 60s
+	PollTimeout   int           // long-polling timeout in seconds; default 25
+	Now           func() time.Time
+
 	// RecoverAfter: at Start, take up unfinished updates accepted at least this
 	// long ago. Zero takes up all of them, right for a store with one owning
 	// process; with several instances on one database use a period well beyond
 	// HandleTimeout, so that a live instance's updates are left to it.
 	RecoverAfter time.Duration
-	PollTimeout   int           // long-polling timeout in seconds; default 25
-	Now           func() time.Time
 }
 
 // Service is the running channel. Create it with New, call Start once, mount
