@@ -24,6 +24,9 @@ type Message struct {
 	Text    string    // what was typed (may be empty when Action is set)
 	Action  string    // button data (may be empty when Text is set)
 	At      time.Time // when it was sent; zero means now
+	// ClientIP is the sender's network address when the channel knows it (the
+	// web chat); dossier lookups count failures per address too. Optional.
+	ClientIP string
 }
 
 // Button is a choice offered under a reply: it either sends Action back or opens

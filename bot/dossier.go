@@ -28,6 +28,9 @@ type DossierQuery struct {
 	Channel string
 	ChatID  string
 	At      time.Time
+	// ClientIP is the requester's address when the channel knows it (web);
+	// failures count against it as well as against the chat.
+	ClientIP string
 }
 
 // DossierView is what the citizen may see: never the phone, never the full name.
@@ -55,7 +58,7 @@ func (e *Engine) askDossierCode(s *Session, m Message) Response {
 }
 
 func (e *Engine) dossierCode(ctx context.Context, s *Session, m Message, code string) Response {
-	e.record(s, m, IntentDossier, "", "")
+	e.record(s, withoutPhoneDigits(m, code), IntentDossier, "", "")
 	if e.cfg.Dossiers == nil {
 		return Response{Intent: IntentDossier, Candidates: []string{}, Replies: []Reply{{
 			Text:    "Xin lỗi, hiện chưa tra cứu được hồ sơ qua trợ lý này. Bạn có thể tra cứu trên Cổng Dịch vụ công quốc gia (mục Tra cứu hồ sơ) bằng mã hồ sơ.",
@@ -74,12 +77,12 @@ func (e *Engine) dossierCode(ctx context.Context, s *Session, m Message, code st
 
 func (e *Engine) dossierVerify(ctx context.Context, s *Session, m Message, digits string) Response {
 	code := s.PendingArg
-	e.record(s, m, IntentDossier, "", "")
+	e.record(s, withoutPhoneDigits(m, code), IntentDossier, "", "")
 	if e.cfg.Dossiers == nil || code == "" {
 		s.Pending = PendingNone
 		return e.askDossierCode(s, m)
 	}
-	v, err := e.cfg.Dossiers.Lookup(ctx, DossierQuery{Code: code, Phone4: digits, Channel: m.Channel, ChatID: m.ChatID, At: m.At})
+	v, err := e.cfg.Dossiers.Lookup(ctx, DossierQuery{Code: code, Phone4: digits, Channel: m.Channel, ChatID: m.ChatID, At: m.At, ClientIP: m.ClientIP})
 	switch {
 	case errors.Is(err, ErrRateLimited):
 		s.Pending, s.PendingArg = PendingNone, ""
@@ -150,6 +153,30 @@ func RenderDossier(v DossierView) string {
 		fmt.Fprintf(&b, "\n%s", v.NextStep)
 	}
 	return strings.TrimSpace(b.String())
+}
+
+// VerificationText stands in the session history for a message that carried
+// phone digits: only that a verification was attempted is kept.
+const VerificationText = "[xác minh 4 số cuối điện thoại]"
+
+// withoutPhoneDigits is m as the history may keep it: a message with the code
+// and other digits keeps only the code; an answer of digits becomes
+// VerificationText.
+func withoutPhoneDigits(m Message, code string) Message {
+	if !strings.ContainsFunc(m.Text, unicode.IsDigit) {
+		return m
+	}
+	up := strings.ToUpper(m.Text)
+	i := strings.Index(up, code)
+	if code == "" || i < 0 {
+		m.Text = VerificationText
+		return m
+	}
+	rest := up[:i] + up[i+len(code):]
+	if strings.ContainsFunc(rest, unicode.IsDigit) {
+		m.Text = code + " " + VerificationText
+	}
+	return m
 }
 
 // lastFourDigits extracts exactly four digits when the text is (mostly) a 4-digit

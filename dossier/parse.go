@@ -9,11 +9,14 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/dvcbot/dvcbot/internal/csvsafe"
 )
 
 // Row is one imported record: the dossier, or why it was rejected.
 type Row struct {
 	Index   int // 0-based position in the input (data rows only for CSV)
+	Line    int // CSV: the 1-based line where the row starts (0 for JSON)
 	Dossier Dossier
 	Err     error
 }
@@ -74,12 +77,21 @@ func parseJSON(data []byte) ([]Row, error) {
 	return rows, nil
 }
 
+// parseCSV reads CSV strictly: a quote problem (a quoted field never closed, a
+// bare quote inside an unquoted field) refuses the whole file with the line
+// where the broken row starts, since every row after it would be misread; a row
+// with more or fewer cells than the header is rejected with its lines. Nothing
+// is dropped silently: every data row is either imported or reported.
 func parseCSV(data []byte) ([]Row, error) {
 	r := csv.NewReader(bytes.NewReader(data))
 	r.FieldsPerRecord = -1
 	r.TrimLeadingSpace = true
 	header, err := r.Read()
 	if err != nil {
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			return nil, fmt.Errorf("%w: CSV header, line %d: %v; nothing was imported", ErrMalformed, pe.StartLine, pe.Err)
+		}
 		return nil, fmt.Errorf("%w: cannot read the CSV header: %v", ErrMalformed, err)
 	}
 	col := map[string]int{}
@@ -96,28 +108,47 @@ func parseCSV(data []byte) ([]Row, error) {
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		row := Row{Index: i}
 		if err != nil {
 			var pe *csv.ParseError
-			if errors.As(err, &pe) && rec == nil {
-				row.Err = fmt.Errorf("line %d: %v", pe.Line, pe.Err)
-				rows = append(rows, row)
-				if errors.Is(pe.Err, csv.ErrQuote) || errors.Is(pe.Err, csv.ErrBareQuote) {
-					continue
-				}
-				continue
+			if errors.As(err, &pe) {
+				return nil, fmt.Errorf("%w: CSV line %d: %v (a quote opened there is not closed, or a quote stands inside an unquoted cell; put cells that hold quotes, commas or line breaks in double quotes and double the quotes inside); nothing was imported", ErrMalformed, pe.StartLine, csvProblem(pe))
 			}
+			return nil, fmt.Errorf("%w: reading CSV: %v", ErrMalformed, err)
+		}
+		start, _ := r.FieldPos(0)
+		end, _ := r.FieldPos(len(rec) - 1)
+		row := Row{Index: i, Line: start}
+		if len(rec) != len(header) {
+			lines := fmt.Sprintf("line %d", start)
+			if end > start {
+				lines = fmt.Sprintf("lines %d-%d", start, end)
+			}
+			row.Err = fmt.Errorf("%s: %d cells, the header has %d", lines, len(rec), len(header))
+			rows = append(rows, row)
+			continue
 		}
 		m := map[string]string{}
 		for name, idx := range col {
-			if idx < len(rec) {
-				m[name] = rec[idx]
-			}
+			m[name] = csvsafe.Unescape(rec[idx])
 		}
 		row.Dossier, row.Err = fromRecord(m)
+		if row.Err != nil {
+			row.Err = fmt.Errorf("line %d: %w", start, row.Err)
+		}
 		rows = append(rows, row)
 	}
 	return rows, nil
+}
+
+// csvProblem says a parse error in words.
+func csvProblem(pe *csv.ParseError) string {
+	switch {
+	case errors.Is(pe.Err, csv.ErrQuote):
+		return "a quoted cell is not closed, or text follows its closing quote"
+	case errors.Is(pe.Err, csv.ErrBareQuote):
+		return fmt.Sprintf("a bare quote in an unquoted cell (line %d, column %d)", pe.Line, pe.Column)
+	}
+	return pe.Err.Error()
 }
 
 // fromRecord builds and validates a dossier from named string fields.

@@ -2,13 +2,16 @@ package dossier
 
 import (
 	"context"
+	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
 	"time"
 
 	"github.com/dvcbot/dvcbot/bot"
+	"github.com/dvcbot/dvcbot/internal/obs"
 )
 
 // Repo stores dossiers.
@@ -44,7 +47,10 @@ type AuditRecord struct {
 	At       time.Time `bson:"at" json:"at"`
 	Channel  string    `bson:"channel" json:"channel"`
 	CodeHash string    `bson:"code_hash" json:"code_hash"`
-	Outcome  string    `bson:"outcome" json:"outcome"` // ok, not_found, wrong_digits, locked, rate_limited
+	Outcome  string    `bson:"outcome" json:"outcome"` // ok, not_found, wrong_digits, locked, rate_limited, lockout, alert_many_requesters
+	// Requester is a hash of who asked (chat, and client address on the web),
+	// so staff can tell one persistent guesser from many.
+	Requester string `bson:"requester,omitempty" json:"requester,omitempty"`
 }
 
 // Auditor keeps audit records for a bounded time.
@@ -66,12 +72,18 @@ type Outbox interface {
 	Enqueue(ctx context.Context, n Notification, now time.Time) error
 }
 
-// Limits of citizen lookups.
+// Limits of citizen lookups. Wrong tries are counted per code and requester: a
+// requester (the chat, and on the web also the client address) with
+// MaxWrongTries failures on a code is locked out of that code for LockDuration,
+// while the citizen asking from elsewhere is not. A code that sees failures from
+// AlertRequesters different chats within LockDuration is reported to staff.
 const (
-	MaxWrongTries     = 5
-	LockDuration      = time.Hour
-	MaxLookupsPerHour = 10
-	VerifiedFor       = 24 * time.Hour
+	MaxWrongTries          = 5
+	LockDuration           = time.Hour
+	MaxLookupsPerHour      = 10 // per chat
+	MaxLookupsPerIPPerHour = 30 // per client address (web), whatever the session id
+	AlertRequesters        = 5
+	VerifiedFor            = 24 * time.Hour
 )
 
 // Service implements bot.DossierService and staff imports.
@@ -94,16 +106,36 @@ func (s *Service) now() time.Time {
 }
 
 func (s *Service) audit(ctx context.Context, q bot.DossierQuery, outcome string) {
+	obs.DossierLookups.WithLabelValues(outcome).Inc()
 	if s.Audit == nil {
 		return
 	}
-	if err := s.Audit.Audit(ctx, AuditRecord{At: q.At, Channel: q.Channel, CodeHash: CodeHash(q.Code), Outcome: outcome}); err != nil && s.Log != nil {
-		s.Log.Warn("dossier audit", "err", err)
+	rec := AuditRecord{At: q.At, Channel: q.Channel, CodeHash: CodeHash(q.Code), Outcome: outcome, Requester: requesterHash(q.Channel + ":" + q.ChatID + "|" + q.ClientIP)}
+	if err := s.Audit.Audit(ctx, rec); err != nil && s.Log != nil {
+		s.Log.WarnContext(ctx, "dossier audit", "err", err)
 	}
 }
 
+// requesterHash names a requester in guard keys and audit records without
+// keeping its chat id or address.
+func requesterHash(r string) string {
+	sum := sha256.Sum256([]byte(r))
+	return hex.EncodeToString(sum[:8])
+}
+
+// requesters are who a query's failures count against: its chat, and its
+// client address when the channel knows it.
+func requesters(q bot.DossierQuery) []string {
+	rs := []string{requesterHash("chat:" + q.Channel + ":" + q.ChatID)}
+	if q.ClientIP != "" {
+		rs = append(rs, requesterHash("ip:"+q.ClientIP))
+	}
+	return rs
+}
+
 // Lookup verifies the phone digits and returns the citizen view. Unknown codes and
-// wrong digits give the same ErrNotFound and both count toward the code's lock.
+// wrong digits give the same ErrNotFound and both count toward the requester's
+// lock on the code (never toward a lock of the code for everyone).
 func (s *Service) Lookup(ctx context.Context, q bot.DossierQuery) (bot.DossierView, error) {
 	if q.At.IsZero() {
 		q.At = s.now()
@@ -119,11 +151,24 @@ func (s *Service) Lookup(ctx context.Context, q bot.DossierQuery) (bot.DossierVi
 		s.audit(ctx, q, "rate_limited")
 		return bot.DossierView{}, fmt.Errorf("too many lookups from this chat: %w", bot.ErrRateLimited)
 	}
-	if locked, err := s.Guards.Count(ctx, "lock:"+h, q.At); err != nil {
-		return bot.DossierView{}, err
-	} else if locked > 0 {
-		s.audit(ctx, q, "locked")
-		return bot.DossierView{}, fmt.Errorf("code locked: %w", bot.ErrRateLimited)
+	if q.ClientIP != "" {
+		n, err := s.Guards.Incr(ctx, "ipq:"+requesterHash(q.ClientIP), time.Hour, q.At)
+		if err != nil {
+			return bot.DossierView{}, err
+		}
+		if n > MaxLookupsPerIPPerHour {
+			s.audit(ctx, q, "rate_limited")
+			return bot.DossierView{}, fmt.Errorf("too many lookups from this address: %w", bot.ErrRateLimited)
+		}
+	}
+	reqs := requesters(q)
+	for _, r := range reqs {
+		if locked, err := s.Guards.Count(ctx, "lock:"+h+":"+r, q.At); err != nil {
+			return bot.DossierView{}, err
+		} else if locked > 0 {
+			s.audit(ctx, q, "locked")
+			return bot.DossierView{}, fmt.Errorf("requester locked out of this code: %w", bot.ErrRateLimited)
+		}
 	}
 	d, err := s.Repo.Get(ctx, q.Code)
 	outcome := "ok"
@@ -137,14 +182,8 @@ func (s *Service) Lookup(ctx context.Context, q bot.DossierQuery) (bot.DossierVi
 	}
 	if outcome != "ok" {
 		s.audit(ctx, q, outcome)
-		fails, err := s.Guards.Incr(ctx, "fail:"+h, LockDuration, q.At)
-		if err != nil {
+		if err := s.countFailure(ctx, q, h, reqs); err != nil {
 			return bot.DossierView{}, err
-		}
-		if fails >= MaxWrongTries {
-			if err := s.Guards.Set(ctx, "lock:"+h, LockDuration, q.At); err != nil {
-				return bot.DossierView{}, err
-			}
 		}
 		return bot.DossierView{}, fmt.Errorf("dossier: %w", bot.ErrNotFound)
 	}
@@ -153,6 +192,41 @@ func (s *Service) Lookup(ctx context.Context, q bot.DossierQuery) (bot.DossierVi
 		return bot.DossierView{}, err
 	}
 	return View(d, q.At), nil
+}
+
+// countFailure counts a failed try against each requester of q on code hash h,
+// locks a requester at MaxWrongTries, and alerts staff (audit, metric, log)
+// once per LockDuration when AlertRequesters different chats failed on the code.
+func (s *Service) countFailure(ctx context.Context, q bot.DossierQuery, h string, reqs []string) error {
+	for i, r := range reqs {
+		fails, err := s.Guards.Incr(ctx, "fail:"+h+":"+r, LockDuration, q.At)
+		if err != nil {
+			return err
+		}
+		if i == 0 && fails == 1 { // a chat's first failure on this code
+			many, err := s.Guards.Incr(ctx, "failchats:"+h, LockDuration, q.At)
+			if err != nil {
+				return err
+			}
+			if many == AlertRequesters {
+				obs.DossierAlerts.Inc()
+				s.audit(ctx, q, "alert_many_requesters")
+				if s.Log != nil {
+					s.Log.WarnContext(ctx, "dossier code guessed from many chats", "code_hash", h, "chats", many)
+				}
+			}
+		}
+		if fails >= MaxWrongTries {
+			if err := s.Guards.Set(ctx, "lock:"+h+":"+r, LockDuration, q.At); err != nil {
+				return err
+			}
+			if fails == MaxWrongTries {
+				obs.DossierLockouts.Inc()
+				s.audit(ctx, q, "lockout")
+			}
+		}
+	}
+	return nil
 }
 
 // lastDigitsMatch compares the last four digits of phone with four, in constant time.
@@ -208,6 +282,7 @@ type ImportResult struct {
 // RowError is one rejected row.
 type RowError struct {
 	Index int    `json:"index"`
+	Line  int    `json:"line,omitempty"` // CSV: the line where the row starts
 	Error string `json:"error"`
 	Field string `json:"field,omitempty"`
 }
@@ -226,7 +301,7 @@ func (s *Service) Import(ctx context.Context, data []byte) (ImportResult, error)
 	var good []Dossier
 	for _, r := range rows {
 		if r.Err != nil {
-			re := RowError{Index: r.Index, Error: r.Err.Error()}
+			re := RowError{Index: r.Index, Line: r.Line, Error: r.Err.Error()}
 			var fe *FieldError
 			if errors.As(r.Err, &fe) {
 				re.Field = fe.Field
@@ -262,6 +337,8 @@ func (s *Service) Import(ctx context.Context, data []byte) (ImportResult, error)
 		return res, err
 	}
 	res.Upserted = len(good)
+	obs.ImportRows.WithLabelValues("dossier", "accepted").Add(float64(len(rows) - len(res.Rejected)))
+	obs.ImportRows.WithLabelValues("dossier", "rejected").Add(float64(len(res.Rejected)))
 	res.Stats = stats
 	res.Duration = time.Since(start)
 	return res, nil

@@ -4,15 +4,19 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/dvcbot/dvcbot/bot"
+	"github.com/dvcbot/dvcbot/internal/limit"
+	"github.com/dvcbot/dvcbot/internal/obs"
 	"github.com/dvcbot/dvcbot/knowledge"
 )
 
@@ -46,10 +50,30 @@ type chatResponse struct {
 
 var sessionIDPattern = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,128}$`)
 
-// ChatRoutes serves POST /api/chat for the web chat.
+// ChatRoutes serves POST /api/chat for the web chat, without abuse limits.
 func ChatRoutes(engine ChatEngine) func(*gin.Engine) {
+	return LimitedChatRoutes(engine, ChatLimits{})
+}
+
+// ChatLimits are the abuse limits of POST /api/chat, in turns per minute; 0
+// disables one.
+type ChatLimits struct {
+	PerIP      int // per client address (X-Forwarded-For believed only from trusted proxies)
+	PerSession int // per session_id
+}
+
+// LimitedChatRoutes serves POST /api/chat for the web chat. A client over a
+// limit gets 429 with Retry-After and a polite message (also as "reply", so the
+// page can show it like an answer); the turn is not handled.
+func LimitedChatRoutes(engine ChatEngine, limits ChatLimits) func(*gin.Engine) {
+	perIP, perSession := limit.New(limits.PerIP), limit.New(limits.PerSession)
 	return func(r *gin.Engine) {
 		r.POST("/api/chat", func(c *gin.Context) {
+			ip := c.ClientIP()
+			if ok, wait := perIP.Allow(ip, time.Now()); !ok {
+				tooManyTurns(c, "ip", wait)
+				return
+			}
 			var req chatRequest
 			if err := decodeJSON(c.Request.Body, &req); err != nil {
 				writeError(c, err)
@@ -63,7 +87,12 @@ func ChatRoutes(engine ChatEngine) func(*gin.Engine) {
 				writeError(c, invalidf("session_id must be 1-128 of A-Z a-z 0-9 . _ : -"))
 				return
 			}
-			resp, err := engine.Handle(c.Request.Context(), bot.Message{Channel: bot.ChannelWeb, ChatID: req.SessionID, Text: req.Text, Action: req.Action})
+			if ok, wait := perSession.Allow(req.SessionID, time.Now()); !ok {
+				tooManyTurns(c, "session", wait)
+				return
+			}
+			ctx := obs.WithClient(c.Request.Context(), "ip:"+ip)
+			resp, err := engine.Handle(ctx, bot.Message{Channel: bot.ChannelWeb, ChatID: req.SessionID, Text: req.Text, Action: req.Action, ClientIP: ip})
 			if err != nil {
 				writeError(c, err)
 				return
@@ -86,6 +115,23 @@ func ChatRoutes(engine ChatEngine) func(*gin.Engine) {
 			c.JSON(http.StatusOK, out)
 		})
 	}
+}
+
+// SlowDownText is the polite answer to a client over an abuse limit; %d is the
+// number of seconds to wait.
+const SlowDownText = "Bạn đang gửi tin nhắn nhanh hơn mức trợ lý có thể trả lời. Vui lòng đợi khoảng %d giây rồi gửi lại nhé. Xin cảm ơn!"
+
+// tooManyTurns answers 429 with Retry-After and a polite Vietnamese message.
+func tooManyTurns(c *gin.Context, scope string, wait time.Duration) {
+	obs.RateLimited.WithLabelValues(scope).Inc()
+	secs := limit.RetryAfterSeconds(wait)
+	msg := fmt.Sprintf(SlowDownText, secs)
+	c.Header("Retry-After", strconv.Itoa(secs))
+	c.AbortWithStatusJSON(http.StatusTooManyRequests, gin.H{
+		"error":       msg,
+		"retry_after": secs,
+		"reply":       bot.Reply{Text: msg, Buttons: []bot.Button{}},
+	})
 }
 
 // decodeJSON reads exactly one JSON value; malformed input wraps bot.ErrInvalid,

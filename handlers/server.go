@@ -9,12 +9,17 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"regexp"
+	"runtime/debug"
+	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/dvcbot/dvcbot/internal/obs"
 )
 
 // ReadyFunc reports nil when the service can answer: store reachable, index loaded.
@@ -29,6 +34,12 @@ type Options struct {
 	Static       http.Handler // GET /static/*; may be nil
 	Admin        http.Handler // GET /admin and /admin/*; may be nil
 	Routes       []func(*gin.Engine)
+	// Metrics, when set, is served at GET /metrics (the Prometheus handler when
+	// no separate operations listener is configured).
+	Metrics http.Handler
+	// TrustedProxies are the CIDRs (or addresses) whose X-Forwarded-For is
+	// believed when finding a client's address; empty believes nobody.
+	TrustedProxies []string
 	// MaxImportBytes is the body limit of the routes that take a whole file
 	// (importRoutes); every other route keeps MaxBodyBytes. Default 64 MiB.
 	MaxImportBytes int64
@@ -45,6 +56,7 @@ func NewRouter(opts Options) *gin.Engine {
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
 	}
+	opts.Log = obs.WithContextIDs(opts.Log)
 	if opts.MaxBodyBytes <= 0 {
 		opts.MaxBodyBytes = 1 << 20
 	}
@@ -53,6 +65,11 @@ func NewRouter(opts Options) *gin.Engine {
 	}
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
+	r.RemoteIPHeaders = []string{"X-Forwarded-For"}
+	if err := r.SetTrustedProxies(opts.TrustedProxies); err != nil {
+		opts.Log.Error("trusted proxies ignored", "err", err) // validated with the configuration
+		_ = r.SetTrustedProxies(nil)
+	}
 	r.Use(requestID(), accessLog(opts.Log), recovery(opts.Log), bodyLimit(opts.MaxBodyBytes, opts.MaxImportBytes))
 	r.NoRoute(func(c *gin.Context) { writeError(c, errNoRoute) })
 	r.NoMethod(func(c *gin.Context) { writeError(c, errNoMethod) })
@@ -79,6 +96,9 @@ func NewRouter(opts Options) *gin.Engine {
 		}
 		c.JSON(http.StatusOK, body)
 	})
+	if opts.Metrics != nil {
+		r.GET("/metrics", gin.WrapH(opts.Metrics))
+	}
 	if opts.Index != nil {
 		r.GET("/", gin.WrapH(opts.Index))
 	} else {
@@ -115,31 +135,48 @@ func requestID() gin.HandlerFunc {
 			id = hex.EncodeToString(b[:])
 		}
 		c.Set("request_id", id)
+		c.Request = c.Request.WithContext(obs.WithRequestID(c.Request.Context(), id))
 		c.Header(requestIDHeader, id)
 		c.Next()
 	}
 }
 
-// accessLog writes one structured line per request.
+// accessLog writes one structured line per request (the request id comes from
+// the context) and counts it in the HTTP metrics. A 5xx line carries the error
+// chain that writeError recorded, so each failure is logged once, with its id.
 func accessLog(log *slog.Logger) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		start := time.Now()
 		c.Next()
+		dur := time.Since(start)
 		status := c.Writer.Status()
+		route := c.FullPath()
+		if route == "" {
+			route = "unmatched"
+		}
+		obs.HTTPRequests.WithLabelValues(route, c.Request.Method, strconv.Itoa(status)).Inc()
+		obs.HTTPDuration.WithLabelValues(route).Observe(dur.Seconds())
 		level := slog.LevelInfo
 		if status >= 500 {
 			level = slog.LevelError
-		} else if c.Request.URL.Path == "/healthz" || c.Request.URL.Path == "/readyz" {
+		} else if c.Request.URL.Path == "/healthz" || c.Request.URL.Path == "/readyz" || c.Request.URL.Path == "/metrics" {
 			level = slog.LevelDebug
 		}
-		log.Log(c.Request.Context(), level, "http",
+		if !log.Enabled(c.Request.Context(), level) {
+			return
+		}
+		attrs := []any{
 			"method", c.Request.Method,
 			"path", c.Request.URL.Path,
 			"status", status,
-			"dur_ms", float64(time.Since(start).Microseconds())/1000,
+			"dur_ms", float64(dur.Microseconds()) / 1000,
 			"bytes", c.Writer.Size(),
-			"request_id", c.GetString("request_id"),
-		)
+			"client_ip", c.ClientIP(),
+		}
+		if status >= 500 && len(c.Errors) > 0 {
+			attrs = append(attrs, "err", c.Errors.Last().Err.Error())
+		}
+		log.Log(c.Request.Context(), level, "http", attrs...)
 	}
 }
 
@@ -151,7 +188,7 @@ func recovery(log *slog.Logger) gin.HandlerFunc {
 				if p == http.ErrAbortHandler {
 					panic(p)
 				}
-				log.Error("panic in handler", "panic", p, "path", c.Request.URL.Path, "request_id", c.GetString("request_id"))
+				log.ErrorContext(c.Request.Context(), "panic in handler", "panic", fmt.Sprint(p), "path", c.Request.URL.Path, "stack", string(debug.Stack()))
 				if !c.Writer.Written() {
 					c.AbortWithStatusJSON(http.StatusInternalServerError, gin.H{"error": "internal error", "request_id": c.GetString("request_id")})
 				} else {

@@ -16,12 +16,14 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"runtime/debug"
 	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/dvcbot/dvcbot/bot"
+	"github.com/dvcbot/dvcbot/internal/obs"
 )
 
 // Engine answers messages; *bot.Engine implements it.
@@ -164,10 +166,11 @@ func (s *Service) reply(ctx context.Context, chat int64, m bot.Message) error {
 	m.Channel, m.ChatID = bot.ChannelTelegram, strconv.FormatInt(chat, 10)
 	resp, err := s.cfg.Engine.Handle(ctx, m)
 	if err != nil {
-		s.log.Error("engine failed; apologising", "chat", chat, "err", err)
+		s.log.ErrorContext(ctx, "engine failed; apologising", "chat", chat, "err", err)
 		resp.Replies = []bot.Reply{{Text: Apology}}
 	}
 	if err := s.sender.Send(ctx, chat, resp.Replies); err != nil {
+		obs.SendErrors.WithLabelValues(bot.ChannelTelegram).Inc()
 		level := slog.LevelError
 		if errors.Is(err, ErrBlocked) {
 			level = slog.LevelInfo
@@ -181,11 +184,11 @@ func (s *Service) reply(ctx context.Context, chat int64, m bot.Message) error {
 // process handles one update. It never panics out: a failure is logged and
 // returned.
 func (s *Service) process(j job) (err error) {
-	ctx, cancel := context.WithTimeout(s.procCtx, s.cfg.HandleTimeout)
+	ctx, cancel := context.WithTimeout(obs.WithUpdateID(s.procCtx, j.id), s.cfg.HandleTimeout)
 	defer cancel()
 	defer func() {
 		if p := recover(); p != nil {
-			s.log.Error("panic handling telegram update", "update_id", j.id, "panic", fmt.Sprint(p))
+			s.log.ErrorContext(ctx, "panic handling telegram update", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 			err = fmt.Errorf("panic: %v", p)
 		}
 	}()

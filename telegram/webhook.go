@@ -13,6 +13,9 @@ import (
 
 	"github.com/gin-gonic/gin"
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/dvcbot/dvcbot/bot"
+	"github.com/dvcbot/dvcbot/internal/obs"
 )
 
 // WebhookPath is where Telegram posts updates.
@@ -46,6 +49,7 @@ func (s *Service) Routes() func(*gin.Engine) {
 //     nothing was queued and Telegram delivers it again.
 func (s *Service) Webhook(c *gin.Context) {
 	if !s.secretOK(c.GetHeader(SecretHeader)) {
+		obs.WebhookUpdates.WithLabelValues(bot.ChannelTelegram, "unauthorized").Inc()
 		c.AbortWithStatusJSON(http.StatusUnauthorized, gin.H{"error": "missing or wrong " + SecretHeader})
 		return
 	}
@@ -61,21 +65,29 @@ func (s *Service) Webhook(c *gin.Context) {
 	}
 	u, err := DecodeUpdate(body)
 	if err != nil {
+		obs.WebhookUpdates.WithLabelValues(bot.ChannelTelegram, "invalid").Inc()
 		c.AbortWithStatusJSON(http.StatusBadRequest, gin.H{"error": err.Error()})
 		return
 	}
 	res, err := s.accept(c.Request.Context(), u, body)
 	if err != nil {
 		if !errors.Is(err, errBusy) && !errors.Is(err, errClosed) {
-			s.log.Error("telegram update not accepted", "update_id", u.UpdateID, "err", err)
+			obs.WebhookUpdates.WithLabelValues(bot.ChannelTelegram, "failed").Inc()
+			s.log.ErrorContext(c.Request.Context(), "telegram update not accepted", "update_id", u.UpdateID, "err", err)
 			err = errors.New("temporarily unavailable")
 		} else {
+			obs.WebhookUpdates.WithLabelValues(bot.ChannelTelegram, "deferred").Inc()
 			s.log.Warn("telegram update deferred", "update_id", u.UpdateID, "reason", err)
 		}
 		c.Header("Retry-After", "1")
 		c.AbortWithStatusJSON(http.StatusServiceUnavailable, gin.H{"error": err.Error()})
 		return
 	}
+	result := "accepted"
+	if res == duplicate {
+		result = "duplicate"
+	}
+	obs.WebhookUpdates.WithLabelValues(bot.ChannelTelegram, result).Inc()
 	if res == duplicate {
 		s.log.Debug("telegram update delivered again; ignored", "update_id", u.UpdateID)
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/dvcbot/dvcbot/handlers"
 	"github.com/dvcbot/dvcbot/internal/config"
 	"github.com/dvcbot/dvcbot/internal/datadir"
+	"github.com/dvcbot/dvcbot/internal/obs"
 	"github.com/dvcbot/dvcbot/knowledge"
 	"github.com/dvcbot/dvcbot/knowledge/search"
 	"github.com/dvcbot/dvcbot/store"
@@ -51,6 +52,7 @@ type App struct {
 // New opens the store, loads what the service needs and builds the HTTP handler.
 // Nothing listens yet; Serve does that.
 func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
+	log = obs.WithContextIDs(log)
 	a := &App{cfg: cfg, log: log}
 	if cfg.MongoURI == "" {
 		// The embedded store has one owner: a second process would keep its own
@@ -129,15 +131,15 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	}
 	a.engine, err = bot.New(bot.Config{
 		DossierPattern: dossierRe,
-		Searcher:       a.index,
+		Searcher:       timedSearcher{a.index},
 		Normalizer:     a.index,
 		Procedures:     a.index,
-		Sessions:       db.Sessions(),
-		Unanswered:     db.Unanswered(),
+		Sessions:       timedSessions{db.Sessions()},
+		Unanswered:     newCappedUnanswered(db.Unanswered()),
 		Feedback:       db.Feedback(),
 		Dossiers:       a.dossiers,
 		Inbox:          a.dispatcher,
-		Events:         db.Events(),
+		Events:         timedEvents{db.Events()},
 		Log:            log,
 		Offices:        offs,
 	})
@@ -147,7 +149,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	}
 
 	routes := []func(*gin.Engine){
-		handlers.ChatRoutes(a.engine),
+		handlers.LimitedChatRoutes(meteredEngine{a.engine}, handlers.ChatLimits{PerIP: cfg.ChatLimitPerIP, PerSession: cfg.ChatLimitPerSession}),
 		handlers.ProcedureRoutes(a.index),
 		handlers.OfficeRoutes(handlers.OfficeDeps{
 			Auth:    staffAuth{bootstrap: handlers.BootstrapAuth{Token: cfg.AdminToken}, staff: db.Staff()},
@@ -168,7 +170,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	if cfg.TelegramToken != "" {
 		tg, err := telegram.New(telegram.Config{
 			Token: cfg.TelegramToken, Secret: cfg.TelegramWebhookSecret, Endpoint: cfg.TelegramEndpoint(),
-			Engine: a.engine, Store: db.TelegramUpdates(), Log: log,
+			Engine: newChatLimitedEngine(meteredEngine{a.engine}, cfg.ChannelLimitPerChat), Store: db.TelegramUpdates(), Log: log,
 		})
 		if err != nil {
 			_ = a.Close(context.Background())
@@ -188,14 +190,16 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	routes = append(routes, chRoutes...)
 
 	a.handler = handlers.NewRouter(handlers.Options{
-		Log:          log,
-		MaxBodyBytes: cfg.MaxBodyBytes,
-		Ready:        a.ready,
-		ReadyDetail:  a.channels.detail,
-		Index:        web.Index(),
-		Static:       web.Static(),
-		Admin:        web.Admin(),
-		Routes:       routes,
+		Log:            log,
+		MaxBodyBytes:   cfg.MaxBodyBytes,
+		Ready:          a.ready,
+		ReadyDetail:    a.channels.detail,
+		Index:          web.Index(),
+		Static:         web.Static(),
+		Admin:          web.Admin(),
+		Routes:         routes,
+		Metrics:        publicMetrics(cfg),
+		TrustedProxies: cfg.TrustedProxies,
 	})
 	a.dispatcher.Start()
 	a.closers = append(a.closers, a.dispatcher.Stop)
@@ -259,6 +263,16 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
 	}
 	errc := make(chan error, 1)
+	if a.cfg.OpsAddr != "" {
+		octx, cancel := context.WithCancel(ctx)
+		wait, err := serveOps(octx, a.cfg.OpsAddr, a.log)
+		if err != nil {
+			cancel()
+			_ = a.Close(context.Background())
+			return err
+		}
+		defer func() { cancel(); wait() }()
+	}
 	go func() { errc <- srv.Serve(ln) }()
 	a.log.Info("listening", "addr", ln.Addr().String(), "embedded_store", a.db.Embedded())
 	var serveErr error

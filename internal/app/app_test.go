@@ -50,6 +50,8 @@ func testConfig(t *testing.T, dir string) config.Config {
 	cfg := config.Default()
 	cfg.DataDir = dir
 	cfg.Addr = "127.0.0.1:0"
+	// Tests make many turns from one address; TestAbuseLimits enables the limits.
+	cfg.ChatLimitPerIP, cfg.ChatLimitPerSession, cfg.ChannelLimitPerChat = 0, 0, 0
 	return cfg
 }
 

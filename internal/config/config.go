@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -51,6 +52,13 @@ type Config struct {
 	MaxBodyBytes    int64         // DVCBOT_MAX_BODY_BYTES
 	ShutdownTimeout time.Duration // DVCBOT_SHUTDOWN_TIMEOUT
 	SeedImport      bool          // DVCBOT_SEED_IMPORT: import the bundled knowledge base at start
+
+	LogFormat           string   // DVCBOT_LOG_FORMAT: text or json
+	OpsAddr             string   // DVCBOT_OPS_ADDR: second listener for /metrics and pprof; empty: /metrics on Addr, no pprof
+	ChatLimitPerIP      int      // DVCBOT_CHAT_LIMIT_PER_IP: /api/chat turns per minute per client address; 0 disables
+	ChatLimitPerSession int      // DVCBOT_CHAT_LIMIT_PER_SESSION: turns per minute per web session; 0 disables
+	ChannelLimitPerChat int      // DVCBOT_CHANNEL_LIMIT_PER_CHAT: messages per minute per chat on messaging channels; 0 disables
+	TrustedProxies      []string // DVCBOT_TRUSTED_PROXIES: CIDRs whose X-Forwarded-For is believed
 }
 
 // Default returns the settings used when nothing is set.
@@ -63,6 +71,12 @@ func Default() Config {
 		MaxBodyBytes:    1 << 20,
 		ShutdownTimeout: 10 * time.Second,
 		SeedImport:      true,
+
+		LogFormat:           "text",
+		ChatLimitPerIP:      30,
+		ChatLimitPerSession: 20,
+		ChannelLimitPerChat: 20,
+		TrustedProxies:      []string{"127.0.0.0/8", "::1/128"}, // a reverse proxy on the same host
 	}
 }
 
@@ -104,8 +118,31 @@ func FromEnv(getenv func(string) string, args []string) (Config, error) {
 	str("DVCBOT_ADMIN_TOKEN", &c.AdminToken)
 	str("DVCBOT_LOG_LEVEL", &c.LogLevel)
 	str("DVCBOT_DOSSIER_PATTERN", &c.DossierPattern)
+	str("DVCBOT_LOG_FORMAT", &c.LogFormat)
+	str("DVCBOT_OPS_ADDR", &c.OpsAddr)
 
 	var errs []error
+	for _, l := range []struct {
+		name string
+		dst  *int
+	}{{"DVCBOT_CHAT_LIMIT_PER_IP", &c.ChatLimitPerIP}, {"DVCBOT_CHAT_LIMIT_PER_SESSION", &c.ChatLimitPerSession}, {"DVCBOT_CHANNEL_LIMIT_PER_CHAT", &c.ChannelLimitPerChat}} {
+		if v := strings.TrimSpace(getenv(l.name)); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				errs = append(errs, fmt.Errorf("%s must be a whole number of turns per minute (0 disables), got %q", l.name, v))
+			} else {
+				*l.dst = n
+			}
+		}
+	}
+	if v := strings.TrimSpace(getenv("DVCBOT_TRUSTED_PROXIES")); v != "" {
+		c.TrustedProxies = nil
+		for _, p := range strings.Split(v, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				c.TrustedProxies = append(c.TrustedProxies, p)
+			}
+		}
+	}
 	if v := strings.TrimSpace(getenv("DVCBOT_MAX_BODY_BYTES")); v != "" {
 		var n int64
 		if _, err := fmt.Sscan(v, &n); err != nil || n <= 0 {
@@ -195,6 +232,23 @@ func (c Config) Validate() error {
 	if c.DossierPattern != "" {
 		if _, err := regexp.Compile(c.DossierPattern); err != nil {
 			errs = append(errs, fmt.Errorf("DVCBOT_DOSSIER_PATTERN is not a valid regular expression: %v", err))
+		}
+	}
+	if c.OpsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.OpsAddr); err != nil {
+			errs = append(errs, fmt.Errorf("DVCBOT_OPS_ADDR must be host:port such as 127.0.0.1:9090, got %q", c.OpsAddr))
+		} else if c.OpsAddr == c.Addr {
+			errs = append(errs, errors.New("DVCBOT_OPS_ADDR must differ from DVCBOT_ADDR"))
+		}
+	}
+	switch c.LogFormat {
+	case "text", "json":
+	default:
+		errs = append(errs, fmt.Errorf("DVCBOT_LOG_FORMAT must be text or json, got %q", c.LogFormat))
+	}
+	for _, p := range c.TrustedProxies {
+		if _, _, err := net.ParseCIDR(p); err != nil && net.ParseIP(p) == nil {
+			errs = append(errs, fmt.Errorf("DVCBOT_TRUSTED_PROXIES must be comma-separated CIDRs or addresses such as 10.0.0.0/8, got %q", p))
 		}
 	}
 	switch c.LogLevel {
