@@ -69,6 +69,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		return nil, err
 	}
 	a.db = db
+	warnSharedFerretDB(ctx, cfg, db, log)
 	a.closers = append(a.closers, db.Close)
 	a.sweeper = db.NewSweeper(time.Minute)
 	a.sweeper.Start()
@@ -171,6 +172,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		tg, err := telegram.New(telegram.Config{
 			Token: cfg.TelegramToken, Secret: cfg.TelegramWebhookSecret, Endpoint: cfg.TelegramEndpoint(),
 			Engine: newChatLimitedEngine(meteredEngine{a.engine}, cfg.ChannelLimitPerChat), Store: db.TelegramUpdates(), Log: log,
+			RecoverAfter: telegramRecoverAfter(cfg),
 		})
 		if err != nil {
 			_ = a.Close(context.Background())
