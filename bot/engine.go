@@ -358,13 +358,21 @@ func (e *Engine) search(ctx context.Context, q string) (SearchResult, error) {
 	return e.cfg.Searcher.Search(ctx, q, 5)
 }
 
-// ambiguous reports whether the runner-up is about as good as the best hit.
+// ambiguous reports whether the runner-up is about as good as the best hit. A
+// curated guide competes only with other guides: official records are the long
+// tail behind them.
 func ambiguous(r SearchResult) bool {
 	if len(r.Hits) < 2 {
 		return false
 	}
-	a, b := r.Hits[0], r.Hits[1]
-	return b.Score >= ambiguityRatio*a.Score && b.Coverage >= a.Coverage-0.05
+	a := r.Hits[0]
+	for _, b := range r.Hits[1:] {
+		if !a.Official && b.Official {
+			continue
+		}
+		return b.Score >= ambiguityRatio*a.Score && b.Coverage >= a.Coverage-0.05
+	}
+	return false
 }
 
 // ambiguityRatio: a runner-up scoring at least this share of the best hit (with as

@@ -28,14 +28,16 @@ type NotCovered struct {
 
 // SearchHit is one ranked procedure.
 type SearchHit struct {
-	ID          string   `json:"id"`
-	Title       string   `json:"title"`
-	Field       string   `json:"field,omitempty"`
-	Score       float64  `json:"score"`
-	Coverage    float64  `json:"coverage"`               // weighted share of the question explained by the procedure
-	PhraseMatch bool     `json:"phrase_match,omitempty"` // a two-syllable phrase of the question is in its names
-	Snippet     string   `json:"snippet,omitempty"`
-	Evidence    Evidence `json:"evidence"`
+	ID          string  `json:"id"`
+	Title       string  `json:"title"`
+	Field       string  `json:"field,omitempty"`
+	Score       float64 `json:"score"`
+	Coverage    float64 `json:"coverage"`               // weighted share of the question explained by the procedure
+	PhraseMatch bool    `json:"phrase_match,omitempty"` // a two-syllable phrase of the question is in its names
+	Snippet     string  `json:"snippet,omitempty"`
+	// Official: the hit is an imported official catalogue record, not a guide.
+	Official bool     `json:"official,omitempty"`
+	Evidence Evidence `json:"evidence"`
 	// Confidence is the calibrated probability that this procedure is a right
 	// answer to the question, from its Evidence.
 	Confidence float64 `json:"confidence"`

@@ -48,7 +48,11 @@ func TestEvalWithCatalogue(t *testing.T) {
 		n++
 	}
 	t.Logf("%d official records indexed beside %d curated guides", n, plain.Len())
-	for _, path := range []string{"testdata/heldout.tsv", "testdata/heldout2.tsv", "testdata/heldout3.tsv"} {
+	sets := []string{"testdata/heldout.tsv", "testdata/heldout2.tsv", "testdata/heldout3.tsv"}
+	if only := os.Getenv("DVCBOT_EVAL_CATALOGUE_SET"); only != "" {
+		sets = []string{only}
+	}
+	for _, path := range sets {
 		f, err := os.Open(path)
 		if err != nil {
 			t.Fatal(err)
@@ -69,6 +73,9 @@ func TestEvalWithCatalogue(t *testing.T) {
 			}
 		}
 		t.Logf("%s: top-1 %.3f → %.3f, wrong %.3f → %.3f", path, reps[0].ProcedureRate(), reps[1].ProcedureRate(), reps[0].WrongRate(), reps[1].WrongRate())
+		if testing.Verbose() && os.Getenv("DVCBOT_EVAL_CATALOGUE_SET") != "" {
+			reps[1].Print(testWriter{t})
+		}
 		if reps[1].ProcedureRate() < reps[0].ProcedureRate()-0.01 {
 			t.Errorf("%s: top-1 drops from %.3f to %.3f with the catalogue", path, reps[0].ProcedureRate(), reps[1].ProcedureRate())
 		}

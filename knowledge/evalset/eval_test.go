@@ -21,10 +21,10 @@ func TestEvalFloors(t *testing.T) {
 		maxWrong                float64
 		minTop1, minSec, minOOS float64
 	}{
-		{"../../../shared/eval/questions.tsv", 0.0, 0.95, 0.92, 1.0},
-		{"testdata/heldout.tsv", 0.025, 0.92, 0.92, 0.92},
-		{"testdata/heldout2.tsv", 0.015, 0.89, 0.90, 0.96},
-		{"testdata/heldout3.tsv", 0.05, 0.82, 0.87, 0.91},
+		{"../../../shared/eval/questions.tsv", 0.0, 0.95, 0.93, 1.0},
+		{"testdata/heldout.tsv", 0.01, 0.92, 0.91, 0.96},
+		{"testdata/heldout2.tsv", 0.01, 0.87, 0.90, 0.96},
+		{"testdata/heldout3.tsv", 0.04, 0.79, 0.88, 0.92},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {

@@ -87,7 +87,7 @@ func Fit(xs [][]float64, ys []float64, iterations int) Model {
 
 // DefaultModel is fitted by `go run ./tools/calibrate` on the development and
 // tuning question sets (never on the frozen set).
-var DefaultModel = Model{Bias: -4.136, Weights: []float64{0.365, -0.097, 0.434, 0.461, -0.932, -0.203, 1.123, 1.427, 3.137, -1.104, 2.681, -1.837}}
+var DefaultModel = Model{Bias: -3.905, Weights: []float64{0.282, -0.600, 0.521, 0.431, -0.760, -0.056, 1.174, 1.479, 3.180, -1.152, 2.432, -1.948}}
 
 // AnswerThreshold is the confidence from which the best hit is answered.
-const AnswerThreshold = 0.65
+const AnswerThreshold = 0.75

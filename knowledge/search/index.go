@@ -35,6 +35,8 @@ type Index struct {
 	norm      *normalizer
 	offTopics []offTopic                 // subjects not covered (see not_covered.yaml)
 	codes     map[string]map[string]bool // national code → curated guides that explain it
+	cur       stats                      // the same frequencies over curated guides only
+	names     map[string]map[string]bool // folded name of a curated guide (title or alias) → its ids
 	model     Model                      // confidence model (DefaultModel unless replaced)
 	threshold float64                    // Confident when the best hit's Confidence reaches it
 	vocab     map[string]int             // folded syllable → number of procedures using it anywhere
@@ -65,7 +67,7 @@ func New(expansions []knowledge.Expansion) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("search: open index: %w", err)
 	}
-	ix := &Index{idx: idx, procs: map[string]*entry{}, df: map[string]int{}, pairDF: map[string]int{}, vocab: map[string]int{}, bigrams: map[string]int{}, codes: map[string]map[string]bool{}}
+	ix := &Index{idx: idx, procs: map[string]*entry{}, df: map[string]int{}, pairDF: map[string]int{}, vocab: map[string]int{}, bigrams: map[string]int{}, codes: map[string]map[string]bool{}, cur: newStats(), names: map[string]map[string]bool{}}
 	ix.setExpander(newExpander(expansions))
 	ix.norm = newNormalizer(knowledge.Shorthand{})
 	ix.model, ix.threshold = DefaultModel, AnswerThreshold
@@ -78,6 +80,28 @@ func (ix *Index) SetModel(m Model, threshold float64) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	ix.model, ix.threshold = m, threshold
+}
+
+// stats are the frequencies evidence is weighed with. Curated guides are
+// weighed against curated guides only, so that importing a large official
+// catalogue does not change how sure the bot is of its guides; official
+// records are weighed against everything.
+type stats struct {
+	n                 int
+	df, pairDF, vocab map[string]int
+}
+
+func newStats() stats {
+	return stats{df: map[string]int{}, pairDF: map[string]int{}, vocab: map[string]int{}}
+}
+
+// statsFor returns the frequencies e's evidence is weighed with; callers hold
+// a lock.
+func (ix *Index) statsFor(e *entry) *stats {
+	if e.p.IsOfficial() {
+		return &stats{n: len(ix.procs), df: ix.df, pairDF: ix.pairDF, vocab: ix.vocab}
+	}
+	return &ix.cur
 }
 
 // offTopic is a subject the knowledge base does not cover.
@@ -125,18 +149,16 @@ func (ix *Index) offTopicPhrases(toks []string) ([][]string, *bot.NotCovered) {
 	return found, first
 }
 
-// mentions reports whether e is about the folded phrase: its names, field or
-// summary use it (a passing mention deep in the steps does not count).
+// mentions reports whether e is about the folded phrase: its names or field use
+// it (a mention in the summary or the steps does not count: "không áp dụng cho
+// đại học" is not about universities).
 func (e *entry) mentions(fold []string) bool {
-	if !e.hasAll(fold) {
-		return false
-	}
-	for i := 1; i < len(fold); i++ {
-		if !e.bigrams[fold[i-1]+" "+fold[i]] {
+	for _, f := range fold {
+		if !e.named[f] {
 			return false
 		}
 	}
-	return true
+	return len(fold) == 1 || e.hasPhrase(fold)
 }
 
 // SetShorthand replaces the chat-shorthand dictionary; later searches use it.
@@ -212,6 +234,36 @@ func (ix *Index) count(e *entry, delta int) {
 	if e.p.IsOfficial() {
 		return
 	}
+	ix.cur.n += delta
+	for _, n := range names(&e.p) {
+		k := vntext.Key(n)
+		if delta > 0 {
+			if ix.names[k] == nil {
+				ix.names[k] = map[string]bool{}
+			}
+			ix.names[k][e.p.ID] = true
+		} else if ix.names[k] != nil {
+			delete(ix.names[k], e.p.ID)
+			if len(ix.names[k]) == 0 {
+				delete(ix.names, k)
+			}
+		}
+	}
+	for w := range e.words {
+		if ix.cur.df[w] += delta; ix.cur.df[w] <= 0 {
+			delete(ix.cur.df, w)
+		}
+	}
+	for p := range e.pairs {
+		if ix.cur.pairDF[p] += delta; ix.cur.pairDF[p] <= 0 {
+			delete(ix.cur.pairDF, p)
+		}
+	}
+	for w := range e.vocab {
+		if ix.cur.vocab[w] += delta; ix.cur.vocab[w] <= 0 {
+			delete(ix.cur.vocab, w)
+		}
+	}
 	for _, c := range append([]string{e.p.Code}, e.p.NationalCodes...) {
 		if c == "" {
 			continue
@@ -257,14 +309,13 @@ func (ix *Index) curatedFirst(hits []bot.SearchHit) []bot.SearchHit {
 	seen := map[string]bool{}
 	out := hits[:0]
 	for _, h := range hits {
-		if e := ix.procs[h.ID]; e != nil && e.p.IsOfficial() && len(ix.codes[e.p.NationalCode]) > 0 {
-			var owners []string
-			for id := range ix.codes[e.p.NationalCode] {
-				owners = append(owners, id)
+		if e := ix.procs[h.ID]; e != nil && e.p.IsOfficial() {
+			owners := ix.codes[e.p.NationalCode]
+			if len(owners) == 0 {
+				owners = ix.names[vntext.Key(e.p.Title)]
 			}
-			sort.Strings(owners)
-			if g := ix.procs[owners[0]]; g != nil {
-				h.ID, h.Title, h.Field, h.Snippet = g.p.ID, g.p.Title, g.p.Field, ""
+			if g := ix.procs[firstKey(owners)]; g != nil {
+				h.ID, h.Title, h.Field, h.Snippet, h.Official = g.p.ID, g.p.Title, g.p.Field, "", false
 			}
 		}
 		if seen[h.ID] {
@@ -274,6 +325,17 @@ func (ix *Index) curatedFirst(hits []bot.SearchHit) []bot.SearchHit {
 		out = append(out, h)
 	}
 	return out
+}
+
+// firstKey is the smallest key of a set ("" when empty).
+func firstKey(m map[string]bool) string {
+	best := ""
+	for k := range m {
+		if best == "" || k < best {
+			best = k
+		}
+	}
+	return best
 }
 
 // OfficialID is the id an imported official record with this national code has
@@ -411,6 +473,8 @@ func (ix *Index) Replace(procs []knowledge.Procedure) error {
 	ix.procs = entries
 	ix.df, ix.pairDF, ix.vocab, ix.bigrams = map[string]int{}, map[string]int{}, map[string]int{}, map[string]int{}
 	ix.codes = map[string]map[string]bool{}
+	ix.cur = newStats()
+	ix.names = map[string]map[string]bool{}
 	for _, e := range entries {
 		ix.count(e, 1)
 	}
@@ -503,8 +567,8 @@ func officialWeight(level string) float64 {
 // contains as a run of two syllables or more: among procedures sharing words,
 // the one whose whole name is asked about comes first.
 const (
-	nameFitFloor  = 0.7
-	rerankDepth   = 20
+	nameFitFloor  = 0.5
+	rerankDepth   = 50
 	coverageFloor = 0.35
 )
 
@@ -564,15 +628,17 @@ func (ix *Index) Search(ctx context.Context, q string, limit int) (bot.SearchRes
 	if err != nil {
 		return res, fmt.Errorf("search: %w", err)
 	}
-	weights := ix.weights(pl)
+
 	var covs []cov
 	for _, h := range sr.Hits {
 		e := ix.procs[h.ID]
 		if e == nil {
 			continue
 		}
-		c := ix.coverage(pl, e, weights)
-		ev := ix.evidence(pl, e, weights)
+		st := ix.statsFor(e)
+		weights := st.weights(pl)
+		c := st.coverage(pl, e, weights)
+		ev := ix.evidence(pl, e, st, weights)
 		ev.Coverage, ev.RarePhrase, ev.Words = c.all, c.strongPair, len(pl.content)
 		for _, f := range off {
 			if !e.mentions(f) {
@@ -581,7 +647,7 @@ func (ix *Index) Search(ctx context.Context, q string, limit int) (bot.SearchRes
 		}
 		res.Hits = append(res.Hits, bot.SearchHit{
 			ID: h.ID, Title: e.p.Title, Field: e.p.Field, Score: h.Score, Coverage: c.all, PhraseMatch: c.pair,
-			Snippet: snippet(e.p, pl), Evidence: ev,
+			Snippet: snippet(e.p, pl), Evidence: ev, Official: e.p.IsOfficial(),
 		})
 		covs = append(covs, c)
 	}
@@ -614,6 +680,18 @@ func (ix *Index) Search(ctx context.Context, q string, limit int) (bot.SearchRes
 		alone.Margin = 0
 		h.Plausibility = ix.model.Probability(alone)
 	}
+	// Curated guides are the first answer: a confident guide comes before any
+	// official record ranked above it.
+	for i, h := range res.Hits {
+		if ix.isOfficial(h.ID) {
+			continue
+		}
+		if i > 0 && h.Confidence >= ix.threshold {
+			copy(res.Hits[1:i+1], res.Hits[:i])
+			res.Hits[0] = h
+		}
+		break
+	}
 	if len(res.Hits) > 0 {
 		res.Confident = res.Hits[0].Confidence >= ix.threshold
 		if res.Hits[0].Evidence.OffTopic {
@@ -630,14 +708,14 @@ func (ix *Index) Search(ctx context.Context, q string, limit int) (bot.SearchRes
 
 // weights gives each content token an IDF weight over names and summaries;
 // expansion terms and unknown words weigh the most.
-func (ix *Index) weights(pl plan) []float64 {
-	n := float64(len(ix.procs))
+func (st *stats) weights(pl plan) []float64 {
+	n := float64(st.n)
 	w := make([]float64, len(pl.content))
 	for i, t := range pl.content {
 		if t.exp > 0 {
 			w[i] = math.Log((n + 1) / 0.5)
 		} else {
-			w[i] = math.Log((n + 1) / (float64(ix.df[t.fold]) + 0.5))
+			w[i] = math.Log((n + 1) / (float64(st.df[t.fold]) + 0.5))
 		}
 	}
 	return w
@@ -659,7 +737,7 @@ const strongPairDF = 4
 // coverage measures how much of the question e explains: a word typed with
 // other diacritics counts little; an abbreviation counts
 // when its expansion matches.
-func (ix *Index) coverage(pl plan, e *entry, w []float64) cov {
+func (st *stats) coverage(pl plan, e *entry, w []float64) cov {
 	var c cov
 	var got, total, gotKnown, totalKnown float64
 	matched := 0
@@ -679,13 +757,13 @@ func (ix *Index) coverage(pl plan, e *entry, w []float64) cov {
 				m = summaryCredit // context, not what the procedure is called
 			}
 			matched++
-			if matched >= 2 || ix.df[t.fold] <= maxSingleWordDF {
+			if matched >= 2 || st.df[t.fold] <= maxSingleWordDF {
 				c.specific = true
 			}
 		}
 		got += w[i] * m
 		total += w[i]
-		if t.exp > 0 || ix.df[t.fold] > 0 {
+		if t.exp > 0 || st.df[t.fold] > 0 {
 			gotKnown += w[i] * m
 			totalKnown += w[i]
 		}
@@ -693,7 +771,7 @@ func (ix *Index) coverage(pl plan, e *entry, w []float64) cov {
 			p := pl.content[i-1].fold + " " + t.fold
 			if n := e.pairs[p]; n > 0 {
 				c.pair = true
-				if e.title[p] && ix.pairDF[p] <= strongPairDF {
+				if e.title[p] && st.pairDF[p] <= strongPairDF {
 					c.strongPair = true
 				}
 			}
@@ -715,11 +793,16 @@ func (ix *Index) coverage(pl plan, e *entry, w []float64) cov {
 
 // evidence weighs what the question's own words say for and against e; callers
 // hold a lock.
-func (ix *Index) evidence(pl plan, e *entry, w []float64) bot.Evidence {
+func (ix *Index) evidence(pl plan, e *entry, st *stats, w []float64) bot.Evidence {
 	var ev bot.Evidence
-	var named, resid, total float64
+	var named, total, resid, rtotal float64
+	n := float64(st.n)
 	for i, t := range pl.content {
 		total += w[i]
+		// A word's weight as evidence of another subject falls with how many
+		// procedures use it anywhere: "tuần", "con" say little, "visa" much.
+		rw := math.Log((n + 1) / (float64(st.vocab[t.fold]) + 0.5))
+		rtotal += rw
 		if t.exp > 0 {
 			x := pl.expansions[t.exp-1]
 			if e.hasPhrase(x) || (len(x) == 1 && e.named[x[0]]) {
@@ -728,7 +811,7 @@ func (ix *Index) evidence(pl plan, e *entry, w []float64) bot.Evidence {
 				ev.FullName = true
 				ev.NameFit = max(ev.NameFit, 0.5)
 			} else if !e.hasAll(x) {
-				resid += w[i]
+				resid += rw
 			}
 			continue
 		}
@@ -736,27 +819,30 @@ func (ix *Index) evidence(pl plan, e *entry, w []float64) bot.Evidence {
 		case e.named[t.fold] && e.accentsMatch(t):
 			named += w[i]
 		case e.vocab[t.fold]:
-		case ix.vocab[t.fold] == 0:
+		case st.vocab[t.fold] == 0:
 			ev.Unknown++
-			resid += w[i]
+			resid += rw
 		default:
-			if ix.df[t.fold] > 0 {
+			if st.df[t.fold] > 0 {
 				ev.Foreign++
 			}
-			resid += w[i]
+			resid += rw
 		}
 	}
 	if total > 0 {
-		ev.NameCoverage, ev.Residual = named/total, resid/total
+		ev.NameCoverage = named / total
+	}
+	if rtotal > 0 {
+		ev.Residual = resid / rtotal
 	}
 	for _, q := range anchorVariants(pl) {
-		ix.matchNames(q, e, &ev)
+		st.matchNames(q, e, &ev)
 	}
 	return ev
 }
 
 // matchNames records in ev the longest runs of q that are runs of e's names.
-func (ix *Index) matchNames(q []qtoken, e *entry, ev *bot.Evidence) {
+func (st *stats) matchNames(q []qtoken, e *entry, ev *bot.Evidence) {
 	for ni, name := range e.nameToks {
 		fold := e.nameFold[ni]
 		for i := range q {
@@ -764,7 +850,7 @@ func (ix *Index) matchNames(q []qtoken, e *entry, ev *bot.Evidence) {
 			for k := range name {
 				if i+n < len(q) && q[i+n].fold == fold[k] && (!q[i+n].marked || q[i+n].acc == name[k]) {
 					n++
-					whole := n == len(name) && (n >= 2 || ix.df[q[i].fold] <= maxSingleWordDF)
+					whole := n == len(name) && (n >= 2 || st.df[q[i].fold] <= maxSingleWordDF)
 					if n > ev.Anchor {
 						ev.Anchor = n
 					}
