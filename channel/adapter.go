@@ -33,7 +33,12 @@ type Config struct {
 	HandleTimeout time.Duration // budget of one event; default 60s
 	Apology       string        // sent when the engine fails; default DefaultApology
 	Greeting      string        // text handed to the engine on KindFollow; default "/start"; "-" greets nothing
-	Now           func() time.Time
+	// RecoverAfter: at Start, take up unfinished events accepted at least this
+	// long ago. Zero takes up all of them, right for a store with one owning
+	// process; with several instances on one database use a period well beyond
+	// HandleTimeout, so that a live instance's events are left to it.
+	RecoverAfter time.Duration
+	Now          func() time.Time
 }
 
 // Outcome of offering an event.
@@ -41,8 +46,8 @@ type Outcome int
 
 // Outcomes of Accept.
 const (
-	Accepted  Outcome = iota // claimed and queued: it will be handled
-	Duplicate                // claimed before: a redelivery, dropped
+	Accepted  Outcome = iota // stored and queued: it will be handled
+	Duplicate                // stored before: a redelivery, dropped
 	Ignored                  // needs no work
 )
 
@@ -61,8 +66,8 @@ type Adapter struct {
 
 	touched touchCache
 
-	parked     atomic.Int64
-	lost       atomic.Int64
+	left       atomic.Int64 // events left unfinished at shutdown
+	recovering atomic.Bool  // Start is queueing unfinished events; Accept answers ErrBusy
 	abort      chan struct{}
 	procCtx    context.Context
 	cancelProc context.CancelFunc
@@ -74,7 +79,7 @@ type job struct {
 }
 
 // queue is one worker's bounded FIFO. slots counts events reserved or queued,
-// so a place is known to exist before an event is claimed.
+// so a place is known to exist before an event is stored.
 type queue struct {
 	items chan job
 	slots chan struct{}
@@ -132,15 +137,22 @@ func New(cfg Config) (*Adapter, error) {
 // Channel is the adapter's channel name.
 func (a *Adapter) Channel() string { return a.cfg.Channel }
 
-// Start takes over, in the background, the events a previous process parked.
+// Start takes up, in the background, the events a previous process accepted
+// and did not finish (it stopped or was killed), in the order they were
+// accepted; meanwhile Accept answers ErrBusy so that each chat stays in order.
 // The work stops at Close.
 func (a *Adapter) Start() {
+	a.recovering.Store(true)
 	a.bg.Add(1)
 	go func() {
 		defer a.bg.Done()
-		a.recoverParked(a.procCtx)
+		a.recoverUnfinished(a.procCtx)
 	}()
 }
+
+// Recovering reports whether Start is still taking up unfinished events (the
+// webhook answers 503 meanwhile and the platform delivers again).
+func (a *Adapter) Recovering() bool { return a.recovering.Load() }
 
 func (a *Adapter) queueFor(chat string) *queue {
 	h := fnv.New64a()
@@ -148,11 +160,13 @@ func (a *Adapter) queueFor(chat string) *queue {
 	return a.queues[h.Sum64()%uint64(len(a.queues))]
 }
 
-// Accept claims ev and queues it for its chat's worker. A place in the queue is
-// reserved before the claim, so an event is never claimed and then dropped: on
-// ErrBusy or ErrClosed nothing was claimed and the platform's redelivery will be
-// handled. A store error also leaves the event unqueued. Events without a chat
-// are Ignored; events without an id are not de-duplicated.
+// Accept stores ev with its payload and queues it for its chat's worker. A
+// place in the queue is reserved before the write, so an event is never stored
+// and then dropped: on ErrBusy or ErrClosed nothing was stored and the
+// platform's redelivery will be handled. A store error also leaves the event
+// unqueued. Once Accept returns Accepted the event is handled even if the
+// process dies (the next Start takes it up). Events without a chat are Ignored;
+// events without an id get one from their chat and time.
 func (a *Adapter) Accept(ctx context.Context, ev Event) (Outcome, error) {
 	a.mu.RLock()
 	defer a.mu.RUnlock()
@@ -162,26 +176,38 @@ func (a *Adapter) Accept(ctx context.Context, ev Event) (Outcome, error) {
 	if ev.Chat == "" || (ev.Kind == KindMessage && ev.Text == "" && ev.Action == "") {
 		return Ignored, nil
 	}
+	if a.recovering.Load() {
+		return 0, ErrBusy
+	}
+	if ev.ID == "" {
+		ev.ID = fmt.Sprintf("nid:%s:%d", ev.Chat, ev.At.UnixNano())
+	}
 	q := a.queueFor(ev.Chat)
 	select {
 	case q.slots <- struct{}{}:
 	default:
 		return 0, ErrBusy
 	}
-	if ev.ID != "" {
-		// The claim must not be cut short by the caller going away after it was written.
-		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-		ok, err := a.cfg.Store.Claim(cctx, a.cfg.Channel, ev.ID, a.cfg.Now())
-		cancel()
-		if err != nil || !ok {
-			<-q.slots
-			if err != nil {
-				return 0, err
-			}
-			return Duplicate, nil
-		}
+	raw, err := json.Marshal(ev)
+	if err != nil {
+		<-q.slots
+		return 0, err
 	}
-	q.items <- job{ev: ev} // a slot is held: never blocks
+	// The write must not be cut short by the caller going away after it was made.
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	stored, done, err := a.cfg.Store.Accept(cctx, a.cfg.Channel, ev.ID, ev.Chat, raw, a.cfg.Now())
+	cancel()
+	if err != nil || !stored {
+		<-q.slots
+		if err != nil {
+			return 0, err
+		}
+		if done {
+			a.log.Debug("event already answered; ignored", "id", ev.ID)
+		}
+		return Duplicate, nil
+	}
+	q.items <- job{ev: ev, raw: raw} // a slot is held: never blocks
 	return Accepted, nil
 }
 
@@ -199,7 +225,9 @@ func (a *Adapter) work(q *queue) {
 				return
 			}
 			if err := a.process(j.ev); err != nil && a.procCtx.Err() != nil {
-				a.park(j) // cut by the shutdown deadline: the next process redoes it
+				a.left.Add(1) // cut by the shutdown deadline: unfinished, the next start redoes it
+			} else {
+				a.markDone(j)
 			}
 			<-q.slots
 		case <-a.abort:
@@ -356,12 +384,22 @@ func (c *touchCache) forget(chat string) {
 	delete(c.seen, chat)
 }
 
+// markDone records that j was handled. If that fails the event stays
+// unfinished and the next start answers it again: twice rather than never.
+func (a *Adapter) markDone(j job) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := a.cfg.Store.Done(ctx, a.cfg.Channel, j.ev.ID, a.cfg.Now()); err != nil {
+		a.log.Error("event handled but not marked done; it may be answered again after a restart", "id", j.ev.ID, "err", err)
+	}
+}
+
 // Close stops taking events (webhooks answer 503 so platforms keep them) and
-// lets the workers finish the queued ones within ctx's deadline. A little before
-// the deadline it parks in the store whatever is still queued, and at the
-// deadline it cuts the events being handled and parks those too, for the next
-// process (see Start); an event cut halfway may thus be answered twice, never
-// lost. The error reports events that could not be parked. Safe to call twice.
+// lets the workers finish the queued ones within ctx's deadline. A little
+// before the deadline it stops the workers taking queued events, and at the
+// deadline it cuts those being handled. Every accepted event is in the store,
+// so what is not finished stays there for the next start (see Start); an event
+// cut halfway may thus be answered twice, never lost. Safe to call twice.
 func (a *Adapter) Close(ctx context.Context) error {
 	a.mu.Lock()
 	if a.closed {
@@ -382,23 +420,22 @@ func (a *Adapter) Close(ctx context.Context) error {
 	select {
 	case <-done:
 	case <-soft.C:
-		a.stopAndPark(ctx, done)
+		a.stopEarly(ctx, done)
 	case <-ctx.Done():
-		a.stopAndPark(ctx, done)
+		a.stopEarly(ctx, done)
 	}
 	a.cancelProc()
 	a.bg.Wait()
-	if n := a.lost.Load(); n > 0 {
-		return fmt.Errorf("%s: %d accepted event(s) could not be parked at shutdown (%d parked)", a.cfg.Channel, n, a.parked.Load())
-	}
 	return nil
 }
 
-func (a *Adapter) stopAndPark(ctx context.Context, done <-chan struct{}) {
+// stopEarly stops the workers taking events, leaves the queued ones in the
+// store and, at ctx's deadline, cuts those being handled.
+func (a *Adapter) stopEarly(ctx context.Context, done <-chan struct{}) {
 	close(a.abort)
 	for _, q := range a.queues {
-		for j := range q.items {
-			a.park(j)
+		for range q.items {
+			a.left.Add(1)
 		}
 	}
 	select {
@@ -407,10 +444,10 @@ func (a *Adapter) stopAndPark(ctx context.Context, done <-chan struct{}) {
 		a.cancelProc()
 		<-done
 	}
-	a.log.Warn("shutdown deadline reached", "parked", a.parked.Load(), "lost", a.lost.Load())
+	a.log.Warn("shutdown deadline reached; unfinished events are handled at the next start", "unfinished", a.left.Load())
 }
 
-// softDeadline leaves a fifth of the time left (at most 2s) to park events.
+// softDeadline leaves a fifth of the time left (at most 2s) to stop the workers.
 func softDeadline(ctx context.Context) time.Duration {
 	dl, ok := ctx.Deadline()
 	if !ok {
@@ -421,70 +458,50 @@ func softDeadline(ctx context.Context) time.Duration {
 	return max(left-reserve, 0)
 }
 
-func parkID(ev Event) string {
-	if ev.ID != "" {
-		return ev.ID
+// recoverUnfinished queues, in the order they were accepted, the events a
+// previous process accepted and did not finish, retrying while the store
+// fails, then lets Accept take events again.
+func (a *Adapter) recoverUnfinished(ctx context.Context) {
+	defer a.recovering.Store(false)
+	before := a.cfg.Now().Add(time.Minute) // single owner: everything stored so far
+	if a.cfg.RecoverAfter > 0 {
+		before = a.cfg.Now().Add(-a.cfg.RecoverAfter)
 	}
-	return fmt.Sprintf("nid:%s:%d", ev.Chat, ev.At.UnixNano())
-}
-
-// park keeps an accepted event in the store for the next process.
-func (a *Adapter) park(j job) {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	raw := j.raw
-	if raw == nil {
-		raw, _ = json.Marshal(j.ev)
+	pause := 100 * time.Millisecond
+	var raws [][]byte
+	for {
+		var err error
+		raws, err = a.cfg.Store.Unfinished(ctx, a.cfg.Channel, before)
+		if err == nil {
+			break
+		}
+		a.log.Warn("load unfinished events; retrying", "err", err, "in", pause)
+		t := time.NewTimer(pause)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		}
+		pause = min(pause*2, 5*time.Second)
 	}
-	if err := a.cfg.Store.Park(ctx, a.cfg.Channel, parkID(j.ev), raw); err != nil {
-		a.lost.Add(1)
-		a.log.Error("event lost at shutdown", "id", j.ev.ID, "chat", j.ev.Chat, "err", err)
+	if len(raws) == 0 {
 		return
 	}
-	a.parked.Add(1)
-}
-
-// recoverParked queues the events a previous process parked.
-func (a *Adapter) recoverParked(ctx context.Context) {
-	for ctx.Err() == nil {
-		raws, err := a.cfg.Store.TakeParked(ctx, a.cfg.Channel, 200)
-		if err != nil {
-			a.log.Warn("take parked events", "err", err)
-			return
-		}
-		if len(raws) == 0 {
-			return
-		}
-		a.log.Info("handling events parked at the last shutdown", "count", len(raws))
-		for i, raw := range raws {
-			var ev Event
-			if err := json.Unmarshal(raw, &ev); err != nil {
-				a.log.Error("parked event unreadable", "err", err)
-				continue
-			}
-			if err := a.requeue(ctx, ev, raw); err != nil {
-				a.repark(raws[i:])
-				return
-			}
-		}
-	}
-}
-
-func (a *Adapter) repark(raws [][]byte) {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
+	a.log.Info("handling events accepted before the last stop", "count", len(raws))
 	for _, raw := range raws {
 		var ev Event
-		if json.Unmarshal(raw, &ev) != nil {
+		if err := json.Unmarshal(raw, &ev); err != nil {
+			a.log.Error("unfinished event unreadable; skipped", "err", err)
 			continue
 		}
-		if err := a.cfg.Store.Park(ctx, a.cfg.Channel, parkID(ev), raw); err != nil {
-			a.log.Error("event lost", "id", ev.ID, "err", err)
+		if err := a.requeue(ctx, ev, raw); err != nil {
+			return // closing: what is left stays unfinished in the store
 		}
 	}
 }
 
-// requeue queues an already claimed event, waiting for room.
+// requeue queues an already stored event, waiting for room.
 func (a *Adapter) requeue(ctx context.Context, ev Event, raw []byte) error {
 	a.mu.RLock()
 	defer a.mu.RUnlock()

@@ -17,47 +17,50 @@ import (
 
 // memStore is channel.Store in memory.
 type memStore struct {
-	mu     sync.Mutex
-	claims map[string]bool
-	parked map[string][]byte
-	order  []string
-	chats  map[string]channel.ChatState
+	mu       sync.Mutex
+	accepted map[string][]byte
+	order    []string
+	done     map[string]bool
+	chats    map[string]channel.ChatState
 }
 
 func newMemStore() *memStore {
-	return &memStore{claims: map[string]bool{}, parked: map[string][]byte{}, chats: map[string]channel.ChatState{}}
+	return &memStore{accepted: map[string][]byte{}, done: map[string]bool{}, chats: map[string]channel.ChatState{}}
 }
 
-func (s *memStore) Claim(_ context.Context, ch, id string, _ time.Time) (bool, error) {
+func (s *memStore) Accept(_ context.Context, ch, id, chat string, raw []byte, _ time.Time) (bool, bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.claims[ch+id] {
-		return false, nil
+	if _, ok := s.accepted[ch+id]; ok {
+		return false, s.done[ch+id], nil
 	}
-	s.claims[ch+id] = true
-	return true, nil
+	s.accepted[ch+id] = raw
+	s.order = append(s.order, ch+id)
+	return true, false, nil
 }
 
-func (s *memStore) Park(_ context.Context, ch, id string, raw []byte) error {
+func (s *memStore) Done(_ context.Context, ch, id string, _ time.Time) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.parked[id] = raw
-	s.order = append(s.order, id)
+	s.done[ch+id] = true
 	return nil
 }
 
-func (s *memStore) TakeParked(_ context.Context, ch string, limit int) ([][]byte, error) {
+func (s *memStore) Unfinished(_ context.Context, ch string, _ time.Time) ([][]byte, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out [][]byte
-	for _, id := range s.order {
-		if raw, ok := s.parked[id]; ok {
-			out = append(out, raw)
-			delete(s.parked, id)
+	for _, k := range s.order {
+		if !s.done[k] {
+			out = append(out, s.accepted[k])
 		}
 	}
-	s.order = nil
 	return out, nil
+}
+
+func (s *memStore) unfinished() int {
+	raws, _ := s.Unfinished(context.Background(), "x", time.Time{})
+	return len(raws)
 }
 
 func (s *memStore) Touch(_ context.Context, ch, chat string, at time.Time) error {
@@ -186,12 +189,12 @@ func TestBusyQueueRefusesWithoutClaiming(t *testing.T) {
 	if _, err := a.Accept(context.Background(), channel.Event{ID: "2", Chat: "a", Kind: channel.KindMessage, Text: "t"}); !errors.Is(err, channel.ErrBusy) {
 		t.Fatalf("full queue: %v", err)
 	}
-	if ok, _ := st.Claim(context.Background(), "x", "2", time.Now()); !ok {
-		t.Fatal("a refused event was claimed: its redelivery would be dropped")
+	if stored, _, _ := st.Accept(context.Background(), "x", "2", "a", nil, time.Now()); !stored {
+		t.Fatal("a refused event was stored: its redelivery would be dropped")
 	}
 }
 
-func TestParkAtShutdownAndResume(t *testing.T) {
+func TestUnfinishedAtShutdownHandledAtNextStart(t *testing.T) {
 	gate := make(chan struct{}) // never opened: the engine blocks until cut
 	st := newMemStore()
 	a, _ := channel.New(channel.Config{Channel: "x", Engine: echo{gate: gate}, Platform: &recorder{}, Store: st, Workers: 1, QueueSize: 10})
@@ -203,16 +206,20 @@ func TestParkAtShutdownAndResume(t *testing.T) {
 	if err := a.Close(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if n := len(st.parked); n != 3 {
-		t.Fatalf("%d parked, want 3 (one cut while handled, two queued)", n)
+	if n := st.unfinished(); n != 3 {
+		t.Fatalf("%d unfinished, want 3 (one cut while handled, two queued)", n)
 	}
+	// The next process answers them, in order.
 	rec := &recorder{}
 	b, _ := channel.New(channel.Config{Channel: "x", Engine: echo{}, Platform: rec, Store: st})
 	b.Start()
-	waitFor(t, "parked events answered", func() bool { return len(rec.to("a")) == 3 })
+	waitFor(t, "unfinished events answered", func() bool { return len(rec.to("a")) == 3 })
 	b.Close(context.Background())
-	if got := strings.Join(rec.to("a"), ","); got != "re: 1,re: 2,re: 0" && got != "re: 0,re: 1,re: 2" {
+	if got := strings.Join(rec.to("a"), ","); got != "re: 0,re: 1,re: 2" {
 		t.Fatalf("answers %q", got)
+	}
+	if n := st.unfinished(); n != 0 {
+		t.Fatalf("%d still unfinished", n)
 	}
 }
 

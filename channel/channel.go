@@ -74,13 +74,17 @@ type ChatState struct {
 // Store is the channels' state in the database; store.ChannelState implements
 // it. Every method is keyed by channel name, so channels never share ids.
 type Store interface {
-	// Claim records event id and reports true when this call took it, false when
-	// it was claimed before. Of concurrent claims of one id exactly one wins.
-	Claim(ctx context.Context, channel, id string, now time.Time) (bool, error)
-	// Park keeps a claimed event this process could not handle before stopping.
-	Park(ctx context.Context, channel, id string, raw []byte) error
-	// TakeParked removes and returns up to limit parked events, each to one caller.
-	TakeParked(ctx context.Context, channel string, limit int) ([][]byte, error)
+	// Accept stores event id of chat with its payload as unfinished, before the
+	// webhook acknowledges it, and reports whether this call stored it. When it
+	// was stored before (a redelivery), done says whether it was handled to the
+	// end; either way the caller must not handle it again. Of concurrent calls
+	// for one id exactly one gets stored = true.
+	Accept(ctx context.Context, channel, id, chat string, raw []byte, now time.Time) (stored, done bool, err error)
+	// Done records that event id was handled (answered, or given up on).
+	Done(ctx context.Context, channel, id string, now time.Time) error
+	// Unfinished returns the payloads of events accepted before the given time
+	// and not Done, in the order they were accepted. It scans: call it at start.
+	Unfinished(ctx context.Context, channel string, before time.Time) ([][]byte, error)
 	// Touch records that chat wrote at at (its reply window opens again and an
 	// inactive mark is cleared).
 	Touch(ctx context.Context, channel, chat string, at time.Time) error

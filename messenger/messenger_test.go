@@ -75,6 +75,7 @@ func newRig(t testing.TB, tweak func(*messenger.Config)) *rig {
 	r.svc = svc
 	r.disp.Senders[messenger.Channel] = svc.DossierSender()
 	svc.Start()
+	channeltest.WaitFor(t, "unfinished events taken up", func() bool { return !svc.Recovering() })
 	g := gin.New()
 	svc.Routes()(g)
 	r.srv = httptest.NewServer(g)
@@ -87,6 +88,16 @@ func newRig(t testing.TB, tweak func(*messenger.Config)) *rig {
 		}
 	})
 	return r
+}
+
+// waitDone waits until the event id was handled to the end (its held
+// notifications delivered too).
+func (r *rig) waitDone(t testing.TB, id string) {
+	t.Helper()
+	channeltest.WaitFor(t, "event "+id+" done", func() bool {
+		_, done, _ := r.db.ChannelState().Accept(context.Background(), messenger.Channel, id, "", nil, time.Now())
+		return done
+	})
 }
 
 func (r *rig) advance(d time.Duration) {
@@ -354,6 +365,7 @@ func TestNotificationInsideWindow(t *testing.T) {
 	r := newRig(t, nil)
 	r.post(t, page(textMsg(psid, "m_1", "xin chào")))
 	channeltest.WaitFor(t, "the greeting", func() bool { return len(r.texts(t)) > 0 })
+	r.waitDone(t, "m_1")
 	r.api.Reset()
 	r.advance(23 * time.Hour)
 	enqueue(t, r, "n1", "Hồ sơ H01 đã có kết quả.")
@@ -369,6 +381,7 @@ func TestNotificationOutsideWindowWaitsForNextMessage(t *testing.T) {
 	r := newRig(t, nil)
 	r.post(t, page(textMsg(psid, "m_1", "xin chào")))
 	channeltest.WaitFor(t, "the greeting", func() bool { return len(r.texts(t)) > 0 })
+	r.waitDone(t, "m_1")
 	r.api.Reset()
 	r.advance(25 * time.Hour)
 	enqueue(t, r, "n1", "Hồ sơ H01 đã có kết quả.")
@@ -392,6 +405,7 @@ func TestWindowRefusalAndBlockedAndRateLimit(t *testing.T) {
 	r := newRig(t, nil)
 	r.post(t, page(textMsg(psid, "m_1", "xin chào")))
 	channeltest.WaitFor(t, "the greeting", func() bool { return len(r.texts(t)) > 0 })
+	r.waitDone(t, "m_1")
 
 	// Meta says the window is closed: kept.
 	r.api.SetAnswer(func(channeltest.Call) (int, string) {

@@ -1,9 +1,12 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"sync/atomic"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -15,7 +18,7 @@ import (
 
 // Collections of the chat channels (Zalo, Messenger) on the shared adapter.
 const (
-	colChannelEvents = "channel_events" // claimed event ids and parked events, swept after ChannelSeenTTL
+	colChannelEvents = "channel_events" // accepted events with their payload and done marks, swept after ChannelSeenTTL
 	colChannelChats  = "channel_chats"  // per chat: last message in, inactive mark
 	colChannelTokens = "channel_tokens" // OAuth tokens per channel
 )
@@ -32,11 +35,12 @@ func init() {
 // redelivering well within a day.
 const ChannelSeenTTL = 48 * time.Hour
 
-// ChannelState is the shared channel adapter's state in MongoDB: claimed event
-// ids (so each event is handled by one process however often it is delivered),
-// events parked at shutdown, each chat's last message and inactive mark (the
-// reply window), and OAuth tokens. Every operation but TakeParked (run at start)
-// is keyed by _id. It is safe for concurrent use and across processes.
+// ChannelState is the shared channel adapter's state in MongoDB: accepted
+// events with their payload, stored before the webhook acknowledges them (so
+// each event is handled by one process however often it is delivered, and none
+// is lost when a process dies), "done" marks, each chat's last message and
+// inactive mark (the reply window), and OAuth tokens. Every operation but
+// Unfinished (run at start) is keyed by _id. It is safe for concurrent use and across processes.
 type ChannelState struct {
 	db  *DB
 	now func() time.Time
@@ -56,72 +60,114 @@ func (s *ChannelState) tokens() *mongo.Collection { return s.db.db.Collection(co
 
 func key(ch, id string) string { return ch + ":" + id }
 
-// Claim records event id of ch and reports whether this call took it (one
-// unique insert: of concurrent claims exactly one wins).
-func (s *ChannelState) Claim(ctx context.Context, ch, id string, now time.Time) (bool, error) {
-	_, err := s.events().InsertOne(ctx, bson.D{
+// Accept stores event id of ch (chat's) with its payload as unfinished and
+// reports whether this call stored it (one unique insert: of concurrent calls
+// exactly one does). For a redelivery it reports whether the event is done.
+// Each stored event gets a sequence number that orders Unfinished.
+func (s *ChannelState) Accept(ctx context.Context, ch, id, chat string, raw []byte, now time.Time) (stored, done bool, err error) {
+	_, err = s.events().InsertOne(ctx, bson.D{
 		{Key: "_id", Value: key(ch, id)},
 		{Key: "channel", Value: ch},
+		{Key: "chat", Value: chat},
+		{Key: "raw", Value: string(raw)},
+		{Key: "seq", Value: nextSeq(now)},
 		{Key: "at", Value: now.UTC()},
 		{Key: "expires_at", Value: now.UTC().Add(ChannelSeenTTL)},
 	})
 	switch {
 	case err == nil:
-		return true, nil
-	case mongo.IsDuplicateKeyError(err):
-		return false, nil
-	default:
-		return false, fmt.Errorf("store: claim %s event: %w", ch, err)
+		return true, false, nil
+	case !mongo.IsDuplicateKeyError(err):
+		return false, false, fmt.Errorf("store: accept %s event: %w", ch, err)
+	}
+	err = s.events().FindOne(ctx, bson.M{"_id": "done:" + key(ch, id)}).Err()
+	switch {
+	case errors.Is(err, mongo.ErrNoDocuments):
+		return false, false, nil
+	case err != nil:
+		return false, false, fmt.Errorf("store: %s event done: %w", ch, err)
+	}
+	return false, true, nil
+}
+
+var lastSeq atomic.Int64
+
+// nextSeq is now in nanoseconds, made strictly increasing within the process.
+func nextSeq(now time.Time) int64 {
+	n := now.UnixNano()
+	for {
+		last := lastSeq.Load()
+		if n <= last {
+			n = last + 1
+		}
+		if lastSeq.CompareAndSwap(last, n) {
+			return n
+		}
 	}
 }
 
-// Park keeps the raw JSON of a claimed event for TakeParked in a later process.
-func (s *ChannelState) Park(ctx context.Context, ch, id string, raw []byte) error {
-	now := s.now().UTC()
-	_, err := s.events().UpdateOne(ctx, bson.M{"_id": key(ch, id)}, bson.M{
-		"$set":         bson.M{"parked": string(raw), "channel": ch, "parked_at": now, "expires_at": now.Add(ChannelSeenTTL)},
-		"$setOnInsert": bson.M{"at": now},
-	}, options.UpdateOne().SetUpsert(true))
-	if err != nil {
-		return fmt.Errorf("store: park %s event: %w", ch, err)
+// Done records that event id of ch was handled; marking twice is fine. Marks
+// are inserts of their own, which stay fast on the embedded server.
+func (s *ChannelState) Done(ctx context.Context, ch, id string, now time.Time) error {
+	_, err := s.events().InsertOne(ctx, bson.D{
+		{Key: "_id", Value: "done:" + key(ch, id)},
+		{Key: "channel", Value: ch},
+		{Key: "done", Value: true},
+		{Key: "at", Value: now.UTC()},
+		{Key: "expires_at", Value: now.UTC().Add(ChannelSeenTTL)},
+	})
+	if err != nil && !mongo.IsDuplicateKeyError(err) {
+		return fmt.Errorf("store: mark %s event done: %w", ch, err)
 	}
 	return nil
 }
 
-// TakeParked removes up to limit parked events of ch and returns them in the
-// order they were parked, each to exactly one caller. It scans the collection:
-// call it at start.
-func (s *ChannelState) TakeParked(ctx context.Context, ch string, limit int) ([][]byte, error) {
-	if limit <= 0 {
-		limit = 1000
+// Unfinished returns the payloads of ch's events accepted before the given
+// time and not Done, in the order they were accepted. It scans: call it at
+// start. It does not take the events over: with several processes on one
+// database pass a time old enough that their owners must have stopped.
+func (s *ChannelState) Unfinished(ctx context.Context, ch string, before time.Time) ([][]byte, error) {
+	var accepted []struct {
+		ID  string `bson:"_id"`
+		Raw string `bson:"raw"`
+		Seq int64  `bson:"seq"`
 	}
-	cur, err := s.events().Find(ctx, bson.M{"channel": ch, "parked": bson.M{"$exists": true}},
-		options.Find().SetProjection(bson.M{"_id": 1}).SetSort(bson.D{{Key: "parked_at", Value: 1}, {Key: "_id", Value: 1}}).SetLimit(int64(limit)))
+	cur, err := s.events().Find(ctx, bson.M{"channel": ch, "raw": bson.M{"$exists": true}, "at": bson.M{"$lt": before.UTC()}})
+	if err == nil {
+		err = cur.All(ctx, &accepted)
+	}
 	if err != nil {
-		return nil, fmt.Errorf("store: find parked %s events: %w", ch, err)
+		return nil, fmt.Errorf("store: find unfinished %s events: %w", ch, err)
 	}
-	var ids []struct {
+	if len(accepted) == 0 {
+		return nil, nil
+	}
+	var marks []struct {
 		ID string `bson:"_id"`
 	}
-	if err := cur.All(ctx, &ids); err != nil {
-		return nil, fmt.Errorf("store: find parked %s events: %w", ch, err)
+	cur, err = s.events().Find(ctx, bson.M{"channel": ch, "done": true}, options.Find().SetProjection(bson.M{"_id": 1}))
+	if err == nil {
+		err = cur.All(ctx, &marks)
 	}
+	if err != nil {
+		return nil, fmt.Errorf("store: find finished %s events: %w", ch, err)
+	}
+	done := make(map[string]bool, len(marks))
+	for _, m := range marks {
+		done[m.ID] = true
+	}
+	slices.SortFunc(accepted, func(a, b struct {
+		ID  string `bson:"_id"`
+		Raw string `bson:"raw"`
+		Seq int64  `bson:"seq"`
+	}) int {
+		return cmp.Compare(a.Seq, b.Seq)
+	})
 	var out [][]byte
-	for _, id := range ids {
-		var doc struct {
-			Parked string `bson:"parked"`
+	for _, a := range accepted {
+		if !done["done:"+a.ID] {
+			out = append(out, []byte(a.Raw))
 		}
-		err := s.events().FindOneAndUpdate(ctx,
-			bson.M{"_id": id.ID, "parked": bson.M{"$exists": true}},
-			bson.M{"$unset": bson.M{"parked": ""}},
-			options.FindOneAndUpdate().SetReturnDocument(options.Before)).Decode(&doc)
-		switch {
-		case errors.Is(err, mongo.ErrNoDocuments):
-			continue
-		case err != nil:
-			return out, fmt.Errorf("store: take parked %s event: %w", ch, err)
-		}
-		out = append(out, []byte(doc.Parked))
 	}
 	return out, nil
 }

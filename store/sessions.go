@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -232,9 +234,52 @@ type UnansweredItem struct {
 // maxUnansweredText bounds what is kept of one question.
 const maxUnansweredText = 500
 
-// RecordUnanswered counts one more occurrence of text (grouped by vntext.Key).
+// UnansweredRetention is how long a question stays in the inbox after it was
+// last asked.
+const UnansweredRetention = 90 * 24 * time.Hour
+
+// UnansweredKey groups near-identical questions: folded words without
+// diacritics, runs of one repeated letter shortened ("chaoooo" = "chao"),
+// numbers and one-letter noise dropped, words in sorted order without repeats.
+func UnansweredKey(text string) string {
+	seen := map[string]bool{}
+	var words []string
+	for _, w := range strings.Fields(vntext.Key(text)) {
+		w = squeezeRepeats(w)
+		if len([]rune(w)) < 2 || strings.IndexFunc(w, func(r rune) bool { return r < '0' || r > '9' }) < 0 || seen[w] {
+			continue
+		}
+		seen[w] = true
+		words = append(words, w)
+	}
+	sort.Strings(words)
+	return strings.Join(words, " ")
+}
+
+// squeezeRepeats shortens runs of three or more of one letter to one.
+func squeezeRepeats(w string) string {
+	r := []rune(w)
+	out := r[:0:0]
+	for i := 0; i < len(r); i++ {
+		j := i
+		for j+1 < len(r) && r[j+1] == r[i] {
+			j++
+		}
+		if j-i >= 2 {
+			out = append(out, r[i])
+		} else {
+			out = append(out, r[i:j+1]...)
+		}
+		i = j
+	}
+	return string(out)
+}
+
+// RecordUnanswered counts one more occurrence of text, grouped with
+// near-identical questions (UnansweredKey); a group expires
+// UnansweredRetention after it was last asked.
 func (u *Unanswered) RecordUnanswered(ctx context.Context, channel, text string, at time.Time) error {
-	key := vntext.Key(text)
+	key := UnansweredKey(text)
 	if key == "" {
 		return nil
 	}
@@ -246,7 +291,7 @@ func (u *Unanswered) RecordUnanswered(ctx context.Context, channel, text string,
 	}
 	_, err := u.db.db.Collection(colUnanswered).UpdateOne(ctx, bson.M{"_id": key}, bson.M{
 		"$inc":         bson.M{"count": 1},
-		"$set":         bson.M{"text": text, "last_at": at.UTC(), "channel": channel},
+		"$set":         bson.M{"text": text, "last_at": at.UTC(), "channel": channel, "expires_at": at.UTC().Add(UnansweredRetention)},
 		"$setOnInsert": bson.M{"first_at": at.UTC(), "status": "open"},
 	}, options.UpdateOne().SetUpsert(true))
 	if err != nil {
@@ -259,6 +304,11 @@ func (u *Unanswered) RecordUnanswered(ctx context.Context, channel, text string,
 func (u *Unanswered) List(ctx context.Context, limit int) ([]UnansweredItem, error) {
 	if limit <= 0 || limit > 1000 {
 		limit = 100
+	}
+	// Expired groups go first (the sweeper only knows collections declared as
+	// expiring; this keeps the inbox bounded either way).
+	if _, err := u.db.db.Collection(colUnanswered).DeleteMany(ctx, bson.M{"expires_at": bson.M{"$lt": time.Now().UTC()}}); err != nil {
+		return nil, fmt.Errorf("store: expire unanswered: %w", err)
 	}
 	cur, err := u.db.db.Collection(colUnanswered).Find(ctx, bson.M{"status": "open"},
 		options.Find().SetSort(bson.D{{Key: "count", Value: -1}, {Key: "last_at", Value: -1}}).SetLimit(int64(limit)))

@@ -79,6 +79,7 @@ func newRig(t testing.TB, tweak func(*zalo.Config)) *rig {
 	r.svc = svc
 	r.disp.Senders[zalo.Channel] = svc.DossierSender()
 	svc.Start()
+	channeltest.WaitFor(t, "unfinished events taken up", func() bool { return !svc.Recovering() })
 	g := gin.New()
 	svc.Routes()(g)
 	r.srv = httptest.NewServer(g)
@@ -97,6 +98,16 @@ func (r *rig) close(t testing.TB) {
 	if err := r.svc.Close(ctx); err != nil {
 		t.Error(err)
 	}
+}
+
+// waitDone waits until the event id was handled to the end (its held
+// notifications delivered too).
+func (r *rig) waitDone(t testing.TB, id string) {
+	t.Helper()
+	channeltest.WaitFor(t, "event "+id+" done", func() bool {
+		_, done, _ := r.db.ChannelState().Accept(context.Background(), zalo.Channel, id, "", nil, time.Now())
+		return done
+	})
 }
 
 func (r *rig) advance(d time.Duration) {
@@ -355,6 +366,7 @@ func TestNotificationInsideWindow(t *testing.T) {
 	r := newRig(t, nil)
 	r.post(t, textEvent(citizen, "m1", "xin chào", time.Now()))
 	channeltest.WaitFor(t, "the greeting", func() bool { return len(r.texts(t)) > 0 })
+	r.waitDone(t, "m1")
 	r.api.Reset()
 	r.advance(47 * time.Hour)
 	notify(t, r, "n1", "Hồ sơ H01 đã có kết quả.")
@@ -371,6 +383,7 @@ func TestNotificationOutsideWindowWaitsForNextMessage(t *testing.T) {
 	start := *r.now.Load()
 	r.post(t, textEvent(citizen, "m1", "xin chào", start))
 	channeltest.WaitFor(t, "the greeting", func() bool { return len(r.texts(t)) > 0 })
+	r.waitDone(t, "m1")
 	r.api.Reset()
 	r.advance(49 * time.Hour)
 	notify(t, r, "n1", "Hồ sơ H01 đã có kết quả.")
@@ -398,6 +411,7 @@ func TestNotificationRefusedByZaloWaits(t *testing.T) {
 	r := newRig(t, nil)
 	r.post(t, textEvent(citizen, "m1", "xin chào", time.Now()))
 	channeltest.WaitFor(t, "the greeting", func() bool { return len(r.texts(t)) > 0 })
+	r.waitDone(t, "m1")
 	r.api.SetAnswer(func(channeltest.Call) (int, string) {
 		return 200, `{"error":-230,"message":"User has not interacted with the OA in the past 7 days"}`
 	})
