@@ -69,3 +69,29 @@ func Main(m *testing.M) int {
 	}
 	return code
 }
+
+// NewShared returns a store on a fresh database reached the way an external
+// MongoDB is (MONGODB_URI: its own client, the shared-backend code paths), on
+// the same embedded server. FerretDB is no substitute for MongoDB under
+// concurrent writes (see ../shared/notes/ferretdb.md): use it for the
+// backend's sequential contract, and inject conflicts to test concurrency.
+func NewShared(t testing.TB) *store.DB {
+	t.Helper()
+	once.Do(start)
+	if rootErr != nil {
+		t.Fatalf("storetest: start embedded store: %v", rootErr)
+	}
+	name := strings.ToLower(fmt.Sprintf("s%d_%s", counter.Add(1), unsafe.ReplaceAllString(t.Name(), "_")))
+	if len(name) > 40 {
+		name = name[:40]
+	}
+	db, err := store.Open(context.Background(), store.Options{URI: root.EmbeddedURI(), Database: name})
+	if err != nil {
+		t.Fatalf("storetest: connect over MONGODB_URI: %v", err)
+	}
+	t.Cleanup(func() {
+		_ = db.Database().Drop(context.Background())
+		_ = db.Close(context.Background())
+	})
+	return db
+}
