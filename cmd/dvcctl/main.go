@@ -39,6 +39,7 @@ func commands() map[string]command {
 		"export":      {"export DIR                       write every procedure in force as YAML (round-trips with import)", cmdExport},
 		"reindex":     {"reindex                          make running instances rebuild their search index", cmdReindex},
 		"telegram":    {telegramUsage, cmdTelegram},
+		"zalo":        {zaloUsage, cmdZalo},
 		"staff":       {"staff create NAME ROLES | list | revoke ID   staff tokens (roles: admin, editor, dossier_operator)", cmdStaff},
 		"dossiers":    {"dossiers import FILE             import dossiers from a JSON array or CSV file", cmdDossiers},
 		"catalog":     {catalogUsage, cmdCatalog},
