@@ -163,6 +163,7 @@ func AdminRoutes(d AdminDeps) func(*gin.Engine) {
 	return func(r *gin.Engine) {
 		staffRoutes(r, d)
 		catalogRoutes(r, d)
+		reviewRoutes(r, d)
 		editor := r.Group("/api/admin", requireRole(d.Auth, RoleEditor))
 		editor.POST("/procedures", func(c *gin.Context) { saveProcedure(c, d, "") })
 		editor.PUT("/procedures/:id", func(c *gin.Context) { saveProcedure(c, d, c.Param("id")) })

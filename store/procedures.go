@@ -285,18 +285,20 @@ type ProcedureSummary struct {
 	Agency        string   `json:"agency,omitempty"`
 	// GuideID is, for an official record, the curated guide (in force) that
 	// names its code in national_codes.
-	GuideID   string    `json:"guide_id,omitempty"`
-	Revision  int       `json:"revision"`
-	Deleted   bool      `json:"deleted"`
-	Origin    string    `json:"origin"`
-	UpdatedAt time.Time `json:"updated_at"`
-	UpdatedBy string    `json:"updated_by"`
+	GuideID string `json:"guide_id,omitempty"`
+	// ReviewedAt is when a person last checked a curated guide (YYYY-MM-DD).
+	ReviewedAt string    `json:"reviewed_at,omitempty"`
+	Revision   int       `json:"revision"`
+	Deleted    bool      `json:"deleted"`
+	Origin     string    `json:"origin"`
+	UpdatedAt  time.Time `json:"updated_at"`
+	UpdatedBy  string    `json:"updated_by"`
 }
 
 // summaryFields are the stored fields a ProcedureSummary needs.
 var summaryFields = bson.M{"revision": 1, "deleted": 1, "origin": 1, "updated_at": 1, "updated_by": 1,
 	"procedure.id": 1, "procedure.title": 1, "procedure.field": 1, "procedure.kind": 1, "procedure.national_code": 1,
-	"procedure.national_codes": 1, "procedure.level": 1, "procedure.agency": 1}
+	"procedure.national_codes": 1, "procedure.level": 1, "procedure.agency": 1, "procedure.reviewed_at": 1}
 
 // List returns every procedure, withdrawn ones included, sorted by id; an
 // official record carries the id of the curated guide that names its code.
@@ -327,7 +329,7 @@ func (s *Procedures) List(ctx context.Context) ([]ProcedureSummary, error) {
 			kind = knowledge.KindCurated
 		}
 		out[i] = ProcedureSummary{ID: d.ID, Title: p.Title, Field: p.Field, Kind: kind, NationalCode: p.NationalCode,
-			NationalCodes: p.NationalCodes, Level: p.Level, Agency: p.Agency, Revision: d.Revision, Deleted: d.Deleted,
+			NationalCodes: p.NationalCodes, Level: p.Level, Agency: p.Agency, ReviewedAt: p.ReviewedAt, Revision: d.Revision, Deleted: d.Deleted,
 			Origin: d.Origin, UpdatedAt: d.UpdatedAt, UpdatedBy: d.UpdatedBy}
 		if p.IsOfficial() {
 			out[i].GuideID = guides[p.NationalCode]
