@@ -49,10 +49,13 @@ type Config struct {
 	Inbox  channel.Inbox
 	Log    *slog.Logger
 
-	Window    time.Duration // default Window
-	Workers   int
-	QueueSize int
-	Now       func() time.Time
+	// RecoverAfter: at Start, take up unfinished events accepted at least this
+	// long ago (see channel.Config.RecoverAfter); zero takes up all.
+	RecoverAfter time.Duration
+	Window       time.Duration // default Window
+	Workers      int
+	QueueSize    int
+	Now          func() time.Time
 }
 
 // Service is the running Messenger channel.
@@ -79,7 +82,8 @@ func New(cfg Config) (*Service, error) {
 	a, err := channel.New(channel.Config{
 		Channel: Channel, Engine: cfg.Engine, Platform: client, Store: cfg.Store, Inbox: cfg.Inbox,
 		Window: cfg.Window, Log: cfg.Log, Workers: cfg.Workers, QueueSize: cfg.QueueSize, Now: cfg.Now,
-		Greeting: "-",
+		RecoverAfter: cfg.RecoverAfter,
+		Greeting:     "-",
 	})
 	if err != nil {
 		return nil, err

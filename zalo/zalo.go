@@ -60,11 +60,14 @@ type Config struct {
 	Inbox  channel.Inbox // held notifications, delivered when a chat writes
 	Log    *slog.Logger
 
-	MaxAge    time.Duration // events older (or newer) than this by their timestamp are refused; default 10 min
-	Window    time.Duration // default Window
-	Workers   int
-	QueueSize int
-	Now       func() time.Time
+	// RecoverAfter: at Start, take up unfinished events accepted at least this
+	// long ago (see channel.Config.RecoverAfter); zero takes up all.
+	RecoverAfter time.Duration
+	MaxAge       time.Duration // events older (or newer) than this by their timestamp are refused; default 10 min
+	Window       time.Duration // default Window
+	Workers      int
+	QueueSize    int
+	Now          func() time.Time
 }
 
 // Service is the running Zalo channel.
@@ -104,6 +107,7 @@ func New(cfg Config) (*Service, error) {
 	a, err := channel.New(channel.Config{
 		Channel: Channel, Engine: cfg.Engine, Platform: client, Store: cfg.Store, Inbox: cfg.Inbox,
 		Window: cfg.Window, Log: cfg.Log, Workers: cfg.Workers, QueueSize: cfg.QueueSize, Now: cfg.Now,
+		RecoverAfter: cfg.RecoverAfter,
 	})
 	if err != nil {
 		return nil, err

@@ -31,6 +31,7 @@ func (a *App) addChannels(cfg config.Config, engine channel.Engine, log *slog.Lo
 			AccessToken: cfg.ZaloAccessToken, RefreshToken: cfg.ZaloRefreshToken,
 			APIEndpoint: cfg.ZaloAPIEndpoint, OAuthEndpoint: cfg.ZaloOAuthEndpoint,
 			Engine: engine, Store: st, Tokens: st, Inbox: a.dispatcher, Log: log,
+			RecoverAfter: telegramRecoverAfter(cfg), // the same rule as Telegram's for the backend
 		})
 		if err != nil {
 			return nil, err
@@ -46,6 +47,7 @@ func (a *App) addChannels(cfg config.Config, engine channel.Engine, log *slog.Lo
 			PageToken: cfg.MessengerPageToken, AppSecret: cfg.MessengerAppSecret, VerifyToken: cfg.MessengerVerifyToken,
 			APIEndpoint: cfg.MessengerAPIEndpoint,
 			Engine:      engine, Store: st, Inbox: a.dispatcher, Log: log,
+			RecoverAfter: telegramRecoverAfter(cfg),
 		})
 		if err != nil {
 			return nil, err
