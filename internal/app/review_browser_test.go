@@ -1,0 +1,38 @@
+package app
+
+import (
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestReviewListInBrowser: an editor opens "Cần rà soát" in /admin and sees the
+// guides due for review, each linked to its editor.
+func TestReviewListInBrowser(t *testing.T) {
+	ctx := browser(t)
+	cfg := testConfig(t, t.TempDir())
+	cfg.AdminToken = adminToken
+	base, _ := startApp(t, cfg)
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(base+"/admin"),
+		chromedp.WaitVisible(`#token`),
+		chromedp.SendKeys(`#token`, adminToken),
+		chromedp.Click(`#signin`),
+		chromedp.WaitVisible(`#signout`),
+		chromedp.Navigate(base+"/admin#review"),
+		chromedp.WaitVisible(`#review-table`),
+	); err != nil {
+		t.Fatalf("browser: %v", err)
+	}
+	n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('#review-table .review-row').length`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	firstHref, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('#review-table .review-row a').getAttribute('href')`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n == 0 || len(firstHref) < 7 || firstHref[:6] != "#edit/" {
+		t.Fatalf("review list: %d rows, first link %q", n, firstHref)
+	}
+}
