@@ -87,7 +87,7 @@ func Fit(xs [][]float64, ys []float64, iterations int) Model {
 
 // DefaultModel is fitted by `go run ./tools/calibrate` on the development and
 // tuning question sets (never on the frozen set).
-var DefaultModel = Model{Bias: -3.905, Weights: []float64{0.282, -0.600, 0.521, 0.431, -0.760, -0.056, 1.174, 1.479, 3.180, -1.152, 2.432, -1.948}}
+var DefaultModel = Model{Bias: -3.761, Weights: []float64{0.263, -0.550, 0.474, 0.406, -0.755, -0.115, 1.116, 1.479, 3.217, -1.150, 2.398, -2.104}}
 
 // AnswerThreshold is the confidence from which the best hit is answered.
 const AnswerThreshold = 0.75
