@@ -114,11 +114,9 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		_ = d.Close(context.Background())
 		return nil, err
 	}
-	if d.embeddedMode {
-		if err := d.Sessions().loadErr; err != nil {
-			_ = d.Close(context.Background())
-			return nil, err
-		}
+	if err := d.Sessions().loadErr(); err != nil { // the backend was chosen with the connection
+		_ = d.Close(context.Background())
+		return nil, err
 	}
 	return d, nil
 }
