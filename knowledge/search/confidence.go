@@ -87,7 +87,7 @@ func Fit(xs [][]float64, ys []float64, iterations int) Model {
 
 // DefaultModel is fitted by `go run ./tools/calibrate` on the development and
 // tuning question sets (never on the frozen set).
-var DefaultModel = Model{Bias: -3.761, Weights: []float64{0.263, -0.550, 0.474, 0.406, -0.755, -0.115, 1.116, 1.479, 3.217, -1.150, 2.398, -2.104}}
+var DefaultModel = Model{Bias: -4.023, Weights: []float64{0.498, -0.478, 0.573, 0.295, -0.720, 0.230, 1.322, 1.353, 2.987, -1.138, 2.335, -1.876}}
 
 // AnswerThreshold is the confidence from which the best hit is answered.
 const AnswerThreshold = 0.75
