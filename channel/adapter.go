@@ -195,15 +195,12 @@ func (a *Adapter) Accept(ctx context.Context, ev Event) (Outcome, error) {
 	}
 	// The write must not be cut short by the caller going away after it was made.
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-	stored, done, err := a.cfg.Store.Accept(cctx, a.cfg.Channel, ev.ID, ev.Chat, raw, a.cfg.Now())
+	stored, err := a.cfg.Store.Accept(cctx, a.cfg.Channel, ev.ID, ev.Chat, raw, a.cfg.Now())
 	cancel()
 	if err != nil || !stored {
 		<-q.slots
 		if err != nil {
 			return 0, err
-		}
-		if done {
-			a.log.Debug("event already answered; ignored", "id", ev.ID)
 		}
 		return Duplicate, nil
 	}

@@ -28,15 +28,15 @@ func newMemStore() *memStore {
 	return &memStore{accepted: map[string][]byte{}, done: map[string]bool{}, chats: map[string]channel.ChatState{}}
 }
 
-func (s *memStore) Accept(_ context.Context, ch, id, chat string, raw []byte, _ time.Time) (bool, bool, error) {
+func (s *memStore) Accept(_ context.Context, ch, id, chat string, raw []byte, _ time.Time) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, ok := s.accepted[ch+id]; ok {
-		return false, s.done[ch+id], nil
+		return false, nil
 	}
 	s.accepted[ch+id] = raw
 	s.order = append(s.order, ch+id)
-	return true, false, nil
+	return true, nil
 }
 
 func (s *memStore) Done(_ context.Context, ch, id string, _ time.Time) error {
@@ -189,7 +189,7 @@ func TestBusyQueueRefusesWithoutClaiming(t *testing.T) {
 	if _, err := a.Accept(context.Background(), channel.Event{ID: "2", Chat: "a", Kind: channel.KindMessage, Text: "t"}); !errors.Is(err, channel.ErrBusy) {
 		t.Fatalf("full queue: %v", err)
 	}
-	if stored, _, _ := st.Accept(context.Background(), "x", "2", "a", nil, time.Now()); !stored {
+	if stored, _ := st.Accept(context.Background(), "x", "2", "a", nil, time.Now()); !stored {
 		t.Fatal("a refused event was stored: its redelivery would be dropped")
 	}
 }

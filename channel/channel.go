@@ -75,11 +75,11 @@ type ChatState struct {
 // it. Every method is keyed by channel name, so channels never share ids.
 type Store interface {
 	// Accept stores event id of chat with its payload as unfinished, before the
-	// webhook acknowledges it, and reports whether this call stored it. When it
-	// was stored before (a redelivery), done says whether it was handled to the
-	// end; either way the caller must not handle it again. Of concurrent calls
+	// webhook acknowledges it, and reports whether this call stored it; when it
+	// was stored before (a redelivery) the caller must not handle it again (it
+	// is queued in some process or taken up by Unfinished). Of concurrent calls
 	// for one id exactly one gets stored = true.
-	Accept(ctx context.Context, channel, id, chat string, raw []byte, now time.Time) (stored, done bool, err error)
+	Accept(ctx context.Context, channel, id, chat string, raw []byte, now time.Time) (stored bool, err error)
 	// Done records that event id was handled (answered, or given up on).
 	Done(ctx context.Context, channel, id string, now time.Time) error
 	// Unfinished returns the payloads of events accepted before the given time

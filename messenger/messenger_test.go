@@ -95,7 +95,7 @@ func newRig(t testing.TB, tweak func(*messenger.Config)) *rig {
 func (r *rig) waitDone(t testing.TB, id string) {
 	t.Helper()
 	channeltest.WaitFor(t, "event "+id+" done", func() bool {
-		_, done, _ := r.db.ChannelState().Accept(context.Background(), messenger.Channel, id, "", nil, time.Now())
+		done, _ := r.db.ChannelState().IsDone(context.Background(), messenger.Channel, id)
 		return done
 	})
 }

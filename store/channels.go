@@ -42,8 +42,9 @@ const ChannelSeenTTL = 48 * time.Hour
 // inactive mark (the reply window), and OAuth tokens. Every operation but
 // Unfinished (run at start) is keyed by _id. It is safe for concurrent use and across processes.
 type ChannelState struct {
-	db  *DB
-	now func() time.Time
+	db     *DB
+	now    func() time.Time
+	writes *insertBatcher // accepted events and done marks, committed together
 }
 
 var (
@@ -52,7 +53,13 @@ var (
 )
 
 // ChannelState returns the channels' store.
-func (d *DB) ChannelState() *ChannelState { return &ChannelState{db: d, now: time.Now} }
+// Share one value among the channels of a process: its inserts are committed
+// together.
+func (d *DB) ChannelState() *ChannelState {
+	s := &ChannelState{db: d, now: time.Now}
+	s.writes = &insertBatcher{col: s.events}
+	return s
+}
 
 func (s *ChannelState) events() *mongo.Collection { return s.db.db.Collection(colChannelEvents) }
 func (s *ChannelState) chats() *mongo.Collection  { return s.db.db.Collection(colChannelChats) }
@@ -62,10 +69,10 @@ func key(ch, id string) string { return ch + ":" + id }
 
 // Accept stores event id of ch (chat's) with its payload as unfinished and
 // reports whether this call stored it (one unique insert: of concurrent calls
-// exactly one does). For a redelivery it reports whether the event is done.
-// Each stored event gets a sequence number that orders Unfinished.
-func (s *ChannelState) Accept(ctx context.Context, ch, id, chat string, raw []byte, now time.Time) (stored, done bool, err error) {
-	_, err = s.events().InsertOne(ctx, bson.D{
+// exactly one does; a redelivery costs no read). Each stored event gets a
+// sequence number that orders Unfinished.
+func (s *ChannelState) Accept(ctx context.Context, ch, id, chat string, raw []byte, now time.Time) (stored bool, err error) {
+	err = s.writes.insert(bson.D{
 		{Key: "_id", Value: key(ch, id)},
 		{Key: "channel", Value: ch},
 		{Key: "chat", Value: chat},
@@ -76,18 +83,23 @@ func (s *ChannelState) Accept(ctx context.Context, ch, id, chat string, raw []by
 	})
 	switch {
 	case err == nil:
-		return true, false, nil
-	case !mongo.IsDuplicateKeyError(err):
-		return false, false, fmt.Errorf("store: accept %s event: %w", ch, err)
+		return true, nil
+	case errors.Is(err, errDuplicate):
+		return false, nil
 	}
-	err = s.events().FindOne(ctx, bson.M{"_id": "done:" + key(ch, id)}).Err()
+	return false, fmt.Errorf("store: accept %s event: %w", ch, err)
+}
+
+// IsDone reports whether event id of ch was handled to the end (Done).
+func (s *ChannelState) IsDone(ctx context.Context, ch, id string) (bool, error) {
+	err := s.events().FindOne(ctx, bson.M{"_id": "done:" + key(ch, id)}).Err()
 	switch {
 	case errors.Is(err, mongo.ErrNoDocuments):
-		return false, false, nil
+		return false, nil
 	case err != nil:
-		return false, false, fmt.Errorf("store: %s event done: %w", ch, err)
+		return false, fmt.Errorf("store: %s event done: %w", ch, err)
 	}
-	return false, true, nil
+	return true, nil
 }
 
 var lastSeq atomic.Int64
@@ -109,14 +121,14 @@ func nextSeq(now time.Time) int64 {
 // Done records that event id of ch was handled; marking twice is fine. Marks
 // are inserts of their own, which stay fast on the embedded server.
 func (s *ChannelState) Done(ctx context.Context, ch, id string, now time.Time) error {
-	_, err := s.events().InsertOne(ctx, bson.D{
+	err := s.writes.insert(bson.D{
 		{Key: "_id", Value: "done:" + key(ch, id)},
 		{Key: "channel", Value: ch},
 		{Key: "done", Value: true},
 		{Key: "at", Value: now.UTC()},
 		{Key: "expires_at", Value: now.UTC().Add(ChannelSeenTTL)},
 	})
-	if err != nil && !mongo.IsDuplicateKeyError(err) {
+	if err != nil && !errors.Is(err, errDuplicate) {
 		return fmt.Errorf("store: mark %s event done: %w", ch, err)
 	}
 	return nil

@@ -3,6 +3,8 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -15,15 +17,18 @@ func TestChannelStateEvents(t *testing.T) {
 	st := storetest.New(t).ChannelState()
 	ctx, now := context.Background(), time.Now()
 	for _, id := range []string{"b", "a", "c"} {
-		stored, done, err := st.Accept(ctx, "zalo", id, "u1", []byte(`{"id":"`+id+`"}`), now)
-		if err != nil || !stored || done {
-			t.Fatalf("accept %s: %v %v %v", id, stored, done, err)
+		stored, err := st.Accept(ctx, "zalo", id, "u1", []byte(`{"id":"`+id+`"}`), now)
+		if err != nil || !stored {
+			t.Fatalf("accept %s: %v %v", id, stored, err)
 		}
 	}
-	if stored, done, _ := st.Accept(ctx, "zalo", "a", "u1", nil, now); stored || done {
+	if stored, _ := st.Accept(ctx, "zalo", "a", "u1", nil, now); stored {
 		t.Fatal("redelivery stored again")
 	}
-	if stored, _, _ := st.Accept(ctx, "messenger", "a", "u1", []byte(`{}`), now); !stored {
+	if done, _ := st.IsDone(ctx, "zalo", "a"); done {
+		t.Fatal("done before Done")
+	}
+	if stored, _ := st.Accept(ctx, "messenger", "a", "u1", []byte(`{}`), now); !stored {
 		t.Fatal("ids are per channel")
 	}
 	if err := st.Done(ctx, "zalo", "a", now); err != nil {
@@ -32,7 +37,7 @@ func TestChannelStateEvents(t *testing.T) {
 	if err := st.Done(ctx, "zalo", "a", now); err != nil {
 		t.Fatal("done twice:", err)
 	}
-	if _, done, _ := st.Accept(ctx, "zalo", "a", "u1", nil, now); !done {
+	if done, _ := st.IsDone(ctx, "zalo", "a"); !done {
 		t.Fatal("done not reported")
 	}
 	raws, err := st.Unfinished(ctx, "zalo", now.Add(time.Minute))
@@ -78,5 +83,45 @@ func TestChannelStateChatsAndTokens(t *testing.T) {
 	got, _ := st.Tokens(ctx, "zalo")
 	if got.Refresh != "r2" || got.Version != 2 || !got.ExpiresAt.Equal(now.Add(time.Hour)) {
 		t.Fatalf("loaded %+v", got)
+	}
+}
+
+// TestChannelStateConcurrentAccepts: inserts committed together still give
+// each caller its own outcome, and exactly one of concurrent accepts of an id
+// stores it.
+func TestChannelStateConcurrentAccepts(t *testing.T) {
+	st := storetest.New(t).ChannelState()
+	ctx, now := context.Background(), time.Now()
+	var mu sync.Mutex
+	stored := map[string]int{}
+	var wg sync.WaitGroup
+	for i := range 400 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			id := fmt.Sprint(i % 200) // every id twice
+			ok, err := st.Accept(ctx, "messenger", id, "c", []byte(`{}`), now)
+			if err != nil {
+				t.Error(err)
+			}
+			if ok {
+				mu.Lock()
+				stored[id]++
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if len(stored) != 200 {
+		t.Fatalf("%d ids stored", len(stored))
+	}
+	for id, n := range stored {
+		if n != 1 {
+			t.Fatalf("id %s stored %d times", id, n)
+		}
+	}
+	raws, err := st.Unfinished(ctx, "messenger", now.Add(time.Minute))
+	if err != nil || len(raws) != 200 {
+		t.Fatalf("%d unfinished, %v", len(raws), err)
 	}
 }
