@@ -46,6 +46,10 @@ type Procedure struct {
 	NationalCodes []string `json:"national_codes,omitempty" yaml:"national_codes,omitempty" bson:"national_codes,omitempty"`
 	// Subjects is who may use the procedure (đối tượng thực hiện), mostly on official records.
 	Subjects string `json:"subjects,omitempty" yaml:"subjects,omitempty" bson:"subjects,omitempty"`
+	// NotAbout are things citizens confuse with this procedure that it does not
+	// cover ("nhà xưởng" for a house building permit): a question naming one
+	// is about something else, and the bot's confidence in this guide drops.
+	NotAbout []string `json:"not_about,omitempty" yaml:"not_about,omitempty" bson:"not_about,omitempty"`
 	// Related are ids of procedures a citizen in this situation may need next
 	// (situation guides offer them as buttons).
 	Related []string `json:"related,omitempty" yaml:"related,omitempty" bson:"related,omitempty"`

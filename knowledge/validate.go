@@ -104,6 +104,7 @@ func (p *Procedure) Normalize() {
 	p.NationalCode, p.Subjects, p.ReviewedAt = vntext.Clean(p.NationalCode), cleanMultiline(p.Subjects), vntext.Clean(p.ReviewedAt)
 	p.NationalCodes = cleanList(p.NationalCodes, true)
 	p.Related = cleanList(p.Related, true)
+	p.NotAbout = cleanList(p.NotAbout, true)
 	srcs := p.Sources[:0]
 	for _, s := range p.Sources {
 		s.About, s.URL, s.ReadAt = vntext.Clean(s.About), vntext.Clean(s.URL), vntext.Clean(s.ReadAt)

@@ -87,7 +87,7 @@ func Fit(xs [][]float64, ys []float64, iterations int) Model {
 
 // DefaultModel is fitted by `go run ./tools/calibrate` on the development and
 // tuning question sets (never on the frozen set).
-var DefaultModel = Model{Bias: -4.023, Weights: []float64{0.498, -0.478, 0.573, 0.295, -0.720, 0.230, 1.322, 1.353, 2.987, -1.138, 2.335, -1.876}}
+var DefaultModel = Model{Bias: -3.925, Weights: []float64{0.469, -0.510, 0.570, 0.304, -0.716, 0.219, 1.292, 1.350, 3.024, -1.153, 2.300, -2.081}}
 
 // AnswerThreshold is the confidence from which the best hit is answered.
 const AnswerThreshold = 0.75

@@ -55,6 +55,7 @@ type entry struct {
 	bigrams  map[string]bool // folded two-syllable sequences of all its text
 	nameToks [][]string      // each name's syllables as written (lower case), question words left out
 	nameFold [][]string      // the same, folded
+	notAbout []cue           // what it is not about (Procedure.NotAbout)
 }
 
 // New returns an empty index using the given expansion dictionary.
@@ -147,6 +148,19 @@ func (ix *Index) offTopicPhrases(toks []string) ([][]string, *bot.NotCovered) {
 		}
 	}
 	return found, first
+}
+
+// namedNotAbout reports whether the question (normalized tokens) names one of
+// the things e says it is not about.
+func (e *entry) namedNotAbout(toks []string) bool {
+	for _, c := range e.notAbout {
+		for k := range toks {
+			if c.matchAt(toks, k) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // mentions reports whether e is about the folded phrase: its names or field use
@@ -429,6 +443,11 @@ func newEntry(p knowledge.Procedure) *entry {
 			e.nameFold = append(e.nameFold, fold)
 		}
 	}
+	for _, n := range p.NotAbout {
+		if c := newCue(n); len(c.fold) > 0 {
+			e.notAbout = append(e.notAbout, c)
+		}
+	}
 	e.vocab, e.bigrams = map[string]bool{}, map[string]bool{}
 	for _, text := range append(names(&p), p.Field, p.SearchText(), p.Agency, p.ProcessingTime, p.Fees.Text, p.Conditions) {
 		for _, line := range strings.Split(text, "\n") {
@@ -602,7 +621,8 @@ func (ix *Index) Search(ctx context.Context, q string, limit int) (bot.SearchRes
 	normalized := ix.norm.normalize(q, ixVocab{ix})
 	pl := analyze(normalized, ix.exp, ix.knownPhrase)
 	res := bot.SearchResult{Query: pl.foldedText()}
-	off, notCovered := ix.offTopicPhrases(strings.Fields(normalized))
+	qtoks := strings.Fields(normalized)
+	off, notCovered := ix.offTopicPhrases(qtoks)
 	if len(pl.content) == 0 {
 		return res, nil
 	}
@@ -644,6 +664,9 @@ func (ix *Index) Search(ctx context.Context, q string, limit int) (bot.SearchRes
 			if !e.mentions(f) {
 				ev.OffTopic = true
 			}
+		}
+		if e.namedNotAbout(qtoks) {
+			ev.OffTopic = true
 		}
 		res.Hits = append(res.Hits, bot.SearchHit{
 			ID: h.ID, Title: e.p.Title, Field: e.p.Field, Score: h.Score, Coverage: c.all, PhraseMatch: c.pair,
