@@ -80,18 +80,22 @@ func TestCatalogImportRoute(t *testing.T) {
 	if _, err := procs.Import(context.Background(), []knowledge.Procedure{guide}, "seed", time.Now()); err != nil {
 		t.Fatal(err)
 	}
+	n := 2000
+	if raceEnabled {
+		n = 400 // still more than 1 MiB
+	}
 	var buf bytes.Buffer
-	sum, err := catalogtest.Generate(&buf, catalogtest.Options{N: 2000, Format: catalog.FormatJSONL, Seed: 5, Bad: 5})
+	sum, err := catalogtest.Generate(&buf, catalogtest.Options{N: n, Format: catalog.FormatJSONL, Seed: 5, Bad: 5})
 	if err != nil {
 		t.Fatal(err)
 	}
 	body := buf.Bytes()
-	if len(body) < 2<<20 {
+	if len(body) <= 1<<20 {
 		t.Fatalf("the generated file is only %d bytes", len(body))
 	}
 
 	code, out := api.do("POST", "/api/admin/catalog?filename=danh-muc-tinh.jsonl", "editor-token", "application/octet-stream", body, true)
-	if code != 200 || num(out["created"]) != 2000-sum.Withdrawn || num(out["withdrawn"]) != sum.Withdrawn || num(out["unchanged"]) != 0 || num(out["rows"]) != 2005 {
+	if code != 200 || num(out["created"]) != n-sum.Withdrawn || num(out["withdrawn"]) != sum.Withdrawn || num(out["unchanged"]) != 0 || num(out["rows"]) != n+5 {
 		t.Fatalf("import = %d %.500v", code, out)
 	}
 	rejected := out["rejected"].([]any)
@@ -108,7 +112,7 @@ func TestCatalogImportRoute(t *testing.T) {
 		}
 	}
 	code, out = api.do("POST", "/api/admin/catalog", "editor-token", "application/x-ndjson", body, false)
-	if code != 200 || num(out["unchanged"]) != 2000 || num(out["created"])+num(out["updated"])+num(out["withdrawn"]) != 0 {
+	if code != 200 || num(out["unchanged"]) != n || num(out["created"])+num(out["updated"])+num(out["withdrawn"]) != 0 {
 		t.Fatalf("re-import = %d %.300v", code, out)
 	}
 
@@ -137,7 +141,7 @@ func TestCatalogImportRoute(t *testing.T) {
 		t.Fatalf("imports = %d %v", code, len(imports))
 	}
 	last := imports[0].(map[string]any)
-	if last["by"] != "Mai" || last["format"] != "jsonl" || num(last["report"].(map[string]any)["unchanged"]) != 2000 || imports[1].(map[string]any)["file"] != "danh-muc-tinh.jsonl" {
+	if last["by"] != "Mai" || last["format"] != "jsonl" || num(last["report"].(map[string]any)["unchanged"]) != n || imports[1].(map[string]any)["file"] != "danh-muc-tinh.jsonl" {
 		t.Fatalf("last import %v", last)
 	}
 
@@ -152,7 +156,7 @@ func TestCatalogImportRoute(t *testing.T) {
 		t.Fatalf("official record %v", p)
 	}
 	code, out = api.do("GET", "/api/admin/procedures?kind=official&q=cap+lai&limit=10&offset=5", "editor-token", "", nil, false)
-	if list := out["procedures"].([]any); code != 200 || len(list) != 10 || num(out["total"]) < 20 {
+	if list := out["procedures"].([]any); code != 200 || len(list) != 10 || num(out["total"]) < 16 {
 		t.Fatalf("paged search = %d total %v, %d items", code, out["total"], len(list))
 	}
 	for _, p := range out["procedures"].([]any) {
