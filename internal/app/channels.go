@@ -24,6 +24,8 @@ type channelSet struct {
 // with the portal widget's.
 func (a *App) addChannels(cfg config.Config, engine channel.Engine, log *slog.Logger) ([]func(*gin.Engine), error) {
 	routes := []func(*gin.Engine){widgetRoutes(cfg.WidgetOrigins)}
+	// Metered and limited per chat (DVCBOT_CHANNEL_LIMIT_PER_CHAT) as Telegram.
+	engine = newChatLimitedEngine(meteredEngine{engine}, cfg.ChannelLimitPerChat)
 	st := a.db.ChannelState()
 	if cfg.ZaloEnabled() {
 		z, err := zalo.New(zalo.Config{
