@@ -254,6 +254,13 @@ func TestEchoesAndReadsIgnored(t *testing.T) {
 	if st := r.post(t, page(echo, read)); st != 200 {
 		t.Fatalf("status %d", st)
 	}
+	other := []byte(`{"object":"instagram","entry":[]}`)
+	if st := r.post(t, other); st != 200 {
+		t.Fatalf("other object: status %d", st)
+	}
+	if st := r.post(t, []byte(`{"object":`)); st != 400 {
+		t.Fatalf("not json: status %d", st)
+	}
 	time.Sleep(50 * time.Millisecond)
 	if n := len(r.engine.Received()); n != 0 {
 		t.Fatalf("engine called %d times", n)

@@ -66,9 +66,10 @@ type Messaging struct {
 // Webhook receives a batch of page events. It answers:
 //   - 401 {"error"} when X-Hub-Signature-256 is missing or wrong (HMAC-SHA256 of
 //     the raw body with the app secret, compared in constant time);
-//   - 400 {"error"} when the body is not a page event; 413 when too large;
-//   - 200 {} once every message and postback is claimed and queued or is a
-//     redelivery (same mid); echoes, deliveries and reads need no work;
+//   - 400 {"error"} when a signed body is not JSON; 413 when too large;
+//   - 200 {} once every message and postback is stored and queued or is a
+//     redelivery (same mid); echoes, deliveries, reads and objects other than
+//     "page" need no work;
 //   - 503 {"error"} with Retry-After when a queue is full, the service is
 //     shutting down or the store fails (Meta delivers the batch again; events
 //     already queued are recognised by their mid).
@@ -82,8 +83,12 @@ func (s *Service) Webhook(c *gin.Context) {
 		return
 	}
 	var p Payload
-	if err := json.Unmarshal(body, &p); err != nil || p.Object != "page" {
-		c.AbortWithStatusJSON(http.StatusBadRequest, gin.H{"error": "not a page event"})
+	if err := json.Unmarshal(body, &p); err != nil {
+		c.AbortWithStatusJSON(http.StatusBadRequest, gin.H{"error": "not a webhook event"})
+		return
+	}
+	if p.Object != "page" {
+		c.JSON(http.StatusOK, gin.H{}) // another product's subscription: nothing to do
 		return
 	}
 	var events []channel.Event

@@ -40,9 +40,11 @@ type Event struct {
 
 // Webhook receives one OA event. It answers:
 //   - 401 {"error"} when X-ZEvent-Signature is missing or wrong (compared in
-//     constant time), or the event's timestamp is further than MaxAge from now
-//     (a replay); nothing is done;
-//   - 400 {"error"} when the body is not an event; 413 when it is too large;
+//     constant time; a body that is not JSON cannot be verified either), or the
+//     event's timestamp is further than MaxAge from now (a replay); nothing is
+//     done;
+//   - 400 {"error"} when a signed event's timestamp is not milliseconds; 413
+//     when the body is too large;
 //   - 200 {} once the event is claimed and queued, is a redelivery of one
 //     claimed before (same msg_id), or needs no work (events other than
 //     user_send_text, follow and unfollow);
