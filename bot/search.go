@@ -83,6 +83,9 @@ type Evidence struct {
 	// OffTopic: the question names a subject the knowledge base does not cover
 	// and this procedure's text never mentions it.
 	OffTopic bool `json:"off_topic"`
+	// Excluded: the question names something this procedure's guide says it
+	// is not about (its not_about list).
+	Excluded bool `json:"excluded,omitempty"`
 }
 
 // Margin is the relative gap between the best and the second hit (1 when alone).

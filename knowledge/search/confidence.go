@@ -27,7 +27,7 @@ func Features(ev bot.Evidence) []float64 {
 		math.Max(ev.Margin, -1),
 		1 / float64(max(ev.Words, 1)),
 		ev.NameFit,
-		b(ev.OffTopic),
+		b(ev.OffTopic || ev.Excluded),
 	}
 }
 
@@ -40,8 +40,24 @@ type Model struct {
 	Weights []float64
 }
 
-// Probability is the model's estimate for one hit's evidence.
-func (m Model) Probability(ev bot.Evidence) float64 { return m.ProbabilityOf(Features(ev)) }
+// Probability is the model's estimate for one hit's evidence. Negative
+// evidence is a veto, not one weight among others: a hit the question says is
+// about something else never reaches more than offTopicCap, so it may be
+// offered as a choice but is never answered outright. That is the case when
+// the question names something the guide excludes (Excluded), or a subject the
+// knowledge base does not cover (OffTopic) without naming one of the guide's
+// names whole ("xác nhận tình trạng hôn nhân để vay ngân hàng" names the
+// guide; the bank is its purpose).
+func (m Model) Probability(ev bot.Evidence) float64 {
+	p := m.ProbabilityOf(Features(ev))
+	if ev.Excluded || (ev.OffTopic && !(ev.FullName && ev.NameFit >= 0.99)) {
+		p = math.Min(p, offTopicCap)
+	}
+	return p
+}
+
+// offTopicCap is the most a hit with negative evidence can be trusted.
+const offTopicCap = 0.5
 
 // ProbabilityOf is the model's estimate for one Features row.
 func (m Model) ProbabilityOf(x []float64) float64 {

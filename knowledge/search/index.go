@@ -666,7 +666,7 @@ func (ix *Index) Search(ctx context.Context, q string, limit int) (bot.SearchRes
 			}
 		}
 		if e.namedNotAbout(qtoks) {
-			ev.OffTopic = true
+			ev.Excluded = true
 		}
 		res.Hits = append(res.Hits, bot.SearchHit{
 			ID: h.ID, Title: e.p.Title, Field: e.p.Field, Score: h.Score, Coverage: c.all, PhraseMatch: c.pair,

@@ -20,6 +20,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/dvcbot/dvcbot/bot"
 	"github.com/dvcbot/dvcbot/knowledge/evalset"
 	"github.com/dvcbot/dvcbot/knowledge/search"
 )
@@ -35,6 +36,7 @@ func main() {
 		log.Fatal(err)
 	}
 	type row struct {
+		evs   []bot.Evidence
 		hits  [][]float64
 		right []bool
 		in    bool
@@ -71,7 +73,7 @@ func main() {
 					y = 1
 				}
 				xs, ys = append(xs, x), append(ys, y)
-				rr.hits, rr.right = append(rr.hits, x), append(rr.right, y == 1)
+				rr.hits, rr.right, rr.evs = append(rr.hits, x), append(rr.right, y == 1), append(rr.evs, h.Evidence)
 			}
 			rows = append(rows, rr)
 		}
@@ -99,7 +101,7 @@ func main() {
 			if len(r.hits) == 0 {
 				continue
 			}
-			if p := m.ProbabilityOf(r.hits[0]); p >= t {
+			if p := m.Probability(r.evs[0]); p >= t {
 				answered++
 				if r.right[0] {
 					right++

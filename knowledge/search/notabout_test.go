@@ -1,0 +1,44 @@
+package search_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/dvcbot/dvcbot/knowledge/search"
+)
+
+// TestNegativeEvidence: a question naming something a guide says it is not
+// about, or a subject the knowledge base does not cover, is not answered with
+// that guide; the same question without it is.
+func TestNegativeEvidence(t *testing.T) {
+	ix, err := search.NewFromSeed()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	ctx := context.Background()
+	tests := []struct {
+		q, id     string
+		confident bool
+	}{
+		{"xin giấy phép xây dựng nhà ở riêng lẻ cần giấy tờ gì", "giay-phep-xay-dung", true},
+		{"xin giấy phép xây dựng nhà xưởng trong khu công nghiệp cần giấy tờ gì", "", false},
+		{"gia hạn visa cho người nước ngoài ở đâu", "", false},
+	}
+	for _, tt := range tests {
+		res, err := ix.Search(ctx, tt.q, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Confident != tt.confident || (tt.confident && res.Hits[0].ID != tt.id) {
+			t.Errorf("%q: confident %v, hits %+v", tt.q, res.Confident, res.Hits)
+		}
+		if !tt.confident && len(res.Hits) > 0 && !res.Hits[0].Evidence.OffTopic && !res.Hits[0].Evidence.Excluded {
+			t.Errorf("%q: best hit %s has no negative evidence", tt.q, res.Hits[0].ID)
+		}
+	}
+	res, _ := ix.Search(ctx, "gia hạn visa cho người nước ngoài ở đâu", 5)
+	if res.NotCovered == nil || res.NotCovered.Help == "" {
+		t.Errorf("visa question: no not-covered subject with help: %+v", res.NotCovered)
+	}
+}
