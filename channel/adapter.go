@@ -342,13 +342,18 @@ func (a *Adapter) deliverHeld(ctx context.Context, chat string) {
 	if a.cfg.Inbox == nil {
 		return
 	}
-	texts, err := a.cfg.Inbox.Inbox(ctx, a.cfg.Channel, chat)
+	items, err := a.cfg.Inbox.PeekInbox(ctx, a.cfg.Channel, chat)
 	if err != nil {
-		a.log.Warn("held notifications not read", "chat", chat, "err", err)
+		a.log.Warn("held notifications not read; the dispatcher will try", "chat", chat, "err", err)
+		return
 	}
-	for _, t := range texts {
-		if err := a.send(ctx, chat, []bot.Reply{{Text: t}}); err != nil {
-			a.log.Error("held notification not delivered", "chat", chat, "err", err, "text", t)
+	for _, it := range items {
+		if err := a.send(ctx, chat, []bot.Reply{{Text: it.Text}}); err != nil {
+			a.log.Warn("held notification not delivered now; it stays queued", "chat", chat, "id", it.ID, "err", err)
+			return // keep the order: the rest wait too
+		}
+		if err := a.cfg.Inbox.AckInbox(ctx, []string{it.ID}); err != nil {
+			a.log.Warn("held notification sent but not marked; it may be sent again", "chat", chat, "id", it.ID, "err", err)
 		}
 	}
 }

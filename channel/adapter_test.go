@@ -223,12 +223,36 @@ func TestUnfinishedAtShutdownHandledAtNextStart(t *testing.T) {
 	}
 }
 
-type inbox struct{ texts map[string][]string }
+type inbox struct {
+	mu    sync.Mutex
+	texts map[string][]string
+	acked []string
+}
 
-func (i *inbox) Inbox(_ context.Context, ch, chat string) ([]string, error) {
-	t := i.texts[chat]
-	delete(i.texts, chat)
-	return t, nil
+func (i *inbox) PeekInbox(_ context.Context, ch, chat string) ([]bot.InboxItem, error) {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	var out []bot.InboxItem
+	for _, t := range i.texts[chat] {
+		out = append(out, bot.InboxItem{ID: chat + ":" + t, Text: t})
+	}
+	return out, nil
+}
+
+func (i *inbox) AckInbox(_ context.Context, ids []string) error {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	i.acked = append(i.acked, ids...)
+	for _, id := range ids {
+		for chat, ts := range i.texts {
+			for k, t := range ts {
+				if chat+":"+t == id {
+					i.texts[chat] = append(ts[:k:k], ts[k+1:]...)
+				}
+			}
+		}
+	}
+	return nil
 }
 
 func TestWindowHoldsNotificationsUntilTheChatWrites(t *testing.T) {
@@ -249,12 +273,15 @@ func TestWindowHoldsNotificationsUntilTheChatWrites(t *testing.T) {
 	if !errors.Is(err, dossier.ErrAwaitingChat) || !errors.Is(err, channel.ErrWindowClosed) {
 		t.Fatalf("outside the window: %v", err)
 	}
+	held.mu.Lock()
 	held.texts["a"] = []string{"outside"}
+	held.mu.Unlock()
 	a.Accept(context.Background(), channel.Event{ID: "2", Chat: "a", Kind: channel.KindMessage, Text: "again", At: now})
 	waitFor(t, "held notification", func() bool { return len(rec.to("a")) == 4 })
 	if got := strings.Join(rec.to("a"), "|"); got != "re: hi|inside|re: again|outside" {
 		t.Fatalf("sent %q", got)
 	}
+	waitFor(t, "acknowledged", func() bool { held.mu.Lock(); defer held.mu.Unlock(); return len(held.acked) == 1 })
 	// Unfollowed: notifications fail for good.
 	a.Accept(context.Background(), channel.Event{ID: "3", Chat: "a", Kind: channel.KindUnfollow, At: now})
 	waitFor(t, "inactive", func() bool { s, _ := st.Chat(context.Background(), "x", "a"); return s.Inactive })

@@ -94,10 +94,12 @@ type Store interface {
 	MarkInactive(ctx context.Context, channel, chat string) error
 }
 
-// Inbox hands over the notifications queued for a chat, each once;
-// *dossier.Dispatcher implements it.
+// Inbox holds the notifications queued for a chat; *dossier.Dispatcher
+// implements it. The adapter peeks, sends, then acknowledges each one, so a
+// failed send leaves it queued (the dispatcher tries again).
 type Inbox interface {
-	Inbox(ctx context.Context, channel, chatID string) ([]string, error)
+	PeekInbox(ctx context.Context, channel, chatID string) ([]bot.InboxItem, error)
+	AckInbox(ctx context.Context, ids []string) error
 }
 
 // Tokens are a platform's OAuth tokens as kept in the store.

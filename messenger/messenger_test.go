@@ -403,9 +403,10 @@ func TestNotificationOutsideWindowWaitsForNextMessage(t *testing.T) {
 		got := r.texts(t)
 		return len(got) >= 2 && got[len(got)-1] == "Hồ sơ H01 đã có kết quả."
 	})
-	if st, _ := r.db.Outbox().Status(context.Background(), "n1"); st != "sent" {
-		t.Fatalf("status %q", st)
-	}
+	channeltest.WaitFor(t, "the held notification marked sent", func() bool {
+		st, _ := r.db.Outbox().Status(context.Background(), "n1")
+		return st == "sent"
+	})
 }
 
 func TestWindowRefusalAndBlockedAndRateLimit(t *testing.T) {
