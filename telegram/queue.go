@@ -189,34 +189,62 @@ func softDeadline(ctx context.Context) time.Duration {
 	return max(left-reserve, 0)
 }
 
-// recoverUnfinished queues, in update_id order, the updates a previous process
-// accepted and did not finish (it stopped or was killed), retrying while the
-// store fails, then lets the webhook accept again.
-func (s *Service) recoverUnfinished(ctx context.Context) {
-	defer s.recovering.Store(false)
-	before := s.cfg.Now().Add(time.Minute) // single owner: everything stored so far
-	if s.cfg.RecoverAfter > 0 {
-		before = s.cfg.Now().Add(-s.cfg.RecoverAfter)
+// pendingRecovery is what beginRecovery found.
+type pendingRecovery struct {
+	raws   [][]byte
+	loaded bool // false: the store failed; recoverUnfinished tries again
+}
+
+// beginRecovery loads, at Start, the updates a previous process accepted and
+// did not finish (it stopped or was killed). When there are none the webhook
+// accepts at once; otherwise it answers 503 until recoverUnfinished has queued
+// them, so that each chat's updates stay in order.
+func (s *Service) beginRecovery() pendingRecovery {
+	s.recovering.Store(true)
+	ctx, cancel := context.WithTimeout(s.procCtx, 5*time.Second)
+	defer cancel()
+	raws, err := s.cfg.Store.Unfinished(ctx, s.recoverBefore())
+	if err != nil {
+		s.log.Warn("load unfinished telegram updates; retrying in the background", "err", err)
+		return pendingRecovery{}
 	}
+	if len(raws) == 0 {
+		s.recovering.Store(false)
+	}
+	return pendingRecovery{raws: raws, loaded: true}
+}
+
+// recoverBefore: with one owner everything stored so far is its own.
+func (s *Service) recoverBefore() time.Time {
+	if s.cfg.RecoverAfter > 0 {
+		return s.cfg.Now().Add(-s.cfg.RecoverAfter)
+	}
+	return s.cfg.Now().Add(time.Minute)
+}
+
+// recoverUnfinished queues, in update_id order, what beginRecovery found (or,
+// when the store failed then, loads it, retrying), then lets the webhook accept
+// again.
+func (s *Service) recoverUnfinished(ctx context.Context, p pendingRecovery) {
+	defer s.recovering.Store(false)
 	pause := 100 * time.Millisecond
-	var raws [][]byte
-	for {
-		var err error
-		raws, err = s.cfg.Store.Unfinished(ctx, before)
-		if err == nil {
-			break
-		}
-		s.log.Warn("load unfinished telegram updates; retrying", "err", err, "in", pause)
+	for !p.loaded {
 		if !sleep(ctx, pause) {
 			return
 		}
-		pause = min(pause*2, 5*time.Second)
+		raws, err := s.cfg.Store.Unfinished(ctx, s.recoverBefore())
+		if err != nil {
+			s.log.Warn("load unfinished telegram updates; retrying", "err", err, "in", pause)
+			pause = min(pause*2, 5*time.Second)
+			continue
+		}
+		p = pendingRecovery{raws: raws, loaded: true}
 	}
-	if len(raws) == 0 {
+	if len(p.raws) == 0 {
 		return
 	}
-	s.log.Info("handling telegram updates accepted before the last stop", "count", len(raws))
-	for _, raw := range raws {
+	s.log.Info("handling telegram updates accepted before the last stop", "count", len(p.raws))
+	for _, raw := range p.raws {
 		u, err := DecodeUpdate(raw)
 		if err != nil {
 			s.log.Error("unfinished telegram update unreadable; skipped", "err", err)

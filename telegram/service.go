@@ -140,17 +140,17 @@ func (s *Service) Client() *Client { return s.client }
 
 // Start does, in the background, what needs Telegram or the store but must not
 // hold up the service's start: queue, in order, the updates a previous process
-// accepted and did not finish (until they are queued the webhook answers 503, so
-// that each chat's updates stay in order), then fetch the bot's username and
+// accepted and did not finish (found before Start returns; until they are queued
+// the webhook answers 503, so that each chat's updates stay in order), then fetch the bot's username and
 // publish the command list (setMyCommands). Failures are logged. The work stops
 // at Close.
 func (s *Service) Start() {
-	s.recovering.Store(true)
+	pending := s.beginRecovery()
 	s.bg.Add(1)
 	go func() {
 		defer s.bg.Done()
 		ctx := s.procCtx
-		s.recoverUnfinished(ctx)
+		s.recoverUnfinished(ctx, pending)
 		if _, err := s.client.Me(ctx); err != nil {
 			s.log.Warn("telegram unreachable at start; will retry on first use", "err", err)
 		}
