@@ -105,7 +105,7 @@ func TestShutdownDrainsQueuedUpdates(t *testing.T) {
 	}
 }
 
-func TestShutdownParksWhatItCannotFinishAndNextStartHandlesIt(t *testing.T) {
+func TestShutdownLeavesWhatItCannotFinishToTheNextStart(t *testing.T) {
 	r := newRig(t, func(c *telegram.Config) { c.Workers = 2 })
 	r.engine.gate = make(chan struct{}) // the engine hangs: nothing finishes
 	const n = 10
@@ -117,24 +117,25 @@ func TestShutdownParksWhatItCannotFinishAndNextStartHandlesIt(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
 	err := r.svc.Close(ctx)
 	cancel()
-	// The eight queued updates are parked, and so are the two cut while handled.
+	// The eight queued updates and the two cut while handled stay unfinished
+	// in the store.
 	if err != nil {
-		t.Fatalf("Close = %v, want everything parked", err)
+		t.Fatalf("Close = %v", err)
 	}
 
 	r.start(t, nil) // the next process
 	r.svc.Start()
-	waitFor(t, "parked updates answered", func() bool { return len(r.api.callsOf("sendMessage")) == n })
+	waitFor(t, "unfinished updates answered", func() bool { return len(r.api.callsOf("sendMessage")) == n })
 	r.close(t)
 	if got := len(r.api.callsOf("sendMessage")); got != n {
 		t.Fatalf("%d replies after restart, want %d", got, n)
 	}
-	// Parked updates stay claimed: a redelivery is not answered again.
+	// Answered updates are done: a redelivery is not answered again.
 	r.start(t, nil)
 	r.post(t, textUpdate(605, 4005, "/start"))
 	r.close(t)
 	if got := len(r.api.callsOf("sendMessage")); got != n {
-		t.Fatalf("a parked update was answered twice")
+		t.Fatalf("an update taken up at start was answered twice")
 	}
 }
 
