@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/dvcbot/dvcbot/bot"
+	"github.com/dvcbot/dvcbot/internal/obs"
 )
 
 // Sender delivers a notification on one channel. A PermanentError is not retried.
@@ -114,6 +115,8 @@ func (d *Dispatcher) RunOnce(ctx context.Context, now time.Time) int {
 			awaiting := errors.Is(sendErr, ErrAwaitingChat)
 			if awaiting {
 				retryAt = now.Add(AwaitRetry)
+			} else if sendErr != nil {
+				obs.SendErrors.WithLabelValues(n.Channel).Inc()
 			}
 			if err := d.Queue.Finish(ctx, n.ID, sendErr, retry, retryAt, now); err != nil {
 				d.Log.Warn("outbox finish", "err", err)
