@@ -85,4 +85,3 @@ func TestTelegramLoad(t *testing.T) {
 		t.Fatalf("%d lost, %d answered twice", lost, twice)
 	}
 }
-
