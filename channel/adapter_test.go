@@ -256,19 +256,23 @@ func (i *inbox) AckInbox(_ context.Context, ids []string) error {
 }
 
 func TestWindowHoldsNotificationsUntilTheChatWrites(t *testing.T) {
+	// The clock is read by the adapter's workers while the test moves it.
+	var clockMu sync.Mutex
 	now := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
+	clock := func() time.Time { clockMu.Lock(); defer clockMu.Unlock(); return now }
+	advance := func(d time.Duration) { clockMu.Lock(); now = now.Add(d); clockMu.Unlock() }
 	st, rec := newMemStore(), &recorder{}
 	held := &inbox{texts: map[string][]string{}}
-	a, _ := channel.New(channel.Config{Channel: "x", Engine: echo{}, Platform: rec, Store: st, Inbox: held, Window: 24 * time.Hour, Now: func() time.Time { return now }})
+	a, _ := channel.New(channel.Config{Channel: "x", Engine: echo{}, Platform: rec, Store: st, Inbox: held, Window: 24 * time.Hour, Now: clock})
 	defer a.Close(context.Background())
-	a.Accept(context.Background(), channel.Event{ID: "1", Chat: "a", Kind: channel.KindMessage, Text: "hi", At: now})
+	a.Accept(context.Background(), channel.Event{ID: "1", Chat: "a", Kind: channel.KindMessage, Text: "hi", At: clock()})
 	waitFor(t, "answer", func() bool { return len(rec.to("a")) == 1 })
 
-	now = now.Add(23 * time.Hour)
+	advance(23 * time.Hour)
 	if err := a.Notify(context.Background(), "a", "inside"); err != nil {
 		t.Fatal(err)
 	}
-	now = now.Add(2 * time.Hour)
+	advance(2 * time.Hour)
 	err := a.Notify(context.Background(), "a", "outside")
 	if !errors.Is(err, dossier.ErrAwaitingChat) || !errors.Is(err, channel.ErrWindowClosed) {
 		t.Fatalf("outside the window: %v", err)
@@ -276,14 +280,14 @@ func TestWindowHoldsNotificationsUntilTheChatWrites(t *testing.T) {
 	held.mu.Lock()
 	held.texts["a"] = []string{"outside"}
 	held.mu.Unlock()
-	a.Accept(context.Background(), channel.Event{ID: "2", Chat: "a", Kind: channel.KindMessage, Text: "again", At: now})
+	a.Accept(context.Background(), channel.Event{ID: "2", Chat: "a", Kind: channel.KindMessage, Text: "again", At: clock()})
 	waitFor(t, "held notification", func() bool { return len(rec.to("a")) == 4 })
 	if got := strings.Join(rec.to("a"), "|"); got != "re: hi|inside|re: again|outside" {
 		t.Fatalf("sent %q", got)
 	}
 	waitFor(t, "acknowledged", func() bool { held.mu.Lock(); defer held.mu.Unlock(); return len(held.acked) == 1 })
 	// Unfollowed: notifications fail for good.
-	a.Accept(context.Background(), channel.Event{ID: "3", Chat: "a", Kind: channel.KindUnfollow, At: now})
+	a.Accept(context.Background(), channel.Event{ID: "3", Chat: "a", Kind: channel.KindUnfollow, At: clock()})
 	waitFor(t, "inactive", func() bool { s, _ := st.Chat(context.Background(), "x", "a"); return s.Inactive })
 	var perm *dossier.PermanentError
 	if err := a.Notify(context.Background(), "a", "x"); !errors.As(err, &perm) {
