@@ -174,7 +174,7 @@ func TestFallbackIsRecordedForStaff(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(items) != 2 || items[0].Count != 2 || items[0].Key != "gia vang hom nay" {
+	if len(items) != 2 || items[0].Count != 2 || items[0].Key != "gia hom nay vang" { // near-identical questions share one key (folded, words sorted)
 		t.Fatalf("unanswered: %+v", items)
 	}
 }
