@@ -51,8 +51,8 @@ type entry struct {
 	accented map[string]bool // the same with diacritics
 	pairs    map[string]int  // folded two-syllable phrases of names → how many names use it
 	title    map[string]bool // folded two-syllable phrases of the title
-	vocab    map[string]bool // folded syllables of all its text
-	bigrams  map[string]bool // folded two-syllable sequences of all its text
+	vocab    []string        // folded syllables of all its text, sorted, each once
+	bigrams  []string        // folded two-syllable sequences of all its text, each once (a slice: only counted, never looked up)
 	nameToks [][]string      // each name's syllables as written (lower case), question words left out
 	nameFold [][]string      // the same, folded
 	notAbout []cue           // what it is not about (Procedure.NotAbout)
@@ -235,12 +235,12 @@ func (ix *Index) count(e *entry, delta int) {
 			delete(ix.pairDF, p)
 		}
 	}
-	for w := range e.vocab {
+	for _, w := range e.vocab {
 		if ix.vocab[w] += delta; ix.vocab[w] <= 0 {
 			delete(ix.vocab, w)
 		}
 	}
-	for b := range e.bigrams {
+	for _, b := range e.bigrams {
 		if ix.bigrams[b] += delta; ix.bigrams[b] <= 0 {
 			delete(ix.bigrams, b)
 		}
@@ -273,7 +273,7 @@ func (ix *Index) count(e *entry, delta int) {
 			delete(ix.cur.pairDF, p)
 		}
 	}
-	for w := range e.vocab {
+	for _, w := range e.vocab {
 		if ix.cur.vocab[w] += delta; ix.cur.vocab[w] <= 0 {
 			delete(ix.cur.vocab, w)
 		}
@@ -448,19 +448,32 @@ func newEntry(p knowledge.Procedure) *entry {
 			e.notAbout = append(e.notAbout, c)
 		}
 	}
-	e.vocab, e.bigrams = map[string]bool{}, map[string]bool{}
+	seen, words := map[string]bool{}, map[string]bool{}
 	for _, text := range append(names(&p), p.Field, p.SearchText(), p.Agency, p.ProcessingTime, p.Fees.Text, p.Conditions) {
 		for _, line := range strings.Split(text, "\n") {
 			toks := vntext.FoldedTokens(line)
 			for i, t := range toks {
-				e.vocab[t] = true
+				if !words[t] {
+					words[t] = true
+					e.vocab = append(e.vocab, t)
+				}
 				if i > 0 {
-					e.bigrams[toks[i-1]+" "+t] = true
+					if b := toks[i-1] + " " + t; !seen[b] {
+						seen[b] = true
+						e.bigrams = append(e.bigrams, b)
+					}
 				}
 			}
 		}
 	}
+	sort.Strings(e.vocab)
 	return e
+}
+
+// uses reports whether any of e's text uses the folded syllable.
+func (e *entry) uses(f string) bool {
+	i := sort.SearchStrings(e.vocab, f)
+	return i < len(e.vocab) && e.vocab[i] == f
 }
 
 // Replace indexes exactly procs, dropping anything indexed before, in one batch.
@@ -841,7 +854,7 @@ func (ix *Index) evidence(pl plan, e *entry, st *stats, w []float64) bot.Evidenc
 		switch {
 		case e.named[t.fold] && e.accentsMatch(t):
 			named += w[i]
-		case e.vocab[t.fold]:
+		case e.uses(t.fold):
 		case st.vocab[t.fold] == 0:
 			ev.Unknown++
 			resid += rw
