@@ -361,15 +361,8 @@ func OfficialID(code string) string { return "tthc-" + strings.ReplaceAll(code, 
 func (ix *Index) CuratedFor(code string) (string, bool) {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	var ids []string
-	for id := range ix.codes[code] {
-		ids = append(ids, id)
-	}
-	if len(ids) == 0 {
-		return "", false
-	}
-	sort.Strings(ids)
-	return ids[0], true
+	id := firstKey(ix.codes[code])
+	return id, id != ""
 }
 
 // OfficialFor returns the id of the indexed official record with this
@@ -763,7 +756,6 @@ type cov struct {
 	known      float64 // the same over words some procedure uses
 	pair       bool    // a two-syllable phrase of the question is in its names
 	strongPair bool    // ... and that phrase is used by few procedures
-	specific   bool    // the match rests on more than one common word
 }
 
 // A phrase of a procedure's title (or of two of its names) used by at most this
@@ -776,14 +768,12 @@ const strongPairDF = 4
 func (st *stats) coverage(pl plan, e *entry, w []float64) cov {
 	var c cov
 	var got, total, gotKnown, totalKnown float64
-	matched := 0
 	for i, t := range pl.content {
 		m := 0.0
 		switch {
 		case t.exp > 0:
 			if e.hasAll(pl.expansions[t.exp-1]) || e.words[t.fold] {
 				m = 1
-				c.specific = true
 			}
 		case e.words[t.fold] && !e.accentsMatch(t):
 			m = accentMismatchCredit
@@ -791,10 +781,6 @@ func (st *stats) coverage(pl plan, e *entry, w []float64) cov {
 			m = 1
 			if !e.named[t.fold] {
 				m = summaryCredit // context, not what the procedure is called
-			}
-			matched++
-			if matched >= 2 || st.df[t.fold] <= maxSingleWordDF {
-				c.specific = true
 			}
 		}
 		got += w[i] * m
@@ -954,13 +940,6 @@ const summaryCredit = 0.5
 // maxSingleWordDF: a question whose only matching word is used by more procedures
 // than this says too little to answer ("tên", "mất").
 const maxSingleWordDF = 2
-
-// Confidence thresholds on the best hit's coverage.
-const (
-	minCoverage       = 0.80 // without a phrase match
-	minCoveragePhrase = 0.40 // with a phrase match in the names
-	minCoverageStrong = 0.20 // with a rare phrase match in the names
-)
 
 // accentsMatch: a word typed with diacritics must be used with them.
 func (e *entry) accentsMatch(t qtoken) bool { return !t.marked || e.accented[t.acc] }
