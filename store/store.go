@@ -238,11 +238,14 @@ type Sweeper struct {
 	wg       sync.WaitGroup
 	stop     chan struct{}
 	once     sync.Once
+	ctx      context.Context // cancelled by Stop, so a sweep in progress ends at once
+	cancel   context.CancelFunc
 }
 
 // NewSweeper returns a sweeper running every interval once started.
 func (d *DB) NewSweeper(interval time.Duration) *Sweeper {
-	return &Sweeper{db: d, interval: interval, stop: make(chan struct{})}
+	ctx, cancel := context.WithCancel(context.Background())
+	return &Sweeper{db: d, interval: interval, stop: make(chan struct{}), ctx: ctx, cancel: cancel}
 }
 
 // Start runs the sweeper in the background until Stop.
@@ -257,7 +260,7 @@ func (s *Sweeper) Start() {
 			case <-s.stop:
 				return
 			case <-t.C:
-				ctx, cancel := context.WithTimeout(context.Background(), s.interval)
+				ctx, cancel := context.WithTimeout(s.ctx, s.interval)
 				if err := s.db.Sessions().Compact(ctx, time.Now()); err != nil {
 					s.db.log.Warn("compact sessions", "err", err)
 				}
@@ -272,9 +275,10 @@ func (s *Sweeper) Start() {
 	}()
 }
 
-// Stop ends the sweeper and waits for a sweep in progress.
+// Stop ends the sweeper; a sweep in progress is cancelled (what it deleted stays
+// deleted, the rest waits for the next start) and Stop returns once it has ended.
 func (s *Sweeper) Stop() {
-	s.once.Do(func() { close(s.stop) })
+	s.once.Do(func() { close(s.stop); s.cancel() })
 	s.wg.Wait()
 }
 

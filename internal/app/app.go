@@ -45,7 +45,7 @@ type App struct {
 	telegram    *telegram.Service
 	channels    channelSet // Zalo OA and Messenger on the shared adapter
 
-	closers   []func(context.Context) error // stopped in reverse order by Close
+	closers   []closer // stopped in reverse order by Close
 	closeOnce sync.Once
 }
 
@@ -61,7 +61,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		if err != nil {
 			return nil, err
 		}
-		a.closers = append(a.closers, func(context.Context) error { return lock.Release() })
+		a.addCloser("data dir lock", func(context.Context) error { return lock.Release() })
 	}
 	db, err := store.Open(ctx, store.Options{URI: cfg.MongoURI, Database: cfg.MongoDatabase, DataDir: cfg.DataDir, Logger: log})
 	if err != nil {
@@ -70,10 +70,10 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	}
 	a.db = db
 	warnSharedFerretDB(ctx, cfg, db, log)
-	a.closers = append(a.closers, db.Close)
+	a.addCloser("store", db.Close)
 	a.sweeper = db.NewSweeper(time.Minute)
 	a.sweeper.Start()
-	a.closers = append(a.closers, func(context.Context) error { a.sweeper.Stop(); return nil })
+	a.addCloser("sweeper", func(context.Context) error { a.sweeper.Stop(); return nil })
 
 	if cfg.SeedImport {
 		if err := importSeed(ctx, db.Procedures(), log, time.Now()); err != nil {
@@ -103,14 +103,14 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		return nil, fmt.Errorf("load not-covered topics: %w", err)
 	}
 	a.index.SetNotCovered(nc)
-	a.closers = append(a.closers, func(context.Context) error { return a.index.Close() })
+	a.addCloser("search index", func(context.Context) error { return a.index.Close() })
 	a.kb = &kbSync{procs: db.Procedures(), index: a.index, log: log}
 	if err := a.kb.reload(ctx); err != nil {
 		_ = a.Close(context.Background())
 		return nil, fmt.Errorf("build search index: %w", err)
 	}
 	a.kb.start(3 * time.Second)
-	a.closers = append(a.closers, a.kb.close)
+	a.addCloser("knowledge sync", a.kb.close)
 	log.Info("search index ready", "procedures", a.index.Len())
 
 	a.dossierRepo = db.NewDossiers()
@@ -178,7 +178,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 			_ = a.Close(context.Background())
 			return nil, err
 		}
-		a.closers = append(a.closers, tg.Close)
+		a.addCloser("telegram", tg.Close)
 		routes = append(routes, tg.Routes())
 		a.dispatcher.Senders[bot.ChannelTelegram] = tg.DossierSender()
 		a.telegram = tg
@@ -204,7 +204,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		TrustedProxies: cfg.TrustedProxies,
 	})
 	a.dispatcher.Start()
-	a.closers = append(a.closers, a.dispatcher.Stop)
+	a.addCloser("notification dispatcher", a.dispatcher.Stop)
 	a.channels.start()
 	if a.telegram != nil {
 		a.telegram.Start()
@@ -217,7 +217,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 					log.Error("telegram polling stopped", "err", err)
 				}
 			}()
-			a.closers = append(a.closers, func(context.Context) error { cancel(); <-done; return nil })
+			a.addCloser("telegram polling", func(context.Context) error { cancel(); <-done; return nil })
 		}
 	}
 	return a, nil
@@ -285,8 +285,11 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	sctx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownTimeout)
 	defer cancel()
 	a.log.Info("shutting down")
+	start := time.Now()
 	if err := srv.Shutdown(sctx); err != nil {
-		a.log.Warn("http shutdown", "err", err)
+		a.log.Warn("http shutdown", "err", err, "dur_ms", time.Since(start).Milliseconds())
+	} else {
+		a.log.Debug("stopped", "part", "http server", "dur_ms", time.Since(start).Milliseconds())
 	}
 	cerr := a.Close(sctx)
 	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
@@ -295,14 +298,37 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	return cerr
 }
 
+// closer is one part of the service that Close stops, named for the logs.
+type closer struct {
+	name string
+	fn   func(context.Context) error
+}
+
+// slowStop is how long a part may take to stop before Close logs a warning.
+const slowStop = 2 * time.Second
+
+func (a *App) addCloser(name string, fn func(context.Context) error) {
+	a.closers = append(a.closers, closer{name, fn})
+}
+
 // Close stops workers and closes the store, in reverse order of start. Safe to
 // call more than once.
 func (a *App) Close(ctx context.Context) error {
 	var errs []error
 	a.closeOnce.Do(func() {
 		for i := len(a.closers) - 1; i >= 0; i-- {
-			if err := a.closers[i](ctx); err != nil {
-				errs = append(errs, err)
+			c := a.closers[i]
+			start := time.Now()
+			err := c.fn(ctx)
+			took := time.Since(start)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("stop %s: %w", c.name, err))
+			}
+			switch {
+			case took > slowStop:
+				a.log.Warn("slow stop", "part", c.name, "dur_ms", took.Milliseconds(), "err", err)
+			default:
+				a.log.Debug("stopped", "part", c.name, "dur_ms", took.Milliseconds(), "err", err)
 			}
 		}
 	})

@@ -1,11 +1,13 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"testing"
 	"time"
 
@@ -17,7 +19,8 @@ import (
 func startApp(t *testing.T, cfg config.Config) (string, func() error) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	a, err := New(ctx, cfg, slog.New(slog.DiscardHandler))
+	logs := &syncBuffer{}
+	a, err := New(ctx, cfg, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	if err != nil {
 		t.Fatalf("new app: %v", err)
 	}
@@ -38,12 +41,35 @@ func startApp(t *testing.T, cfg config.Config) (string, func() error) {
 		case err := <-done:
 			return err
 		case <-time.After(15 * time.Second):
-			t.Fatal("shutdown took more than 15s")
+			t.Fatalf("shutdown took more than 15s; the service logged:\n%s", logs.tail(4000))
 			return nil
 		}
 	}
 	t.Cleanup(func() { _ = stop() })
 	return "http://" + ln.Addr().String(), stop
+}
+
+// syncBuffer collects a service's log lines for a failure message.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+// tail returns the last n bytes written.
+func (b *syncBuffer) tail(n int) string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	s := b.buf.String()
+	if len(s) > n {
+		s = s[len(s)-n:]
+	}
+	return s
 }
 
 func testConfig(t *testing.T, dir string) config.Config {

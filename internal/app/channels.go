@@ -38,7 +38,7 @@ func (a *App) addChannels(cfg config.Config, engine channel.Engine, log *slog.Lo
 		if err != nil {
 			return nil, err
 		}
-		a.closers = append(a.closers, z.Close)
+		a.addCloser("zalo", z.Close)
 		routes = append(routes, z.Routes())
 		a.dispatcher.Senders[zalo.Channel] = z.DossierSender()
 		a.channels.zalo = z
@@ -54,7 +54,7 @@ func (a *App) addChannels(cfg config.Config, engine channel.Engine, log *slog.Lo
 		if err != nil {
 			return nil, err
 		}
-		a.closers = append(a.closers, m.Close)
+		a.addCloser("messenger", m.Close)
 		routes = append(routes, m.Routes())
 		a.dispatcher.Senders[messenger.Channel] = m.DossierSender()
 		a.channels.messenger = m

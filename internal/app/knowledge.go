@@ -24,8 +24,12 @@ type kbSync struct {
 	version  int64
 	loaded   bool
 	lastSync time.Time // newest updated_at applied to the index
-	stop     chan struct{}
-	done     chan struct{}
+	// applied holds the updated_at of every indexed procedure, so the overlap
+	// window of catchUp does not re-index what is already current.
+	applied map[string]time.Time
+	stop    chan struct{}
+	cancel  context.CancelFunc // ends a catch-up in progress when the sync stops
+	done    chan struct{}
 }
 
 // importSeed applies the bundled knowledge base to the store (never overwriting
@@ -66,7 +70,9 @@ func (k *kbSync) reload(ctx context.Context) error {
 		return err
 	}
 	k.version, k.loaded = v, true
+	k.applied = make(map[string]time.Time, len(active))
 	for _, p := range active {
+		k.applied[p.ID] = p.UpdatedAt
 		if p.UpdatedAt.After(k.lastSync) {
 			k.lastSync = p.UpdatedAt
 		}
@@ -98,13 +104,29 @@ func (k *kbSync) catchUp(ctx context.Context, v int64) error {
 	if err != nil {
 		return err
 	}
+	if k.applied == nil {
+		k.applied = map[string]time.Time{}
+	}
 	for _, sp := range changed {
-		if sp.Deleted {
-			err = k.index.Delete(sp.Procedure.ID)
-		} else {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		id := sp.Procedure.ID
+		at, indexed := k.applied[id]
+		switch {
+		case sp.Deleted && !indexed:
+			continue
+		case sp.Deleted:
+			err = k.index.Delete(id)
+			delete(k.applied, id)
+		case indexed && at.Equal(sp.Procedure.UpdatedAt):
+			continue // already current: seen in an earlier overlap window
+		default:
 			err = k.index.Upsert(sp.Procedure)
+			k.applied[id] = sp.Procedure.UpdatedAt
 		}
 		if err != nil {
+			delete(k.applied, id)
 			return err
 		}
 	}
@@ -129,6 +151,8 @@ func (k *kbSync) Loaded() bool {
 // the knowledge base.
 func (k *kbSync) start(interval time.Duration) {
 	k.stop, k.done = make(chan struct{}), make(chan struct{})
+	base, cancel := context.WithCancel(context.Background())
+	k.cancel = cancel
 	go func() {
 		defer close(k.done)
 		t := time.NewTicker(interval)
@@ -138,7 +162,7 @@ func (k *kbSync) start(interval time.Duration) {
 			case <-k.stop:
 				return
 			case <-t.C:
-				ctx, cancel := context.WithTimeout(context.Background(), interval)
+				ctx, cancel := context.WithTimeout(base, interval)
 				v, err := k.procs.Version(ctx)
 				k.mu.Lock()
 				changed := err == nil && v != k.version
@@ -156,9 +180,12 @@ func (k *kbSync) start(interval time.Duration) {
 	}()
 }
 
+// close stops the polling; a catch-up in progress is abandoned between two
+// procedures (the next start reloads fully).
 func (k *kbSync) close(context.Context) error {
 	if k.stop != nil {
 		close(k.stop)
+		k.cancel()
 		<-k.done
 	}
 	return nil
