@@ -44,8 +44,9 @@ const Window = 48 * time.Hour
 type Config struct {
 	AppID     string // ZALO_APP_ID
 	SecretKey string // ZALO_OA_SECRET_KEY: signs webhooks
-	// AppSecret is the app's secret key, sent with token refreshes; empty uses
-	// SecretKey (the contract has no variable of its own for it yet).
+	// AppSecret (ZALO_APP_SECRET) is the app's secret key, sent as secret_key
+	// with token refreshes; it may differ from the OA secret key that signs
+	// webhooks. Empty uses SecretKey.
 	AppSecret     string
 	AccessToken   string // ZALO_ACCESS_TOKEN
 	RefreshToken  string // ZALO_REFRESH_TOKEN

@@ -484,6 +484,21 @@ func TestTokenRefreshOnExpiredToken(t *testing.T) {
 	}
 }
 
+// The app's secret (ZALO_APP_SECRET) authenticates refreshes when it differs
+// from the OA secret key, which still signs webhooks.
+func TestTokenRefreshUsesTheAppSecret(t *testing.T) {
+	r := newRig(t, func(c *zalo.Config) { c.AppSecret = "app-secret-456" })
+	r.expireToken("access-1")
+	if st := r.post(t, textEvent(citizen, "m1", "xin chào", time.Now())); st != 200 {
+		t.Fatalf("event signed with the OA secret key: status %d", st)
+	}
+	channeltest.WaitFor(t, "an answer", func() bool { return len(r.texts(t)) > 0 })
+	calls := r.oauth.Calls(oauthPath)
+	if len(calls) != 1 || calls[0].Header.Get("secret_key") != "app-secret-456" {
+		t.Fatalf("refresh calls %d, secret_key %q", len(calls), calls[0].Header.Get("secret_key"))
+	}
+}
+
 func TestTokenRefreshedBeforeExpiry(t *testing.T) {
 	r := newRig(t, nil)
 	ctx := context.Background()

@@ -23,8 +23,8 @@ const zaloUsage = "zalo token set --access A --refresh R [--expires-in 90000] | 
 //	token set --access A --refresh R [--expires-in SECONDS]
 //	    replaces the saved tokens (after authorising the OA anew);
 //	token info     prints when they were saved and expire (never the tokens);
-//	token refresh  exchanges the refresh token now (ZALO_APP_ID,
-//	    ZALO_OA_SECRET_KEY, ZALO_OAUTH_ENDPOINT) and saves the new pair.
+//	token refresh  exchanges the refresh token now (ZALO_APP_ID, ZALO_APP_SECRET
+//	    or else ZALO_OA_SECRET_KEY, ZALO_OAUTH_ENDPOINT) and saves the new pair.
 func cmdZalo(ctx context.Context, env *cliEnv, args []string) error {
 	if len(args) < 2 || args[0] != "token" {
 		return usagef("zalo needs: token set, token info or token refresh")
@@ -80,10 +80,11 @@ func cmdZalo(ctx context.Context, env *cliEnv, args []string) error {
 		printZaloTokens(env.stdout, cur)
 	case "refresh":
 		appID, secret := strings.TrimSpace(env.getenv("ZALO_APP_ID")), strings.TrimSpace(env.getenv("ZALO_OA_SECRET_KEY"))
-		if appID == "" || secret == "" {
-			return errors.New("ZALO_APP_ID and ZALO_OA_SECRET_KEY must be set")
+		appSecret := strings.TrimSpace(env.getenv("ZALO_APP_SECRET"))
+		if appID == "" || (secret == "" && appSecret == "") {
+			return errors.New("ZALO_APP_ID and ZALO_APP_SECRET (or ZALO_OA_SECRET_KEY) must be set")
 		}
-		c := zalo.NewClient(zalo.ClientConfig{AppID: appID, SecretKey: secret, OAuthEndpoint: strings.TrimSpace(env.getenv("ZALO_OAUTH_ENDPOINT")),
+		c := zalo.NewClient(zalo.ClientConfig{AppID: appID, SecretKey: secret, AppSecret: appSecret, OAuthEndpoint: strings.TrimSpace(env.getenv("ZALO_OAUTH_ENDPOINT")),
 			APIEndpoint: strings.TrimSpace(env.getenv("ZALO_API_ENDPOINT")), Tokens: st})
 		t, err := c.Refresh(ctx)
 		if err != nil {

@@ -29,7 +29,7 @@ func (a *App) addChannels(cfg config.Config, engine channel.Engine, log *slog.Lo
 	st := a.db.ChannelState()
 	if cfg.ZaloEnabled() {
 		z, err := zalo.New(zalo.Config{
-			AppID: cfg.ZaloAppID, SecretKey: cfg.ZaloOASecretKey,
+			AppID: cfg.ZaloAppID, SecretKey: cfg.ZaloOASecretKey, AppSecret: cfg.ZaloAppSecret,
 			AccessToken: cfg.ZaloAccessToken, RefreshToken: cfg.ZaloRefreshToken,
 			APIEndpoint: cfg.ZaloAPIEndpoint, OAuthEndpoint: cfg.ZaloOAuthEndpoint,
 			Engine: engine, Store: st, Tokens: st, Inbox: a.dispatcher, Log: log,

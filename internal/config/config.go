@@ -29,7 +29,8 @@ type Config struct {
 	TelegramAPIEndpoint   string // TELEGRAM_API_ENDPOINT (format with %s for token and method)
 
 	ZaloAppID         string // ZALO_APP_ID; with ZALO_OA_SECRET_KEY enables Zalo OA
-	ZaloOASecretKey   string // ZALO_OA_SECRET_KEY: signs webhooks, authenticates token refreshes
+	ZaloOASecretKey   string // ZALO_OA_SECRET_KEY: signs webhooks (and token refreshes when ZALO_APP_SECRET is unset)
+	ZaloAppSecret     string // ZALO_APP_SECRET: the app's secret key, sent as secret_key with token refreshes; empty: ZALO_OA_SECRET_KEY
 	ZaloAccessToken   string // ZALO_ACCESS_TOKEN: first access token (later ones are kept in the store)
 	ZaloRefreshToken  string // ZALO_REFRESH_TOKEN: first refresh token
 	ZaloAPIEndpoint   string // ZALO_API_ENDPOINT: OA API base; empty: Zalo's own
@@ -102,6 +103,7 @@ func FromEnv(getenv func(string) string, args []string) (Config, error) {
 	str("TELEGRAM_API_ENDPOINT", &c.TelegramAPIEndpoint)
 	str("ZALO_APP_ID", &c.ZaloAppID)
 	str("ZALO_OA_SECRET_KEY", &c.ZaloOASecretKey)
+	str("ZALO_APP_SECRET", &c.ZaloAppSecret)
 	str("ZALO_ACCESS_TOKEN", &c.ZaloAccessToken)
 	str("ZALO_REFRESH_TOKEN", &c.ZaloRefreshToken)
 	str("ZALO_API_ENDPOINT", &c.ZaloAPIEndpoint)
@@ -289,6 +291,9 @@ func (c Config) validateChannels() []error {
 	}
 	if c.ZaloAppID == "" && (c.ZaloAccessToken != "" || c.ZaloRefreshToken != "") {
 		errs = append(errs, errors.New("ZALO_ACCESS_TOKEN and ZALO_REFRESH_TOKEN need ZALO_APP_ID and ZALO_OA_SECRET_KEY"))
+	}
+	if c.ZaloAppSecret != "" && c.ZaloAppID == "" {
+		errs = append(errs, errors.New("ZALO_APP_SECRET needs ZALO_APP_ID and ZALO_OA_SECRET_KEY"))
 	}
 	m := []string{c.MessengerPageToken, c.MessengerAppSecret, c.MessengerVerifyToken}
 	if set := len(slicesNonEmpty(m)); set != 0 && set != 3 {
