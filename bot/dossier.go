@@ -14,10 +14,12 @@ type DossierService interface {
 	// Lookup returns what a citizen may see of dossier code when phone4 are the
 	// last four digits of the applicant's phone. An unknown code and wrong digits
 	// both give an error wrapping ErrNotFound (indistinguishable on purpose); a
-	// locked code or a session over its lookup budget gives ErrRateLimited.
+	// locked code or a session over its lookup budget gives ErrRateLimited; a
+	// source that cannot answer now gives ErrDossierUnavailable (not a failed try).
 	Lookup(ctx context.Context, q DossierQuery) (DossierView, error)
 	// Subscribe asks to be told, on channel/chatID, when the dossier's status
-	// changes. The code must have been verified by this chat.
+	// changes. The code must have been verified by this chat. ErrDossierUnavailable
+	// when the dossier's source cannot answer now.
 	Subscribe(ctx context.Context, code, channel, chatID string) error
 }
 
@@ -93,6 +95,9 @@ func (e *Engine) dossierVerify(ctx context.Context, s *Session, m Message, digit
 		return Response{Intent: IntentDossier, Candidates: []string{}, Replies: []Reply{{
 			Text: "Không tìm thấy hồ sơ khớp với mã và 4 số cuối điện thoại bạn gửi. Bạn hãy kiểm tra lại mã trên giấy biên nhận và gửi lại 4 số cuối, hoặc gửi mã hồ sơ khác.",
 		}}}
+	case errors.Is(err, ErrDossierUnavailable):
+		e.log.Warn("dossier lookup: source unavailable", "err", err)
+		return Response{Intent: IntentDossier, Candidates: []string{}, Replies: []Reply{dossierUnavailableReply()}}
 	case err != nil:
 		e.log.Error("dossier lookup", "err", err)
 		return Response{Intent: IntentDossier, Candidates: []string{}, Replies: []Reply{{Text: "Xin lỗi, hệ thống tra cứu đang gặp sự cố. Bạn vui lòng thử lại sau ít phút."}}}
@@ -111,10 +116,24 @@ func (e *Engine) subscribe(ctx context.Context, s *Session, m Message, code stri
 		if errors.Is(err, ErrForbidden) || errors.Is(err, ErrNotFound) {
 			return Response{Intent: IntentDossier, Candidates: []string{}, Replies: []Reply{{Text: "Bạn cần tra cứu và xác minh hồ sơ này trước khi đăng ký nhận thông báo."}}}
 		}
+		if errors.Is(err, ErrDossierUnavailable) {
+			e.log.Warn("dossier subscribe: source unavailable", "err", err)
+			return Response{Intent: IntentDossier, Candidates: []string{}, Replies: []Reply{dossierUnavailableReply()}}
+		}
 		e.log.Error("dossier subscribe", "err", err)
 		return Response{Intent: IntentDossier, Candidates: []string{}, Replies: []Reply{{Text: "Xin lỗi, chưa đăng ký nhận thông báo được. Bạn vui lòng thử lại sau."}}}
 	}
 	return Response{Intent: IntentDossier, Candidates: []string{}, Replies: []Reply{{Text: "Đã đăng ký. Tôi sẽ nhắn cho bạn khi hồ sơ " + code + " thay đổi trạng thái."}}}
+}
+
+// dossierUnavailableReply is the honest answer when the province's system
+// cannot answer: never "not found", and an officer to turn to (the "handoff"
+// action asks for one).
+func dossierUnavailableReply() Reply {
+	return Reply{
+		Text:    "Hệ thống tra cứu của tỉnh đang bận, vui lòng thử lại sau.",
+		Buttons: []Button{{Label: "Gặp cán bộ", Action: "handoff"}},
+	}
 }
 
 // vnZone is Vietnam time (UTC+7, no daylight saving).

@@ -17,4 +17,9 @@ var (
 	ErrForbidden = errors.New("forbidden")
 	// ErrRateLimited: too many attempts; try later.
 	ErrRateLimited = errors.New("rate limited")
+	// ErrDossierUnavailable: the dossier's source (the province's system) cannot
+	// answer now (down, too slow, its circuit breaker open, an unreadable
+	// answer). It says nothing about whether the dossier exists and is never a
+	// failed verification.
+	ErrDossierUnavailable = errors.New("dossier source unavailable")
 )

@@ -42,22 +42,26 @@ func finished(status string) bool {
 
 // Dossier is one submitted dossier as staff load it.
 type Dossier struct {
-	Code           string         `bson:"_id" json:"code"`
-	ProcedureID    string         `bson:"procedure_id,omitempty" json:"procedure_id,omitempty"`
-	ProcedureName  string         `bson:"procedure_name,omitempty" json:"procedure_name,omitempty"`
-	ApplicantName  string         `bson:"applicant_name,omitempty" json:"applicant_name,omitempty"`
-	ApplicantPhone string         `bson:"applicant_phone,omitempty" json:"applicant_phone,omitempty"`
-	Status         string         `bson:"status" json:"status"`
-	ReceivedAt     *time.Time     `bson:"received_at,omitempty" json:"received_at,omitempty"`
-	DueAt          *time.Time     `bson:"due_at,omitempty" json:"due_at,omitempty"`
-	CompletedAt    *time.Time     `bson:"completed_at,omitempty" json:"completed_at,omitempty"`
-	Agency         string         `bson:"agency,omitempty" json:"agency,omitempty"`
-	Note           string         `bson:"note,omitempty" json:"note,omitempty"`
-	History        []StatusChange `bson:"history" json:"history"`
-	Subscribers    []Subscriber   `bson:"subscribers,omitempty" json:"subscribers,omitempty"`
-	Version        int64          `bson:"version" json:"version"`
-	UpdatedAt      time.Time      `bson:"updated_at" json:"updated_at"`
-	CreatedAt      time.Time      `bson:"created_at" json:"created_at"`
+	Code           string     `bson:"_id" json:"code"`
+	ProcedureID    string     `bson:"procedure_id,omitempty" json:"procedure_id,omitempty"`
+	ProcedureName  string     `bson:"procedure_name,omitempty" json:"procedure_name,omitempty"`
+	ApplicantName  string     `bson:"applicant_name,omitempty" json:"applicant_name,omitempty"`
+	ApplicantPhone string     `bson:"applicant_phone,omitempty" json:"applicant_phone,omitempty"`
+	Status         string     `bson:"status" json:"status"`
+	ReceivedAt     *time.Time `bson:"received_at,omitempty" json:"received_at,omitempty"`
+	DueAt          *time.Time `bson:"due_at,omitempty" json:"due_at,omitempty"`
+	CompletedAt    *time.Time `bson:"completed_at,omitempty" json:"completed_at,omitempty"`
+	Agency         string     `bson:"agency,omitempty" json:"agency,omitempty"`
+	Note           string     `bson:"note,omitempty" json:"note,omitempty"`
+	// Origin says who owns the record: "" for staff imports (answered from the
+	// store), OriginSource for a copy of the province's system's answer kept for
+	// subscribers (lookups ask the source again).
+	Origin      string         `bson:"origin,omitempty" json:"origin,omitempty"`
+	History     []StatusChange `bson:"history" json:"history"`
+	Subscribers []Subscriber   `bson:"subscribers,omitempty" json:"subscribers,omitempty"`
+	Version     int64          `bson:"version" json:"version"`
+	UpdatedAt   time.Time      `bson:"updated_at" json:"updated_at"`
+	CreatedAt   time.Time      `bson:"created_at" json:"created_at"`
 }
 
 // StatusChange is one entry of a dossier's status history.

@@ -47,7 +47,7 @@ type AuditRecord struct {
 	At       time.Time `bson:"at" json:"at"`
 	Channel  string    `bson:"channel" json:"channel"`
 	CodeHash string    `bson:"code_hash" json:"code_hash"`
-	Outcome  string    `bson:"outcome" json:"outcome"` // ok, not_found, wrong_digits, locked, rate_limited, lockout, alert_many_requesters
+	Outcome  string    `bson:"outcome" json:"outcome"` // ok, not_found, wrong_digits, locked, rate_limited, lockout, alert_many_requesters, unavailable
 	// Requester is a hash of who asked (chat, and client address on the web),
 	// so staff can tell one persistent guesser from many.
 	Requester string `bson:"requester,omitempty" json:"requester,omitempty"`
@@ -94,6 +94,9 @@ type Service struct {
 	Outbox Outbox
 	Log    *slog.Logger
 	Now    func() time.Time
+	// Source is the province's system (usually a *CachedSource), asked for
+	// dossiers the store does not own; nil means the store only.
+	Source Source
 }
 
 var _ bot.DossierService = (*Service)(nil)
@@ -135,7 +138,8 @@ func requesters(q bot.DossierQuery) []string {
 
 // Lookup verifies the phone digits and returns the citizen view. Unknown codes and
 // wrong digits give the same ErrNotFound and both count toward the requester's
-// lock on the code (never toward a lock of the code for everyone).
+// lock on the code (never toward a lock of the code for everyone). A source
+// that cannot answer gives bot.ErrDossierUnavailable, which is not a failed try.
 func (s *Service) Lookup(ctx context.Context, q bot.DossierQuery) (bot.DossierView, error) {
 	if q.At.IsZero() {
 		q.At = s.now()
@@ -170,9 +174,12 @@ func (s *Service) Lookup(ctx context.Context, q bot.DossierQuery) (bot.DossierVi
 			return bot.DossierView{}, fmt.Errorf("requester locked out of this code: %w", bot.ErrRateLimited)
 		}
 	}
-	d, err := s.Repo.Get(ctx, q.Code)
+	d, err := s.find(ctx, q.Code)
 	outcome := "ok"
 	switch {
+	case errors.Is(err, bot.ErrDossierUnavailable):
+		s.audit(ctx, q, "unavailable")
+		return bot.DossierView{}, fmt.Errorf("dossier %s: %w", h, err)
 	case errors.Is(err, bot.ErrNotFound):
 		outcome = "not_found"
 	case err != nil:
@@ -268,6 +275,9 @@ func (s *Service) Subscribe(ctx context.Context, code, channel, chatID string) e
 	if ok == 0 {
 		return fmt.Errorf("verify the dossier first: %w", bot.ErrForbidden)
 	}
+	if err := s.keepSourceCopy(ctx, code); err != nil {
+		return err
+	}
 	return s.Repo.AddSubscriber(ctx, code, Subscriber{Channel: channel, ChatID: chatID, Since: s.now()})
 }
 
@@ -317,22 +327,7 @@ func (s *Service) Import(ctx context.Context, data []byte) (ImportResult, error)
 		good = append(good, r.Dossier)
 	}
 	now := s.now()
-	stats, err := s.Repo.Import(ctx, good, now, func(d Dossier) error {
-		if s.Outbox == nil {
-			return nil
-		}
-		for _, sub := range d.Subscribers {
-			n := Notification{
-				ID:      fmt.Sprintf("%s#%d#%s#%s", d.Code, len(d.History), sub.Channel, sub.ChatID),
-				Channel: sub.Channel, ChatID: sub.ChatID,
-				Text: "🔔 Hồ sơ của bạn vừa thay đổi trạng thái.\n\n" + bot.RenderDossier(View(d, now)),
-			}
-			if err := s.Outbox.Enqueue(ctx, n, now); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	stats, err := s.Repo.Import(ctx, good, now, s.notifier(ctx, now))
 	if err != nil {
 		return res, err
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"sync"
 	"time"
 
@@ -29,7 +30,10 @@ type Dossiers struct {
 	cache   map[string]dossier.Dossier
 }
 
-var _ dossier.Repo = (*Dossiers)(nil)
+var (
+	_ dossier.Repo             = (*Dossiers)(nil)
+	_ dossier.SubscribedLister = (*Dossiers)(nil)
+)
 
 // NewDossiers returns the dossier store; call Load before use.
 func (d *DB) NewDossiers() *Dossiers { return &Dossiers{db: d} }
@@ -246,4 +250,36 @@ func (s *Dossiers) Count(ctx context.Context) (int64, error) {
 		return int64(len(s.cache)), nil
 	}
 	return s.col().CountDocuments(ctx, bson.M{})
+}
+
+// SourceSubscribed returns the codes of stored copies of the dossier source's
+// answers that have subscribers and are not closed (dossier.SubscribedLister).
+func (s *Dossiers) SourceSubscribed(ctx context.Context) ([]string, error) {
+	closed := []string{"returned", "rejected", "cancelled"}
+	var out []string
+	if s.db.Embedded() {
+		s.cacheMu.RLock()
+		defer s.cacheMu.RUnlock()
+		for code, d := range s.cache {
+			if d.Origin == dossier.OriginSource && len(d.Subscribers) > 0 && !slices.Contains(closed, d.Status) {
+				out = append(out, code)
+			}
+		}
+		return out, nil
+	}
+	cur, err := s.col().Find(ctx, bson.M{"origin": dossier.OriginSource, "subscribers.0": bson.M{"$exists": true}, "status": bson.M{"$nin": closed}},
+		options.Find().SetProjection(bson.M{"_id": 1}))
+	if err != nil {
+		return nil, fmt.Errorf("store: subscribed dossiers: %w", err)
+	}
+	var ids []struct {
+		ID string `bson:"_id"`
+	}
+	if err := cur.All(ctx, &ids); err != nil {
+		return nil, fmt.Errorf("store: subscribed dossiers: %w", err)
+	}
+	for _, d := range ids {
+		out = append(out, d.ID)
+	}
+	return out, nil
 }

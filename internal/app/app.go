@@ -54,6 +54,10 @@ type App struct {
 func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
 	log = obs.WithContextIDs(log)
 	a := &App{cfg: cfg, log: log}
+	dsrc, err := dossierSource(cfg, log) // checked before anything starts
+	if err != nil {
+		return nil, err
+	}
 	if cfg.MongoURI == "" {
 		// The embedded store has one owner: a second process would keep its own
 		// in-memory state over the same files.
@@ -119,6 +123,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		return nil, err
 	}
 	a.dossiers = &dossier.Service{Repo: a.dossierRepo, Guards: db.Guards(), Audit: db.LookupAudit(), Outbox: db.Outbox(), Log: log}
+	a.wireDossierSource(dsrc, log)
 	a.dispatcher = &dossier.Dispatcher{Queue: db.Outbox(), Senders: map[string]dossier.Sender{}, Log: log}
 
 	var dossierRe *regexp.Regexp

@@ -48,6 +48,11 @@ type Config struct {
 	TelegramPolling bool // DVCBOT_TELEGRAM_POLLING: long-poll getUpdates instead of the webhook (local trials)
 
 	DossierPattern string // DVCBOT_DOSSIER_PATTERN: regular expression of dossier codes in chat (default: the contract's shape)
+	DossierSource  string // DVCBOT_DOSSIER_SOURCE: YAML file describing the province's dossier system; empty: the store only
+
+	// Getenv is the environment the configuration was read from; files it
+	// names resolve ${VAR} references with it (the dossier source's API key).
+	Getenv func(string) string `json:"-"`
 
 	LogLevel        string        // DVCBOT_LOG_LEVEL: debug, info, warn, error
 	MaxBodyBytes    int64         // DVCBOT_MAX_BODY_BYTES
@@ -120,6 +125,8 @@ func FromEnv(getenv func(string) string, args []string) (Config, error) {
 	str("DVCBOT_ADMIN_TOKEN", &c.AdminToken)
 	str("DVCBOT_LOG_LEVEL", &c.LogLevel)
 	str("DVCBOT_DOSSIER_PATTERN", &c.DossierPattern)
+	str("DVCBOT_DOSSIER_SOURCE", &c.DossierSource)
+	c.Getenv = getenv
 	str("DVCBOT_LOG_FORMAT", &c.LogFormat)
 	str("DVCBOT_OPS_ADDR", &c.OpsAddr)
 

@@ -41,6 +41,12 @@ func histogram0(name, help string, buckets []float64) prometheus.Histogram {
 	return h
 }
 
+func gauge0(name, help string) prometheus.Gauge {
+	g := prometheus.NewGauge(prometheus.GaugeOpts{Namespace: "dvcbot", Name: name, Help: help})
+	Registry.MustRegister(g)
+	return g
+}
+
 // latencyBuckets span 0.5 ms to 10 s.
 var latencyBuckets = []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10}
 
@@ -67,9 +73,15 @@ var (
 
 	RateLimited = counter("rate_limited_total", "Turns refused by an abuse limit, by scope (ip, session, chat).", "scope")
 
-	DossierLookups  = counter("dossier_lookups_total", "Dossier lookups by outcome (ok, not_found, wrong_digits, locked, rate_limited).", "outcome")
+	DossierLookups  = counter("dossier_lookups_total", "Dossier lookups by outcome (ok, not_found, wrong_digits, locked, rate_limited, unavailable).", "outcome")
 	DossierLockouts = counter0("dossier_lockouts_total", "Requesters locked out of a dossier code after too many wrong tries.")
 	DossierAlerts   = counter0("dossier_code_alerts_total", "Dossier codes that saw failed lookups from many requesters (possible attack).")
+
+	DossierSourceRequests      = counter("dossier_source_requests_total", "Requests to the province's dossier system by outcome (ok, not_found, timeout, error, http_5xx, http_4xx, malformed, invalid, breaker_open).", "outcome")
+	DossierSourceDuration      = histogram0("dossier_source_request_duration_seconds", "Latency of one request to the province's dossier system.", latencyBuckets)
+	DossierSourceBreaker       = gauge0("dossier_source_breaker_state", "Circuit breaker of the province's dossier system: 0 closed, 1 half-open, 2 open.")
+	DossierSourceUnknownStatus = counter0("dossier_source_unknown_statuses_total", "Source answers whose status the mapping does not know (shown as processing).")
+	DossierRechecks            = counter("dossier_rechecks_total", "Notification re-checks of subscribed dossiers at the source by outcome (unchanged, changed, not_found, unavailable).", "outcome")
 
 	ImportRows = counter("import_rows_total", "Imported rows by kind (dossier, ...) and result (accepted, rejected).", "kind", "result")
 )
