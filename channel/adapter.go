@@ -7,11 +7,13 @@ import (
 	"fmt"
 	"hash/fnv"
 	"log/slog"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/dvcbot/dvcbot/bot"
+	"github.com/dvcbot/dvcbot/internal/obs"
 )
 
 // DefaultApology is sent when the engine fails.
@@ -38,7 +40,11 @@ type Config struct {
 	// process; with several instances on one database use a period well beyond
 	// HandleTimeout, so that a live instance's events are left to it.
 	RecoverAfter time.Duration
-	Now          func() time.Time
+	// Decode reads a stored payload back into its Event when Start takes up
+	// unfinished events; needed when events carry Raw. Default: the Event's
+	// JSON.
+	Decode func(raw []byte) (Event, error)
+	Now    func() time.Time
 }
 
 // Outcome of offering an event.
@@ -118,11 +124,24 @@ func New(cfg Config) (*Adapter, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.Decode == nil {
+		cfg.Decode = func(raw []byte) (Event, error) {
+			var ev Event
+			err := json.Unmarshal(raw, &ev)
+			return ev, err
+		}
+	}
+	// Activity is written at most once a minute per chat where a reply window
+	// is counted, else (it only clears an inactive mark) every ten minutes.
+	touchTTL := time.Minute
+	if cfg.Window <= 0 {
+		touchTTL = 10 * time.Minute
+	}
 	a := &Adapter{
 		cfg:     cfg,
 		log:     cfg.Log.With("channel", cfg.Channel),
 		abort:   make(chan struct{}),
-		touched: touchCache{seen: map[string]time.Time{}},
+		touched: touchCache{ttl: touchTTL, seen: map[string]time.Time{}},
 	}
 	a.procCtx, a.cancelProc = context.WithCancel(context.Background())
 	a.queues = make([]*queue, cfg.Workers)
@@ -137,16 +156,18 @@ func New(cfg Config) (*Adapter, error) {
 // Channel is the adapter's channel name.
 func (a *Adapter) Channel() string { return a.cfg.Channel }
 
-// Start takes up, in the background, the events a previous process accepted
-// and did not finish (it stopped or was killed), in the order they were
-// accepted; meanwhile Accept answers ErrBusy so that each chat stays in order.
-// The work stops at Close.
+// Start takes up the events a previous process accepted and did not finish
+// (it stopped or was killed), in the order they were accepted. It looks for
+// them before it returns (for at most 5 s): when there are none Accept takes
+// events at once; otherwise it answers ErrBusy until they are queued, in the
+// background, so that each chat stays in order. A store failing then is
+// retried in the background. The work stops at Close.
 func (a *Adapter) Start() {
-	a.recovering.Store(true)
+	pending := a.beginRecovery()
 	a.bg.Add(1)
 	go func() {
 		defer a.bg.Done()
-		a.recoverUnfinished(a.procCtx)
+		a.recoverUnfinished(a.procCtx, pending)
 	}()
 }
 
@@ -165,15 +186,16 @@ func (a *Adapter) queueFor(chat string) *queue {
 // and then dropped: on ErrBusy or ErrClosed nothing was stored and the
 // platform's redelivery will be handled. A store error also leaves the event
 // unqueued. Once Accept returns Accepted the event is handled even if the
-// process dies (the next Start takes it up). Events without a chat are Ignored;
-// events without an id get one from their chat and time.
+// process dies (the next Start takes it up). Events without a chat, and
+// messages with neither text, action nor Raw, are Ignored; events without an
+// id get one from their chat and time.
 func (a *Adapter) Accept(ctx context.Context, ev Event) (Outcome, error) {
 	a.mu.RLock()
 	defer a.mu.RUnlock()
 	if a.closed {
 		return 0, ErrClosed
 	}
-	if ev.Chat == "" || (ev.Kind == KindMessage && ev.Text == "" && ev.Action == "") {
+	if ev.Chat == "" || (ev.Kind == KindMessage && ev.Text == "" && ev.Action == "" && ev.Raw == nil) {
 		return Ignored, nil
 	}
 	if a.recovering.Load() {
@@ -188,10 +210,13 @@ func (a *Adapter) Accept(ctx context.Context, ev Event) (Outcome, error) {
 	default:
 		return 0, ErrBusy
 	}
-	raw, err := json.Marshal(ev)
-	if err != nil {
-		<-q.slots
-		return 0, err
+	raw := ev.Raw
+	if raw == nil {
+		var err error
+		if raw, err = json.Marshal(ev); err != nil {
+			<-q.slots
+			return 0, err
+		}
 	}
 	// The write must not be cut short by the caller going away after it was made.
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
@@ -239,10 +264,16 @@ func (a *Adapter) process(ev Event) (err error) {
 	defer cancel()
 	defer func() {
 		if p := recover(); p != nil {
-			a.log.Error("panic handling event", "id", ev.ID, "panic", fmt.Sprint(p))
+			a.log.ErrorContext(ctx, "panic handling event", "id", ev.ID, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 			err = fmt.Errorf("panic: %v", p)
 		}
 	}()
+	if p, ok := a.cfg.Platform.(Preparer); ok {
+		var handle bool
+		if ctx, ev, handle = p.Prepare(ctx, ev); !handle {
+			return nil
+		}
+	}
 	at := ev.At
 	if at.IsZero() {
 		at = a.cfg.Now()
@@ -251,7 +282,7 @@ func (a *Adapter) process(ev Event) (err error) {
 	case KindUnfollow:
 		a.touched.forget(ev.Chat)
 		if err := a.cfg.Store.MarkInactive(ctx, a.cfg.Channel, ev.Chat); err != nil {
-			a.log.Warn("chat left; not recorded", "chat", ev.Chat, "err", err)
+			a.log.WarnContext(ctx, "chat left; not recorded", "chat", ev.Chat, "err", err)
 			return err
 		}
 		return nil
@@ -286,10 +317,14 @@ func (a *Adapter) reply(ctx context.Context, chat string, m bot.Message) error {
 		return err // cut (shutdown deadline or budget): parked or given up, not apologised for
 	}
 	if err != nil {
-		a.log.Error("engine failed; apologising", "chat", chat, "err", err)
+		a.log.ErrorContext(ctx, "engine failed; apologising", "chat", chat, "err", err)
 		resp.Replies = []bot.Reply{{Text: a.cfg.Apology}}
 	}
-	return a.send(ctx, chat, resp.Replies)
+	err = a.send(ctx, chat, resp.Replies)
+	if err != nil {
+		obs.SendErrors.WithLabelValues(a.cfg.Channel).Inc()
+	}
+	return err
 }
 
 // send delivers replies, marking the chat inactive when the platform says it
@@ -307,27 +342,31 @@ func (a *Adapter) send(ctx context.Context, chat string, replies []bot.Reply) er
 		level = slog.LevelInfo
 		a.touched.forget(chat)
 		if merr := a.cfg.Store.MarkInactive(ctx, a.cfg.Channel, chat); merr != nil {
-			a.log.Warn("mark chat inactive", "chat", chat, "err", merr)
+			a.log.WarnContext(ctx, "mark chat inactive", "chat", chat, "err", merr)
 		}
 	}
 	a.log.Log(ctx, level, "reply not delivered", "chat", chat, "err", err)
 	return err
 }
 
-// touch records that chat wrote at at, at most once a minute per chat and
-// process (the window is counted in hours). It reports whether the chat's window
-// had been closed (or the chat was unknown or inactive), so that notifications
-// held for it should be delivered now.
+// touch records that chat wrote at at, at most once per touch period per chat
+// and process (the window is counted in hours). It reports whether the chat's
+// window had been closed (or the chat was unknown or inactive), so that
+// notifications held for it should be delivered now; without an Inbox there
+// are none and the chat's state is not read.
 func (a *Adapter) touch(ctx context.Context, chat string, at time.Time, force bool) (reopened bool) {
 	if !force && a.touched.fresh(chat, at) {
 		return false
 	}
-	prev, err := a.cfg.Store.Chat(ctx, a.cfg.Channel, chat)
-	if err != nil {
-		a.log.Warn("chat state", "chat", chat, "err", err)
+	var prev ChatState
+	if a.cfg.Inbox != nil {
+		var err error
+		if prev, err = a.cfg.Store.Chat(ctx, a.cfg.Channel, chat); err != nil {
+			a.log.WarnContext(ctx, "chat state", "chat", chat, "err", err)
+		}
 	}
 	if err := a.cfg.Store.Touch(ctx, a.cfg.Channel, chat, at); err != nil {
-		a.log.Warn("chat activity not recorded", "chat", chat, "err", err)
+		a.log.WarnContext(ctx, "chat activity not recorded", "chat", chat, "err", err)
 		return false
 	}
 	a.touched.mark(chat, at)
@@ -361,6 +400,7 @@ func (a *Adapter) deliverHeld(ctx context.Context, chat string) {
 // touchCache remembers when each chat's activity was last written.
 type touchCache struct {
 	mu   sync.Mutex
+	ttl  time.Duration
 	seen map[string]time.Time
 }
 
@@ -368,7 +408,7 @@ func (c *touchCache) fresh(chat string, at time.Time) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	t, ok := c.seen[chat]
-	return ok && at.Sub(t) < time.Minute && at.Sub(t) >= 0
+	return ok && at.Sub(t) < c.ttl && at.Sub(t) >= 0
 }
 
 func (c *touchCache) mark(chat string, at time.Time) {
@@ -460,24 +500,45 @@ func softDeadline(ctx context.Context) time.Duration {
 	return max(left-reserve, 0)
 }
 
-// recoverUnfinished queues, in the order they were accepted, the events a
-// previous process accepted and did not finish, retrying while the store
-// fails, then lets Accept take events again.
-func (a *Adapter) recoverUnfinished(ctx context.Context) {
-	defer a.recovering.Store(false)
-	before := a.cfg.Now().Add(time.Minute) // single owner: everything stored so far
-	if a.cfg.RecoverAfter > 0 {
-		before = a.cfg.Now().Add(-a.cfg.RecoverAfter)
+// pendingRecovery is what beginRecovery found.
+type pendingRecovery struct {
+	raws   [][]byte
+	loaded bool // false: the store failed; recoverUnfinished tries again
+}
+
+// beginRecovery loads, at Start, the events a previous process accepted and
+// did not finish. When there are none Accept takes events at once; otherwise
+// it answers ErrBusy until recoverUnfinished has queued them.
+func (a *Adapter) beginRecovery() pendingRecovery {
+	a.recovering.Store(true)
+	ctx, cancel := context.WithTimeout(a.procCtx, 5*time.Second)
+	defer cancel()
+	raws, err := a.cfg.Store.Unfinished(ctx, a.cfg.Channel, a.recoverBefore())
+	if err != nil {
+		a.log.Warn("load unfinished events; retrying in the background", "err", err)
+		return pendingRecovery{}
 	}
+	if len(raws) == 0 {
+		a.recovering.Store(false)
+	}
+	return pendingRecovery{raws: raws, loaded: true}
+}
+
+// recoverBefore: with one owner everything stored so far is its own.
+func (a *Adapter) recoverBefore() time.Time {
+	if a.cfg.RecoverAfter > 0 {
+		return a.cfg.Now().Add(-a.cfg.RecoverAfter)
+	}
+	return a.cfg.Now().Add(time.Minute)
+}
+
+// recoverUnfinished queues, in the order they were accepted, what
+// beginRecovery found (or, when the store failed then, loads it, retrying),
+// then lets Accept take events again.
+func (a *Adapter) recoverUnfinished(ctx context.Context, p pendingRecovery) {
+	defer a.recovering.Store(false)
 	pause := 100 * time.Millisecond
-	var raws [][]byte
-	for {
-		var err error
-		raws, err = a.cfg.Store.Unfinished(ctx, a.cfg.Channel, before)
-		if err == nil {
-			break
-		}
-		a.log.Warn("load unfinished events; retrying", "err", err, "in", pause)
+	for !p.loaded {
 		t := time.NewTimer(pause)
 		select {
 		case <-ctx.Done():
@@ -485,17 +546,26 @@ func (a *Adapter) recoverUnfinished(ctx context.Context) {
 			return
 		case <-t.C:
 		}
-		pause = min(pause*2, 5*time.Second)
+		raws, err := a.cfg.Store.Unfinished(ctx, a.cfg.Channel, a.recoverBefore())
+		if err != nil {
+			a.log.Warn("load unfinished events; retrying", "err", err, "in", pause)
+			pause = min(pause*2, 5*time.Second)
+			continue
+		}
+		p = pendingRecovery{raws: raws, loaded: true}
 	}
-	if len(raws) == 0 {
+	if len(p.raws) == 0 {
 		return
 	}
-	a.log.Info("handling events accepted before the last stop", "count", len(raws))
-	for _, raw := range raws {
-		var ev Event
-		if err := json.Unmarshal(raw, &ev); err != nil {
+	a.log.Info("handling events accepted before the last stop", "count", len(p.raws))
+	for _, raw := range p.raws {
+		ev, err := a.cfg.Decode(raw)
+		if err != nil {
 			a.log.Error("unfinished event unreadable; skipped", "err", err)
 			continue
+		}
+		if ev.Chat == "" {
+			continue // needs no work
 		}
 		if err := a.requeue(ctx, ev, raw); err != nil {
 			return // closing: what is left stays unfinished in the store

@@ -1,14 +1,16 @@
-// Package channel is what every chat channel (Zalo, Messenger, Telegram's
-// building blocks) shares: events de-duplicated in the store, a bounded worker
-// pool that keeps each chat's events in order, the engine call, sending with
-// retries and rate-limit waits, parking of unfinished events at shutdown and
-// their recovery at the next start, the reply window of platforms that limit
+// Package channel is what every chat channel (Telegram, Zalo, Messenger)
+// shares: events de-duplicated in the store, a bounded worker pool that keeps
+// each chat's events in order, the engine call, sending with retries and
+// rate-limit waits, parking of unfinished events at shutdown and their
+// recovery at the next start, the reply window of platforms that limit
 // unsolicited messages, and delivery of dossier notifications. A channel package
 // only verifies and decodes its webhook into Events and implements Platform
-// (render a bot.Response and send it).
+// (render a bot.Response and send it), and Preparer when its events need work
+// of their own in the worker (Telegram's pressed buttons and group messages).
 //
-// It imports bot, dossier and gin; it reaches the database only through Store,
-// which store.ChannelState implements.
+// It imports bot, dossier, internal/obs and gin; it reaches the database only
+// through Store, which store.ChannelState implements (Telegram adapts its own
+// store.TelegramUpdates).
 package channel
 
 import (
@@ -36,7 +38,15 @@ type Event struct {
 	Kind   Kind      `json:"kind"`             // KindMessage, KindFollow, KindUnfollow
 	Text   string    `json:"text,omitempty"`   // typed text
 	Action string    `json:"action,omitempty"` // a pressed button's engine action
-	At     time.Time `json:"at"`               // when the citizen sent it
+	At     time.Time `json:"at"`               // when the citizen sent it; zero: when it is handled
+
+	// Raw, when set, is the platform's own payload, stored in place of the
+	// Event's JSON (Config.Decode reads it back at the next start). A message
+	// with Raw but neither Text nor Action is still accepted: its Preparer
+	// decides.
+	Raw []byte `json:"-"`
+	// Payload is the platform's decoded event, for its Preparer.
+	Payload any `json:"-"`
 }
 
 // Engine answers messages; *bot.Engine implements it.
@@ -52,6 +62,17 @@ type Platform interface {
 	// the citizen blocked or left the chat; one wrapping ErrWindowClosed says
 	// the platform refuses messages until the citizen writes again.
 	Send(ctx context.Context, chat string, replies []bot.Reply) error
+}
+
+// Preparer is implemented by Platforms whose events need work of their own in
+// the event's worker, before the engine sees them (Telegram answers a pressed
+// button's query, looks up long button actions and decides whether a group
+// message is meant for the bot). Prepare returns the context to handle the
+// event in (it may carry the platform's id for the logs), the event as the
+// engine should see it, and false when nothing more is to be done (the event
+// then counts as handled).
+type Preparer interface {
+	Prepare(ctx context.Context, ev Event) (context.Context, Event, bool)
 }
 
 var (

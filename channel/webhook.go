@@ -8,6 +8,8 @@ import (
 	"net/http"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/dvcbot/dvcbot/internal/obs"
 )
 
 // ReadBody reads the raw request body (signatures are computed over it). On
@@ -28,25 +30,33 @@ func ReadBody(c *gin.Context) ([]byte, bool) {
 
 // AcceptAll offers events in order and answers the webhook: 200 {} when every
 // one was queued, was a redelivery or needed nothing; 503 with Retry-After when
-// a queue is full, the adapter is closing or the store fails (the platform
-// delivers again; events already queued are then recognised as redeliveries).
+// a queue is full, the adapter is starting (taking up unfinished events) or
+// closing, or the store fails (the platform delivers again; events already
+// queued are then recognised as redeliveries). Each event is counted in
+// dvcbot_webhook_updates_total.
 func (a *Adapter) AcceptAll(c *gin.Context, events []Event) {
+	ctx := c.Request.Context()
 	for _, ev := range events {
-		res, err := a.Accept(c.Request.Context(), ev)
+		res, err := a.Accept(ctx, ev)
 		if err != nil {
 			if !errors.Is(err, ErrBusy) && !errors.Is(err, ErrClosed) {
-				a.log.Error("event not accepted", "id", ev.ID, "err", err)
+				obs.WebhookUpdates.WithLabelValues(a.cfg.Channel, "failed").Inc()
+				a.log.ErrorContext(ctx, "event not accepted", "id", ev.ID, "err", err)
 				err = errors.New("temporarily unavailable")
 			} else {
-				a.log.Warn("event deferred", "id", ev.ID, "reason", err)
+				obs.WebhookUpdates.WithLabelValues(a.cfg.Channel, "deferred").Inc()
+				a.log.WarnContext(ctx, "event deferred", "id", ev.ID, "reason", err)
 			}
 			c.Header("Retry-After", "1")
 			c.AbortWithStatusJSON(http.StatusServiceUnavailable, gin.H{"error": err.Error()})
 			return
 		}
+		result := "accepted" // or needing nothing: acknowledged either way
 		if res == Duplicate {
-			a.log.Debug("event delivered again; ignored", "id", ev.ID)
+			result = "duplicate"
+			a.log.DebugContext(ctx, "event delivered again; ignored", "id", ev.ID)
 		}
+		obs.WebhookUpdates.WithLabelValues(a.cfg.Channel, result).Inc()
 	}
 	c.JSON(http.StatusOK, gin.H{})
 }

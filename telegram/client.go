@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -14,11 +13,13 @@ import (
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/dvcbot/dvcbot/channel"
 )
 
 // ErrBlocked is wrapped by errors from chats that blocked the bot or removed it
-// (Telegram's 403). Such calls are never retried.
-var ErrBlocked = errors.New("telegram: bot blocked or removed from the chat")
+// (Telegram's 403). Such calls are never retried. It is channel.ErrBlocked.
+var ErrBlocked = channel.ErrBlocked
 
 // APIError is an error answer of the Bot API.
 type APIError struct {
@@ -32,34 +33,30 @@ func (e *APIError) Error() string {
 	return fmt.Sprintf("telegram %s: %d %s", e.Method, e.Code, e.Description)
 }
 
-// Is makes errors.Is(err, ErrBlocked) true for 403 answers.
-func (e *APIError) Is(target error) bool {
-	return target == ErrBlocked && e.Code == http.StatusForbidden
+// Unwrap is the answer as channel.RetryPolicy and the adapter classify it: 429
+// is retried after retry_after (or a backoff without one), 5xx after a
+// backoff; 403 wraps ErrBlocked and 400 channel.ErrPermanent, never retried,
+// like every other 4xx.
+func (e *APIError) Unwrap() error {
+	ce := &channel.APIError{Platform: "telegram", Status: e.Code, Code: e.Code, Message: e.Description}
+	switch {
+	case e.Code == http.StatusTooManyRequests:
+		ce.Retry, ce.RetryAfter = true, e.RetryAfter
+	case e.Code >= 500:
+		ce.Retry = true
+	case e.Code == http.StatusForbidden:
+		ce.Kind = channel.ErrBlocked
+	case e.Code == http.StatusBadRequest:
+		ce.Kind = channel.ErrPermanent
+	}
+	return ce
 }
 
-// RetryPolicy bounds retries of Bot API calls.
-type RetryPolicy struct {
-	MaxAttempts   int           // calls per request, including the first; default 4
-	Base          time.Duration // first backoff after a transient error; default 500ms, doubled each time
-	MaxDelay      time.Duration // longest backoff; default 5s
-	MaxRetryAfter time.Duration // a 429 asking to wait longer than this is not retried; default 60s
-}
-
-func (p RetryPolicy) withDefaults() RetryPolicy {
-	if p.MaxAttempts <= 0 {
-		p.MaxAttempts = 4
-	}
-	if p.Base <= 0 {
-		p.Base = 500 * time.Millisecond
-	}
-	if p.MaxDelay <= 0 {
-		p.MaxDelay = 5 * time.Second
-	}
-	if p.MaxRetryAfter <= 0 {
-		p.MaxRetryAfter = time.Minute
-	}
-	return p
-}
+// RetryPolicy bounds retries of Bot API calls: MaxAttempts (default 4), the
+// backoff after 5xx and network errors (Base 500ms doubling to MaxDelay 5s,
+// with jitter), and MaxRetryAfter (default 60s): a 429 asking to wait longer
+// is not retried.
+type RetryPolicy = channel.RetryPolicy
 
 // Client calls the Bot API through telegram-bot-api v5 with a retry policy.
 // Constructing it makes no network call (unlike tgbotapi.NewBotAPI, which calls
@@ -93,7 +90,7 @@ func NewClient(token, endpoint string, hc *http.Client, retry RetryPolicy) *Clie
 		hc = &http.Client{Timeout: 60 * time.Second, Transport: tr}
 	}
 	id, _ := strconv.ParseInt(strings.SplitN(token, ":", 2)[0], 10, 64)
-	return &Client{token: token, endpoint: endpoint, hc: hc, retry: retry.withDefaults(), botID: id}
+	return &Client{token: token, endpoint: endpoint, hc: hc, retry: retry, botID: id}
 }
 
 // BotID is the bot's user id, read from the token (0 when the token has no
@@ -111,7 +108,7 @@ func (c *Client) Me(ctx context.Context) (tgbotapi.User, error) {
 	if time.Now().Before(c.meNext) {
 		return tgbotapi.User{}, errors.New("telegram getMe: failed recently, retrying later")
 	}
-	raw, err := c.do(ctx, "getMe", func(b *tgbotapi.BotAPI) (*tgbotapi.APIResponse, error) { return b.MakeRequest("getMe", nil) }, 1)
+	raw, err := c.do(ctx, "getMe", func(b *tgbotapi.BotAPI) (*tgbotapi.APIResponse, error) { return b.MakeRequest("getMe", nil) }, c.once())
 	var u tgbotapi.User
 	if err == nil {
 		err = json.Unmarshal(raw, &u)
@@ -130,18 +127,18 @@ func (c *Client) Me(ctx context.Context) (tgbotapi.User, error) {
 // Request sends a tgbotapi config (sendMessage, answerCallbackQuery, ...) with
 // the retry policy and returns the raw result.
 func (c *Client) Request(ctx context.Context, method string, ch tgbotapi.Chattable) (json.RawMessage, error) {
-	return c.do(ctx, method, func(b *tgbotapi.BotAPI) (*tgbotapi.APIResponse, error) { return b.Request(ch) }, c.retry.MaxAttempts)
+	return c.do(ctx, method, func(b *tgbotapi.BotAPI) (*tgbotapi.APIResponse, error) { return b.Request(ch) }, c.retry)
 }
 
 // Call calls a Bot API method with raw parameters (for what tgbotapi v5.5.1 does
 // not model, such as setWebhook's secret_token) with the retry policy.
 func (c *Client) Call(ctx context.Context, method string, params tgbotapi.Params) (json.RawMessage, error) {
-	return c.do(ctx, method, func(b *tgbotapi.BotAPI) (*tgbotapi.APIResponse, error) { return b.MakeRequest(method, params) }, c.retry.MaxAttempts)
+	return c.do(ctx, method, func(b *tgbotapi.BotAPI) (*tgbotapi.APIResponse, error) { return b.MakeRequest(method, params) }, c.retry)
 }
 
 // CallOnce is Call without retries (long polling retries on its own terms).
 func (c *Client) CallOnce(ctx context.Context, method string, params tgbotapi.Params) (json.RawMessage, error) {
-	return c.do(ctx, method, func(b *tgbotapi.BotAPI) (*tgbotapi.APIResponse, error) { return b.MakeRequest(method, params) }, 1)
+	return c.do(ctx, method, func(b *tgbotapi.BotAPI) (*tgbotapi.APIResponse, error) { return b.MakeRequest(method, params) }, c.once())
 }
 
 // api returns a BotAPI whose HTTP requests carry ctx (tgbotapi itself has no
@@ -159,69 +156,40 @@ type ctxDoer struct {
 
 func (d ctxDoer) Do(r *http.Request) (*http.Response, error) { return d.hc.Do(r.WithContext(d.ctx)) }
 
-// do runs call up to attempts times: 429 waits retry_after (bounded by
-// MaxRetryAfter), 5xx and network errors back off exponentially, 403 and other
-// 4xx fail at once. The returned error is an *APIError for Telegram's answers.
-func (c *Client) do(ctx context.Context, method string, call func(*tgbotapi.BotAPI) (*tgbotapi.APIResponse, error), attempts int) (json.RawMessage, error) {
-	var lastErr error
-	n := 0
-	for n < attempts {
-		n++
+// do runs call within policy p (see APIError.Unwrap for what is retried). The
+// returned error is an *APIError for Telegram's answers.
+func (c *Client) do(ctx context.Context, method string, call func(*tgbotapi.BotAPI) (*tgbotapi.APIResponse, error), p RetryPolicy) (json.RawMessage, error) {
+	var out json.RawMessage
+	err := p.Do(ctx, func(ctx context.Context) error {
 		resp, err := call(c.api(ctx))
-		if err == nil {
-			return resp.Result, nil
+		if err != nil {
+			return c.apiError(method, err)
 		}
-		wait, retry, err := c.classify(method, err, n-1)
-		lastErr = err
-		if !retry || n >= attempts {
-			break
-		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return nil, fmt.Errorf("%w (gave up waiting: %w)", lastErr, ctx.Err())
-		case <-t.C:
-		}
+		out = resp.Result
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	if n > 1 {
-		return nil, fmt.Errorf("after %d attempts: %w", n, lastErr)
-	}
-	return nil, lastErr
+	return out, nil
 }
 
-// classify turns a tgbotapi error into ours and says whether and when to retry.
-func (c *Client) classify(method string, err error, attempt int) (time.Duration, bool, error) {
+// once is the client's policy with a single attempt.
+func (c *Client) once() RetryPolicy {
+	p := c.retry
+	p.MaxAttempts = 1
+	return p
+}
+
+// apiError turns a tgbotapi error into ours, never showing the token.
+func (c *Client) apiError(method string, err error) error {
 	var ue *url.Error
 	if errors.As(err, &ue) {
-		ue.URL = strings.ReplaceAll(ue.URL, c.token, "<token>") // never log the token
+		ue.URL = strings.ReplaceAll(ue.URL, c.token, "<token>")
 	}
 	var te *tgbotapi.Error
 	if !errors.As(err, &te) {
-		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-			return 0, false, fmt.Errorf("telegram %s: %w", method, err)
-		}
-		return c.backoff(attempt), true, fmt.Errorf("telegram %s: %w", method, err)
+		return fmt.Errorf("telegram %s: %w", method, err)
 	}
-	ae := &APIError{Method: method, Code: te.Code, Description: te.Message, RetryAfter: time.Duration(te.RetryAfter) * time.Second}
-	switch {
-	case ae.Code == http.StatusTooManyRequests:
-		wait := ae.RetryAfter
-		if wait <= 0 {
-			wait = c.backoff(attempt)
-		}
-		return wait, wait <= c.retry.MaxRetryAfter, ae
-	case ae.Code >= 500:
-		return c.backoff(attempt), true, ae
-	default: // 400 bad request, 401 bad token, 403 blocked, 404 ...: retrying cannot help
-		return 0, false, ae
-	}
-}
-
-func (c *Client) backoff(attempt int) time.Duration {
-	d := c.retry.Base << attempt
-	if d > c.retry.MaxDelay || d <= 0 {
-		d = c.retry.MaxDelay
-	}
-	return d/2 + rand.N(d/2+1) // jitter spreads retries of many workers
+	return &APIError{Method: method, Code: te.Code, Description: te.Message, RetryAfter: time.Duration(te.RetryAfter) * time.Second}
 }

@@ -70,21 +70,27 @@ func NewSender(client *Client, st Store, log *slog.Logger) *Sender {
 	return &Sender{client: client, store: st, log: log, now: time.Now, tokenTTL: 30 * 24 * time.Hour, saved: map[string]time.Time{}}
 }
 
-// Send sends replies to chatID in order: each reply's text is rendered to HTML,
-// cut into chunks under MaxMessageUnits, and its buttons go as an inline keyboard
-// under the last chunk. Rate limits (429) are waited out and transient failures
-// retried within the client's RetryPolicy. When the chat blocked the bot (403),
-// the chat is marked inactive, nothing more is sent and the error wraps
-// ErrBlocked. Sending stops at the first failure so that replies never arrive out
-// of order.
+// Send sends replies to chatID in order (see deliver). When the chat blocked
+// the bot (403), the chat is marked inactive and the error wraps ErrBlocked.
 func (s *Sender) Send(ctx context.Context, chatID int64, replies []bot.Reply) error {
+	err := s.deliver(ctx, chatID, replies)
+	if errors.Is(err, ErrBlocked) {
+		if merr := s.store.MarkInactive(ctx, chatID); merr != nil {
+			s.log.Warn("mark telegram chat inactive", "chat", chatID, "err", merr)
+		}
+	}
+	return err
+}
+
+// deliver sends replies to chatID in order: each reply's text is rendered to
+// HTML, cut into chunks under MaxMessageUnits, and its buttons go as an inline
+// keyboard under the last chunk. Rate limits (429) are waited out and
+// transient failures retried within the client's RetryPolicy; a 403 (blocked)
+// is not retried and wraps ErrBlocked. Sending stops at the first failure so
+// that replies never arrive out of order.
+func (s *Sender) deliver(ctx context.Context, chatID int64, replies []bot.Reply) error {
 	for _, r := range replies {
 		if err := s.sendReply(ctx, chatID, r); err != nil {
-			if errors.Is(err, ErrBlocked) {
-				if merr := s.store.MarkInactive(ctx, chatID); merr != nil {
-					s.log.Warn("mark telegram chat inactive", "chat", chatID, "err", merr)
-				}
-			}
 			return err
 		}
 	}
@@ -229,6 +235,7 @@ func BotCommands() []tgbotapi.BotCommand {
 		{Command: "help", Description: "Hướng dẫn cách hỏi trợ lý"},
 		{Command: "menu", Description: "Danh mục thủ tục hành chính"},
 		{Command: "tracuu", Description: "Tra cứu tình trạng hồ sơ: /tracuu <mã hồ sơ>"},
+		{Command: "canbo", Description: "Gặp cán bộ (trò chuyện với người thật)"},
 	}
 }
 

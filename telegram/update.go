@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/dvcbot/dvcbot/bot"
+	"github.com/dvcbot/dvcbot/channel"
 )
 
 // Update is the part of a Bot API Update that the channel reads. Decoding only
@@ -86,8 +88,8 @@ func DecodeUpdate(raw []byte) (Update, error) {
 	return u, nil
 }
 
-// routeKey is the chat whose queue the update goes to (updates of one chat are
-// handled in order), and whether the update needs any work at all. Updates the
+// routeKey is the chat of the update (updates of one chat are handled in
+// order), and whether the update needs any work at all. Updates the
 // bot does not act on (edits, channel posts, stickers, photos without caption,
 // group chatter plainly not meant for it, others' membership changes) need none
 // and are acknowledged without being stored.
@@ -114,6 +116,41 @@ func (u *Update) routeKey() (int64, bool) {
 		return u.MyChatMember.Chat.ID, u.MyChatMember.Chat.ID != 0
 	}
 	return 0, false
+}
+
+// event is u as the adapter's Event: keyed by update_id, routed to its chat,
+// carrying the raw update (what the store keeps) and u itself (for Prepare).
+// An update that needs no work has no chat (the adapter ignores it). The bot's
+// own membership becomes KindUnfollow (blocked, removed) or KindFollow (back).
+func (u *Update) event(raw []byte) channel.Event {
+	chat, needed := u.routeKey()
+	if !needed {
+		return channel.Event{}
+	}
+	kind := channel.KindMessage
+	if u.Message == nil && u.CallbackQuery == nil {
+		switch u.MyChatMember.NewChatMember.Status {
+		case "kicked", "left":
+			kind = channel.KindUnfollow
+		case "member", "administrator", "creator", "restricted":
+			kind = channel.KindFollow
+		default:
+			return channel.Event{}
+		}
+	}
+	if raw == nil {
+		raw, _ = json.Marshal(u)
+	}
+	return channel.Event{ID: strconv.FormatInt(u.UpdateID, 10), Chat: strconv.FormatInt(chat, 10), Kind: kind, Raw: raw, Payload: u}
+}
+
+// decodeEvent reads a stored update back (channel.Config.Decode).
+func decodeEvent(raw []byte) (channel.Event, error) {
+	u, err := DecodeUpdate(raw)
+	if err != nil {
+		return channel.Event{}, err
+	}
+	return u.event(raw), nil
 }
 
 // text is what the citizen wrote: the text, or a photo's or document's caption.

@@ -6,7 +6,6 @@ import (
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 	"strconv"
 	"time"
@@ -15,6 +14,7 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"github.com/dvcbot/dvcbot/bot"
+	"github.com/dvcbot/dvcbot/channel"
 	"github.com/dvcbot/dvcbot/internal/obs"
 )
 
@@ -53,14 +53,8 @@ func (s *Service) Webhook(c *gin.Context) {
 		c.AbortWithStatusJSON(http.StatusUnauthorized, gin.H{"error": "missing or wrong " + SecretHeader})
 		return
 	}
-	body, err := io.ReadAll(c.Request.Body)
-	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			c.AbortWithStatusJSON(http.StatusRequestEntityTooLarge, gin.H{"error": "update too large"})
-			return
-		}
-		c.AbortWithStatusJSON(http.StatusBadRequest, gin.H{"error": "could not read the update"})
+	body, ok := channel.ReadBody(c)
+	if !ok {
 		return
 	}
 	u, err := DecodeUpdate(body)
@@ -69,29 +63,7 @@ func (s *Service) Webhook(c *gin.Context) {
 		c.AbortWithStatusJSON(http.StatusBadRequest, gin.H{"error": err.Error()})
 		return
 	}
-	res, err := s.accept(c.Request.Context(), u, body)
-	if err != nil {
-		if !errors.Is(err, errBusy) && !errors.Is(err, errClosed) {
-			obs.WebhookUpdates.WithLabelValues(bot.ChannelTelegram, "failed").Inc()
-			s.log.ErrorContext(c.Request.Context(), "telegram update not accepted", "update_id", u.UpdateID, "err", err)
-			err = errors.New("temporarily unavailable")
-		} else {
-			obs.WebhookUpdates.WithLabelValues(bot.ChannelTelegram, "deferred").Inc()
-			s.log.Warn("telegram update deferred", "update_id", u.UpdateID, "reason", err)
-		}
-		c.Header("Retry-After", "1")
-		c.AbortWithStatusJSON(http.StatusServiceUnavailable, gin.H{"error": err.Error()})
-		return
-	}
-	result := "accepted"
-	if res == duplicate {
-		result = "duplicate"
-	}
-	obs.WebhookUpdates.WithLabelValues(bot.ChannelTelegram, result).Inc()
-	if res == duplicate {
-		s.log.Debug("telegram update delivered again; ignored", "update_id", u.UpdateID)
-	}
-	c.JSON(http.StatusOK, gin.H{})
+	s.AcceptAll(c, []channel.Event{u.event(body)})
 }
 
 // secretOK compares digests so that neither the content nor the length of the
@@ -158,17 +130,18 @@ func (s *Service) Poll(ctx context.Context) error {
 	return nil
 }
 
-// offer accepts u, waiting while its queue is full or the store fails.
+// offer accepts u, waiting while its queue is full, the service is taking up
+// unfinished updates, or the store fails.
 func (s *Service) offer(ctx context.Context, u Update, raw []byte) error {
 	pause := 20 * time.Millisecond
 	for {
-		_, err := s.accept(ctx, u, raw)
+		_, err := s.Accept(ctx, u.event(raw))
 		switch {
 		case err == nil:
 			return nil
-		case errors.Is(err, errClosed):
+		case errors.Is(err, channel.ErrClosed):
 			return err
-		case !errors.Is(err, errBusy):
+		case !errors.Is(err, channel.ErrBusy):
 			s.log.Warn("telegram update not accepted; retrying", "update_id", u.UpdateID, "err", err)
 			pause = time.Second
 		}
