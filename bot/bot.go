@@ -80,6 +80,17 @@ type Response struct {
 	// Language is the language of the replies ("vi", or "en" for a question
 	// asked in English).
 	Language string `json:"language,omitempty"`
+	// Messages are the notifications handed over by an "inbox" action, with
+	// their author: officers' replies ("staff") and the bot's own news ("bot").
+	Messages []InboxMessage `json:"messages,omitempty"`
+}
+
+// InboxMessage is one notification picked up by a pull channel.
+type InboxMessage struct {
+	From   string    `json:"from"` // "staff" or "bot"
+	Author string    `json:"author,omitempty"`
+	Text   string    `json:"text"`
+	At     time.Time `json:"at"`
 }
 
 // Source is the provenance of an answer: which guide or official record, when

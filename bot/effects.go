@@ -36,8 +36,11 @@ type InboxPeeker interface {
 
 // InboxItem is one queued notification.
 type InboxItem struct {
-	ID   string
-	Text string
+	ID     string
+	Text   string
+	From   string // "staff" for an officer's reply; "" or "system" for the bot's own
+	Author string // the officer's name
+	At     time.Time
 }
 
 // turnEffects is what one Handle call remembers across its attempts.
@@ -161,20 +164,18 @@ func (u afterSaveUnanswered) RecordUnanswered(ctx context.Context, channel, text
 
 type onceInbox struct{ inner InboxSource }
 
-func (i onceInbox) Inbox(ctx context.Context, channel, chatID string) ([]string, error) {
+func (i onceInbox) Inbox(ctx context.Context, channel, chatID string) ([]InboxItem, error) {
 	p, ok := i.inner.(InboxPeeker)
 	if !ok || effectsFrom(ctx) == nil {
-		return once(ctx, "inbox "+channel+" "+chatID, func() ([]string, error) { return i.inner.Inbox(ctx, channel, chatID) })
+		return once(ctx, "inbox "+channel+" "+chatID, func() ([]InboxItem, error) { return i.inner.Inbox(ctx, channel, chatID) })
 	}
 	items, err := once(ctx, "peek "+channel+" "+chatID, func() ([]InboxItem, error) { return p.PeekInbox(ctx, channel, chatID) })
-	texts := make([]string, 0, len(items))
 	ids := make([]string, 0, len(items))
 	for _, it := range items {
-		texts = append(texts, it.Text)
 		ids = append(ids, it.ID)
 	}
 	if len(ids) > 0 {
 		_ = deferEffect(ctx, func(ctx context.Context) error { return p.AckInbox(ctx, ids) })
 	}
-	return texts, err
+	return items, err
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -100,7 +101,7 @@ type peekInbox struct {
 	acks   int
 }
 
-func (p *peekInbox) Inbox(ctx context.Context, channel, chatID string) ([]string, error) {
+func (p *peekInbox) Inbox(ctx context.Context, channel, chatID string) ([]bot.InboxItem, error) {
 	panic("the engine must use the two-step inbox when it is offered")
 }
 
@@ -132,11 +133,14 @@ type takeInbox struct {
 	calls  int
 }
 
-func (t *takeInbox) Inbox(ctx context.Context, channel, chatID string) ([]string, error) {
+func (t *takeInbox) Inbox(ctx context.Context, channel, chatID string) ([]bot.InboxItem, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.calls++
-	out := t.queued
+	var out []bot.InboxItem
+	for i, q := range t.queued {
+		out = append(out, bot.InboxItem{ID: strconv.Itoa(i), Text: q})
+	}
 	t.queued = nil
 	return out, nil
 }

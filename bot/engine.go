@@ -74,6 +74,9 @@ type Config struct {
 	// Offices is the province's directory of one-stop desks (optional: answers
 	// about where to submit stay general without it).
 	Offices OfficeDirectory
+	// Handoff is the queue to officers (optional: without it a request for a
+	// person gets the hotline and the one-stop desk).
+	Handoff HandoffDesk
 }
 
 // CodeIndex links curated guides and official catalogue records by national
@@ -188,6 +191,37 @@ func (e *Engine) Handle(ctx context.Context, m Message) (Response, error) {
 
 // respond decides what to say and updates the session in memory.
 func (e *Engine) respond(ctx context.Context, s *Session, m Message) Response {
+	r, handled, noteBot := e.handoffTurn(ctx, s, m)
+	if !handled {
+		r = e.respondBot(ctx, s, m)
+	}
+	switch r.Intent {
+	case IntentFallback:
+		s.Misses++
+		if e.cfg.Handoff != nil && len(r.Replies) > 0 {
+			last := &r.Replies[len(r.Replies)-1]
+			if s.Misses >= 2 {
+				last.Text += "\n\nTôi chưa trả lời được các câu hỏi vừa rồi của bạn. Bạn có muốn trò chuyện với cán bộ không?"
+			}
+			last.Buttons = append(last.Buttons, Button{Label: "Gặp cán bộ", Action: ActionHandoff})
+		}
+	case IntentProcedure, IntentDossier:
+		if m.Action != "inbox" {
+			s.Misses = 0
+		}
+	}
+	if noteBot && s.Handoff != "" {
+		var texts []string
+		for _, rep := range r.Replies {
+			texts = append(texts, rep.Text)
+		}
+		e.noteHandoff(ctx, s.Handoff, FromBot, excerpt(strings.Join(texts, "\n\n"), maxAnswerExcerpt), m.At.Add(time.Millisecond))
+	}
+	return r
+}
+
+// respondBot is the bot's own answer to a message.
+func (e *Engine) respondBot(ctx context.Context, s *Session, m Message) Response {
 	if r, ok := e.officeTurn(ctx, s, m); ok {
 		return r
 	}
@@ -615,23 +649,46 @@ type EventSink interface {
 
 // InboxSource hands over notifications queued for a chat, each once.
 type InboxSource interface {
-	Inbox(ctx context.Context, channel, chatID string) ([]string, error)
+	Inbox(ctx context.Context, channel, chatID string) ([]InboxItem, error)
 }
 
-// inbox returns queued notifications as replies (none when there are none).
+// inbox returns queued notifications (dossier news, officers' replies) as
+// replies and as Messages (none when there are none).
 func (e *Engine) inbox(ctx context.Context, m Message) Response {
-	r := Response{Intent: IntentDossier, Candidates: []string{}, Replies: []Reply{}}
+	r := Response{Intent: IntentDossier, Candidates: []string{}, Replies: []Reply{}, Messages: []InboxMessage{}}
 	if e.cfg.Inbox == nil {
 		return r
 	}
-	texts, err := e.cfg.Inbox.Inbox(ctx, m.Channel, m.ChatID)
+	items, err := e.cfg.Inbox.Inbox(ctx, m.Channel, m.ChatID)
 	if err != nil {
 		e.log.Warn("inbox", "err", err)
 	}
-	for _, t := range texts {
-		r.Replies = append(r.Replies, Reply{Text: t})
+	for _, it := range items {
+		from := it.From
+		if from == "" || from == "system" {
+			from = FromBot
+		}
+		at := it.At
+		if at.IsZero() {
+			at = m.At
+		}
+		text := it.Text
+		if from == "staff" {
+			text = StaffPrefix(it.Author) + text
+		}
+		r.Replies = append(r.Replies, Reply{Text: text})
+		r.Messages = append(r.Messages, InboxMessage{From: from, Author: it.Author, Text: it.Text, At: at})
 	}
 	return r
+}
+
+// StaffPrefix introduces an officer's reply on channels that show it as plain
+// text: "👤 Cán bộ Nguyễn Văn An: ".
+func StaffPrefix(author string) string {
+	if author == "" {
+		return "👤 Cán bộ: "
+	}
+	return "👤 Cán bộ " + author + ": "
 }
 
 // command recognises slash commands (/start, /help, /menu, /tracuu CODE).
@@ -658,7 +715,7 @@ func (e *Engine) handleCommand(ctx context.Context, s *Session, m Message, cmd, 
 		}
 		return e.askDossierCode(s, m)
 	}
-	return e.help(s, "Lệnh này không có. Các lệnh: /start, /help, /menu, /tracuu <mã hồ sơ>.")
+	return e.help(s, "Lệnh này không có. Các lệnh: /start, /help, /menu, /tracuu <mã hồ sơ>, /canbo (gặp cán bộ).")
 }
 
 func (e *Engine) feedback(ctx context.Context, s *Session, m Message, vote string, seq int64) Response {

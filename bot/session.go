@@ -27,6 +27,13 @@ type Session struct {
 
 	Subscriptions []string `bson:"subscriptions,omitempty"` // dossier codes to notify about
 
+	// Handoff is the conversation handed over to an officer (waiting, held, or
+	// closed and not yet rated); empty when the bot alone answers.
+	Handoff string `bson:"handoff,omitempty"`
+	// Misses counts failed answers in a row (fallbacks); after two the bot
+	// offers an officer.
+	Misses int `bson:"misses,omitempty"`
+
 	Version   int64     `bson:"version"` // optimistic concurrency: bumped on every save
 	CreatedAt time.Time `bson:"created_at"`
 	UpdatedAt time.Time `bson:"updated_at"`

@@ -108,7 +108,7 @@ func (d *Dispatcher) RunOnce(ctx context.Context, now time.Time) int {
 			if err != nil || !ok {
 				continue
 			}
-			sendErr := s.Send(ctx, n.ChatID, n.Text)
+			sendErr := s.Send(ctx, n.ChatID, n.DeliveredText())
 			var perm *PermanentError
 			retry := sendErr != nil && !errors.As(sendErr, &perm)
 			retryAt := now.Add(30 * time.Second)
@@ -136,12 +136,12 @@ func (d *Dispatcher) RunOnce(ctx context.Context, now time.Time) int {
 
 // Inbox hands a pull channel's pending notifications for one chat to the caller,
 // marking them delivered; each is returned once.
-func (d *Dispatcher) Inbox(ctx context.Context, channel, chatID string) ([]string, error) {
+func (d *Dispatcher) Inbox(ctx context.Context, channel, chatID string) ([]bot.InboxItem, error) {
 	ns, err := d.Queue.ForChat(ctx, channel, chatID)
 	if err != nil {
 		return nil, err
 	}
-	var out []string
+	var out []bot.InboxItem
 	now := time.Now()
 	for _, n := range ns {
 		ok, err := d.Queue.Claim(ctx, n.ID, now)
@@ -154,7 +154,7 @@ func (d *Dispatcher) Inbox(ctx context.Context, channel, chatID string) ([]strin
 		if err := d.Queue.Finish(ctx, n.ID, nil, false, now, now); err != nil {
 			return out, err
 		}
-		out = append(out, n.Text)
+		out = append(out, inboxItem(n))
 	}
 	return out, nil
 }
@@ -171,7 +171,7 @@ func (d *Dispatcher) PeekInbox(ctx context.Context, channel, chatID string) ([]b
 	}
 	out := make([]bot.InboxItem, 0, len(ns))
 	for _, n := range ns {
-		out = append(out, bot.InboxItem{ID: n.ID, Text: n.Text})
+		out = append(out, inboxItem(n))
 	}
 	return out, nil
 }
@@ -193,4 +193,8 @@ func (d *Dispatcher) AckInbox(ctx context.Context, ids []string) error {
 		}
 	}
 	return nil
+}
+
+func inboxItem(n Notification) bot.InboxItem {
+	return bot.InboxItem{ID: n.ID, Text: n.Text, From: n.From, Author: n.Author, At: n.At}
 }

@@ -64,6 +64,20 @@ type Notification struct {
 	Channel string
 	ChatID  string
 	Text    string
+	// From is "staff" for an officer's reply (handoff), "system" or empty for
+	// the bot's own news; Author is the officer's name.
+	From   string
+	Author string
+	At     time.Time // when it was queued (set by the outbox)
+}
+
+// DeliveredText is the text a push channel sends: an officer's reply is
+// introduced with the officer's name.
+func (n Notification) DeliveredText() string {
+	if n.From == "staff" {
+		return bot.StaffPrefix(n.Author) + n.Text
+	}
+	return n.Text
 }
 
 // Outbox queues notifications durably.

@@ -208,12 +208,12 @@ func staffRoutes(r *gin.Engine, d AdminDeps) {
 			return
 		}
 		if len(req.Roles) == 0 {
-			writeError(c, &knowledge.FieldError{Field: "roles", Msg: "needs at least one of admin, editor, dossier_operator"})
+			writeError(c, &knowledge.FieldError{Field: "roles", Msg: "needs at least one of admin, editor, dossier_operator, agent"})
 			return
 		}
 		for _, role := range req.Roles {
-			if role != RoleAdmin && role != RoleEditor && role != RoleDossierOperator {
-				writeError(c, &knowledge.FieldError{Field: "roles", Msg: fmt.Sprintf("%q is not admin, editor or dossier_operator", role)})
+			if role != RoleAdmin && role != RoleEditor && role != RoleDossierOperator && role != RoleAgent {
+				writeError(c, &knowledge.FieldError{Field: "roles", Msg: fmt.Sprintf("%q is not admin, editor, dossier_operator or agent", role)})
 				return
 			}
 		}

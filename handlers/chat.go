@@ -46,6 +46,9 @@ type chatResponse struct {
 	Candidates  []string    `json:"candidates"`
 	Source      *bot.Source `json:"source,omitempty"`
 	Language    string      `json:"language,omitempty"`
+	// Messages are what an "inbox" action picked up: officers' replies and the
+	// bot's news, with their author.
+	Messages []bot.InboxMessage `json:"messages"`
 }
 
 var sessionIDPattern = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,128}$`)
@@ -97,7 +100,10 @@ func LimitedChatRoutes(engine ChatEngine, limits ChatLimits) func(*gin.Engine) {
 				writeError(c, err)
 				return
 			}
-			out := chatResponse{Replies: resp.Replies, Intent: resp.Intent, ProcedureID: resp.ProcedureID, Section: resp.Section, Candidates: resp.Candidates, Source: resp.Source, Language: resp.Language}
+			out := chatResponse{Replies: resp.Replies, Intent: resp.Intent, ProcedureID: resp.ProcedureID, Section: resp.Section, Candidates: resp.Candidates, Source: resp.Source, Language: resp.Language, Messages: resp.Messages}
+			if out.Messages == nil {
+				out.Messages = []bot.InboxMessage{}
+			}
 			for i := range out.Replies {
 				if out.Replies[i].Buttons == nil {
 					out.Replies[i].Buttons = []bot.Button{}

@@ -3,6 +3,7 @@ package offices
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -35,7 +36,7 @@ type span struct{ from, to int }
 //
 // Days are T2 (Monday) … T7 (Saturday) and CN (Sunday), as a single day, a
 // range ("T2-T6") or a list ("T2,T4,T6"); "Thứ 2", "thu 2" and "Chủ nhật"
-// are read too. Times are "07:30", "7:30", "7h30" or "7h". Days not listed
+// are read too, and so are English names ("Mon-Fri", "Sat"). Times are "07:30", "7:30", "7h30" or "7h". Days not listed
 // are closed. Public holidays are not modelled.
 func ParseHours(s string) (Hours, error) {
 	var h Hours
@@ -44,6 +45,7 @@ func ParseHours(s string) (Hours, error) {
 		return h, errors.New("no opening hours")
 	}
 	found := false
+	s = replaceEnglishDays(s)
 	for _, group := range strings.Split(s, ";") {
 		group = normalizeDayWords(strings.TrimSpace(group))
 		if group == "" {
@@ -91,6 +93,32 @@ func ParseHours(s string) (Hours, error) {
 		sortSpans(h.days[d])
 	}
 	return h, nil
+}
+
+// englishDays matches English day names ("Mon", "Friday"), which are read as
+// T2…CN ("Mon-Fri 07:30-11:30").
+var englishDays = regexp.MustCompile(`(?i)\b(mon|tue|wed|thu|fri|sat|sun)[a-z]*\b`)
+
+var englishDay = map[string]string{"mon": "T2", "tue": "T3", "wed": "T4", "thu": "T5", "fri": "T6", "sat": "T7", "sun": "CN"}
+
+// replaceEnglishDays rewrites English day names as T2…CN, except "thu"
+// followed by a day number 2–7 ("thu 2"), which is Vietnamese "thứ" typed
+// without accents ("Thu 08:00" is Thursday).
+func replaceEnglishDays(s string) string {
+	var b strings.Builder
+	last := 0
+	for _, m := range englishDays.FindAllStringIndex(s, -1) {
+		rest := strings.TrimLeft(s[m[1]:], " ")
+		if m[1]-m[0] == 3 && strings.EqualFold(s[m[0]:m[1]], "thu") && len(rest) > 0 && rest[0] >= '2' && rest[0] <= '7' &&
+			(len(rest) == 1 || !strings.ContainsRune("0123456789:hH", rune(rest[1]))) {
+			continue // "thu 2": Vietnamese
+		}
+		b.WriteString(s[last:m[0]])
+		b.WriteString(englishDay[strings.ToLower(s[m[0]:m[0]+3])])
+		last = m[1]
+	}
+	b.WriteString(s[last:])
+	return b.String()
 }
 
 // normalizeDayWords turns "Thứ 2" into "T2" and "Chủ nhật" into "CN" so the

@@ -285,3 +285,17 @@ func TestSampleIsMarked(t *testing.T) {
 		}
 	}
 }
+
+func TestParseHoursEnglishAndUnaccentedDays(t *testing.T) {
+	for in, want := range map[string]string{
+		"Mon-Fri 07:30-11:30,13:30-17:00":      "Thứ 2–Thứ 6: 07:30–11:30, 13:30–17:00",
+		"Mon-Thu 08:00-17:00; Sat 07:30-11:30": "Thứ 2–Thứ 5: 08:00–17:00; Thứ 7: 07:30–11:30",
+		"thu 2 - thu 6 7h-11h":                 "Thứ 2–Thứ 6: 07:00–11:00",
+		"Thu 08:00-11:00":                      "Thứ 5: 08:00–11:00",
+	} {
+		h, err := ParseHours(in)
+		if err != nil || h.String() != want {
+			t.Errorf("ParseHours(%q) = %q, %v; want %q", in, h.String(), err, want)
+		}
+	}
+}

@@ -28,6 +28,8 @@ type outboxDoc struct {
 	Channel   string    `bson:"channel"`
 	ChatID    string    `bson:"chat_id"`
 	Text      string    `bson:"text"`
+	From      string    `bson:"from,omitempty"`
+	Author    string    `bson:"author,omitempty"`
 	Status    string    `bson:"status"` // pending, sending, sent, failed
 	Attempts  int       `bson:"attempts"`
 	CreatedAt time.Time `bson:"created_at"`
@@ -40,7 +42,7 @@ func (o *Outbox) col() *mongo.Collection { return o.db.db.Collection(colOutbox) 
 
 // Enqueue stores n as pending unless it is already there.
 func (o *Outbox) Enqueue(ctx context.Context, n dossier.Notification, now time.Time) error {
-	_, err := o.col().InsertOne(ctx, outboxDoc{ID: n.ID, Channel: n.Channel, ChatID: n.ChatID, Text: n.Text, Status: "pending", CreatedAt: now, NextAt: now})
+	_, err := o.col().InsertOne(ctx, outboxDoc{ID: n.ID, Channel: n.Channel, ChatID: n.ChatID, Text: n.Text, From: n.From, Author: n.Author, Status: "pending", CreatedAt: now, NextAt: now})
 	if err != nil && !mongo.IsDuplicateKeyError(err) {
 		return fmt.Errorf("store: enqueue notification: %w", err)
 	}
@@ -71,7 +73,7 @@ func (o *Outbox) find(ctx context.Context, filter bson.M, opts *options.FindOpti
 	}
 	out := make([]dossier.Notification, len(docs))
 	for i, d := range docs {
-		out[i] = dossier.Notification{ID: d.ID, Channel: d.Channel, ChatID: d.ChatID, Text: d.Text}
+		out[i] = dossier.Notification{ID: d.ID, Channel: d.Channel, ChatID: d.ChatID, Text: d.Text, From: d.From, Author: d.Author, At: d.CreatedAt}
 	}
 	return out, nil
 }

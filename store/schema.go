@@ -30,6 +30,9 @@ const (
 	colStaffAudit     = "staff_audit"
 	colEvents         = "events"
 	colCatalogImports = "catalog_imports" // the last catalogue imports with their reports
+	// Handoff to officers: conversations and their transcript lines.
+	colConversations    = "conversations"
+	colConversationMsgs = "conversation_messages"
 )
 
 type collectionSpec struct {
@@ -62,6 +65,14 @@ var collections = []collectionSpec{
 	{name: colStaffAudit},
 	{name: colEvents, expires: true},
 	{name: colCatalogImports},
+	{name: colConversations, expires: true, indexes: []mongo.IndexModel{
+		{Keys: bson.D{{Key: "status", Value: 1}, {Key: "waiting_since", Value: 1}}, Options: options.Index().SetName("status_waiting")},
+		{Keys: bson.D{{Key: "channel", Value: 1}, {Key: "chat_id", Value: 1}}, Options: options.Index().SetName("chat")},
+	}},
+	{name: colConversationMsgs, expires: true, indexes: []mongo.IndexModel{
+		{Keys: bson.D{{Key: "conv_id", Value: 1}, {Key: "at", Value: 1}}, Options: options.Index().SetName("conversation_at")},
+		{Keys: bson.D{{Key: "channel", Value: 1}, {Key: "chat_id", Value: 1}}, Options: options.Index().SetName("chat")},
+	}},
 }
 
 // EnsureSchema creates the collections and indexes dvcbot needs. It is idempotent.

@@ -21,11 +21,11 @@ func cmdStaff(ctx context.Context, env *cliEnv, args []string) error {
 	switch args[0] {
 	case "create":
 		if len(args) != 3 {
-			return usagef("staff create NAME ROLES (roles: admin, editor, dossier_operator, comma-separated)")
+			return usagef("staff create NAME ROLES (roles: admin, editor, dossier_operator, agent, comma-separated)")
 		}
 		roles := strings.Split(args[2], ",")
 		for _, r := range roles {
-			if r != "admin" && r != "editor" && r != "dossier_operator" {
+			if r != "admin" && r != "editor" && r != "dossier_operator" && r != "agent" {
 				return usagef("unknown role %q", r)
 			}
 		}

@@ -18,6 +18,7 @@ import (
 	"github.com/dvcbot/dvcbot/bot"
 	"github.com/dvcbot/dvcbot/dossier"
 	"github.com/dvcbot/dvcbot/handlers"
+	"github.com/dvcbot/dvcbot/handoff"
 	"github.com/dvcbot/dvcbot/internal/config"
 	"github.com/dvcbot/dvcbot/internal/datadir"
 	"github.com/dvcbot/dvcbot/internal/obs"
@@ -44,6 +45,7 @@ type App struct {
 	dispatcher  *dossier.Dispatcher
 	telegram    *telegram.Service
 	channels    channelSet // Zalo OA and Messenger on the shared adapter
+	handoff     *handoff.Service
 
 	closers   []closer // stopped in reverse order by Close
 	closeOnce sync.Once
@@ -135,6 +137,11 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		_ = a.Close(context.Background())
 		return nil, err
 	}
+	a.handoff, err = newHandoff(cfg, db, a)
+	if err != nil {
+		_ = a.Close(context.Background())
+		return nil, err
+	}
 	a.engine, err = bot.New(bot.Config{
 		DossierPattern: dossierRe,
 		Searcher:       timedSearcher{a.index},
@@ -148,6 +155,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		Events:         timedEvents{db.Events()},
 		Log:            log,
 		Offices:        offs,
+		Handoff:        a.handoff,
 	})
 	if err != nil {
 		_ = a.Close(context.Background())
@@ -172,6 +180,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 			Reports:    reports{db: db, title: a.procedureTitle},
 			Catalog:    catalogAdmin{procs: db.Procedures(), kb: a.kb, log: log},
 		}),
+		a.handoffRoutes(cfg),
 	}
 	if cfg.TelegramToken != "" {
 		tg, err := telegram.New(telegram.Config{

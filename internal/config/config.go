@@ -45,6 +45,10 @@ type Config struct {
 
 	AdminToken string // DVCBOT_ADMIN_TOKEN
 
+	OfficeHours      string        // DVCBOT_OFFICE_HOURS: when officers answer handed-over chats (Vietnam time); empty: Mon-Fri 07:30-11:30,13:30-17:00
+	Holidays         string        // DVCBOT_HOLIDAYS: public holidays without officers, dates 2026-01-01 separated by commas
+	HandoffRetention time.Duration // DVCBOT_HANDOFF_RETENTION: how long closed handoff transcripts are kept (e.g. 180d, 4320h)
+
 	TelegramPolling bool // DVCBOT_TELEGRAM_POLLING: long-poll getUpdates instead of the webhook (local trials)
 
 	DossierPattern string // DVCBOT_DOSSIER_PATTERN: regular expression of dossier codes in chat (default: the contract's shape)
@@ -123,6 +127,8 @@ func FromEnv(getenv func(string) string, args []string) (Config, error) {
 		}
 	}
 	str("DVCBOT_ADMIN_TOKEN", &c.AdminToken)
+	str("DVCBOT_OFFICE_HOURS", &c.OfficeHours)
+	str("DVCBOT_HOLIDAYS", &c.Holidays)
 	str("DVCBOT_LOG_LEVEL", &c.LogLevel)
 	str("DVCBOT_DOSSIER_PATTERN", &c.DossierPattern)
 	str("DVCBOT_DOSSIER_SOURCE", &c.DossierSource)
@@ -131,6 +137,14 @@ func FromEnv(getenv func(string) string, args []string) (Config, error) {
 	str("DVCBOT_OPS_ADDR", &c.OpsAddr)
 
 	var errs []error
+	if v := strings.TrimSpace(getenv("DVCBOT_HANDOFF_RETENTION")); v != "" {
+		d, err := parseDays(v)
+		if err != nil || d < time.Hour {
+			errs = append(errs, fmt.Errorf("DVCBOT_HANDOFF_RETENTION must be a duration such as 180d or 720h, got %q", v))
+		} else {
+			c.HandoffRetention = d
+		}
+	}
 	for _, l := range []struct {
 		name string
 		dst  *int
@@ -340,4 +354,16 @@ func (c Config) ZaloEnabled() bool { return c.ZaloAppID != "" && c.ZaloOASecretK
 // MessengerEnabled reports whether the Messenger channel is configured.
 func (c Config) MessengerEnabled() bool {
 	return c.MessengerPageToken != "" && c.MessengerAppSecret != "" && c.MessengerVerifyToken != ""
+}
+
+// parseDays reads a duration, also in whole days ("180d").
+func parseDays(v string) (time.Duration, error) {
+	if n, ok := strings.CutSuffix(v, "d"); ok {
+		days, err := strconv.Atoi(n)
+		if err != nil || days <= 0 {
+			return 0, fmt.Errorf("%q is not a number of days", v)
+		}
+		return time.Duration(days) * 24 * time.Hour, nil
+	}
+	return time.ParseDuration(v)
 }
