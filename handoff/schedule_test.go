@@ -9,7 +9,9 @@ import (
 
 func TestSchedule(t *testing.T) {
 	s := MustSchedule("Mon-Fri 07:30-11:30,13:30-17:00", "2026-09-02, 2026-12-07")
-	vn := func(y int, m time.Month, d, h, min int) time.Time { return time.Date(y, m, d, h, min, 0, 0, offices.Vietnam) }
+	vn := func(y int, m time.Month, d, h, min int) time.Time {
+		return time.Date(y, m, d, h, min, 0, 0, offices.Vietnam)
+	}
 	cases := []struct {
 		name string
 		at   time.Time
