@@ -43,7 +43,7 @@ func commands() map[string]command {
 		"staff":       {"staff create NAME ROLES | list | revoke ID   staff tokens (roles: admin, editor, dossier_operator)", cmdStaff},
 		"backup":      {"backup FILE                      write every collection of the store to FILE (gzip JSON Lines)", cmdBackup},
 		"restore":     {"restore FILE                     replace the store with a backup (refused while the service owns the embedded store)", cmdRestore},
-		"dossiers":    {"dossiers import FILE             import dossiers from a JSON array or CSV file", cmdDossiers},
+		"dossiers":    {dossiersUsage, cmdDossiers},
 		"catalog":     {catalogUsage, cmdCatalog},
 	}
 }

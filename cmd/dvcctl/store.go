@@ -145,8 +145,12 @@ func cmdReindex(ctx context.Context, env *cliEnv, args []string) error {
 	return nil
 }
 
-// cmdDossiers imports dossiers from a JSON array or CSV file.
+// cmdDossiers imports dossiers from a JSON array or CSV file, or tests the
+// dossier source ("dossiers source test CODE").
 func cmdDossiers(ctx context.Context, env *cliEnv, args []string) error {
+	if len(args) > 0 && args[0] == "source" {
+		return cmdDossierSource(ctx, env, args[1:])
+	}
 	fs := flag.NewFlagSet("dossiers", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	if len(args) < 2 || args[0] != "import" {
