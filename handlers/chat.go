@@ -90,7 +90,9 @@ func LimitedChatRoutes(engine ChatEngine, limits ChatLimits) func(*gin.Engine) {
 				writeError(c, invalidf("session_id must be 1-128 of A-Z a-z 0-9 . _ : -"))
 				return
 			}
-			if ok, wait := perSession.Allow(req.SessionID, time.Now()); !ok {
+			// Picking up the inbox (the page polls it while an officer answers)
+			// is cheap and not a turn: only the per-address limit counts it.
+			if ok, wait := perSession.Allow(req.SessionID, time.Now()); req.Action != "inbox" && !ok {
 				tooManyTurns(c, "session", wait)
 				return
 			}

@@ -16,12 +16,14 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/dvcbot/dvcbot/bot"
 	"github.com/dvcbot/dvcbot/dossier"
+	"github.com/dvcbot/dvcbot/internal/obs"
 )
 
 // Conversation statuses.
@@ -227,6 +229,7 @@ func (s *Service) Request(ctx context.Context, r bot.HandoffRequest) (bot.Handof
 			_ = s.Store.AddMessage(ctx, Message{ID: c.ID + ":request", ConvID: c.ID, From: FromCitizen, Text: clip(r.Text), At: now}, c.ExpiresAt)
 		}
 		s.log().InfoContext(ctx, "handoff requested", "conversation", c.ID, "channel", c.Channel, "queue", c.Queue, "after_hours", c.AfterHours)
+		obs.HandoffRequests.WithLabelValues(strconv.FormatBool(c.AfterHours)).Inc()
 	}
 	return s.ticket(ctx, r.ID, now)
 }
@@ -299,6 +302,7 @@ func (s *Service) Leave(ctx context.Context, id string, at time.Time) error {
 		return nil
 	})
 	if err == nil {
+		obs.HandoffActions.WithLabelValues("leave").Inc()
 		_ = s.Store.AddMessage(ctx, Message{ID: id + ":left", ConvID: id, From: FromSystem, Text: "Người dân đã kết thúc cuộc trò chuyện.", At: at}, at.Add(s.retention()))
 	}
 	return err
@@ -309,12 +313,19 @@ func (s *Service) Rate(ctx context.Context, id string, rating int, at time.Time)
 	if rating < 1 || rating > 5 {
 		return fmt.Errorf("%w: a rating is 1 to 5", bot.ErrInvalid)
 	}
-	return s.change(ctx, id, func(c *Conversation) error {
-		if c.Rating == 0 {
+	rated := false
+	err := s.change(ctx, id, func(c *Conversation) error {
+		rated = c.Rating == 0
+		if rated {
 			c.Rating, c.RatedAt, c.UpdatedAt = rating, at, at
 		}
 		return nil
 	})
+	if err == nil && rated {
+		obs.HandoffActions.WithLabelValues("rating").Inc()
+		obs.HandoffRatings.WithLabelValues(strconv.Itoa(rating)).Inc()
+	}
+	return err
 }
 
 func (s *Service) close(c *Conversation, by string, at time.Time) {

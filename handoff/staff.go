@@ -8,6 +8,7 @@ import (
 
 	"github.com/dvcbot/dvcbot/bot"
 	"github.com/dvcbot/dvcbot/dossier"
+	"github.com/dvcbot/dvcbot/internal/obs"
 )
 
 // List returns conversations for the console: waiting ones oldest first with
@@ -73,7 +74,9 @@ func (s *Service) Get(ctx context.Context, id string) (Conversation, error) {
 func (s *Service) Claim(ctx context.Context, id string, agent Agent) (Conversation, error) {
 	now := s.now()
 	var out Conversation
+	firstClaim := false
 	err := s.change(ctx, id, func(c *Conversation) error {
+		firstClaim = false
 		switch {
 		case c.Status == StatusClosed:
 			return ErrClosed
@@ -86,6 +89,7 @@ func (s *Service) Claim(ctx context.Context, id string, agent Agent) (Conversati
 		c.Status, c.Assignee, c.AssigneeName, c.UpdatedAt = StatusActive, agent.ID, agent.Name, now
 		if c.ClaimedAt.IsZero() {
 			c.ClaimedAt = now
+			firstClaim = true
 		}
 		out = *c
 		return nil
@@ -93,6 +97,7 @@ func (s *Service) Claim(ctx context.Context, id string, agent Agent) (Conversati
 	if err != nil {
 		return Conversation{}, err
 	}
+	s.claimed(out, firstClaim)
 	s.log().InfoContext(ctx, "handoff claimed", "conversation", id, "agent", agent.ID)
 	return out, nil
 }
@@ -109,7 +114,9 @@ func (s *Service) Reply(ctx context.Context, id string, agent Agent, text string
 	}
 	now := s.now()
 	var conv Conversation
+	firstClaim := false
 	err := s.change(ctx, id, func(c *Conversation) error {
+		firstClaim = false
 		if c.Status == StatusActive && c.Assignee != agent.ID {
 			return ErrHeld
 		}
@@ -117,6 +124,7 @@ func (s *Service) Reply(ctx context.Context, id string, agent Agent, text string
 			c.Status, c.Assignee, c.AssigneeName = StatusActive, agent.ID, agent.Name
 			if c.ClaimedAt.IsZero() {
 				c.ClaimedAt = now
+				firstClaim = true
 			}
 		}
 		if c.AnsweredAt.IsZero() {
@@ -137,6 +145,8 @@ func (s *Service) Reply(ctx context.Context, id string, agent Agent, text string
 	if err := s.Outbox.Enqueue(ctx, n, now); err != nil {
 		return Message{}, fmt.Errorf("handoff: deliver reply: %w", err)
 	}
+	s.claimed(conv, firstClaim)
+	obs.HandoffActions.WithLabelValues("reply").Inc()
 	return m, nil
 }
 
@@ -167,7 +177,17 @@ func (s *Service) Transfer(ctx context.Context, id string, agent Agent, to Agent
 	if err != nil {
 		return Conversation{}, err
 	}
+	obs.HandoffActions.WithLabelValues("transfer").Inc()
 	return out, nil
+}
+
+// claimed counts a claim, and the wait it ended when it is the first.
+func (s *Service) claimed(c Conversation, first bool) {
+	if !first {
+		return
+	}
+	obs.HandoffActions.WithLabelValues("claim").Inc()
+	obs.HandoffWait.Observe(c.ClaimedAt.Sub(c.CreatedAt).Seconds())
 }
 
 func queueLabel(q string) string {
@@ -208,6 +228,7 @@ func (s *Service) Close(ctx context.Context, id string, agent Agent) (Conversati
 		return out, fmt.Errorf("handoff: ask for rating: %w", err)
 	}
 	s.log().InfoContext(ctx, "handoff closed", "conversation", id, "agent", agent.ID)
+	obs.HandoffActions.WithLabelValues("close").Inc()
 	return out, nil
 }
 
@@ -342,3 +363,9 @@ func mean(v []float64) float64 {
 }
 
 func round1(x float64) float64 { return float64(int(x*10+0.5)) / 10 }
+
+// Waiting counts the conversations waiting for an officer (at most 10,000).
+func (s *Service) Waiting(ctx context.Context) (int, error) {
+	list, err := s.Store.List(ctx, Filter{Status: StatusWaiting, Limit: 10000})
+	return len(list), err
+}

@@ -66,12 +66,12 @@ var collections = []collectionSpec{
 	{name: colEvents, expires: true},
 	{name: colCatalogImports},
 	{name: colConversations, expires: true, indexes: []mongo.IndexModel{
-		{Keys: bson.D{{Key: "status", Value: 1}, {Key: "waiting_since", Value: 1}}, Options: options.Index().SetName("status_waiting")},
-		{Keys: bson.D{{Key: "channel", Value: 1}, {Key: "chat_id", Value: 1}}, Options: options.Index().SetName("chat")},
+		{Keys: bson.D{{Key: "status", Value: 1}, {Key: "waiting_since", Value: 1}}, Options: options.Index().SetName("conversations_status_waiting")},
+		{Keys: bson.D{{Key: "channel", Value: 1}, {Key: "chat_id", Value: 1}}, Options: options.Index().SetName("conversations_chat")},
 	}},
 	{name: colConversationMsgs, expires: true, indexes: []mongo.IndexModel{
-		{Keys: bson.D{{Key: "conv_id", Value: 1}, {Key: "at", Value: 1}}, Options: options.Index().SetName("conversation_at")},
-		{Keys: bson.D{{Key: "channel", Value: 1}, {Key: "chat_id", Value: 1}}, Options: options.Index().SetName("chat")},
+		{Keys: bson.D{{Key: "conv_id", Value: 1}, {Key: "at", Value: 1}}, Options: options.Index().SetName("conversation_messages_conv_at")},
+		{Keys: bson.D{{Key: "channel", Value: 1}, {Key: "chat_id", Value: 1}}, Options: options.Index().SetName("conversation_messages_chat")},
 	}},
 }
 
@@ -93,8 +93,10 @@ func (d *DB) EnsureSchema(ctx context.Context) error {
 				return fmt.Errorf("store: create collection %s: %w", c.name, err)
 			}
 		}
-		if len(c.indexes) > 0 {
-			if _, err := d.db.Collection(c.name).Indexes().CreateMany(ctx, c.indexes); err != nil {
+		// One index per command: FerretDB v1 crashes on a createIndexes of
+		// several indexes that all exist already (a second instance starting).
+		for _, ix := range c.indexes {
+			if _, err := d.db.Collection(c.name).Indexes().CreateOne(ctx, ix); err != nil {
 				return fmt.Errorf("store: create indexes on %s: %w", c.name, err)
 			}
 		}

@@ -31,20 +31,21 @@ var errUsage = errors.New("usage")
 
 func commands() map[string]command {
 	return map[string]command{
-		"healthcheck": {"healthcheck [--url URL]          exit 0 when the service answers /healthz", cmdHealthcheck},
-		"validate":    {"validate DIR                     check every procedure file in DIR", cmdValidate},
-		"search":      {"search [--dir DIR] \"QUESTION\"   rank procedures for a question", cmdSearch},
-		"eval":        {"eval [--dir DIR] FILE.tsv        top-1, top-3, MRR and every miss on a question set", cmdEval},
-		"import":      {"import DIR                       load procedure files into the store (staff edits are kept)", cmdImport},
-		"export":      {"export DIR                       write every procedure in force as YAML (round-trips with import)", cmdExport},
-		"reindex":     {"reindex                          make running instances rebuild their search index", cmdReindex},
-		"telegram":    {telegramUsage, cmdTelegram},
-		"zalo":        {zaloUsage, cmdZalo},
-		"staff":       {"staff create NAME ROLES | list | revoke ID   staff tokens (roles: admin, editor, dossier_operator)", cmdStaff},
-		"backup":      {"backup FILE                      write every collection of the store to FILE (gzip JSON Lines)", cmdBackup},
-		"restore":     {"restore FILE                     replace the store with a backup (refused while the service owns the embedded store)", cmdRestore},
-		"dossiers":    {dossiersUsage, cmdDossiers},
-		"catalog":     {catalogUsage, cmdCatalog},
+		"healthcheck":   {"healthcheck [--url URL]          exit 0 when the service answers /healthz", cmdHealthcheck},
+		"validate":      {"validate DIR                     check every procedure file in DIR", cmdValidate},
+		"search":        {"search [--dir DIR] \"QUESTION\"   rank procedures for a question", cmdSearch},
+		"eval":          {"eval [--dir DIR] FILE.tsv        top-1, top-3, MRR and every miss on a question set", cmdEval},
+		"import":        {"import DIR                       load procedure files into the store (staff edits are kept)", cmdImport},
+		"export":        {"export DIR                       write every procedure in force as YAML (round-trips with import)", cmdExport},
+		"reindex":       {"reindex                          make running instances rebuild their search index", cmdReindex},
+		"telegram":      {telegramUsage, cmdTelegram},
+		"zalo":          {zaloUsage, cmdZalo},
+		"staff":         {"staff create NAME ROLES | list | revoke ID   staff tokens (roles: admin, editor, dossier_operator, agent)", cmdStaff},
+		"backup":        {"backup FILE                      write every collection of the store to FILE (gzip JSON Lines)", cmdBackup},
+		"restore":       {"restore FILE                     replace the store with a backup (refused while the service owns the embedded store)", cmdRestore},
+		"dossiers":      {dossiersUsage, cmdDossiers},
+		"catalog":       {catalogUsage, cmdCatalog},
+		"conversations": {conversationsUsage, cmdConversations},
 	}
 }
 

@@ -4,12 +4,14 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/dvcbot/dvcbot/handlers"
 	"github.com/dvcbot/dvcbot/handoff"
 	"github.com/dvcbot/dvcbot/internal/config"
+	"github.com/dvcbot/dvcbot/internal/obs"
 	"github.com/dvcbot/dvcbot/store"
 )
 
@@ -19,7 +21,17 @@ func newHandoff(cfg config.Config, db *store.DB, a *App) (*handoff.Service, erro
 	if err != nil {
 		return nil, fmt.Errorf("DVCBOT_OFFICE_HOURS / DVCBOT_HOLIDAYS: %w", err)
 	}
-	return &handoff.Service{Store: db.Conversations(), Outbox: db.Outbox(), Schedule: sched, Retention: cfg.HandoffRetention, Log: a.log}, nil
+	desk := &handoff.Service{Store: db.Conversations(), Outbox: db.Outbox(), Schedule: sched, Retention: cfg.HandoffRetention, Log: a.log}
+	obs.SetHandoffWaiting(func() float64 {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		n, err := desk.Waiting(ctx)
+		if err != nil {
+			return -1
+		}
+		return float64(n)
+	})
+	return desk, nil
 }
 
 // handoffRoutes serves the officers' console API.

@@ -1,0 +1,35 @@
+package obs
+
+import (
+	"sync/atomic"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Handoff metrics: requests for an officer, what officers do, how long
+// citizens wait, how they rate it, and how many wait now.
+var (
+	HandoffRequests = counter("handoff_requests_total", "Citizens' requests for an officer, by whether they came outside office hours.", "after_hours")
+	HandoffActions  = counter("handoff_actions_total", "Handoff conversation events: claim, reply, transfer, close, leave (by the citizen), rating.", "action")
+	HandoffWait     = histogram0("handoff_wait_seconds", "Time from a citizen's request to an officer's claim.",
+		[]float64{10, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200, 14400, 43200, 86400, 259200})
+	HandoffRatings = counter("handoff_ratings_total", "Citizens' 1–5 ratings of closed handoff conversations.", "rating")
+)
+
+// handoffWaiting reports the number of conversations waiting for an officer;
+// the service sets it at wiring time (SetHandoffWaiting).
+var handoffWaiting atomic.Pointer[func() float64]
+
+// SetHandoffWaiting installs the function the queue-depth gauge reads when
+// scraped (the last one installed wins; one service per process).
+func SetHandoffWaiting(f func() float64) { handoffWaiting.Store(&f) }
+
+func init() {
+	Registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Namespace: "dvcbot", Name: "handoff_waiting",
+		Help: "Conversations waiting for an officer (the queue depth) when scraped."}, func() float64 {
+		if f := handoffWaiting.Load(); f != nil {
+			return (*f)()
+		}
+		return 0
+	}))
+}
