@@ -6,6 +6,7 @@ import (
 	"crypto/subtle"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -78,18 +79,35 @@ func (s *Service) Webhook(c *gin.Context) {
 	if !ok {
 		return
 	}
-	if !s.signatureOK(c.GetHeader(SignatureHeader), body) {
-		channel.Unauthorized(c, s.log, "missing or wrong "+SignatureHeader)
-		return
+	events, err := s.verify(c.GetHeader(SignatureHeader), body)
+	switch {
+	case errors.Is(err, errSignature):
+		channel.Unauthorized(c, s.log, err.Error())
+	case err != nil:
+		c.AbortWithStatusJSON(http.StatusBadRequest, gin.H{"error": err.Error()})
+	default:
+		s.AcceptAll(c, events)
+	}
+}
+
+var (
+	errSignature = errors.New("missing or wrong " + SignatureHeader)
+	errNotEvent  = errors.New("not a webhook event")
+)
+
+// verify checks the signature of a webhook POST and decodes the messages and
+// postbacks that need work (none for objects other than "page"). The error is
+// errSignature (401) or, for a signed body that is not JSON, errNotEvent (400).
+func (s *Service) verify(sig string, body []byte) ([]channel.Event, error) {
+	if !s.signatureOK(sig, body) {
+		return nil, errSignature
 	}
 	var p Payload
 	if err := json.Unmarshal(body, &p); err != nil {
-		c.AbortWithStatusJSON(http.StatusBadRequest, gin.H{"error": "not a webhook event"})
-		return
+		return nil, errNotEvent
 	}
 	if p.Object != "page" {
-		c.JSON(http.StatusOK, gin.H{}) // another product's subscription: nothing to do
-		return
+		return nil, nil // another product's subscription: nothing to do
 	}
 	var events []channel.Event
 	for _, e := range p.Entry {
@@ -99,7 +117,7 @@ func (s *Service) Webhook(c *gin.Context) {
 			}
 		}
 	}
-	s.AcceptAll(c, events)
+	return events, nil
 }
 
 // Sign is the X-Hub-Signature-256 value of body (for tests and tools).

@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -55,32 +56,51 @@ func (s *Service) Webhook(c *gin.Context) {
 	if !ok {
 		return
 	}
+	ev, needed, err := s.verify(c.GetHeader(SignatureHeader), body)
+	var r *refusal
+	switch {
+	case errors.As(err, &r) && r.status == http.StatusUnauthorized:
+		channel.Unauthorized(c, s.log, r.why)
+	case err != nil:
+		c.AbortWithStatusJSON(http.StatusBadRequest, gin.H{"error": err.Error()})
+	case !needed:
+		c.JSON(http.StatusOK, gin.H{})
+	default:
+		s.AcceptAll(c, []channel.Event{ev})
+	}
+}
+
+// refusal is why verify refused an event, with the status to answer.
+type refusal struct {
+	status int
+	why    string
+}
+
+func (r *refusal) Error() string { return r.why }
+
+// verify checks the signature and age of one OA event and decodes it: the
+// event and whether it needs work, or a *refusal (401: signature missing or
+// wrong, or a stale timestamp; 400: a signed timestamp that is not
+// milliseconds).
+func (s *Service) verify(sig string, body []byte) (channel.Event, bool, error) {
 	var e Event
 	if err := json.Unmarshal(body, &e); err != nil {
 		// The signature covers the timestamp inside the body, so an unreadable
 		// body cannot be verified either.
-		channel.Unauthorized(c, s.log, "missing or wrong "+SignatureHeader)
-		return
+		return channel.Event{}, false, &refusal{http.StatusUnauthorized, "missing or wrong " + SignatureHeader}
 	}
-	if !s.signatureOK(c.GetHeader(SignatureHeader), body, e.Timestamp) {
-		channel.Unauthorized(c, s.log, "missing or wrong "+SignatureHeader)
-		return
+	if !s.signatureOK(sig, body, e.Timestamp) {
+		return channel.Event{}, false, &refusal{http.StatusUnauthorized, "missing or wrong " + SignatureHeader}
 	}
 	at, err := parseMillis(e.Timestamp)
 	if err != nil {
-		c.AbortWithStatusJSON(http.StatusBadRequest, gin.H{"error": "timestamp: " + err.Error()})
-		return
+		return channel.Event{}, false, &refusal{http.StatusBadRequest, "timestamp: " + err.Error()}
 	}
 	if d := s.cfg.Now().Sub(at); d > s.cfg.MaxAge || d < -s.cfg.MaxAge {
-		channel.Unauthorized(c, s.log, "stale event timestamp")
-		return
+		return channel.Event{}, false, &refusal{http.StatusUnauthorized, "stale event timestamp"}
 	}
 	ev, needed := decode(e, at)
-	if !needed {
-		c.JSON(http.StatusOK, gin.H{})
-		return
-	}
-	s.AcceptAll(c, []channel.Event{ev})
+	return ev, needed, nil
 }
 
 // Sign is the X-ZEvent-Signature value of body with timestamp (for tests and
