@@ -422,3 +422,34 @@ func must[T any](v T, err error) T {
 	}
 	return v
 }
+
+// TestRetention: a closed conversation and its transcript are deleted by the
+// store's sweeper once the retention has passed; open ones stay.
+func TestRetention(t *testing.T) {
+	db := storetest.New(t)
+	r := newRig(t, db, tuesday10)
+	r.desk.Retention = 24 * time.Hour
+	ctx := context.Background()
+	r.say(t, bot.ChannelWeb, "w-old", "gặp cán bộ")
+	r.say(t, bot.ChannelWeb, "w-open", "gặp cán bộ")
+	old := must(r.desk.List(ctx, handoff.Filter{ChatID: "w-old"}))[0]
+	must(r.desk.Close(ctx, old.ID, an))
+	if _, err := db.SweepExpired(ctx, r.clock.Now().Add(23*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.desk.Get(ctx, old.ID); err != nil {
+		t.Fatalf("swept before its time: %v", err)
+	}
+	if _, err := db.SweepExpired(ctx, r.clock.Now().Add(25*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.desk.Get(ctx, old.ID); !errors.Is(err, bot.ErrNotFound) {
+		t.Fatalf("closed conversation after its retention: %v", err)
+	}
+	if msgs, _ := db.Conversations().Messages(ctx, old.ID); len(msgs) != 0 {
+		t.Fatalf("transcript left: %+v", msgs)
+	}
+	if list := must(r.desk.List(ctx, handoff.Filter{})); len(list) != 1 || list[0].ChatID != "w-open" {
+		t.Fatalf("open conversations must stay: %+v", list)
+	}
+}

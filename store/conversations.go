@@ -108,7 +108,8 @@ func (c *Conversations) Get(ctx context.Context, id string) (handoff.Conversatio
 }
 
 // Update replaces conv when its stored version is conv.Version and bumps it;
-// ErrConflict when someone changed it since it was read.
+// ErrConflict when someone changed it since it was read. Once a conversation
+// is closed, its transcript lines take its expiry.
 func (c *Conversations) Update(ctx context.Context, conv *handoff.Conversation) error {
 	prev := conv.Version
 	doc := toConversationDoc(*conv)
@@ -121,6 +122,13 @@ func (c *Conversations) Update(ctx context.Context, conv *handoff.Conversation) 
 		return fmt.Errorf("store: conversation %s changed concurrently: %w", conv.ID, ErrConflict)
 	}
 	conv.Version = prev + 1
+	if conv.Status == handoff.StatusClosed {
+		// The transcript expires with its conversation.
+		if _, err := c.msgs().UpdateMany(ctx, bson.M{"conv_id": conv.ID, "expires_at": bson.M{"$ne": doc.ExpiresAt}},
+			bson.M{"$set": bson.M{"expires_at": doc.ExpiresAt}}); err != nil {
+			return fmt.Errorf("store: transcript expiry: %w", err)
+		}
+	}
 	return nil
 }
 
