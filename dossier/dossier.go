@@ -2,7 +2,9 @@
 // validation and parsing of staff imports (JSON or CSV), and the citizen-facing
 // Service that verifies the applicant's phone digits, limits attempts, masks
 // names and queues notifications. It implements bot.DossierService; storage is
-// behind the Repo interface (store/ implements it).
+// behind the Repo interface (store/ implements it), the province's own system
+// behind Source (dossier/source implements it over HTTP; CachedSource keeps its
+// answers briefly, Rechecker re-checks subscribed dossiers at a bounded rate).
 package dossier
 
 import (
