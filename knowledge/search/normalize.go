@@ -78,7 +78,7 @@ func (n *normalizer) normalize(q string, v vocabulary) string {
 	for _, t := range toks {
 		out = append(out, n.repair(t, v)...)
 	}
-	out = n.applyPhrases(out)
+	out = n.applyPhrases(unifyIY(out, v))
 	words := out[:0:0]
 	for _, t := range out {
 		if r, ok := n.words[t]; ok {

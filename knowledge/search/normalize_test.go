@@ -27,6 +27,13 @@ func TestNormalizeShorthandAndNoise(t *testing.T) {
 		{"ddaang kys khai sinh", "dang ky khai sinh"},
 		{"lam ca6n2 cuoc", "lam can cuoc"},
 		{"giấy khai sinhhhh", "giấy khai sinh"},
+		// i and y spellings follow the knowledge base's, by the neighbouring word.
+		{"đăng kí kết hôn", "đăng ký kết hôn"},
+		{"dang ki tam tru", "dang ky tam tru"},
+		{"qui định về tách hộ", "quy định về tách hộ"},
+		{"lí lịch tư pháp", "lý lịch tư pháp"},
+		{"kí", "kí"},
+		{"mì tôm", "mì tôm"},
 	}
 	for _, tt := range tests {
 		got := ix.Normalize(tt.in)
