@@ -160,6 +160,12 @@ func (s *Service) Lookup(ctx context.Context, q bot.DossierQuery) (bot.DossierVi
 	}
 	q.Code = NormalizeCode(q.Code)
 	h := CodeHash(q.Code)
+	if s.sourceDown(ctx, q.Code) {
+		// Answered before the lookup budgets: retrying during an outage must
+		// not use up a citizen's lookups.
+		s.audit(ctx, q, "unavailable")
+		return bot.DossierView{}, fmt.Errorf("dossier %s: source down: %w", h, bot.ErrDossierUnavailable)
+	}
 	sessKey := "sess:" + q.Channel + ":" + q.ChatID
 	n, err := s.Guards.Incr(ctx, sessKey, time.Hour, q.At)
 	if err != nil {

@@ -26,6 +26,13 @@ type Source interface {
 	Fetch(ctx context.Context, code string) (Dossier, error)
 }
 
+// Downer is implemented by sources that know they would fail at once (a
+// circuit breaker open).
+type Downer interface {
+	// Down reports whether Fetch(code) would fail now without asking anyone.
+	Down(code string) bool
+}
+
 // DefaultCacheTTL is how long a source's answer is reused by default.
 const DefaultCacheTTL = 5 * time.Minute
 
@@ -72,6 +79,24 @@ func (c *CachedSource) Fetch(ctx context.Context, code string) (Dossier, error) 
 		}
 	}
 	return c.fetch(ctx, code)
+}
+
+// Down reports whether Fetch(code) would fail at once: no fresh answer is
+// kept and the source is down.
+func (c *CachedSource) Down(code string) bool {
+	d, ok := c.Source.(Downer)
+	if !ok || !d.Down(code) {
+		return false
+	}
+	if c.TTL > 0 {
+		c.mu.Lock()
+		e, ok := c.m[code]
+		c.mu.Unlock()
+		if ok && c.now().Before(e.until) {
+			return false
+		}
+	}
+	return true
 }
 
 // Fresh is the source read past the cache, its answers still kept in the
@@ -162,6 +187,17 @@ func (s *Service) find(ctx context.Context, code string) (Dossier, error) {
 		}
 	}
 	return d, nil
+}
+
+// sourceDown reports whether a lookup of code would need the source and the
+// source would fail at once.
+func (s *Service) sourceDown(ctx context.Context, code string) bool {
+	d, ok := s.Source.(Downer)
+	if !ok || !d.Down(code) {
+		return false
+	}
+	local, err := s.Repo.Get(ctx, code)
+	return errors.Is(err, bot.ErrNotFound) || err == nil && local.Origin == OriginSource
 }
 
 // keepSourceCopy stores the source's answer for code when the store has no

@@ -34,7 +34,10 @@ type HTTP struct {
 	unknownSeen map[string]time.Time // unknown status values, logged once an hour each
 }
 
-var _ dossier.Source = (*HTTP)(nil)
+var (
+	_ dossier.Source = (*HTTP)(nil)
+	_ dossier.Downer = (*HTTP)(nil)
+)
 
 // Options of New; every field is optional.
 type Options struct {
@@ -71,6 +74,9 @@ func (h *HTTP) Config() Config { return h.cfg }
 
 // Breaker is the source's circuit breaker.
 func (h *HTTP) Breaker() *Breaker { return h.breaker }
+
+// Down reports whether the breaker is open (a request would fail at once).
+func (h *HTTP) Down(string) bool { return h.breaker.State() == Open }
 
 // Answer is one exchange with the source and what the mapping made of it.
 type Answer struct {

@@ -394,3 +394,34 @@ func BenchmarkLookupThroughSource(b *testing.B) {
 		})
 	}
 }
+
+// Retrying while the province's system is down (breaker open) does not use up
+// the chat's lookups: after the outage the citizen can still look up.
+func TestOutageDoesNotSpendTheLookupBudget(t *testing.T) {
+	r := newRig(t, "breaker: {failures: 2, cooldown: 30s}\n")
+	const code = "H57.22-241022-0015"
+	r.f.set(code, provinceDossier(code, "Đang xử lý", "0987654321"))
+	r.f.setMode("down")
+	for i := 0; i < 3*dossier.MaxLookupsPerHour; i++ {
+		if _, err := r.lookup("citizen", code, "4321"); !errors.Is(err, bot.ErrDossierUnavailable) {
+			t.Fatalf("try %d during the outage: %v", i+1, err)
+		}
+	}
+	if h := r.f.hits.Load(); h != 2 {
+		t.Fatalf("%d requests reached the province, want 2 (then the breaker opened)", h)
+	}
+	r.f.setMode("")
+	r.now = r.now.Add(31 * time.Second)
+	if v, err := r.lookup("citizen", code, "4321"); err != nil || v.Status != "processing" {
+		t.Fatalf("after the outage: %v %+v (the outage used up the lookup budget?)", err, v)
+	}
+	// A fresh cached answer is still served while the breaker is open.
+	r.f.setMode("down")
+	r.cache.Forget("H57.22-241022-0016")
+	for i := 0; i < 2; i++ {
+		_, _ = r.lookup("other", "H57.22-241022-0016", "4321")
+	}
+	if v, err := r.lookup("citizen-2", code, "4321"); err != nil || v.Status != "processing" {
+		t.Fatalf("cached answer while the breaker is open: %v", err)
+	}
+}
