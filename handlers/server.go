@@ -204,7 +204,7 @@ func recovery(log *slog.Logger) gin.HandlerFunc {
 const ImportBodyBytes = 64 << 20
 
 // importRoutes take a whole file as their body (method and route pattern).
-var importRoutes = map[string]bool{"POST /api/admin/catalog": true}
+var importRoutes = map[string]bool{"POST /api/admin/catalog": true, "POST /api/admin/dossiers": true, "POST /api/admin/offices": true}
 
 // bodyLimit caps every request body at n, and the bodies of importRoutes at
 // importN; reading past the cap fails with *http.MaxBytesError, which

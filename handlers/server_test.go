@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -60,5 +61,41 @@ func TestOperationalRoutes(t *testing.T) {
 	r.ServeHTTP(w, httptest.NewRequest("GET", "/readyz", nil))
 	if w.Code != http.StatusOK {
 		t.Fatalf("readyz after recovery = %d", w.Code)
+	}
+}
+
+// TestImportRoutesTakeWholeFiles: the file import routes (catalogue, dossiers,
+// offices) accept bodies up to the import limit; every other route keeps the
+// small one.
+func TestImportRoutesTakeWholeFiles(t *testing.T) {
+	read := func(c *gin.Context) {
+		b, err := io.ReadAll(c.Request.Body)
+		if err != nil {
+			writeError(c, err)
+			return
+		}
+		c.JSON(200, gin.H{"bytes": len(b)})
+	}
+	r := NewRouter(Options{MaxBodyBytes: 16, MaxImportBytes: 1 << 10, Routes: []func(*gin.Engine){func(e *gin.Engine) {
+		for _, p := range []string{"/api/admin/catalog", "/api/admin/dossiers", "/api/admin/offices", "/api/admin/procedures"} {
+			e.POST(p, read)
+		}
+	}}})
+	for _, tt := range []struct {
+		path string
+		size int
+		want int
+	}{
+		{"/api/admin/catalog", 1000, 200},
+		{"/api/admin/dossiers", 1000, 200},
+		{"/api/admin/offices", 1000, 200},
+		{"/api/admin/dossiers", 2000, 413},
+		{"/api/admin/procedures", 1000, 413},
+	} {
+		w := httptest.NewRecorder()
+		r.ServeHTTP(w, httptest.NewRequest("POST", tt.path, strings.NewReader(strings.Repeat("x", tt.size))))
+		if w.Code != tt.want {
+			t.Errorf("POST %s with %d bytes = %d, want %d", tt.path, tt.size, w.Code, tt.want)
+		}
 	}
 }
