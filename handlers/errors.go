@@ -47,6 +47,8 @@ func writeError(c *gin.Context, err error) {
 		status = http.StatusForbidden
 	case errors.Is(err, bot.ErrRateLimited):
 		status = http.StatusTooManyRequests
+	case errors.Is(err, bot.ErrDossierUnavailable):
+		status = http.StatusServiceUnavailable
 	}
 	body := gin.H{"error": err.Error()}
 	if status == http.StatusInternalServerError {

@@ -367,6 +367,12 @@ func (d dossierAdmin) Import(ctx context.Context, data []byte) (dossier.ImportRe
 	return d.svc.Import(ctx, data)
 }
 
+// Get is the stored dossier, or else the province's system's answer (without
+// history) when a dossier source is configured.
 func (d dossierAdmin) Get(ctx context.Context, code string) (dossier.Dossier, error) {
-	return d.repo.Get(ctx, code)
+	got, err := d.repo.Get(ctx, code)
+	if errors.Is(err, bot.ErrNotFound) && d.svc.Source != nil {
+		return d.svc.Source.Fetch(ctx, dossier.NormalizeCode(code))
+	}
+	return got, err
 }

@@ -77,6 +77,7 @@ recheck: {interval: 1s, rate: 20}
 	}
 	cfg := testConfig(t, filepath.Join(dir, "data"))
 	cfg.DossierSource = file
+	cfg.AdminToken = adminToken
 
 	// A missing key stops the start, naming the variable.
 	cfg.Getenv = func(string) string { return "" }
@@ -120,6 +121,16 @@ recheck: {interval: 1s, rate: 20}
 		t.Fatalf("wrong digits: %s", txt)
 	}
 
+	// Staff see a dossier the store does not hold through the source.
+	admin := client{t: t, base: base}
+	if st, out := admin.do("GET", "/api/admin/dossiers/"+code, adminToken, "", nil); st != 200 || out["status"] != "received" || out["origin"] != "source" {
+		t.Fatalf("admin GET a stored copy = %d %v", st, out)
+	}
+	const other = "000.00.12.H57-241022-0002"
+	if st, _ := admin.do("GET", "/api/admin/dossiers/"+other, adminToken, "", nil); st != 404 {
+		t.Fatalf("admin GET unknown to the source = %d", st)
+	}
+
 	// The province is down: honest, with the officer button.
 	mu.Lock()
 	down = true
@@ -135,6 +146,10 @@ recheck: {interval: 1s, rate: 20}
 		if len(btns) != 1 || btns[0].(map[string]any)["label"] != "Gặp cán bộ" || btns[0].(map[string]any)["action"] != "handoff" {
 			t.Fatalf("outage buttons: %v", reply["buttons"])
 		}
+	}
+
+	if st, _ := admin.do("GET", "/api/admin/dossiers/"+other, adminToken, "", nil); st != 503 {
+		t.Fatalf("admin GET during the outage = %d, want 503", st)
 	}
 
 	// Back up with a new status: the re-check notices and queues one notification.
