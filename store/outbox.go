@@ -113,3 +113,23 @@ func (o *Outbox) Status(ctx context.Context, id string) (string, error) {
 	}
 	return d.Status, err
 }
+
+// OldestPending returns, per channel, when the oldest pending notification was
+// queued (looking at the 5,000 oldest).
+func (o *Outbox) OldestPending(ctx context.Context) (map[string]time.Time, error) {
+	cur, err := o.col().Find(ctx, bson.M{"status": "pending"}, options.Find().SetSort(bson.D{{Key: "created_at", Value: 1}}).SetLimit(5000).SetProjection(bson.M{"channel": 1, "created_at": 1}))
+	if err != nil {
+		return nil, fmt.Errorf("store: outbox lag: %w", err)
+	}
+	var docs []outboxDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, fmt.Errorf("store: outbox lag: %w", err)
+	}
+	out := map[string]time.Time{}
+	for _, d := range docs {
+		if t, ok := out[d.Channel]; !ok || d.CreatedAt.Before(t) {
+			out[d.Channel] = d.CreatedAt
+		}
+	}
+	return out, nil
+}

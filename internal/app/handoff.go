@@ -15,7 +15,8 @@ import (
 	"github.com/dvcbot/dvcbot/store"
 )
 
-// newHandoff builds the officers' desk from the configuration.
+// newHandoff builds the officers' desk from the configuration, and points the
+// queue-depth and outbox-lag gauges at this store.
 func newHandoff(cfg config.Config, db *store.DB, a *App) (*handoff.Service, error) {
 	sched, err := handoff.ParseSchedule(cfg.OfficeHours, cfg.Holidays)
 	if err != nil {
@@ -30,6 +31,19 @@ func newHandoff(cfg config.Config, db *store.DB, a *App) (*handoff.Service, erro
 			return -1
 		}
 		return float64(n)
+	})
+	obs.SetOutboxLag(func() map[string]float64 {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		oldest, err := db.Outbox().OldestPending(ctx)
+		if err != nil {
+			return nil
+		}
+		out := map[string]float64{}
+		for ch, t := range oldest {
+			out[ch] = time.Since(t).Seconds()
+		}
+		return out
 	})
 	return desk, nil
 }

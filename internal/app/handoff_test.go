@@ -87,6 +87,10 @@ func TestHandoffAcrossTwoInstances(t *testing.T) {
 	if code, out := cA.do("POST", "/api/admin/conversations/"+id+"/messages", an, "application/json", msg); code != 200 {
 		t.Fatalf("reply: %d %v", code, out)
 	}
+	if _, metrics := get(t, cA.base+"/metrics"); !strings.Contains(metrics, `dvcbot_outbox_oldest_pending_seconds{channel="web"}`) ||
+		!strings.Contains(metrics, "dvcbot_handoff_waiting 0") || !strings.Contains(metrics, `dvcbot_handoff_actions_total{action="reply"}`) {
+		t.Fatalf("metrics lack the handoff queue depth, the outbox lag or the reply count")
+	}
 	inbox := cB.chat("citizen-1", map[string]string{"action": "inbox"})
 	msgs, _ := inbox["messages"].([]any)
 	if len(msgs) != 1 || msgs[0].(map[string]any)["from"] != "staff" || !strings.Contains(msgs[0].(map[string]any)["text"].(string), "nhà thuê") {

@@ -33,3 +33,30 @@ func init() {
 		return 0
 	}))
 }
+
+// outboxLag reports, per channel, how long the oldest undelivered notification
+// has waited; installed at wiring time (SetOutboxLag).
+var outboxLag atomic.Pointer[func() map[string]float64]
+
+// SetOutboxLag installs the function the outbox-lag gauge reads when scraped.
+func SetOutboxLag(f func() map[string]float64) { outboxLag.Store(&f) }
+
+// lagCollector exports dvcbot_outbox_oldest_pending_seconds{channel}.
+type lagCollector struct{ desc *prometheus.Desc }
+
+func (c lagCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.desc }
+
+func (c lagCollector) Collect(ch chan<- prometheus.Metric) {
+	f := outboxLag.Load()
+	if f == nil {
+		return
+	}
+	for channel, secs := range (*f)() {
+		ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, secs, channel)
+	}
+}
+
+func init() {
+	Registry.MustRegister(lagCollector{prometheus.NewDesc("dvcbot_outbox_oldest_pending_seconds",
+		"Age of the oldest notification (dossier news, officers' replies) not yet delivered, by channel.", []string{"channel"}, nil)})
+}
