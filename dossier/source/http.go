@@ -200,7 +200,12 @@ func (h *HTTP) ask(ctx context.Context, code string) Answer {
 		a.Outcome, a.Err = "timeout", unavailable("no answer within %v", h.cfg.Timeout)
 		return a
 	case err != nil:
-		a.Outcome, a.Err = "error", unavailable("%s", h.cfg.Redact(err.Error()))
+		// Without the secrets and the code (codes are personal data; logs name them by hash).
+		msg := h.cfg.Redact(err.Error())
+		for _, c := range []string{url.QueryEscape(code), url.PathEscape(code), code} {
+			msg = strings.ReplaceAll(msg, c, "{code}")
+		}
+		a.Outcome, a.Err = "error", unavailable("%s", msg)
 		return a
 	}
 	for _, s := range h.cfg.NotFound.Status {

@@ -136,7 +136,7 @@ func (c Config) mapAnswer(code string, doc any) (d dossier.Dossier, probs []stri
 		return s
 	}
 	if got := text("code", true); got != "" && dossier.NormalizeCode(got) != code {
-		probs, fatal = append(probs, fmt.Sprintf("code: the source answered for another dossier (%s)", got)), true
+		probs, fatal = append(probs, "code: the source answered for another dossier"), true
 	}
 	raw := text("status", true)
 	if raw != "" {
