@@ -171,6 +171,10 @@ func (e *Engine) handoffTurn(ctx context.Context, s *Session, m Message) (r Resp
 						return e.handoffTicket(m, t, true), true, false
 					}
 				}
+				if cmd, _ := command(m.Text); cmd != "" || (m.Action != "" && !strings.HasPrefix(m.Action, ActionHandoff)) {
+					// Commands and buttons are the bot's, even while an officer answers.
+					return Response{}, false, false
+				}
 				e.noteHandoff(ctx, s.Handoff, FromCitizen, messageText(m), m.At)
 				if st.Status == "active" {
 					// The officer answers: the bot stays silent.
@@ -287,11 +291,24 @@ func (e *Engine) handoffTicket(m Message, t HandoffTicket, again bool) Response 
 
 // askRating asks the citizen for a 1–5 rating.
 func (e *Engine) askRating(s *Session, lead string) Response {
+	return Response{Intent: IntentHandoff, Replies: []Reply{{Text: lead + " Bạn hài lòng thế nào với sự hỗ trợ của cán bộ? Chọn từ 1 (rất không hài lòng) đến 5 (rất hài lòng).", Buttons: ratingButtons()}}}
+}
+
+// ratingButtons are the "1 ★" … "5 ★" answers to the rating question.
+func ratingButtons() []Button {
 	var buttons []Button
 	for i := 1; i <= 5; i++ {
 		buttons = append(buttons, Button{Label: strconv.Itoa(i) + " ★", Action: "rate:" + strconv.Itoa(i)})
 	}
-	return Response{Intent: IntentHandoff, Replies: []Reply{{Text: lead + " Bạn hài lòng thế nào với sự hỗ trợ của cán bộ? Chọn từ 1 (rất không hài lòng) đến 5 (rất hài lòng).", Buttons: buttons}}}
+	return buttons
+}
+
+// isRatingRequest reports whether a queued notification is the rating
+// question the handoff desk sends when an officer closes a conversation (its
+// id is "handoff:<conversation>:closed"), so a pull channel can offer the
+// rating buttons with it.
+func isRatingRequest(notificationID string) bool {
+	return strings.HasPrefix(notificationID, "handoff:") && strings.HasSuffix(notificationID, ":closed")
 }
 
 // minutesVi writes a wait in whole minutes: "5 phút", "1 giờ 10 phút".

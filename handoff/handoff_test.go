@@ -176,6 +176,9 @@ func TestHandoffOnTheWebChat(t *testing.T) {
 	if resp.Intent != bot.IntentHandoff || strings.TrimSpace(text(resp)) != "" {
 		t.Fatalf("the bot must stay silent while the officer holds the chat: %s %q", resp.Intent, text(resp))
 	}
+	if cmd := r.say(t, bot.ChannelWeb, chat, "/help"); cmd.Intent == bot.IntentHandoff || len(cmd.Replies) == 0 {
+		t.Fatalf("commands stay the bot's while an officer answers: %+v", cmd)
+	}
 	full = must(r.desk.Get(ctx, conv.ID))
 	last := full.Messages[len(full.Messages)-1]
 	if last.From != handoff.FromCitizen || !strings.Contains(last.Text, "mất ví") {
