@@ -676,7 +676,11 @@ func (e *Engine) inbox(ctx context.Context, m Message) Response {
 		if from == "staff" {
 			text = StaffPrefix(it.Author) + text
 		}
-		r.Replies = append(r.Replies, Reply{Text: text})
+		reply := Reply{Text: text}
+		if isRatingRequest(it.ID) {
+			reply.Buttons = ratingButtons() // the web chat shows them under the question
+		}
+		r.Replies = append(r.Replies, reply)
 		r.Messages = append(r.Messages, InboxMessage{From: from, Author: it.Author, Text: it.Text, At: at})
 	}
 	return r

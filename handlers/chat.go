@@ -92,9 +92,11 @@ func LimitedChatRoutes(engine ChatEngine, limits ChatLimits) func(*gin.Engine) {
 			}
 			// Picking up the inbox (the page polls it while an officer answers)
 			// is cheap and not a turn: only the per-address limit counts it.
-			if ok, wait := perSession.Allow(req.SessionID, time.Now()); req.Action != "inbox" && !ok {
-				tooManyTurns(c, "session", wait)
-				return
+			if req.Action != "inbox" {
+				if ok, wait := perSession.Allow(req.SessionID, time.Now()); !ok {
+					tooManyTurns(c, "session", wait)
+					return
+				}
 			}
 			ctx := obs.WithClient(c.Request.Context(), "ip:"+ip)
 			resp, err := engine.Handle(ctx, bot.Message{Channel: bot.ChannelWeb, ChatID: req.SessionID, Text: req.Text, Action: req.Action, ClientIP: ip})

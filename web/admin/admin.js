@@ -3,7 +3,8 @@
 // Safety rule: server and user text is NEVER parsed as HTML. Every node is
 // built with createElement + textContent; the page works under a CSP without
 // 'unsafe-inline'. Navigation is hash based (#procedures, #edit/<id>, #new,
-// #revisions/<id>, #unanswered, #dossiers, #offices, #stats, #staff).
+// #revisions/<id>, #unanswered, #dossiers, #offices, #stats, #staff; other
+// scripts add #catalog, #review and #handoff).
 'use strict';
 
 (function () {
@@ -26,6 +27,7 @@
     { id: 'admin', label: 'Quản trị viên (admin)' },
     { id: 'editor', label: 'Biên tập nội dung (editor)' },
     { id: 'dossier_operator', label: 'Cập nhật hồ sơ (dossier_operator)' },
+    { id: 'agent', label: 'Hỗ trợ trực tiếp người dân (agent)' },
   ];
   const ACTIONS = {
     seed: 'Nạp dữ liệu gốc', create: 'Tạo mới', update: 'Cập nhật', delete: 'Gỡ', restore: 'Khôi phục', import: 'Nhập danh mục',
@@ -48,6 +50,7 @@
   const signinMessage = $('signin-message');
   const nav = $('nav');
   const navStaff = $('nav-staff');
+  const navHandoff = $('nav-handoff');
   const account = $('account');
   const whoami = $('whoami');
   const signoutBtn = $('signout');
@@ -192,8 +195,9 @@
 
   // api performs one request and returns the parsed JSON body ({} if none).
   // A 401 signs out; a 403 shows the "no permission" message. Both throw an
-  // ApiError with handled = true so callers can stay quiet.
-  async function api(method, path, body, contentType, timeoutMs) {
+  // ApiError with handled = true so callers can stay quiet. A quiet request
+  // (background polling) leaves the "Đang tải…" status alone.
+  async function api(method, path, body, contentType, timeoutMs, quiet) {
     const headers = { Accept: 'application/json' };
     if (token) headers.Authorization = 'Bearer ' + token;
     let payload;
@@ -208,8 +212,10 @@
     }
     const ctrl = typeof AbortController === 'function' ? new AbortController() : null;
     const timer = ctrl ? setTimeout(() => ctrl.abort(), timeoutMs || REQUEST_TIMEOUT_MS) : 0;
-    pending++;
-    renderStatus();
+    if (!quiet) {
+      pending++;
+      renderStatus();
+    }
     let res;
     let text = '';
     try {
@@ -224,8 +230,10 @@
       throw err;
     } finally {
       clearTimeout(timer);
-      pending--;
-      renderStatus();
+      if (!quiet) {
+        pending--;
+        renderStatus();
+      }
     }
     let data = null;
     if (text) {
@@ -245,7 +253,7 @@
     } else if (res.status === 403) {
       err.handled = true;
       err.message = TEXT.forbidden;
-      setStatus(TEXT.forbidden, 'error');
+      if (!quiet) setStatus(TEXT.forbidden, 'error');
     }
     throw err;
   }
@@ -278,6 +286,14 @@
   function isAdmin() {
     return !!me && arr(me.roles).indexOf('admin') >= 0;
   }
+  // hasRole: admin has every role.
+  function hasRole(role) {
+    return isAdmin() || (!!me && arr(me.roles).indexOf(role) >= 0);
+  }
+  // The first screen: officers who only answer citizens start at their queue.
+  function homeView() {
+    return hasRole('agent') && !hasRole('editor') ? 'handoff' : 'procedures';
+  }
   function showSignedIn() {
     signinView.hidden = true;
     nav.hidden = false;
@@ -287,6 +303,7 @@
     if (me && !me.roles && roles.length) me.roles = roles;
     whoami.textContent = name + (roles.length ? ' (' + roles.join(', ') + ')' : '');
     navStaff.hidden = !isAdmin();
+    if (navHandoff) navHandoff.hidden = !hasRole('agent');
   }
   async function loadMe() {
     const data = await api('GET', '/me');
@@ -320,7 +337,7 @@
     }
     setStatus('');
     const h = location.hash.replace(/^#/, '');
-    if (!h || h === 'signin') location.hash = '#procedures';
+    if (!h || h === 'signin') location.hash = '#' + homeView();
     else route();
   });
   signoutBtn.addEventListener('click', () => {
@@ -353,7 +370,7 @@
     signinView.hidden = true;
     const hash = location.hash.replace(/^#/, '');
     const slash = hash.indexOf('/');
-    const name = slash >= 0 ? hash.slice(0, slash) : hash;
+    const name = (slash >= 0 ? hash.slice(0, slash) : hash) || homeView();
     let arg = slash >= 0 ? hash.slice(slash + 1) : '';
     try { arg = decodeURIComponent(arg); } catch (e) { /* keep raw */ }
     const links = nav.querySelectorAll('a[data-view]');
@@ -1403,6 +1420,8 @@
     views: views, el: el, append: append, clear: clear, heading: heading, notice: notice, table: table,
     str: str, arr: arr, num: num, formatTime: formatTime, formatNumber: formatNumber, enc: enc, debounce: debounce,
     api: api, mount: mount, setStatus: setStatus, fail: fail, navigate: navigate, visuallyHidden: visuallyHidden,
+    apiQuiet: (method, path, body) => api(method, path, body, undefined, undefined, true),
+    hasRole: hasRole, isAdmin: isAdmin, me: () => me,
   });
 
   // -------------------------------------------------------------------- boot

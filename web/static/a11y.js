@@ -88,7 +88,7 @@
     synth.speak(u);
   }
   function addListen(msg) {
-    if (!(msg instanceof Element) || !msg.classList.contains('msg') || !msg.classList.contains('bot')) return;
+    if (!(msg instanceof Element) || !msg.classList.contains('msg') || !(msg.classList.contains('bot') || msg.classList.contains('staff'))) return;
     if (msg.classList.contains('typing') || msg.querySelector('button.listen')) return;
     const b = document.createElement('button');
     b.type = 'button';
@@ -109,7 +109,7 @@
   if (log) {
     refreshVoice();
     if (synth && typeof synth.addEventListener === 'function') synth.addEventListener('voiceschanged', refreshVoice);
-    log.querySelectorAll('.msg.bot').forEach(addListen);
+    log.querySelectorAll('.msg.bot, .msg.staff').forEach(addListen);
     new MutationObserver(function (records) {
       records.forEach(function (r) { r.addedNodes.forEach(addListen); });
     }).observe(log, { childList: true });

@@ -1,5 +1,11 @@
 // dvcbot web chat. Plain ES2017, no build step, no dependencies.
 //
+// Officers' replies (handoff, issue 14) arrive through the "inbox" action:
+// the page asks for it every few seconds while the conversation is with an
+// officer, every half minute otherwise, at once when the page comes back into
+// view, and never while the page is hidden. Officer messages are their own
+// bubbles (.msg.staff, data-from="staff") labelled with the officer's name.
+//
 // Safety rule: server and user text is NEVER parsed as HTML. Every
 // message is built from DOM nodes (createElement + textContent), and only a
 // tiny markup subset is interpreted: **bold**, "• "/"- " bullet lines,
@@ -10,10 +16,19 @@
   const API_URL = '/api/chat';
   const SESSION_KEY = 'dvcbot_session';
   const HISTORY_KEY = 'dvcbot_history';
+  const HANDOFF_KEY = 'dvcbot_handoff';
   const MAX_HISTORY = 50;
   const MAX_INPUT = 1000;
   const REQUEST_TIMEOUT_MS = 30000;
   const SESSION_RE = /^[A-Za-z0-9._:-]{1,128}$/;
+  // Inbox polling. /api/chat allows 30 requests a minute per address (and 20
+  // per session), so the fast pace leaves room for the citizen's own messages.
+  const POLL_HANDOFF_MS = 4000;
+  const POLL_IDLE_MS = 30000;
+  // A handoff with no news for this long is polled at the idle pace (the
+  // officer may answer in writing on the next working day).
+  const HANDOFF_FAST_FOR_MS = 2 * 60 * 60 * 1000;
+  const STAFF_PREFIX_RE = /^👤 Cán bộ(?: ([^:\n]{1,120}))?: ([\s\S]*)$/;
   const ERROR_TEXT = 'Xin lỗi, có lỗi xảy ra. Bạn vui lòng thử lại.';
   const NETWORK_ERROR_TEXT = 'Xin lỗi, có lỗi xảy ra. Bạn vui lòng thử lại. (Không kết nối được tới máy chủ, bạn hãy kiểm tra kết nối mạng.)';
 
@@ -112,9 +127,13 @@
   // cleanMessage turns stored or received data into a plain message record.
   function cleanMessage(m) {
     if (!m || typeof m !== 'object') return null;
-    const role = m.role === 'user' ? 'user' : m.role === 'bot' ? 'bot' : '';
+    const role = m.role === 'user' || m.role === 'bot' || m.role === 'staff' ? m.role : '';
     if (!role) return null;
     const msg = { role: role, text: str(m.text, 20000) };
+    if (role === 'staff') {
+      msg.author = str(m.author, 120);
+      msg.at = str(m.at, 40);
+    }
     if (role === 'bot') {
       msg.buttons = cleanButtons(m.buttons);
       msg.intent = str(m.intent, 100);
@@ -298,6 +317,15 @@
     return wrap.childNodes.length ? wrap : null;
   }
 
+  // timeOf writes an ISO time as "14:05" (today) or "14:05 02/12".
+  function timeOf(iso) {
+    const d = iso ? new Date(iso) : null;
+    if (!d || isNaN(d.getTime())) return '';
+    const p2 = function (n) { return (n < 10 ? '0' : '') + n; };
+    const hm = p2(d.getHours()) + ':' + p2(d.getMinutes());
+    return d.toDateString() === new Date().toDateString() ? hm : hm + ' ' + p2(d.getDate()) + '/' + p2(d.getMonth() + 1);
+  }
+
   // renderMessage appends one message (plain data) to the log and returns it.
   function renderMessage(msg, extraClass) {
     const el = document.createElement('div');
@@ -306,6 +334,25 @@
       el.dataset.intent = msg.intent || '';
       el.dataset.procedure = msg.procedure || '';
       el.dataset.section = msg.section || '';
+    }
+    if (msg.role === 'staff') {
+      // An officer's reply: a bubble of its own, labelled with the name (the
+      // label is read first by screen readers, the log announces it).
+      el.dataset.from = 'staff';
+      const who = document.createElement('p');
+      who.className = 'author';
+      const name = document.createElement('span');
+      name.className = 'author-name';
+      name.textContent = 'Cán bộ' + (msg.author ? ' ' + msg.author : '');
+      who.appendChild(name);
+      const when = timeOf(msg.at);
+      if (when) {
+        const t = document.createElement('span');
+        t.className = 'author-time';
+        t.textContent = ' · ' + when;
+        who.appendChild(t);
+      }
+      el.appendChild(who);
     }
     // Screen readers hear "Bạn:" / "Trợ lý:" before each bubble through CSS
     // generated content (style.css), which keeps textContent exact.
@@ -383,7 +430,8 @@
   // ------------------------------------------------------------- sending
   let busy = false;
   let controller = null;
-  let generation = 0;
+  let generation = 0; // bumps with every message sent and every reset
+  let resets = 0; // bumps with every reset
 
   function setBusy(on) {
     busy = on;
@@ -419,18 +467,101 @@
 
   function repliesOf(data) {
     if (!data || typeof data !== 'object') return [];
+    // "reply" (the first reply) stands alone only in answers without
+    // "replies" (e.g. 429); an empty list is an answer too (a silent bot).
     let list = Array.isArray(data.replies) ? data.replies : [];
-    if (!list.length && data.reply && typeof data.reply === 'object') list = [data.reply];
-    return list.filter(function (r) { return r && typeof r === 'object'; });
+    if (!Array.isArray(data.replies) && data.reply && typeof data.reply === 'object') list = [data.reply];
+    return list.filter(function (r) {
+      return r && typeof r === 'object' && (str(r.text, 1) !== '' || cleanButtons(r.buttons).length > 0);
+    });
   }
 
   function focusInput() {
     try { input.focus({ preventScroll: true }); } catch (e) { input.focus(); }
   }
 
-  // checkInbox asks once per page load for notifications queued for this chat
-  // (e.g. a dossier status change) and shows them; silent on any failure.
+  // ------------------------------------------------------------- handoff
+  // The conversation's state with officers, kept like the history so a reload
+  // resumes it: 'handoff' (waiting for or talking with an officer), 'rating'
+  // (asked to rate the officer), or '' (the bot alone). at is the last news.
+  function loadHandoff() {
+    try {
+      const h = JSON.parse(storageGet(HANDOFF_KEY) || 'null');
+      if (h && (h.state === 'handoff' || h.state === 'rating') && typeof h.at === 'number') return { state: h.state, at: h.at };
+    } catch (e) { /* none */ }
+    return { state: '', at: 0 };
+  }
+  let handoff = loadHandoff();
+
+  function setHandoff(state) {
+    handoff = { state: state, at: state ? Date.now() : 0 };
+    if (state) storageSet(HANDOFF_KEY, JSON.stringify(handoff));
+    else storageRemove(HANDOFF_KEY);
+    document.documentElement.dataset.handoff = state;
+  }
+
+  function inHandoff() {
+    return handoff.state === 'handoff' && Date.now() - handoff.at < HANDOFF_FAST_FOR_MS;
+  }
+
+  function hasAction(replies, test) {
+    return replies.some(function (r) {
+      return cleanButtons(r.buttons).some(function (b) { return !!b.action && test(b.action); });
+    });
+  }
+  const isRate = function (a) { return /^rate:/.test(a); };
+
+  // handoffAfterTurn follows the conversation's state from an answer: the
+  // request (and each queue notice) offers "Kết thúc", an officer holding the
+  // chat makes the bot silent, the end asks for a rating, and the thanks for
+  // the rating (or any other answer then) hands back to the bot. While the
+  // request waits the bot answers other questions itself: the handoff goes on.
+  function handoffAfterTurn(data) {
+    const replies = repliesOf(data);
+    if (data.intent === 'handoff') {
+      if (hasAction(replies, isRate)) setHandoff('rating');
+      else if (!replies.length || hasAction(replies, function (a) { return a === 'handoff:end'; })) setHandoff('handoff');
+      else setHandoff('');
+    } else if (handoff.state === 'rating') {
+      setHandoff('');
+    } else if (handoff.state === 'handoff') {
+      setHandoff('handoff'); // the citizen is still here: keep the fast pace
+    }
+  }
+
+  // inboxMessages turns an inbox answer into message records: "messages"
+  // (with the officer's name) when the server sends them, else the replies
+  // (an officer's reply then starts with "👤 Cán bộ NAME: ").
+  function inboxMessages(data) {
+    const replies = repliesOf(data);
+    const list = Array.isArray(data && data.messages) ? data.messages.filter(function (m) { return m && typeof m === 'object'; }) : [];
+    const out = [];
+    if (list.length) {
+      list.forEach(function (m, i) {
+        if (m.from === 'staff') {
+          out.push(cleanMessage({ role: 'staff', text: m.text, author: m.author, at: m.at }));
+        } else {
+          // Buttons (e.g. the rating question's) come with the matching reply.
+          const r = replies.length === list.length ? replies[i] : null;
+          out.push(cleanMessage({ role: 'bot', text: m.text, buttons: r && r.buttons, intent: data.intent }));
+        }
+      });
+    } else {
+      replies.forEach(function (r) {
+        const m = STAFF_PREFIX_RE.exec(str(r.text, 20000));
+        if (m) out.push(cleanMessage({ role: 'staff', text: m[2], author: m[1] || '' }));
+        else out.push(cleanMessage({ role: 'bot', text: r.text, buttons: r.buttons, intent: data.intent }));
+      });
+    }
+    return out.filter(function (m) { return m && m.text; });
+  }
+
+  // checkInbox asks for notifications queued for this chat (officers'
+  // replies, a dossier status change) and shows them; silent on any failure.
+  // It returns the milliseconds to wait before asking again when the server
+  // asked to slow down (429), else 0.
   async function checkInbox() {
+    const myReset = resets;
     let data = null;
     try {
       const res = await fetch(API_URL, {
@@ -440,24 +571,84 @@
         credentials: 'same-origin',
         cache: 'no-store',
       });
-      if (!res.ok) return;
+      if (res.status === 429) {
+        const secs = Number(res.headers.get('Retry-After'));
+        return (isFinite(secs) && secs > 0 ? Math.min(secs, 120) : 30) * 1000;
+      }
+      if (!res.ok) return 0;
       data = await res.json();
     } catch (e) {
-      return;
+      return 0;
     }
-    let shown = false;
-    for (const r of repliesOf(data)) {
-      const msg = cleanMessage({ role: 'bot', text: r.text, buttons: r.buttons, intent: data.intent });
-      if (!msg || !msg.text) continue;
-      renderMessage(msg, 'notification');
+    // Answers for a conversation reset meanwhile belong to the old session.
+    if (myReset !== resets || !data || typeof data !== 'object') return 0;
+    const msgs = inboxMessages(data);
+    let first = null;
+    for (const msg of msgs) {
+      const el = renderMessage(msg, msg.role === 'bot' ? 'notification' : '');
+      if (!first) first = el;
       history.push(msg);
-      shown = true;
+      if (msg.role === 'staff') setHandoff('handoff');
+      else if (msg.buttons && msg.buttons.some(function (b) { return b.action && isRate(b.action); })) setHandoff('rating');
     }
-    if (shown) {
+    if (first) {
       setSuggestionsVisible(false);
       saveHistory();
-      scrollToBottom();
+      scrollToAnswer(first);
     }
+    return 0;
+  }
+
+  // Polling: one request at a time, only while the page is visible, never
+  // while a message is being sent.
+  let pollTimer = 0;
+  let polling = false;
+  let lastPoll = 0;
+
+  function pageHidden() {
+    return document.visibilityState === 'hidden';
+  }
+
+  // A chat that never said anything has nothing queued.
+  function mayPoll() {
+    return !pageHidden() && (history.length > 0 || !!handoff.state);
+  }
+
+  function schedulePoll(ms) {
+    if (pollTimer) clearTimeout(pollTimer);
+    pollTimer = 0;
+    if (!mayPoll()) return;
+    pollTimer = setTimeout(pollNow, ms !== undefined ? ms : (inHandoff() ? POLL_HANDOFF_MS : POLL_IDLE_MS));
+  }
+
+  async function pollNow() {
+    if (pollTimer) clearTimeout(pollTimer);
+    pollTimer = 0;
+    if (!mayPoll()) return;
+    if (polling || busy) {
+      schedulePoll(polling ? undefined : 1000);
+      return;
+    }
+    polling = true;
+    lastPoll = Date.now();
+    let wait = 0;
+    try {
+      wait = await checkInbox();
+    } finally {
+      polling = false;
+    }
+    schedulePoll(wait || undefined);
+  }
+
+  // The page came back into view or got focus: ask now (at most every 2 s).
+  function pollSoon() {
+    if (!mayPoll()) {
+      if (pollTimer) clearTimeout(pollTimer);
+      pollTimer = 0;
+      return;
+    }
+    if (Date.now() - lastPoll < 2000) schedulePoll();
+    else pollNow();
   }
 
   // send posts one message. payload is {text} or {action}; label is what the
@@ -492,7 +683,8 @@
         signal: ctrl ? ctrl.signal : undefined,
       });
       try { data = await res.json(); } catch (e) { data = null; }
-      ok = res.ok && data !== null && repliesOf(data).length > 0;
+      // While an officer holds the chat the bot stays silent: no replies.
+      ok = res.ok && data !== null && (repliesOf(data).length > 0 || data.intent === 'handoff');
     } catch (e) {
       networkError = true;
     } finally {
@@ -515,8 +707,18 @@
     }
 
     history.push(userMsg);
+    handoffAfterTurn(data);
+    const replies = repliesOf(data);
+    if (!replies.length && handoff.state === 'handoff') {
+      // Relayed to the officer, who answers in this chat.
+      const note = document.createElement('p');
+      note.className = 'delivered';
+      note.textContent = 'Đã gửi tới cán bộ';
+      const last = log.lastElementChild;
+      if (last && last.classList.contains('user')) last.appendChild(note);
+    }
     let first = null;
-    for (const r of repliesOf(data)) {
+    for (const r of replies) {
       const msg = cleanMessage({
         role: 'bot',
         text: r.text,
@@ -533,6 +735,8 @@
     saveHistory();
     scrollToAnswer(first);
     focusInput();
+    // An officer may already have answered; then keep the pace of the state.
+    schedulePoll(handoff.state === 'handoff' ? 1500 : undefined);
     return true;
   }
 
@@ -558,8 +762,25 @@
   }
 
   // --------------------------------------------------------------- reset
+  // endHandoff tells the server the citizen left the officer (a new
+  // conversation starts on a new session, which the officer cannot reach).
+  function endHandoff(sessionId) {
+    try {
+      fetch(API_URL, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'Accept': 'application/json' },
+        body: JSON.stringify({ session_id: sessionId, action: 'handoff:end' }),
+        credentials: 'same-origin',
+        cache: 'no-store',
+        keepalive: true,
+      }).catch(function () { /* best effort */ });
+    } catch (e) { /* best effort */ }
+  }
+
   function resetConversation() {
+    if (handoff.state === 'handoff') endHandoff(getSessionId());
     generation++;
+    resets++;
     if (controller) {
       try { controller.abort(); } catch (e) { /* ignore */ }
       controller = null;
@@ -567,6 +788,8 @@
     setBusy(false);
     history = [];
     storageRemove(HISTORY_KEY);
+    setHandoff('');
+    schedulePoll();
     storageSet(SESSION_KEY, newSessionId());
     while (log.firstChild) log.removeChild(log.firstChild);
     showWelcome();
@@ -623,7 +846,12 @@
     setSuggestionsVisible(true);
   }
   autoGrow();
-  checkInbox();
+  document.documentElement.dataset.handoff = handoff.state;
+  document.addEventListener('visibilitychange', pollSoon);
+  window.addEventListener('focus', pollSoon);
+  window.addEventListener('pageshow', pollSoon);
+  // Notifications queued while the page was closed, then the polling pace.
+  pollNow();
   // Focus the textarea on devices with a mouse; on phones this would pop up
   // the keyboard and hide the welcome text.
   if (window.matchMedia && window.matchMedia('(pointer: fine)').matches) focusInput();
