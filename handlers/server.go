@@ -70,7 +70,7 @@ func NewRouter(opts Options) *gin.Engine {
 		opts.Log.Error("trusted proxies ignored", "err", err) // validated with the configuration
 		_ = r.SetTrustedProxies(nil)
 	}
-	r.Use(requestID(), accessLog(opts.Log), recovery(opts.Log), bodyLimit(opts.MaxBodyBytes, opts.MaxImportBytes))
+	r.Use(requestID(), tracing(), accessLog(opts.Log), recovery(opts.Log), bodyLimit(opts.MaxBodyBytes, opts.MaxImportBytes))
 	r.NoRoute(func(c *gin.Context) { writeError(c, errNoRoute) })
 	r.NoMethod(func(c *gin.Context) { writeError(c, errNoMethod) })
 

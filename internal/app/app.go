@@ -56,10 +56,18 @@ type App struct {
 func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
 	log = obs.WithContextIDs(log)
 	a := &App{cfg: cfg, log: log}
+	stopTracing, err := obs.StartTracing(ctx, cfg.TraceEndpoint, cfg.Addr)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.TraceEndpoint != "" {
+		log.Info("tracing on", "endpoint", cfg.TraceEndpoint)
+	}
 	dsrc, err := dossierSource(cfg, log) // checked before anything starts
 	if err != nil {
 		return nil, err
 	}
+	a.addCloser("tracing", stopTracing)
 	if cfg.MongoURI == "" {
 		// The embedded store has one owner: a second process would keep its own
 		// in-memory state over the same files.

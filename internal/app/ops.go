@@ -10,6 +10,8 @@ import (
 	"net/http/pprof"
 	"time"
 
+	"go.opentelemetry.io/otel/attribute"
+
 	"github.com/dvcbot/dvcbot/bot"
 	"github.com/dvcbot/dvcbot/handlers"
 	"github.com/dvcbot/dvcbot/internal/config"
@@ -30,8 +32,11 @@ func (e meteredEngine) Handle(ctx context.Context, m bot.Message) (bot.Response,
 	if obs.Client(ctx) == "" {
 		ctx = obs.WithClient(ctx, m.Channel+":"+m.ChatID)
 	}
+	ctx, span := obs.Span(ctx, "turn", attribute.String("dvcbot.channel", m.Channel))
 	start := time.Now()
 	resp, err := e.next.Handle(ctx, m)
+	span.SetAttributes(attribute.String("dvcbot.intent", resp.Intent), attribute.String("dvcbot.procedure_id", resp.ProcedureID), attribute.String("dvcbot.section", resp.Section))
+	obs.EndSpan(span, err)
 	ch := channelLabel(m.Channel)
 	obs.TurnDuration.WithLabelValues(ch).Observe(time.Since(start).Seconds())
 	if err != nil {
@@ -86,9 +91,12 @@ func (e *chatLimitedEngine) Handle(ctx context.Context, m bot.Message) (bot.Resp
 type timedSearcher struct{ next bot.Searcher }
 
 func (s timedSearcher) Search(ctx context.Context, q string, limit int) (bot.SearchResult, error) {
+	ctx, span := obs.Span(ctx, "search")
 	start := time.Now()
 	res, err := s.next.Search(ctx, q, limit)
 	obs.SearchDuration.Observe(time.Since(start).Seconds())
+	span.SetAttributes(attribute.Int("dvcbot.hits", len(res.Hits)), attribute.Bool("dvcbot.confident", res.Confident))
+	obs.EndSpan(span, err)
 	if err != nil {
 		obs.SearchErrors.Inc()
 	}
@@ -100,15 +108,22 @@ func (s timedSearcher) Search(ctx context.Context, q string, limit int) (bot.Sea
 type timedSessions struct{ next bot.SessionStore }
 
 func (s timedSessions) LoadSession(ctx context.Context, key string) (bot.Session, error) {
+	ctx, span := obs.Span(ctx, "store.load_session")
 	start := time.Now()
 	sess, err := s.next.LoadSession(ctx, key)
 	storeOp("load_session", start, err)
+	obs.EndSpan(span, err)
 	return sess, err
 }
 
 func (s timedSessions) SaveSession(ctx context.Context, sess *bot.Session) error {
+	ctx, span := obs.Span(ctx, "store.save_session")
+	defer func() { span.End() }()
 	start := time.Now()
 	err := s.next.SaveSession(ctx, sess)
+	if err != nil {
+		span.SetAttributes(attribute.String("dvcbot.error", err.Error()))
+	}
 	if errors.Is(err, bot.ErrConflict) {
 		storeOp("save_session", start, nil)
 		return err
@@ -121,9 +136,11 @@ func (s timedSessions) SaveSession(ctx context.Context, sess *bot.Session) error
 type timedEvents struct{ next bot.EventSink }
 
 func (e timedEvents) RecordTurn(ctx context.Context, ev bot.TurnEvent) error {
+	ctx, span := obs.Span(ctx, "store.record_turn")
 	start := time.Now()
 	err := e.next.RecordTurn(ctx, ev)
 	storeOp("record_turn", start, err)
+	obs.EndSpan(span, err)
 	return err
 }
 

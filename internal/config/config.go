@@ -65,6 +65,7 @@ type Config struct {
 
 	LogFormat           string   // DVCBOT_LOG_FORMAT: text or json
 	OpsAddr             string   // DVCBOT_OPS_ADDR: second listener for /metrics and pprof; empty: /metrics on Addr, no pprof
+	TraceEndpoint       string   // OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, or OTEL_EXPORTER_OTLP_ENDPOINT + /v1/traces: OTLP/HTTP tracing; empty: off
 	ChatLimitPerIP      int      // DVCBOT_CHAT_LIMIT_PER_IP: /api/chat turns per minute per client address; 0 disables
 	ChatLimitPerSession int      // DVCBOT_CHAT_LIMIT_PER_SESSION: turns per minute per web session; 0 disables
 	ChannelLimitPerChat int      // DVCBOT_CHANNEL_LIMIT_PER_CHAT: messages per minute per chat on messaging channels; 0 disables
@@ -135,6 +136,7 @@ func FromEnv(getenv func(string) string, args []string) (Config, error) {
 	c.Getenv = getenv
 	str("DVCBOT_LOG_FORMAT", &c.LogFormat)
 	str("DVCBOT_OPS_ADDR", &c.OpsAddr)
+	c.TraceEndpoint = traceEndpoint(getenv)
 
 	var errs []error
 	if v := strings.TrimSpace(getenv("DVCBOT_HANDOFF_RETENTION")); v != "" {
@@ -366,4 +368,17 @@ func parseDays(v string) (time.Duration, error) {
 		return time.Duration(days) * 24 * time.Hour, nil
 	}
 	return time.ParseDuration(v)
+}
+
+// traceEndpoint is the OTLP/HTTP traces URL the environment asks for:
+// OTEL_EXPORTER_OTLP_TRACES_ENDPOINT as it is, or OTEL_EXPORTER_OTLP_ENDPOINT
+// with /v1/traces (the OpenTelemetry convention); empty when tracing is off.
+func traceEndpoint(getenv func(string) string) string {
+	if u := strings.TrimSpace(getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")); u != "" {
+		return u
+	}
+	if u := strings.TrimSpace(getenv("OTEL_EXPORTER_OTLP_ENDPOINT")); u != "" {
+		return strings.TrimRight(u, "/") + "/v1/traces"
+	}
+	return ""
 }
