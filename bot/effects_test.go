@@ -217,22 +217,16 @@ func TestTurnEffectsAreDroppedWhenTheSaveFails(t *testing.T) {
 	}
 }
 
+// TestInboxNotificationsAreHandedOverOnceAndNeverLost: picking up the inbox
+// reads and writes no session (a store that fails on sessions does not stop
+// it), and each notification is handed over once.
 func TestInboxNotificationsAreHandedOverOnceAndNeverLost(t *testing.T) {
 	in := &peekInbox{queued: []bot.InboxItem{{ID: "n1", Text: "Hồ sơ H57.22-241022-0015: Đã có kết quả"}, {ID: "n2", Text: "Hồ sơ H57.22-241022-0016: Đang xử lý"}}}
 	r := newEffectsRig(t, in)
-	// The save times out: nothing is taken, the notifications wait.
 	r.sessions.set(0, context.DeadlineExceeded)
-	if _, err := r.handle("w1", "", "inbox"); err == nil {
-		t.Fatal("Handle succeeded although the session was not saved")
-	}
-	if in.acks != 0 || len(in.queued) != 2 {
-		t.Fatalf("a failed turn took notifications: %d acks, %d left", in.acks, len(in.queued))
-	}
-	// Two conflicts, then the save succeeds: both delivered, taken once.
-	r.sessions.set(2, nil)
 	resp, err := r.handle("w1", "", "inbox")
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("the inbox needs no session: %v", err)
 	}
 	if len(resp.Replies) != 2 || !strings.Contains(resp.Replies[0].Text, "Đã có kết quả") || in.acks != 1 || len(in.queued) != 0 {
 		t.Fatalf("replies %v, %d acks, %d left; want both delivered and taken once", resp.Replies, in.acks, len(in.queued))
@@ -242,8 +236,7 @@ func TestInboxNotificationsAreHandedOverOnceAndNeverLost(t *testing.T) {
 		t.Fatalf("delivered again: %v", resp.Replies)
 	}
 
-	// A one-step inbox is asked once per turn, and what it handed over is
-	// delivered even when the first attempts conflicted.
+	// A one-step inbox is asked once per pick-up.
 	one := &takeInbox{queued: []string{"Hồ sơ H57.22-241022-0017: Yêu cầu bổ sung hồ sơ"}}
 	r = newEffectsRig(t, one)
 	r.sessions.set(2, nil)

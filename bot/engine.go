@@ -154,6 +154,13 @@ func (e *Engine) Handle(ctx context.Context, m Message) (Response, error) {
 	unlock := e.locks.lock(key)
 	defer unlock()
 	ctx, fx := withTurnEffects(ctx) // effects once per turn, however often it is retried (effects.go)
+	if m.Action == "inbox" {
+		// Picking up notifications changes nothing in the conversation: no
+		// session is read or written (pages poll this while an officer answers).
+		resp := e.inbox(ctx, m)
+		fx.commit(ctx, e.log)
+		return resp, nil
+	}
 	var lastErr error
 	for attempt := 0; attempt < 3; attempt++ {
 		s, err := e.cfg.Sessions.LoadSession(ctx, key)
