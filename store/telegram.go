@@ -36,12 +36,19 @@ const TelegramSeenTTL = 48 * time.Hour
 // Every operation but Unfinished (run at start) is keyed by _id, so it stays
 // fast on the embedded server, and each is correct across several processes. It is safe for concurrent use.
 type TelegramUpdates struct {
-	db  *DB
-	now func() time.Time
+	db     *DB
+	now    func() time.Time
+	writes *insertBatcher // accepted updates and done marks, committed together
 }
 
-// TelegramUpdates returns the Telegram channel's store.
-func (d *DB) TelegramUpdates() *TelegramUpdates { return &TelegramUpdates{db: d, now: time.Now} }
+// TelegramUpdates returns the Telegram channel's store. Share one value in a
+// process: its accepted updates and done marks are committed together (group
+// commit) under load.
+func (d *DB) TelegramUpdates() *TelegramUpdates {
+	t := &TelegramUpdates{db: d, now: time.Now}
+	t.writes = &insertBatcher{col: t.seen}
+	return t
+}
 
 func (t *TelegramUpdates) seen() *mongo.Collection  { return t.db.db.Collection(colTelegramSeen) }
 func (t *TelegramUpdates) chats() *mongo.Collection { return t.db.db.Collection(colTelegramChats) }
@@ -75,7 +82,7 @@ func (t *TelegramUpdates) Claim(ctx context.Context, updateID int64, now time.Ti
 // Unfinished at the next start. Of concurrent calls for one id exactly one gets
 // stored = true (one unique insert). The record expires TelegramSeenTTL after now.
 func (t *TelegramUpdates) Accept(ctx context.Context, updateID, chatID int64, raw []byte, now time.Time) (stored, done bool, err error) {
-	_, err = t.seen().InsertOne(ctx, bson.D{
+	err = t.writes.insert(bson.D{
 		{Key: "_id", Value: updateID},
 		{Key: "chat", Value: chatID},
 		{Key: "raw", Value: string(raw)},
@@ -85,7 +92,7 @@ func (t *TelegramUpdates) Accept(ctx context.Context, updateID, chatID int64, ra
 	switch {
 	case err == nil:
 		return true, false, nil
-	case !mongo.IsDuplicateKeyError(err):
+	case !errors.Is(err, errDuplicate):
 		return false, false, fmt.Errorf("store: accept telegram update %d: %w", updateID, err)
 	}
 	err = t.seen().FindOne(ctx, bson.M{"_id": doneKey(updateID)}).Err()
@@ -107,13 +114,13 @@ func doneKey(updateID int64) string { return "done:" + strconv.FormatInt(updateI
 // that neither a redelivery nor the next start handles it again. Marking twice
 // is fine.
 func (t *TelegramUpdates) Done(ctx context.Context, updateID int64, now time.Time) error {
-	_, err := t.seen().InsertOne(ctx, bson.D{
+	err := t.writes.insert(bson.D{
 		{Key: "_id", Value: doneKey(updateID)},
 		{Key: "done", Value: true},
 		{Key: "at", Value: now.UTC()},
 		{Key: "expires_at", Value: now.UTC().Add(TelegramSeenTTL)},
 	})
-	if err != nil && !mongo.IsDuplicateKeyError(err) {
+	if err != nil && !errors.Is(err, errDuplicate) {
 		return fmt.Errorf("store: mark telegram update %d done: %w", updateID, err)
 	}
 	return nil

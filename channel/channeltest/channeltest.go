@@ -200,11 +200,19 @@ func (s *MemSessions) SaveSession(_ context.Context, sess *bot.Session) error {
 	return nil
 }
 
-// LoadEngine is the engine a load test runs: on db's stores, or with sessions
-// in memory and no event log when DVCBOT_LOAD_SESSIONS=memory (to measure the
-// channel alone on a busy machine). It returns which.
-func LoadEngine(t testing.TB, db *store.DB) (*bot.Engine, string) {
+// LoadEngine is the engine a load test runs: the real engine on db's stores;
+// with DVCBOT_LOAD_SESSIONS=memory, sessions in memory and no event log (to
+// measure the channel without the session store on a busy machine); with
+// DVCBOT_LOAD_ENGINE=echo, an engine that answers at once without searching
+// or storing anything (the adapter, the channel store, HTTP and rendering
+// alone). It returns the engine and which it is.
+func LoadEngine(t testing.TB, db *store.DB) (interface {
+	Handle(ctx context.Context, m bot.Message) (bot.Response, error)
+}, string) {
 	t.Helper()
+	if os.Getenv("DVCBOT_LOAD_ENGINE") == "echo" {
+		return echoEngine{}, "none (echo engine)"
+	}
 	if os.Getenv("DVCBOT_LOAD_SESSIONS") != "memory" {
 		return Engine(t, db), "store"
 	}
@@ -214,4 +222,11 @@ func LoadEngine(t testing.TB, db *store.DB) (*bot.Engine, string) {
 		t.Fatal(err)
 	}
 	return eng, "memory"
+}
+
+// echoEngine answers every message with one short reply and a button.
+type echoEngine struct{}
+
+func (echoEngine) Handle(_ context.Context, m bot.Message) (bot.Response, error) {
+	return bot.Response{Replies: []bot.Reply{{Text: "Đã nhận: " + m.Text + m.Action, Buttons: []bot.Button{{Label: "Menu", Action: "menu"}}}}}, nil
 }

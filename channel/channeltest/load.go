@@ -100,12 +100,28 @@ type LoadResult struct {
 	Elapsed                         time.Duration
 	PerSecond                       float64
 	P50, P90, P99, Max              time.Duration
+	// CPU is the CPU time the whole test process used during the run: the
+	// service, the embedded store, the fake API and the driver itself. On a
+	// shared machine it says what a message costs when wall-clock figures
+	// only say how busy the machine was.
+	CPU time.Duration
+}
+
+// PerCPUSecond is how many messages one CPU-second handled (0 when CPU time
+// was not measured): the rate one idle core would sustain for everything in
+// the test process together.
+func (r LoadResult) PerCPUSecond() float64 {
+	if r.CPU <= 0 {
+		return 0
+	}
+	return float64(r.Messages) / r.CPU.Seconds()
 }
 
 func (r LoadResult) String() string {
-	return fmt.Sprintf("%d messages (+%d redelivered, %d deferred by 503) in %v: %.0f msgs/s; webhook → recorded send p50 %v p90 %v p99 %v max %v",
+	return fmt.Sprintf("%d messages (+%d redelivered, %d deferred by 503) in %v: %.0f msgs/s; webhook → recorded send p50 %v p90 %v p99 %v max %v; process CPU %v (%.0f msgs per CPU-second)",
 		r.Messages, r.Redelivered, r.Deferred, r.Elapsed.Round(time.Millisecond), r.PerSecond,
-		r.P50.Round(time.Microsecond), r.P90.Round(time.Microsecond), r.P99.Round(time.Microsecond), r.Max.Round(time.Microsecond))
+		r.P50.Round(time.Microsecond), r.P90.Round(time.Microsecond), r.P99.Round(time.Microsecond), r.Max.Round(time.Microsecond),
+		r.CPU.Round(time.Millisecond), r.PerCPUSecond())
 }
 
 // EnvInt reads a positive integer from the environment.
@@ -173,7 +189,7 @@ func RunLoad(t *testing.T, spec LoadSpec) LoadResult {
 		wg        sync.WaitGroup
 		posted    = map[string][]string{}
 	)
-	start := time.Now()
+	start, cpu0 := time.Now(), processCPU()
 	for c := range spec.Chats {
 		wg.Add(1)
 		go func() {
@@ -231,7 +247,7 @@ func RunLoad(t *testing.T, spec LoadSpec) LoadResult {
 		}()
 	}
 	wg.Wait()
-	elapsed := time.Since(start)
+	elapsed, cpu := time.Since(start), processCPU()-cpu0
 	time.Sleep(200 * time.Millisecond) // late duplicates would show now
 	for chat, ch := range marks {
 		if len(ch) != 0 {
@@ -253,7 +269,7 @@ func RunLoad(t *testing.T, spec LoadSpec) LoadResult {
 	}
 	n := spec.Chats * spec.PerChat
 	res := LoadResult{Messages: n, Redelivered: int(redeliver.Load()), Deferred: int(deferred.Load()), Elapsed: elapsed,
-		PerSecond: float64(n) / elapsed.Seconds(), P50: pct(.5), P90: pct(.9), P99: pct(.99), Max: pct(1)}
+		PerSecond: float64(n) / elapsed.Seconds(), P50: pct(.5), P90: pct(.9), P99: pct(.99), Max: pct(1), CPU: cpu}
 	t.Logf("%s load: %v", spec.Name, res)
 	fmt.Printf("%s load: %v\n", spec.Name, res)
 	return res
