@@ -82,7 +82,7 @@ var sectionCues = []struct {
 		// "X hay Y?" between two offices, "nộp cho ai"
 		"nộp cho ai", "gửi cho ai", "cho ai", "ai tiếp nhận", "hay công an", "hay cơ quan", "hay bhxh", "hay bảo hiểm xã hội", "hay ubnd", "hay ủy ban", "hay sở", "hay phòng", "hay cơ quan thuế", "hay chi cục")},
 	{SectionDocuments, cues("giấy tờ", "hồ sơ gồm", "hồ sơ cần", "cần hồ sơ", "bộ hồ sơ", "hồ sơ gì", "hồ sơ những gì", "cần những gì", "cần gì", "mang theo", "mang gì", "chuẩn bị gì", "chuẩn bị những gì", "thành phần hồ sơ", "cần có gì", "cần mang", "những gì", "gồm gì", "gồm những gì", "mẫu đơn", "tờ khai", "thông tin gì", "những thông tin", "nội dung gì", "những nội dung", "giấy gì", "bản vẽ gì", "cần chuẩn bị")},
-	{SectionSteps, cues("thế nào", "như thế nào", "ra sao", "các bước", "quy trình", "cách làm", "trình tự", "làm gì", "hướng dẫn", "cách", "bước", "như nào", "làm thế nào")},
+	{SectionSteps, cues("thế nào", "như thế nào", "làm sao", "ra sao", "các bước", "quy trình", "cách làm", "trình tự", "làm gì", "hướng dẫn", "cách", "bước", "như nào", "làm thế nào")},
 	{SectionConditions, cues("điều kiện", "ai được", "ai phải", "ai có trách nhiệm", "ai đi", "đối tượng", "trường hợp nào", "được hưởng", "đủ điều kiện", "yêu cầu gì", "mấy tuổi", "bao nhiêu tuổi", "đủ tuổi", "độ tuổi", "bao nhiêu m2", "bao nhiêu mét",
 		// yes/no questions about one's own case: "có phải ... không", "... được không"
 		"có phải", "có cần", "có được", "được không", "có bắt buộc", "bắt buộc", "có bị", "có còn", "còn giá trị", "còn hiệu lực", "phải không", "có đủ", "có thể", "bao nhiêu năm", "mấy năm", "đóng bao lâu")},
@@ -93,8 +93,9 @@ var sectionCues = []struct {
 var weakDocumentsCue = cues("hồ sơ")
 
 // overviewCues are "what should I do" questions: they want the whole picture,
-// not the steps ("mất căn cước phải làm sao").
-var overviewCues = cues("phải làm sao", "làm sao", "làm thế nào bây giờ")
+// not the steps ("mất căn cước phải làm sao"); a bare "làm sao" ("khóa
+// tài khoản thì làm sao") asks how, the steps.
+var overviewCues = cues("phải làm sao", "làm thế nào bây giờ")
 
 // detectSection returns the section a question asks for ("" when none). A cue
 // that is part of ignore (the procedure's own title, e.g. "lệ phí" in "lệ phí
