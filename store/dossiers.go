@@ -23,11 +23,30 @@ import (
 // an embedded store. Against MongoDB reads go to the server and writes use
 // compare-and-set on the version.
 type Dossiers struct {
-	db *DB
+	db    *DB
+	reads dossierReads // chosen once, by the kind of server (NewDossiers)
 
-	writeMu sync.Mutex   // serialises imports and subscriber changes of this process
-	cacheMu sync.RWMutex // guards cache
-	cache   map[string]dossier.Dossier
+	writeMu sync.Mutex // serialises imports and subscriber changes of this process
+}
+
+// dossierReads is how dossiers are read on one kind of server: from memory on
+// the embedded store (its only writer keeps the copy current through stored),
+// from the server on MongoDB.
+type dossierReads interface {
+	// load prepares the reads at start.
+	load(ctx context.Context) error
+	// get returns a dossier, or ok false when there is none.
+	get(ctx context.Context, code string) (d dossier.Dossier, ok bool, err error)
+	// existing returns the stored versions of codes (absent codes are missing).
+	existing(ctx context.Context, codes []string) (map[string]dossier.Dossier, error)
+	count(ctx context.Context) (int64, error)
+	// subscribedFromSource lists codes of copies of the source's answers with
+	// subscribers that are not closed.
+	subscribedFromSource(ctx context.Context, closed []string) ([]string, error)
+	// replaceFilter selects the document a write of d over version prev replaces.
+	replaceFilter(code string, prev int64) bson.M
+	// stored records that d is now stored.
+	stored(d dossier.Dossier)
 }
 
 var (
@@ -36,16 +55,29 @@ var (
 )
 
 // NewDossiers returns the dossier store; call Load before use.
-func (d *DB) NewDossiers() *Dossiers { return &Dossiers{db: d} }
+func (d *DB) NewDossiers() *Dossiers {
+	col := d.db.Collection(colDossiers)
+	if d.Embedded() {
+		return &Dossiers{db: d, reads: &cachedDossiers{col: col}}
+	}
+	return &Dossiers{db: d, reads: serverDossiers{col: col}}
+}
 
 func (s *Dossiers) col() *mongo.Collection { return s.db.db.Collection(colDossiers) }
 
-// Load fills the in-memory cache on the embedded server (a no-op otherwise).
-func (s *Dossiers) Load(ctx context.Context) error {
-	if !s.db.Embedded() {
-		return nil
-	}
-	cur, err := s.col().Find(ctx, bson.M{})
+// Load prepares the store (fills the in-memory copy on the embedded server).
+func (s *Dossiers) Load(ctx context.Context) error { return s.reads.load(ctx) }
+
+// cachedDossiers reads from memory: the embedded store's single owner is the
+// only writer, and FerretDB v1 scans the table even for an _id lookup.
+type cachedDossiers struct {
+	col   *mongo.Collection
+	mu    sync.RWMutex
+	cache map[string]dossier.Dossier
+}
+
+func (c *cachedDossiers) load(ctx context.Context) error {
+	cur, err := c.col.Find(ctx, bson.M{})
 	if err != nil {
 		return fmt.Errorf("store: load dossiers: %w", err)
 	}
@@ -61,49 +93,127 @@ func (s *Dossiers) Load(ctx context.Context) error {
 	if err := cur.Err(); err != nil {
 		return fmt.Errorf("store: load dossiers: %w", err)
 	}
-	s.cacheMu.Lock()
-	s.cache = cache
-	s.cacheMu.Unlock()
+	c.mu.Lock()
+	c.cache = cache
+	c.mu.Unlock()
 	return nil
 }
 
-// Get returns one dossier or an error wrapping ErrNotFound.
-func (s *Dossiers) Get(ctx context.Context, code string) (dossier.Dossier, error) {
-	code = dossier.NormalizeCode(code)
-	if s.db.Embedded() {
-		s.cacheMu.RLock()
-		d, ok := s.cache[code]
-		s.cacheMu.RUnlock()
-		if !ok {
-			return d, fmt.Errorf("dossier: %w", ErrNotFound)
+func (c *cachedDossiers) get(_ context.Context, code string) (dossier.Dossier, bool, error) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	d, ok := c.cache[code]
+	return d, ok, nil
+}
+
+func (c *cachedDossiers) existing(_ context.Context, codes []string) (map[string]dossier.Dossier, error) {
+	out := map[string]dossier.Dossier{}
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	for _, code := range codes {
+		if d, ok := c.cache[code]; ok {
+			out[code] = d
 		}
-		return d, nil
 	}
+	return out, nil
+}
+
+func (c *cachedDossiers) count(context.Context) (int64, error) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return int64(len(c.cache)), nil
+}
+
+func (c *cachedDossiers) subscribedFromSource(_ context.Context, closed []string) ([]string, error) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	var out []string
+	for code, d := range c.cache {
+		if d.Origin == dossier.OriginSource && len(d.Subscribers) > 0 && !slices.Contains(closed, d.Status) {
+			out = append(out, code)
+		}
+	}
+	return out, nil
+}
+
+// replaceFilter is a lone _id: the sole writer holds writeMu, and a lone _id
+// is the one filter FerretDB pushes down to SQLite.
+func (c *cachedDossiers) replaceFilter(code string, _ int64) bson.M { return bson.M{"_id": code} }
+
+func (c *cachedDossiers) stored(d dossier.Dossier) {
+	c.mu.Lock()
+	if c.cache != nil {
+		c.cache[d.Code] = d
+	}
+	c.mu.Unlock()
+}
+
+// serverDossiers reads from MongoDB; writes are compare-and-set on the version.
+type serverDossiers struct{ col *mongo.Collection }
+
+func (serverDossiers) load(context.Context) error { return nil }
+
+func (c serverDossiers) get(ctx context.Context, code string) (dossier.Dossier, bool, error) {
 	var d dossier.Dossier
-	err := s.col().FindOne(ctx, bson.M{"_id": code}).Decode(&d)
+	err := c.col.FindOne(ctx, bson.M{"_id": code}).Decode(&d)
 	if errors.Is(err, mongo.ErrNoDocuments) {
-		return d, fmt.Errorf("dossier: %w", ErrNotFound)
+		return d, false, nil
 	}
 	if err != nil {
-		return d, fmt.Errorf("store: get dossier: %w", err)
+		return d, false, fmt.Errorf("store: get dossier: %w", err)
+	}
+	return d, true, nil
+}
+
+func (c serverDossiers) count(ctx context.Context) (int64, error) {
+	return c.col.CountDocuments(ctx, bson.M{})
+}
+
+func (c serverDossiers) subscribedFromSource(ctx context.Context, closed []string) ([]string, error) {
+	cur, err := c.col.Find(ctx, bson.M{"origin": dossier.OriginSource, "subscribers.0": bson.M{"$exists": true}, "status": bson.M{"$nin": closed}},
+		options.Find().SetProjection(bson.M{"_id": 1}))
+	if err != nil {
+		return nil, fmt.Errorf("store: subscribed dossiers: %w", err)
+	}
+	var ids []struct {
+		ID string `bson:"_id"`
+	}
+	if err := cur.All(ctx, &ids); err != nil {
+		return nil, fmt.Errorf("store: subscribed dossiers: %w", err)
+	}
+	out := make([]string, 0, len(ids))
+	for _, d := range ids {
+		out = append(out, d.ID)
+	}
+	return out, nil
+}
+
+func (serverDossiers) replaceFilter(code string, prev int64) bson.M {
+	return bson.M{"_id": code, "version": prev}
+}
+
+func (serverDossiers) stored(dossier.Dossier) {}
+
+// Get returns one dossier or an error wrapping ErrNotFound.
+func (s *Dossiers) Get(ctx context.Context, code string) (dossier.Dossier, error) {
+	d, ok, err := s.reads.get(ctx, dossier.NormalizeCode(code))
+	if err != nil {
+		return d, err
+	}
+	if !ok {
+		return d, fmt.Errorf("dossier: %w", ErrNotFound)
 	}
 	return d, nil
 }
 
 // existing returns the stored versions of codes (absent codes are missing).
 func (s *Dossiers) existing(ctx context.Context, codes []string) (map[string]dossier.Dossier, error) {
+	return s.reads.existing(ctx, codes)
+}
+
+func (c serverDossiers) existing(ctx context.Context, codes []string) (map[string]dossier.Dossier, error) {
 	out := map[string]dossier.Dossier{}
-	if s.db.Embedded() {
-		s.cacheMu.RLock()
-		defer s.cacheMu.RUnlock()
-		for _, c := range codes {
-			if d, ok := s.cache[c]; ok {
-				out[c] = d
-			}
-		}
-		return out, nil
-	}
-	cur, err := s.col().Find(ctx, bson.M{"_id": bson.M{"$in": codes}})
+	cur, err := c.col.Find(ctx, bson.M{"_id": bson.M{"$in": codes}})
 	if err != nil {
 		return nil, fmt.Errorf("store: read dossiers: %w", err)
 	}
@@ -182,13 +292,9 @@ func (s *Dossiers) Import(ctx context.Context, ds []dossier.Dossier, now time.Ti
 				}
 				return st, fmt.Errorf("store: insert dossiers: %w", err)
 			}
-			s.cacheMu.Lock()
-			if s.cache != nil {
-				for _, d := range created {
-					s.cache[d.Code] = d
-				}
+			for _, d := range created {
+				s.reads.stored(d)
 			}
-			s.cacheMu.Unlock()
 			st.Created += len(inserts)
 		}
 	}
@@ -197,23 +303,14 @@ func (s *Dossiers) Import(ctx context.Context, ds []dossier.Dossier, now time.Ti
 
 // replace stores d over version prev.
 func (s *Dossiers) replace(ctx context.Context, d dossier.Dossier, prev int64) error {
-	filter := bson.M{"_id": d.Code, "version": prev}
-	if s.db.Embedded() {
-		// Sole writer (writeMu held); a lone _id filter is the one FerretDB pushes down.
-		filter = bson.M{"_id": d.Code}
-	}
-	res, err := s.col().ReplaceOne(ctx, filter, d)
+	res, err := s.col().ReplaceOne(ctx, s.reads.replaceFilter(d.Code, prev), d)
 	if err != nil {
 		return fmt.Errorf("store: update dossier: %w", err)
 	}
 	if res.MatchedCount == 0 {
 		return fmt.Errorf("dossier %s changed concurrently; import again: %w", d.Code, ErrConflict)
 	}
-	s.cacheMu.Lock()
-	if s.cache != nil {
-		s.cache[d.Code] = d
-	}
-	s.cacheMu.Unlock()
+	s.reads.stored(d)
 	return nil
 }
 
@@ -243,43 +340,10 @@ func (s *Dossiers) AddSubscriber(ctx context.Context, code string, sub dossier.S
 }
 
 // Count is the number of dossiers stored.
-func (s *Dossiers) Count(ctx context.Context) (int64, error) {
-	if s.db.Embedded() {
-		s.cacheMu.RLock()
-		defer s.cacheMu.RUnlock()
-		return int64(len(s.cache)), nil
-	}
-	return s.col().CountDocuments(ctx, bson.M{})
-}
+func (s *Dossiers) Count(ctx context.Context) (int64, error) { return s.reads.count(ctx) }
 
 // SourceSubscribed returns the codes of stored copies of the dossier source's
 // answers that have subscribers and are not closed (dossier.SubscribedLister).
 func (s *Dossiers) SourceSubscribed(ctx context.Context) ([]string, error) {
-	closed := []string{"returned", "rejected", "cancelled"}
-	var out []string
-	if s.db.Embedded() {
-		s.cacheMu.RLock()
-		defer s.cacheMu.RUnlock()
-		for code, d := range s.cache {
-			if d.Origin == dossier.OriginSource && len(d.Subscribers) > 0 && !slices.Contains(closed, d.Status) {
-				out = append(out, code)
-			}
-		}
-		return out, nil
-	}
-	cur, err := s.col().Find(ctx, bson.M{"origin": dossier.OriginSource, "subscribers.0": bson.M{"$exists": true}, "status": bson.M{"$nin": closed}},
-		options.Find().SetProjection(bson.M{"_id": 1}))
-	if err != nil {
-		return nil, fmt.Errorf("store: subscribed dossiers: %w", err)
-	}
-	var ids []struct {
-		ID string `bson:"_id"`
-	}
-	if err := cur.All(ctx, &ids); err != nil {
-		return nil, fmt.Errorf("store: subscribed dossiers: %w", err)
-	}
-	for _, d := range ids {
-		out = append(out, d.ID)
-	}
-	return out, nil
+	return s.reads.subscribedFromSource(ctx, []string{"returned", "rejected", "cancelled"})
 }
