@@ -41,6 +41,7 @@ type Index struct {
 	threshold float64                    // Confident when the best hit's Confidence reaches it
 	vocab     map[string]int             // folded syllable → number of procedures using it anywhere
 	bigrams   map[string]int             // folded "a b" → number of procedures using it anywhere
+	intern    map[string]string          // one copy of each folded syllable, shared by the entries' vocabularies
 }
 
 // entry is one indexed procedure with the token sets used for confidence.
@@ -51,8 +52,7 @@ type entry struct {
 	accented map[string]bool // the same with diacritics
 	pairs    map[string]int  // folded two-syllable phrases of names → how many names use it
 	title    map[string]bool // folded two-syllable phrases of the title
-	vocab    []string        // folded syllables of all its text, sorted, each once
-	bigrams  []string        // folded two-syllable sequences of all its text, each once (a slice: only counted, never looked up)
+	vocab    []string        // folded syllables of all its text, sorted, each once (strings shared through Index.intern)
 	nameToks [][]string      // each name's syllables as written (lower case), question words left out
 	nameFold [][]string      // the same, folded
 	notAbout []cue           // what it is not about (Procedure.NotAbout)
@@ -68,7 +68,7 @@ func New(expansions []knowledge.Expansion) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("search: open index: %w", err)
 	}
-	ix := &Index{idx: idx, procs: map[string]*entry{}, df: map[string]int{}, pairDF: map[string]int{}, vocab: map[string]int{}, bigrams: map[string]int{}, codes: map[string]map[string]bool{}, cur: newStats(), names: map[string]map[string]bool{}}
+	ix := &Index{idx: idx, procs: map[string]*entry{}, df: map[string]int{}, pairDF: map[string]int{}, vocab: map[string]int{}, bigrams: map[string]int{}, intern: map[string]string{}, codes: map[string]map[string]bool{}, cur: newStats(), names: map[string]map[string]bool{}}
 	ix.setExpander(newExpander(expansions))
 	ix.norm = newNormalizer(knowledge.Shorthand{})
 	ix.model, ix.threshold = DefaultModel, AnswerThreshold
@@ -235,16 +235,29 @@ func (ix *Index) count(e *entry, delta int) {
 			delete(ix.pairDF, p)
 		}
 	}
-	for _, w := range e.vocab {
+	for i, w := range e.vocab {
+		if delta > 0 {
+			// Share one copy of each syllable: the entry's own are slices of
+			// its folded text, which would otherwise stay in memory.
+			c, ok := ix.intern[w]
+			if !ok {
+				c = strings.Clone(w)
+				ix.intern[c] = c
+			}
+			e.vocab[i] = c
+		}
 		if ix.vocab[w] += delta; ix.vocab[w] <= 0 {
 			delete(ix.vocab, w)
+			delete(ix.intern, w)
 		}
 	}
-	for _, b := range e.bigrams {
+	// Two-syllable sequences are only counted: they are recomputed from the
+	// text rather than kept per entry.
+	e.eachBigram(func(b string) {
 		if ix.bigrams[b] += delta; ix.bigrams[b] <= 0 {
 			delete(ix.bigrams, b)
 		}
-	}
+	})
 	if e.p.IsOfficial() {
 		return
 	}
@@ -319,10 +332,14 @@ func (ix *Index) isOfficial(id string) bool {
 // curatedFirst replaces each official record that a curated guide explains by
 // that guide (dropping it when the guide is already ranked): the guide is the
 // answer, and the record stays reachable from it. Callers hold a lock.
-func (ix *Index) curatedFirst(hits []bot.SearchHit) []bot.SearchHit {
+//
+// replaced holds the ids of the guides that stand in for a record (the first
+// hit of that id is the record's).
+func (ix *Index) curatedFirst(hits []bot.SearchHit) (out []bot.SearchHit, replaced map[string]bool) {
 	seen := map[string]bool{}
-	out := hits[:0]
+	out = hits[:0]
 	for _, h := range hits {
+		stands := false
 		if e := ix.procs[h.ID]; e != nil && e.p.IsOfficial() {
 			owners := ix.codes[e.p.NationalCode]
 			if len(owners) == 0 {
@@ -330,15 +347,22 @@ func (ix *Index) curatedFirst(hits []bot.SearchHit) []bot.SearchHit {
 			}
 			if g := ix.procs[firstKey(owners)]; g != nil {
 				h.ID, h.Title, h.Field, h.Snippet, h.Official = g.p.ID, g.p.Title, g.p.Field, "", false
+				stands = true
 			}
 		}
 		if seen[h.ID] {
 			continue
 		}
 		seen[h.ID] = true
+		if stands {
+			if replaced == nil {
+				replaced = map[string]bool{}
+			}
+			replaced[h.ID] = true
+		}
 		out = append(out, h)
 	}
-	return out
+	return out, replaced
 }
 
 // firstKey is the smallest key of a set ("" when empty).
@@ -441,26 +465,40 @@ func newEntry(p knowledge.Procedure) *entry {
 			e.notAbout = append(e.notAbout, c)
 		}
 	}
-	seen, words := map[string]bool{}, map[string]bool{}
-	for _, text := range append(names(&p), p.Field, p.SearchText(), p.Agency, p.ProcessingTime, p.Fees.Text, p.Conditions) {
-		for _, line := range strings.Split(text, "\n") {
-			toks := vntext.FoldedTokens(line)
-			for i, t := range toks {
-				if !words[t] {
-					words[t] = true
-					e.vocab = append(e.vocab, t)
-				}
-				if i > 0 {
-					if b := toks[i-1] + " " + t; !seen[b] {
-						seen[b] = true
-						e.bigrams = append(e.bigrams, b)
-					}
-				}
+	words := map[string]bool{}
+	e.eachLine(func(toks []string) {
+		for _, t := range toks {
+			if !words[t] {
+				words[t] = true
+				e.vocab = append(e.vocab, t)
 			}
 		}
-	}
+	})
 	sort.Strings(e.vocab)
 	return e
+}
+
+// eachLine calls f with the folded syllables of each line of e's text.
+func (e *entry) eachLine(f func(toks []string)) {
+	p := &e.p
+	for _, text := range append(names(p), p.Field, p.SearchText(), p.Agency, p.ProcessingTime, p.Fees.Text, p.Conditions) {
+		for _, line := range strings.Split(text, "\n") {
+			f(vntext.FoldedTokens(line))
+		}
+	}
+}
+
+// eachBigram calls f once with each folded two-syllable sequence of e's text.
+func (e *entry) eachBigram(f func(b string)) {
+	seen := map[string]bool{}
+	e.eachLine(func(toks []string) {
+		for i := 1; i < len(toks); i++ {
+			if b := toks[i-1] + " " + toks[i]; !seen[b] {
+				seen[b] = true
+				f(b)
+			}
+		}
+	})
 }
 
 // uses reports whether any of e's text uses the folded syllable.
@@ -496,7 +534,7 @@ func (ix *Index) Replace(procs []knowledge.Procedure) error {
 		return fmt.Errorf("search: batch: %w", err)
 	}
 	ix.procs = entries
-	ix.df, ix.pairDF, ix.vocab, ix.bigrams = map[string]int{}, map[string]int{}, map[string]int{}, map[string]int{}
+	ix.df, ix.pairDF, ix.vocab, ix.bigrams, ix.intern = map[string]int{}, map[string]int{}, map[string]int{}, map[string]int{}, map[string]string{}
 	ix.codes = map[string]map[string]bool{}
 	ix.cur = newStats()
 	ix.names = map[string]map[string]bool{}
@@ -655,16 +693,33 @@ func (ix *Index) Search(ctx context.Context, q string, limit int) (bot.SearchRes
 		return res, fmt.Errorf("search: %w", err)
 	}
 
+	// What depends only on the question and the statistics is computed once:
+	// curated guides and official records are weighed with their own.
+	variants := anchorVariants(pl)
+	var curW, offW []float64
+	var offSt *stats
 	var covs []cov
 	for _, h := range sr.Hits {
 		e := ix.procs[h.ID]
 		if e == nil {
 			continue
 		}
-		st := ix.statsFor(e)
-		weights := st.weights(pl)
+		var st *stats
+		var weights []float64
+		if e.p.IsOfficial() {
+			if offSt == nil {
+				offSt = ix.statsFor(e)
+				offW = offSt.weights(pl)
+			}
+			st, weights = offSt, offW
+		} else {
+			if curW == nil {
+				curW = ix.cur.weights(pl)
+			}
+			st, weights = &ix.cur, curW
+		}
 		c := st.coverage(pl, e, weights)
-		ev := ix.evidence(pl, e, st, weights)
+		ev := ix.evidence(pl, e, st, weights, variants)
 		ev.Coverage, ev.RarePhrase, ev.Words = c.all, c.strongPair, len(pl.content)
 		for _, f := range off {
 			if !e.mentions(f) {
@@ -676,7 +731,7 @@ func (ix *Index) Search(ctx context.Context, q string, limit int) (bot.SearchRes
 		}
 		res.Hits = append(res.Hits, bot.SearchHit{
 			ID: h.ID, Title: e.p.Title, Field: e.p.Field, Score: h.Score, Coverage: c.all, PhraseMatch: c.pair,
-			Snippet: snippet(e.p, pl), Evidence: ev, Official: e.p.IsOfficial(),
+			Evidence: ev, Official: e.p.IsOfficial(),
 		})
 		covs = append(covs, c)
 	}
@@ -697,7 +752,8 @@ func (ix *Index) Search(ctx context.Context, q string, limit int) (bot.SearchRes
 	for i, k := range order {
 		hits[i] = res.Hits[k]
 	}
-	res.Hits = ix.curatedFirst(hits)
+	var replaced map[string]bool
+	res.Hits, replaced = ix.curatedFirst(hits)
 	for i := range res.Hits {
 		h := &res.Hits[i]
 		other := ix.bestOther(res.Hits, i)
@@ -731,6 +787,14 @@ func (ix *Index) Search(ctx context.Context, q string, limit int) (bot.SearchRes
 	}
 	if len(res.Hits) > limit {
 		res.Hits = res.Hits[:limit]
+	}
+	// Snippets only for the hits returned; a guide standing in for an official
+	// record it explains has none.
+	for i := range res.Hits {
+		h := &res.Hits[i]
+		if e := ix.procs[h.ID]; e != nil && !replaced[h.ID] {
+			h.Snippet = snippet(e.p, pl)
+		}
 	}
 	return res, nil
 }
@@ -815,7 +879,7 @@ func (st *stats) coverage(pl plan, e *entry, w []float64) cov {
 
 // evidence weighs what the question's own words say for and against e; callers
 // hold a lock.
-func (ix *Index) evidence(pl plan, e *entry, st *stats, w []float64) bot.Evidence {
+func (ix *Index) evidence(pl plan, e *entry, st *stats, w []float64, variants [][]qtoken) bot.Evidence {
 	var ev bot.Evidence
 	var named, total, resid, rtotal float64
 	n := float64(st.n)
@@ -857,7 +921,7 @@ func (ix *Index) evidence(pl plan, e *entry, st *stats, w []float64) bot.Evidenc
 	if rtotal > 0 {
 		ev.Residual = resid / rtotal
 	}
-	for _, q := range anchorVariants(pl) {
+	for _, q := range variants {
 		st.matchNames(q, e, &ev)
 	}
 	return ev
