@@ -305,7 +305,7 @@ func TestStartPublishesCommands(t *testing.T) {
 			t.Errorf("command %s without description", c.Command)
 		}
 	}
-	if strings.Join(names, ",") != "start,help,menu,tracuu" {
+	if strings.Join(names, ",") != "start,help,menu,tracuu,canbo" {
 		t.Fatalf("commands %v", names)
 	}
 }
