@@ -277,19 +277,33 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 	if looksEnglish(q) {
 		return e.english(ctx, s, m)
 	}
-	res, err := e.search(ctx, stripSectionCues(w))
+	// Each distinct text is searched once per turn: a question without a
+	// section cue is its own stripped form, and the whole question may be
+	// needed twice below.
+	searched := map[string]SearchResult{}
+	search := func(text string) (SearchResult, error) {
+		if r, ok := searched[text]; ok {
+			return r, nil
+		}
+		r, err := e.search(ctx, text)
+		if err == nil {
+			searched[text] = r
+		}
+		return r, err
+	}
+	res, err := search(stripSectionCues(w))
 	if err != nil {
 		e.log.ErrorContext(ctx, "search failed", "err", err)
 	}
 	if !res.Confident && s.Topic == "" {
-		if full, err := e.search(ctx, q); err == nil && full.Confident {
+		if full, err := search(q); err == nil && full.Confident {
 			res = full
 		}
 	}
 	section := detectSection(w, words{}, false)
 	if genericQuestion(res) {
 		// The words a section cue took may have been a name ("nộp hồ sơ trực tuyến").
-		if full, err := e.search(ctx, q); err == nil && full.Confident && full.Hits[0].Evidence.FullName {
+		if full, err := search(q); err == nil && full.Confident && full.Hits[0].Evidence.FullName {
 			res = full
 		}
 	}
