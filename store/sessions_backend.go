@@ -9,6 +9,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/dvcbot/dvcbot/bot"
 )
@@ -141,10 +142,95 @@ func (d docSessions) put(ctx context.Context, sess *bot.Session, prev int64) err
 type logSessions struct {
 	db *DB
 
+	mu       sync.Mutex
+	mem      map[string]bot.Session // latest version of each session
+	inflight map[string]bool        // sessions whose next version is being written
+	stale    []string               // superseded session_log ids
+	loadErr  error                  // reading the log at start failed
+
+	group groupCommit // concurrent saves share one insert
+}
+
+// groupCommit batches log inserts: the first save to arrive writes, and the
+// saves arriving meanwhile are written together by it in one insertMany (one
+// SQLite transaction on the embedded server) when it is done. Every save is
+// acknowledged only once its document is stored.
+type groupCommit struct {
 	mu      sync.Mutex
-	mem     map[string]bot.Session // latest version of each session
-	stale   []string               // superseded session_log ids
-	loadErr error                  // reading the log at start failed
+	queue   []*logCommit
+	running bool
+}
+
+type logCommit struct {
+	doc  sessionLogDoc
+	done chan error
+}
+
+// maxGroup bounds one insertMany.
+const maxGroup = 256
+
+// commit stores doc, batched with concurrent commits. It always waits for the
+// outcome, even when ctx ends: giving up on a write that may still land would
+// leave memory behind the log.
+func (l *logSessions) commit(ctx context.Context, doc sessionLogDoc) error {
+	c := &logCommit{doc: doc, done: make(chan error, 1)}
+	g := &l.group
+	g.mu.Lock()
+	g.queue = append(g.queue, c)
+	if g.running {
+		g.mu.Unlock()
+		return <-c.done
+	}
+	g.running = true
+	for len(g.queue) > 0 {
+		n := min(len(g.queue), maxGroup)
+		batch := g.queue[:n:n]
+		g.queue = g.queue[n:]
+		g.mu.Unlock()
+		errs := l.insertBatch(context.WithoutCancel(ctx), batch)
+		for i, b := range batch {
+			b.done <- errs[i]
+		}
+		g.mu.Lock()
+	}
+	g.running = false
+	g.mu.Unlock()
+	return <-c.done
+}
+
+// insertBatch writes a batch and returns each document's error.
+func (l *logSessions) insertBatch(ctx context.Context, batch []*logCommit) []error {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	errs := make([]error, len(batch))
+	if len(batch) == 1 {
+		_, errs[0] = l.logCol().InsertOne(ctx, batch[0].doc)
+		return errs
+	}
+	docs := make([]any, len(batch))
+	for i, b := range batch {
+		docs[i] = b.doc
+	}
+	_, err := l.logCol().InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+	if err == nil {
+		return errs
+	}
+	var bwe mongo.BulkWriteException
+	if errors.As(err, &bwe) && bwe.WriteConcernError == nil && len(bwe.WriteErrors) > 0 {
+		for _, we := range bwe.WriteErrors {
+			if we.Index >= 0 && we.Index < len(errs) {
+				errs[we.Index] = we
+				if we.Code == 11000 || we.Code == 11001 || we.Code == 12582 {
+					errs[we.Index] = fmt.Errorf("%w: %v", errDuplicateLog, we)
+				}
+			}
+		}
+		return errs
+	}
+	for i := range errs {
+		errs[i] = err
+	}
+	return errs
 }
 
 type sessionLogDoc struct {
@@ -199,31 +285,52 @@ func (l *logSessions) get(_ context.Context, key string) (bot.Session, error) {
 	return l.mem[key], nil
 }
 
+// put appends the next version of sess to the log (group-committed with
+// concurrent saves) and makes it current once stored; a save over a version
+// that is not current, or of a session whose previous save is still being
+// written, is ErrConflict.
 func (l *logSessions) put(ctx context.Context, sess *bot.Session, prev int64) error {
 	l.mu.Lock()
-	defer l.mu.Unlock()
 	if l.loadErr != nil {
+		l.mu.Unlock()
 		return fmt.Errorf("store: sessions were not loaded: %w", l.loadErr)
 	}
-	if cur := l.mem[sess.Key]; cur.Version != prev {
+	if cur := l.mem[sess.Key]; cur.Version != prev || l.inflight[sess.Key] {
+		l.mu.Unlock()
 		return fmt.Errorf("session %s changed concurrently: %w", sess.Key, ErrConflict)
 	}
 	next := *sess
 	next.Version = prev + 1
 	doc := sessionLogDoc{ID: logID(sess.Key, next.Version), Key: sess.Key, Version: next.Version, Session: next, ExpiresAt: next.ExpiresAt}
-	if _, err := l.logCol().InsertOne(ctx, doc); err != nil {
-		if mongo.IsDuplicateKeyError(err) {
-			return fmt.Errorf("session %s: %w", sess.Key, ErrConflict)
+	if l.inflight == nil {
+		l.inflight = map[string]bool{}
+	}
+	l.inflight[sess.Key] = true
+	l.mu.Unlock()
+
+	err := l.commit(ctx, doc)
+
+	l.mu.Lock()
+	delete(l.inflight, sess.Key)
+	if err == nil {
+		l.mem[sess.Key] = next
+		if prev > 0 {
+			l.stale = append(l.stale, logID(sess.Key, prev))
 		}
-		return fmt.Errorf("store: save session: %w", err)
 	}
-	sess.Version = next.Version
-	l.mem[sess.Key] = next
-	if prev > 0 {
-		l.stale = append(l.stale, logID(sess.Key, prev))
+	l.mu.Unlock()
+	switch {
+	case err == nil:
+		sess.Version = next.Version
+		return nil
+	case mongo.IsDuplicateKeyError(err) || errors.Is(err, errDuplicateLog):
+		return fmt.Errorf("session %s: %w", sess.Key, ErrConflict)
 	}
-	return nil
+	return fmt.Errorf("store: save session: %w", err)
 }
+
+// errDuplicateLog marks a log insert refused because that version exists.
+var errDuplicateLog = errors.New("session version already stored")
 
 // compactBatch bounds one background delete.
 const compactBatch = 1000

@@ -2,8 +2,10 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
+	"sync"
 	"testing"
 	"time"
 
@@ -83,5 +85,71 @@ func TestSessionsSurviveRestart(t *testing.T) {
 	n, _ := db.Database().Collection("session_log").CountDocuments(ctx, map[string]any{})
 	if n != 1 {
 		t.Fatalf("log not compacted: %d versions", n)
+	}
+}
+
+// TestConcurrentSavesAreGroupCommitted: 48 chats saving at once on the
+// embedded backend (their log inserts share transactions) all succeed, a save
+// racing a version another writer already logged conflicts alone, and every
+// acknowledged version is there after a restart.
+func TestConcurrentSavesAreGroupCommitted(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db, err := store.Open(ctx, store.Options{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Another writer already logged version 1 of "web:taken".
+	if _, err := db.Database().Collection("session_log").InsertOne(ctx, map[string]any{"_id": "web:taken#1", "key": "web:taken", "v": 1}); err != nil {
+		t.Fatal(err)
+	}
+	const chats, saves = 48, 15
+	var wg sync.WaitGroup
+	errs := make(chan error, chats*saves+1)
+	for c := 0; c < chats; c++ {
+		wg.Add(1)
+		go func(c int) {
+			defer wg.Done()
+			s := bot.Session{Key: fmt.Sprintf("web:chat-%d", c), Topic: "cap-ho-chieu"}
+			for i := 0; i < saves; i++ {
+				if err := db.Sessions().SaveSession(ctx, &s); err != nil {
+					errs <- fmt.Errorf("chat %d save %d: %w", c, i, err)
+					return
+				}
+			}
+		}(c)
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		s := bot.Session{Key: "web:taken"}
+		errs <- db.Sessions().SaveSession(ctx, &s)
+	}()
+	wg.Wait()
+	close(errs)
+	conflicts := 0
+	for err := range errs {
+		if errors.Is(err, store.ErrConflict) {
+			conflicts++
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if conflicts != 1 {
+		t.Fatalf("%d conflicts, want exactly the one over the taken version", conflicts)
+	}
+	db.Close(ctx)
+	db, err = store.Open(ctx, store.Options{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close(ctx)
+	for c := 0; c < chats; c++ {
+		got, err := db.Sessions().LoadSession(ctx, fmt.Sprintf("web:chat-%d", c))
+		if err != nil || got.Version != saves {
+			t.Fatalf("chat %d after restart: version %d, %v", c, got.Version, err)
+		}
 	}
 }
