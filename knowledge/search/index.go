@@ -6,6 +6,7 @@ package search
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -15,6 +16,8 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
+	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/dvcbot/dvcbot/bot"
@@ -25,8 +28,13 @@ import (
 // Index holds the procedures in force and their search index. It is safe for
 // concurrent use; writes replace whole procedures.
 type Index struct {
-	mu        sync.RWMutex
-	idx       bleve.Index
+	mu      sync.RWMutex
+	mapping mapping.IndexMapping
+	// Curated guides and official records are indexed apart, so that a
+	// guide's BM25 score, and so how sure the bot is of it, does not depend
+	// on how large a catalogue is imported beside the guides.
+	guides    bleve.Index
+	records   bleve.Index
 	procs     map[string]*entry
 	df        map[string]int  // folded syllable → number of procedures using it in names or summary
 	pairDF    map[string]int  // folded two-syllable phrase → number of procedures with it in their names
@@ -64,11 +72,11 @@ func New(expansions []knowledge.Expansion) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("search: mapping: %w", err)
 	}
-	idx, err := bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
+	guides, records, err := openPair(m)
 	if err != nil {
-		return nil, fmt.Errorf("search: open index: %w", err)
+		return nil, err
 	}
-	ix := &Index{idx: idx, procs: map[string]*entry{}, df: map[string]int{}, pairDF: map[string]int{}, vocab: map[string]int{}, bigrams: map[string]int{}, intern: map[string]string{}, codes: map[string]map[string]bool{}, cur: newStats(), names: map[string]map[string]bool{}}
+	ix := &Index{mapping: m, guides: guides, records: records, procs: map[string]*entry{}, df: map[string]int{}, pairDF: map[string]int{}, vocab: map[string]int{}, bigrams: map[string]int{}, intern: map[string]string{}, codes: map[string]map[string]bool{}, cur: newStats(), names: map[string]map[string]bool{}}
 	ix.setExpander(newExpander(expansions))
 	ix.norm = newNormalizer(knowledge.Shorthand{})
 	ix.model, ix.threshold = DefaultModel, AnswerThreshold
@@ -198,7 +206,33 @@ func (v ixVocab) word(f string) bool    { return v.ix.vocab[f] > 0 || stopWords[
 func (v ixVocab) pair(a, b string) bool { return v.ix.bigrams[a+" "+b] > 0 }
 
 // Close releases the index.
-func (ix *Index) Close() error { return ix.idx.Close() }
+func (ix *Index) Close() error {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	return errors.Join(ix.guides.Close(), ix.records.Close())
+}
+
+// openPair opens the two in-memory bleve indexes (guides, records).
+func openPair(m mapping.IndexMapping) (bleve.Index, bleve.Index, error) {
+	guides, err := bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
+	if err != nil {
+		return nil, nil, fmt.Errorf("search: open index: %w", err)
+	}
+	records, err := bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
+	if err != nil {
+		guides.Close()
+		return nil, nil, fmt.Errorf("search: open index: %w", err)
+	}
+	return guides, records, nil
+}
+
+// bleveFor is the bleve index that holds e; callers hold a lock.
+func (ix *Index) bleveFor(e *entry) bleve.Index {
+	if e.p.IsOfficial() {
+		return ix.records
+	}
+	return ix.guides
+}
 
 // SetExpansions replaces the expansion dictionary; later searches use it.
 func (ix *Index) SetExpansions(list []knowledge.Expansion) {
@@ -330,13 +364,16 @@ func (ix *Index) isOfficial(id string) bool {
 }
 
 // curatedFirst replaces each official record that a curated guide explains by
-// that guide (dropping it when the guide is already ranked): the guide is the
+// that guide (dropping it when the guide is ranked itself): the guide is the
 // answer, and the record stays reachable from it. Callers hold a lock.
 //
 // replaced holds the ids of the guides that stand in for a record (the first
 // hit of that id is the record's).
 func (ix *Index) curatedFirst(hits []bot.SearchHit) (out []bot.SearchHit, replaced map[string]bool) {
-	seen := map[string]bool{}
+	seen, ranked := map[string]bool{}, map[string]bool{}
+	for _, h := range hits {
+		ranked[h.ID] = true
+	}
 	out = hits[:0]
 	for _, h := range hits {
 		stands := false
@@ -345,7 +382,11 @@ func (ix *Index) curatedFirst(hits []bot.SearchHit) (out []bot.SearchHit, replac
 			if len(owners) == 0 {
 				owners = ix.names[vntext.Key(e.p.Title)]
 			}
-			if g := ix.procs[firstKey(owners)]; g != nil {
+			if g := ix.procs[firstKey(owners)]; g != nil && ranked[g.p.ID] {
+				// The guide is ranked on its own, with the evidence of its
+				// own words: that hit stands for the record.
+				continue
+			} else if g != nil {
 				h.ID, h.Title, h.Field, h.Snippet, h.Official = g.p.ID, g.p.Title, g.p.Field, "", false
 				stands = true
 			}
@@ -507,31 +548,62 @@ func (e *entry) uses(f string) bool {
 	return i < len(e.vocab) && e.vocab[i] == f
 }
 
-// Replace indexes exactly procs, dropping anything indexed before, in one batch.
+// Replace indexes exactly procs, dropping anything indexed before: fresh
+// indexes are built and take the old ones' place (a failure leaves the old
+// ones in use).
 func (ix *Index) Replace(procs []knowledge.Procedure) error {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	b := ix.idx.NewBatch()
-	for id := range ix.procs {
-		b.Delete(id)
+	guides, records, err := openPair(ix.mapping)
+	if err != nil {
+		return err
+	}
+	if err := fill(guides, records, procs, ix); err != nil {
+		guides.Close()
+		records.Close()
+		return err
+	}
+	ix.guides.Close()
+	ix.records.Close()
+	ix.guides, ix.records = guides, records
+	return nil
+}
+
+// fill indexes procs into guides and records (by kind) and makes them ix's
+// entries; callers hold the write lock.
+func fill(guides, records bleve.Index, procs []knowledge.Procedure, ix *Index) error {
+	bg, br := guides.NewBatch(), records.NewBatch()
+	flush := func(to bleve.Index, b *bleve.Batch, min int) error {
+		if b.Size() < min {
+			return nil
+		}
+		if err := to.Batch(b); err != nil {
+			return fmt.Errorf("search: batch: %w", err)
+		}
+		b.Reset()
+		return nil
 	}
 	entries := make(map[string]*entry, len(procs))
 	for i := range procs {
 		e := newEntry(procs[i])
 		entries[e.p.ID] = e
+		to, b := guides, bg
+		if e.p.IsOfficial() {
+			to, b = records, br
+		}
 		if err := b.Index(e.p.ID, toDoc(&e.p)); err != nil {
 			return fmt.Errorf("search: index %s: %w", e.p.ID, err)
 		}
 		// Smaller batches keep the peak memory of a large rebuild low.
-		if b.Size() >= replaceBatch {
-			if err := ix.idx.Batch(b); err != nil {
-				return fmt.Errorf("search: batch: %w", err)
-			}
-			b.Reset()
+		if err := flush(to, b, replaceBatch); err != nil {
+			return err
 		}
 	}
-	if err := ix.idx.Batch(b); err != nil {
-		return fmt.Errorf("search: batch: %w", err)
+	if err := flush(guides, bg, 1); err != nil {
+		return err
+	}
+	if err := flush(records, br, 1); err != nil {
+		return err
 	}
 	ix.procs = entries
 	ix.df, ix.pairDF, ix.vocab, ix.bigrams, ix.intern = map[string]int{}, map[string]int{}, map[string]int{}, map[string]int{}, map[string]string{}
@@ -549,10 +621,15 @@ func (ix *Index) Upsert(p knowledge.Procedure) error {
 	e := newEntry(p)
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	if err := ix.idx.Index(p.ID, toDoc(&e.p)); err != nil {
+	if err := ix.bleveFor(e).Index(p.ID, toDoc(&e.p)); err != nil {
 		return fmt.Errorf("search: index %s: %w", p.ID, err)
 	}
 	if old := ix.procs[p.ID]; old != nil {
+		if old.p.IsOfficial() != e.p.IsOfficial() {
+			if err := ix.bleveFor(old).Delete(p.ID); err != nil {
+				return fmt.Errorf("search: delete %s: %w", p.ID, err)
+			}
+		}
 		ix.count(old, -1)
 	}
 	ix.count(e, 1)
@@ -568,7 +645,7 @@ func (ix *Index) Delete(id string) error {
 	if old == nil {
 		return nil
 	}
-	if err := ix.idx.Delete(id); err != nil {
+	if err := ix.bleveFor(old).Delete(id); err != nil {
 		return fmt.Errorf("search: delete %s: %w", id, err)
 	}
 	ix.count(old, -1)
@@ -687,10 +764,21 @@ func (ix *Index) Search(ctx context.Context, q string, limit int) (bot.SearchRes
 			qs = append(qs, match(e, fieldNamesShingle, analyzerShingle, boostExpansion*boostNamesShingle))
 		}
 	}
-	req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(qs...), max(limit, rerankDepth), 0, false)
-	sr, err := ix.idx.SearchInContext(ctx, req)
-	if err != nil {
-		return res, fmt.Errorf("search: %w", err)
+	// The best guides and the best records, each ranked in its own index.
+	var found []*bsearch.DocumentMatch
+	for _, part := range []struct {
+		idx bleve.Index
+		n   int
+	}{{ix.guides, ix.cur.n}, {ix.records, len(ix.procs) - ix.cur.n}} {
+		if part.n == 0 {
+			continue
+		}
+		req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(qs...), max(limit, rerankDepth), 0, false)
+		sr, err := part.idx.SearchInContext(ctx, req)
+		if err != nil {
+			return res, fmt.Errorf("search: %w", err)
+		}
+		found = append(found, sr.Hits...)
 	}
 
 	// What depends only on the question and the statistics is computed once:
@@ -699,7 +787,7 @@ func (ix *Index) Search(ctx context.Context, q string, limit int) (bot.SearchRes
 	var curW, offW []float64
 	var offSt *stats
 	var covs []cov
-	for _, h := range sr.Hits {
+	for _, h := range found {
 		e := ix.procs[h.ID]
 		if e == nil {
 			continue
