@@ -15,6 +15,8 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/dvcbot/dvcbot/knowledge"
+	"github.com/dvcbot/dvcbot/knowledge/catalog"
+	"github.com/dvcbot/dvcbot/knowledge/catalog/catalogtest"
 )
 
 var (
@@ -220,38 +222,54 @@ func synthetic(n int) []knowledge.Procedure {
 	return out
 }
 
-func benchIndex(b *testing.B, n int) *Index {
-	exp, _ := knowledge.LoadSeedExpansions()
-	ix, err := New(exp)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if n == 0 {
-		res, _ := knowledge.LoadSeed()
-		err = ix.Replace(res.Procedures)
-	} else {
-		err = ix.Replace(synthetic(n))
-	}
-	if err != nil {
-		b.Fatal(err)
-	}
-	return ix
-}
-
 var benchQuestions = []string{
 	"làm lại cccd cần giấy tờ gì", "dang ky khai sinh o dau", "đổi bằng lái xe hết hạn mất bao lâu",
 	"thu tuc sang ten so do", "rút bảo hiểm xã hội một lần", "giá vàng hôm nay", "xin giay phep xay dung nha o nong thon",
 	"Nghỉ việc thì nhận trợ cấp thất nghiệp ra sao",
 }
 
-func BenchmarkBuild(b *testing.B) {
-	for _, n := range []int{0, 5000} {
-		procs := synthetic(max(n, 1))
-		if n == 0 {
-			res, _ := knowledge.LoadSeed()
-			procs = res.Procedures
+// withCatalogue is the seed's guides and n generated official records, as a
+// province that imported its catalogue has them.
+func withCatalogue(tb testing.TB, n int) []knowledge.Procedure {
+	res, _ := knowledge.LoadSeed()
+	procs := append([]knowledge.Procedure(nil), res.Procedures...)
+	var buf strings.Builder
+	if _, err := catalogtest.Generate(&buf, catalogtest.Options{N: n, Format: catalog.FormatJSONL, Seed: 1}); err != nil {
+		tb.Fatal(err)
+	}
+	entries, err := catalog.ReadAll(context.Background(), strings.NewReader(buf.String()), catalog.FormatJSONL)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, e := range entries {
+		if e.Err == nil && !e.Withdrawn {
+			procs = append(procs, e.Procedure)
 		}
-		b.Run(fmt.Sprintf("procedures=%d", len(procs)), func(b *testing.B) {
+	}
+	return procs
+}
+
+// benchSets are the procedure sets benchmarks run on: the seed's guides, 5,000
+// synthetic guides, and the guides beside 5,000 official records.
+func benchSets(tb testing.TB) []struct {
+	name  string
+	procs []knowledge.Procedure
+} {
+	res, _ := knowledge.LoadSeed()
+	return []struct {
+		name  string
+		procs []knowledge.Procedure
+	}{
+		{fmt.Sprintf("procedures=%d", len(res.Procedures)), res.Procedures},
+		{"procedures=5000", synthetic(5000)},
+		{fmt.Sprintf("guides=%d+records=5000", len(res.Procedures)), withCatalogue(tb, 5000)},
+	}
+}
+
+func BenchmarkBuild(b *testing.B) {
+	for _, set := range benchSets(b) {
+		procs := set.procs
+		b.Run(set.name, func(b *testing.B) {
 			exp, _ := knowledge.LoadSeedExpansions()
 			for i := 0; i < b.N; i++ {
 				ix, err := New(exp)
@@ -272,9 +290,16 @@ func BenchmarkBuild(b *testing.B) {
 }
 
 func BenchmarkSearch(b *testing.B) {
-	for _, n := range []int{0, 5000} {
-		ix := benchIndex(b, n)
-		b.Run(fmt.Sprintf("procedures=%d", ix.Len()), func(b *testing.B) {
+	exp, _ := knowledge.LoadSeedExpansions()
+	for _, set := range benchSets(b) {
+		ix, err := New(exp)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := ix.Replace(set.procs); err != nil {
+			b.Fatal(err)
+		}
+		b.Run(set.name, func(b *testing.B) {
 			ctx := context.Background()
 			b.ReportAllocs()
 			lat := make([]time.Duration, 0, b.N)
