@@ -1059,7 +1059,15 @@ func anchorVariants(pl plan) [][]qtoken {
 			bare = append(bare, t)
 		}
 	}
-	return [][]qtoken{exp, bare, pl.content}
+	// A reading equal to one already listed would only find the same runs.
+	out := [][]qtoken{exp}
+	if len(bare) < len(exp) {
+		out = append(out, bare)
+	}
+	if len(pl.expansions) > 0 {
+		out = append(out, pl.content)
+	}
+	return out
 }
 
 // anchorTokens are the question's content words with each abbreviation or old
