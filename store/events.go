@@ -22,13 +22,14 @@ var _ bot.EventSink = (*Events)(nil)
 // Events returns the event store.
 func (d *DB) Events() *Events { return &Events{db: d} }
 
-// RecordTurn stores one event (an insert).
+// RecordTurn stores one event (an insert, group-committed with the events of
+// concurrent turns).
 func (e *Events) RecordTurn(ctx context.Context, ev bot.TurnEvent) error {
 	doc := struct {
 		bot.TurnEvent `bson:",inline"`
 		ExpiresAt     time.Time `bson:"expires_at"`
 	}{ev, ev.At.Add(EventRetention)}
-	if _, err := e.db.db.Collection(colEvents).InsertOne(ctx, doc); err != nil {
+	if err := e.db.eventInserts().insert(ctx, e.db.db.Collection(colEvents), doc); err != nil {
 		return fmt.Errorf("store: record turn: %w", err)
 	}
 	return nil
@@ -169,4 +170,11 @@ func (f *FeedbackStore) Summary(ctx context.Context) ([]FeedbackSummary, error) 
 		return out[i].ProcedureID < out[j].ProcedureID
 	})
 	return out, nil
+}
+
+// eventInserts is the DB's group insert of turn events (views of one server
+// get their own).
+func (d *DB) eventInserts() *groupInsert {
+	d.eventsOnce.Do(func() { d.events = &groupInsert{} })
+	return d.events
 }

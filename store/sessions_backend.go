@@ -9,7 +9,6 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/dvcbot/dvcbot/bot"
 )
@@ -148,89 +147,7 @@ type logSessions struct {
 	stale    []string               // superseded session_log ids
 	loadErr  error                  // reading the log at start failed
 
-	group groupCommit // concurrent saves share one insert
-}
-
-// groupCommit batches log inserts: the first save to arrive writes, and the
-// saves arriving meanwhile are written together by it in one insertMany (one
-// SQLite transaction on the embedded server) when it is done. Every save is
-// acknowledged only once its document is stored.
-type groupCommit struct {
-	mu      sync.Mutex
-	queue   []*logCommit
-	running bool
-}
-
-type logCommit struct {
-	doc  sessionLogDoc
-	done chan error
-}
-
-// maxGroup bounds one insertMany.
-const maxGroup = 256
-
-// commit stores doc, batched with concurrent commits. It always waits for the
-// outcome, even when ctx ends: giving up on a write that may still land would
-// leave memory behind the log.
-func (l *logSessions) commit(ctx context.Context, doc sessionLogDoc) error {
-	c := &logCommit{doc: doc, done: make(chan error, 1)}
-	g := &l.group
-	g.mu.Lock()
-	g.queue = append(g.queue, c)
-	if g.running {
-		g.mu.Unlock()
-		return <-c.done
-	}
-	g.running = true
-	for len(g.queue) > 0 {
-		n := min(len(g.queue), maxGroup)
-		batch := g.queue[:n:n]
-		g.queue = g.queue[n:]
-		g.mu.Unlock()
-		errs := l.insertBatch(context.WithoutCancel(ctx), batch)
-		for i, b := range batch {
-			b.done <- errs[i]
-		}
-		g.mu.Lock()
-	}
-	g.running = false
-	g.mu.Unlock()
-	return <-c.done
-}
-
-// insertBatch writes a batch and returns each document's error.
-func (l *logSessions) insertBatch(ctx context.Context, batch []*logCommit) []error {
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	errs := make([]error, len(batch))
-	if len(batch) == 1 {
-		_, errs[0] = l.logCol().InsertOne(ctx, batch[0].doc)
-		return errs
-	}
-	docs := make([]any, len(batch))
-	for i, b := range batch {
-		docs[i] = b.doc
-	}
-	_, err := l.logCol().InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
-	if err == nil {
-		return errs
-	}
-	var bwe mongo.BulkWriteException
-	if errors.As(err, &bwe) && bwe.WriteConcernError == nil && len(bwe.WriteErrors) > 0 {
-		for _, we := range bwe.WriteErrors {
-			if we.Index >= 0 && we.Index < len(errs) {
-				errs[we.Index] = we
-				if we.Code == 11000 || we.Code == 11001 || we.Code == 12582 {
-					errs[we.Index] = fmt.Errorf("%w: %v", errDuplicateLog, we)
-				}
-			}
-		}
-		return errs
-	}
-	for i := range errs {
-		errs[i] = err
-	}
-	return errs
+	group groupInsert // concurrent saves share one insertMany
 }
 
 type sessionLogDoc struct {
@@ -308,7 +225,7 @@ func (l *logSessions) put(ctx context.Context, sess *bot.Session, prev int64) er
 	l.inflight[sess.Key] = true
 	l.mu.Unlock()
 
-	err := l.commit(ctx, doc)
+	err := l.group.insert(ctx, l.logCol(), doc)
 
 	l.mu.Lock()
 	delete(l.inflight, sess.Key)
@@ -323,14 +240,11 @@ func (l *logSessions) put(ctx context.Context, sess *bot.Session, prev int64) er
 	case err == nil:
 		sess.Version = next.Version
 		return nil
-	case mongo.IsDuplicateKeyError(err) || errors.Is(err, errDuplicateLog):
+	case mongo.IsDuplicateKeyError(err) || errors.Is(err, errDuplicateInsert):
 		return fmt.Errorf("session %s: %w", sess.Key, ErrConflict)
 	}
 	return fmt.Errorf("store: save session: %w", err)
 }
-
-// errDuplicateLog marks a log insert refused because that version exists.
-var errDuplicateLog = errors.New("session version already stored")
 
 // compactBatch bounds one background delete.
 const compactBatch = 1000

@@ -55,6 +55,9 @@ type DB struct {
 
 	catalogMu sync.Mutex // serialises catalogue imports of this process
 
+	eventsOnce sync.Once
+	events     *groupInsert // turn events of concurrent turns share one insert
+
 	uri string // the embedded server's address (empty for external stores)
 }
 
