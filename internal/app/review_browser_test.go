@@ -13,6 +13,7 @@ func TestReviewListInBrowser(t *testing.T) {
 	cfg := testConfig(t, t.TempDir())
 	cfg.AdminToken = adminToken
 	base, _ := startApp(t, cfg)
+	makeStale(t, client{t: t, base: base}, "bhxh-mot-lan")
 	if err := chromedp.Do(ctx,
 		chromedp.Navigate(base+"/admin"),
 		chromedp.WaitVisible(`#token`),
