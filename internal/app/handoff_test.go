@@ -1,12 +1,11 @@
 package app
 
 import (
-	"context"
 	"encoding/json"
-	"log/slog"
-	"net"
 	"strings"
 	"testing"
+
+	"github.com/dvcbot/dvcbot/internal/config"
 )
 
 // TestHandoffAcrossTwoInstances runs the officer handoff over HTTP with two
@@ -15,30 +14,9 @@ import (
 // claim, relay of the officer's reply to the web chat's inbox, the bot's
 // silence while an officer holds the chat, closing, rating and erasure.
 func TestHandoffAcrossTwoInstances(t *testing.T) {
-	cfgA := testConfig(t, t.TempDir())
-	cfgA.AdminToken = adminToken
-	cfgA.OfficeHours = "T2-CN 00:00-24:00" // always open, whenever the test runs
-	ctx, cancel := context.WithCancel(context.Background())
-	a, err := New(ctx, cfgA, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	lnA, _ := net.Listen("tcp", "127.0.0.1:0")
-	doneA := make(chan error, 1)
-	go func() { doneA <- a.Serve(ctx, lnA) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-doneA; err != nil {
-			t.Errorf("instance A shutdown: %v", err)
-		}
-	})
-	cfgB := testConfig(t, t.TempDir())
-	cfgB.MongoURI = a.DB().EmbeddedURI()
-	cfgB.SeedImport = false
-	cfgB.AdminToken = adminToken
-	cfgB.OfficeHours = cfgA.OfficeHours
-	baseB, _ := startApp(t, cfgB)
-	cA := client{t: t, base: "http://" + lnA.Addr().String()}
+	// Always open, whenever the test runs.
+	baseA, baseB := startTwoInstances(t, func(c *config.Config) { c.OfficeHours = "T2-CN 00:00-24:00" })
+	cA := client{t: t, base: baseA}
 	cB := client{t: t, base: baseB}
 
 	staff := func(name, role string) string {

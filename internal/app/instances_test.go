@@ -9,15 +9,25 @@ import (
 	"net/http"
 	"testing"
 	"time"
+
+	"github.com/dvcbot/dvcbot/internal/config"
 )
 
 // TestSecondInstanceFollowsEdits runs two instances on one database (the second
 // connects to the first one's server over MONGODB_URI, taking the external-store
 // code paths) and checks that an edit made through one is searchable on the
 // other within a few seconds.
-func TestSecondInstanceFollowsEdits(t *testing.T) {
+// startTwoInstances runs instance A on its own embedded store and instance B
+// on A's database over MONGODB_URI (the external-store code paths), both with
+// the bootstrap admin token; adjust changes both configurations. A stops
+// after B.
+func startTwoInstances(t *testing.T, adjust func(*config.Config)) (baseA, baseB string) {
+	t.Helper()
 	cfgA := testConfig(t, t.TempDir())
 	cfgA.AdminToken = adminToken
+	if adjust != nil {
+		adjust(&cfgA)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	a, err := New(ctx, cfgA, slog.New(slog.DiscardHandler))
 	if err != nil {
@@ -33,12 +43,20 @@ func TestSecondInstanceFollowsEdits(t *testing.T) {
 			t.Errorf("instance A shutdown: %v", err)
 		}
 	})
-
 	cfgB := testConfig(t, t.TempDir())
 	cfgB.MongoURI = a.DB().EmbeddedURI()
 	cfgB.SeedImport = false
-	baseB, _ := startApp(t, cfgB)
-	cA := client{t: t, base: "http://" + lnA.Addr().String()}
+	cfgB.AdminToken = adminToken
+	if adjust != nil {
+		adjust(&cfgB)
+	}
+	baseB, _ = startApp(t, cfgB)
+	return "http://" + lnA.Addr().String(), baseB
+}
+
+func TestSecondInstanceFollowsEdits(t *testing.T) {
+	baseA, baseB := startTwoInstances(t, nil)
+	cA := client{t: t, base: baseA}
 
 	_, p := cA.do("GET", "/api/procedures/cap-ho-chieu", "", "", nil)
 	p["aliases"] = append(p["aliases"].([]any), "sổ thông hành màu xanh lá")
