@@ -842,7 +842,19 @@ func (ix *Index) Search(ctx context.Context, q string, limit int) (bot.SearchRes
 	}
 	var replaced map[string]bool
 	res.Hits, replaced = ix.curatedFirst(hits)
+	// Confidence is needed for the hits returned and for the first guide
+	// (which may move to the front).
+	firstGuide := -1
+	for i, h := range res.Hits {
+		if !ix.isOfficial(h.ID) {
+			firstGuide = i
+			break
+		}
+	}
 	for i := range res.Hits {
+		if i >= limit && i != firstGuide {
+			continue
+		}
 		h := &res.Hits[i]
 		other := ix.bestOther(res.Hits, i)
 		if h.Score > 0 {
