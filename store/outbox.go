@@ -88,15 +88,21 @@ func (o *Outbox) Claim(ctx context.Context, id string, now time.Time) (bool, err
 	return res.ModifiedCount == 1, nil
 }
 
+// OutboxRetention is how long a delivered (or finally failed) notification is
+// kept: long enough that re-processing the same change cannot send it again,
+// short enough that the outbox, which pulling pages read, stays small.
+const OutboxRetention = 90 * 24 * time.Hour
+
 // Finish records the outcome of a send: sent, failed for good, or back to pending
-// for a retry at retryAt.
+// for a retry at retryAt. A finished notification expires after OutboxRetention
+// (a pending one never does).
 func (o *Outbox) Finish(ctx context.Context, id string, sendErr error, retry bool, retryAt time.Time, now time.Time) error {
-	set := bson.M{"status": "sent", "sent_at": now}
+	set := bson.M{"status": "sent", "sent_at": now, "expires_at": now.Add(OutboxRetention)}
 	switch {
 	case sendErr != nil && retry:
 		set = bson.M{"status": "pending", "next_at": retryAt, "error": sendErr.Error()}
 	case sendErr != nil:
-		set = bson.M{"status": "failed", "error": sendErr.Error()}
+		set = bson.M{"status": "failed", "error": sendErr.Error(), "expires_at": now.Add(OutboxRetention)}
 	}
 	if _, err := o.col().UpdateOne(ctx, bson.M{"_id": id, "status": "sending"}, bson.M{"$set": set}); err != nil {
 		return fmt.Errorf("store: finish notification: %w", err)

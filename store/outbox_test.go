@@ -9,6 +9,7 @@ import (
 
 	"github.com/dvcbot/dvcbot/dossier"
 	"github.com/dvcbot/dvcbot/store"
+	"github.com/dvcbot/dvcbot/store/storetest"
 )
 
 type recordingSender struct {
@@ -70,5 +71,33 @@ func TestOutboxDeliversOnceAcrossRestart(t *testing.T) {
 	d.RunOnce(ctx, now.Add(time.Hour))
 	if st, _ := db.Outbox().Status(ctx, blocked.ID); st != "failed" || len(s.sent) != 1 {
 		t.Fatalf("permanent failure: status %q, sent %v", st, s.sent)
+	}
+}
+
+// TestFinishedNotificationsExpire: a delivered notification is swept after
+// the outbox retention; a pending one, however old, stays.
+func TestFinishedNotificationsExpire(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.New(t)
+	o := db.Outbox()
+	now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	for _, id := range []string{"sent", "waiting"} {
+		if err := o.Enqueue(ctx, dossier.Notification{ID: id, Channel: "web", ChatID: "c", Text: id}, now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if ok, err := o.Claim(ctx, "sent", now); !ok || err != nil {
+		t.Fatal(ok, err)
+	}
+	if err := o.Finish(ctx, "sent", nil, false, now, now); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.SweepExpired(ctx, now.Add(store.OutboxRetention+time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	for id, want := range map[string]string{"sent": "", "waiting": "pending"} {
+		if st, err := o.Status(ctx, id); err != nil || st != want {
+			t.Errorf("%s after the retention: %q %v, want %q", id, st, err, want)
+		}
 	}
 }

@@ -57,7 +57,7 @@ var collections = []collectionSpec{
 	{name: colDossiers},
 	{name: colLookupGuards, expires: true},
 	{name: colLookupAudit, expires: true},
-	{name: colOutbox},
+	{name: colOutbox, expires: true}, // finished notifications only (pending ones have no expires_at)
 	{name: colMeta},
 	{name: colStaff, indexes: []mongo.IndexModel{
 		{Keys: bson.D{{Key: "token_hash", Value: 1}}, Options: options.Index().SetUnique(true).SetName("token_hash")},
