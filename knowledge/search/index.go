@@ -61,6 +61,7 @@ type entry struct {
 	pairs    map[string]int  // folded two-syllable phrases of names → how many names use it
 	title    map[string]bool // folded two-syllable phrases of the title
 	vocab    []string        // folded syllables of all its text, sorted, each once (strings shared through Index.intern)
+	bigrams  []string        // folded two-syllable sequences of its text, each once, until counted (then nil: recomputed to uncount; empty: counted elsewhere)
 	nameToks [][]string      // each name's syllables as written (lower case), question words left out
 	nameFold [][]string      // the same, folded
 	notAbout []cue           // what it is not about (Procedure.NotAbout)
@@ -285,13 +286,18 @@ func (ix *Index) count(e *entry, delta int) {
 			delete(ix.intern, w)
 		}
 	}
-	// Two-syllable sequences are only counted: they are recomputed from the
-	// text rather than kept per entry.
-	e.eachBigram(func(b string) {
+	// Two-syllable sequences are only counted: they are not kept per entry
+	// once counted, and are recomputed from the text to be uncounted.
+	bigrams := e.bigrams
+	if bigrams == nil {
+		e.eachBigram(func(b string) { bigrams = append(bigrams, b) })
+	}
+	for _, b := range bigrams {
 		if ix.bigrams[b] += delta; ix.bigrams[b] <= 0 {
 			delete(ix.bigrams, b)
 		}
-	})
+	}
+	e.bigrams = nil
 	if e.p.IsOfficial() {
 		return
 	}
@@ -506,12 +512,18 @@ func newEntry(p knowledge.Procedure) *entry {
 			e.notAbout = append(e.notAbout, c)
 		}
 	}
-	words := map[string]bool{}
+	words, seen := map[string]bool{}, map[string]bool{}
 	e.eachLine(func(toks []string) {
-		for _, t := range toks {
+		for i, t := range toks {
 			if !words[t] {
 				words[t] = true
 				e.vocab = append(e.vocab, t)
+			}
+			if i > 0 {
+				if b := toks[i-1] + " " + t; !seen[b] {
+					seen[b] = true
+					e.bigrams = append(e.bigrams, b)
+				}
 			}
 		}
 	})
@@ -584,9 +596,15 @@ func fill(guides, records bleve.Index, procs []knowledge.Procedure, ix *Index) e
 		return nil
 	}
 	entries := make(map[string]*entry, len(procs))
+	bigrams := map[string]int{}
 	for i := range procs {
 		e := newEntry(procs[i])
 		entries[e.p.ID] = e
+		// Counted now, so that no entry's list outlives its turn.
+		for _, b := range e.bigrams {
+			bigrams[b]++
+		}
+		e.bigrams = []string{} // counted: count adds nothing more
 		to, b := guides, bg
 		if e.p.IsOfficial() {
 			to, b = records, br
@@ -606,7 +624,7 @@ func fill(guides, records bleve.Index, procs []knowledge.Procedure, ix *Index) e
 		return err
 	}
 	ix.procs = entries
-	ix.df, ix.pairDF, ix.vocab, ix.bigrams, ix.intern = map[string]int{}, map[string]int{}, map[string]int{}, map[string]int{}, map[string]string{}
+	ix.df, ix.pairDF, ix.vocab, ix.bigrams, ix.intern = map[string]int{}, map[string]int{}, map[string]int{}, bigrams, map[string]string{}
 	ix.codes = map[string]map[string]bool{}
 	ix.cur = newStats()
 	ix.names = map[string]map[string]bool{}
