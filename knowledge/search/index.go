@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
@@ -33,23 +34,29 @@ type Index struct {
 	// Curated guides and official records are indexed apart, so that a
 	// guide's BM25 score, and so how sure the bot is of it, does not depend
 	// on how large a catalogue is imported beside the guides.
-	guides    bleve.Index
-	records   bleve.Index
-	procs     map[string]*entry
-	df        map[string]int  // folded syllable → number of procedures using it in names or summary
-	pairDF    map[string]int  // folded two-syllable phrase → number of procedures with it in their names
-	expPairs  map[string]bool // folded two-syllable phrases of expansion terms
-	exp       *expander
-	norm      *normalizer
-	offTopics []offTopic                 // subjects not covered (see not_covered.yaml)
-	codes     map[string]map[string]bool // national code → curated guides that explain it
-	cur       stats                      // the same frequencies over curated guides only
-	names     map[string]map[string]bool // folded name of a curated guide (title or alias) → its ids
-	model     Model                      // confidence model (DefaultModel unless replaced)
-	threshold float64                    // Confident when the best hit's Confidence reaches it
-	vocab     map[string]int             // folded syllable → number of procedures using it anywhere
-	bigrams   map[string]int             // folded "a b" → number of procedures using it anywhere
-	intern    map[string]string          // one copy of each folded syllable, shared by the entries' vocabularies
+	guides  bleve.Index
+	records bleve.Index
+	// Writes since the indexes were last built whole (see compact.go).
+	version    uint64
+	loose      int
+	lastWrite  time.Time
+	compacting bool
+	closed     bool
+	procs      map[string]*entry
+	df         map[string]int  // folded syllable → number of procedures using it in names or summary
+	pairDF     map[string]int  // folded two-syllable phrase → number of procedures with it in their names
+	expPairs   map[string]bool // folded two-syllable phrases of expansion terms
+	exp        *expander
+	norm       *normalizer
+	offTopics  []offTopic                 // subjects not covered (see not_covered.yaml)
+	codes      map[string]map[string]bool // national code → curated guides that explain it
+	cur        stats                      // the same frequencies over curated guides only
+	names      map[string]map[string]bool // folded name of a curated guide (title or alias) → its ids
+	model      Model                      // confidence model (DefaultModel unless replaced)
+	threshold  float64                    // Confident when the best hit's Confidence reaches it
+	vocab      map[string]int             // folded syllable → number of procedures using it anywhere
+	bigrams    map[string]int             // folded "a b" → number of procedures using it anywhere
+	intern     map[string]string          // one copy of each folded syllable, shared by the entries' vocabularies
 }
 
 // entry is one indexed procedure with the token sets used for confidence.
@@ -210,6 +217,7 @@ func (v ixVocab) pair(a, b string) bool { return v.ix.bigrams[a+" "+b] > 0 }
 func (ix *Index) Close() error {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
+	ix.closed = true
 	return errors.Join(ix.guides.Close(), ix.records.Close())
 }
 
@@ -578,6 +586,8 @@ func (ix *Index) Replace(procs []knowledge.Procedure) error {
 	ix.guides.Close()
 	ix.records.Close()
 	ix.guides, ix.records = guides, records
+	ix.version++ // a compaction under way is stale
+	ix.loose = 0
 	return nil
 }
 
@@ -652,6 +662,7 @@ func (ix *Index) Upsert(p knowledge.Procedure) error {
 	}
 	ix.count(e, 1)
 	ix.procs[p.ID] = e
+	ix.wrote()
 	return nil
 }
 
@@ -668,6 +679,7 @@ func (ix *Index) Delete(id string) error {
 	}
 	ix.count(old, -1)
 	delete(ix.procs, id)
+	ix.wrote()
 	return nil
 }
 
