@@ -1,16 +1,19 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/dvcbot/dvcbot/internal/config"
+	"github.com/dvcbot/dvcbot/knowledge/catalog/catalogtest"
 )
 
 // TestSecondInstanceFollowsEdits runs two instances on one database (the second
@@ -92,5 +95,32 @@ func TestSecondInstanceFollowsEdits(t *testing.T) {
 	}
 	if r := cB.chat("b1", map[string]string{"text": "lệ phí bao nhiêu"}); r["section"] != "fees" {
 		t.Fatalf("follow-up on B: %v", r)
+	}
+}
+
+// TestSecondInstanceFollowsACatalogueImport: a catalogue imported through
+// instance A (hundreds of records) reaches instance B's index by one rebuild,
+// and every record is served there.
+func TestSecondInstanceFollowsACatalogueImport(t *testing.T) {
+	baseA, baseB := startTwoInstances(t, nil)
+	var buf bytes.Buffer
+	sum, err := catalogtest.Generate(&buf, catalogtest.Options{N: 150, Seed: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cA := client{t: t, base: baseA}
+	if code, out := cA.do("POST", "/api/admin/catalog?filename=c.jsonl", adminToken, "", buf.Bytes()); code != 200 {
+		t.Fatalf("import on A = %d %v", code, out)
+	}
+	want := "tthc-" + strings.ReplaceAll(sum.Codes[len(sum.Codes)-1], ".", "-")
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		if code, _ := get(t, baseB+"/api/procedures/"+want); code == 200 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("instance B does not serve %s 15 s after the import", want)
+		}
+		time.Sleep(200 * time.Millisecond)
 	}
 }

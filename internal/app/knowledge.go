@@ -55,6 +55,11 @@ func importSeed(ctx context.Context, procs *store.Procedures, log *slog.Logger, 
 func (k *kbSync) reload(ctx context.Context) error {
 	k.mu.Lock()
 	defer k.mu.Unlock()
+	return k.reloadLocked(ctx)
+}
+
+// reloadLocked is reload for a caller holding k.mu.
+func (k *kbSync) reloadLocked(ctx context.Context) error {
 	v, err := k.procs.Version(ctx)
 	if err != nil {
 		return err
@@ -107,6 +112,12 @@ func (k *kbSync) catchUp(ctx context.Context, v int64) error {
 	if k.applied == nil {
 		k.applied = map[string]time.Time{}
 	}
+	if pending := k.pending(changed); pending > rebuildAbove { // the catalogue import's threshold too
+		// A large change (another instance imported a catalogue): one rebuild
+		// is cheaper than hundreds of single writes into the live index.
+		k.log.Info("knowledge base changed a lot elsewhere: rebuilding the index", "changes", pending)
+		return k.reloadLocked(ctx)
+	}
 	for _, sp := range changed {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -138,6 +149,21 @@ func (k *kbSync) catchUp(ctx context.Context, v int64) error {
 	}
 	k.version = v
 	return nil
+}
+
+// pending counts the changes of changed that the index does not have yet.
+func (k *kbSync) pending(changed []store.StoredProcedure) int {
+	n := 0
+	for _, sp := range changed {
+		at, indexed := k.applied[sp.Procedure.ID]
+		switch {
+		case sp.Deleted && !indexed:
+		case !sp.Deleted && indexed && at.Equal(sp.Procedure.UpdatedAt):
+		default:
+			n++
+		}
+	}
+	return n
 }
 
 // Loaded reports whether the index has been built.
