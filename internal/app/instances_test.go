@@ -113,13 +113,14 @@ func TestSecondInstanceFollowsACatalogueImport(t *testing.T) {
 		t.Fatalf("import on A = %d %v", code, out)
 	}
 	want := "tthc-" + strings.ReplaceAll(sum.Codes[len(sum.Codes)-1], ".", "-")
-	deadline := time.Now().Add(15 * time.Second)
+	start := time.Now()
 	for {
 		if code, _ := get(t, baseB+"/api/procedures/"+want); code == 200 {
+			t.Logf("instance B serves the imported records after %v", time.Since(start).Round(100*time.Millisecond))
 			return
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("instance B does not serve %s 15 s after the import", want)
+		if time.Since(start) > time.Minute {
+			t.Fatalf("instance B does not serve %s a minute after the import", want)
 		}
 		time.Sleep(200 * time.Millisecond)
 	}

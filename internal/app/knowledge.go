@@ -151,6 +151,9 @@ func (k *kbSync) catchUp(ctx context.Context, v int64) error {
 	return nil
 }
 
+// catchUpTimeout bounds one catch-up with the store, a rebuild included.
+const catchUpTimeout = 2 * time.Minute
+
 // pending counts the changes of changed that the index does not have yet.
 func (k *kbSync) pending(changed []store.StoredProcedure) int {
 	n := 0
@@ -190,17 +193,21 @@ func (k *kbSync) start(interval time.Duration) {
 			case <-t.C:
 				ctx, cancel := context.WithTimeout(base, interval)
 				v, err := k.procs.Version(ctx)
+				cancel()
 				k.mu.Lock()
 				changed := err == nil && v != k.version
 				k.mu.Unlock()
 				if changed {
+					// Catching up may mean a whole rebuild: it gets longer than
+					// one poll, and stopping the sync still cancels it.
+					ctx, cancel := context.WithTimeout(base, catchUpTimeout)
 					if err := k.catchUp(ctx, v); err != nil {
 						k.log.Warn("update knowledge base", "err", err)
 					} else {
 						k.log.Debug("knowledge base updated", "version", v)
 					}
+					cancel()
 				}
-				cancel()
 			}
 		}
 	}()
