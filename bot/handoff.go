@@ -50,12 +50,12 @@ type HandoffRequest struct {
 type HandoffTicket struct {
 	ID         string
 	Status     string
-	Position   int           // place in the queue (1 = next), when Estimated
+	Position   int           // place in the queue (1 = next); 0 when unknown
 	Wait       time.Duration // expected wait, when Estimated
-	Estimated  bool
-	AfterHours bool      // nobody works now: a written answer comes later
-	NextOpen   time.Time // when officers work again (AfterHours)
-	Hours      string    // the working hours, for citizens
+	Estimated  bool          // officers are seen working, so Wait is an estimate
+	AfterHours bool          // nobody works now: a written answer comes later
+	NextOpen   time.Time     // when officers work again (AfterHours)
+	Hours      string        // the working hours, for citizens
 }
 
 // HandoffState is a conversation's state as the engine needs it.
@@ -276,12 +276,13 @@ func (e *Engine) handoffTicket(m Message, t HandoffTicket, again bool) Response 
 		} else {
 			b.WriteString("Đã chuyển yêu cầu của bạn tới cán bộ.")
 		}
-		if t.Estimated {
-			if t.Wait < time.Minute {
-				b.WriteString(" Cán bộ sẽ trả lời bạn trong ít phút.")
-			} else {
-				fmt.Fprintf(&b, " Bạn đang ở vị trí số %d, thời gian chờ dự kiến khoảng %s.", t.Position, minutesVi(t.Wait))
-			}
+		switch {
+		case t.Estimated && t.Wait < time.Minute:
+			b.WriteString(" Cán bộ sẽ trả lời bạn trong ít phút.")
+		case t.Estimated:
+			fmt.Fprintf(&b, " Bạn đang ở vị trí số %d, thời gian chờ dự kiến khoảng %s.", t.Position, minutesVi(t.Wait))
+		case t.Position > 0:
+			fmt.Fprintf(&b, " Bạn đang ở vị trí số %d trong hàng chờ; cán bộ sẽ trả lời ngay khi có thể.", t.Position)
 		}
 		b.WriteString(" Trong lúc chờ, bạn cứ nhắn câu hỏi: cán bộ sẽ đọc được toàn bộ cuộc trò chuyện.")
 	}

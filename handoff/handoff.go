@@ -253,8 +253,12 @@ func (s *Service) ticket(ctx context.Context, id string, now time.Time) (bot.Han
 		return t, nil
 	}
 	t.Position = in.Ahead + 1
-	t.Wait = Estimate(in)
-	t.Estimated = true
+	if in.Agents > 0 {
+		// A wait is promised only when officers are seen working; otherwise
+		// the citizen learns the place in the queue, not a time.
+		t.Wait = Estimate(in)
+		t.Estimated = true
+	}
 	return t, nil
 }
 

@@ -362,6 +362,18 @@ func TestRequestsAreIdempotent(t *testing.T) {
 	if n := len(must(r.desk.List(ctx, handoff.Filter{Status: handoff.StatusWaiting}))); n != 2 {
 		t.Fatalf("%d waiting, want 2", n)
 	}
+	// Nobody has worked on the queue yet: a place, no promised time.
+	if got := text(resp); !strings.Contains(got, "ngay khi có thể") || strings.Contains(got, "phút") {
+		t.Fatalf("without officers at work no wait is promised: %q", got)
+	}
+	// Once an officer is at work, a newcomer gets an estimate: one officer,
+	// busy, one conversation ahead → 6/2 + 1×6 = 9 minutes.
+	first := must(r.desk.List(ctx, handoff.Filter{ChatID: "w-a"}))[0]
+	must(r.desk.Claim(ctx, first.ID, an))
+	resp = r.say(t, bot.ChannelWeb, "w-c", "gặp cán bộ")
+	if got := text(resp); !strings.Contains(got, "vị trí số 2") || !strings.Contains(got, "khoảng 9 phút") {
+		t.Fatalf("with an officer at work: %q", got)
+	}
 }
 
 // TestFallbackOffersAnOfficer: a refusal carries "Gặp cán bộ"; after two in a
