@@ -119,7 +119,7 @@ func (b *insertBatcher) insertMany(docs []any) []error {
 		if we.Index < 0 || we.Index >= len(errs) {
 			continue
 		}
-		if we.Code == 11000 || we.Code == 11001 {
+		if we.Code == 11000 || we.Code == 11001 || we.Code == 12582 {
 			errs[we.Index] = errDuplicate
 		} else {
 			errs[we.Index] = we

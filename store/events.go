@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/dvcbot/dvcbot/bot"
 )
@@ -29,7 +30,7 @@ func (e *Events) RecordTurn(ctx context.Context, ev bot.TurnEvent) error {
 		bot.TurnEvent `bson:",inline"`
 		ExpiresAt     time.Time `bson:"expires_at"`
 	}{ev, ev.At.Add(EventRetention)}
-	if err := e.db.eventInserts().insert(ctx, e.db.db.Collection(colEvents), doc); err != nil {
+	if err := e.db.eventBatcher().insert(doc); err != nil {
 		return fmt.Errorf("store: record turn: %w", err)
 	}
 	return nil
@@ -172,9 +173,11 @@ func (f *FeedbackStore) Summary(ctx context.Context) ([]FeedbackSummary, error) 
 	return out, nil
 }
 
-// eventInserts is the DB's group insert of turn events (views of one server
+// eventBatcher is the DB's group commit of turn events (views of one server
 // get their own).
-func (d *DB) eventInserts() *groupInsert {
-	d.eventsOnce.Do(func() { d.events = &groupInsert{} })
-	return d.events
+func (d *DB) eventBatcher() *insertBatcher {
+	d.eventsOnce.Do(func() {
+		d.eventWrites = &insertBatcher{col: func() *mongo.Collection { return d.db.Collection(colEvents) }}
+	})
+	return d.eventWrites
 }

@@ -52,6 +52,7 @@ func (d *DB) Sessions() *Sessions {
 	d.sessOnce.Do(func() {
 		if d.Embedded() {
 			l := &logSessions{db: d, mem: map[string]bot.Session{}}
+			l.writes = &insertBatcher{col: l.logCol}
 			l.loadErr = l.loadLog(context.Background())
 			d.sessions = &Sessions{backend: l, now: time.Now}
 		} else {
@@ -147,7 +148,7 @@ type logSessions struct {
 	stale    []string               // superseded session_log ids
 	loadErr  error                  // reading the log at start failed
 
-	group groupInsert // concurrent saves share one insertMany
+	writes *insertBatcher // concurrent saves share one insertMany (group commit)
 }
 
 type sessionLogDoc struct {
@@ -225,7 +226,7 @@ func (l *logSessions) put(ctx context.Context, sess *bot.Session, prev int64) er
 	l.inflight[sess.Key] = true
 	l.mu.Unlock()
 
-	err := l.group.insert(ctx, l.logCol(), doc)
+	err := l.writes.insert(doc)
 
 	l.mu.Lock()
 	delete(l.inflight, sess.Key)
@@ -240,7 +241,7 @@ func (l *logSessions) put(ctx context.Context, sess *bot.Session, prev int64) er
 	case err == nil:
 		sess.Version = next.Version
 		return nil
-	case mongo.IsDuplicateKeyError(err) || errors.Is(err, errDuplicateInsert):
+	case mongo.IsDuplicateKeyError(err) || errors.Is(err, errDuplicate):
 		return fmt.Errorf("session %s: %w", sess.Key, ErrConflict)
 	}
 	return fmt.Errorf("store: save session: %w", err)

@@ -55,8 +55,8 @@ type DB struct {
 
 	catalogMu sync.Mutex // serialises catalogue imports of this process
 
-	eventsOnce sync.Once
-	events     *groupInsert // turn events of concurrent turns share one insert
+	eventsOnce  sync.Once
+	eventWrites *insertBatcher // turn events of concurrent turns share one insert
 
 	uri string // the embedded server's address (empty for external stores)
 }
