@@ -307,6 +307,11 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 			res = full
 		}
 	}
+	if s.Topic == "" && refersBack(w) && !namesProcedure(res) {
+		// "thủ tục này", "hồ sơ này" with nothing under discussion: the
+		// citizen means a procedure the bot has not been told.
+		return e.askWhich(ctx, s, m)
+	}
 	if genericQuestion(res) {
 		// Nothing in the question names a procedure: answer the topic under
 		// discussion, or ask which procedure is meant.
@@ -397,6 +402,22 @@ func genericQuestion(res SearchResult) bool {
 		}
 	}
 	return true
+}
+
+// backReferences point at a procedure named earlier ("thủ tục này").
+var backReferences = cues("thủ tục này", "thủ tục đó", "thủ tục trên", "hồ sơ này", "hồ sơ đó", "giấy tờ này",
+	"giấy này", "giấy đó", "việc này", "việc đó", "trường hợp này", "trường hợp đó", "cái này", "cái đó", "vụ này", "vụ đó")
+
+// refersBack reports whether the question points at a procedure named before.
+func refersBack(w words) bool {
+	i, _ := backReferences.find(w)
+	return i >= 0
+}
+
+// namesProcedure reports whether the best hit's whole name stands in the
+// question ("đăng ký khai sinh thủ tục này có mất phí không").
+func namesProcedure(res SearchResult) bool {
+	return len(res.Hits) > 0 && res.Hits[0].Evidence.FullName && res.Hits[0].Evidence.Anchor >= 2
 }
 
 // onlineTopic reports whether p is itself about the online portal (several of

@@ -278,6 +278,15 @@ func TestTrust(t *testing.T) {
 			t.Errorf("%q: answered %s, want a polite refusal", q, r.ProcedureID)
 		}
 	}
+	// "thủ tục này" with nothing under discussion asks which procedure; the
+	// same words after a topic answer it.
+	if r := fx.say(t, "deixis", "Thủ tục này làm trên điện thoại được không?"); r.ProcedureID != "" || r.Intent != bot.IntentHelp {
+		t.Errorf("back reference without a topic: answered %q (%s), want a question back", r.ProcedureID, r.Intent)
+	}
+	fx.say(t, "deixis2", "đăng ký khai sinh cho con")
+	if r := fx.say(t, "deixis2", "thủ tục này làm online được không"); r.ProcedureID != "dang-ky-khai-sinh" {
+		t.Errorf("back reference with a topic: %q", r.ProcedureID)
+	}
 	// With a topic in the conversation, a generic follow-up answers that topic.
 	fx.say(t, "topic", "đăng ký khai sinh cho con")
 	if r := fx.say(t, "topic", "lệ phí bao nhiêu?"); r.ProcedureID != "dang-ky-khai-sinh" || r.Section != bot.SectionFees {

@@ -24,9 +24,9 @@ func TestEvalFloors(t *testing.T) {
 	}{
 		{"../../../shared/eval/questions.tsv", 0.0, 0.95, 0.92, 1.0},
 		{"testdata/heldout.tsv", 0.01, 0.92, 0.93, 0.96},
-		{"testdata/heldout2.tsv", 0.01, 0.87, 0.91, 0.96},
-		{"testdata/heldout3.tsv", 0.03, 0.78, 0.93, 0.95},
-		{"testdata/heldout5.tsv", 0.03, 0.75, 0.85, 0.96},
+		{"testdata/heldout2.tsv", 0.01, 0.89, 0.91, 0.96},
+		{"testdata/heldout3.tsv", 0.03, 0.81, 0.92, 0.96},
+		{"testdata/heldout5.tsv", 0.03, 0.77, 0.87, 0.96},
 		{"testdata/heldout6.tsv", 0.03, 0.79, 0.92, 0.94},
 	}
 	ix, err := search.NewFromSeed()

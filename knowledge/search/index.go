@@ -963,6 +963,9 @@ func (st *stats) coverage(pl plan, e *entry, w []float64) cov {
 	var c cov
 	var got, total, gotKnown, totalKnown float64
 	for i, t := range pl.content {
+		if t.exp == 0 && isNumber(t.fold) && !e.uses(t.fold) {
+			continue // a detail of the case (see evidence)
+		}
 		m := 0.0
 		switch {
 		case t.exp > 0:
@@ -1018,6 +1021,9 @@ func (ix *Index) evidence(pl plan, e *entry, st *stats, w []float64, variants []
 		// A word's weight as evidence of another subject falls with how many
 		// procedures use it anywhere: "tuần", "con" say little, "visa" much.
 		rw := math.Log((n + 1) / (float64(st.vocab[t.fold]) + 0.5))
+		if t.story() {
+			rw *= storyWeight
+		}
 		rtotal += rw
 		if t.exp > 0 {
 			x := pl.expansions[t.exp-1]
@@ -1035,6 +1041,11 @@ func (ix *Index) evidence(pl plan, e *entry, st *stats, w []float64, variants []
 		case e.named[t.fold] && e.accentsMatch(t):
 			named += w[i]
 		case e.uses(t.fold):
+		case isNumber(t.fold):
+			// An amount, a year or a size ("1990", "100m2") the text does not
+			// use is a detail of the citizen's case, not another subject.
+			rtotal -= rw
+			total -= w[i]
 		case st.vocab[t.fold] == 0:
 			ev.Unknown++
 			resid += rw
@@ -1056,6 +1067,9 @@ func (ix *Index) evidence(pl plan, e *entry, st *stats, w []float64, variants []
 	}
 	return ev
 }
+
+// isNumber reports whether a folded token starts with a digit.
+func isNumber(f string) bool { return f != "" && f[0] >= '0' && f[0] <= '9' }
 
 // matchNames records in ev the longest runs of q that are runs of e's names.
 func (st *stats) matchNames(q []qtoken, e *entry, ev *bot.Evidence) {

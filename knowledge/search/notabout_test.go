@@ -24,6 +24,8 @@ func TestNegativeEvidence(t *testing.T) {
 		{"xin giấy phép xây dựng nhà ở riêng lẻ cần giấy tờ gì", "giay-phep-xay-dung", true},
 		{"xin giấy phép xây dựng nhà xưởng trong khu công nghiệp cần giấy tờ gì", "", false},
 		{"gia hạn visa cho người nước ngoài ở đâu", "", false},
+		{"thuế sử dụng đất phi nông nghiệp hằng năm nộp ở đâu", "", false},
+		{"chuyển mục đích sử dụng đất sang đất phi nông nghiệp cần giấy tờ gì", "chuyen-muc-dich-su-dung-dat", true},
 	}
 	for _, tt := range tests {
 		res, err := ix.Search(ctx, tt.q, 5)

@@ -66,6 +66,38 @@ var stopPhrases = compilePhrases([]string{
 	"dạ", "vâng", "như", "ra", "gồm", "ad", "bot", "nay", "hôm", "lúc",
 })
 
+// storyWords are everyday words of a citizen's own story: family, time,
+// places of daily life. A question that tells one ("ông nội mới mất", "nhà
+// em ở quê", "con mới sinh được 1 tuần") is no less about the procedure it
+// names, so these words weigh little as signs of another subject. Keyed by
+// the accented form; an unaccented token counts when its folded form is the
+// folded form of one of them.
+var storyWords = func() (acc, fold map[string]bool) {
+	acc, fold = map[string]bool{}, map[string]bool{}
+	for _, w := range strings.Fields(`ông bà bố mẹ ba má cha con cháu cô chú dì cậu vợ chồng trai gái bé
+		nội ngoại quê nhà xóm bản làng tuần tháng năm ngày hôm sáng chiều tối trưa xưa trước sau
+		sắp vừa mới già yếu tuổi xa gần lên xuống về đi đến tới đó nay nữa lâu rồi giờ hiện
+		ở sống ốm đau nằm cả nhiều ít hết lắm đang đã`) {
+		acc[w] = true
+		fold[vntext.Fold(w)] = true
+	}
+	return acc, fold
+}
+
+// storyWeight is how much a story word counts, as a sign of another subject,
+// against a word of its rarity.
+const storyWeight = 0.1
+
+var storyAcc, storyFold = storyWords()
+
+// story reports whether t is one of storyWords.
+func (t qtoken) story() bool {
+	if t.marked {
+		return storyAcc[t.acc]
+	}
+	return storyFold[t.fold]
+}
+
 // stopWords are the folded syllables of stopPhrases: words of questions the
 // normaliser must never "repair".
 var stopWords = func() map[string]bool {
@@ -107,6 +139,7 @@ type expander struct {
 
 type expTerm struct {
 	fold   []string
+	acc    []string // the term as written, lower case
 	expand []string
 }
 
@@ -118,7 +151,7 @@ func newExpander(list []knowledge.Expansion) *expander {
 			if len(ft) == 0 {
 				continue
 			}
-			e.terms = append(e.terms, expTerm{fold: ft, expand: x.Expand})
+			e.terms = append(e.terms, expTerm{fold: ft, acc: vntext.Tokens(t), expand: x.Expand})
 		}
 	}
 	// Longest terms first so "sổ hộ khẩu" wins over "hộ khẩu".
@@ -132,6 +165,22 @@ func matchAt(toks []qtoken, i int, fold []string) bool {
 	}
 	for k, f := range fold {
 		if toks[i+k].fold != f {
+			return false
+		}
+	}
+	return true
+}
+
+// marksAgree reports whether question tokens typed with diacritics carry the
+// same ones as the term: "để" (so that) is not the term "đẻ" (give birth),
+// while an unaccented "de" may be either. A term written without diacritics
+// ("cccd") agrees with anything.
+func marksAgree(toks []qtoken, acc []string) bool {
+	if len(acc) != len(toks) {
+		return true
+	}
+	for k, t := range toks {
+		if t.marked && vntext.Fold(acc[k]) != acc[k] && t.acc != acc[k] {
 			return false
 		}
 	}
@@ -157,7 +206,7 @@ func analyze(q string, exp *expander, known func(phrase string) bool) plan {
 	isExp := make([]bool, len(toks))
 	for i := 0; i < len(toks); i++ {
 		for _, t := range exp.terms {
-			if matchAt(toks, i, t.fold) {
+			if matchAt(toks, i, t.fold) && marksAgree(toks[i:i+len(t.fold)], t.acc) {
 				for _, e := range t.expand {
 					p.expansions = append(p.expansions, vntext.FoldedTokens(e))
 					p.expAcc = append(p.expAcc, e)

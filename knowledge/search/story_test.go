@@ -1,0 +1,43 @@
+package search_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/dvcbot/dvcbot/knowledge/search"
+)
+
+// TestCitizensOwnWords: the details of a citizen's own case (family, time,
+// amounts) and words that only look like an abbreviation do not move the
+// answer away from the procedure the question names.
+func TestCitizensOwnWords(t *testing.T) {
+	ix, err := search.NewFromSeed()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	ctx := context.Background()
+	tests := []struct{ q, id string }{
+		// "để" (so that) is not "đẻ" (give birth, an expansion to maternity).
+		{"Điều kiện để được đăng ký lại khai sinh là gì?", "dang-ky-lai-khai-sinh"},
+		// A week, a grandfather, a year: the story, not another subject.
+		{"con toi moi sinh duoc 1 tuan thi can giay to gi de lam giay khai sinh", "dang-ky-khai-sinh"},
+		{"dkkh can giay to gi", "dang-ky-ket-hon"},
+		{"đóng bảo hiểm xã hội được 6 năm, muốn rút 1 lần thì làm sao", "bhxh-mot-lan"},
+	}
+	for _, tt := range tests {
+		res, err := ix.Search(ctx, tt.q, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Hits) == 0 || res.Hits[0].ID != tt.id {
+			t.Errorf("%q: hits %+v, want %s first", tt.q, res.Hits, tt.id)
+		}
+	}
+	// Numbers of the case do not lower the confidence in the procedure.
+	a, _ := ix.Search(ctx, "mua đất giấy tay giờ có sang tên sổ đỏ được không", 5)
+	b, _ := ix.Search(ctx, "mua đất giấy tay từ 2010 giờ có sang tên sổ đỏ được không", 5)
+	if len(a.Hits) == 0 || len(b.Hits) == 0 || a.Hits[0].ID != b.Hits[0].ID || b.Hits[0].Evidence.Residual > a.Hits[0].Evidence.Residual+1e-9 {
+		t.Errorf("a year changed the evidence: %+v vs %+v", a.Hits, b.Hits)
+	}
+}
