@@ -349,11 +349,79 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 			}
 		}
 	}
+	if one, ok := e.clauseAnswer(ctx, m.Text, search); ok && res.NotCovered == nil && len(res.Hits) > 0 && res.Hits[0].ID == one.Hits[0].ID {
+		if p, err := e.cfg.Procedures.Procedure(ctx, one.Hits[0].ID); err == nil {
+			return e.answer(ctx, s, m, p, detectSection(w, splitWords(p.Title), onlineTopic(p)), one)
+		}
+	}
 	if plausible := plausibleHits(res); len(plausible) >= 2 {
 		res.Hits = plausible
 		return e.disambiguate(s, m, res, section)
 	}
 	return e.fallback(ctx, s, m, res)
+}
+
+// Long messages tell a story around the question. clauseMinWords is the
+// length (in syllables) from which a message is also read clause by clause,
+// and at most maxClauses clauses are searched.
+const (
+	clauseMinWords = 16
+	maxClauses     = 6
+)
+
+// clauseAnswer reads a long message one clause at a time (sentences and their
+// comma-separated parts): a story dilutes the evidence of the one clause that
+// names the procedure ("Vợ chồng tôi cưới năm 2015, có 2 con, … Tôi muốn ly
+// hôn thì cần những giấy tờ gì?"). It returns the search result of a clause
+// the search is confident about, when every confident clause names the same
+// procedure without a close rival; otherwise ok is false.
+func (e *Engine) clauseAnswer(ctx context.Context, text string, search func(string) (SearchResult, error)) (SearchResult, bool) {
+	if len(splitWords(text).fold) < clauseMinWords {
+		return SearchResult{}, false
+	}
+	var found SearchResult
+	n := 0
+	for _, c := range clauses(text) {
+		if n == maxClauses {
+			break
+		}
+		cw := splitWords(c)
+		if len(cw.fold) < 3 {
+			continue
+		}
+		if i, _ := pastCues.find(cw); i >= 0 {
+			continue // what was done ("đã đăng ký kết hôn từ năm 2023") is the story, not the question
+		}
+		n++
+		r, err := search(c)
+		if err != nil || !r.Confident || ambiguous(r) {
+			continue
+		}
+		if len(found.Hits) > 0 && found.Hits[0].ID != r.Hits[0].ID {
+			return SearchResult{}, false // two clauses, two procedures
+		}
+		if len(found.Hits) == 0 || r.Hits[0].Confidence > found.Hits[0].Confidence {
+			found = r
+		}
+	}
+	return found, len(found.Hits) > 0
+}
+
+// pastCues mark a clause about what already happened.
+var pastCues = cues("đã", "từ năm", "hồi", "trước đây", "năm ngoái", "đã từng")
+
+// clauses splits text at sentence ends, commas, semicolons and line breaks.
+func clauses(text string) []string {
+	parts := strings.FieldsFunc(text, func(r rune) bool {
+		return strings.ContainsRune(".?!,;:\n", r)
+	})
+	out := parts[:0]
+	for _, p := range parts {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // Confidence levels below the answer threshold: a hit at least askConfidence

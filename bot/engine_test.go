@@ -287,6 +287,13 @@ func TestTrust(t *testing.T) {
 	if r := fx.say(t, "deixis2", "thủ tục này làm online được không"); r.ProcedureID != "dang-ky-khai-sinh" {
 		t.Errorf("back reference with a topic: %q", r.ProcedureID)
 	}
+	// A long story around the question: the clause that names the procedure
+	// is answered, with the section the whole message asks for; a clause about
+	// what was already done is not taken for the question.
+	story := "Chào bạn, nhà mình ở xã Phú Mỹ, hai vợ chồng lấy nhau được 12 năm, có 3 đứa con, anh ấy đi làm xa ở Đồng Nai suốt. Mình muốn ly hôn thì cần những giấy tờ gì?"
+	if r := fx.say(t, "story", story); r.ProcedureID != "ly-hon" || r.Section != bot.SectionDocuments {
+		t.Errorf("story: %s/%s, want ly-hon/documents", r.ProcedureID, r.Section)
+	}
 	// With a topic in the conversation, a generic follow-up answers that topic.
 	fx.say(t, "topic", "đăng ký khai sinh cho con")
 	if r := fx.say(t, "topic", "lệ phí bao nhiêu?"); r.ProcedureID != "dang-ky-khai-sinh" || r.Section != bot.SectionFees {

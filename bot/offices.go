@@ -349,6 +349,8 @@ var (
 	// phoneCues ask for a desk's phone: beside a desk word, or in a conversation
 	// about where to submit.
 	phoneCues = cues("số điện thoại", "điện thoại", "sđt", "sdt", "hotline", "số máy", "liên hệ")
+	// deviceCues speak of the phone as a device, not of a number to call.
+	deviceCues = cues("trên điện thoại", "bằng điện thoại", "qua điện thoại", "điện thoại thông minh", "trên đt", "bằng đt")
 	// addressCues ask where a desk is, beside a deskWord only ("địa chỉ xã"
 	// on a paper is not a desk).
 	addressCues = cues("địa chỉ", "ở đâu", "chỗ nào", "đường nào")
@@ -375,6 +377,9 @@ func officeInfoQuestion(w words, s *Session) bool {
 	case has(weakHoursCues, w):
 		return office
 	case has(phoneCues, w):
+		if has(deviceCues, w) {
+			return false // "làm trên điện thoại được không" is about the app
+		}
 		return office || (s.Section == SectionAgency && len(w.fold) <= 6)
 	case has(addressCues, w):
 		// Only a desk by name: "ở đâu" with a procedure is the agency section.

@@ -235,3 +235,15 @@ func TestSharedLocationPicksTheNearestDesk(t *testing.T) {
 	r = f.send(t, "l2", bot.Message{Action: "loc:abc"})
 	mustContain(t, "bad location", r.Replies[0].Text, "không đọc được vị trí")
 }
+
+// TestPhoneAsADeviceIsNotADeskQuestion: "trên điện thoại" beside "phường" asks
+// whether the procedure can be done in the app, not for the ward's number.
+func TestPhoneAsADeviceIsNotADeskQuestion(t *testing.T) {
+	f := newOfficeEngine(t)
+	r := f.say(t, "device", "ở trọ được 1 tháng, đăng ký tạm trú tự làm trên điện thoại được không hay phải lên phường")
+	if r.ProcedureID != "dang-ky-tam-tru" || r.Section != bot.SectionOnline {
+		t.Errorf("got %s/%s, want dang-ky-tam-tru/online", r.ProcedureID, r.Section)
+	}
+	r = f.say(t, "number", "số điện thoại công an phường là bao nhiêu")
+	mustContain(t, "phone number question (asks the ward first)", r.Replies[0].Text, "xã/phường nào")
+}

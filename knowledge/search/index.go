@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -607,24 +608,16 @@ func fill(guides, records bleve.Index, procs []knowledge.Procedure, ix *Index) e
 	}
 	entries := make(map[string]*entry, len(procs))
 	bigrams := map[string]int{}
-	for i := range procs {
-		e := newEntry(procs[i])
-		entries[e.p.ID] = e
-		// Counted now, so that no entry's list outlives its turn.
-		for _, b := range e.bigrams {
-			bigrams[b]++
+	prepared := prepareEntries(procs)
+	defer func() {
+		for range prepared { // drain, so the preparing goroutines end
 		}
-		e.bigrams = []string{} // counted: count adds nothing more
-		to, b := guides, bg
-		if e.p.IsOfficial() {
-			to, b = records, br
-		}
-		if err := b.Index(e.p.ID, toDoc(&e.p)); err != nil {
-			return fmt.Errorf("search: index %s: %w", e.p.ID, err)
-		}
-		// Smaller batches keep the peak memory of a large rebuild low.
-		if err := flush(to, b, replaceBatch); err != nil {
-			return err
+	}()
+	for chunk := range prepared {
+		for _, e := range chunk {
+			if err := addEntry(e, entries, bigrams, guides, records, bg, br, flush); err != nil {
+				return err
+			}
 		}
 	}
 	if err := flush(guides, bg, 1); err != nil {
@@ -642,6 +635,54 @@ func fill(guides, records bleve.Index, procs []knowledge.Procedure, ix *Index) e
 		ix.count(e, 1)
 	}
 	return nil
+}
+
+// prepareEntries makes the entries of procs in chunks of replaceBatch, in
+// order, on all processors, while the caller indexes the previous chunk: a
+// rebuild's own text analysis overlaps bleve's. The channel is closed after
+// the last chunk.
+func prepareEntries(procs []knowledge.Procedure) <-chan []*entry {
+	out := make(chan []*entry, 1)
+	go func() {
+		defer close(out)
+		workers := max(runtime.GOMAXPROCS(0), 1)
+		for start := 0; start < len(procs); start += replaceBatch {
+			chunk := make([]*entry, min(replaceBatch, len(procs)-start))
+			var wg sync.WaitGroup
+			for w := 0; w < workers; w++ {
+				wg.Add(1)
+				go func(w int) {
+					defer wg.Done()
+					for i := w; i < len(chunk); i += workers {
+						chunk[i] = newEntry(procs[start+i])
+					}
+				}(w)
+			}
+			wg.Wait()
+			out <- chunk
+		}
+	}()
+	return out
+}
+
+// addEntry records e among entries, counts its bigrams and adds it to the
+// batch of its kind, flushing a full batch.
+func addEntry(e *entry, entries map[string]*entry, bigrams map[string]int, guides, records bleve.Index, bg, br *bleve.Batch, flush func(bleve.Index, *bleve.Batch, int) error) error {
+	entries[e.p.ID] = e
+	// Counted now, so that no entry's list outlives its turn.
+	for _, b := range e.bigrams {
+		bigrams[b]++
+	}
+	e.bigrams = []string{} // counted: count adds nothing more
+	to, b := guides, bg
+	if e.p.IsOfficial() {
+		to, b = records, br
+	}
+	if err := b.Index(e.p.ID, toDoc(&e.p)); err != nil {
+		return fmt.Errorf("search: index %s: %w", e.p.ID, err)
+	}
+	// Smaller batches keep the peak memory of a large rebuild low.
+	return flush(to, b, replaceBatch)
 }
 
 // Upsert adds or replaces one procedure; it is searchable when Upsert returns.
@@ -778,9 +819,9 @@ func (ix *Index) Search(ctx context.Context, q string, limit int) (bot.SearchRes
 		return res, nil
 	}
 	folded := pl.foldedText()
-	qs := []query.Query{
-		match(folded, fieldNamesFolded, analyzerFolded, boostNamesFolded),
-		match(folded, fieldBodyFolded, analyzerFolded, boostBodyFolded),
+	qs := []query.Query{match(folded, fieldNamesFolded, analyzerFolded, boostNamesFolded)}
+	if body := ix.selectiveText(pl); body != "" {
+		qs = append(qs, match(body, fieldBodyFolded, analyzerFolded, boostBodyFolded))
 	}
 	if len(pl.content) > 1 {
 		qs = append(qs, match(folded, fieldNamesShingle, analyzerShingle, boostNamesShingle))
@@ -927,6 +968,24 @@ func (ix *Index) Search(ctx context.Context, q string, limit int) (bot.SearchRes
 		}
 	}
 	return res, nil
+}
+
+// commonShare: a word used by more than this share of the procedures is left
+// out of the body query. It adds almost nothing to a BM25 score and makes the
+// search visit nearly every document ("giấy", "đăng ký" in a large catalogue).
+const commonShare = 0.4
+
+// selectiveText is the folded question without the words most procedures'
+// text uses, for the body query; callers hold a lock.
+func (ix *Index) selectiveText(pl plan) string {
+	limit := commonShare * float64(len(ix.procs))
+	var parts []string
+	for _, t := range pl.content {
+		if float64(ix.vocab[t.fold]) <= limit || len(ix.procs) < 200 {
+			parts = append(parts, t.fold)
+		}
+	}
+	return strings.Join(parts, " ")
 }
 
 // weights gives each content token an IDF weight over names and summaries;
