@@ -12,28 +12,13 @@ import (
 	"github.com/dvcbot/dvcbot/bot"
 	"github.com/dvcbot/dvcbot/dossier"
 	"github.com/dvcbot/dvcbot/handoff"
-	"github.com/dvcbot/dvcbot/knowledge/search"
+	"github.com/dvcbot/dvcbot/internal/searchtest"
 	"github.com/dvcbot/dvcbot/offices"
 	"github.com/dvcbot/dvcbot/store"
 	"github.com/dvcbot/dvcbot/store/storetest"
 )
 
 func TestMain(m *testing.M) { os.Exit(storetest.Main(m)) }
-
-var (
-	seedOnce  sync.Once
-	seedIndex *search.Index
-	seedErr   error
-)
-
-func index(t *testing.T) *search.Index {
-	t.Helper()
-	seedOnce.Do(func() { seedIndex, seedErr = search.NewFromSeed() })
-	if seedErr != nil {
-		t.Fatal(seedErr)
-	}
-	return seedIndex
-}
 
 // clock is a settable time source.
 type clock struct {
@@ -75,7 +60,7 @@ var tuesday10 = time.Date(2026, 12, 1, 10, 0, 0, 0, offices.Vietnam)
 
 func newRig(t *testing.T, db *store.DB, at time.Time) rig {
 	t.Helper()
-	ix := index(t)
+	ix := searchtest.Index(t)
 	c := &clock{t: at}
 	desk := &handoff.Service{Store: db.Conversations(), Outbox: db.Outbox(), Schedule: handoff.MustSchedule("", "2026-12-07"), Now: c.Now}
 	tg := &sender{}

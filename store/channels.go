@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"sync/atomic"
 	"time"
 
@@ -139,71 +138,13 @@ func (s *ChannelState) Done(ctx context.Context, ch, id string, now time.Time) e
 // start. It does not take the events over: with several processes on one
 // database pass a time old enough that their owners must have stopped.
 func (s *ChannelState) Unfinished(ctx context.Context, ch string, before time.Time) ([][]byte, error) {
-	type ref struct {
-		ID  string `bson:"_id"`
-		Seq int64  `bson:"seq"`
-	}
-	var accepted []ref
-	cur, err := s.events().Find(ctx, bson.M{"channel": ch, "raw": bson.M{"$exists": true}, "at": bson.M{"$lt": before.UTC()}},
-		options.Find().SetProjection(bson.M{"_id": 1, "seq": 1}))
-	if err == nil {
-		err = cur.All(ctx, &accepted)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: find unfinished %s events: %w", ch, err)
-	}
-	if len(accepted) == 0 {
-		return nil, nil
-	}
-	var marks []struct {
-		ID string `bson:"_id"`
-	}
-	cur, err = s.events().Find(ctx, bson.M{"channel": ch, "done": true}, options.Find().SetProjection(bson.M{"_id": 1}))
-	if err == nil {
-		err = cur.All(ctx, &marks)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: find finished %s events: %w", ch, err)
-	}
-	done := make(map[string]bool, len(marks))
-	for _, m := range marks {
-		done[m.ID] = true
-	}
-	open := accepted[:0]
-	for _, a := range accepted {
-		if !done["done:"+a.ID] {
-			open = append(open, a)
-		}
-	}
-	slices.SortFunc(open, func(a, b ref) int { return cmp.Compare(a.Seq, b.Seq) })
-	ids := make([]string, len(open))
-	for i, a := range open {
-		ids[i] = a.ID
-	}
-	raws := make(map[string]string, len(ids))
-	for chunk := range slices.Chunk(ids, 500) {
-		var docs []struct {
-			ID  string `bson:"_id"`
-			Raw string `bson:"raw"`
-		}
-		cur, err := s.events().Find(ctx, bson.M{"_id": bson.M{"$in": chunk}}, options.Find().SetProjection(bson.M{"raw": 1}))
-		if err == nil {
-			err = cur.All(ctx, &docs)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("store: load unfinished %s events: %w", ch, err)
-		}
-		for _, d := range docs {
-			raws[d.ID] = d.Raw
-		}
-	}
-	out := make([][]byte, 0, len(ids))
-	for _, id := range ids {
-		if r, ok := raws[id]; ok {
-			out = append(out, []byte(r))
-		}
-	}
-	return out, nil
+	return unfinished(ctx, unfinishedQuery[string]{
+		col:    s.events(),
+		scope:  bson.M{"channel": ch},
+		doneID: func(id string) string { return "done:" + id },
+		order:  func(a, b acceptedEvent[string]) int { return cmp.Compare(a.Seq, b.Seq) },
+		what:   ch + " events",
+	}, before)
 }
 
 // Touch records that chat wrote at at and clears its inactive mark.

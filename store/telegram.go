@@ -1,16 +1,15 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strconv"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // TelegramSeenTTL is how long an update id is remembered. Telegram gives up
@@ -132,65 +131,12 @@ func (t *TelegramUpdates) Done(ctx context.Context, updateID int64, now time.Tim
 // updates over: with several processes on one database pass a time old enough
 // that their owners must have stopped (see telegram.Config.RecoverAfter).
 func (t *TelegramUpdates) Unfinished(ctx context.Context, before time.Time) ([][]byte, error) {
-	var accepted []struct {
-		ID int64 `bson:"_id"`
-	}
-	cur, err := t.seen().Find(ctx, bson.M{"raw": bson.M{"$exists": true}, "at": bson.M{"$lt": before.UTC()}},
-		options.Find().SetProjection(bson.M{"_id": 1}))
-	if err == nil {
-		err = cur.All(ctx, &accepted)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: find unfinished telegram updates: %w", err)
-	}
-	if len(accepted) == 0 {
-		return nil, nil
-	}
-	var marks []struct {
-		ID string `bson:"_id"`
-	}
-	cur, err = t.seen().Find(ctx, bson.M{"done": true}, options.Find().SetProjection(bson.M{"_id": 1}))
-	if err == nil {
-		err = cur.All(ctx, &marks)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: find finished telegram updates: %w", err)
-	}
-	done := make(map[string]bool, len(marks))
-	for _, m := range marks {
-		done[m.ID] = true
-	}
-	var ids []int64
-	for _, a := range accepted {
-		if !done[doneKey(a.ID)] {
-			ids = append(ids, a.ID)
-		}
-	}
-	slices.Sort(ids)
-	raws := make(map[int64]string, len(ids))
-	for chunk := range slices.Chunk(ids, 500) {
-		var docs []struct {
-			ID  int64  `bson:"_id"`
-			Raw string `bson:"raw"`
-		}
-		cur, err := t.seen().Find(ctx, bson.M{"_id": bson.M{"$in": chunk}}, options.Find().SetProjection(bson.M{"raw": 1}))
-		if err == nil {
-			err = cur.All(ctx, &docs)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("store: load unfinished telegram updates: %w", err)
-		}
-		for _, d := range docs {
-			raws[d.ID] = d.Raw
-		}
-	}
-	out := make([][]byte, 0, len(ids))
-	for _, id := range ids {
-		if r, ok := raws[id]; ok {
-			out = append(out, []byte(r))
-		}
-	}
-	return out, nil
+	return unfinished(ctx, unfinishedQuery[int64]{
+		col:    t.seen(),
+		doneID: doneKey,
+		order:  func(a, b acceptedEvent[int64]) int { return cmp.Compare(a.ID, b.ID) },
+		what:   "telegram updates",
+	}, before)
 }
 
 func callbackKey(token string) string { return "cb:" + token }

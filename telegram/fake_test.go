@@ -18,7 +18,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/dvcbot/dvcbot/bot"
-	"github.com/dvcbot/dvcbot/knowledge/search"
+	"github.com/dvcbot/dvcbot/internal/searchtest"
 	"github.com/dvcbot/dvcbot/store"
 	"github.com/dvcbot/dvcbot/store/storetest"
 	"github.com/dvcbot/dvcbot/telegram"
@@ -158,22 +158,6 @@ func waitFor(t testing.TB, what string, cond func() bool) {
 	}
 }
 
-var (
-	seedOnce  sync.Once
-	seedIndex *search.Index
-	seedErr   error
-)
-
-// index is one in-memory index of the bundled knowledge base, shared by tests.
-func index(t testing.TB) *search.Index {
-	t.Helper()
-	seedOnce.Do(func() { seedIndex, seedErr = search.NewFromSeed() })
-	if seedErr != nil {
-		t.Fatal(seedErr)
-	}
-	return seedIndex
-}
-
 // recEngine wraps the real engine, records what it is given and can be made to
 // fail or to wait.
 type recEngine struct {
@@ -228,7 +212,7 @@ func newRig(t testing.TB, tweak func(*telegram.Config)) *rig {
 // start (re)creates the service on the rig's store and fake API.
 func (r *rig) start(t testing.TB, tweak func(*telegram.Config)) {
 	t.Helper()
-	ix := index(t)
+	ix := searchtest.Index(t)
 	eng, err := bot.New(bot.Config{Searcher: ix, Procedures: ix, Sessions: r.db.Sessions(), Unanswered: r.db.Unanswered(), Feedback: r.db.Feedback()})
 	if err != nil {
 		t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/dvcbot/dvcbot/bot"
+	"github.com/dvcbot/dvcbot/internal/searchtest"
 )
 
 // loadTexts each get exactly one reply message.
@@ -54,7 +55,7 @@ func TestLoad(t *testing.T) {
 		// Isolates the channel (claims, queues, rendering, HTTP) from the session
 		// store's cost on the embedded server.
 		sessions = "memory"
-		ix := index(t)
+		ix := searchtest.Index(t)
 		eng, err := bot.New(bot.Config{Searcher: ix, Procedures: ix, Sessions: &memSessions{m: map[string]bot.Session{}}})
 		if err != nil {
 			t.Fatal(err)

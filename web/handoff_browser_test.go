@@ -10,7 +10,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -20,6 +19,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/dvcbot/dvcbot/internal/app"
+	"github.com/dvcbot/dvcbot/internal/browsertest"
 	"github.com/dvcbot/dvcbot/internal/config"
 )
 
@@ -76,84 +76,6 @@ func startService(t *testing.T, cfg config.Config) (string, *lockedBuffer) {
 	return "http://" + ln.Addr().String(), logs
 }
 
-// chromium starts headless Chromium, or skips the test (fails it when
-// DVCBOT_REQUIRE_BROWSER=1, as CI sets when it installed the browser).
-func chromium(t *testing.T) context.Context {
-	t.Helper()
-	path := ""
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			path = p
-			break
-		}
-	}
-	if path == "" {
-		if os.Getenv("DVCBOT_REQUIRE_BROWSER") == "1" {
-			t.Fatal("chromium is required (DVCBOT_REQUIRE_BROWSER=1) but not installed")
-		}
-		t.Skip("skipping the browser test: chromium is not installed (apt-get install chromium)")
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(path),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		// Two pages side by side: neither may be throttled as a background tab.
-		chromedp.Flag("disable-background-timer-throttling", true),
-		chromedp.Flag("disable-renderer-backgrounding", true),
-		chromedp.Flag("disable-backgrounding-occluded-windows", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1200, 900),
-	)
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	t.Cleanup(cancel)
-	ctx, cancel2 := chromedp.NewContext(actx)
-	t.Cleanup(cancel2)
-	ctx, cancel3 := context.WithTimeout(ctx, 90*time.Second)
-	t.Cleanup(cancel3)
-	return ctx
-}
-
-type axeViolation struct {
-	ID     string `json:"id"`
-	Impact string `json:"impact"`
-	Help   string `json:"help"`
-	Nodes  []struct {
-		Target []any `json:"target"`
-	} `json:"nodes"`
-}
-
-// audit runs axe-core (vendored for internal/app's browser tests) on a page
-// and fails t on serious or critical violations.
-func audit(t *testing.T, ctx context.Context, what string) {
-	t.Helper()
-	src, err := os.ReadFile(filepath.Join("..", "internal", "app", "testdata", "axe", "axe.min.js"))
-	if err != nil {
-		t.Logf("%s: no axe-core to audit with: %v", what, err)
-		return
-	}
-	if _, err := chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](string(src)+";undefined")); err != nil {
-		t.Fatalf("%s: inject axe: %v", what, err)
-	}
-	res, err := chromedp.Run(ctx, chromedp.Evaluate[[]axeViolation](
-		`axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}}).then(r => r.violations)`,
-		chromedp.EvalAwaitPromise))
-	if err != nil {
-		t.Fatalf("%s: axe: %v", what, err)
-	}
-	for _, v := range res {
-		line := fmt.Sprintf("%s: axe %s (%s): %s, e.g. %v", what, v.ID, v.Impact, v.Help, v.Nodes[0].Target)
-		if v.Impact == "serious" || v.Impact == "critical" {
-			t.Error(line)
-		} else {
-			t.Log(line)
-		}
-	}
-}
-
 // call makes one API request and decodes its JSON answer.
 func call(t *testing.T, method, url, token string, body any) (int, map[string]any) {
 	t.Helper()
@@ -190,7 +112,7 @@ func call(t *testing.T, method, url, token string, body any) (int, map[string]an
 // still there after one); the citizen answers and the officer sees it in the
 // transcript; the officer closes, and the citizen rates with a button.
 func TestHandoffConsoleWithCitizenInBrowser(t *testing.T) {
-	citizen := chromium(t)
+	citizen := browsertest.Start(t, browsertest.Options{Width: 1200, Height: 900, SideBySide: true})
 	cfg := config.Default()
 	cfg.DataDir = t.TempDir()
 	cfg.Addr = "127.0.0.1:0"
@@ -255,10 +177,7 @@ func TestHandoffConsoleWithCitizenInBrowser(t *testing.T) {
 	defer cancel()
 	item := `#handoff-queue li.handoff-item[data-chat="` + chat + `"]`
 	step("officer signs in and sees the request", chromedp.Do(officer,
-		chromedp.Navigate(base+"/admin"),
-		chromedp.WaitVisible(`#token`),
-		chromedp.SendKeys(`#token`, maiToken),
-		chromedp.Click(`#signin`),
+		browsertest.SignIn(base, maiToken),
 		chromedp.WaitVisible(`#handoff-queue`),
 		chromedp.WaitVisible(item),
 		chromedp.Evaluate[chromedp.Void](`window.confirm = () => true; undefined`),
@@ -338,11 +257,11 @@ func TestHandoffConsoleWithCitizenInBrowser(t *testing.T) {
 		t.Errorf("chat state after a reload = %q, want handoff", state)
 	}
 
-	audit(t, citizen, "chat with an officer's reply")
+	browsertest.Audit(t, citizen, "chat with an officer's reply")
 	step("high contrast", chromedp.Do(citizen, chromedp.Click(`#contrast`), chromedp.WaitVisible(`html.hc .msg.staff`)))
-	audit(t, citizen, "chat with an officer's reply, high contrast")
+	browsertest.Audit(t, citizen, "chat with an officer's reply, high contrast")
 	step("normal contrast", chromedp.Do(citizen, chromedp.Click(`#contrast`), chromedp.WaitNotPresent(`html.hc`)))
-	audit(t, officer, "officers' console")
+	browsertest.Audit(t, officer, "officers' console")
 
 	// The citizen answers: the bot stays silent and the officer reads it.
 	step("citizen answers", chromedp.Do(citizen,

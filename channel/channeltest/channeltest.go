@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/dvcbot/dvcbot/bot"
+	"github.com/dvcbot/dvcbot/internal/searchtest"
 	"github.com/dvcbot/dvcbot/knowledge/search"
 	"github.com/dvcbot/dvcbot/store"
 )
@@ -107,20 +108,11 @@ func (f *API) Reset() {
 	f.calls = nil
 }
 
-var (
-	seedOnce  sync.Once
-	seedIndex *search.Index
-	seedErr   error
-)
-
-// Index is the seed knowledge base's index, built once per test binary.
+// Index is the seed knowledge base's index, built once per test binary
+// (searchtest.Index).
 func Index(t testing.TB) *search.Index {
 	t.Helper()
-	seedOnce.Do(func() { seedIndex, seedErr = search.NewFromSeed() })
-	if seedErr != nil {
-		t.Fatal(seedErr)
-	}
-	return seedIndex
+	return searchtest.Index(t)
 }
 
 // Engine is a real engine on db with the seed index.

@@ -1,58 +1,21 @@
 package app
 
 import (
-	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
-)
 
-// browser starts headless Chromium, or skips the test (fails it when
-// DVCBOT_REQUIRE_BROWSER=1, as CI sets when it installed the browser).
-func browser(t *testing.T) context.Context {
-	t.Helper()
-	path := ""
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			path = p
-			break
-		}
-	}
-	if path == "" {
-		if os.Getenv("DVCBOT_REQUIRE_BROWSER") == "1" {
-			t.Fatal("chromium is required (DVCBOT_REQUIRE_BROWSER=1) but not installed")
-		}
-		t.Skip("skipping the browser test: chromium is not installed (apt-get install chromium)")
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(path),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(390, 844),
-	)
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	t.Cleanup(cancel)
-	ctx, cancel2 := chromedp.NewContext(actx)
-	t.Cleanup(cancel2)
-	ctx, cancel3 := context.WithTimeout(ctx, 90*time.Second)
-	t.Cleanup(cancel3)
-	return ctx
-}
+	"github.com/dvcbot/dvcbot/internal/browsertest"
+)
 
 // TestWebChatInBrowser types a question, sees the answer, clicks a section
 // button and sees that section, in real headless Chromium.
 func TestWebChatInBrowser(t *testing.T) {
-	ctx := browser(t)
+	ctx := browsertest.Start(t, browsertest.Options{})
 	base, _ := startApp(t, testConfig(t, t.TempDir()))
 
 	shot := filepath.Join(os.TempDir(), "dvcbot-webchat.png")
@@ -107,7 +70,7 @@ func TestWebChatInBrowser(t *testing.T) {
 // TestAdminUIInBrowser signs in, edits a procedure with an inline validation
 // error first, saves, and sees the change in the history, in headless Chromium.
 func TestAdminUIInBrowser(t *testing.T) {
-	ctx := browser(t)
+	ctx := browsertest.Start(t, browsertest.Options{})
 	cfg := testConfig(t, t.TempDir())
 	cfg.AdminToken = adminToken
 	base, _ := startApp(t, cfg)
@@ -119,11 +82,7 @@ func TestAdminUIInBrowser(t *testing.T) {
 		}
 	}
 	step("sign in", chromedp.Do(ctx,
-		chromedp.Navigate(base+"/admin"),
-		chromedp.WaitVisible(`#token`),
-		chromedp.SendKeys(`#token`, adminToken),
-		chromedp.Click(`#signin`),
-		chromedp.WaitVisible(`#signout`),
+		browsertest.SignIn(base, adminToken),
 		chromedp.Navigate(base+"/admin#procedures"),
 		chromedp.WaitVisible(`tr.proc-row[data-id="dang-ky-khai-sinh"]`),
 	))

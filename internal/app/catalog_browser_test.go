@@ -10,6 +10,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/dvcbot/dvcbot/internal/browsertest"
+
 	"github.com/dvcbot/dvcbot/knowledge/catalog"
 	"github.com/dvcbot/dvcbot/knowledge/catalog/catalogtest"
 )
@@ -19,7 +21,7 @@ import (
 // imports, and finds an official record linked to its curated guide, in
 // headless Chromium.
 func TestCatalogImportInBrowser(t *testing.T) {
-	ctx := browser(t)
+	ctx := browsertest.Start(t, browsertest.Options{})
 	cfg := testConfig(t, t.TempDir())
 	cfg.AdminToken = adminToken
 	base, _ := startApp(t, cfg)
@@ -52,11 +54,7 @@ func TestCatalogImportInBrowser(t *testing.T) {
 		}
 	}
 	step("sign in", chromedp.Do(ctx,
-		chromedp.Navigate(base+"/admin"),
-		chromedp.WaitVisible(`#token`),
-		chromedp.SendKeys(`#token`, adminToken),
-		chromedp.Click(`#signin`),
-		chromedp.WaitVisible(`#signout`),
+		browsertest.SignIn(base, adminToken),
 		chromedp.Navigate(base+"/admin#catalog"),
 		chromedp.WaitVisible(`#catalog-file`),
 	))

@@ -7,13 +7,15 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/dvcbot/dvcbot/internal/browsertest"
 )
 
 // TestAdminOfficesInBrowser lists the sample office directory in the staff
 // page, imports the province's CSV from a file and sees it replace the sample,
 // in headless Chromium.
 func TestAdminOfficesInBrowser(t *testing.T) {
-	ctx := browser(t)
+	ctx := browsertest.Start(t, browsertest.Options{})
 	cfg := testConfig(t, t.TempDir())
 	cfg.AdminToken = adminToken
 	base, _ := startApp(t, cfg)
@@ -31,11 +33,7 @@ func TestAdminOfficesInBrowser(t *testing.T) {
 		}
 	}
 	step("sign in and list", chromedp.Do(ctx,
-		chromedp.Navigate(base+"/admin"),
-		chromedp.WaitVisible(`#token`),
-		chromedp.SendKeys(`#token`, adminToken),
-		chromedp.Click(`#signin`),
-		chromedp.WaitVisible(`#signout`),
+		browsertest.SignIn(base, adminToken),
 		chromedp.Navigate(base+"/admin#offices"),
 		chromedp.WaitVisible(`#office-list`),
 		chromedp.WaitVisible(`.notice-warn`), // the sample is announced as such

@@ -4,22 +4,20 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/dvcbot/dvcbot/internal/browsertest"
 )
 
 // TestReviewListInBrowser: an editor opens "Cần rà soát" in /admin and sees the
 // guides due for review, each linked to its editor.
 func TestReviewListInBrowser(t *testing.T) {
-	ctx := browser(t)
+	ctx := browsertest.Start(t, browsertest.Options{})
 	cfg := testConfig(t, t.TempDir())
 	cfg.AdminToken = adminToken
 	base, _ := startApp(t, cfg)
 	makeStale(t, client{t: t, base: base}, "bhxh-mot-lan")
 	if err := chromedp.Do(ctx,
-		chromedp.Navigate(base+"/admin"),
-		chromedp.WaitVisible(`#token`),
-		chromedp.SendKeys(`#token`, adminToken),
-		chromedp.Click(`#signin`),
-		chromedp.WaitVisible(`#signout`),
+		browsertest.SignIn(base, adminToken),
 		chromedp.Navigate(base+"/admin#review"),
 		chromedp.WaitVisible(`#review-table`),
 	); err != nil {

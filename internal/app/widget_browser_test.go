@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	_ "embed"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -13,12 +12,9 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
-)
 
-// axeSource is axe-core from the npm registry (testdata/axe/README).
-//
-//go:embed testdata/axe/axe.min.js
-var axeSource string
+	"github.com/dvcbot/dvcbot/internal/browsertest"
+)
 
 // hostSite serves a portal's pages that embed the widget from base.
 func hostSite(t *testing.T, base *string) *httptest.Server {
@@ -32,39 +28,6 @@ func hostSite(t *testing.T, base *string) *httptest.Server {
 	return srv
 }
 
-type axeResult struct {
-	ID     string `json:"id"`
-	Impact string `json:"impact"`
-	Help   string `json:"help"`
-	Nodes  []struct {
-		Target []any `json:"target"`
-	} `json:"nodes"`
-}
-
-// audit runs axe-core on the tab's page and fails t on serious or critical
-// violations.
-func audit(t *testing.T, ctx context.Context, what string) {
-	t.Helper()
-	if _, err := chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](axeSource+";undefined")); err != nil {
-		t.Fatalf("%s: inject axe: %v", what, err)
-	}
-	res, err := chromedp.Run(ctx, chromedp.Evaluate[[]axeResult](
-		`axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}}).then(r => r.violations)`,
-		chromedp.EvalAwaitPromise))
-	if err != nil {
-		t.Fatalf("%s: axe: %v", what, err)
-	}
-	for _, v := range res {
-		line := fmt.Sprintf("%s: axe %s (%s): %s, e.g. %v", what, v.ID, v.Impact, v.Help, v.Nodes[0].Target)
-		if v.Impact == "serious" || v.Impact == "critical" {
-			t.Error(line)
-		} else {
-			t.Log(line)
-		}
-	}
-	t.Logf("%s: axe found %d violation(s), none serious unless listed above", what, len(res))
-}
-
 func newTab(t *testing.T, ctx context.Context) context.Context {
 	tab, cancel := chromedp.NewContext(ctx)
 	t.Cleanup(cancel)
@@ -75,7 +38,7 @@ func newTab(t *testing.T, ctx context.Context) context.Context {
 // origin (it opens, answers, and keeps the conversation across the portal's
 // pages) and of a refused origin (the chat never loads), in headless Chromium.
 func TestWidgetEmbeddedCrossOrigin(t *testing.T) {
-	ctx := browser(t)
+	ctx := browsertest.Start(t, browsertest.Options{})
 	var base string
 	allowed, refused := hostSite(t, &base), hostSite(t, &base)
 	cfg := testConfig(t, t.TempDir())
@@ -157,7 +120,7 @@ func TestWidgetEmbeddedCrossOrigin(t *testing.T) {
 // the "Nghe" button (hidden without a Vietnamese voice; reading the answer
 // with one).
 func TestAccessibilityInBrowser(t *testing.T) {
-	ctx := browser(t)
+	ctx := browsertest.Start(t, browsertest.Options{})
 	base, _ := startApp(t, testConfig(t, t.TempDir()))
 	step := func(what string, err error) {
 		t.Helper()
@@ -172,7 +135,7 @@ func TestAccessibilityInBrowser(t *testing.T) {
 		chromedp.Click(`#send`),
 		chromedp.WaitVisible(`.msg.bot[data-procedure="cap-doi-cap-lai-the-can-cuoc"]`),
 	))
-	audit(t, ctx, "chat")
+	browsertest.Audit(t, ctx, "chat")
 
 	// No voice in headless Chromium: no Nghe button.
 	hidden, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`[...document.querySelectorAll('button.listen')].every(b => b.hidden) && document.querySelectorAll('button.listen').length > 0`))
@@ -212,14 +175,14 @@ func TestAccessibilityInBrowser(t *testing.T) {
 		chromedp.KeyEvent("\r"),
 		chromedp.WaitVisible(`html.hc #contrast[aria-pressed="true"]`),
 	))
-	audit(t, ctx, "chat, high contrast")
+	browsertest.Audit(t, ctx, "chat, high contrast")
 
 	step("the widget page", chromedp.Do(ctx,
 		chromedp.Click(`#contrast`),
 		chromedp.Navigate(base+"/widget?title=Tr%E1%BB%A3%20l%C3%BD&color=%237a1f1f&text=%23ffffff"),
 		chromedp.WaitVisible(`#close-widget`),
 	))
-	audit(t, ctx, "widget")
+	browsertest.Audit(t, ctx, "widget")
 
 	// With a Vietnamese voice the answer is read aloud in Vietnamese.
 	voiced := newTab(t, ctx)
