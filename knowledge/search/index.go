@@ -72,6 +72,7 @@ type entry struct {
 	bigrams  []string        // folded two-syllable sequences of its text, each once, until counted (then nil: recomputed to uncount; empty: counted elsewhere)
 	nameToks [][]string      // each name's syllables as written (lower case), question words left out
 	nameFold [][]string      // the same, folded
+	nameLen  []int           // syllables each name counts for NameFit: a core name ("khai sinh") counts as its whole name
 	notAbout []cue           // what it is not about (Procedure.NotAbout)
 }
 
@@ -508,12 +509,10 @@ func newEntry(p knowledge.Procedure) *entry {
 			}
 		}
 		if len(toks) > 0 {
-			e.nameToks = append(e.nameToks, toks)
-			fold := make([]string, len(toks))
-			for i, t := range toks {
-				fold[i] = vntext.Fold(t)
-			}
-			e.nameFold = append(e.nameFold, fold)
+			e.addName(toks, len(toks))
+		}
+		if core := coreName(toks); len(core) >= 2 && len(core) < len(toks) {
+			e.addName(core, len(toks))
 		}
 	}
 	for _, n := range p.NotAbout {
@@ -538,6 +537,47 @@ func newEntry(p knowledge.Procedure) *entry {
 	})
 	sort.Strings(e.vocab)
 	return e
+}
+
+// addName adds toks (lower case, as written) to the names matched as runs;
+// a match of all of them counts as fitLen syllables' worth of NameFit.
+func (e *entry) addName(toks []string, fitLen int) {
+	e.nameToks = append(e.nameToks, toks)
+	e.nameLen = append(e.nameLen, fitLen)
+	fold := make([]string, len(toks))
+	for i, t := range toks {
+		fold[i] = vntext.Fold(t)
+	}
+	e.nameFold = append(e.nameFold, fold)
+}
+
+// nameVerbs open many procedures' names without saying which: citizens name
+// "khai sinh", "căn cước", "kết hôn" and leave them out.
+var nameVerbs = [][]string{{"đăng", "ký"}, {"cấp"}, {"làm"}, {"xin"}, {"thủ", "tục"}, {"giải", "quyết"}}
+
+// coreName is a name without its opening verb and classifier noun ("đăng ký
+// khai sinh" → "khai sinh", "cấp thẻ căn cước" → "căn cước"), or the name
+// itself when it has none.
+func coreName(toks []string) []string {
+	for _, v := range nameVerbs {
+		if len(toks) > len(v) && equalToks(toks[:len(v)], v) {
+			toks = toks[len(v):]
+			break
+		}
+	}
+	if len(toks) > 2 && classifiers[vntext.Fold(toks[0])] {
+		toks = toks[1:]
+	}
+	return toks
+}
+
+func equalToks(a, b []string) bool {
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return len(a) == len(b)
 }
 
 // eachLine calls f with the folded syllables of each line of e's text.
@@ -1143,7 +1183,7 @@ func (st *stats) matchNames(q []qtoken, e *entry, ev *bot.Evidence) {
 					if n > ev.Anchor {
 						ev.Anchor = n
 					}
-					if fit := float64(n) / float64(len(name)); (n >= 2 || whole) && fit > ev.NameFit {
+					if fit := float64(n) / float64(e.nameLen[ni]); (n >= 2 || whole) && fit > ev.NameFit {
 						ev.NameFit = fit
 					}
 					if whole {

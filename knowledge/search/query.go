@@ -77,7 +77,7 @@ var storyWords = func() (acc, fold map[string]bool) {
 	for _, w := range strings.Fields(`ông bà bố mẹ ba má cha con cháu cô chú dì cậu vợ chồng trai gái bé
 		nội ngoại quê nhà xóm bản làng tuần tháng năm ngày hôm sáng chiều tối trưa xưa trước sau
 		sắp vừa mới già yếu tuổi xa gần lên xuống về đi đến tới đó nay nữa lâu rồi giờ hiện
-		ở sống ốm đau nằm cả nhiều ít hết lắm đang đã`) {
+		ở sống ốm đau nằm cả nhiều ít hết lắm đang đã xong`) {
 		acc[w] = true
 		fold[vntext.Fold(w)] = true
 	}
