@@ -38,7 +38,7 @@ func openStore(ctx context.Context, env *cliEnv) (*lockedDB, error) {
 			return nil, err
 		}
 	}
-	db, err := store.Open(ctx, store.Options{URI: cfg.MongoURI, Database: cfg.MongoDatabase, DataDir: cfg.DataDir, Logger: slog.New(slog.DiscardHandler)})
+	db, err := store.Open(ctx, store.Options{URI: cfg.MongoURI, Database: cfg.MongoDatabase, DataDir: cfg.DataDir, FullSync: cfg.StoreFullSync, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		_ = lock.Release()
 		return nil, err

@@ -77,7 +77,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		}
 		a.addCloser("data dir lock", func(context.Context) error { return lock.Release() })
 	}
-	db, err := store.Open(ctx, store.Options{URI: cfg.MongoURI, Database: cfg.MongoDatabase, DataDir: cfg.DataDir, Logger: log})
+	db, err := store.Open(ctx, store.Options{URI: cfg.MongoURI, Database: cfg.MongoDatabase, DataDir: cfg.DataDir, FullSync: cfg.StoreFullSync, Logger: log})
 	if err != nil {
 		_ = a.Close(context.Background())
 		return nil, err

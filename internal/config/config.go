@@ -21,6 +21,11 @@ type Config struct {
 	Addr    string // DVCBOT_ADDR
 	DataDir string // DVCBOT_DATA_DIR
 
+	// StoreFullSync: DVCBOT_STORE_SYNC=full makes the embedded store wait for
+	// the disk on every commit (see store.Options.FullSync); "normal" (default)
+	// survives a killed process but not a power cut.
+	StoreFullSync bool
+
 	MongoURI      string // MONGODB_URI; empty means the embedded store
 	MongoDatabase string // MONGODB_DATABASE
 
@@ -139,6 +144,13 @@ func FromEnv(getenv func(string) string, args []string) (Config, error) {
 	c.TraceEndpoint = traceEndpoint(getenv)
 
 	var errs []error
+	switch v := strings.ToLower(strings.TrimSpace(getenv("DVCBOT_STORE_SYNC"))); v {
+	case "", "normal":
+	case "full":
+		c.StoreFullSync = true
+	default:
+		errs = append(errs, fmt.Errorf("DVCBOT_STORE_SYNC must be normal or full, got %q", v))
+	}
 	if v := strings.TrimSpace(getenv("DVCBOT_HANDOFF_RETENTION")); v != "" {
 		d, err := parseDays(v)
 		if err != nil || d < time.Hour {

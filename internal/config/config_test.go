@@ -53,6 +53,12 @@ func TestFromEnv(t *testing.T) {
 		{name: "bad body limit", env: map[string]string{"DVCBOT_MAX_BODY_BYTES": "-3"}, wantErr: "DVCBOT_MAX_BODY_BYTES"},
 		{name: "bad dossier pattern", env: map[string]string{"DVCBOT_DOSSIER_PATTERN": "([a-z"}, wantErr: "DVCBOT_DOSSIER_PATTERN"},
 		{name: "bad log level", env: map[string]string{"DVCBOT_LOG_LEVEL": "loud"}, wantErr: "DVCBOT_LOG_LEVEL"},
+		{name: "bad store sync", env: map[string]string{"DVCBOT_STORE_SYNC": "sometimes"}, wantErr: "DVCBOT_STORE_SYNC must be normal or full"},
+		{name: "full store sync", env: map[string]string{"DVCBOT_STORE_SYNC": "FULL"}, check: func(t *testing.T, c Config) {
+			if !c.StoreFullSync {
+				t.Error("DVCBOT_STORE_SYNC=FULL not read")
+			}
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
