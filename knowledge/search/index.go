@@ -63,17 +63,18 @@ type Index struct {
 // entry is one indexed procedure with the token sets used for confidence.
 type entry struct {
 	p        knowledge.Procedure
-	words    map[string]bool // folded syllables of names, field and summary
-	named    map[string]bool // folded syllables of names and field only
-	accented map[string]bool // the same with diacritics
-	pairs    map[string]int  // folded two-syllable phrases of names → how many names use it
-	title    map[string]bool // folded two-syllable phrases of the title
-	vocab    []string        // folded syllables of all its text, sorted, each once (strings shared through Index.intern)
-	bigrams  []string        // folded two-syllable sequences of its text, each once, until counted (then nil: recomputed to uncount; empty: counted elsewhere)
-	nameToks [][]string      // each name's syllables as written (lower case), question words left out
-	nameFold [][]string      // the same, folded
-	nameLen  []int           // syllables each name counts for NameFit: a core name ("khai sinh") counts as its whole name
-	notAbout []cue           // what it is not about (Procedure.NotAbout)
+	words    map[string]bool      // folded syllables of names, field and summary
+	named    map[string]bool      // folded syllables of names and field only
+	accented map[string]bool      // the same with diacritics
+	pairs    map[string]int       // folded two-syllable phrases of names → how many names use it
+	title    map[string]bool      // folded two-syllable phrases of the title
+	vocab    []string             // folded syllables of all its text, sorted, each once (strings shared through Index.intern)
+	bigrams  []string             // folded two-syllable sequences of its text, each once, until counted (then nil: recomputed to uncount; empty: counted elsewhere)
+	nameToks [][]string           // each name's syllables as written (lower case), question words left out
+	nameFold [][]string           // the same, folded
+	nameLen  []int                // syllables each name counts for NameFit: a core name ("khai sinh") counts as its whole name
+	nameAt   map[string][]namePos // folded syllable → where it stands in the names, by name then position
+	notAbout []cue                // what it is not about (Procedure.NotAbout)
 }
 
 // New returns an empty index using the given expansion dictionary.
@@ -542,14 +543,22 @@ func newEntry(p knowledge.Procedure) *entry {
 // addName adds toks (lower case, as written) to the names matched as runs;
 // a match of all of them counts as fitLen syllables' worth of NameFit.
 func (e *entry) addName(toks []string, fitLen int) {
+	ni := int32(len(e.nameToks))
 	e.nameToks = append(e.nameToks, toks)
 	e.nameLen = append(e.nameLen, fitLen)
 	fold := make([]string, len(toks))
+	if e.nameAt == nil {
+		e.nameAt = map[string][]namePos{}
+	}
 	for i, t := range toks {
 		fold[i] = vntext.Fold(t)
+		e.nameAt[fold[i]] = append(e.nameAt[fold[i]], namePos{name: ni, at: int32(i)})
 	}
 	e.nameFold = append(e.nameFold, fold)
 }
+
+// namePos is a place in one of an entry's names.
+type namePos struct{ name, at int32 }
 
 // nameVerbs open many procedures' names without saying which: citizens name
 // "khai sinh", "căn cước", "kết hôn" and leave them out.
@@ -1172,28 +1181,31 @@ func isNumber(f string) bool { return f != "" && f[0] >= '0' && f[0] <= '9' }
 
 // matchNames records in ev the longest runs of q that are runs of e's names.
 func (st *stats) matchNames(q []qtoken, e *entry, ev *bot.Evidence) {
-	for ni, name := range e.nameToks {
-		fold := e.nameFold[ni]
-		for i := range q {
-			n := 0
-			for k := range name {
-				if i+n < len(q) && q[i+n].fold == fold[k] && (!q[i+n].marked || q[i+n].acc == name[k]) {
-					n++
-					whole := n == len(name) && (n >= 2 || st.df[q[i].fold] <= maxSingleWordDF)
-					if n > ev.Anchor {
-						ev.Anchor = n
-					}
-					if fit := float64(n) / float64(e.nameLen[ni]); (n >= 2 || whole) && fit > ev.NameFit {
-						ev.NameFit = fit
-					}
-					if whole {
-						ev.FullName = true
-					}
-					continue
-				}
-				if n > 0 {
-					break
-				}
+	for i := range q {
+		last := -1
+		// The first place in each name where q[i] stands (with its marks)
+		// starts the run measured from i in that name.
+		for _, p := range e.nameAt[q[i].fold] {
+			ni, k := int(p.name), int(p.at)
+			name := e.nameToks[ni]
+			if ni == last || (q[i].marked && q[i].acc != name[k]) {
+				continue
+			}
+			last = ni
+			fold := e.nameFold[ni]
+			n := 1
+			for k+n < len(name) && i+n < len(q) && q[i+n].fold == fold[k+n] && (!q[i+n].marked || q[i+n].acc == name[k+n]) {
+				n++
+			}
+			whole := n == len(name) && (n >= 2 || st.df[q[i].fold] <= maxSingleWordDF)
+			if n > ev.Anchor {
+				ev.Anchor = n
+			}
+			if fit := float64(n) / float64(e.nameLen[ni]); (n >= 2 || whole) && fit > ev.NameFit {
+				ev.NameFit = fit
+			}
+			if whole {
+				ev.FullName = true
 			}
 		}
 	}
