@@ -152,7 +152,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	}
 	a.engine, err = bot.New(bot.Config{
 		DossierPattern: dossierRe,
-		Searcher:       timedSearcher{a.index},
+		Searcher:       timedSearcher{a.index.Ranker()},
 		Normalizer:     a.index,
 		Procedures:     a.index,
 		Sessions:       timedSessions{db.Sessions()},

@@ -149,14 +149,14 @@ func (ix *Index) SetNotCovered(list []knowledge.NotCoveredTopic) {
 
 // offTopicPhrases returns the not-covered phrases a question names (folded
 // syllables each) and the first subject they belong to; callers hold a lock.
-func (ix *Index) offTopicPhrases(toks []string) ([][]string, *bot.NotCovered) {
+func (ix *Index) offTopicPhrases(toks, folds []string) ([][]string, *bot.NotCovered) {
 	var found [][]string
 	var first *bot.NotCovered
 	for i := range ix.offTopics {
 		t := &ix.offTopics[i]
 		for _, c := range t.phrases {
 			for k := range toks {
-				if c.matchAt(toks, k) {
+				if c.matchAt(toks, folds, k) {
 					found = append(found, c.fold)
 					if first == nil {
 						first = &t.topic
@@ -171,10 +171,10 @@ func (ix *Index) offTopicPhrases(toks []string) ([][]string, *bot.NotCovered) {
 
 // namedNotAbout reports whether the question (normalized tokens) names one of
 // the things e says it is not about.
-func (e *entry) namedNotAbout(toks []string) bool {
+func (e *entry) namedNotAbout(toks, folds []string) bool {
 	for _, c := range e.notAbout {
 		for k := range toks {
-			if c.matchAt(toks, k) {
+			if c.matchAt(toks, folds, k) {
 				return true
 			}
 		}
@@ -853,6 +853,22 @@ func match(text, field, analyzer string, boost float64) query.Query {
 // carries, per hit, the BM25 score and the weighted share of the question's
 // content words the procedure explains (coverage), plus a confidence verdict.
 func (ix *Index) Search(ctx context.Context, q string, limit int) (bot.SearchResult, error) {
+	return ix.search(ctx, q, limit, true)
+}
+
+// Ranker is the index as the dialogue engine's bot.Searcher: the same ranking
+// and confidence as Search, without the snippets only search pages show.
+type Ranker struct{ ix *Index }
+
+// Ranker returns the index as a bot.Searcher without snippets.
+func (ix *Index) Ranker() Ranker { return Ranker{ix} }
+
+// Search ranks like Index.Search and leaves Snippet empty.
+func (r Ranker) Search(ctx context.Context, q string, limit int) (bot.SearchResult, error) {
+	return r.ix.search(ctx, q, limit, false)
+}
+
+func (ix *Index) search(ctx context.Context, q string, limit int, snippets bool) (bot.SearchResult, error) {
 	if limit <= 0 {
 		limit = 10
 	}
@@ -863,7 +879,8 @@ func (ix *Index) Search(ctx context.Context, q string, limit int) (bot.SearchRes
 	pl := analyze(normalized, ix.exp, ix.knownPhrase)
 	res := bot.SearchResult{Query: pl.foldedText()}
 	qtoks := strings.Fields(normalized)
-	off, notCovered := ix.offTopicPhrases(qtoks)
+	qfolds := foldAll(qtoks)
+	off, notCovered := ix.offTopicPhrases(qtoks, qfolds)
 	if len(pl.content) == 0 {
 		return res, nil
 	}
@@ -934,7 +951,7 @@ func (ix *Index) Search(ctx context.Context, q string, limit int) (bot.SearchRes
 				ev.OffTopic = true
 			}
 		}
-		if e.namedNotAbout(qtoks) {
+		if e.namedNotAbout(qtoks, qfolds) {
 			ev.Excluded = true
 		}
 		res.Hits = append(res.Hits, bot.SearchHit{
@@ -1012,7 +1029,7 @@ func (ix *Index) Search(ctx context.Context, q string, limit int) (bot.SearchRes
 	// record it explains has none.
 	for i := range res.Hits {
 		h := &res.Hits[i]
-		if e := ix.procs[h.ID]; e != nil && !replaced[h.ID] {
+		if e := ix.procs[h.ID]; e != nil && !replaced[h.ID] && snippets {
 			h.Snippet = snippet(e.p, pl)
 		}
 	}

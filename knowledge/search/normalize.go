@@ -31,18 +31,29 @@ type cue struct {
 
 func newCue(s string) cue { return cue{fold: vntext.FoldedTokens(s), acc: vntext.Tokens(s)} }
 
-func (c cue) matchAt(toks []string, i int) bool {
+// matchAt reports whether the cue stands at i of toks (lower case, as typed)
+// whose folded forms are folds: an unaccented token matches any marks, one
+// typed with marks only the same ones.
+func (c cue) matchAt(toks, folds []string, i int) bool {
 	if i+len(c.fold) > len(toks) {
 		return false
 	}
 	for k, f := range c.fold {
-		t := toks[i+k]
-		tf := vntext.Fold(t)
+		t, tf := toks[i+k], folds[i+k]
 		if tf != f || (tf != t && t != c.acc[k]) {
 			return false
 		}
 	}
 	return true
+}
+
+// foldAll folds each token.
+func foldAll(toks []string) []string {
+	out := make([]string, len(toks))
+	for i, t := range toks {
+		out[i] = vntext.Fold(t)
+	}
+	return out
 }
 
 func newNormalizer(sh knowledge.Shorthand) *normalizer {
@@ -95,10 +106,11 @@ func (n *normalizer) applyPhrases(toks []string) []string {
 		return toks
 	}
 	var out []string
+	folds := foldAll(toks)
 	for i := 0; i < len(toks); {
 		matched := false
 		for _, p := range n.phrases {
-			if p.from.matchAt(toks, i) {
+			if p.from.matchAt(toks, folds, i) {
 				out = append(out, p.to...)
 				i += len(p.from.fold)
 				matched = true

@@ -41,3 +41,29 @@ func TestCitizensOwnWords(t *testing.T) {
 		t.Errorf("a year changed the evidence: %+v vs %+v", a.Hits, b.Hits)
 	}
 }
+
+// TestRankerRanksLikeSearch: the dialogue's searcher gives the same hits and
+// confidence as Search, without snippets.
+func TestRankerRanksLikeSearch(t *testing.T) {
+	ix, err := search.NewFromSeed()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	ctx := context.Background()
+	for _, q := range []string{"làm lại cccd cần giấy tờ gì", "dang ky khai sinh o dau", "giá vàng hôm nay"} {
+		a, _ := ix.Search(ctx, q, 5)
+		b, _ := ix.Ranker().Search(ctx, q, 5)
+		if len(a.Hits) != len(b.Hits) || a.Confident != b.Confident {
+			t.Fatalf("%q: %+v vs %+v", q, a, b)
+		}
+		for i := range a.Hits {
+			if a.Hits[i].ID != b.Hits[i].ID || a.Hits[i].Confidence != b.Hits[i].Confidence || b.Hits[i].Snippet != "" {
+				t.Errorf("%q hit %d: %+v vs %+v", q, i, a.Hits[i], b.Hits[i])
+			}
+		}
+		if len(a.Hits) > 0 && a.Hits[0].Snippet == "" {
+			t.Errorf("%q: Search gave no snippet", q)
+		}
+	}
+}
