@@ -254,6 +254,9 @@ func (e *Engine) respondBot(ctx context.Context, s *Session, m Message) Response
 		q = e.cfg.Normalizer.Normalize(q)
 	}
 	w := splitWords(q)
+	// Whether the citizen typed marks is a property of what they typed, not of
+	// the expansions the normaliser wrote ("ntn" → "như thế nào").
+	w.literal = splitWords(m.Text).literal
 	switch {
 	case isOnly(greetingCues, w, false):
 		s.Pending = PendingNone

@@ -294,6 +294,14 @@ func TestTrust(t *testing.T) {
 	if r := fx.say(t, "story", story); r.ProcedureID != "ly-hon" || r.Section != bot.SectionDocuments {
 		t.Errorf("story: %s/%s, want ly-hon/documents", r.ProcedureID, r.Section)
 	}
+	// In a message typed with marks, "phi" is "phi" (phi nông nghiệp), not
+	// the fee cue "phí"; typed without marks, "phi" may be "phí".
+	if r := fx.say(t, "phi", "thuế sử dụng đất phi nông nghiệp hằng năm tính thế nào"); r.ProcedureID != "" {
+		t.Errorf("annual land tax (not covered) answered with %s", r.ProcedureID)
+	}
+	if r := fx.say(t, "phi2", "le phi lam ho chieu"); r.ProcedureID != "cap-ho-chieu" || r.Section != bot.SectionFees {
+		t.Errorf("unaccented fee question: %s/%s", r.ProcedureID, r.Section)
+	}
 	// With a topic in the conversation, a generic follow-up answers that topic.
 	fx.say(t, "topic", "đăng ký khai sinh cho con")
 	if r := fx.say(t, "topic", "lệ phí bao nhiêu?"); r.ProcedureID != "dang-ky-khai-sinh" || r.Section != bot.SectionFees {

@@ -12,14 +12,27 @@ import (
 type words struct {
 	acc  []string
 	fold []string
+	// literal: the message is typed with diacritics, so a syllable without
+	// them is meant as written ("phi nông nghiệp" is not "phí").
+	literal bool
 }
+
+// literalShare is the share of syllables typed with diacritics from which a
+// message counts as typed with them (most Vietnamese syllables carry a mark;
+// a message typed without them has none, a hurried one a few).
+const literalShare = 0.4
 
 func splitWords(s string) words {
 	acc := vntext.Tokens(s)
 	w := words{acc: acc, fold: make([]string, len(acc))}
+	marked := 0
 	for i, a := range acc {
 		w.fold[i] = vntext.Fold(a)
+		if w.fold[i] != a {
+			marked++
+		}
 	}
+	w.literal = len(acc) > 0 && float64(marked) >= literalShare*float64(len(acc))
 	return w
 }
 
@@ -64,6 +77,9 @@ func matchCue(w words, i int, c cue) bool {
 		}
 		if w.acc[i+k] != w.fold[i+k] && w.acc[i+k] != c.acc[k] {
 			return false
+		}
+		if w.literal && w.acc[i+k] == w.fold[i+k] && c.acc[k] != c.fold[k] {
+			return false // "phi" in a message typed with marks is not "phí"
 		}
 	}
 	return true
