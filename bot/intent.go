@@ -221,6 +221,9 @@ func stripSectionCues(w words) string {
 		for i := range w.fold {
 			for _, c := range sc.cues {
 				if keep[i] && matchCue(w, i, c) {
+					if len(c.fold) == 1 && w.acc[i] == w.fold[i] && c.acc[0] != c.fold[0] {
+						continue // "phi" may be "phí" or "phi nông nghiệp": leave it to the search
+					}
 					for k := i; k < i+len(c.fold); k++ {
 						keep[k] = false
 					}
