@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/dvcbot/dvcbot/bot"
+	"github.com/dvcbot/dvcbot/internal/searchtest"
 	"github.com/dvcbot/dvcbot/knowledge/search"
 	"github.com/dvcbot/dvcbot/store"
 	"github.com/dvcbot/dvcbot/store/storetest"
@@ -16,21 +17,8 @@ import (
 
 func TestMain(m *testing.M) { os.Exit(storetest.Main(m)) }
 
-var (
-	seedOnce  sync.Once
-	seedIndex *search.Index
-	seedErr   error
-)
-
 // index returns one in-memory index of the bundled knowledge base, shared by tests.
-func index(t *testing.T) *search.Index {
-	t.Helper()
-	seedOnce.Do(func() { seedIndex, seedErr = search.NewFromSeed() })
-	if seedErr != nil {
-		t.Fatal(seedErr)
-	}
-	return seedIndex
-}
+func index(t *testing.T) *search.Index { return searchtest.Index(t) }
 
 type fixture struct {
 	engine *bot.Engine
