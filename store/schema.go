@@ -107,6 +107,12 @@ func (d *DB) EnsureSchema(ctx context.Context) error {
 			}
 		}
 	}
+	if d.files != nil {
+		if err := d.files.ensureIndexes(ctx, d.db.Name()); err != nil {
+			d.log.Warn("embedded store: keyed-read indexes not added; background deletes go through the server and hold its connection", "err", err)
+			d.files.markBroken(d.db.Name(), err)
+		}
+	}
 	return nil
 }
 

@@ -247,14 +247,13 @@ func (l *logSessions) put(ctx context.Context, sess *bot.Session, prev int64) er
 	return fmt.Errorf("store: save session: %w", err)
 }
 
-// compactBatch bounds one background delete.
-const compactBatch = 1000
-
+// compact forgets expired sessions and deletes superseded versions from the
+// log, in chunks with pauses between them (DB.deleteIDs); what it could not
+// delete (an error, or ctx ended) waits for the next run.
 func (l *logSessions) compact(ctx context.Context, now time.Time) error {
 	l.mu.Lock()
-	n := min(len(l.stale), compactBatch)
-	batch := append([]string(nil), l.stale[:n]...)
-	l.stale = l.stale[n:]
+	batch := l.stale
+	l.stale = nil
 	for k, v := range l.mem {
 		if !v.ExpiresAt.IsZero() && v.ExpiresAt.Before(now) {
 			delete(l.mem, k)
@@ -264,10 +263,13 @@ func (l *logSessions) compact(ctx context.Context, now time.Time) error {
 	if len(batch) == 0 {
 		return nil
 	}
-	if _, err := l.logCol().DeleteMany(ctx, bson.M{"_id": bson.M{"$in": batch}}); err != nil {
+	done, err := l.db.deleteIDs(ctx, colSessionLog, batch)
+	if done < len(batch) {
 		l.mu.Lock()
-		l.stale = append(l.stale, batch...)
+		l.stale = append(batch[done:len(batch):len(batch)], l.stale...)
 		l.mu.Unlock()
+	}
+	if err != nil {
 		return fmt.Errorf("store: compact sessions: %w", err)
 	}
 	return nil

@@ -65,6 +65,10 @@ type DB struct {
 	eventWrites *insertBatcher // turn events of concurrent turns share one insert
 
 	uri string // the embedded server's address (empty for external stores)
+
+	// files reaches the embedded server's SQLite files for background deletes
+	// and indexes (embedded mode; shared with views; nil for external stores).
+	files *embeddedFiles
 }
 
 type embeddedServer struct {
@@ -94,6 +98,8 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		d.embedded = srv
 		d.embeddedMode = true
 		d.uri = u
+		dir, _ := filepath.Abs(filepath.Join(opts.DataDir, "mongo")) // startEmbedded checked it
+		d.files = newEmbeddedFiles(dir, opts.FullSync)
 		uri = u
 		// FerretDB v1 loses concurrent updates to one document unless operations are
 		// serialised; a single connection does that.
@@ -198,7 +204,7 @@ func (d *DB) Embedded() bool { return d.embeddedMode }
 // WithDatabase returns a view of the same connection on another database. Closing
 // the view does nothing; the original owns the connection.
 func (d *DB) WithDatabase(name string) *DB {
-	return &DB{client: d.client, db: d.client.Database(name), log: d.log, embeddedMode: d.embeddedMode, view: true}
+	return &DB{client: d.client, db: d.client.Database(name), log: d.log, embeddedMode: d.embeddedMode, view: true, files: d.files}
 }
 
 // EmbeddedURI is the mongodb:// address of the embedded server (loopback), for
@@ -230,6 +236,9 @@ func (d *DB) Close(ctx context.Context) error {
 		err = d.client.Disconnect(ctx)
 		d.client = nil
 	}
+	if d.files != nil {
+		d.files.close()
+	}
 	d.stopEmbedded()
 	return err
 }
@@ -248,7 +257,10 @@ func (d *DB) stopEmbedded() {
 }
 
 // Sweeper deletes documents whose expires_at has passed from every collection that
-// carries one. It complements TTL indexes, which the embedded server lacks.
+// carries one, and superseded session versions. It complements TTL indexes,
+// which the embedded server lacks. On the embedded server it works in chunks
+// of a few milliseconds and pauses between them, without the driver's
+// connection, so chat turns do not wait for it.
 type Sweeper struct {
 	db       *DB
 	interval time.Duration
@@ -277,19 +289,27 @@ func (s *Sweeper) Start() {
 			case <-s.stop:
 				return
 			case <-t.C:
-				ctx, cancel := context.WithTimeout(s.ctx, s.interval)
-				if err := s.db.Sessions().Compact(ctx, time.Now()); err != nil {
-					s.db.log.Warn("compact sessions", "err", err)
-				}
-				if n, err := s.db.SweepExpired(ctx, time.Now()); err != nil {
-					s.db.log.Warn("sweep expired documents", "err", err)
-				} else if n > 0 {
-					s.db.log.Debug("swept expired documents", "count", n)
-				}
-				cancel()
+				s.RunOnce()
 			}
 		}
 	}()
+}
+
+// RunOnce compacts the session log and sweeps expired documents once (what
+// the background loop does every interval), logging what it did.
+func (s *Sweeper) RunOnce() {
+	ctx, cancel := context.WithTimeout(s.ctx, s.interval)
+	defer cancel()
+	start := time.Now()
+	if err := s.db.Sessions().Compact(ctx, time.Now()); err != nil {
+		s.db.log.Warn("compact sessions", "err", err)
+	}
+	compacted := time.Since(start)
+	n, err := s.db.SweepExpired(ctx, time.Now())
+	if err != nil {
+		s.db.log.Warn("sweep expired documents", "err", err)
+	}
+	s.db.log.Debug("background sweep", "expired_deleted", n, "compact_ms", compacted.Milliseconds(), "total_ms", time.Since(start).Milliseconds())
 }
 
 // Stop ends the sweeper; a sweep in progress is cancelled (what it deleted stays
@@ -300,18 +320,75 @@ func (s *Sweeper) Stop() {
 }
 
 // SweepExpired deletes every document with expires_at before now and returns how
-// many went.
+// many went. On the embedded server it deletes in chunks with pauses between
+// them (see embeddedFiles).
 func (d *DB) SweepExpired(ctx context.Context, now time.Time) (int64, error) {
 	var total int64
 	for _, c := range collections {
 		if !c.expires {
 			continue
 		}
-		res, err := d.db.Collection(c.name).DeleteMany(ctx, bson.M{"expires_at": bson.M{"$lt": now}})
+		n, err := d.sweepCollection(ctx, c.name, now)
+		total += n
 		if err != nil {
-			return total, fmt.Errorf("store: sweep %s: %w", c.name, err)
+			return total, err
 		}
-		total += res.DeletedCount
 	}
 	return total, nil
+}
+
+func (d *DB) sweepCollection(ctx context.Context, name string, now time.Time) (int64, error) {
+	if d.files != nil {
+		n, err := d.files.sweepExpired(ctx, d.db.Name(), name, now)
+		if err == nil || !d.maintenanceUnavailable(err) {
+			return n, err
+		}
+	}
+	res, err := d.db.Collection(name).DeleteMany(ctx, bson.M{"expires_at": bson.M{"$lt": now}})
+	if err != nil {
+		return 0, fmt.Errorf("store: sweep %s: %w", name, err)
+	}
+	return res.DeletedCount, nil
+}
+
+// deleteIDs deletes the documents of collection with these string _ids, in
+// chunks with pauses between them on the embedded server. It returns how many
+// ids it went through (all of them unless it failed or ctx ended).
+func (d *DB) deleteIDs(ctx context.Context, collection string, ids []string) (int, error) {
+	done := 0
+	for done < len(ids) {
+		n := min(len(ids)-done, maintChunk)
+		chunk := ids[done : done+n]
+		start := time.Now()
+		if err := d.deleteChunk(ctx, collection, chunk); err != nil {
+			return done, err
+		}
+		done += n
+		if done < len(ids) {
+			if err := yieldAfter(ctx, time.Since(start)); err != nil {
+				return done, err
+			}
+		}
+	}
+	return done, nil
+}
+
+func (d *DB) deleteChunk(ctx context.Context, collection string, ids []string) error {
+	if d.files != nil {
+		_, err := d.files.deleteIDs(ctx, d.db.Name(), collection, ids)
+		if err == nil || !d.maintenanceUnavailable(err) {
+			return err
+		}
+	}
+	if _, err := d.db.Collection(collection).DeleteMany(ctx, bson.M{"_id": bson.M{"$in": ids}}); err != nil {
+		return fmt.Errorf("store: delete from %s: %w", collection, err)
+	}
+	return nil
+}
+
+// maintenanceUnavailable reports whether err means the embedded files cannot
+// be reached at all (as opposed to one statement failing), so that the
+// driver should do the work.
+func (d *DB) maintenanceUnavailable(err error) bool {
+	return errors.Is(err, os.ErrNotExist) || errors.Is(err, errLayout)
 }

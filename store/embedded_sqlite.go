@@ -1,0 +1,264 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	_ "modernc.org/sqlite" // the driver FerretDB's SQLite backend uses
+)
+
+// embeddedFiles is this process's own connection to the embedded server's
+// SQLite files, for what FerretDB v1 cannot do without holding the single
+// driver connection for seconds (measured with 20,000 sessions: compacting the
+// session log 8–13 s, sweeping it 10–12 s, sweeping turn events 3.7 s, during
+// which every chat turn waited):
+//
+//   - FerretDB reads a filter other than a lone _id by decoding every document
+//     of the collection, and even a lone _id is a table scan, because its _id
+//     index is on another expression (_ferretdb_sjson->"_id") than its queries
+//     use (_ferretdb_sjson->'$._id'). EnsureSchema adds an index on the
+//     queried expression to every table (so keyed reads, upserts and deletes
+//     stop scanning) and one on expires_at to every expiring table.
+//   - Background deletes (expired documents, superseded session versions) run
+//     here in chunks of maintChunk rows, one short SQLite transaction each,
+//     pausing between chunks. They never take the driver connection, so chat
+//     turns do not queue behind them; they only share SQLite's write lock for a
+//     few milliseconds (FerretDB waits for it with its busy timeout).
+//
+// Writes of documents stay with FerretDB; only deletes of documents that no
+// request writes any more (expired, superseded) and the extra indexes are done
+// here. The layout assumed (table per collection listed in
+// _ferretdb_collections, the document as JSON in _ferretdb_sjson, string _ids
+// as JSON strings, dates as milliseconds with "t":"date" in the "$s" schema)
+// is FerretDB v1.24's; EnsureSchema checks it, and when it does not hold the
+// store logs a warning and deletes through the driver as before.
+type embeddedFiles struct {
+	dir  string // DataDir/mongo: one <database>.sqlite per database
+	sync string // the synchronous pragma FerretDB uses
+
+	mu     sync.Mutex
+	conns  map[string]*sql.DB // by database name
+	broken map[string]error   // databases whose layout did not check out
+}
+
+// errLayout marks embedded files whose layout is not the one assumed: the
+// driver does the work instead.
+var errLayout = errors.New("store: embedded files not usable for maintenance")
+
+// maintChunk bounds the rows one background statement deletes (a few
+// milliseconds of SQLite's write lock).
+var maintChunk = 256
+
+// maintHook, when set (tests), sees every background delete statement.
+var maintHook func(op, collection string, rows int64)
+
+func newEmbeddedFiles(dir string, fullSync bool) *embeddedFiles {
+	return &embeddedFiles{dir: dir, sync: syncPragma(fullSync), conns: map[string]*sql.DB{}, broken: map[string]error{}}
+}
+
+// conn returns the connection to database's file.
+func (f *embeddedFiles) conn(database string) (*sql.DB, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.broken[database]; err != nil {
+		return nil, fmt.Errorf("%w: %v", errLayout, err)
+	}
+	if db := f.conns[database]; db != nil {
+		return db, nil
+	}
+	path := filepath.Join(f.dir, database+".sqlite")
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("store: embedded file: %w", err)
+	}
+	db, err := sql.Open("sqlite", "file:"+filepath.ToSlash(path)+"?_pragma=busy_timeout(10000)&_pragma="+f.sync)
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	db.SetMaxOpenConns(1)
+	f.conns[database] = db
+	return db, nil
+}
+
+// markBroken makes database's maintenance go through the driver from now on.
+func (f *embeddedFiles) markBroken(database string, err error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.broken[database] = err
+	if db := f.conns[database]; db != nil {
+		_ = db.Close()
+		delete(f.conns, database)
+	}
+}
+
+// forget closes database's connection (the database was dropped).
+func (f *embeddedFiles) forget(database string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if db := f.conns[database]; db != nil {
+		_ = db.Close()
+		delete(f.conns, database)
+	}
+}
+
+func (f *embeddedFiles) close() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for name, db := range f.conns {
+		_ = db.Close()
+		delete(f.conns, name)
+	}
+}
+
+// table is collection's SQLite table, "" when the collection has none.
+func table(ctx context.Context, db *sql.DB, collection string) (string, error) {
+	var t string
+	err := db.QueryRowContext(ctx, `SELECT table_name FROM _ferretdb_collections WHERE name = ?`, collection).Scan(&t)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("store: embedded table of %s: %w", collection, err)
+	}
+	return t, nil
+}
+
+// ensureIndexes adds the _id index FerretDB's queries can use to every table
+// of database, and an expires_at index to the expiring ones. It also checks the
+// layout: an error means maintenance must go through the driver.
+func (f *embeddedFiles) ensureIndexes(ctx context.Context, database string) error {
+	db, err := f.conn(database)
+	if err != nil {
+		return err
+	}
+	expiring := map[string]bool{}
+	for _, c := range collections {
+		expiring[c.name] = c.expires
+	}
+	rows, err := db.QueryContext(ctx, `SELECT name, table_name FROM _ferretdb_collections`)
+	if err != nil {
+		return fmt.Errorf("store: embedded layout: %w", err)
+	}
+	type tbl struct{ coll, table string }
+	var tables []tbl
+	for rows.Next() {
+		var t tbl
+		if err := rows.Scan(&t.coll, &t.table); err != nil {
+			rows.Close()
+			return fmt.Errorf("store: embedded layout: %w", err)
+		}
+		tables = append(tables, t)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: embedded layout: %w", err)
+	}
+	for _, t := range tables {
+		// The document column must be there (FerretDB v1's layout).
+		var n int
+		if err := db.QueryRowContext(ctx, fmt.Sprintf(`SELECT count(*) FROM pragma_table_info(%s) WHERE name = '_ferretdb_sjson'`, quoteLiteral(t.table))).Scan(&n); err != nil || n != 1 {
+			return fmt.Errorf("store: embedded layout: table %s of %s has no _ferretdb_sjson column (%v)", t.table, t.coll, err)
+		}
+		stmts := []string{fmt.Sprintf(`CREATE INDEX IF NOT EXISTS %q ON %q (_ferretdb_sjson->'$._id')`, t.table+"__dvcbot_id", t.table)}
+		if expiring[t.coll] {
+			stmts = append(stmts, fmt.Sprintf(`CREATE INDEX IF NOT EXISTS %q ON %q (_ferretdb_sjson->>'$.expires_at')`, t.table+"__dvcbot_expires", t.table))
+		}
+		for _, q := range stmts {
+			if _, err := db.ExecContext(ctx, q); err != nil {
+				return fmt.Errorf("store: embedded index on %s: %w", t.coll, err)
+			}
+		}
+	}
+	return nil
+}
+
+func quoteLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+// sweepExpired deletes collection's documents whose expires_at (a date) is
+// before now, maintChunk at a time, pausing between chunks.
+func (f *embeddedFiles) sweepExpired(ctx context.Context, database, collection string, now time.Time) (int64, error) {
+	db, err := f.conn(database)
+	if err != nil {
+		return 0, err
+	}
+	t, err := table(ctx, db, collection)
+	if err != nil || t == "" {
+		return 0, err
+	}
+	q := fmt.Sprintf(`DELETE FROM %q WHERE rowid IN (SELECT rowid FROM %q WHERE _ferretdb_sjson->>'$.expires_at' < ? AND _ferretdb_sjson->>'$."$s".p.expires_at.t' = 'date' LIMIT ?)`, t, t)
+	ms := now.UnixMilli()
+	var total int64
+	for {
+		start := time.Now()
+		res, err := db.ExecContext(ctx, q, ms, maintChunk)
+		if err != nil {
+			return total, fmt.Errorf("store: sweep %s: %w", collection, err)
+		}
+		n, _ := res.RowsAffected()
+		total += n
+		if maintHook != nil {
+			maintHook("sweep", collection, n)
+		}
+		if n < int64(maintChunk) {
+			return total, nil
+		}
+		if err := yieldAfter(ctx, time.Since(start)); err != nil {
+			return total, err
+		}
+	}
+}
+
+// deleteIDs deletes the documents of collection with these string _ids in
+// one statement (callers chunk) and returns how many went.
+func (f *embeddedFiles) deleteIDs(ctx context.Context, database, collection string, ids []string) (int64, error) {
+	db, err := f.conn(database)
+	if err != nil {
+		return 0, err
+	}
+	t, err := table(ctx, db, collection)
+	if err != nil || t == "" {
+		return 0, err
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		b, err := json.Marshal(id) // as FerretDB writes a string _id
+		if err != nil {
+			return 0, err
+		}
+		args[i] = string(b)
+	}
+	q := fmt.Sprintf(`DELETE FROM %q WHERE _ferretdb_sjson->'$._id' IN (?%s)`, t, strings.Repeat(", ?", len(ids)-1))
+	res, err := db.ExecContext(ctx, q, args...)
+	if err != nil {
+		return 0, fmt.Errorf("store: delete from %s: %w", collection, err)
+	}
+	n, _ := res.RowsAffected()
+	if maintHook != nil {
+		maintHook("delete", collection, n)
+	}
+	return n, nil
+}
+
+// minYield is the least pause between two chunks of background work.
+const minYield = 2 * time.Millisecond
+
+// yieldAfter pauses after a chunk of background work that took took: at least
+// as long again (background work gets at most half of the store while there
+// is more of it), and returns early with ctx's error.
+func yieldAfter(ctx context.Context, took time.Duration) error {
+	t := time.NewTimer(max(took, minYield))
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
