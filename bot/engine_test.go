@@ -72,6 +72,9 @@ func TestSectionQuestions(t *testing.T) {
 		{"đăng ký kết hôn căn cứ pháp lý", "dang-ky-ket-hon", bot.SectionLegal},
 		{"các bước đăng ký tạm trú", "dang-ky-tam-tru", bot.SectionSteps},
 		{"đăng ký kết hôn", "dang-ky-ket-hon", bot.SectionOverview},
+		{"bảo hiểm xã hội tự nguyện đóng đâu", "bhxh-tu-nguyen", bot.SectionAgency},
+		{"bố mẹ tặng cho đất cho con có phải đóng thuế không", "tang-cho-dat", bot.SectionFees},
+		{"khai sinh cho con cần gì", "dang-ky-khai-sinh", bot.SectionDocuments},
 	}
 	for i, tt := range tests {
 		r := f.say(t, "s"+string(rune('a'+i)), tt.text)
