@@ -366,8 +366,15 @@ func (ix *Index) count(e *entry, delta int) {
 // Callers hold a lock.
 func (ix *Index) bestOther(hits []bot.SearchHit, i int) float64 {
 	curated := !ix.isOfficial(hits[i].ID)
+	title := vntext.Key(hits[i].Title)
 	for j, h := range hits {
 		if j == i || (curated && ix.isOfficial(h.ID)) {
+			continue
+		}
+		if !curated && ix.isOfficial(h.ID) && vntext.Key(h.Title) == title {
+			// The same procedure at another level or agency ("Cấp giấy phép
+			// bán lẻ rượu" of the province and of the commune) is not a rival:
+			// the levels are ordered by officialWeight.
 			continue
 		}
 		return h.Score // hits are sorted: the first competitor is the best
@@ -1008,7 +1015,7 @@ func (ix *Index) search(ctx context.Context, q string, limit int, snippets bool)
 		if ix.isOfficial(h.ID) {
 			continue
 		}
-		if i > 0 && h.Confidence >= ix.threshold {
+		if i > 0 && h.Confidence >= ix.threshold && !namedWhole(res.Hits[0], h) {
 			copy(res.Hits[1:i+1], res.Hits[:i])
 			res.Hits[0] = h
 		}
@@ -1191,6 +1198,14 @@ func (ix *Index) evidence(pl plan, e *entry, st *stats, w []float64, variants []
 		st.matchNames(q, e, &ev)
 	}
 	return ev
+}
+
+// namedWhole reports whether the question names the official record rec by
+// its whole title while the guide is only touched ("cấp giấy chứng nhận cơ sở
+// an toàn dịch bệnh động vật" is that record, not the food-safety guide).
+func namedWhole(rec, guide bot.SearchHit) bool {
+	r, g := rec.Evidence, guide.Evidence
+	return r.FullName && r.NameFit >= 0.99 && r.Coverage > g.Coverage && !(g.FullName && g.NameFit >= 0.99)
 }
 
 // isNumber reports whether a folded token starts with a digit.

@@ -70,3 +70,33 @@ func TestOfficialRecordsLongTailAndCuratedFirst(t *testing.T) {
 		t.Errorf("engine answered %+v, want the official record's agency section", a)
 	}
 }
+
+// TestOfficialTwinsAndWholeTitles: the same procedure published at two levels
+// is one answer (the commune's first), not two rivals that cancel each other;
+// and a question giving a record's whole title is answered with that record,
+// not with a guide that only shares some of its words.
+func TestOfficialTwinsAndWholeTitles(t *testing.T) {
+	ix, err := search.NewFromSeed()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	for _, p := range []knowledge.Procedure{
+		official("2.000101", "Cấp giấy phép bán lẻ sản phẩm rượu", "Cấp tỉnh"),
+		official("2.000102", "Cấp giấy phép bán lẻ sản phẩm rượu", "Cấp xã"),
+		official("2.000103", "Cấp giấy chứng nhận cơ sở an toàn dịch bệnh động vật", "Cấp tỉnh"),
+	} {
+		if err := ix.Upsert(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx := context.Background()
+	res, _ := ix.Search(ctx, "cấp giấy phép bán lẻ sản phẩm rượu cần giấy tờ gì", 5)
+	if !res.Confident || len(res.Hits) == 0 || res.Hits[0].ID != "tthc-2-000102" || res.Hits[0].Evidence.Margin < 0.3 {
+		t.Errorf("twins: %+v, want the commune's record confidently, its twin no rival", res.Hits)
+	}
+	res, _ = ix.Search(ctx, "cấp giấy chứng nhận cơ sở an toàn dịch bệnh động vật cần giấy tờ gì", 5)
+	if len(res.Hits) == 0 || res.Hits[0].ID != "tthc-2-000103" {
+		t.Errorf("whole title: %+v, want the record, not the food-safety guide", res.Hits)
+	}
+}

@@ -60,7 +60,7 @@ var stopPhrases = compilePhrases([]string{
 	"giấy tờ gì", "giấy tờ", "gồm những gì", "cần những gì", "những gì", "mang theo", "có mất phí", "mất phí", "tốn phí",
 	"xin hỏi", "cho hỏi", "cho tôi hỏi", "thủ tục", "hướng dẫn tôi", "giúp tôi", "giúp mình", "vui lòng",
 	"tôi", "mình", "em", "anh", "chị", "ơi", "ạ", "à", "nhé", "nhỉ", "vậy", "thế", "thì", "là", "có", "muốn",
-	"cần", "phải", "hỏi", "giúp", "cho", "của", "và", "với", "để", "được", "những", "các", "một", "gì", "nào",
+	"cần", "phải", "hỏi", "giúp", "cho", "của", "và", "với", "để", "được", "những", "các", "gì", "nào",
 	"sao", "đâu", "bao", "nhiêu", "lâu", "không", "ko", "k", "hả", "ở", "làm", "cách", "xin", "nếu", "khi",
 	"mà", "thôi", "rồi", "đã", "đang", "sẽ", "này", "đó", "kia", "ai", "nên", "hay", "hoặc", "bị", "bạn",
 	"dạ", "vâng", "như", "ra", "gồm", "ad", "bot", "nay", "hôm", "lúc",
