@@ -170,6 +170,9 @@ func (f *embeddedFiles) ensureIndexes(ctx context.Context, database string) erro
 		if expiring[t.coll] {
 			stmts = append(stmts, fmt.Sprintf(`CREATE INDEX IF NOT EXISTS %q ON %q (_ferretdb_sjson->>'$.expires_at')`, t.table+"__dvcbot_expires", t.table))
 		}
+		if t.coll == colSessionLog { // versions of one session (logSessions)
+			stmts = append(stmts, fmt.Sprintf(`CREATE INDEX IF NOT EXISTS %q ON %q (_ferretdb_sjson->>'$.key', _ferretdb_sjson->>'$.v')`, t.table+"__dvcbot_key_v", t.table))
+		}
 		for _, q := range stmts {
 			if _, err := db.ExecContext(ctx, q); err != nil {
 				return fmt.Errorf("store: embedded index on %s: %w", t.coll, err)
@@ -244,6 +247,60 @@ func (f *embeddedFiles) deleteIDs(ctx context.Context, database, collection stri
 		maintHook("delete", collection, n)
 	}
 	return n, nil
+}
+
+// latestID is the _id of the latest version of key in a session log, "" when
+// there is none (an index search on this process's connection).
+func (f *embeddedFiles) latestID(ctx context.Context, database, collection, key string) (string, error) {
+	db, err := f.conn(database)
+	if err != nil {
+		return "", err
+	}
+	t, err := table(ctx, db, collection)
+	if err != nil || t == "" {
+		return "", err
+	}
+	var id sql.NullString
+	err = db.QueryRowContext(ctx, fmt.Sprintf(`SELECT _ferretdb_sjson->>'$._id' FROM %q WHERE _ferretdb_sjson->>'$.key' = ? ORDER BY _ferretdb_sjson->>'$.v' DESC LIMIT 1`, t), key).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("store: latest version of %s: %w", key, err)
+	}
+	return id.String, nil
+}
+
+// superseded lists the _ids of session log versions that have a later
+// version of the same session.
+func (f *embeddedFiles) superseded(ctx context.Context, database, collection string) ([]string, error) {
+	db, err := f.conn(database)
+	if err != nil {
+		return nil, err
+	}
+	t, err := table(ctx, db, collection)
+	if err != nil || t == "" {
+		return nil, err
+	}
+	rows, err := db.QueryContext(ctx, fmt.Sprintf(`SELECT a._ferretdb_sjson->>'$._id' FROM %q a WHERE EXISTS (SELECT 1 FROM %q b WHERE b._ferretdb_sjson->>'$.key' = a._ferretdb_sjson->>'$.key' AND b._ferretdb_sjson->>'$.v' > a._ferretdb_sjson->>'$.v')`, t, t))
+	if err != nil {
+		return nil, fmt.Errorf("store: superseded versions: %w", err)
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id sql.NullString
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("store: superseded versions: %w", err)
+		}
+		if id.Valid {
+			ids = append(ids, id.String)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: superseded versions: %w", err)
+	}
+	return ids, nil
 }
 
 // minYield is the least pause between two chunks of background work.

@@ -9,6 +9,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/dvcbot/dvcbot/bot"
 )
@@ -19,13 +20,13 @@ import (
 //   - shared (MongoDB through MONGODB_URI, several instances): a session is one
 //     document keyed by _id, saved with compare-and-set on its version; the
 //     database is the only coordination (docSessions);
-//   - embedded (this process owns the server): on FerretDB a keyed read or
-//     write costs a table scan (it does not use its _id index for them), so
-//     sessions live in memory and every save appends an immutable version to
-//     the session_log collection (an insert, which stays fast); the latest
-//     versions are read back at start and superseded ones are deleted in the
+//   - embedded (this process owns the server): every save appends an
+//     immutable version to the session_log collection (an insert, group
+//     committed, which stays fast on FerretDB); sessions in use are kept in
+//     memory, loaded from the log when first asked for (nothing is read at
+//     start) and forgotten when idle; superseded versions are deleted in the
 //     background (logSessions). The data dir lock makes memory the single
-//     source for reads.
+//     source for reads of the sessions it holds.
 type Sessions struct {
 	backend sessionBackend
 	now     func() time.Time
@@ -46,14 +47,12 @@ type sessionBackend interface {
 	ready() error
 }
 
-// Sessions returns the session store (one per DB; the embedded backend is
-// loaded from its log on first use).
+// Sessions returns the session store (one per DB).
 func (d *DB) Sessions() *Sessions {
 	d.sessOnce.Do(func() {
 		if d.Embedded() {
-			l := &logSessions{db: d, mem: map[string]bot.Session{}}
+			l := &logSessions{db: d, mem: map[string]*memSession{}, idle: SessionIdle}
 			l.writes = &insertBatcher{col: l.logCol}
-			l.loadErr = l.loadLog(context.Background())
 			d.sessions = &Sessions{backend: l, now: time.Now}
 		} else {
 			d.sessions = &Sessions{backend: docSessions{db: d}, now: time.Now}
@@ -138,17 +137,29 @@ func (d docSessions) put(ctx context.Context, sess *bot.Session, prev int64) err
 	return nil
 }
 
+// SessionIdle is how long the embedded backend keeps a session nobody uses in
+// memory; it is read from the log again when asked for.
+const SessionIdle = 10 * time.Minute
+
 // logSessions is the embedded backend: memory in front of an append-only log.
 type logSessions struct {
-	db *DB
+	db   *DB
+	idle time.Duration // memory forgets sessions unused this long
 
-	mu       sync.Mutex
-	mem      map[string]bot.Session // latest version of each session
-	inflight map[string]bool        // sessions whose next version is being written
-	stale    []string               // superseded session_log ids
-	loadErr  error                  // reading the log at start failed
+	mu        sync.Mutex
+	mem       map[string]*memSession // sessions in use, with their latest version
+	inflight  map[string]bool        // sessions whose next version is being written
+	stale     []string               // superseded session_log ids
+	evictions int64                  // counts forgetting passes (a load that raced one is not kept)
+	oldSeen   bool                   // versions superseded before this process started were looked for
 
 	writes *insertBatcher // concurrent saves share one insertMany (group commit)
+}
+
+// memSession is a session in memory; a zero Version means none is stored.
+type memSession struct {
+	sess bot.Session
+	used time.Time
 }
 
 type sessionLogDoc struct {
@@ -161,46 +172,68 @@ type sessionLogDoc struct {
 
 func (l *logSessions) logCol() *mongo.Collection { return l.db.db.Collection(colSessionLog) }
 
-func (l *logSessions) ready() error { return l.loadErr }
-
-// loadLog rebuilds the in-memory sessions from the log.
-func (l *logSessions) loadLog(ctx context.Context) error {
-	cur, err := l.logCol().Find(ctx, bson.M{})
-	if err != nil {
-		return fmt.Errorf("store: load sessions: %w", err)
-	}
-	defer cur.Close(ctx)
-	mem := map[string]bot.Session{}
-	var stale []string
-	for cur.Next(ctx) {
-		var d sessionLogDoc
-		if err := cur.Decode(&d); err != nil {
-			return fmt.Errorf("store: decode session: %w", err)
-		}
-		if old, ok := mem[d.Key]; ok {
-			if old.Version > d.Version {
-				stale = append(stale, d.ID)
-				continue
-			}
-			stale = append(stale, logID(d.Key, old.Version))
-		}
-		mem[d.Key] = d.Session
-	}
-	if err := cur.Err(); err != nil {
-		return fmt.Errorf("store: load sessions: %w", err)
-	}
-	l.mu.Lock()
-	l.mem, l.stale = mem, stale
-	l.mu.Unlock()
-	return nil
-}
+func (l *logSessions) ready() error { return nil }
 
 func logID(key string, v int64) string { return fmt.Sprintf("%s#%d", key, v) }
 
-func (l *logSessions) get(_ context.Context, key string) (bot.Session, error) {
+func (l *logSessions) get(ctx context.Context, key string) (bot.Session, error) {
+	return l.current(ctx, key)
+}
+
+// current returns key's latest version, from memory or else from the log.
+func (l *logSessions) current(ctx context.Context, key string) (bot.Session, error) {
+	l.mu.Lock()
+	if m := l.mem[key]; m != nil {
+		m.used = time.Now()
+		l.mu.Unlock()
+		return m.sess, nil
+	}
+	gen := l.evictions
+	l.mu.Unlock()
+
+	sess, err := l.readLatest(ctx, key)
+	if err != nil {
+		return bot.Session{}, err
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.mem[key], nil
+	if m := l.mem[key]; m != nil { // loaded or saved meanwhile: that is newer
+		m.used = time.Now()
+		return m.sess, nil
+	}
+	if gen == l.evictions { // else the log may have moved on past what was read
+		l.mem[key] = &memSession{sess: sess, used: time.Now()}
+	}
+	return sess, nil
+}
+
+// readLatest reads key's latest version from the log (a zero session when it
+// has none): its id from the embedded file's key index, then the document by
+// _id through the server; without the embedded files, by a query on key.
+func (l *logSessions) readLatest(ctx context.Context, key string) (bot.Session, error) {
+	var d sessionLogDoc
+	filter := bson.M{"key": key}
+	opts := options.FindOne().SetSort(bson.D{{Key: "v", Value: -1}})
+	if f := l.db.files; f != nil {
+		id, err := f.latestID(ctx, l.db.db.Name(), colSessionLog, key)
+		switch {
+		case err == nil && id == "":
+			return bot.Session{}, nil
+		case err == nil:
+			filter, opts = bson.M{"_id": id}, nil
+		case !l.db.maintenanceUnavailable(err):
+			return bot.Session{}, fmt.Errorf("store: load session: %w", err)
+		}
+	}
+	err := l.logCol().FindOne(ctx, filter, opts).Decode(&d)
+	switch {
+	case errors.Is(err, mongo.ErrNoDocuments):
+		// Swept between the two reads: it expired, and so did older versions.
+		return bot.Session{}, nil
+	case err != nil:
+		return bot.Session{}, fmt.Errorf("store: load session: %w", err)
+	}
+	return d.Session, nil
 }
 
 // put appends the next version of sess to the log (group-committed with
@@ -208,12 +241,13 @@ func (l *logSessions) get(_ context.Context, key string) (bot.Session, error) {
 // that is not current, or of a session whose previous save is still being
 // written, is ErrConflict.
 func (l *logSessions) put(ctx context.Context, sess *bot.Session, prev int64) error {
-	l.mu.Lock()
-	if l.loadErr != nil {
-		l.mu.Unlock()
-		return fmt.Errorf("store: sessions were not loaded: %w", l.loadErr)
+	if _, err := l.current(ctx, sess.Key); err != nil {
+		return err
 	}
-	if cur := l.mem[sess.Key]; cur.Version != prev || l.inflight[sess.Key] {
+	l.mu.Lock()
+	m := l.mem[sess.Key]
+	if m == nil || m.sess.Version != prev || l.inflight[sess.Key] {
+		// (m is nil only when a forgetting pass raced the load: try again.)
 		l.mu.Unlock()
 		return fmt.Errorf("session %s changed concurrently: %w", sess.Key, ErrConflict)
 	}
@@ -230,18 +264,23 @@ func (l *logSessions) put(ctx context.Context, sess *bot.Session, prev int64) er
 
 	l.mu.Lock()
 	delete(l.inflight, sess.Key)
-	if err == nil {
-		l.mem[sess.Key] = next
+	dup := mongo.IsDuplicateKeyError(err) || errors.Is(err, errDuplicate)
+	switch {
+	case err == nil:
+		m.sess, m.used = next, time.Now()
+		l.mem[sess.Key] = m
 		if prev > 0 {
 			l.stale = append(l.stale, logID(sess.Key, prev))
 		}
+	case dup:
+		delete(l.mem, sess.Key) // the log knows better: read it again
 	}
 	l.mu.Unlock()
 	switch {
 	case err == nil:
 		sess.Version = next.Version
 		return nil
-	case mongo.IsDuplicateKeyError(err) || errors.Is(err, errDuplicate):
+	case dup:
 		return fmt.Errorf("session %s: %w", sess.Key, ErrConflict)
 	}
 	return fmt.Errorf("store: save session: %w", err)
@@ -252,10 +291,42 @@ func (l *logSessions) put(ctx context.Context, sess *bot.Session, prev int64) er
 // delete (an error, or ctx ended) waits for the next run.
 func (l *logSessions) compact(ctx context.Context, now time.Time) error {
 	l.mu.Lock()
+	oldSeen := l.oldSeen
+	l.mu.Unlock()
+	var old []string
+	if !oldSeen && l.db.files != nil {
+		// Versions superseded before this process started (not compacted
+		// before a crash): found once, on this process's own connection.
+		ids, err := l.db.files.superseded(ctx, l.db.db.Name(), colSessionLog)
+		switch {
+		case err == nil:
+			old = ids
+			oldSeen = true
+		case l.db.maintenanceUnavailable(err):
+			oldSeen = true // expiry sweeps them with the rest
+		default:
+			return fmt.Errorf("store: compact sessions: %w", err)
+		}
+	}
+	l.mu.Lock()
+	l.oldSeen = oldSeen
 	batch := l.stale
 	l.stale = nil
-	for k, v := range l.mem {
-		if !v.ExpiresAt.IsZero() && v.ExpiresAt.Before(now) {
+	if len(old) > 0 {
+		seen := make(map[string]bool, len(batch))
+		for _, id := range batch {
+			seen[id] = true
+		}
+		for _, id := range old {
+			if !seen[id] {
+				batch = append(batch, id)
+			}
+		}
+	}
+	l.evictions++
+	for k, m := range l.mem {
+		expired := !m.sess.ExpiresAt.IsZero() && m.sess.ExpiresAt.Before(now)
+		if (expired || now.Sub(m.used) > l.idle) && !l.inflight[k] {
 			delete(l.mem, k)
 		}
 	}

@@ -153,3 +153,79 @@ func TestConcurrentSavesAreGroupCommitted(t *testing.T) {
 		}
 	}
 }
+
+// TestSessionsLoadWhenAskedAndForgetWhenIdle: after a restart nothing is in
+// memory until asked for; each session comes back at its latest version,
+// versions superseded before the restart are compacted, idle sessions are
+// forgotten and read back, and compare-and-set holds across all of it.
+func TestSessionsLoadWhenAskedAndForgetWhenIdle(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db, err := store.Open(ctx, store.Options{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const sessions, saves = 20, 3
+	key := func(i int) string { return fmt.Sprintf("web:lazy-%d", i) }
+	for i := 0; i < sessions; i++ {
+		s := bot.Session{Key: key(i), Topic: fmt.Sprintf("topic-%d", i), ExpiresAt: time.Now().Add(time.Hour)}
+		for j := 0; j < saves; j++ {
+			if err := db.Sessions().SaveSession(ctx, &s); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	db.Close(ctx) // no compaction: superseded versions stay in the log
+	db, err = store.Open(ctx, store.Options{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close(ctx)
+	if n := store.SessionsInMemory(db); n != 0 {
+		t.Fatalf("%d sessions in memory after start", n)
+	}
+	ss := db.Sessions()
+	for _, tc := range []struct {
+		name string
+		key  string
+		want int64
+	}{
+		{"saved", key(3), saves},
+		{"saved, another", key(17), saves},
+		{"never saved", "web:lazy-none", 0},
+	} {
+		got, err := ss.LoadSession(ctx, tc.key)
+		if err != nil || got.Version != tc.want || (tc.want > 0 && got.Topic == "") {
+			t.Fatalf("%s: %+v %v, want version %d", tc.name, got, err, tc.want)
+		}
+	}
+	if err := ss.Compact(ctx, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	n, _ := db.Database().Collection("session_log").CountDocuments(ctx, map[string]any{})
+	if n != sessions {
+		t.Fatalf("%d log entries after compaction, want %d", n, sessions)
+	}
+	store.SetSessionIdle(db, 0)
+	if err := ss.Compact(ctx, time.Now().Add(time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if n := store.SessionsInMemory(db); n != 0 {
+		t.Fatalf("%d idle sessions still in memory", n)
+	}
+	s, err := ss.LoadSession(ctx, key(3))
+	if err != nil || s.Version != saves {
+		t.Fatalf("read back: %+v %v", s, err)
+	}
+	stale := s
+	if err := ss.SaveSession(ctx, &s); err != nil || s.Version != saves+1 {
+		t.Fatalf("save after reading back: %d %v", s.Version, err)
+	}
+	if err := ss.SaveSession(ctx, &stale); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("stale save: %v, want a conflict", err)
+	}
+	fresh := bot.Session{Key: key(5)} // never loaded in this process, version 0
+	if err := ss.SaveSession(ctx, &fresh); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("save over a stored session unseen: %v, want a conflict", err)
+	}
+}

@@ -29,15 +29,19 @@ func main() {
 	conc := flag.Int("c", 8, "concurrent clients")
 	n := flag.Int("n", 2000, "total requests")
 	file := flag.String("questions", "", "TSV whose first column is a question (default: a built-in list)")
-	turns := flag.Int("turns", 3, "questions per session before a new session starts")
+	turns := flag.Int("turns", 3, "questions per session before a new session starts (each client asks its sessions' turns in order, so -n 60000 -turns 3 makes 20,000 sessions)")
+	prefix := flag.String("prefix", "", "session id prefix (default: one per run, so that runs make new sessions)")
 	flag.Parse()
-	if err := run(*target, *conc, *n, *turns, *file); err != nil {
+	if *prefix == "" {
+		*prefix = fmt.Sprintf("load%d", time.Now().UnixNano()%1e9)
+	}
+	if err := run(*target, *conc, *n, *turns, *file, *prefix); err != nil {
 		fmt.Fprintln(os.Stderr, "loadchat:", err)
 		os.Exit(1)
 	}
 }
 
-func run(target string, conc, n, turns int, file string) error {
+func run(target string, conc, n, turns int, file, prefix string) error {
 	u, err := url.Parse(target)
 	if err != nil {
 		return err
@@ -58,13 +62,13 @@ func run(target string, conc, n, turns int, file string) error {
 		wg.Add(1)
 		go func(w int) {
 			defer wg.Done()
-			for {
+			for j := 0; ; j++ { // j: this client's turns; its sessions are its own
 				i := next.Add(1) - 1
 				if i >= int64(n) {
 					return
 				}
 				body, _ := json.Marshal(map[string]string{
-					"session_id": fmt.Sprintf("load-%d-%d", w, int(i)/turns),
+					"session_id": fmt.Sprintf("%s-%d-%d", prefix, w, j/max(turns, 1)),
 					"text":       qs[int(i)%len(qs)],
 				})
 				t0 := time.Now()
