@@ -257,6 +257,15 @@ func TestTrust(t *testing.T) {
 	if r.ProcedureID != "" || r.Language != "en" || !strings.Contains(r.Replies[0].Text, "Immigration") {
 		t.Errorf("English question: %+v", r)
 	}
+	// An English question naming a common procedure gets the English reply
+	// with a button to the Vietnamese guide; a visa question names none.
+	r = fx.say(t, "en2", "How do I pay a traffic fine online in Vietnam?")
+	if r.Language != "en" || r.ProcedureID != "" || len(r.Replies[0].Buttons) < 2 || r.Replies[0].Buttons[0].Action != "proc:nop-phat-vi-pham-giao-thong" {
+		t.Errorf("English traffic fine question: %+v", r)
+	}
+	if r = fx.say(t, "en3", "How do I renew my visa, please?"); len(r.Replies[0].Buttons) != 1 {
+		t.Errorf("English visa question offered a procedure: %+v", r.Replies[0].Buttons)
+	}
 	for _, q := range []string{"lệ phí bao nhiêu?", "nộp ở đâu vậy", "hồ sơ bao lâu thì xong?"} {
 		r := fx.say(t, "generic-"+q, q)
 		if r.ProcedureID != "" || r.Intent != bot.IntentHelp {

@@ -3,6 +3,8 @@ package bot
 import (
 	"context"
 	"strings"
+
+	"github.com/dvcbot/dvcbot/knowledge"
 )
 
 // englishWords are common English words that are not Vietnamese syllables
@@ -20,6 +22,7 @@ var englishWords = map[string]bool{
 	"temporary": true, "stay": true, "police": true, "lost": true, "new": true, "old": true, "of": true,
 	"and": true, "or": true, "if": true, "it": true, "we": true, "our": true, "they": true, "their": true,
 	"will": true, "be": true, "been": true, "take": true, "takes": true, "days": true,
+	"i": true, "pay": true, "fine": true, "traffic": true, "passport": true, "help": true, "vietnamese": true,
 }
 
 // looksEnglish reports whether a question is written in English: no Vietnamese
@@ -52,5 +55,60 @@ func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 		"For help in person: the one-stop desk (bộ phận Một cửa) of the commune or ward People's Committee where you live, or the portal hotline 1800 1096.",
 		"Foreigners: visas, temporary residence cards and the declaration of where you stay are handled by the Immigration Office of the provincial police (Phòng Quản lý xuất nhập cảnh) and the commune police; your embassy or consulate can also help.",
 	}, "\n\n")
-	return Response{Intent: IntentFallback, Language: "en", Candidates: []string{}, Replies: []Reply{{Text: text, Buttons: []Button{{Label: "Cổng Dịch vụ công / National portal", URL: e.cfg.PortalURL}}}}}
+	buttons := []Button{{Label: "Cổng Dịch vụ công / National portal", URL: e.cfg.PortalURL}}
+	var ids []string
+	if p, gloss, ok := e.englishTopic(ctx, m.Text); ok {
+		text += "\n\nThe Vietnamese guide for this (" + gloss + ") is below; a Vietnamese-speaking friend or the one-stop desk can help you read it."
+		buttons = append([]Button{{Label: p.Title + " (" + gloss + ")", Action: "proc:" + p.ID}}, buttons...)
+		ids = append(ids, p.ID)
+	}
+	return Response{Intent: IntentFallback, Language: "en", Candidates: append([]string{}, ids...), Replies: []Reply{{Text: text, Buttons: buttons}}}
+}
+
+// englishTopics map English names of common procedures to the Vietnamese words
+// the search understands, with a short English gloss for the button.
+var englishTopics = []struct{ en, vi, gloss string }{
+	{"traffic fine", "nộp phạt vi phạm giao thông", "paying a traffic fine"},
+	{"driving licence", "đổi giấy phép lái xe", "driving licence"},
+	{"driving license", "đổi giấy phép lái xe", "driving licence"},
+	{"driver license", "đổi giấy phép lái xe", "driving licence"},
+	{"passport", "cấp hộ chiếu", "passport"},
+	{"birth certificate", "đăng ký khai sinh", "birth registration"},
+	{"birth registration", "đăng ký khai sinh", "birth registration"},
+	{"register a birth", "đăng ký khai sinh", "birth registration"},
+	{"death certificate", "đăng ký khai tử", "death registration"},
+	{"criminal record", "lý lịch tư pháp", "criminal record certificate"},
+	{"certified copy", "chứng thực bản sao", "certified copies"},
+	{"notarize", "chứng thực bản sao", "certified copies"},
+	{"notarise", "chứng thực bản sao", "certified copies"},
+	{"marriage", "đăng ký kết hôn có yếu tố nước ngoài", "marriage with a foreigner"},
+	{"marry", "đăng ký kết hôn có yếu tố nước ngoài", "marriage with a foreigner"},
+	{"temporary residence", "khai báo tạm trú cho người nước ngoài", "declaring a foreigner's stay"},
+	{"vehicle registration", "đăng ký xe", "vehicle registration"},
+	{"motorbike registration", "đăng ký xe", "vehicle registration"},
+}
+
+// englishTopic finds the procedure an English question names, when one of
+// englishTopics stands in it and the search is confident about its
+// Vietnamese words; visas and work permits name none (they are not covered).
+func (e *Engine) englishTopic(ctx context.Context, q string) (knowledge.Procedure, string, bool) {
+	lower := " " + strings.Join(strings.Fields(strings.ToLower(q)), " ") + " "
+	if strings.Contains(lower, " visa") || strings.Contains(lower, "work permit") || strings.Contains(lower, "residence card") {
+		return knowledge.Procedure{}, "", false
+	}
+	for _, t := range englishTopics {
+		if !strings.Contains(lower, " "+t.en) {
+			continue
+		}
+		res, err := e.search(ctx, t.vi)
+		if err != nil || !res.Confident || len(res.Hits) == 0 {
+			return knowledge.Procedure{}, "", false
+		}
+		p, err := e.cfg.Procedures.Procedure(ctx, res.Hits[0].ID)
+		if err != nil {
+			return knowledge.Procedure{}, "", false
+		}
+		return p, t.gloss, true
+	}
+	return knowledge.Procedure{}, "", false
 }
