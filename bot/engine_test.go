@@ -75,6 +75,7 @@ func TestSectionQuestions(t *testing.T) {
 		{"bảo hiểm xã hội tự nguyện đóng đâu", "bhxh-tu-nguyen", bot.SectionAgency},
 		{"bố mẹ tặng cho đất cho con có phải đóng thuế không", "tang-cho-dat", bot.SectionFees},
 		{"khai sinh cho con cần gì", "dang-ky-khai-sinh", bot.SectionDocuments},
+		{"làm hộ chiếu trên cổng dịch vụ công mất mấy ngày", "cap-ho-chieu", bot.SectionTime},
 	}
 	for i, tt := range tests {
 		r := f.say(t, "s"+string(rune('a'+i)), tt.text)

@@ -86,7 +86,9 @@ func matchCue(w words, i int, c cue) bool {
 }
 
 // sectionCues in priority order: when a question has cues of several sections,
-// the first section listed wins ("làm hộ chiếu online mất bao lâu" → online).
+// the first section listed wins ("làm hộ chiếu online được không" → online),
+// except that a question of duration asks for the time wherever the work is
+// done ("làm hộ chiếu online mất bao lâu" → time).
 var sectionCues = []struct {
 	section string
 	cues    cueList
@@ -108,6 +110,9 @@ var sectionCues = []struct {
 		"có phải", "có cần", "có được", "được không", "có bắt buộc", "bắt buộc", "có bị", "có còn", "còn giá trị", "còn hiệu lực", "phải không", "có đủ", "có thể", "bao nhiêu năm", "mấy năm", "đóng bao lâu", "tuổi được", "tuổi có được", "tuổi đã được")},
 	{SectionLegal, cues("căn cứ", "luật nào", "văn bản nào", "quy định nào", "nghị định", "thông tư", "cơ sở pháp lý", "pháp lý", "theo luật", "quy định")},
 }
+
+// durationCues ask how long something takes, whatever else the question says.
+var durationCues = cues("bao lâu", "mất bao lâu", "mấy ngày", "mất mấy ngày", "bao nhiêu ngày", "mấy tháng", "bao lâu có", "mấy hôm")
 
 // weakDocumentsCue is "hồ sơ" alone at the end of a question ("đăng ký xe ô tô hồ sơ").
 var weakDocumentsCue = cues("hồ sơ")
@@ -157,7 +162,14 @@ func detectSection(w words, ignore words, onlineTopic bool) string {
 		}
 	}
 	if best >= 0 {
-		return sectionCues[hits[best].prio].section
+		section := sectionCues[hits[best].prio].section
+		if section == SectionOnline {
+			// "làm trên VNeID mất mấy ngày": online is where, the question is how long.
+			if i, n := durationCues.find(w); i >= 0 && !allMasked(masked, i, n) {
+				return SectionTime
+			}
+		}
+		return section
 	}
 	if i, n := weakDocumentsCue.find(w); i >= 0 && i+n == len(w.fold) && !allMasked(masked, i, n) {
 		return SectionDocuments
