@@ -1159,7 +1159,7 @@ func (ix *Index) evidence(pl plan, e *entry, st *stats, w []float64, variants []
 		rtotal += rw
 		if t.exp > 0 {
 			x := pl.expansions[t.exp-1]
-			if e.hasPhrase(x) || (len(x) == 1 && e.named[x[0]]) || e.namesTerm(pl, t.exp) {
+			if e.hasPhrase(x) || (len(x) == 1 && e.named[x[0]]) {
 				named += w[i]
 				ev.Anchor = max(ev.Anchor, 2)
 				ev.FullName = true
@@ -1206,19 +1206,6 @@ func (ix *Index) evidence(pl plan, e *entry, st *stats, w []float64, variants []
 func namedWhole(rec, guide bot.SearchHit) bool {
 	r, g := rec.Evidence, guide.Evidence
 	return r.FullName && r.NameFit >= 0.99 && r.Coverage > g.Coverage && !(g.FullName && g.NameFit >= 0.99)
-}
-
-// namesTerm reports whether one of e's names uses the abbreviation or old
-// name the question typed for expansion exp (two syllables or more: "sổ đỏ" in
-// "sang tên sổ đỏ"), not only what it expands to.
-func (e *entry) namesTerm(pl plan, exp int) bool {
-	var term []string
-	for _, t := range pl.content {
-		if t.exp == exp {
-			term = append(term, t.fold)
-		}
-	}
-	return len(term) > 1 && e.hasPhrase(term)
 }
 
 // isNumber reports whether a folded token starts with a digit.
