@@ -82,7 +82,10 @@ func (f *embeddedFiles) conn(database string) (*sql.DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	db.SetMaxOpenConns(1)
+	// Chat turns read session versions here (latestID) while a background
+	// scan or delete may be running: WAL lets readers go alongside.
+	db.SetMaxOpenConns(4)
+	db.SetMaxIdleConns(4)
 	f.conns[database] = db
 	return db, nil
 }

@@ -297,7 +297,9 @@ func (l *logSessions) compact(ctx context.Context, now time.Time) error {
 	if !oldSeen && l.db.files != nil {
 		// Versions superseded before this process started (not compacted
 		// before a crash): found once, on this process's own connection.
+		start := time.Now()
 		ids, err := l.db.files.superseded(ctx, l.db.db.Name(), colSessionLog)
+		l.db.log.Debug("versions superseded before start", "count", len(ids), "dur_ms", time.Since(start).Milliseconds(), "err", err)
 		switch {
 		case err == nil:
 			old = ids
@@ -312,7 +314,8 @@ func (l *logSessions) compact(ctx context.Context, now time.Time) error {
 	l.oldSeen = oldSeen
 	batch := l.stale
 	l.stale = nil
-	if len(old) > 0 {
+	l.mu.Unlock()
+	if len(old) > 0 { // (turns wait for l.mu: not under it)
 		seen := make(map[string]bool, len(batch))
 		for _, id := range batch {
 			seen[id] = true
@@ -323,6 +326,7 @@ func (l *logSessions) compact(ctx context.Context, now time.Time) error {
 			}
 		}
 	}
+	l.mu.Lock()
 	l.evictions++
 	for k, m := range l.mem {
 		expired := !m.sess.ExpiresAt.IsZero() && m.sess.ExpiresAt.Before(now)
@@ -334,7 +338,9 @@ func (l *logSessions) compact(ctx context.Context, now time.Time) error {
 	if len(batch) == 0 {
 		return nil
 	}
+	start := time.Now()
 	done, err := l.db.deleteIDs(ctx, colSessionLog, batch)
+	l.db.log.Debug("superseded session versions deleted", "count", done, "of", len(batch), "dur_ms", time.Since(start).Milliseconds())
 	if done < len(batch) {
 		l.mu.Lock()
 		l.stale = append(batch[done:len(batch):len(batch)], l.stale...)

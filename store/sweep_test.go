@@ -221,3 +221,92 @@ func TestSweepDoesNotHoldUpSaves(t *testing.T) {
 		t.Errorf("a save waited %v while the sweep ran", worst)
 	}
 }
+
+// TestCompactionDoesNotHoldUpSaves: the first compaction after a restart
+// (which also looks for versions superseded before it) deletes thousands of
+// versions while saves of other sessions keep going and none waits long.
+func TestCompactionDoesNotHoldUpSaves(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes 15,000 session versions")
+	}
+	ctx := context.Background()
+	dir := t.TempDir()
+	db, err := store.Open(ctx, store.Options{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const sessions, saves = 5000, 3
+	var wg sync.WaitGroup
+	for w := 0; w < 16; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := w; i < sessions; i += 16 {
+				s := bot.Session{Key: fmt.Sprintf("web:old-%d", i), ExpiresAt: time.Now().Add(time.Hour), History: []bot.Turn{{Text: "đăng ký khai sinh cần giấy tờ gì"}}}
+				for j := 0; j < saves; j++ {
+					if err := db.Sessions().SaveSession(ctx, &s); err != nil {
+						t.Error(err)
+						return
+					}
+				}
+			}
+		}(w)
+	}
+	wg.Wait()
+	db.Close(ctx)
+	if db, err = store.Open(ctx, store.Options{DataDir: dir}); err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close(ctx)
+	var st statements
+	defer store.SetMaintenance(256, st.hook)()
+	ss := db.Sessions()
+	done := make(chan struct{})
+	var compactErr error
+	var took time.Duration
+	go func() {
+		defer close(done)
+		start := time.Now()
+		compactErr = ss.Compact(ctx, time.Now())
+		took = time.Since(start)
+	}()
+	var worst time.Duration
+	n := 0
+	for running := true; running; n++ {
+		select {
+		case <-done:
+			running = false
+		default:
+		}
+		key := fmt.Sprintf("web:new-%d", n%50)
+		x, err := ss.LoadSession(ctx, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := bot.Session{Key: key, Version: x.Version, ExpiresAt: time.Now().Add(time.Hour)}
+		t0 := time.Now()
+		if err := ss.SaveSession(ctx, &s); err != nil {
+			t.Fatal(err)
+		}
+		worst = max(worst, time.Since(t0))
+	}
+	if compactErr != nil {
+		t.Fatal(compactErr)
+	}
+	var deleted int64
+	for _, rows := range st.of("delete/session_log") {
+		deleted += rows
+	}
+	t.Logf("compaction of %d versions took %v; %d saves meanwhile, the slowest %v", deleted, took, n, worst)
+	// (versions of the sessions saved meanwhile may go too)
+	if deleted < sessions*(saves-1) {
+		t.Errorf("deleted %d versions, want at least %d", deleted, sessions*(saves-1))
+	}
+	left, err := db.Database().Collection("session_log").CountDocuments(ctx, bson.M{"key": bson.M{"$regex": "^web:old-"}})
+	if err != nil || left != sessions {
+		t.Errorf("%d versions of the old sessions left, %v; want %d", left, err, sessions)
+	}
+	if worst > 500*time.Millisecond {
+		t.Errorf("a save waited %v while compaction ran", worst)
+	}
+}
