@@ -4,18 +4,14 @@ import (
 	"context"
 	"testing"
 
-	"github.com/dvcbot/dvcbot/knowledge/search"
+	"github.com/dvcbot/dvcbot/internal/searchtest"
 )
 
 // TestCitizensOwnWords: the details of a citizen's own case (family, time,
 // amounts) and words that only look like an abbreviation do not move the
 // answer away from the procedure the question names.
 func TestCitizensOwnWords(t *testing.T) {
-	ix, err := search.NewFromSeed()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	ix := searchtest.Index(t)
 	ctx := context.Background()
 	tests := []struct{ q, id string }{
 		// "để" (so that) is not "đẻ" (give birth, an expansion to maternity).
@@ -45,11 +41,7 @@ func TestCitizensOwnWords(t *testing.T) {
 // TestRankerRanksLikeSearch: the dialogue's searcher gives the same hits and
 // confidence as Search, without snippets.
 func TestRankerRanksLikeSearch(t *testing.T) {
-	ix, err := search.NewFromSeed()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	ix := searchtest.Index(t)
 	ctx := context.Background()
 	for _, q := range []string{"làm lại cccd cần giấy tờ gì", "dang ky khai sinh o dau", "giá vàng hôm nay"} {
 		a, _ := ix.Search(ctx, q, 5)
