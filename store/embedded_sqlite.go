@@ -274,9 +274,26 @@ func (f *embeddedFiles) latestID(ctx context.Context, database, collection, key 
 	return id.String, nil
 }
 
-// superseded lists the _ids of session log versions that have a later
-// version of the same session.
-func (f *embeddedFiles) superseded(ctx context.Context, database, collection string) ([]string, error) {
+// lastRow is the rowid of the last row of collection's table (0 when empty).
+func (f *embeddedFiles) lastRow(ctx context.Context, database, collection string) (int64, error) {
+	db, err := f.conn(database)
+	if err != nil {
+		return 0, err
+	}
+	t, err := table(ctx, db, collection)
+	if err != nil || t == "" {
+		return 0, err
+	}
+	var n sql.NullInt64
+	if err := db.QueryRowContext(ctx, fmt.Sprintf(`SELECT max(rowid) FROM %q`, t)).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: last row of %s: %w", collection, err)
+	}
+	return n.Int64, nil
+}
+
+// superseded lists the _ids of session log versions among the rows up to
+// upTo (rowid) that have a later version of the same session.
+func (f *embeddedFiles) superseded(ctx context.Context, database, collection string, upTo int64) ([]string, error) {
 	db, err := f.conn(database)
 	if err != nil {
 		return nil, err
@@ -285,7 +302,7 @@ func (f *embeddedFiles) superseded(ctx context.Context, database, collection str
 	if err != nil || t == "" {
 		return nil, err
 	}
-	rows, err := db.QueryContext(ctx, fmt.Sprintf(`SELECT a._ferretdb_sjson->>'$._id' FROM %q a WHERE EXISTS (SELECT 1 FROM %q b WHERE b._ferretdb_sjson->>'$.key' = a._ferretdb_sjson->>'$.key' AND b._ferretdb_sjson->>'$.v' > a._ferretdb_sjson->>'$.v')`, t, t))
+	rows, err := db.QueryContext(ctx, fmt.Sprintf(`SELECT a._ferretdb_sjson->>'$._id' FROM %q a WHERE a.rowid <= ? AND EXISTS (SELECT 1 FROM %q b WHERE b._ferretdb_sjson->>'$.key' = a._ferretdb_sjson->>'$.key' AND b._ferretdb_sjson->>'$.v' > a._ferretdb_sjson->>'$.v')`, t, t), upTo)
 	if err != nil {
 		return nil, fmt.Errorf("store: superseded versions: %w", err)
 	}

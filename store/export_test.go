@@ -30,3 +30,13 @@ func SessionsInMemory(db *DB) int {
 	}
 	return 0
 }
+
+// SetSessionCap makes the embedded session backend of db keep at most n
+// sessions in memory.
+func SetSessionCap(db *DB, n int) {
+	if l, ok := db.Sessions().backend.(*logSessions); ok {
+		l.mu.Lock()
+		l.memCap = n
+		l.mu.Unlock()
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"sync"
 	"time"
 
@@ -51,8 +52,17 @@ type sessionBackend interface {
 func (d *DB) Sessions() *Sessions {
 	d.sessOnce.Do(func() {
 		if d.Embedded() {
-			l := &logSessions{db: d, mem: map[string]*memSession{}, idle: SessionIdle}
+			l := &logSessions{db: d, mem: map[string]*memSession{}, idle: SessionIdle, memCap: MaxSessionsInMemory}
 			l.writes = &insertBatcher{col: l.logCol}
+			if d.files != nil {
+				// Versions superseded before this start are among the rows
+				// written so far (looked for by the first compaction).
+				if n, err := d.files.lastRow(context.Background(), d.db.Name(), colSessionLog); err == nil {
+					l.oldUpTo = n
+				} else {
+					l.oldUpTo = -1 // unknown: look through all
+				}
+			}
 			d.sessions = &Sessions{backend: l, now: time.Now}
 		} else {
 			d.sessions = &Sessions{backend: docSessions{db: d}, now: time.Now}
@@ -141,6 +151,10 @@ func (d docSessions) put(ctx context.Context, sess *bot.Session, prev int64) err
 // memory; it is read from the log again when asked for.
 const SessionIdle = 10 * time.Minute
 
+// MaxSessionsInMemory is the most sessions the embedded backend keeps in memory
+// (the least recently used go first; about 3 KB each).
+const MaxSessionsInMemory = 20000
+
 // logSessions is the embedded backend: memory in front of an append-only log.
 type logSessions struct {
 	db   *DB
@@ -152,6 +166,8 @@ type logSessions struct {
 	stale     []string               // superseded session_log ids
 	evictions int64                  // counts forgetting passes (a load that raced one is not kept)
 	oldSeen   bool                   // versions superseded before this process started were looked for
+	oldUpTo   int64                  // the log's last row at start (-1: unknown)
+	memCap    int                    // most sessions kept in memory
 
 	writes *insertBatcher // concurrent saves share one insertMany (group commit)
 }
@@ -294,11 +310,15 @@ func (l *logSessions) compact(ctx context.Context, now time.Time) error {
 	oldSeen := l.oldSeen
 	l.mu.Unlock()
 	var old []string
-	if !oldSeen && l.db.files != nil {
+	if !oldSeen && l.db.files != nil && l.oldUpTo != 0 {
 		// Versions superseded before this process started (not compacted
 		// before a crash): found once, on this process's own connection.
 		start := time.Now()
-		ids, err := l.db.files.superseded(ctx, l.db.db.Name(), colSessionLog)
+		upTo := l.oldUpTo
+		if upTo < 0 {
+			upTo = 1<<63 - 1
+		}
+		ids, err := l.db.files.superseded(ctx, l.db.db.Name(), colSessionLog, upTo)
 		l.db.log.Debug("versions superseded before start", "count", len(ids), "dur_ms", time.Since(start).Milliseconds(), "err", err)
 		switch {
 		case err == nil:
@@ -334,7 +354,27 @@ func (l *logSessions) compact(ctx context.Context, now time.Time) error {
 			delete(l.mem, k)
 		}
 	}
+	over := len(l.mem) - l.memCap
+	var used []time.Time
+	if over > 0 {
+		used = make([]time.Time, 0, len(l.mem))
+		for _, m := range l.mem {
+			used = append(used, m.used)
+		}
+	}
 	l.mu.Unlock()
+	if over > 0 { // forget the least recently used (sorted outside the lock)
+		sort.Slice(used, func(i, j int) bool { return used[i].Before(used[j]) })
+		cutoff := used[over-1]
+		l.mu.Lock()
+		l.evictions++
+		for k, m := range l.mem {
+			if !m.used.After(cutoff) && !l.inflight[k] {
+				delete(l.mem, k)
+			}
+		}
+		l.mu.Unlock()
+	}
 	if len(batch) == 0 {
 		return nil
 	}

@@ -229,3 +229,40 @@ func TestSessionsLoadWhenAskedAndForgetWhenIdle(t *testing.T) {
 		t.Fatalf("save over a stored session unseen: %v, want a conflict", err)
 	}
 }
+
+// TestSessionsInMemoryAreCapped: beyond the cap, compaction forgets the least
+// recently used sessions; they are read back at their version when asked for.
+func TestSessionsInMemoryAreCapped(t *testing.T) {
+	ctx := context.Background()
+	db, err := store.Open(ctx, store.Options{DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close(ctx)
+	ss := db.Sessions()
+	store.SetSessionCap(db, 5)
+	for i := 0; i < 12; i++ {
+		s := bot.Session{Key: fmt.Sprintf("web:cap-%d", i), ExpiresAt: time.Now().Add(time.Hour)}
+		for j := 0; j <= i%3; j++ {
+			if err := ss.SaveSession(ctx, &s); err != nil {
+				t.Fatal(err)
+			}
+		}
+		time.Sleep(time.Millisecond) // distinct last uses
+	}
+	if err := ss.Compact(ctx, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if n := store.SessionsInMemory(db); n != 5 {
+		t.Fatalf("%d sessions in memory, want 5", n)
+	}
+	for i := 0; i < 12; i++ {
+		s, err := ss.LoadSession(ctx, fmt.Sprintf("web:cap-%d", i))
+		if err != nil || s.Version != int64(i%3+1) {
+			t.Fatalf("session %d: version %d, %v; want %d", i, s.Version, err, i%3+1)
+		}
+		if err := ss.SaveSession(ctx, &s); err != nil {
+			t.Fatalf("session %d: save after reading back: %v", i, err)
+		}
+	}
+}
