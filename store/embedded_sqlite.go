@@ -302,25 +302,52 @@ func (f *embeddedFiles) superseded(ctx context.Context, database, collection str
 	if err != nil || t == "" {
 		return nil, err
 	}
-	rows, err := db.QueryContext(ctx, fmt.Sprintf(`SELECT a._ferretdb_sjson->>'$._id' FROM %q a WHERE a.rowid <= ? AND EXISTS (SELECT 1 FROM %q b WHERE b._ferretdb_sjson->>'$.key' = a._ferretdb_sjson->>'$.key' AND b._ferretdb_sjson->>'$.v' > a._ferretdb_sjson->>'$.v')`, t, t), upTo)
-	if err != nil {
+	var last sql.NullInt64
+	if err := db.QueryRowContext(ctx, fmt.Sprintf(`SELECT max(rowid) FROM %q`, t)).Scan(&last); err != nil {
 		return nil, fmt.Errorf("store: superseded versions: %w", err)
+	}
+	upTo = min(upTo, last.Int64)
+	// In ranges of scanRows rows, pausing between them: a scan of 100,000
+	// rows is seconds of CPU on a small machine.
+	q := fmt.Sprintf(`SELECT a._ferretdb_sjson->>'$._id' FROM %q a WHERE a.rowid > ? AND a.rowid <= ? AND EXISTS (SELECT 1 FROM %q b WHERE b._ferretdb_sjson->>'$.key' = a._ferretdb_sjson->>'$.key' AND b._ferretdb_sjson->>'$.v' > a._ferretdb_sjson->>'$.v')`, t, t)
+	var ids []string
+	for lo := int64(0); lo < upTo; lo += scanRows {
+		start := time.Now()
+		found, err := scanIDs(ctx, db, q, lo, min(lo+scanRows, upTo))
+		if err != nil {
+			return nil, fmt.Errorf("store: superseded versions: %w", err)
+		}
+		ids = append(ids, found...)
+		if maintHook != nil {
+			maintHook("scan", collection, int64(len(found)))
+		}
+		if err := yieldAfter(ctx, time.Since(start)); err != nil {
+			return nil, err
+		}
+	}
+	return ids, nil
+}
+
+// scanRows is how many rows one step of a background scan reads.
+const scanRows = 4096
+
+func scanIDs(ctx context.Context, db *sql.DB, q string, args ...any) ([]string, error) {
+	rows, err := db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
 	}
 	defer rows.Close()
 	var ids []string
 	for rows.Next() {
 		var id sql.NullString
 		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("store: superseded versions: %w", err)
+			return nil, err
 		}
 		if id.Valid {
 			ids = append(ids, id.String)
 		}
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: superseded versions: %w", err)
-	}
-	return ids, nil
+	return ids, rows.Err()
 }
 
 // minYield is the least pause between two chunks of background work.

@@ -298,6 +298,9 @@ func TestCompactionDoesNotHoldUpSaves(t *testing.T) {
 		deleted += rows
 	}
 	t.Logf("compaction of %d versions took %v; %d saves meanwhile, the slowest %v", deleted, took, n, worst)
+	if steps := len(st.of("scan/session_log")); steps < sessions*saves/4096 {
+		t.Errorf("the log was scanned in %d steps, want at least %d", steps, sessions*saves/4096)
+	}
 	// (versions of the sessions saved meanwhile may go too)
 	if deleted < sessions*(saves-1) {
 		t.Errorf("deleted %d versions, want at least %d", deleted, sessions*(saves-1))
