@@ -47,6 +47,7 @@ type embeddedFiles struct {
 	mu     sync.Mutex
 	conns  map[string]*sql.DB // by database name
 	broken map[string]error   // databases whose layout did not check out
+	tables sync.Map           // database + "." + collection → its table name
 }
 
 // errLayout marks embedded files whose layout is not the one assumed: the
@@ -120,7 +121,20 @@ func (f *embeddedFiles) close() {
 	}
 }
 
-// table is collection's SQLite table, "" when the collection has none.
+// table is collection's SQLite table, "" when the collection has none. A
+// table once found is remembered (FerretDB names it after the collection,
+// the same again if the collection is dropped and created anew).
+func (f *embeddedFiles) table(ctx context.Context, db *sql.DB, database, collection string) (string, error) {
+	if t, ok := f.tables.Load(database + "." + collection); ok {
+		return t.(string), nil
+	}
+	t, err := table(ctx, db, collection)
+	if err == nil && t != "" {
+		f.tables.Store(database+"."+collection, t)
+	}
+	return t, err
+}
+
 func table(ctx context.Context, db *sql.DB, collection string) (string, error) {
 	var t string
 	err := db.QueryRowContext(ctx, `SELECT table_name FROM _ferretdb_collections WHERE name = ?`, collection).Scan(&t)
@@ -194,7 +208,7 @@ func (f *embeddedFiles) sweepExpired(ctx context.Context, database, collection s
 	if err != nil {
 		return 0, err
 	}
-	t, err := table(ctx, db, collection)
+	t, err := f.table(ctx, db, database, collection)
 	if err != nil || t == "" {
 		return 0, err
 	}
@@ -228,7 +242,7 @@ func (f *embeddedFiles) deleteIDs(ctx context.Context, database, collection stri
 	if err != nil {
 		return 0, err
 	}
-	t, err := table(ctx, db, collection)
+	t, err := f.table(ctx, db, database, collection)
 	if err != nil || t == "" {
 		return 0, err
 	}
@@ -259,7 +273,7 @@ func (f *embeddedFiles) latestID(ctx context.Context, database, collection, key 
 	if err != nil {
 		return "", err
 	}
-	t, err := table(ctx, db, collection)
+	t, err := f.table(ctx, db, database, collection)
 	if err != nil || t == "" {
 		return "", err
 	}
@@ -280,7 +294,7 @@ func (f *embeddedFiles) lastRow(ctx context.Context, database, collection string
 	if err != nil {
 		return 0, err
 	}
-	t, err := table(ctx, db, collection)
+	t, err := f.table(ctx, db, database, collection)
 	if err != nil || t == "" {
 		return 0, err
 	}
@@ -298,7 +312,7 @@ func (f *embeddedFiles) superseded(ctx context.Context, database, collection str
 	if err != nil {
 		return nil, err
 	}
-	t, err := table(ctx, db, collection)
+	t, err := f.table(ctx, db, database, collection)
 	if err != nil || t == "" {
 		return nil, err
 	}
