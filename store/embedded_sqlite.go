@@ -183,7 +183,10 @@ func (f *embeddedFiles) ensureIndexes(ctx context.Context, database string) erro
 		if err := db.QueryRowContext(ctx, fmt.Sprintf(`SELECT count(*) FROM pragma_table_info(%s) WHERE name = '_ferretdb_sjson'`, quoteLiteral(t.table))).Scan(&n); err != nil || n != 1 {
 			return fmt.Errorf("store: embedded layout: table %s of %s has no _ferretdb_sjson column (%v)", t.table, t.coll, err)
 		}
-		stmts := []string{fmt.Sprintf(`CREATE INDEX IF NOT EXISTS %q ON %q (_ferretdb_sjson->'$._id')`, t.table+"__dvcbot_id", t.table)}
+		var stmts []string
+		if !noKeyedReads[t.coll] {
+			stmts = append(stmts, fmt.Sprintf(`CREATE INDEX IF NOT EXISTS %q ON %q (_ferretdb_sjson->'$._id')`, t.table+"__dvcbot_id", t.table))
+		}
 		if expiring[t.coll] {
 			stmts = append(stmts, fmt.Sprintf(`CREATE INDEX IF NOT EXISTS %q ON %q (_ferretdb_sjson->>'$.expires_at')`, t.table+"__dvcbot_expires", t.table))
 		}
@@ -198,6 +201,11 @@ func (f *embeddedFiles) ensureIndexes(ctx context.Context, database string) erro
 	}
 	return nil
 }
+
+// noKeyedReads are collections never read, updated or deleted by _id alone:
+// an index for such queries would only slow their inserts (turn events are
+// one insert per turn).
+var noKeyedReads = map[string]bool{colEvents: true}
 
 func quoteLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
