@@ -207,16 +207,23 @@ func (f *embeddedFiles) ensureIndexes(ctx context.Context, database string) erro
 // one insert per turn).
 var noKeyedReads = map[string]bool{colEvents: true}
 
+// collectionTable is this process's connection to database's file and the
+// table holding collection ("" when the collection does not exist yet).
+func (f *embeddedFiles) collectionTable(ctx context.Context, database, collection string) (*sql.DB, string, error) {
+	db, err := f.conn(database)
+	if err != nil {
+		return nil, "", err
+	}
+	t, err := f.table(ctx, db, database, collection)
+	return db, t, err
+}
+
 func quoteLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
 // sweepExpired deletes collection's documents whose expires_at (a date) is
 // before now, maintChunk at a time, pausing between chunks.
 func (f *embeddedFiles) sweepExpired(ctx context.Context, database, collection string, now time.Time) (int64, error) {
-	db, err := f.conn(database)
-	if err != nil {
-		return 0, err
-	}
-	t, err := f.table(ctx, db, database, collection)
+	db, t, err := f.collectionTable(ctx, database, collection)
 	if err != nil || t == "" {
 		return 0, err
 	}
@@ -246,11 +253,7 @@ func (f *embeddedFiles) sweepExpired(ctx context.Context, database, collection s
 // deleteIDs deletes the documents of collection with these string _ids in
 // one statement (callers chunk) and returns how many went.
 func (f *embeddedFiles) deleteIDs(ctx context.Context, database, collection string, ids []string) (int64, error) {
-	db, err := f.conn(database)
-	if err != nil {
-		return 0, err
-	}
-	t, err := f.table(ctx, db, database, collection)
+	db, t, err := f.collectionTable(ctx, database, collection)
 	if err != nil || t == "" {
 		return 0, err
 	}
@@ -277,11 +280,7 @@ func (f *embeddedFiles) deleteIDs(ctx context.Context, database, collection stri
 // latestID is the _id of the latest version of key in a session log, "" when
 // there is none (an index search on this process's connection).
 func (f *embeddedFiles) latestID(ctx context.Context, database, collection, key string) (string, error) {
-	db, err := f.conn(database)
-	if err != nil {
-		return "", err
-	}
-	t, err := f.table(ctx, db, database, collection)
+	db, t, err := f.collectionTable(ctx, database, collection)
 	if err != nil || t == "" {
 		return "", err
 	}
@@ -298,11 +297,7 @@ func (f *embeddedFiles) latestID(ctx context.Context, database, collection, key 
 
 // lastRow is the rowid of the last row of collection's table (0 when empty).
 func (f *embeddedFiles) lastRow(ctx context.Context, database, collection string) (int64, error) {
-	db, err := f.conn(database)
-	if err != nil {
-		return 0, err
-	}
-	t, err := f.table(ctx, db, database, collection)
+	db, t, err := f.collectionTable(ctx, database, collection)
 	if err != nil || t == "" {
 		return 0, err
 	}
@@ -316,11 +311,7 @@ func (f *embeddedFiles) lastRow(ctx context.Context, database, collection string
 // superseded lists the _ids of session log versions among the rows up to
 // upTo (rowid) that have a later version of the same session.
 func (f *embeddedFiles) superseded(ctx context.Context, database, collection string, upTo int64) ([]string, error) {
-	db, err := f.conn(database)
-	if err != nil {
-		return nil, err
-	}
-	t, err := f.table(ctx, db, database, collection)
+	db, t, err := f.collectionTable(ctx, database, collection)
 	if err != nil || t == "" {
 		return nil, err
 	}
