@@ -217,8 +217,11 @@ func TestSweepDoesNotHoldUpSaves(t *testing.T) {
 	if savesDuring < 10 {
 		t.Errorf("only %d saves while the sweep ran", savesDuring)
 	}
-	if worst > 500*time.Millisecond {
-		t.Errorf("a save waited %v while the sweep ran", worst)
+	// Relative, not a wall-clock bound (the race detector and a busy CI
+	// machine stretch both): a sweep that held the connection throughout
+	// would keep a save waiting about as long as the sweep itself.
+	if worst > sweepTook/4 {
+		t.Errorf("a save waited %v while the sweep ran for %v", worst, sweepTook)
 	}
 }
 
@@ -309,7 +312,7 @@ func TestCompactionDoesNotHoldUpSaves(t *testing.T) {
 	if err != nil || left != sessions {
 		t.Errorf("%d versions of the old sessions left, %v; want %d", left, err, sessions)
 	}
-	if worst > 500*time.Millisecond {
-		t.Errorf("a save waited %v while compaction ran", worst)
+	if n < 10 || worst > took/4 { // relative, as in TestSweepDoesNotHoldUpSaves
+		t.Errorf("%d saves, the slowest waiting %v, while compaction ran for %v", n, worst, took)
 	}
 }
