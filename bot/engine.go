@@ -352,9 +352,12 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 			}
 		}
 	}
-	if one, ok := e.clauseAnswer(ctx, m.Text, search); ok && res.NotCovered == nil && len(res.Hits) > 0 && res.Hits[0].ID == one.Hits[0].ID {
-		if p, err := e.cfg.Procedures.Procedure(ctx, one.Hits[0].ID); err == nil {
-			return e.answer(ctx, s, m, p, detectSection(w, splitWords(p.Title), onlineTopic(p)), one)
+	if res.NotCovered == nil && len(res.Hits) > 0 {
+		// The whole message must rank the clause's procedure first.
+		if one, ok := e.clauseAnswer(ctx, m.Text, search); ok && res.Hits[0].ID == one.Hits[0].ID {
+			if p, err := e.cfg.Procedures.Procedure(ctx, one.Hits[0].ID); err == nil {
+				return e.answer(ctx, s, m, p, detectSection(w, splitWords(p.Title), onlineTopic(p)), one)
+			}
 		}
 	}
 	if plausible := plausibleHits(res); len(plausible) >= 2 {

@@ -56,13 +56,13 @@ func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 		"Foreigners: visas, temporary residence cards and the declaration of where you stay are handled by the Immigration Office of the provincial police (Phòng Quản lý xuất nhập cảnh) and the commune police; your embassy or consulate can also help.",
 	}, "\n\n")
 	buttons := []Button{{Label: "Cổng Dịch vụ công / National portal", URL: e.cfg.PortalURL}}
-	var ids []string
+	ids := []string{}
 	if p, gloss, ok := e.englishTopic(ctx, m.Text); ok {
 		text += "\n\nThe Vietnamese guide for this (" + gloss + ") is below; a Vietnamese-speaking friend or the one-stop desk can help you read it."
 		buttons = append([]Button{{Label: p.Title + " (" + gloss + ")", Action: "proc:" + p.ID}}, buttons...)
 		ids = append(ids, p.ID)
 	}
-	return Response{Intent: IntentFallback, Language: "en", Candidates: append([]string{}, ids...), Replies: []Reply{{Text: text, Buttons: buttons}}}
+	return Response{Intent: IntentFallback, Language: "en", Candidates: ids, Replies: []Reply{{Text: text, Buttons: buttons}}}
 }
 
 // englishTopics map English names of common procedures to the Vietnamese words

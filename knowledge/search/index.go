@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -366,7 +367,10 @@ func (ix *Index) count(e *entry, delta int) {
 // Callers hold a lock.
 func (ix *Index) bestOther(hits []bot.SearchHit, i int) float64 {
 	curated := !ix.isOfficial(hits[i].ID)
-	title := vntext.Key(hits[i].Title)
+	var title string
+	if !curated {
+		title = vntext.Key(hits[i].Title)
+	}
 	for j, h := range hits {
 		if j == i || (curated && ix.isOfficial(h.ID)) {
 			continue
@@ -576,7 +580,7 @@ var nameVerbs = [][]string{{"đăng", "ký"}, {"cấp"}, {"làm"}, {"xin"}, {"th
 // itself when it has none.
 func coreName(toks []string) []string {
 	for _, v := range nameVerbs {
-		if len(toks) > len(v) && equalToks(toks[:len(v)], v) {
+		if len(toks) > len(v) && slices.Equal(toks[:len(v)], v) {
 			toks = toks[len(v):]
 			break
 		}
@@ -585,15 +589,6 @@ func coreName(toks []string) []string {
 		toks = toks[1:]
 	}
 	return toks
-}
-
-func equalToks(a, b []string) bool {
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return len(a) == len(b)
 }
 
 // eachLine calls f with the folded syllables of each line of e's text.
@@ -671,7 +666,21 @@ func fill(guides, records bleve.Index, procs []knowledge.Procedure, ix *Index) e
 	}()
 	for chunk := range prepared {
 		for _, e := range chunk {
-			if err := addEntry(e, entries, bigrams, guides, records, bg, br, flush); err != nil {
+			entries[e.p.ID] = e
+			// Counted now, so that no entry's list outlives its turn.
+			for _, b := range e.bigrams {
+				bigrams[b]++
+			}
+			e.bigrams = []string{} // counted: count adds nothing more
+			to, b := guides, bg
+			if e.p.IsOfficial() {
+				to, b = records, br
+			}
+			if err := b.Index(e.p.ID, toDoc(&e.p)); err != nil {
+				return fmt.Errorf("search: index %s: %w", e.p.ID, err)
+			}
+			// Smaller batches keep the peak memory of a large rebuild low.
+			if err := flush(to, b, replaceBatch); err != nil {
 				return err
 			}
 		}
@@ -719,26 +728,6 @@ func prepareEntries(procs []knowledge.Procedure) <-chan []*entry {
 		}
 	}()
 	return out
-}
-
-// addEntry records e among entries, counts its bigrams and adds it to the
-// batch of its kind, flushing a full batch.
-func addEntry(e *entry, entries map[string]*entry, bigrams map[string]int, guides, records bleve.Index, bg, br *bleve.Batch, flush func(bleve.Index, *bleve.Batch, int) error) error {
-	entries[e.p.ID] = e
-	// Counted now, so that no entry's list outlives its turn.
-	for _, b := range e.bigrams {
-		bigrams[b]++
-	}
-	e.bigrams = []string{} // counted: count adds nothing more
-	to, b := guides, bg
-	if e.p.IsOfficial() {
-		to, b = records, br
-	}
-	if err := b.Index(e.p.ID, toDoc(&e.p)); err != nil {
-		return fmt.Errorf("search: index %s: %w", e.p.ID, err)
-	}
-	// Smaller batches keep the peak memory of a large rebuild low.
-	return flush(to, b, replaceBatch)
 }
 
 // Upsert adds or replaces one procedure; it is searchable when Upsert returns.
@@ -1043,18 +1032,25 @@ func (ix *Index) search(ctx context.Context, q string, limit int, snippets bool)
 	return res, nil
 }
 
-// commonShare: a word used by more than this share of the procedures is left
-// out of the body query. It adds almost nothing to a BM25 score and makes the
-// search visit nearly every document ("giấy", "đăng ký" in a large catalogue).
-const commonShare = 0.4
+// commonShare: in an index of at least selectiveFrom procedures, a word used
+// by more than this share of them is left out of the body query. It adds
+// almost nothing to a BM25 score and makes the search visit nearly every
+// document ("giấy", "đăng ký" in a large catalogue).
+const (
+	commonShare   = 0.4
+	selectiveFrom = 200
+)
 
 // selectiveText is the folded question without the words most procedures'
 // text uses, for the body query; callers hold a lock.
 func (ix *Index) selectiveText(pl plan) string {
+	if len(ix.procs) < selectiveFrom {
+		return pl.foldedText()
+	}
 	limit := commonShare * float64(len(ix.procs))
 	var parts []string
 	for _, t := range pl.content {
-		if float64(ix.vocab[t.fold]) <= limit || len(ix.procs) < 200 {
+		if float64(ix.vocab[t.fold]) <= limit {
 			parts = append(parts, t.fold)
 		}
 	}

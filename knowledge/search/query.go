@@ -66,13 +66,13 @@ var stopPhrases = compilePhrases([]string{
 	"dạ", "vâng", "như", "ra", "gồm", "ad", "bot", "nay", "hôm", "lúc",
 })
 
-// storyWords are everyday words of a citizen's own story: family, time,
-// places of daily life. A question that tells one ("ông nội mới mất", "nhà
+// storyAcc and storyFold hold the everyday words of a citizen's own story:
+// family, time, places of daily life. A question that tells one ("ông nội mới mất", "nhà
 // em ở quê", "con mới sinh được 1 tuần") is no less about the procedure it
 // names, so these words weigh little as signs of another subject. Keyed by
 // the accented form; an unaccented token counts when its folded form is the
 // folded form of one of them.
-var storyWords = func() (acc, fold map[string]bool) {
+var storyAcc, storyFold = func() (acc, fold map[string]bool) {
 	acc, fold = map[string]bool{}, map[string]bool{}
 	for _, w := range strings.Fields(`ông bà bố mẹ ba má cha con cháu cô chú dì cậu vợ chồng trai gái bé
 		nội ngoại quê nhà xóm bản làng tuần tháng năm ngày hôm sáng chiều tối trưa xưa trước sau
@@ -82,15 +82,13 @@ var storyWords = func() (acc, fold map[string]bool) {
 		fold[vntext.Fold(w)] = true
 	}
 	return acc, fold
-}
+}()
 
 // storyWeight is how much a story word counts, as a sign of another subject,
 // against a word of its rarity.
 const storyWeight = 0.1
 
-var storyAcc, storyFold = storyWords()
-
-// story reports whether t is one of storyWords.
+// story reports whether t is one of the story words.
 func (t qtoken) story() bool {
 	if t.marked {
 		return storyAcc[t.acc]
@@ -175,12 +173,12 @@ func matchAt(toks []qtoken, i int, fold []string) bool {
 // same ones as the term: "để" (so that) is not the term "đẻ" (give birth),
 // while an unaccented "de" may be either. A term written without diacritics
 // ("cccd") agrees with anything.
-func marksAgree(toks []qtoken, acc []string) bool {
-	if len(acc) != len(toks) {
+func (term expTerm) marksAgree(toks []qtoken) bool {
+	if len(term.acc) != len(toks) {
 		return true
 	}
 	for k, t := range toks {
-		if t.marked && vntext.Fold(acc[k]) != acc[k] && t.acc != acc[k] {
+		if t.marked && term.fold[k] != term.acc[k] && t.acc != term.acc[k] {
 			return false
 		}
 	}
@@ -206,7 +204,7 @@ func analyze(q string, exp *expander, known func(phrase string) bool) plan {
 	isExp := make([]bool, len(toks))
 	for i := 0; i < len(toks); i++ {
 		for _, t := range exp.terms {
-			if matchAt(toks, i, t.fold) && marksAgree(toks[i:i+len(t.fold)], t.acc) {
+			if matchAt(toks, i, t.fold) && t.marksAgree(toks[i:i+len(t.fold)]) {
 				for _, e := range t.expand {
 					p.expansions = append(p.expansions, vntext.FoldedTokens(e))
 					p.expAcc = append(p.expAcc, e)
