@@ -350,22 +350,18 @@ func (a *Adapter) send(ctx context.Context, chat string, replies []bot.Reply) er
 }
 
 // touch records that chat wrote at at, at most once per touch period per chat
-// and process (the window is counted in hours). It reports whether the chat's
-// window had been closed (or the chat was unknown or inactive), so that
-// notifications held for it should be delivered now; without an Inbox there
-// are none and the chat's state is not read.
+// and process (the window is counted in hours), in one store round trip. It
+// reports whether the chat was inactive or its window had closed, so that
+// notifications held for it should be delivered now. A chat never seen before
+// has none: notifications are subscribed from a chat, which touched it first
+// (and one held anyway is retried by the dispatcher, now that the window is
+// open), so a first message costs no inbox read.
 func (a *Adapter) touch(ctx context.Context, chat string, at time.Time, force bool) (reopened bool) {
 	if !force && a.touched.fresh(chat, at) {
 		return false
 	}
-	var prev ChatState
-	if a.cfg.Inbox != nil {
-		var err error
-		if prev, err = a.cfg.Store.Chat(ctx, a.cfg.Channel, chat); err != nil {
-			a.log.WarnContext(ctx, "chat state", "chat", chat, "err", err)
-		}
-	}
-	if err := a.cfg.Store.Touch(ctx, a.cfg.Channel, chat, at); err != nil {
+	prev, err := a.cfg.Store.Touch(ctx, a.cfg.Channel, chat, at)
+	if err != nil {
 		a.log.WarnContext(ctx, "chat activity not recorded", "chat", chat, "err", err)
 		return false
 	}
@@ -373,7 +369,7 @@ func (a *Adapter) touch(ctx context.Context, chat string, at time.Time, force bo
 	if a.cfg.Window <= 0 {
 		return prev.Inactive
 	}
-	return prev.Inactive || prev.LastIn.IsZero() || at.Sub(prev.LastIn) >= a.cfg.Window-time.Minute
+	return prev.Inactive || (!prev.LastIn.IsZero() && at.Sub(prev.LastIn) >= a.cfg.Window-time.Minute)
 }
 
 // deliverHeld sends the notifications that waited for chat to write again.

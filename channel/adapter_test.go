@@ -63,11 +63,12 @@ func (s *memStore) unfinished() int {
 	return len(raws)
 }
 
-func (s *memStore) Touch(_ context.Context, ch, chat string, at time.Time) error {
+func (s *memStore) Touch(_ context.Context, ch, chat string, at time.Time) (channel.ChatState, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	prev := s.chats[chat]
 	s.chats[chat] = channel.ChatState{LastIn: at}
-	return nil
+	return prev, nil
 }
 
 func (s *memStore) Chat(_ context.Context, ch, chat string) (channel.ChatState, error) {
@@ -227,11 +228,13 @@ type inbox struct {
 	mu    sync.Mutex
 	texts map[string][]string
 	acked []string
+	peeks int
 }
 
 func (i *inbox) PeekInbox(_ context.Context, ch, chat string) ([]bot.InboxItem, error) {
 	i.mu.Lock()
 	defer i.mu.Unlock()
+	i.peeks++
 	var out []bot.InboxItem
 	for _, t := range i.texts[chat] {
 		out = append(out, bot.InboxItem{ID: chat + ":" + t, Text: t})
@@ -267,6 +270,11 @@ func TestWindowHoldsNotificationsUntilTheChatWrites(t *testing.T) {
 	defer a.Close(context.Background())
 	a.Accept(context.Background(), channel.Event{ID: "1", Chat: "a", Kind: channel.KindMessage, Text: "hi", At: clock()})
 	waitFor(t, "answer", func() bool { return len(rec.to("a")) == 1 })
+	held.mu.Lock()
+	if held.peeks != 0 {
+		t.Errorf("a chat's first message read the inbox %d times: a chat never seen has nothing held", held.peeks)
+	}
+	held.mu.Unlock()
 
 	advance(23 * time.Hour)
 	if err := a.Notify(context.Background(), "a", "inside"); err != nil {

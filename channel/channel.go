@@ -107,8 +107,9 @@ type Store interface {
 	// and not Done, in the order they were accepted. It scans: call it at start.
 	Unfinished(ctx context.Context, channel string, before time.Time) ([][]byte, error)
 	// Touch records that chat wrote at at (its reply window opens again and an
-	// inactive mark is cleared).
-	Touch(ctx context.Context, channel, chat string, at time.Time) error
+	// inactive mark is cleared) and returns what was known of the chat before
+	// (the zero ChatState when nothing), in one round trip.
+	Touch(ctx context.Context, channel, chat string, at time.Time) (ChatState, error)
 	// Chat returns what is known of chat (the zero ChatState when nothing).
 	Chat(ctx context.Context, channel, chat string) (ChatState, error)
 	// MarkInactive records that chat blocked the bot or left.

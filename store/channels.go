@@ -147,23 +147,32 @@ func (s *ChannelState) Unfinished(ctx context.Context, ch string, before time.Ti
 	}, before)
 }
 
-// Touch records that chat wrote at at and clears its inactive mark.
-func (s *ChannelState) Touch(ctx context.Context, ch, chat string, at time.Time) error {
-	_, err := s.chats().UpdateOne(ctx, bson.M{"_id": key(ch, chat)}, bson.M{
+// Touch records that chat wrote at at, clears its inactive mark and returns
+// what was known of the chat before (zero when nothing): one atomic
+// find-and-modify.
+func (s *ChannelState) Touch(ctx context.Context, ch, chat string, at time.Time) (channel.ChatState, error) {
+	var doc chatDoc
+	err := s.chats().FindOneAndUpdate(ctx, bson.M{"_id": key(ch, chat)}, bson.M{
 		"$set": bson.M{"channel": ch, "chat": chat, "last_in": at.UTC(), "inactive": false},
-	}, options.UpdateOne().SetUpsert(true))
-	if err != nil {
-		return fmt.Errorf("store: touch %s chat: %w", ch, err)
+	}, options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.Before)).Decode(&doc)
+	switch {
+	case errors.Is(err, mongo.ErrNoDocuments):
+		return channel.ChatState{}, nil
+	case err != nil:
+		return channel.ChatState{}, fmt.Errorf("store: touch %s chat: %w", ch, err)
 	}
-	return nil
+	return channel.ChatState{LastIn: doc.LastIn, Inactive: doc.Inactive}, nil
+}
+
+// chatDoc is the part of a channel_chats document the channels read.
+type chatDoc struct {
+	LastIn   time.Time `bson:"last_in"`
+	Inactive bool      `bson:"inactive"`
 }
 
 // Chat returns what is known of chat (zero when nothing).
 func (s *ChannelState) Chat(ctx context.Context, ch, chat string) (channel.ChatState, error) {
-	var doc struct {
-		LastIn   time.Time `bson:"last_in"`
-		Inactive bool      `bson:"inactive"`
-	}
+	var doc chatDoc
 	err := s.chats().FindOne(ctx, bson.M{"_id": key(ch, chat)}).Decode(&doc)
 	switch {
 	case errors.Is(err, mongo.ErrNoDocuments):

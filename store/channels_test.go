@@ -59,9 +59,17 @@ func TestChannelStateChatsAndTokens(t *testing.T) {
 	if c, _ := st.Chat(ctx, "zalo", "u1"); !c.Inactive {
 		t.Fatal("not inactive")
 	}
-	st.Touch(ctx, "zalo", "u1", now)
+	if prev, err := st.Touch(ctx, "zalo", "u1", now); err != nil || !prev.Inactive || !prev.LastIn.IsZero() {
+		t.Fatalf("touch of an inactive chat returned %+v, %v", prev, err)
+	}
 	if c, _ := st.Chat(ctx, "zalo", "u1"); c.Inactive || !c.LastIn.Equal(now) {
 		t.Fatalf("after touch %+v", c)
+	}
+	if prev, err := st.Touch(ctx, "zalo", "u1", now.Add(time.Hour)); err != nil || prev.Inactive || !prev.LastIn.Equal(now) {
+		t.Fatalf("second touch returned %+v, %v; want the first touch's time", prev, err)
+	}
+	if prev, err := st.Touch(ctx, "zalo", "u2", now); err != nil || prev != (channel.ChatState{}) {
+		t.Fatalf("touch of an unknown chat returned %+v, %v", prev, err)
 	}
 	if _, err := st.Tokens(ctx, "zalo"); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("no tokens: %v", err)

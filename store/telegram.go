@@ -215,10 +215,12 @@ func (t *TelegramUpdates) IsInactive(ctx context.Context, chatID int64) (bool, e
 }
 
 // ClearInactive removes the inactive mark of chatID (the chat wrote again or
-// re-added the bot). Clearing an unmarked chat is fine.
-func (t *TelegramUpdates) ClearInactive(ctx context.Context, chatID int64) error {
-	if _, err := t.chats().DeleteOne(ctx, bson.M{"_id": inactiveKey(chatID)}); err != nil {
-		return fmt.Errorf("store: clear telegram chat %d inactive: %w", chatID, err)
+// re-added the bot) and reports whether there was one. Clearing an unmarked
+// chat is fine.
+func (t *TelegramUpdates) ClearInactive(ctx context.Context, chatID int64) (bool, error) {
+	res, err := t.chats().DeleteOne(ctx, bson.M{"_id": inactiveKey(chatID)})
+	if err != nil {
+		return false, fmt.Errorf("store: clear telegram chat %d inactive: %w", chatID, err)
 	}
-	return nil
+	return res.DeletedCount > 0, nil
 }

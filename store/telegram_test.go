@@ -166,9 +166,9 @@ func TestTelegramInactiveChats(t *testing.T) {
 	if in, _ := tu.IsInactive(ctx, 42); in {
 		t.Fatal("another chat must not be inactive")
 	}
-	for range 2 {
-		if err := tu.ClearInactive(ctx, chat); err != nil {
-			t.Fatal(err)
+	for i, want := range []bool{true, false} {
+		if was, err := tu.ClearInactive(ctx, chat); err != nil || was != want {
+			t.Fatalf("clear %d: was inactive = %v, %v; want %v", i, was, err, want)
 		}
 	}
 	if in, err := tu.IsInactive(ctx, chat); err != nil || in {

@@ -38,7 +38,8 @@ type Store interface {
 	// MarkInactive, IsInactive and ClearInactive keep the chats that blocked the bot.
 	MarkInactive(ctx context.Context, chatID int64) error
 	IsInactive(ctx context.Context, chatID int64) (bool, error)
-	ClearInactive(ctx context.Context, chatID int64) error
+	// ClearInactive reports whether chatID was marked.
+	ClearInactive(ctx context.Context, chatID int64) (bool, error)
 }
 
 // Callback data longer than this is kept server-side behind a token.

@@ -51,13 +51,15 @@ func (u updateStore) Unfinished(ctx context.Context, _ string, before time.Time)
 	return u.st.Unfinished(ctx, before)
 }
 
-// Touch clears the chat's inactive mark: it writes, so it has not blocked the bot.
-func (u updateStore) Touch(ctx context.Context, _, chat string, _ time.Time) error {
+// Touch clears the chat's inactive mark (it writes, so it has not blocked the
+// bot) and says whether there was one; Telegram has no reply window.
+func (u updateStore) Touch(ctx context.Context, _, chat string, _ time.Time) (channel.ChatState, error) {
 	id, err := parseChat(chat)
 	if err != nil {
-		return err
+		return channel.ChatState{}, err
 	}
-	return u.st.ClearInactive(ctx, id)
+	was, err := u.st.ClearInactive(ctx, id)
+	return channel.ChatState{Inactive: was}, err
 }
 
 // Chat says whether the chat blocked the bot; nothing is known of a chat id

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -151,10 +152,11 @@ func (r *rig) postSigned(t testing.TB, body []byte, sig string) int {
 	if sig != "" {
 		req.Header.Set(zalo.SignatureHeader, sig)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := channeltest.Client.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
+	_, _ = io.Copy(io.Discard, resp.Body) // read to the end, or the connection is not reused
 	resp.Body.Close()
 	return resp.StatusCode
 }

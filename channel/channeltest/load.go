@@ -37,18 +37,22 @@ type MarkEngine struct {
 	}
 	mu      sync.Mutex
 	handled map[string][]string // chat → texts in the order handled
+	took    []time.Duration     // each Handle's duration, in the order handled
 }
 
 // Handle answers m through Inner and marks the answer.
 func (e *MarkEngine) Handle(ctx context.Context, m bot.Message) (bot.Response, error) {
+	start := time.Now()
 	resp, err := e.Inner.Handle(ctx, m)
 	if err != nil {
 		return resp, err
 	}
+	took := time.Since(start)
 	e.mu.Lock()
 	if e.handled == nil {
 		e.handled = map[string][]string{}
 	}
+	e.took = append(e.took, took)
 	n := len(e.handled[m.ChatID])
 	e.handled[m.ChatID] = append(e.handled[m.ChatID], m.Text)
 	e.mu.Unlock()
@@ -100,6 +104,11 @@ type LoadResult struct {
 	Elapsed                         time.Duration
 	PerSecond                       float64
 	P50, P90, P99, Max              time.Duration
+	// EngineP50 and EngineP99 are the engine's share: how long Handle took
+	// (search, session load and save), without queueing and sending.
+	EngineP50, EngineP99 time.Duration
+	// PostP99 is how long the webhook took to answer (verify, store, queue).
+	PostP99 time.Duration
 	// CPU is the CPU time the whole test process used during the run: the
 	// service, the embedded store, the fake API and the driver itself. On a
 	// shared machine it says what a message costs when wall-clock figures
@@ -118,9 +127,10 @@ func (r LoadResult) PerCPUSecond() float64 {
 }
 
 func (r LoadResult) String() string {
-	return fmt.Sprintf("%d messages (+%d redelivered, %d deferred by 503) in %v: %.0f msgs/s; webhook → recorded send p50 %v p90 %v p99 %v max %v; process CPU %v (%.0f msgs per CPU-second)",
+	return fmt.Sprintf("%d messages (+%d redelivered, %d deferred by 503) in %v: %.0f msgs/s; webhook → recorded send p50 %v p90 %v p99 %v max %v (engine p50 %v p99 %v; webhook answer p99 %v); process CPU %v (%.0f msgs per CPU-second)",
 		r.Messages, r.Redelivered, r.Deferred, r.Elapsed.Round(time.Millisecond), r.PerSecond,
 		r.P50.Round(time.Microsecond), r.P90.Round(time.Microsecond), r.P99.Round(time.Microsecond), r.Max.Round(time.Microsecond),
+		r.EngineP50.Round(time.Microsecond), r.EngineP99.Round(time.Microsecond), r.PostP99.Round(time.Microsecond),
 		r.CPU.Round(time.Millisecond), r.PerCPUSecond())
 }
 
@@ -184,6 +194,7 @@ func RunLoad(t *testing.T, spec LoadSpec) LoadResult {
 	var (
 		mu        sync.Mutex
 		latencies []time.Duration
+		posts     []time.Duration
 		deferred  atomic.Int64
 		redeliver atomic.Int64
 		wg        sync.WaitGroup
@@ -209,6 +220,9 @@ func RunLoad(t *testing.T, spec LoadSpec) LoadResult {
 					for {
 						st := spec.Post(chat, seq, text)
 						if st == 200 {
+							mu.Lock()
+							posts = append(posts, time.Since(sentAt[k]))
+							mu.Unlock()
 							break
 						}
 						if st != 503 {
@@ -260,17 +274,24 @@ func RunLoad(t *testing.T, spec LoadSpec) LoadResult {
 	if extra.Load() > 0 {
 		t.Errorf("%d answers more than expected", extra.Load())
 	}
-	slices.Sort(latencies)
-	pct := func(p float64) time.Duration {
-		if len(latencies) == 0 {
-			return 0
-		}
-		return latencies[min(len(latencies)-1, int(p*float64(len(latencies))))]
-	}
+	spec.Engine.mu.Lock()
+	took := slices.Clone(spec.Engine.took)
+	spec.Engine.mu.Unlock()
 	n := spec.Chats * spec.PerChat
 	res := LoadResult{Messages: n, Redelivered: int(redeliver.Load()), Deferred: int(deferred.Load()), Elapsed: elapsed,
-		PerSecond: float64(n) / elapsed.Seconds(), P50: pct(.5), P90: pct(.9), P99: pct(.99), Max: pct(1), CPU: cpu}
+		PerSecond: float64(n) / elapsed.Seconds(), P50: percentile(latencies, .5), P90: percentile(latencies, .9),
+		P99: percentile(latencies, .99), Max: percentile(latencies, 1), CPU: cpu,
+		EngineP50: percentile(took, .5), EngineP99: percentile(took, .99), PostP99: percentile(posts, .99)}
 	t.Logf("%s load: %v", spec.Name, res)
 	fmt.Printf("%s load: %v\n", spec.Name, res)
 	return res
+}
+
+// percentile is the p-th fraction (0..1) of ds, which it sorts; 0 when empty.
+func percentile(ds []time.Duration, p float64) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	slices.Sort(ds)
+	return ds[min(len(ds)-1, int(p*float64(len(ds))))]
 }
