@@ -27,6 +27,9 @@ func (d *DB) EraseChat(ctx context.Context, channel, chatID, by string) (map[str
 		return counts, err
 	}
 	counts["conversations"] = n
+	if err := d.flushEvents(ctx); err != nil { // none of the chat's may arrive after the erasure
+		return counts, err
+	}
 	filter := bson.M{"channel": channel, "chat_id": chatID}
 	for _, c := range []struct{ kind, col string }{{"feedback", colFeedback}, {"events", colEvents}, {"notifications", colOutbox}} {
 		res, err := d.db.Collection(c.col).DeleteMany(ctx, filter)

@@ -61,8 +61,8 @@ type DB struct {
 
 	catalogMu sync.Mutex // serialises catalogue imports of this process
 
-	eventsOnce  sync.Once
-	eventWrites *insertBatcher // turn events of concurrent turns share one insert
+	eventsOnce sync.Once
+	events     *eventLog // turn events, written in the background once a second
 
 	uri string // the embedded server's address (empty for external stores)
 
@@ -228,6 +228,7 @@ func (d *DB) Ping(ctx context.Context) error {
 // Close disconnects and, in embedded mode, stops the embedded server after every
 // write has been acknowledged. It is safe to call more than once.
 func (d *DB) Close(ctx context.Context) error {
+	d.stopEvents(ctx)
 	if d.view {
 		return nil
 	}

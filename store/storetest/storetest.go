@@ -52,6 +52,7 @@ func New(t testing.TB) *store.DB {
 		t.Fatalf("storetest: schema: %v", err)
 	}
 	t.Cleanup(func() {
+		_ = db.Close(context.Background()) // a view: stops its background writers
 		_ = db.Database().Drop(context.Background())
 	})
 	return db
