@@ -22,6 +22,9 @@ var errDuplicate = errors.New("store: duplicate key")
 // no timer: a lone insert is never delayed.
 type insertBatcher struct {
 	col func() *mongo.Collection
+	// write, when set, stores a batch instead of an InsertMany into col: it
+	// returns each document's outcome (nil, errDuplicate or an error).
+	write func(docs []any) []error
 
 	mu      sync.Mutex
 	pending []*batchReq
@@ -92,19 +95,28 @@ func (b *insertBatcher) flush() {
 }
 
 func (b *insertBatcher) insertMany(docs []any) []error {
-	errs := make([]error, len(docs))
+	if b.write != nil {
+		return b.write(docs)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	return insertDocs(ctx, b.col(), docs)
+}
+
+// insertDocs inserts docs into col (unordered) and returns each one's outcome:
+// nil, errDuplicate, or an error.
+func insertDocs(ctx context.Context, col *mongo.Collection, docs []any) []error {
+	errs := make([]error, len(docs))
 	var err error
 	if len(docs) == 1 {
-		_, err = b.col().InsertOne(ctx, docs[0])
+		_, err = col.InsertOne(ctx, docs[0])
 		if mongo.IsDuplicateKeyError(err) {
 			err = errDuplicate
 		}
 		errs[0] = err
 		return errs
 	}
-	_, err = b.col().InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+	_, err = col.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
 	if err == nil {
 		return errs
 	}

@@ -8,11 +8,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
-	_ "modernc.org/sqlite" // the driver FerretDB's SQLite backend uses
+	"modernc.org/sqlite" // the driver FerretDB's SQLite backend uses
 )
 
 // embeddedFiles is this process's own connection to the embedded server's
@@ -83,7 +84,7 @@ func (f *embeddedFiles) conn(database string) (*sql.DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	// Chat turns read session versions here (latestID) while a background
+	// Chat turns read and write session versions here (latestLog, appendLog) while a background
 	// scan or delete may be running: WAL lets readers go alongside.
 	db.SetMaxOpenConns(4)
 	db.SetMaxIdleConns(4)
@@ -277,24 +278,6 @@ func (f *embeddedFiles) deleteIDs(ctx context.Context, database, collection stri
 	return n, nil
 }
 
-// latestID is the _id of the latest version of key in a session log, "" when
-// there is none (an index search on this process's connection).
-func (f *embeddedFiles) latestID(ctx context.Context, database, collection, key string) (string, error) {
-	db, t, err := f.collectionTable(ctx, database, collection)
-	if err != nil || t == "" {
-		return "", err
-	}
-	var id sql.NullString
-	err = db.QueryRowContext(ctx, fmt.Sprintf(`SELECT _ferretdb_sjson->>'$._id' FROM %q WHERE _ferretdb_sjson->>'$.key' = ? ORDER BY _ferretdb_sjson->>'$.v' DESC LIMIT 1`, t), key).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", nil
-	}
-	if err != nil {
-		return "", fmt.Errorf("store: latest version of %s: %w", key, err)
-	}
-	return id.String, nil
-}
-
 // lastRow is the rowid of the last row of collection's table (0 when empty).
 func (f *embeddedFiles) lastRow(ctx context.Context, database, collection string) (int64, error) {
 	db, t, err := f.collectionTable(ctx, database, collection)
@@ -378,4 +361,103 @@ func yieldAfter(ctx context.Context, took time.Duration) error {
 	case <-t.C:
 		return nil
 	}
+}
+
+// logRowSchema is the head of a session log row in FerretDB v1's layout: the
+// "$s" schema of a document with a string _id, key and b, a long v and a date
+// expires_at, in that order (what FerretDB writes for such a document).
+const logRowSchema = `{"$s":{"p":{"_id":{"t":"string"},"key":{"t":"string"},"v":{"t":"long"},"b":{"t":"string"},"expires_at":{"t":"date"}},"$k":["_id","key","v","b","expires_at"]}`
+
+// logRow is d as one row of the session log's table. d.Blob carries the
+// session; d.Session is not written.
+func logRow(d sessionLogDoc) (string, error) {
+	var b strings.Builder
+	b.Grow(len(logRowSchema) + len(d.Blob) + 2*len(d.ID) + 80)
+	b.WriteString(logRowSchema)
+	for _, f := range []struct{ name, value string }{{"_id", d.ID}, {"key", d.Key}} {
+		v, err := json.Marshal(f.value) // as FerretDB writes a string
+		if err != nil {
+			return "", err
+		}
+		b.WriteString(`,"` + f.name + `":`)
+		b.Write(v)
+	}
+	b.WriteString(`,"v":` + strconv.FormatInt(d.Version, 10))
+	v, err := json.Marshal(d.Blob)
+	if err != nil {
+		return "", err
+	}
+	b.WriteString(`,"b":`)
+	b.Write(v)
+	b.WriteString(`,"expires_at":` + strconv.FormatInt(d.ExpiresAt.UnixMilli(), 10) + `}`)
+	return b.String(), nil
+}
+
+// appendLog stores session log versions in one transaction on this process's
+// connection, beside FerretDB (which waits for SQLite's write lock as it does
+// for background deletes): FerretDB's own insert path costs several times the
+// SQLite work it does, and every chat turn makes one. It returns each
+// version's outcome (nil, or errDuplicate when its _id is taken: the unique
+// _id index FerretDB made holds for these rows too); an error of its own
+// means none was stored.
+func (f *embeddedFiles) appendLog(ctx context.Context, database string, docs []sessionLogDoc) ([]error, error) {
+	db, t, err := f.collectionTable(ctx, database, colSessionLog)
+	if err != nil {
+		return nil, err
+	}
+	if t == "" {
+		return nil, fmt.Errorf("%w: no session log table yet", errLayout)
+	}
+	rows := make([]string, len(docs))
+	for i, d := range docs {
+		if rows[i], err = logRow(d); err != nil {
+			return nil, fmt.Errorf("store: session log row: %w", err)
+		}
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("store: append session log: %w", err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	stmt, err := tx.PrepareContext(ctx, fmt.Sprintf(`INSERT INTO %q (_ferretdb_sjson) VALUES (?)`, t))
+	if err != nil {
+		return nil, fmt.Errorf("store: append session log: %w", err)
+	}
+	defer stmt.Close()
+	errs := make([]error, len(docs))
+	for i, r := range rows {
+		if _, err := stmt.ExecContext(ctx, r); err != nil {
+			var se *sqlite.Error
+			if !errors.As(err, &se) || se.Code() != sqliteConstraintUnique {
+				return nil, fmt.Errorf("store: append session log: %w", err)
+			}
+			errs[i] = errDuplicate // only this statement was undone
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("store: append session log: %w", err)
+	}
+	return errs, nil
+}
+
+// sqliteConstraintUnique is SQLITE_CONSTRAINT_UNIQUE.
+const sqliteConstraintUnique = 2067
+
+// latestLog returns the _id of key's latest session log version and, when it
+// was written with its session in b (appendLog, or the driver since), that
+// session's encoding; both "" when key has no version.
+func (f *embeddedFiles) latestLog(ctx context.Context, database, key string) (id, blob string, err error) {
+	db, t, err := f.collectionTable(ctx, database, colSessionLog)
+	if err != nil || t == "" {
+		return "", "", err
+	}
+	var i, b sql.NullString
+	err = db.QueryRowContext(ctx, fmt.Sprintf(`SELECT _ferretdb_sjson->>'$._id', _ferretdb_sjson->>'$.b' FROM %q WHERE _ferretdb_sjson->>'$.key' = ? ORDER BY _ferretdb_sjson->>'$.v' DESC LIMIT 1`, t), key).Scan(&i, &b)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", "", nil
+	}
+	if err != nil {
+		return "", "", fmt.Errorf("store: latest version of %s: %w", key, err)
+	}
+	return i.String, b.String, nil
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"sort"
@@ -23,7 +24,9 @@ import (
 //     database is the only coordination (docSessions);
 //   - embedded (this process owns the server): every save appends an
 //     immutable version to the session_log collection (an insert, group
-//     committed, which stays fast on FerretDB); sessions in use are kept in
+//     committed, written on the embedded file's own connection, beside
+//     FerretDB, whose insert path costs several times the SQLite work;
+//     FerretDB still reads such rows as its own); sessions in use are kept in
 //     memory, loaded from the log when first asked for (nothing is read at
 //     start) and forgotten when idle; superseded versions are deleted in the
 //     background (logSessions). The data dir lock makes memory the single
@@ -55,6 +58,7 @@ func (d *DB) Sessions() *Sessions {
 			l := &logSessions{db: d, mem: map[string]*memSession{}, idle: SessionIdle, memCap: MaxSessionsInMemory}
 			l.writes = &insertBatcher{col: l.logCol}
 			if d.files != nil {
+				l.writes.write = l.appendRows
 				// Versions superseded before this start are among the rows
 				// written so far (looked for by the first compaction).
 				if n, err := d.files.lastRow(context.Background(), d.db.Name(), colSessionLog); err == nil {
@@ -178,12 +182,75 @@ type memSession struct {
 	used time.Time
 }
 
+// sessionLogDoc is one version in the session log. Versions are written with
+// the session BSON-encoded in Blob (base64); versions written before that
+// carry it as a document in Session.
 type sessionLogDoc struct {
-	ID        string      `bson:"_id"` // key#version
-	Key       string      `bson:"key"`
-	Version   int64       `bson:"v"`
-	Session   bot.Session `bson:"s"`
-	ExpiresAt time.Time   `bson:"expires_at"`
+	ID        string       `bson:"_id"` // key#version
+	Key       string       `bson:"key"`
+	Version   int64        `bson:"v"`
+	Blob      string       `bson:"b,omitempty"`
+	Session   *bot.Session `bson:"s,omitempty"`
+	ExpiresAt time.Time    `bson:"expires_at"`
+}
+
+// newLogDoc is version sess.Version of sess as the log stores it.
+func newLogDoc(sess bot.Session) (sessionLogDoc, error) {
+	raw, err := bson.Marshal(sess)
+	if err != nil {
+		return sessionLogDoc{}, fmt.Errorf("store: encode session: %w", err)
+	}
+	return sessionLogDoc{ID: logID(sess.Key, sess.Version), Key: sess.Key, Version: sess.Version,
+		Blob: base64.StdEncoding.EncodeToString(raw), ExpiresAt: sess.ExpiresAt}, nil
+}
+
+// decodeBlob is the session a log version's Blob encodes.
+func decodeBlob(blob string) (bot.Session, error) {
+	raw, err := base64.StdEncoding.DecodeString(blob)
+	if err != nil {
+		return bot.Session{}, fmt.Errorf("store: decode session: %w", err)
+	}
+	var s bot.Session
+	if err := bson.Unmarshal(raw, &s); err != nil {
+		return bot.Session{}, fmt.Errorf("store: decode session: %w", err)
+	}
+	return s, nil
+}
+
+// session is the version's session, whichever way it was written (a zero
+// one when it carries none).
+func (d sessionLogDoc) session() (bot.Session, error) {
+	switch {
+	case d.Blob != "":
+		return decodeBlob(d.Blob)
+	case d.Session != nil:
+		return *d.Session, nil
+	}
+	return bot.Session{}, nil
+}
+
+// appendRows is the group commit's write: the versions go straight into the
+// embedded file (appendLog); when its layout is not the one assumed, through
+// the driver.
+func (l *logSessions) appendRows(docs []any) []error {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	rows := make([]sessionLogDoc, len(docs))
+	for i, d := range docs {
+		rows[i] = d.(sessionLogDoc)
+	}
+	errs, err := l.db.files.appendLog(ctx, l.db.db.Name(), rows)
+	switch {
+	case err == nil:
+		return errs
+	case l.db.maintenanceUnavailable(err):
+		return insertDocs(ctx, l.logCol(), docs)
+	}
+	errs = make([]error, len(docs))
+	for i := range errs {
+		errs[i] = err
+	}
+	return errs
 }
 
 func (l *logSessions) logCol() *mongo.Collection { return l.db.db.Collection(colSessionLog) }
@@ -224,17 +291,21 @@ func (l *logSessions) current(ctx context.Context, key string) (bot.Session, err
 }
 
 // readLatest reads key's latest version from the log (a zero session when it
-// has none): its id from the embedded file's key index, then the document by
-// _id through the server; without the embedded files, by a query on key.
+// has none): from the embedded file's key index, or when the version was
+// written as a document (before sessions were stored encoded), its id from
+// there and the document by _id through the server; without the embedded
+// files, by a query on key.
 func (l *logSessions) readLatest(ctx context.Context, key string) (bot.Session, error) {
 	var d sessionLogDoc
 	filter := bson.M{"key": key}
 	opts := options.FindOne().SetSort(bson.D{{Key: "v", Value: -1}})
 	if f := l.db.files; f != nil {
-		id, err := f.latestID(ctx, l.db.db.Name(), colSessionLog, key)
+		id, blob, err := f.latestLog(ctx, l.db.db.Name(), key)
 		switch {
 		case err == nil && id == "":
 			return bot.Session{}, nil
+		case err == nil && blob != "":
+			return decodeBlob(blob)
 		case err == nil:
 			filter, opts = bson.M{"_id": id}, nil
 		case !l.db.maintenanceUnavailable(err):
@@ -249,7 +320,7 @@ func (l *logSessions) readLatest(ctx context.Context, key string) (bot.Session, 
 	case err != nil:
 		return bot.Session{}, fmt.Errorf("store: load session: %w", err)
 	}
-	return d.Session, nil
+	return d.session()
 }
 
 // put appends the next version of sess to the log (group-committed with
@@ -269,14 +340,18 @@ func (l *logSessions) put(ctx context.Context, sess *bot.Session, prev int64) er
 	}
 	next := *sess
 	next.Version = prev + 1
-	doc := sessionLogDoc{ID: logID(sess.Key, next.Version), Key: sess.Key, Version: next.Version, Session: next, ExpiresAt: next.ExpiresAt}
+	doc, err := newLogDoc(next)
+	if err != nil {
+		l.mu.Unlock()
+		return err
+	}
 	if l.inflight == nil {
 		l.inflight = map[string]bool{}
 	}
 	l.inflight[sess.Key] = true
 	l.mu.Unlock()
 
-	err := l.writes.insert(doc)
+	err = l.writes.insert(doc)
 
 	l.mu.Lock()
 	delete(l.inflight, sess.Key)
