@@ -49,6 +49,11 @@ type embeddedFiles struct {
 	conns  map[string]*sql.DB // by database name
 	broken map[string]error   // databases whose layout did not check out
 	tables sync.Map           // database + "." + collection → its table name
+
+	// writeMu serialises this process's own writes (session versions,
+	// background deletes): between two connections SQLite's lock makes the
+	// loser sleep-poll in steps of milliseconds, a mutex hands over at once.
+	writeMu sync.Mutex
 }
 
 // errLayout marks embedded files whose layout is not the one assumed: the
@@ -233,7 +238,9 @@ func (f *embeddedFiles) sweepExpired(ctx context.Context, database, collection s
 	var total int64
 	for {
 		start := time.Now()
+		f.writeMu.Lock()
 		res, err := db.ExecContext(ctx, q, ms, maintChunk)
+		f.writeMu.Unlock()
 		if err != nil {
 			return total, fmt.Errorf("store: sweep %s: %w", collection, err)
 		}
@@ -267,7 +274,9 @@ func (f *embeddedFiles) deleteIDs(ctx context.Context, database, collection stri
 		args[i] = string(b)
 	}
 	q := fmt.Sprintf(`DELETE FROM %q WHERE _ferretdb_sjson->'$._id' IN (?%s)`, t, strings.Repeat(", ?", len(ids)-1))
+	f.writeMu.Lock()
 	res, err := db.ExecContext(ctx, q, args...)
+	f.writeMu.Unlock()
 	if err != nil {
 		return 0, fmt.Errorf("store: delete from %s: %w", collection, err)
 	}
@@ -414,6 +423,8 @@ func (f *embeddedFiles) appendLog(ctx context.Context, database string, docs []s
 			return nil, fmt.Errorf("store: session log row: %w", err)
 		}
 	}
+	f.writeMu.Lock()
+	defer f.writeMu.Unlock()
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("store: append session log: %w", err)
