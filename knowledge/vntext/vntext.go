@@ -52,6 +52,16 @@ var foldTable = func() map[rune]rune {
 }()
 
 // isMark reports combining marks (as found in NFD input).
+// foldDense is foldTable as an array (a map lookup and a Unicode table search
+// per letter made folding a tenth of an index rebuild); 0 where none.
+var foldDense = func() []rune {
+	d := make([]rune, 0x1F00)
+	for r, f := range foldTable {
+		d[r] = f
+	}
+	return d
+}()
+
 func isMark(r rune) bool { return r >= 0x300 && r <= 0x36F || unicode.Is(unicode.Mn, r) }
 
 // Fold returns s lower-cased without diacritics ("Đăng ký" → "dang ky"), whatever
@@ -73,13 +83,11 @@ func Fold(s string) string {
 		switch {
 		case r < 0x80:
 			b.WriteRune(unicode.ToLower(r))
+		case r < rune(len(foldDense)) && foldDense[r] != 0: // most of Vietnamese text
+			b.WriteRune(foldDense[r])
 		case isMark(r):
 		default:
-			if f, ok := foldTable[r]; ok {
-				b.WriteRune(f)
-			} else {
-				b.WriteRune(unicode.ToLower(r))
-			}
+			b.WriteRune(unicode.ToLower(r))
 		}
 	}
 	return b.String()
