@@ -114,6 +114,9 @@ var sectionCues = []struct {
 // durationCues ask how long something takes, whatever else the question says.
 var durationCues = cues("bao lâu", "mất bao lâu", "mấy ngày", "mất mấy ngày", "bao nhiêu ngày", "mấy tháng", "bao lâu có", "mấy hôm")
 
+// possibilityCues ask whether something can be done ("... được không").
+var possibilityCues = cues("được không", "có được", "có thể")
+
 // weakDocumentsCue is "hồ sơ" alone at the end of a question ("đăng ký xe ô tô hồ sơ").
 var weakDocumentsCue = cues("hồ sơ")
 
@@ -125,7 +128,9 @@ var overviewCues = cues("phải làm sao", "làm thế nào bây giờ")
 // detectSection returns the section a question asks for ("" when none). A cue
 // that is part of ignore (the procedure's own title, e.g. "lệ phí" in "lệ phí
 // trước bạ") does not count, and for a procedure that is itself about the online
-// portal (onlineTopic) online cues say nothing. When cues overlap, the longest wins ("bao nhiêu
+// portal (onlineTopic) online cues say nothing, except that whether it can be
+// done some online way ("nộp phạt qua mạng được không") asks for its online
+// part rather than its conditions. When cues overlap, the longest wins ("bao nhiêu
 // tuổi" is about conditions, not fees); otherwise the section listed first wins.
 func detectSection(w words, ignore words, onlineTopic bool) string {
 	masked := titleMask(w, ignore)
@@ -163,6 +168,15 @@ func detectSection(w words, ignore words, onlineTopic bool) string {
 	}
 	if best >= 0 {
 		section := sectionCues[hits[best].prio].section
+		if section == SectionConditions && onlineTopic {
+			// "nộp phạt qua mạng được không" about a procedure that is itself
+			// done online: whether it can be done that way is its online part.
+			if i, n := possibilityCues.find(w); i >= 0 && !allMasked(masked, i, n) {
+				if j, m := sectionCues[0].cues.find(w); j >= 0 && !allMasked(masked, j, m) {
+					return SectionOnline
+				}
+			}
+		}
 		if section == SectionOnline {
 			// "làm trên VNeID mất mấy ngày": online is where, the question is how long.
 			if i, n := durationCues.find(w); i >= 0 && !allMasked(masked, i, n) {
