@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"strings"
 	"sync"
@@ -171,6 +172,26 @@ func TestFallbackIsRecordedForStaff(t *testing.T) {
 	}
 	if len(items) != 2 || items[0].Count != 2 || items[0].Key != "gia hom nay vang" { // near-identical questions share one key (folded, words sorted)
 		t.Fatalf("unanswered: %+v", items)
+	}
+}
+
+// Without an office directory, asking for a desk's phone or hours gets an
+// honest "no numbers here" with where to look, not a guide that mentions the
+// police and a phone; a question naming what to do still reaches the guides.
+func TestDeskContactsWithoutADirectory(t *testing.T) {
+	f := newEngine(t)
+	for i, q := range []string{"cho xin sđt công an phường", "so dien thoai uy ban xa la so nao", "ủy ban phường mấy giờ mở cửa"} {
+		r := f.say(t, fmt.Sprintf("d%d", i), q)
+		if r.Intent != bot.IntentFallback || r.ProcedureID != "" || !strings.Contains(r.Replies[0].Text, "1800 1096") {
+			t.Errorf("%q → %s %s: %q", q, r.Intent, r.ProcedureID, r.Replies[0].Text)
+		}
+	}
+	items, err := f.db.Unanswered().List(context.Background(), 10)
+	if err != nil || len(items) != 3 {
+		t.Fatalf("recorded for staff: %d, %v", len(items), err)
+	}
+	if r := f.say(t, "d9", "số điện thoại công an phường làm lại căn cước"); strings.Contains(r.Replies[0].Text, "danh bạ") {
+		t.Errorf("a question naming what to do went to the no-directory answer: %q", r.Replies[0].Text)
 	}
 }
 

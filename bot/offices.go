@@ -39,7 +39,7 @@ const (
 // (after remembering a commune the citizen mentioned on the way).
 func (e *Engine) officeTurn(ctx context.Context, s *Session, m Message) (Response, bool) {
 	if e.cfg.Offices == nil {
-		return Response{}, false
+		return e.noDirectory(ctx, s, m)
 	}
 	kind, rest, _ := strings.Cut(m.Action, ":")
 	if m.Action != "" && kind != actionCommune && kind != actionLocation {
@@ -53,7 +53,7 @@ func (e *Engine) officeTurn(ctx context.Context, s *Session, m Message) (Respons
 		if err != nil {
 			e.log.WarnContext(ctx, "office directory", "err", err)
 		}
-		return Response{}, false
+		return e.noDirectory(ctx, s, m)
 	}
 	switch kind {
 	case actionCommune:
@@ -386,6 +386,45 @@ func officeInfoQuestion(w words, s *Session) bool {
 		return has(deskWords, w) && len(w.fold) <= 8 && !mentionsProcedureWords(w)
 	}
 	return false
+}
+
+// noDirectory answers, when no office directory is loaded, a question about a
+// desk's phone, hours or address that names no procedure ("sđt công an phường
+// là bao nhiêu"): the bot has no such numbers, says so and where to find them,
+// and records the question for staff. A guide that happens to mention the
+// police and a phone is not the answer. Anything else is left to the caller.
+func (e *Engine) noDirectory(ctx context.Context, s *Session, m Message) (Response, bool) {
+	if m.Action != "" || m.Text == "" || strings.HasPrefix(m.Text, "/") || s.Topic != "" || s.Pending != PendingNone {
+		return Response{}, false
+	}
+	q := m.Text
+	if e.cfg.Normalizer != nil {
+		q = e.cfg.Normalizer.Normalize(q)
+	}
+	w := splitWords(q)
+	if !officeInfoQuestion(w, s) {
+		return Response{}, false
+	}
+	// What to do is named by the words besides the request itself: the "số"
+	// of "số điện thoại" is no "sổ", and "cho xin số" asks for a number.
+	var rest words
+	from, to := phoneCues.find(w)
+	to += from
+	for k, f := range w.fold {
+		polite := f == "xin" && ((k > 0 && w.fold[k-1] == "cho") || k+1 == from)
+		if (from < 0 || k < from || k >= to) && !polite {
+			rest.fold = append(rest.fold, f)
+		}
+	}
+	if mentionsProcedureWords(rest) {
+		return Response{}, false
+	}
+	e.record(s, m, IntentFallback, "", "")
+	e.recordUnanswered(ctx, m)
+	text := "Xin lỗi, tôi chưa có danh bạ số điện thoại, địa chỉ và giờ làm việc của từng cơ quan ở địa phương.\n\n" +
+		"Bạn có thể xem trên trang thông tin của Ủy ban nhân dân hoặc Công an xã, phường nơi bạn ở, hoặc gọi tổng đài Cổng Dịch vụ công quốc gia 1800 1096.\n\n" +
+		"Nếu bạn cho tôi biết thủ tục cần làm (ví dụ: “làm lại căn cước”), tôi sẽ chỉ nơi nộp hồ sơ và cách làm online."
+	return Response{Intent: IntentFallback, Replies: []Reply{{Text: text, Buttons: []Button{{Label: "Danh mục thủ tục", Action: "menu"}}}}}, true
 }
 
 // mentionsProcedureWords: words that name what to do, not where
