@@ -394,7 +394,8 @@ func officeInfoQuestion(w words, s *Session) bool {
 // and records the question for staff. A guide that happens to mention the
 // police and a phone is not the answer. Anything else is left to the caller.
 func (e *Engine) noDirectory(ctx context.Context, s *Session, m Message) (Response, bool) {
-	if m.Action != "" || m.Text == "" || strings.HasPrefix(m.Text, "/") || s.Topic != "" || s.Pending != PendingNone {
+	if m.Action != "" || m.Text == "" || strings.HasPrefix(m.Text, "/") || s.Topic != "" || s.Pending != PendingNone ||
+		e.cfg.DossierPattern.MatchString(m.Text) {
 		return Response{}, false
 	}
 	q := m.Text
