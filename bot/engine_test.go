@@ -77,6 +77,8 @@ func TestSectionQuestions(t *testing.T) {
 		{"bố mẹ tặng cho đất cho con có phải đóng thuế không", "tang-cho-dat", bot.SectionFees},
 		{"khai sinh cho con cần gì", "dang-ky-khai-sinh", bot.SectionDocuments},
 		{"làm hộ chiếu trên cổng dịch vụ công mất mấy ngày", "cap-ho-chieu", bot.SectionTime},
+		// Where the citizen will go is not what to do.
+		{"làm lại căn cước ở công an phường cần giấy tờ gì", "cap-doi-cap-lai-the-can-cuoc", bot.SectionDocuments},
 		// Whether a procedure that is itself done online can be done that way.
 		{"nộp phạt vi phạm giao thông trên app được không", "nop-phat-vi-pham-giao-thong", bot.SectionOnline},
 		{"nộp phạt vi phạm giao thông thay cho người khác được không", "nop-phat-vi-pham-giao-thong", bot.SectionConditions},

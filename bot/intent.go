@@ -240,8 +240,9 @@ var singleWordCues = func() map[string]bool {
 	return m
 }()
 
-// stripSectionCues removes section cue phrases from the question, leaving the
-// words that say which procedure is meant.
+// stripSectionCues removes section cue phrases and the office the citizen
+// will go to ("ở công an phường") from the question, leaving the words that
+// say which procedure is meant.
 func stripSectionCues(w words) string {
 	keep := make([]bool, len(w.fold))
 	for i := range keep {
@@ -261,6 +262,31 @@ func stripSectionCues(w words) string {
 			}
 		}
 	}
+	// "ở công an phường", "lên ủy ban xã": where the citizen will go, which
+	// every procedure done there shares, not what to do (the question's
+	// section still sees them: "nộp ở ủy ban xã hay ra tòa" asks where).
+	for i := 0; i+1 < len(w.fold); i++ {
+		if !placePrepositions[w.fold[i]] {
+			continue
+		}
+		n := 0
+		for _, c := range deskPlaceCues { // longest first
+			if matchCue(w, i+1, c) {
+				n = len(c.fold)
+				break
+			}
+		}
+		if n == 0 {
+			continue
+		}
+		end := i + 1 + n
+		for end < len(w.fold) && levelWords[w.fold[end]] {
+			end++
+		}
+		for j := i; j < end; j++ {
+			keep[j] = false
+		}
+	}
 	var parts []string
 	for i, a := range w.acc {
 		if keep[i] {
@@ -269,6 +295,12 @@ func stripSectionCues(w words) string {
 	}
 	return strings.Join(parts, " ")
 }
+
+var (
+	placePrepositions = map[string]bool{"o": true, "tai": true, "len": true, "ra": true, "den": true, "toi": true, "xuong": true}
+	deskPlaceCues     = cues("công an", "ủy ban", "uỷ ban", "ubnd", "ủy ban nhân dân", "một cửa", "bộ phận một cửa")
+	levelWords        = map[string]bool{"phuong": true, "xa": true, "quan": true, "huyen": true, "tinh": true, "thanh": true, "pho": true, "thi": true, "tran": true}
+)
 
 var (
 	greetingCues = cues("xin chào", "chào", "hello", "hi", "alo", "chào bạn", "chào bot", "hey", "start")
