@@ -182,24 +182,27 @@ func vniStrip(s string) string {
 }
 
 // telexStrip undoes Telex keystrokes as folding would: doubled vowels and "dd"
-// become one letter, "w" after a vowel and a final tone key (s f r x j) go.
+// become one letter, and the mark and tone keys (w s f r x j) go anywhere
+// after the first vowel: Telex lets them be typed after the final consonant
+// ("lafm" → "lam", "hopwj" → "hop"), and no Vietnamese syllable has those
+// letters after its vowel.
 func telexStrip(s string) string {
 	b := []byte(s)
 	var out []byte
+	vowel := false
 	for i := 0; i < len(b); i++ {
 		c := b[i]
 		if i+1 < len(b) && b[i+1] == c && (c == 'a' || c == 'e' || c == 'o' || c == 'd') {
 			out = append(out, c)
+			vowel = vowel || c != 'd'
 			i++
 			continue
 		}
-		if c == 'w' && len(out) > 0 && strings.IndexByte("aou", out[len(out)-1]) >= 0 {
+		if vowel && strings.IndexByte("wsfrxj", c) >= 0 {
 			continue
 		}
+		vowel = vowel || strings.IndexByte("aeiouy", c) >= 0
 		out = append(out, c)
-	}
-	if n := len(out); n > 1 && strings.IndexByte("sfrxj", out[n-1]) >= 0 {
-		out = out[:n-1]
 	}
 	return string(out)
 }

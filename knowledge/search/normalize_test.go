@@ -26,6 +26,9 @@ func TestNormalizeShorthandAndNoise(t *testing.T) {
 		{"dang ky khaisinh", "dang ky khai sinh"},
 		{"ddaang kys khai sinh", "dang ky khai sinh"},
 		{"lam ca6n2 cuoc", "lam can cuoc"},
+		// A Telex tone key may come before the final consonant.
+		{"lafm giaasy khai sinh", "lam giay khai sinh"},
+		{"truwowngf hopwj", "truong hop"},
 		{"giấy khai sinhhhh", "giấy khai sinh"},
 		// i and y spellings follow the knowledge base's, by the neighbouring word.
 		{"đăng kí kết hôn", "đăng ký kết hôn"},
