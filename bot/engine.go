@@ -267,6 +267,9 @@ func (e *Engine) respondBot(ctx context.Context, s *Session, m Message) Response
 	case isOnly(thanksCues, w, true):
 		return Response{Intent: IntentGreeting, Replies: []Reply{{Text: "Rất vui được giúp bạn! Bạn cần hỏi thêm thủ tục nào cứ nhắn nhé."}}}
 	}
+	if r, ok := e.noDirectory(ctx, s, m, w); ok {
+		return r
+	}
 	if s.Pending == PendingDossierCode {
 		s.Pending = PendingNone // a question instead of a code: answer the question
 	}

@@ -39,7 +39,7 @@ const (
 // (after remembering a commune the citizen mentioned on the way).
 func (e *Engine) officeTurn(ctx context.Context, s *Session, m Message) (Response, bool) {
 	if e.cfg.Offices == nil {
-		return e.noDirectory(ctx, s, m)
+		return Response{}, false
 	}
 	kind, rest, _ := strings.Cut(m.Action, ":")
 	if m.Action != "" && kind != actionCommune && kind != actionLocation {
@@ -53,7 +53,7 @@ func (e *Engine) officeTurn(ctx context.Context, s *Session, m Message) (Respons
 		if err != nil {
 			e.log.WarnContext(ctx, "office directory", "err", err)
 		}
-		return e.noDirectory(ctx, s, m)
+		return Response{}, false
 	}
 	switch kind {
 	case actionCommune:
@@ -388,22 +388,14 @@ func officeInfoQuestion(w words, s *Session) bool {
 	return false
 }
 
-// noDirectory answers, when no office directory is loaded, a question about a
-// desk's phone, hours or address that names no procedure ("sđt công an phường
-// là bao nhiêu"): the bot has no such numbers, says so and where to find them,
-// and records the question for staff. A guide that happens to mention the
-// police and a phone is not the answer. Anything else is left to the caller.
-func (e *Engine) noDirectory(ctx context.Context, s *Session, m Message) (Response, bool) {
-	if m.Action != "" || m.Text == "" || strings.HasPrefix(m.Text, "/") || s.Topic != "" || s.Pending != PendingNone ||
-		e.cfg.DossierPattern.MatchString(m.Text) {
-		return Response{}, false
-	}
-	q := m.Text
-	if e.cfg.Normalizer != nil {
-		q = e.cfg.Normalizer.Normalize(q)
-	}
-	w := splitWords(q)
-	if !officeInfoQuestion(w, s) {
+// noDirectory answers, when no office directory is loaded, a question (w, the
+// normalised text of m) about a desk's phone, hours or address that names no
+// procedure ("sđt công an phường là bao nhiêu"): the bot has no such numbers,
+// says so and where to find them, and records the question for staff. A guide
+// that happens to mention the police and a phone is not the answer. Anything
+// else is left to the caller.
+func (e *Engine) noDirectory(ctx context.Context, s *Session, m Message, w words) (Response, bool) {
+	if s.Topic != "" || s.Pending != PendingNone || !officeInfoQuestion(w, s) || e.hasDirectory(ctx) {
 		return Response{}, false
 	}
 	// What to do is named by the words besides the request itself: the "số"
@@ -426,6 +418,16 @@ func (e *Engine) noDirectory(ctx context.Context, s *Session, m Message) (Respon
 		"Bạn có thể xem trên trang thông tin của Ủy ban nhân dân hoặc Công an xã, phường nơi bạn ở, hoặc gọi tổng đài Cổng Dịch vụ công quốc gia 1800 1096.\n\n" +
 		"Nếu bạn cho tôi biết thủ tục cần làm (ví dụ: “làm lại căn cước”), tôi sẽ chỉ nơi nộp hồ sơ và cách làm online."
 	return Response{Intent: IntentFallback, Replies: []Reply{{Text: text, Buttons: []Button{{Label: "Danh mục thủ tục", Action: "menu"}}}}}, true
+}
+
+// hasDirectory reports whether an office directory with desks is loaded
+// (officeTurn answers desk questions then).
+func (e *Engine) hasDirectory(ctx context.Context) bool {
+	if e.cfg.Offices == nil {
+		return false
+	}
+	dir, err := e.cfg.Offices.Directory(ctx)
+	return err == nil && dir.Len() > 0
 }
 
 // mentionsProcedureWords: words that name what to do, not where
