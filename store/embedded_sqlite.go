@@ -307,11 +307,11 @@ func (f *embeddedFiles) superseded(ctx context.Context, database, collection str
 	if err != nil || t == "" {
 		return nil, err
 	}
-	var last sql.NullInt64
-	if err := db.QueryRowContext(ctx, fmt.Sprintf(`SELECT max(rowid) FROM %q`, t)).Scan(&last); err != nil {
+	last, err := f.lastRow(ctx, database, collection)
+	if err != nil {
 		return nil, fmt.Errorf("store: superseded versions: %w", err)
 	}
-	upTo = min(upTo, last.Int64)
+	upTo = min(upTo, last)
 	// In ranges of scanRows rows, pausing between them: a scan of 100,000
 	// rows is seconds of CPU on a small machine.
 	q := fmt.Sprintf(`SELECT a._ferretdb_sjson->>'$._id' FROM %q a WHERE a.rowid > ? AND a.rowid <= ? AND EXISTS (SELECT 1 FROM %q b WHERE b._ferretdb_sjson->>'$.key' = a._ferretdb_sjson->>'$.key' AND b._ferretdb_sjson->>'$.v' > a._ferretdb_sjson->>'$.v')`, t, t)

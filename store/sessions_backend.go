@@ -47,8 +47,6 @@ type sessionBackend interface {
 	put(ctx context.Context, sess *bot.Session, prev int64) error
 	// compact does the backend's background clean-up.
 	compact(ctx context.Context, now time.Time) error
-	// ready reports whether the backend could load what it needs.
-	ready() error
 }
 
 // Sessions returns the session store (one per DB).
@@ -74,9 +72,6 @@ func (d *DB) Sessions() *Sessions {
 	})
 	return d.sessions
 }
-
-// loadErr reports a failure to load the embedded backend at start.
-func (s *Sessions) loadErr() error { return s.backend.ready() }
 
 // LoadSession returns the stored session, or a zero Session (Version 0) when there
 // is none, or a fresh one (same Version, for compare-and-set) when it expired.
@@ -109,8 +104,6 @@ func (s *Sessions) Compact(ctx context.Context, now time.Time) error {
 type docSessions struct{ db *DB }
 
 func (d docSessions) col() *mongo.Collection { return d.db.db.Collection(colSessions) }
-
-func (d docSessions) ready() error { return nil }
 
 func (d docSessions) compact(context.Context, time.Time) error { return nil }
 
@@ -254,8 +247,6 @@ func (l *logSessions) appendRows(docs []any) []error {
 }
 
 func (l *logSessions) logCol() *mongo.Collection { return l.db.db.Collection(colSessionLog) }
-
-func (l *logSessions) ready() error { return nil }
 
 func logID(key string, v int64) string { return fmt.Sprintf("%s#%d", key, v) }
 

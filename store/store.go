@@ -129,10 +129,7 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		_ = d.Close(context.Background())
 		return nil, err
 	}
-	if err := d.Sessions().loadErr(); err != nil { // the backend was chosen with the connection
-		_ = d.Close(context.Background())
-		return nil, err
-	}
+	d.Sessions() // the backend is chosen with the connection
 	return d, nil
 }
 
