@@ -363,6 +363,15 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 			}
 		}
 	}
+	if res.NotCovered == nil && len(res.Hits) > 0 {
+		// The clauses that ask may name a procedure the story around them
+		// outweighs ("bé chưa có căn cước … làm hộ chiếu cho bé cần gì").
+		if one, ok := e.askedClause(ctx, m.Text, search); ok {
+			if p, err := e.cfg.Procedures.Procedure(ctx, one.Hits[0].ID); err == nil {
+				return e.answer(ctx, s, m, p, detectSection(w, splitWords(p.Title), onlineTopic(p)), one)
+			}
+		}
+	}
 	if plausible := plausibleHits(res); len(plausible) >= 2 {
 		res.Hits = plausible
 		return e.disambiguate(s, m, res, section)
@@ -415,6 +424,47 @@ func (e *Engine) clauseAnswer(ctx context.Context, text string, search func(stri
 	}
 	return found, len(found.Hits) > 0
 }
+
+// askedClause reads a long message's question clauses alone: the clauses that
+// ask something ("làm hộ chiếu cho 2 bé thì cần những giấy tờ gì") rather
+// than tell the story around it ("bé nhỏ mới 3 tuổi chưa có căn cước"). It
+// returns the search result when every confident question clause that names
+// a procedure (a name of it stands whole in the clause) names the same one
+// without a close rival; otherwise ok is false.
+func (e *Engine) askedClause(ctx context.Context, text string, search func(string) (SearchResult, error)) (SearchResult, bool) {
+	if len(splitWords(text).fold) < clauseMinWords {
+		return SearchResult{}, false
+	}
+	var found SearchResult
+	n := 0
+	for _, c := range clauses(text) {
+		cw := splitWords(c)
+		if len(cw.fold) < 3 {
+			continue
+		}
+		if i, _ := askCues.find(cw); i < 0 {
+			continue
+		}
+		if n++; n > maxClauses {
+			break
+		}
+		r, err := search(c)
+		if err != nil || !r.Confident || ambiguous(r) || !namesProcedure(r) {
+			continue
+		}
+		if len(found.Hits) > 0 && found.Hits[0].ID != r.Hits[0].ID {
+			return SearchResult{}, false
+		}
+		if len(found.Hits) == 0 || r.Hits[0].Confidence > found.Hits[0].Confidence {
+			found = r
+		}
+	}
+	return found, len(found.Hits) > 0
+}
+
+// askCues mark a clause that asks something.
+var askCues = cues("gì", "j", "thế nào", "ntn", "làm sao", "ra sao", "ở đâu", "chỗ nào", "bao nhiêu", "bn", "bao lâu",
+	"được không", "đc không", "dc ko", "được ko", "đc ko", "có phải", "có cần", "có được", "hay không", "không ạ", "ko ạ")
 
 // pastCues mark a clause about what already happened.
 var pastCues = cues("đã", "từ năm", "hồi", "trước đây", "năm ngoái", "đã từng")

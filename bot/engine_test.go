@@ -321,6 +321,16 @@ func TestTrust(t *testing.T) {
 	if r := fx.say(t, "story", story); r.ProcedureID != "ly-hon" || r.Section != bot.SectionDocuments {
 		t.Errorf("story: %s/%s, want ly-hon/documents", r.ProcedureID, r.Section)
 	}
+	// The clause that asks outweighs a story clause naming another
+	// procedure: the son has no căn cước yet, the question is his passport.
+	for _, c := range []struct{ story, section string }{
+		{"Vợ tôi mất căn cước tuần trước, giấy tờ lộn xộn hết cả, cuối năm cả nhà lại đi Nhật. Làm hộ chiếu cho vợ cần những gì?", bot.SectionDocuments},
+		{"Tôi chưa có thẻ căn cước gắn chip, chỉ có CMND cũ, quê ở Nghệ An, đang làm ở Bình Dương. Cấp hộ chiếu lần đầu thì làm ở đâu?", bot.SectionAgency},
+	} {
+		if r := fx.say(t, "story-"+c.section, c.story); r.ProcedureID != "cap-ho-chieu" || r.Section != c.section {
+			t.Errorf("story naming another procedure: %s/%s, want cap-ho-chieu/%s", r.ProcedureID, r.Section, c.section)
+		}
+	}
 	// In a message typed with marks, "phi" is "phi" (phi nông nghiệp), not
 	// the fee cue "phí"; typed without marks, "phi" may be "phí".
 	if r := fx.say(t, "phi", "thuế sử dụng đất phi nông nghiệp hằng năm tính thế nào"); r.ProcedureID != "" {

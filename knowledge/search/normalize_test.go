@@ -19,7 +19,7 @@ func TestNormalizeShorthandAndNoise(t *testing.T) {
 		{"tôi bị mất ví tiền", "tôi bị mất ví tiền"},
 		{"mất căn cước thì sao", "mất căn cước thì sao"},
 		{"tách hộ khẩu ntn", "tách hộ khẩu như thế nào"},
-		{"e muốn đk kết hôn vs ng nước ngoài đc ko", "e muốn đăng ký kết hôn với người nước ngoài được không"},
+		{"e muốn đk kết hôn vs ng nước ngoài đc ko", "em muốn đăng ký kết hôn với người nước ngoài được không"},
 		{"đủ đk hưởng trợ cấp ko", "đủ điều kiện hưởng trợ cấp không"},
 		{"bn ơi cho hỏi", "bạn ơi cho hỏi"},
 		{"sổ hồng bị mất", "sổ hồng bị mất"},
