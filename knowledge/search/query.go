@@ -77,7 +77,9 @@ var storyAcc, storyFold = func() (acc, fold map[string]bool) {
 	for _, w := range strings.Fields(`ông bà bố mẹ ba má cha con cháu cô chú dì cậu vợ chồng trai gái bé
 		nội ngoại quê nhà xóm bản làng tuần tháng năm ngày hôm sáng chiều tối trưa xưa trước sau
 		sắp vừa mới già yếu tuổi xa gần lên xuống về đi đến tới đó nay nữa lâu rồi giờ hiện
-		ở sống ốm đau nằm cả nhiều ít hết lắm đang đã xong`) {
+		ở sống ốm đau nằm cả nhiều ít hết lắm đang đã xong
+		mấy ấy cái con chiếc mảnh miếng đứa bọn tụi bác quen nghe biết bảo nói kêu vài chục trăm nghìn
+		luôn nhưng chưa bên khó dễ tốt rẻ đắt chạy chơi ăn ngủ nhỏ lớn hè tết cưới`) {
 		acc[w] = true
 		fold[vntext.Fold(w)] = true
 	}
