@@ -828,12 +828,16 @@ func officialWeight(level string) float64 {
 // Re-ranking: how many BM25 hits are re-scored by coverage, and the share of the
 // BM25 score kept for a hit that explains nothing of the question.
 //
+// rerankDepth 20 ranks every question set and the catalogue evaluation exactly
+// as 50 did (measured 2026-12-02), for 13–20% less time per search: hits
+// below BM25's twentieth never reached the top after re-scoring.
+//
 // nameFitFloor is the share kept by a hit none of whose names the question
 // contains as a run of two syllables or more: among procedures sharing words,
 // the one whose whole name is asked about comes first.
 const (
 	nameFitFloor  = 0.5
-	rerankDepth   = 50
+	rerankDepth   = 20
 	coverageFloor = 0.35
 )
 
