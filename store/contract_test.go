@@ -4,10 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/dvcbot/dvcbot/bot"
+	"github.com/dvcbot/dvcbot/dossier"
 	"github.com/dvcbot/dvcbot/store"
 	"github.com/dvcbot/dvcbot/store/storetest"
 )
@@ -107,4 +111,129 @@ func TestContractTelegramUpdates(t *testing.T) {
 			t.Fatalf("accept after expiry: %v %v", stored, err)
 		}
 	})
+}
+
+// TestContractOutbox: the outbox's moves on both backends. A notification is
+// stored once however often it is enqueued, listed for its chat and as due
+// oldest first, claimed once, and gone from the lists once finished; a retry
+// is due again only at its time; erasing a chat drops its notifications.
+func TestContractOutbox(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		o := db.Outbox()
+		now := time.Date(2026, 12, 2, 8, 0, 0, 0, time.UTC)
+		for i, id := range []string{"b", "a", "c", "b"} {
+			chat := "1"
+			if id == "c" {
+				chat = "2"
+			}
+			n := dossier.Notification{ID: id, Channel: "web", ChatID: chat, Text: "tin " + id}
+			if err := o.Enqueue(ctx, n, now.Add(time.Duration(i)*time.Second)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		ids := func(ns []dossier.Notification, err error) string {
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for _, n := range ns {
+				out = append(out, n.ID)
+			}
+			return strings.Join(out, ",")
+		}
+		if got := ids(o.ForChat(ctx, "web", "1")); got != "b,a" {
+			t.Fatalf("chat 1's notifications = %q, want b,a (oldest first, b once)", got)
+		}
+		if got := ids(o.Due(ctx, "web", now.Add(time.Minute), 2)); got != "b,a" {
+			t.Fatalf("due, limit 2 = %q, want b,a", got)
+		}
+		if got := ids(o.Due(ctx, "telegram", now.Add(time.Minute), 10)); got != "" {
+			t.Fatalf("another channel's due = %q", got)
+		}
+		if ok, err := o.Claim(ctx, "b", now); !ok || err != nil {
+			t.Fatalf("first claim = %v %v", ok, err)
+		}
+		if ok, err := o.Claim(ctx, "b", now); ok || err != nil {
+			t.Fatalf("second claim = %v %v, want false", ok, err)
+		}
+		if ok, err := o.Claim(ctx, "nope", now); ok || err != nil {
+			t.Fatalf("claim of an unknown notification = %v %v", ok, err)
+		}
+		if st, _ := o.Status(ctx, "b"); st != "sending" {
+			t.Fatalf("claimed status = %q", st)
+		}
+		if got := ids(o.ForChat(ctx, "web", "1")); got != "a" {
+			t.Fatalf("after the claim chat 1 has %q, want a", got)
+		}
+		if err := o.Finish(ctx, "b", nil, false, now, now); err != nil {
+			t.Fatal(err)
+		}
+		if err := o.Finish(ctx, "a", nil, false, now, now); err != nil { // not claimed: left pending
+			t.Fatal(err)
+		}
+		for id, want := range map[string]string{"b": "sent", "a": "pending", "nope": ""} {
+			if st, err := o.Status(ctx, id); st != want || err != nil {
+				t.Errorf("status of %s = %q %v, want %q", id, st, err, want)
+			}
+		}
+		// A failed send to retry in an hour: pending again, due only then.
+		if ok, _ := o.Claim(ctx, "a", now); !ok {
+			t.Fatal("claim a")
+		}
+		if err := o.Finish(ctx, "a", errors.New("timeout"), true, now.Add(time.Hour), now); err != nil {
+			t.Fatal(err)
+		}
+		if got := ids(o.Due(ctx, "web", now.Add(time.Minute), 10)); got != "c" {
+			t.Fatalf("due before the retry time = %q, want c", got)
+		}
+		if got := ids(o.Due(ctx, "web", now.Add(2*time.Hour), 10)); got != "a,c" {
+			t.Fatalf("due after the retry time = %q, want a,c", got)
+		}
+		if lag, err := o.OldestPending(ctx); err != nil || !lag["web"].Equal(now.Add(time.Second)) {
+			t.Fatalf("oldest pending = %v %v, want a's time", lag, err)
+		}
+		if _, err := db.EraseChat(ctx, "web", "2", "test"); err != nil {
+			t.Fatal(err)
+		}
+		if got := ids(o.ForChat(ctx, "web", "2")); got != "" {
+			t.Fatalf("erased chat still has %q", got)
+		}
+		if ok, err := o.Claim(ctx, "c", now); ok || err != nil {
+			t.Fatalf("claim of an erased notification = %v %v", ok, err)
+		}
+	})
+}
+
+// TestOutboxClaimsOnceUnderConcurrency: on the embedded backend, of many
+// concurrent claims of one notification exactly one wins (the shared
+// backend relies on MongoDB's atomic update, which the test server does not
+// provide; see ../shared/notes/ferretdb.md).
+func TestOutboxClaimsOnceUnderConcurrency(t *testing.T) {
+	ctx := context.Background()
+	o := storetest.New(t).Outbox()
+	now := time.Now()
+	for i := 0; i < 5; i++ {
+		id := fmt.Sprint("n", i)
+		if err := o.Enqueue(ctx, dossier.Notification{ID: id, Channel: "telegram", ChatID: "7", Text: "t"}, now); err != nil {
+			t.Fatal(err)
+		}
+		var won atomic.Int32
+		var wg sync.WaitGroup
+		for g := 0; g < 16; g++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if ok, err := o.Claim(ctx, id, now); err != nil {
+					t.Error(err)
+				} else if ok {
+					won.Add(1)
+				}
+			}()
+		}
+		wg.Wait()
+		if won.Load() != 1 {
+			t.Fatalf("%s: %d claims won, want 1", id, won.Load())
+		}
+	}
 }

@@ -46,9 +46,10 @@ type embeddedFiles struct {
 	sync string // the synchronous pragma FerretDB uses
 
 	mu     sync.Mutex
-	conns  map[string]*sql.DB // by database name
-	broken map[string]error   // databases whose layout did not check out
-	tables sync.Map           // database + "." + collection → its table name
+	conns  map[string]*sql.DB   // by database name
+	broken map[string]error     // databases whose layout did not check out
+	tables sync.Map             // database + "." + collection → its table name
+	stmts  map[string]*sql.Stmt // database + "\x00" + query → prepared on conns[database]
 
 	// writeMu serialises this process's own writes (session versions,
 	// background deletes): between two connections SQLite's lock makes the
@@ -68,7 +69,38 @@ var maintChunk = 256
 var maintHook func(op, collection string, rows int64)
 
 func newEmbeddedFiles(dir string, fullSync bool) *embeddedFiles {
-	return &embeddedFiles{dir: dir, sync: syncPragma(fullSync), conns: map[string]*sql.DB{}, broken: map[string]error{}}
+	return &embeddedFiles{dir: dir, sync: syncPragma(fullSync), conns: map[string]*sql.DB{}, broken: map[string]error{}, stmts: map[string]*sql.Stmt{}}
+}
+
+// stmt returns query prepared on db, database's connection, preparing it once:
+// parsing the SQL of a turn's statements cost as much as running them. It
+// fails when db has been closed meanwhile (the database was dropped).
+func (f *embeddedFiles) stmt(ctx context.Context, database string, db *sql.DB, query string) (*sql.Stmt, error) {
+	key := database + "\x00" + query
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if st := f.stmts[key]; st != nil {
+		return st, nil
+	}
+	if f.conns[database] != db {
+		return nil, fmt.Errorf("store: %s: connection closed", database)
+	}
+	st, err := db.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	f.stmts[key] = st
+	return st, nil
+}
+
+// dropStmts closes database's prepared statements; callers hold f.mu.
+func (f *embeddedFiles) dropStmts(database string) {
+	for key, st := range f.stmts {
+		if strings.HasPrefix(key, database+"\x00") {
+			_ = st.Close()
+			delete(f.stmts, key)
+		}
+	}
 }
 
 // conn returns the connection to database's file.
@@ -102,6 +134,7 @@ func (f *embeddedFiles) markBroken(database string, err error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.broken[database] = err
+	f.dropStmts(database)
 	if db := f.conns[database]; db != nil {
 		_ = db.Close()
 		delete(f.conns, database)
@@ -112,6 +145,7 @@ func (f *embeddedFiles) markBroken(database string, err error) {
 func (f *embeddedFiles) forget(database string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.dropStmts(database)
 	if db := f.conns[database]; db != nil {
 		_ = db.Close()
 		delete(f.conns, database)
@@ -122,6 +156,7 @@ func (f *embeddedFiles) close() {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for name, db := range f.conns {
+		f.dropStmts(name)
 		_ = db.Close()
 		delete(f.conns, name)
 	}
@@ -287,6 +322,38 @@ func (f *embeddedFiles) deleteIDs(ctx context.Context, database, collection stri
 	return n, nil
 }
 
+// idsWhere returns the string _id of collection's documents whose field is
+// one of values (a string), reading the file's JSON column: SQLite skips the
+// other documents without the server decoding each of them.
+func (f *embeddedFiles) idsWhere(ctx context.Context, database, collection, field string, values ...string) ([]string, error) {
+	db, t, err := f.collectionTable(ctx, database, collection)
+	if err != nil || t == "" || len(values) == 0 {
+		return nil, err
+	}
+	args := make([]any, len(values))
+	for i, v := range values {
+		args[i] = v
+	}
+	q := fmt.Sprintf(`SELECT _ferretdb_sjson->>'$._id' FROM %q WHERE _ferretdb_sjson->>%s IN (?%s)`, t, quoteLiteral("$."+field), strings.Repeat(", ?", len(values)-1))
+	rows, err := db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: %s by %s: %w", collection, field, err)
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id sql.NullString
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("store: %s by %s: %w", collection, field, err)
+		}
+		ids = append(ids, id.String)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: %s by %s: %w", collection, field, err)
+	}
+	return ids, nil
+}
+
 // lastRow is the rowid of the last row of collection's table (0 when empty).
 func (f *embeddedFiles) lastRow(ctx context.Context, database, collection string) (int64, error) {
 	db, t, err := f.collectionTable(ctx, database, collection)
@@ -423,6 +490,10 @@ func (f *embeddedFiles) appendLog(ctx context.Context, database string, docs []s
 			return nil, fmt.Errorf("store: session log row: %w", err)
 		}
 	}
+	insert, err := f.stmt(ctx, database, db, fmt.Sprintf(`INSERT INTO %q (_ferretdb_sjson) VALUES (?)`, t))
+	if err != nil {
+		return nil, fmt.Errorf("store: append session log: %w", err)
+	}
 	f.writeMu.Lock()
 	defer f.writeMu.Unlock()
 	tx, err := db.BeginTx(ctx, nil)
@@ -430,10 +501,7 @@ func (f *embeddedFiles) appendLog(ctx context.Context, database string, docs []s
 		return nil, fmt.Errorf("store: append session log: %w", err)
 	}
 	defer func() { _ = tx.Rollback() }()
-	stmt, err := tx.PrepareContext(ctx, fmt.Sprintf(`INSERT INTO %q (_ferretdb_sjson) VALUES (?)`, t))
-	if err != nil {
-		return nil, fmt.Errorf("store: append session log: %w", err)
-	}
+	stmt := tx.StmtContext(ctx, insert)
 	defer stmt.Close()
 	errs := make([]error, len(docs))
 	for i, r := range rows {
@@ -462,8 +530,12 @@ func (f *embeddedFiles) latestLog(ctx context.Context, database, key string) (id
 	if err != nil || t == "" {
 		return "", "", err
 	}
+	q, err := f.stmt(ctx, database, db, fmt.Sprintf(`SELECT _ferretdb_sjson->>'$._id', _ferretdb_sjson->>'$.b' FROM %q WHERE _ferretdb_sjson->>'$.key' = ? ORDER BY _ferretdb_sjson->>'$.v' DESC LIMIT 1`, t))
+	if err != nil {
+		return "", "", fmt.Errorf("store: latest version of %s: %w", key, err)
+	}
 	var i, b sql.NullString
-	err = db.QueryRowContext(ctx, fmt.Sprintf(`SELECT _ferretdb_sjson->>'$._id', _ferretdb_sjson->>'$.b' FROM %q WHERE _ferretdb_sjson->>'$.key' = ? ORDER BY _ferretdb_sjson->>'$.v' DESC LIMIT 1`, t), key).Scan(&i, &b)
+	err = q.QueryRowContext(ctx, key).Scan(&i, &b)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", "", nil
 	}

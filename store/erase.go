@@ -38,6 +38,7 @@ func (d *DB) EraseChat(ctx context.Context, channel, chatID, by string) (map[str
 		}
 		counts[c.kind] = res.DeletedCount
 	}
+	d.Outbox().backend.erased(channel, chatID)
 	erased, err := d.resetSession(ctx, bot.SessionKey(channel, chatID))
 	if err != nil {
 		return counts, err

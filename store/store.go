@@ -59,6 +59,9 @@ type DB struct {
 	sessOnce sync.Once
 	sessions *Sessions
 
+	outboxOnce sync.Once
+	outbox     *Outbox
+
 	catalogMu sync.Mutex // serialises catalogue imports of this process
 
 	eventsOnce sync.Once
