@@ -225,7 +225,9 @@ func (f *embeddedFiles) ensureIndexes(ctx context.Context, database string) erro
 			return fmt.Errorf("store: embedded layout: table %s of %s has no _ferretdb_sjson column (%v)", t.table, t.coll, err)
 		}
 		var stmts []string
-		if !noKeyedReads[t.coll] {
+		if noKeyedReads[t.coll] {
+			stmts = append(stmts, fmt.Sprintf(`DROP INDEX IF EXISTS %q`, t.table+"__dvcbot_id")) // made by earlier versions
+		} else {
 			stmts = append(stmts, fmt.Sprintf(`CREATE INDEX IF NOT EXISTS %q ON %q (_ferretdb_sjson->'$._id')`, t.table+"__dvcbot_id", t.table))
 		}
 		if expiring[t.coll] {
@@ -243,10 +245,12 @@ func (f *embeddedFiles) ensureIndexes(ctx context.Context, database string) erro
 	return nil
 }
 
-// noKeyedReads are collections never read, updated or deleted by _id alone:
-// an index for such queries would only slow their inserts (turn events are
-// one insert per turn).
-var noKeyedReads = map[string]bool{colEvents: true}
+// noKeyedReads are collections the server never reads, updates or deletes
+// by _id alone: an index for its lookups would only slow their inserts. Turn
+// events are one insert per turn; session versions, one insert per turn too,
+// are read by key and version and deleted by _id on this process's own
+// connection (deleteIDs), which uses the server's unique _id index.
+var noKeyedReads = map[string]bool{colEvents: true, colSessionLog: true}
 
 // collectionTable is this process's connection to database's file and the
 // table holding collection ("" when the collection does not exist yet).
@@ -295,6 +299,19 @@ func (f *embeddedFiles) sweepExpired(ctx context.Context, database, collection s
 
 // deleteIDs deletes the documents of collection with these string _ids in
 // one statement (callers chunk) and returns how many went.
+// deleteIDsQuery deletes n rows of table by _id. It is written as the
+// server's own unique index on _id is (not as the server's queries are), so
+// that SQLite finds the rows by that index.
+func deleteIDsQuery(table string, n int) string {
+	return fmt.Sprintf(`DELETE FROM %q WHERE _ferretdb_sjson->'_id' IN (?%s)`, table, strings.Repeat(", ?", n-1))
+}
+
+// latestLogQuery finds the latest version of one session (by the key and
+// version index).
+func latestLogQuery(table string) string {
+	return fmt.Sprintf(`SELECT _ferretdb_sjson->>'$._id', _ferretdb_sjson->>'$.b' FROM %q WHERE _ferretdb_sjson->>'$.key' = ? ORDER BY _ferretdb_sjson->>'$.v' DESC LIMIT 1`, table)
+}
+
 func (f *embeddedFiles) deleteIDs(ctx context.Context, database, collection string, ids []string) (int64, error) {
 	db, t, err := f.collectionTable(ctx, database, collection)
 	if err != nil || t == "" {
@@ -308,7 +325,7 @@ func (f *embeddedFiles) deleteIDs(ctx context.Context, database, collection stri
 		}
 		args[i] = string(b)
 	}
-	q := fmt.Sprintf(`DELETE FROM %q WHERE _ferretdb_sjson->'$._id' IN (?%s)`, t, strings.Repeat(", ?", len(ids)-1))
+	q := deleteIDsQuery(t, len(ids))
 	f.writeMu.Lock()
 	res, err := db.ExecContext(ctx, q, args...)
 	f.writeMu.Unlock()
@@ -530,7 +547,7 @@ func (f *embeddedFiles) latestLog(ctx context.Context, database, key string) (id
 	if err != nil || t == "" {
 		return "", "", err
 	}
-	q, err := f.stmt(ctx, database, db, fmt.Sprintf(`SELECT _ferretdb_sjson->>'$._id', _ferretdb_sjson->>'$.b' FROM %q WHERE _ferretdb_sjson->>'$.key' = ? ORDER BY _ferretdb_sjson->>'$.v' DESC LIMIT 1`, t))
+	q, err := f.stmt(ctx, database, db, latestLogQuery(t))
 	if err != nil {
 		return "", "", fmt.Errorf("store: latest version of %s: %w", key, err)
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -96,5 +97,45 @@ func TestSessionLogReadsVersionsWrittenAsDocuments(t *testing.T) {
 	}
 	if err := db.Sessions().SaveSession(ctx, &got); err != nil || got.Version != 4 {
 		t.Fatalf("save over an old version: %v (version %d)", err, got.Version)
+	}
+}
+
+// The per-turn statements on the session log and the compaction's delete use
+// indexes (a scan of the log per turn is what made turns slow as it grew),
+// and the log carries no index the server's own reads would need.
+func TestSessionLogStatementsUseIndexes(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, Options{DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close(ctx)
+	sqlDB, table, err := db.files.collectionTable(ctx, db.db.Name(), colSessionLog)
+	if err != nil || table == "" {
+		t.Fatalf("session log table %q: %v", table, err)
+	}
+	for _, q := range []string{latestLogQuery(table), deleteIDsQuery(table, 2)} {
+		args := []any{"a", "b"}[:strings.Count(q, "?")]
+		rows, err := sqlDB.QueryContext(ctx, "EXPLAIN QUERY PLAN "+q, args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var plan []string
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, detail)
+		}
+		rows.Close()
+		if len(plan) == 0 || !strings.Contains(strings.Join(plan, "; "), "USING INDEX") {
+			t.Errorf("%s\nplan: %q, want an index search", q, plan)
+		}
+	}
+	var n int
+	if err := sqlDB.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = ?`, table+"__dvcbot_id").Scan(&n); err != nil || n != 0 {
+		t.Errorf("session log has the _id index for the server's reads (%d, %v)", n, err)
 	}
 }
