@@ -16,6 +16,7 @@ type qtoken struct {
 	fold   string // without diacritics
 	marked bool   // typed with diacritics
 	exp    int    // index+1 into plan.expansions when part of an expansion term, else 0
+	place  bool   // part of a place name ("Bình Dương", "Cần Thơ")
 }
 
 // plan is a question analysed for search: content tokens without question words,
@@ -85,6 +86,50 @@ var storyAcc, storyFold = func() (acc, fold map[string]bool) {
 	}
 	return acc, fold
 }()
+
+// placeNames are the provinces (before and after the 2025 merger) and large
+// cities citizens name when they say where they live or where something
+// happened ("đang làm ở Bình Dương", "bị bắn tốc độ ở Đồng Nai"): the
+// setting of a question, never its subject, so they are left out of the
+// search like question words. Names of communes and districts are too many and too ambiguous to
+// list; "Việt Nam" is left out ("quốc tịch Việt Nam" is a subject).
+var placeNames = compilePhrases([]string{
+	"an giang", "bà rịa", "vũng tàu", "bạc liêu", "bắc giang", "bắc kạn", "bắc ninh", "bến tre", "bình dương",
+	"bình định", "bình phước", "bình thuận", "cà mau", "cao bằng", "cần thơ", "đà nẵng", "đắk lắk", "đắk nông",
+	"điện biên", "đồng nai", "đồng tháp", "gia lai", "hà giang", "hà nam", "hà nội", "hà tĩnh", "hải dương",
+	"hải phòng", "hậu giang", "hòa bình", "hưng yên", "khánh hòa", "kiên giang", "kon tum", "lai châu",
+	"lâm đồng", "lạng sơn", "lào cai", "long an", "nam định", "nghệ an", "ninh bình", "ninh thuận", "phú thọ",
+	"phú yên", "quảng bình", "quảng nam", "quảng ngãi", "quảng ninh", "quảng trị", "sóc trăng", "sơn la",
+	"tây ninh", "thái bình", "thái nguyên", "thanh hóa", "thanh hoá", "thừa thiên", "huế", "tiền giang", "trà vinh",
+	"tuyên quang", "vĩnh long", "vĩnh phúc", "yên bái", "hồ chí minh", "sài gòn", "biên hòa", "thủ đức",
+	"nha trang", "đà lạt", "buôn ma thuột", "quy nhơn", "hạ long", "mỹ tho", "long xuyên", "rạch giá",
+	"phan thiết", "pleiku", "củ chi", "hóc môn", "bình chánh", "gò vấp", "hà đông", "tây nguyên", "miền tây",
+	"miền bắc", "miền nam", "miền trung",
+})
+
+// markPlaces marks the tokens of place names in toks.
+func markPlaces(toks []qtoken) {
+	for i := range toks {
+		for _, pn := range placeNames {
+			if i+len(pn.fold) > len(toks) {
+				continue
+			}
+			ok := true
+			for k, f := range pn.fold {
+				t := toks[i+k]
+				if t.fold != f || (t.marked && t.acc != pn.acc[k]) {
+					ok = false
+					break
+				}
+			}
+			if ok {
+				for k := range pn.fold {
+					toks[i+k].place = true
+				}
+			}
+		}
+	}
+}
 
 // storyWeight is how much a story word counts, as a sign of another subject,
 // against a word of its rarity.
@@ -201,6 +246,7 @@ func analyze(q string, exp *expander, known func(phrase string) bool) plan {
 		f := vntext.Fold(a)
 		toks[i] = qtoken{acc: a, fold: f, marked: f != a}
 	}
+	markPlaces(toks)
 	var p plan
 	// Expansion terms first: they are content even when they look like question words.
 	isExp := make([]bool, len(toks))
@@ -230,6 +276,10 @@ func analyze(q string, exp *expander, known func(phrase string) bool) plan {
 		if isExp[i] {
 			p.content = append(p.content, toks[i])
 			i++
+			continue
+		}
+		if toks[i].place {
+			i++ // where the citizen is, not what they ask about
 			continue
 		}
 		n := stopAt(toks, i, inVocab)

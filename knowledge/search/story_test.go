@@ -2,6 +2,7 @@ package search_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/dvcbot/dvcbot/internal/searchtest"
@@ -35,6 +36,15 @@ func TestCitizensOwnWords(t *testing.T) {
 	b, _ := ix.Search(ctx, "mua đất giấy tay từ 2010 giờ có sang tên sổ đỏ được không", 5)
 	if len(a.Hits) == 0 || len(b.Hits) == 0 || a.Hits[0].ID != b.Hits[0].ID || b.Hits[0].Evidence.Residual > a.Hits[0].Evidence.Residual+1e-9 {
 		t.Errorf("a year changed the evidence: %+v vs %+v", a.Hits, b.Hits)
+	}
+	// Where the citizen lives or works is the setting: the same evidence,
+	// typed with or without marks.
+	base, _ := ix.Search(ctx, "làm lại căn cước ở đâu", 5)
+	for _, q := range []string{"đang làm công nhân ở Bình Dương, làm lại căn cước ở đâu", "dang lam cong nhan o binh duong, lam lai can cuoc o dau"} {
+		r, _ := ix.Search(ctx, q, 5)
+		if len(r.Hits) == 0 || len(base.Hits) == 0 || r.Hits[0].ID != base.Hits[0].ID || strings.Contains(r.Query, "binh duong") {
+			t.Errorf("%q: query %q, hits %+v, want %s first and no place in the query", q, r.Query, r.Hits, base.Hits[0].ID)
+		}
 	}
 }
 
