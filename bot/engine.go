@@ -333,6 +333,14 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 		}
 		return e.fallback(ctx, s, m, SearchResult{})
 	}
+	if res.Confident && res.NotCovered == nil {
+		// In a long message the clause that asks names the procedure; a story
+		// clause may name another with more words ("chưa có thẻ căn cước gắn
+		// chip … cấp hộ chiếu lần đầu thì làm ở đâu?").
+		if one, ok := e.askedClause(ctx, m.Text, search); ok && one.Hits[0].ID != res.Hits[0].ID {
+			res = one
+		}
+	}
 	if res.Confident {
 		top := res.Hits[0]
 		if s.Topic == top.ID || !ambiguous(res) {
