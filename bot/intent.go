@@ -97,10 +97,10 @@ var sectionCues = []struct {
 	{SectionTime, cues("bao lâu", "mất bao lâu", "mất mấy ngày", "mấy ngày", "tháng mấy", "ngày mấy", "trong ngày", "lấy ngay", "bao giờ có", "khi nào có", "bao nhiêu ngày", "mấy hôm", "thời gian", "khi nào", "bao giờ", "hạn chót", "thời hạn", "hạn cuối", "hạn nộp", "deadline", "lâu không", "trong vòng", "ngày nào", "bao nhiêu giờ", "mấy tiếng", "bao nhiêu tiếng")},
 	{SectionFees, cues("phí", "lệ phí", "mất thuế", "tốn thuế", "tốn tiền", "tốn phí", "tốn bao nhiêu", "tốn hết bao nhiêu", "mất phí", "có mất phí", "mất bao nhiêu", "bao nhiêu tiền", "mất tiền", "tốn tiền", "giá bao nhiêu", "giá tiền", "chi phí", "tiền phí", "nộp bao nhiêu", "hết bao nhiêu", "tốn bao nhiêu", "miễn phí", "bao nhiêu",
 		// taxes and charges a procedure brings ("tặng cho đất có phải đóng thuế không")
-		"đóng thuế", "nộp thuế", "miễn thuế", "chịu thuế", "đóng tiền", "nộp tiền")},
+		"đóng thuế", "nộp thuế", "miễn thuế", "chịu thuế", "đóng tiền", "nộp tiền", "tiền thuế", "tính tiền", "tiền sử dụng đất")},
 	{SectionAgency, cues("ở đâu", "chỗ nào", "nơi nào", "cơ quan nào", "nộp ở", "làm ở", "đến đâu", "đi đâu", "địa chỉ", "phòng nào", "nơi nộp", "nơi làm", "nộp tại", "làm tại", "ai cấp", "ai giải quyết", "tòa nào", "tòa án nào", "sở nào", "lên đâu", "nộp đơn ở", "cơ quan gì", "chỗ nào", "ở tòa", "lên xã", "lên phường",
 		// "X hay Y?" between two offices, "nộp cho ai"
-		"nộp cho ai", "gửi cho ai", "cho ai", "ai tiếp nhận", "hay công an", "hay cơ quan", "hay bhxh", "hay bảo hiểm xã hội", "hay ubnd", "hay ủy ban", "hay sở", "hay phòng", "hay cơ quan thuế", "hay chi cục",
+		"nộp cho ai", "gửi cho ai", "cho ai", "hỏi ai", "gặp ai", "ai tiếp nhận", "hay công an", "hay cơ quan", "hay bhxh", "hay bảo hiểm xã hội", "hay ubnd", "hay ủy ban", "hay sở", "hay phòng", "hay cơ quan thuế", "hay chi cục",
 		// "đâu" without "ở": "bhxh tự nguyện đóng đâu", "giấy độc thân xin đâu"
 		"đóng đâu", "xin đâu", "nộp đâu", "làm đâu", "đăng ký đâu", "lấy đâu", "ra đâu")},
 	{SectionDocuments, cues("giấy tờ", "hồ sơ gồm", "hồ sơ cần", "cần hồ sơ", "bộ hồ sơ", "hồ sơ gì", "hồ sơ những gì", "cần những gì", "cần gì", "mang theo", "mang gì", "chuẩn bị gì", "chuẩn bị những gì", "thành phần hồ sơ", "cần có gì", "cần mang", "những gì", "gồm gì", "gồm những gì", "mẫu đơn", "tờ khai", "thông tin gì", "những thông tin", "nội dung gì", "những nội dung", "giấy gì", "bản vẽ gì", "cần chuẩn bị")},
