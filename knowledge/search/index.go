@@ -372,7 +372,8 @@ func (ix *Index) bestOther(hits []bot.SearchHit, i int) float64 {
 		title = vntext.Key(hits[i].Title)
 	}
 	for j, h := range hits {
-		if j == i || (curated && ix.isOfficial(h.ID)) {
+		if j == i || (curated && ix.isOfficial(h.ID)) || h.Evidence.Excluded {
+			// A guide the question says it is not about is no rival.
 			continue
 		}
 		if !curated && ix.isOfficial(h.ID) && vntext.Key(h.Title) == title {
@@ -1010,6 +1011,21 @@ func (ix *Index) search(ctx context.Context, q string, limit int, snippets bool)
 		alone := h.Evidence
 		alone.Margin = 0
 		h.Plausibility = ix.model.Probability(alone)
+	}
+	// A hit the question says it is not about (vetoed, see Model.Probability)
+	// gives the first place to the next one that is not vetoed, when that one
+	// is the more likely answer.
+	if len(res.Hits) > 1 && res.Hits[0].Evidence.Excluded {
+		for i := 1; i < len(res.Hits) && i < limit; i++ {
+			if h := res.Hits[i]; !h.Evidence.Excluded {
+				if h.Confidence <= res.Hits[0].Confidence {
+					break
+				}
+				copy(res.Hits[1:i+1], res.Hits[:i])
+				res.Hits[0] = h
+				break
+			}
+		}
 	}
 	// Curated guides are the first answer: a confident guide comes before any
 	// official record ranked above it.
