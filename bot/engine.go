@@ -337,7 +337,7 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 		// In a long message the clause that asks names the procedure; a story
 		// clause may name another with more words ("chưa có thẻ căn cước gắn
 		// chip … cấp hộ chiếu lần đầu thì làm ở đâu?").
-		if one, ok := e.askedClause(ctx, m.Text, search); ok && one.Hits[0].ID != res.Hits[0].ID {
+		if one, ok := askedClause(m.Text, search); ok && one.Hits[0].ID != res.Hits[0].ID {
 			res = one
 		}
 	}
@@ -365,7 +365,7 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 	}
 	if res.NotCovered == nil && len(res.Hits) > 0 {
 		// The whole message must rank the clause's procedure first.
-		if one, ok := e.clauseAnswer(ctx, m.Text, search); ok && res.Hits[0].ID == one.Hits[0].ID {
+		if one, ok := clauseAnswer(m.Text, search); ok && res.Hits[0].ID == one.Hits[0].ID {
 			if p, err := e.cfg.Procedures.Procedure(ctx, one.Hits[0].ID); err == nil {
 				return e.answer(ctx, s, m, p, detectSection(w, splitWords(p.Title), onlineTopic(p)), one)
 			}
@@ -374,7 +374,7 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 	if res.NotCovered == nil && len(res.Hits) > 0 {
 		// The clauses that ask may name a procedure the story around them
 		// outweighs ("bé chưa có căn cước … làm hộ chiếu cho bé cần gì").
-		if one, ok := e.askedClause(ctx, m.Text, search); ok {
+		if one, ok := askedClause(m.Text, search); ok {
 			if p, err := e.cfg.Procedures.Procedure(ctx, one.Hits[0].ID); err == nil {
 				return e.answer(ctx, s, m, p, detectSection(w, splitWords(p.Title), onlineTopic(p)), one)
 			}
@@ -400,8 +400,33 @@ const (
 // names the procedure ("Vợ chồng tôi cưới năm 2015, có 2 con, … Tôi muốn ly
 // hôn thì cần những giấy tờ gì?"). It returns the search result of a clause
 // the search is confident about, when every confident clause names the same
-// procedure without a close rival; otherwise ok is false.
-func (e *Engine) clauseAnswer(ctx context.Context, text string, search func(string) (SearchResult, error)) (SearchResult, bool) {
+// procedure without a close rival; otherwise ok is false. A clause about what
+// was already done ("đã đăng ký kết hôn từ năm 2023") is the story, not the
+// question, and is not read.
+func clauseAnswer(text string, search func(string) (SearchResult, error)) (SearchResult, bool) {
+	return agreeingClauses(text, search,
+		func(cw words) bool { i, _ := pastCues.find(cw); return i < 0 },
+		func(SearchResult) bool { return true })
+}
+
+// askedClause reads a long message's question clauses alone: the clauses that
+// ask something ("làm hộ chiếu cho 2 bé thì cần những giấy tờ gì") rather
+// than tell the story around it ("bé nhỏ mới 3 tuổi chưa có căn cước"). It
+// returns the search result when every confident question clause that names
+// a procedure (a name of it stands whole in the clause) names the same one
+// without a close rival; otherwise ok is false.
+func askedClause(text string, search func(string) (SearchResult, error)) (SearchResult, bool) {
+	return agreeingClauses(text, search,
+		func(cw words) bool { i, _ := askCues.find(cw); return i >= 0 },
+		namesProcedure)
+}
+
+// agreeingClauses searches the clauses of a long message (at least
+// clauseMinWords syllables) that read accepts, at most maxClauses of them, and
+// returns the most confident result when every clause the search is confident
+// about, without a close rival and with a result counts accepts, names the
+// same procedure; otherwise ok is false.
+func agreeingClauses(text string, search func(string) (SearchResult, error), read func(words) bool, counts func(SearchResult) bool) (SearchResult, bool) {
 	if len(splitWords(text).fold) < clauseMinWords {
 		return SearchResult{}, false
 	}
@@ -412,56 +437,16 @@ func (e *Engine) clauseAnswer(ctx context.Context, text string, search func(stri
 			break
 		}
 		cw := splitWords(c)
-		if len(cw.fold) < 3 {
+		if len(cw.fold) < 3 || !read(cw) {
 			continue
-		}
-		if i, _ := pastCues.find(cw); i >= 0 {
-			continue // what was done ("đã đăng ký kết hôn từ năm 2023") is the story, not the question
 		}
 		n++
 		r, err := search(c)
-		if err != nil || !r.Confident || ambiguous(r) {
+		if err != nil || !r.Confident || ambiguous(r) || !counts(r) {
 			continue
 		}
 		if len(found.Hits) > 0 && found.Hits[0].ID != r.Hits[0].ID {
 			return SearchResult{}, false // two clauses, two procedures
-		}
-		if len(found.Hits) == 0 || r.Hits[0].Confidence > found.Hits[0].Confidence {
-			found = r
-		}
-	}
-	return found, len(found.Hits) > 0
-}
-
-// askedClause reads a long message's question clauses alone: the clauses that
-// ask something ("làm hộ chiếu cho 2 bé thì cần những giấy tờ gì") rather
-// than tell the story around it ("bé nhỏ mới 3 tuổi chưa có căn cước"). It
-// returns the search result when every confident question clause that names
-// a procedure (a name of it stands whole in the clause) names the same one
-// without a close rival; otherwise ok is false.
-func (e *Engine) askedClause(ctx context.Context, text string, search func(string) (SearchResult, error)) (SearchResult, bool) {
-	if len(splitWords(text).fold) < clauseMinWords {
-		return SearchResult{}, false
-	}
-	var found SearchResult
-	n := 0
-	for _, c := range clauses(text) {
-		cw := splitWords(c)
-		if len(cw.fold) < 3 {
-			continue
-		}
-		if i, _ := askCues.find(cw); i < 0 {
-			continue
-		}
-		if n++; n > maxClauses {
-			break
-		}
-		r, err := search(c)
-		if err != nil || !r.Confident || ambiguous(r) || !namesProcedure(r) {
-			continue
-		}
-		if len(found.Hits) > 0 && found.Hits[0].ID != r.Hits[0].ID {
-			return SearchResult{}, false
 		}
 		if len(found.Hits) == 0 || r.Hits[0].Confidence > found.Hits[0].Confidence {
 			found = r
