@@ -48,8 +48,8 @@ func (e *Engine) officeTurn(ctx context.Context, s *Session, m Message) (Respons
 	if m.Action == "" && (m.Text == "" || strings.HasPrefix(m.Text, "/") || e.cfg.DossierPattern.MatchString(m.Text)) {
 		return Response{}, false
 	}
-	dir, err := e.cfg.Offices.Directory(ctx)
-	if err != nil || dir.Len() == 0 {
+	dir, err := e.directory(ctx)
+	if dir == nil {
 		if err != nil {
 			e.log.WarnContext(ctx, "office directory", "err", err)
 		}
@@ -184,11 +184,8 @@ func (e *Engine) unknownCommune(s *Session, m Message, dir *offices.Directory) R
 // procedure's own text: the citizen's desk, or the question for the commune
 // (once per conversation), or nothing.
 func (e *Engine) deskFooter(ctx context.Context, s *Session, m Message, p knowledge.Procedure) string {
-	if e.cfg.Offices == nil {
-		return ""
-	}
-	dir, err := e.cfg.Offices.Directory(ctx)
-	if err != nil || dir.Len() == 0 {
+	dir, _ := e.directory(ctx)
+	if dir == nil {
 		return ""
 	}
 	need := offices.Need{Field: p.Field, Level: p.Level}
@@ -395,7 +392,10 @@ func officeInfoQuestion(w words, s *Session) bool {
 // that happens to mention the police and a phone is not the answer. Anything
 // else is left to the caller.
 func (e *Engine) noDirectory(ctx context.Context, s *Session, m Message, w words) (Response, bool) {
-	if s.Topic != "" || s.Pending != PendingNone || !officeInfoQuestion(w, s) || e.hasDirectory(ctx) {
+	if s.Topic != "" || s.Pending != PendingNone || !officeInfoQuestion(w, s) {
+		return Response{}, false
+	}
+	if dir, _ := e.directory(ctx); dir != nil {
 		return Response{}, false
 	}
 	// What to do is named by the words besides the request itself: the "số"
@@ -420,14 +420,17 @@ func (e *Engine) noDirectory(ctx context.Context, s *Session, m Message, w words
 	return Response{Intent: IntentFallback, Replies: []Reply{{Text: text, Buttons: []Button{{Label: "Danh mục thủ tục", Action: "menu"}}}}}, true
 }
 
-// hasDirectory reports whether an office directory with desks is loaded
-// (officeTurn answers desk questions then).
-func (e *Engine) hasDirectory(ctx context.Context) bool {
+// directory returns the province's office directory when one with desks is
+// loaded, else nil (and the error when it could not be read).
+func (e *Engine) directory(ctx context.Context) (*offices.Directory, error) {
 	if e.cfg.Offices == nil {
-		return false
+		return nil, nil
 	}
 	dir, err := e.cfg.Offices.Directory(ctx)
-	return err == nil && dir.Len() > 0
+	if err != nil || dir.Len() == 0 {
+		return nil, err
+	}
+	return dir, nil
 }
 
 // mentionsProcedureWords: words that name what to do, not where
