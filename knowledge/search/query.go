@@ -16,7 +16,6 @@ type qtoken struct {
 	fold   string // without diacritics
 	marked bool   // typed with diacritics
 	exp    int    // index+1 into plan.expansions when part of an expansion term, else 0
-	place  bool   // part of a place name ("Bình Dương", "Cần Thơ")
 }
 
 // plan is a question analysed for search: content tokens without question words,
@@ -107,28 +106,28 @@ var placeNames = compilePhrases([]string{
 	"miền bắc", "miền nam", "miền trung",
 })
 
-// markPlaces marks the tokens of place names in toks.
-func markPlaces(toks []qtoken) {
-	for i := range toks {
-		for _, pn := range placeNames {
-			if i+len(pn.fold) > len(toks) {
-				continue
-			}
-			ok := true
-			for k, f := range pn.fold {
-				t := toks[i+k]
-				if t.fold != f || (t.marked && t.acc != pn.acc[k]) {
-					ok = false
-					break
-				}
-			}
-			if ok {
-				for k := range pn.fold {
-					toks[i+k].place = true
-				}
-			}
+// at reports whether the phrase stands at i of toks, each syllable typed
+// with marks having the phrase's ("căn" is not "cần").
+func (p phrase) at(toks []qtoken, i int) bool {
+	if !matchAt(toks, i, p.fold) {
+		return false
+	}
+	for k, t := range toks[i : i+len(p.fold)] {
+		if t.marked && t.acc != p.acc[k] {
+			return false
 		}
 	}
+	return true
+}
+
+// placeAt returns how many tokens from i form a place name (0 if none).
+func placeAt(toks []qtoken, i int) int {
+	for _, pn := range placeNames { // longest first
+		if pn.at(toks, i) {
+			return len(pn.fold)
+		}
+	}
+	return 0
 }
 
 // storyWeight is how much a story word counts, as a sign of another subject,
@@ -246,7 +245,6 @@ func analyze(q string, exp *expander, known func(phrase string) bool) plan {
 		f := vntext.Fold(a)
 		toks[i] = qtoken{acc: a, fold: f, marked: f != a}
 	}
-	markPlaces(toks)
 	var p plan
 	// Expansion terms first: they are content even when they look like question words.
 	isExp := make([]bool, len(toks))
@@ -278,8 +276,8 @@ func analyze(q string, exp *expander, known func(phrase string) bool) plan {
 			i++
 			continue
 		}
-		if toks[i].place {
-			i++ // where the citizen is, not what they ask about
+		if n := placeAt(toks, i); n > 0 {
+			i += n // where the citizen is, not what they ask about
 			continue
 		}
 		n := stopAt(toks, i, inVocab)
@@ -296,24 +294,13 @@ func analyze(q string, exp *expander, known func(phrase string) bool) plan {
 // stopAt returns how many tokens from i form a stop phrase (0 if none).
 func stopAt(toks []qtoken, i int, inVocab func(int) bool) int {
 	for _, sp := range stopPhrases {
-		if !matchAt(toks, i, sp.fold) {
+		if !sp.at(toks, i) {
 			continue
 		}
-		ok := true
-		for k := range sp.fold {
-			t := toks[i+k]
-			if t.marked && t.acc != sp.acc[k] {
-				ok = false // typed with other marks: "căn" is not "cần"
-				break
-			}
-			if !t.marked && len(sp.fold) == 1 && inVocab(i+k) {
-				ok = false // unaccented and part of a known name: keep it
-				break
-			}
+		if len(sp.fold) == 1 && !toks[i].marked && inVocab(i) {
+			continue // unaccented and part of a known name: keep it
 		}
-		if ok {
-			return len(sp.fold)
-		}
+		return len(sp.fold)
 	}
 	return 0
 }
