@@ -352,20 +352,8 @@ func (f *embeddedFiles) idsWhere(ctx context.Context, database, collection, fiel
 		args[i] = v
 	}
 	q := fmt.Sprintf(`SELECT _ferretdb_sjson->>'$._id' FROM %q WHERE _ferretdb_sjson->>%s IN (?%s)`, t, quoteLiteral("$."+field), strings.Repeat(", ?", len(values)-1))
-	rows, err := db.QueryContext(ctx, q, args...)
+	ids, err := scanIDs(ctx, db, q, args...)
 	if err != nil {
-		return nil, fmt.Errorf("store: %s by %s: %w", collection, field, err)
-	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id sql.NullString
-		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("store: %s by %s: %w", collection, field, err)
-		}
-		ids = append(ids, id.String)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: %s by %s: %w", collection, field, err)
 	}
 	return ids, nil
