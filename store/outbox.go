@@ -273,7 +273,8 @@ func (m *memOutbox) load(ctx context.Context) error {
 // unfinished reads the pending and sending notifications. Their ids come
 // from the embedded file (SQLite reads the status of each row; a query would
 // have the server decode every document, 90 days of delivered ones included),
-// each then read by _id; without the file (its layout unknown) a query does it.
+// each then read by _id; without the file (missing, or its layout unknown) a
+// query does it, as for the other work the file does (maintenanceUnavailable).
 func (m *memOutbox) unfinished(ctx context.Context) ([]outboxDoc, error) {
 	if f := m.doc.db.files; f != nil {
 		ids, err := f.idsWhere(ctx, m.doc.db.db.Name(), colOutbox, "status", "pending", "sending")
@@ -292,7 +293,7 @@ func (m *memOutbox) unfinished(ctx context.Context) ([]outboxDoc, error) {
 			}
 			return docs, nil
 		}
-		if !errors.Is(err, errLayout) {
+		if !m.doc.db.maintenanceUnavailable(err) {
 			return nil, err
 		}
 	}
