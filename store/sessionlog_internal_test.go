@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"reflect"
@@ -19,11 +20,7 @@ import (
 // fallbacks go through it) and its unique _id index holds across both paths.
 func TestSessionLogRowsAreFerretDBsOwn(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, Options{DataDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close(ctx)
+	db := openFresh(t)
 	col := db.db.Collection(colSessionLog)
 	expires := time.Date(2027, 1, 2, 3, 4, 5, 678_000_000, time.UTC)
 	tricky := "web:a<b>&\"é\u2028\\ ' x"
@@ -38,10 +35,7 @@ func TestSessionLogRowsAreFerretDBsOwn(t *testing.T) {
 	if _, err := col.InsertOne(ctx, doc); err != nil {
 		t.Fatal(err)
 	}
-	sqlDB, table, err := db.files.collectionTable(ctx, db.db.Name(), colSessionLog)
-	if err != nil || table == "" {
-		t.Fatalf("session log table %q: %v", table, err)
-	}
+	sqlDB, table := sessionLogTable(t, db)
 	var raw string
 	if err := sqlDB.QueryRowContext(ctx, fmt.Sprintf(`SELECT _ferretdb_sjson FROM %q WHERE _ferretdb_sjson->>'$._id' = ?`, table), doc.ID).Scan(&raw); err != nil {
 		t.Fatal(err)
@@ -81,11 +75,7 @@ func TestSessionLogRowsAreFerretDBsOwn(t *testing.T) {
 // document in "s") still load.
 func TestSessionLogReadsVersionsWrittenAsDocuments(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, Options{DataDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close(ctx)
+	db := openFresh(t)
 	sess := bot.Session{Key: "web:old", Channel: "web", ChatID: "old", Topic: "dang-ky-khai-sinh", Version: 3, ExpiresAt: time.Now().Add(time.Hour).Truncate(time.Millisecond)}
 	old := sessionLogDoc{ID: logID(sess.Key, 3), Key: sess.Key, Version: 3, Session: &sess, ExpiresAt: sess.ExpiresAt}
 	if _, err := db.db.Collection(colSessionLog).InsertOne(ctx, old); err != nil {
@@ -105,15 +95,8 @@ func TestSessionLogReadsVersionsWrittenAsDocuments(t *testing.T) {
 // and the log carries no index the server's own reads would need.
 func TestSessionLogStatementsUseIndexes(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, Options{DataDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close(ctx)
-	sqlDB, table, err := db.files.collectionTable(ctx, db.db.Name(), colSessionLog)
-	if err != nil || table == "" {
-		t.Fatalf("session log table %q: %v", table, err)
-	}
+	db := openFresh(t)
+	sqlDB, table := sessionLogTable(t, db)
 	for _, q := range []string{latestLogQuery(table), deleteIDsQuery(table, 2)} {
 		args := []any{"a", "b"}[:strings.Count(q, "?")]
 		rows, err := sqlDB.QueryContext(ctx, "EXPLAIN QUERY PLAN "+q, args...)
@@ -138,4 +121,25 @@ func TestSessionLogStatementsUseIndexes(t *testing.T) {
 	if err := sqlDB.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = ?`, table+"__dvcbot_id").Scan(&n); err != nil || n != 0 {
 		t.Errorf("session log has the _id index for the server's reads (%d, %v)", n, err)
 	}
+}
+
+// openFresh opens a store on a new embedded data dir, closed when t ends.
+func openFresh(t *testing.T) *DB {
+	t.Helper()
+	db, err := Open(context.Background(), Options{DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = db.Close(context.Background()) })
+	return db
+}
+
+// sessionLogTable is db's session log as the embedded file holds it.
+func sessionLogTable(t *testing.T, db *DB) (*sql.DB, string) {
+	t.Helper()
+	sqlDB, table, err := db.files.collectionTable(context.Background(), db.db.Name(), colSessionLog)
+	if err != nil || table == "" {
+		t.Fatalf("session log table %q: %v", table, err)
+	}
+	return sqlDB, table
 }
