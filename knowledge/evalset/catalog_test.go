@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/dvcbot/dvcbot/knowledge/catalog"
@@ -83,5 +84,77 @@ func TestEvalWithCatalogue(t *testing.T) {
 			reps[1].Print(testWriter{t})
 			t.Errorf("%s: wrong-answer rate rises from %.3f to %.3f with the catalogue", path, reps[0].WrongRate(), reps[1].WrongRate())
 		}
+	}
+}
+
+// TestLongTailAnsweredFromRecords measures questions about procedures that
+// only the official catalogue holds (testdata/longtail.tsv), with a generated
+// catalogue of 2,000 records beside the curated guides. A row is right when
+// the answer is an official record whose name holds the row's topic, or a
+// curated guide the row names as covering it too; any other procedure is a
+// wrong answer.
+func TestLongTailAnsweredFromRecords(t *testing.T) {
+	if os.Getenv("DVCBOT_EVAL_CATALOGUE") == "" {
+		t.Skip("set DVCBOT_EVAL_CATALOGUE=1 to measure (builds a 2,000-record catalogue)")
+	}
+	var buf bytes.Buffer
+	if _, err := catalogtest.Generate(&buf, catalogtest.Options{N: 2000, Format: catalog.FormatJSONL, Seed: 1}); err != nil {
+		t.Fatal(err)
+	}
+	entries, err := catalog.ReadAll(context.Background(), &buf, catalog.FormatJSONL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := search.NewFromSeed()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	type named struct{ id, name string }
+	var records []named
+	for _, e := range entries {
+		if e.Err != nil || e.Withdrawn {
+			continue
+		}
+		if err := ix.Upsert(e.Procedure); err != nil {
+			t.Fatal(err)
+		}
+		records = append(records, named{e.Procedure.ID, strings.ToLower(e.Procedure.Title)})
+	}
+	f, err := os.Open("testdata/longtail.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := evalset.Read(f)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, row := range rows {
+		topic := strings.ToLower(row.WantID)
+		var ids []string
+		for _, r := range records {
+			if strings.Contains(r.name, topic) {
+				ids = append(ids, r.id)
+			}
+		}
+		if len(ids) == 0 {
+			t.Fatalf("line %d: no record in force is named with %q", row.Line, row.WantID)
+		}
+		rows[i].WantIDs = append(ids, row.WantIDs[1:]...)
+		rows[i].WantID = ids[0]
+	}
+	ask, err := evalset.EngineAsker(ix, ix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := evalset.RunChat(context.Background(), rows, ask)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if testing.Verbose() {
+		rep.Print(testWriter{t})
+	} else {
+		rep.PrintSummary(testWriter{t})
 	}
 }

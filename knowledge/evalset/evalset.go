@@ -38,19 +38,21 @@ func (r Row) Accepts(id string) bool {
 	return false
 }
 
-// Read parses a TSV with a header row.
+// Read parses a TSV with a header row; lines starting with # are comments.
 func Read(r io.Reader) ([]Row, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 1<<16), 1<<20)
 	var rows []Row
 	line := 0
+	header := false
 	for sc.Scan() {
 		line++
 		text := strings.TrimRight(sc.Text(), "\r")
-		if line == 1 && strings.HasPrefix(text, "question") {
+		if strings.TrimSpace(text) == "" || strings.HasPrefix(text, "#") {
 			continue
 		}
-		if strings.TrimSpace(text) == "" || strings.HasPrefix(text, "#") {
+		if len(rows) == 0 && !header && strings.HasPrefix(text, "question") {
+			header = true // the header row, after any leading comments
 			continue
 		}
 		cols := strings.Split(text, "\t")

@@ -59,6 +59,7 @@ type Index struct {
 	vocab      map[string]int             // folded syllable → number of procedures using it anywhere
 	bigrams    map[string]int             // folded "a b" → number of procedures using it anywhere
 	intern     map[string]string          // one copy of each folded syllable, shared by the entries' vocabularies
+	units      unitStats                  // frequencies over curated guides and families of official records
 }
 
 // entry is one indexed procedure with the token sets used for confidence.
@@ -76,6 +77,7 @@ type entry struct {
 	nameLen  []int                // syllables each name counts for NameFit: a core name ("khai sinh") counts as its whole name
 	nameAt   map[string][]namePos // folded syllable → where it stands in the names, by name then position
 	notAbout []cue                // what it is not about (Procedure.NotAbout)
+	fam      family               // an official record's name, split (see recordFamily)
 }
 
 // New returns an empty index using the given expansion dictionary.
@@ -88,7 +90,7 @@ func New(expansions []knowledge.Expansion) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	ix := &Index{mapping: m, guides: guides, records: records, procs: map[string]*entry{}, df: map[string]int{}, pairDF: map[string]int{}, vocab: map[string]int{}, bigrams: map[string]int{}, intern: map[string]string{}, codes: map[string]map[string]bool{}, cur: newStats(), names: map[string]map[string]bool{}}
+	ix := &Index{mapping: m, guides: guides, records: records, procs: map[string]*entry{}, df: map[string]int{}, pairDF: map[string]int{}, vocab: map[string]int{}, bigrams: map[string]int{}, intern: map[string]string{}, codes: map[string]map[string]bool{}, cur: newStats(), names: map[string]map[string]bool{}, units: newUnitStats()}
 	ix.setExpander(newExpander(expansions))
 	ix.norm = newNormalizer(knowledge.Shorthand{})
 	ix.model, ix.threshold = DefaultModel, AnswerThreshold
@@ -120,7 +122,7 @@ func newStats() stats {
 // a lock.
 func (ix *Index) statsFor(e *entry) *stats {
 	if e.p.IsOfficial() {
-		return &stats{n: len(ix.procs), df: ix.df, pairDF: ix.pairDF, vocab: ix.vocab}
+		return &stats{n: ix.units.n, df: ix.units.df, pairDF: ix.units.pairDF, vocab: ix.vocab}
 	}
 	return &ix.cur
 }
@@ -310,6 +312,7 @@ func (ix *Index) count(e *entry, delta int) {
 		}
 	}
 	e.bigrams = nil
+	ix.units.count(e, delta)
 	if e.p.IsOfficial() {
 		return
 	}
@@ -367,24 +370,46 @@ func (ix *Index) count(e *entry, delta int) {
 // Callers hold a lock.
 func (ix *Index) bestOther(hits []bot.SearchHit, i int) float64 {
 	curated := !ix.isOfficial(hits[i].ID)
-	var title string
+	var thing string
 	if !curated {
-		title = vntext.Key(hits[i].Title)
+		thing = ix.procs[hits[i].ID].fam.thing
 	}
 	for j, h := range hits {
 		if j == i || (curated && ix.isOfficial(h.ID)) || h.Evidence.Excluded {
 			// A guide the question says it is not about is no rival.
 			continue
 		}
-		if !curated && ix.isOfficial(h.ID) && vntext.Key(h.Title) == title {
-			// The same procedure at another level or agency ("Cấp giấy phép
-			// bán lẻ rượu" of the province and of the commune) is not a rival:
-			// the levels are ordered by officialWeight.
+		if !curated && ix.isOfficial(h.ID) && ix.procs[h.ID].fam.thing == thing {
+			// A record of the same family is no rival: the same procedure at
+			// another level or agency ("Cấp giấy phép bán lẻ rượu" of the
+			// province and of the commune), ordered by officialWeight, or
+			// another action on the same thing ("Cấp lại …"), ordered by
+			// familyFit.
 			continue
 		}
 		return h.Score // hits are sorted: the first competitor is the best
 	}
 	return 0
+}
+
+// firstOfFamily keeps, of the official records of one family (see
+// recordFamily), the best ranked: the others are the same procedure at
+// another level, or another action on the same thing that the question named
+// less well (familyFit), and would only make the bot ask between them.
+// Callers hold a lock.
+func (ix *Index) firstOfFamily(hits []bot.SearchHit) []bot.SearchHit {
+	seen := map[string]bool{}
+	out := hits[:0]
+	for _, h := range hits {
+		if e := ix.procs[h.ID]; e != nil && e.p.IsOfficial() {
+			if seen[e.fam.thing] {
+				continue
+			}
+			seen[e.fam.thing] = true
+		}
+		out = append(out, h)
+	}
+	return out
 }
 
 func (ix *Index) isOfficial(id string) bool {
@@ -555,6 +580,9 @@ func newEntry(p knowledge.Procedure) *entry {
 		}
 	})
 	sort.Strings(e.vocab)
+	if p.IsOfficial() {
+		e.fam = recordFamily(p.Title)
+	}
 	return e
 }
 
@@ -702,6 +730,7 @@ func fill(guides, records bleve.Index, procs []knowledge.Procedure, ix *Index) e
 	ix.df, ix.pairDF, ix.vocab, ix.bigrams, ix.intern = map[string]int{}, map[string]int{}, map[string]int{}, bigrams, map[string]string{}
 	ix.codes = map[string]map[string]bool{}
 	ix.cur = newStats()
+	ix.units = newUnitStats()
 	ix.names = map[string]map[string]bool{}
 	for _, e := range entries {
 		ix.count(e, 1)
@@ -956,8 +985,10 @@ func (ix *Index) search(ctx context.Context, q string, limit int, snippets bool)
 		c := st.coverage(pl, e, weights)
 		ev := ix.evidence(pl, e, st, weights, variants)
 		ev.Coverage, ev.RarePhrase, ev.Words = c.all, c.strongPair, len(pl.content)
+		// The subjects the guides do not cover say nothing against an
+		// official record: the catalogue is the province's own list.
 		for _, f := range off {
-			if !e.mentions(f) {
+			if !e.p.IsOfficial() && !e.mentions(f) {
 				ev.OffTopic = true
 			}
 		}
@@ -974,12 +1005,16 @@ func (ix *Index) search(ctx context.Context, q string, limit int, snippets bool)
 	// a procedure that mentions a phrase in passing beat the one that is about it.
 	// Only words some procedure uses count here: unknown words cannot tell
 	// procedures apart.
+	asked := make(map[string]bool, len(qfolds))
+	for _, f := range qfolds {
+		asked[f] = true
+	}
 	order := make([]int, len(res.Hits))
 	for i := range res.Hits {
 		order[i] = i
 		res.Hits[i].Score *= (coverageFloor + (1-coverageFloor)*covs[i].known) * (nameFitFloor + (1-nameFitFloor)*res.Hits[i].Evidence.NameFit)
 		if e := ix.procs[res.Hits[i].ID]; e != nil && e.p.IsOfficial() {
-			res.Hits[i].Score *= officialWeight(e.p.Level)
+			res.Hits[i].Score *= officialWeight(e.p.Level) * familyFit(e.fam, asked)
 		}
 	}
 	sort.SliceStable(order, func(a, b int) bool { return res.Hits[order[a]].Score > res.Hits[order[b]].Score })
@@ -988,7 +1023,7 @@ func (ix *Index) search(ctx context.Context, q string, limit int, snippets bool)
 		hits[i] = res.Hits[k]
 	}
 	var replaced map[string]bool
-	res.Hits, replaced = ix.curatedFirst(hits)
+	res.Hits, replaced = ix.curatedFirst(ix.firstOfFamily(hits))
 	// Confidence is needed for the hits returned and for the first guide
 	// (which may move to the front).
 	firstGuide := -1

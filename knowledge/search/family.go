@@ -1,0 +1,209 @@
+package search
+
+import (
+	"strings"
+
+	"github.com/dvcbot/dvcbot/knowledge/vntext"
+)
+
+// Official catalogues name procedures as an action on a thing, often with a
+// qualifier: "Cấp lại giấy phép bán lẻ sản phẩm rượu đối với tổ chức",
+// "Thủ tục cấp giấy phép bán lẻ sản phẩm rượu", "Gia hạn giấy phép …". The
+// records of one thing form a family; a question about the thing that names
+// no action ("xin giấy phép bán rượu") asks for the plain one, and a question
+// that names an action ("cấp lại", "gia hạn") asks for that one.
+
+// recordActions are the actions official names open with, folded, longest
+// first. Actions are stripped from the front repeatedly ("Thủ tục đăng ký",
+// "Đề nghị công nhận").
+var recordActions = []string{
+	"cap bo sung", "cap lai", "cap doi", "gia han", "dieu chinh", "thu hoi", "xac nhan", "cong nhan",
+	"tham dinh", "chap thuan", "de nghi", "thu tuc", "dang ky", "cap",
+}
+
+// plainActions are the actions of a first issue or registration: a question
+// naming no action asks for one of these.
+var plainActions = map[string]bool{"cap": true, "dang ky": true, "thu tuc": true}
+
+// recordQualifiers open the qualifier an official name may end with: for
+// whom, or in which case.
+var recordQualifiers = []string{"doi voi", "trong truong hop", "cho nguoi", "cho to chuc"}
+
+// family is what an official record's name says, split: the thing it is
+// about, the action (folded, "" for none) and the qualifier's words.
+type family struct {
+	thing     string
+	actions   []string
+	qualifier []string
+}
+
+// recordFamily splits an official name (see family).
+func recordFamily(title string) family {
+	toks := vntext.FoldedTokens(title)
+	var f family
+	for {
+		matched := false
+		for _, a := range recordActions {
+			at := strings.Fields(a)
+			if len(toks) > len(at) && equalToks(toks[:len(at)], at) {
+				f.actions = append(f.actions, a)
+				toks = toks[len(at):]
+				matched = true
+				break
+			}
+		}
+		if !matched {
+			break
+		}
+	}
+	for i := 1; i < len(toks); i++ {
+		for _, q := range recordQualifiers {
+			qt := strings.Fields(q)
+			if i+len(qt) < len(toks) && equalToks(toks[i:i+len(qt)], qt) {
+				f.qualifier = toks[i:]
+				toks = toks[:i]
+				break
+			}
+		}
+		if f.qualifier != nil {
+			break
+		}
+	}
+	f.thing = strings.Join(toks, " ")
+	return f
+}
+
+func equalToks(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// Within a family, how much of its score a record keeps when its name adds an
+// action or a qualifier the question does not name.
+const (
+	unaskedAction    = 0.85
+	unaskedQualifier = 0.9
+)
+
+// familyFit is the share of its score an official record keeps for what its
+// name adds to the thing the question asks about: an action other than a
+// first issue whose words the question does not all use, a qualifier most of
+// whose words it does not use.
+func familyFit(f family, question map[string]bool) float64 {
+	fit := 1.0
+	for _, a := range f.actions {
+		if !plainActions[a] && !allIn(strings.Fields(a), question) {
+			fit *= unaskedAction
+			break
+		}
+	}
+	if len(f.qualifier) > 0 {
+		n, in := 0, 0
+		for _, w := range f.qualifier {
+			if qualifierGlue[w] {
+				continue
+			}
+			n++
+			if question[w] {
+				in++
+			}
+		}
+		if 2*in < n {
+			fit *= unaskedQualifier
+		}
+	}
+	return fit
+}
+
+// qualifierGlue are the words that open a qualifier.
+var qualifierGlue = map[string]bool{"doi": true, "voi": true, "trong": true, "truong": true, "hop": true, "cho": true}
+
+// allIn reports whether every word of ws is in set.
+func allIn(ws []string, set map[string]bool) bool {
+	for _, w := range ws {
+		if !set[w] {
+			return false
+		}
+	}
+	return true
+}
+
+// unitStats are the name frequencies official records are weighed with. A
+// catalogue holds each procedure many times (at every level, under several
+// actions: "Cấp", "Cấp lại", "Gia hạn" …), so counting records would make the
+// words of its largest families look common: "karaoke" in thirty records is
+// still the name of one thing. Here each curated guide is one unit and each
+// family of records is one, whatever its size.
+type unitStats struct {
+	n          int
+	df, pairDF map[string]int // folded syllable / two-syllable phrase → units using it (names and summary / names)
+	families   map[string]*familyStats
+}
+
+// familyStats count, for one family, the members and how many use each word
+// and phrase.
+type familyStats struct {
+	members      int
+	words, pairs map[string]int
+}
+
+func newUnitStats() unitStats {
+	return unitStats{df: map[string]int{}, pairDF: map[string]int{}, families: map[string]*familyStats{}}
+}
+
+// count adds (delta 1) or removes (delta -1) e; callers hold the write lock.
+func (u *unitStats) count(e *entry, delta int) {
+	if !e.p.IsOfficial() {
+		u.n += delta
+		for w := range e.words {
+			addCount(u.df, w, delta)
+		}
+		for p := range e.pairs {
+			addCount(u.pairDF, p, delta)
+		}
+		return
+	}
+	f := u.families[e.fam.thing]
+	if f == nil {
+		if delta < 0 {
+			return
+		}
+		f = &familyStats{words: map[string]int{}, pairs: map[string]int{}}
+		u.families[e.fam.thing] = f
+		u.n++
+	}
+	f.members += delta
+	for w := range e.words {
+		// The family uses a word while one of its members does.
+		if n := addCount(f.words, w, delta); (delta > 0 && n == 1) || (delta < 0 && n == 0) {
+			addCount(u.df, w, delta)
+		}
+	}
+	for p := range e.pairs {
+		if n := addCount(f.pairs, p, delta); (delta > 0 && n == 1) || (delta < 0 && n == 0) {
+			addCount(u.pairDF, p, delta)
+		}
+	}
+	if f.members <= 0 {
+		delete(u.families, e.fam.thing)
+		u.n--
+	}
+}
+
+// addCount adds delta to m[k], deletes the key at zero, and returns the count.
+func addCount(m map[string]int, k string, delta int) int {
+	n := m[k] + delta
+	if n <= 0 {
+		delete(m, k)
+		return 0
+	}
+	m[k] = n
+	return n
+}

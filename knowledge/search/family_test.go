@@ -1,0 +1,79 @@
+package search
+
+import (
+	"context"
+	"reflect"
+	"testing"
+
+	"github.com/dvcbot/dvcbot/knowledge"
+)
+
+func TestRecordFamily(t *testing.T) {
+	for _, c := range []struct {
+		title, thing string
+		actions      []string
+		qualifier    []string
+	}{
+		{"Cấp giấy phép bán lẻ sản phẩm rượu", "giay phep ban le san pham ruou", []string{"cap"}, nil},
+		{"Thủ tục cấp giấy phép bán lẻ sản phẩm rượu", "giay phep ban le san pham ruou", []string{"thu tuc", "cap"}, nil},
+		{"Cấp lại giấy phép bán lẻ sản phẩm rượu trong trường hợp bị mất, hư hỏng", "giay phep ban le san pham ruou", []string{"cap lai"}, []string{"trong", "truong", "hop", "bi", "mat", "hu", "hong"}},
+		{"Gia hạn chứng chỉ hành nghề dược đối với tổ chức", "chung chi hanh nghe duoc", []string{"gia han"}, []string{"doi", "voi", "to", "chuc"}},
+		{"Đề nghị công nhận làng nghề", "lang nghe", []string{"de nghi", "cong nhan"}, nil},
+		{"Đăng ký khai sinh", "khai sinh", []string{"dang ky"}, nil},
+	} {
+		f := recordFamily(c.title)
+		if f.thing != c.thing || !reflect.DeepEqual(f.actions, c.actions) || !reflect.DeepEqual(f.qualifier, c.qualifier) {
+			t.Errorf("recordFamily(%q) = %+v, want %q %v %v", c.title, f, c.thing, c.actions, c.qualifier)
+		}
+	}
+}
+
+// TestFamilyOfRecords: a catalogue's records of one thing (every level, every
+// action) answer as one procedure: the plain one at the commune when the
+// question names no action, the one whose action it names otherwise; the
+// others are no rivals, and are not offered beside it.
+func TestFamilyOfRecords(t *testing.T) {
+	ix, err := NewFromSeed()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	rec := func(id, title, level string) knowledge.Procedure {
+		return knowledge.Procedure{ID: id, Kind: knowledge.KindOfficial, NationalCode: id, Title: title, Level: level,
+			Field: "Công thương", Summary: title + ".", Documents: []knowledge.Document{{Name: "Đơn đề nghị"}},
+			Steps: []string{"Nộp hồ sơ"}, ProcessingTime: "15 ngày làm việc", Fees: knowledge.Fees{Text: "Theo quy định"}}
+	}
+	// Among a generated catalogue, as a province has it.
+	catalogue := withCatalogue(t, 500)[ix.Len():]
+	for _, p := range append(catalogue,
+		rec("r-xa", "Cấp giấy phép khai thác nước dưới đất", "Cấp xã"),
+		rec("r-tinh", "Cấp giấy phép khai thác nước dưới đất", "Cấp tỉnh"),
+		rec("r-lai", "Cấp lại giấy phép khai thác nước dưới đất", "Cấp xã"),
+		rec("r-han", "Gia hạn giấy phép khai thác nước dưới đất đối với tổ chức", "Cấp xã"),
+		rec("r-tt", "Thủ tục cấp giấy phép khai thác nước dưới đất", "Cấp tỉnh"),
+		rec("k-xa", "Cấp giấy phép xả nước thải vào nguồn nước", "Cấp xã"),
+	) {
+		if err := ix.Upsert(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []struct{ q, want string }{
+		{"xin giấy phép khai thác nước dưới đất cần giấy tờ gì", "r-xa"},
+		{"cấp lại giấy phép khai thác nước dưới đất", "r-lai"},
+		{"gia hạn giấy phép khai thác nước ngầm dưới đất thế nào", "r-han"},
+	} {
+		res, err := ix.Search(context.Background(), c.q, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Hits) == 0 || res.Hits[0].ID != c.want || !res.Confident {
+			t.Errorf("%q: %+v, want %s confidently", c.q, res.Hits, c.want)
+			continue
+		}
+		for _, h := range res.Hits[1:] {
+			if e := ix.procs[h.ID]; e.p.IsOfficial() && e.fam.thing == ix.procs[c.want].fam.thing {
+				t.Errorf("%q: %s offered beside %s, of the same family", c.q, h.ID, c.want)
+			}
+		}
+	}
+}
