@@ -412,6 +412,13 @@ func (ix *Index) firstOfFamily(hits []bot.SearchHit) []bot.SearchHit {
 	return out
 }
 
+// IsOfficial reports whether id is an imported official record.
+func (ix *Index) IsOfficial(id string) bool {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.isOfficial(id)
+}
+
 func (ix *Index) isOfficial(id string) bool {
 	e := ix.procs[id]
 	return e != nil && e.p.IsOfficial()
@@ -1068,7 +1075,7 @@ func (ix *Index) search(ctx context.Context, q string, limit int, snippets bool)
 		if ix.isOfficial(h.ID) {
 			continue
 		}
-		if i > 0 && h.Confidence >= ix.threshold && !namedWhole(res.Hits[0], h) {
+		if i > 0 && h.Confidence >= ix.threshold && !namedWhole(res.Hits[0], h) && !surer(res.Hits[0], h) {
 			copy(res.Hits[1:i+1], res.Hits[:i])
 			res.Hits[0] = h
 		}
@@ -1266,6 +1273,14 @@ func (ix *Index) evidence(pl plan, e *entry, st *stats, w []float64, variants []
 func namedWhole(rec, guide bot.SearchHit) bool {
 	r, g := rec.Evidence, guide.Evidence
 	return r.FullName && r.NameFit >= 0.99 && r.Coverage > g.Coverage && !(g.FullName && g.NameFit >= 0.99)
+}
+
+// surer reports whether the question names the official record rec, ranked
+// above the guide, and the record is the more likely answer: a whole name of
+// it stands in the question ("giấy chứng nhận đủ điều kiện kinh doanh dược")
+// while the guide shares only part of its words.
+func surer(rec, guide bot.SearchHit) bool {
+	return rec.Evidence.FullName && rec.Confidence > guide.Confidence && !guide.Evidence.FullName
 }
 
 // isNumber reports whether a folded token starts with a digit.
