@@ -50,10 +50,16 @@ type Model struct {
 // guide; the bank is its purpose).
 func (m Model) Probability(ev bot.Evidence) float64 {
 	p := m.ProbabilityOf(Features(ev))
-	if ev.Excluded || (ev.OffTopic && !(ev.FullName && ev.NameFit >= 0.99)) {
+	if vetoed(ev) {
 		p = math.Min(p, offTopicCap)
 	}
 	return p
+}
+
+// vetoed reports whether the question says the hit is about something else
+// (see Probability).
+func vetoed(ev bot.Evidence) bool {
+	return ev.Excluded || (ev.OffTopic && !(ev.FullName && ev.NameFit >= 0.99))
 }
 
 // offTopicCap is the most a hit with negative evidence can be trusted.

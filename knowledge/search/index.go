@@ -375,8 +375,10 @@ func (ix *Index) bestOther(hits []bot.SearchHit, i int) float64 {
 		thing = ix.procs[hits[i].ID].fam.thing
 	}
 	for j, h := range hits {
-		if j == i || (curated && ix.isOfficial(h.ID)) || h.Evidence.Excluded {
-			// A guide the question says it is not about is no rival.
+		if j == i || (curated && ix.isOfficial(h.ID)) || h.Evidence.Excluded || (!curated && vetoed(h.Evidence)) {
+			// A guide the question says it is not about is no rival; for an
+			// official record, neither is a guide about none of what the
+			// question names that the guides do not cover.
 			continue
 		}
 		if !curated && ix.isOfficial(h.ID) && ix.procs[h.ID].fam.thing == thing {
@@ -1057,9 +1059,9 @@ func (ix *Index) search(ctx context.Context, q string, limit int, snippets bool)
 	// A hit the question says it is not about (vetoed, see Model.Probability)
 	// gives the first place to the next one that is not vetoed, when that one
 	// is the more likely answer.
-	if len(res.Hits) > 1 && res.Hits[0].Evidence.Excluded {
+	if len(res.Hits) > 1 && vetoed(res.Hits[0].Evidence) {
 		for i := 1; i < len(res.Hits) && i < limit; i++ {
-			if h := res.Hits[i]; !h.Evidence.Excluded {
+			if h := res.Hits[i]; !vetoed(h.Evidence) {
 				if h.Confidence <= res.Hits[0].Confidence {
 					break
 				}
