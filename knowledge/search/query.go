@@ -291,13 +291,18 @@ func analyze(q string, exp *expander, known func(phrase string) bool) plan {
 	return p
 }
 
+// alwaysStop are question words that read the same with or without marks
+// and never name a procedure, even where a guide's alias uses them ("xin
+// giấy phép xây dựng"): "xin" is only the asking.
+var alwaysStop = map[string]bool{"xin": true}
+
 // stopAt returns how many tokens from i form a stop phrase (0 if none).
 func stopAt(toks []qtoken, i int, inVocab func(int) bool) int {
 	for _, sp := range stopPhrases {
 		if !sp.at(toks, i) {
 			continue
 		}
-		if len(sp.fold) == 1 && !toks[i].marked && inVocab(i) {
+		if len(sp.fold) == 1 && !toks[i].marked && !alwaysStop[sp.fold[0]] && inVocab(i) {
 			continue // unaccented and part of a known name: keep it
 		}
 		return len(sp.fold)
