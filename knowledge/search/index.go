@@ -110,7 +110,8 @@ func (ix *Index) SetModel(m Model, threshold float64) {
 // catalogue does not change how sure the bot is of its guides; official
 // records are weighed against everything.
 type stats struct {
-	n                 int
+	n                 int // units df and pairDF count (procedures, or families of records: see unitStats)
+	vocabN            int // procedures vocab counts
 	df, pairDF, vocab map[string]int
 }
 
@@ -122,7 +123,7 @@ func newStats() stats {
 // a lock.
 func (ix *Index) statsFor(e *entry) *stats {
 	if e.p.IsOfficial() {
-		return &stats{n: ix.units.n, df: ix.units.df, pairDF: ix.units.pairDF, vocab: ix.vocab}
+		return &stats{n: ix.units.n, vocabN: len(ix.procs), df: ix.units.df, pairDF: ix.units.pairDF, vocab: ix.vocab}
 	}
 	return &ix.cur
 }
@@ -317,6 +318,7 @@ func (ix *Index) count(e *entry, delta int) {
 		return
 	}
 	ix.cur.n += delta
+	ix.cur.vocabN += delta
 	for _, n := range names(&e.p) {
 		k := vntext.Key(n)
 		if delta > 0 {
@@ -1216,7 +1218,7 @@ func (st *stats) coverage(pl plan, e *entry, w []float64) cov {
 func (ix *Index) evidence(pl plan, e *entry, st *stats, w []float64, variants [][]qtoken) bot.Evidence {
 	var ev bot.Evidence
 	var named, total, resid, rtotal float64
-	n := float64(st.n)
+	n := float64(st.vocabN)
 	for i, t := range pl.content {
 		total += w[i]
 		// A word's weight as evidence of another subject falls with how many
