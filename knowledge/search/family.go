@@ -73,6 +73,20 @@ func recordFamily(title string) family {
 	return f
 }
 
+// span returns the tokens of the thing among toks, the name's tokens as
+// recordFamily split them.
+func (f family) span(toks []string) []string {
+	start := 0
+	for _, a := range f.actions {
+		start += len(strings.Fields(a))
+	}
+	end := len(toks) - len(f.qualifier)
+	if start > end {
+		return nil
+	}
+	return toks[start:end]
+}
+
 func equalToks(a, b []string) bool {
 	if len(a) != len(b) {
 		return false

@@ -186,6 +186,38 @@ func (e *entry) namedNotAbout(toks, folds []string) bool {
 	return false
 }
 
+// recordMentions reports whether an official record is about a folded phrase
+// of the subjects the guides do not cover: its names use every word of it
+// ("bán rượu" in "Cấp giấy phép bán lẻ sản phẩm rượu"), or every word of what
+// the expansion dictionary makes of it ("cây xăng" → "cửa hàng bán lẻ xăng
+// dầu"). A record that is not ("giếng" against "khai thác thủy sản") is
+// about something else, as a guide would be. Callers hold a lock.
+func (ix *Index) recordMentions(e *entry, fold []string) bool {
+	if e.namesAll(fold) {
+		return true
+	}
+	for _, t := range ix.exp.terms {
+		if slices.Equal(t.fold, fold) {
+			for _, x := range t.expand {
+				if e.namesAll(vntext.FoldedTokens(x)) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// namesAll reports whether e's names or field use every word of fold.
+func (e *entry) namesAll(fold []string) bool {
+	for _, f := range fold {
+		if !e.named[f] {
+			return false
+		}
+	}
+	return len(fold) > 0
+}
+
 // mentions reports whether e is about the folded phrase: its names or field use
 // it (a mention in the summary or the steps does not count: "không áp dụng cho
 // đại học" is not about universities).
@@ -564,6 +596,21 @@ func newEntry(p knowledge.Procedure) *entry {
 			e.addName(core, len(toks))
 		}
 	}
+	if p.IsOfficial() {
+		// What an official name is about, without its action and qualifier,
+		// is the name citizens use: asking for it whole names the record
+		// ("chứng chỉ hành nghề dược" of "Thủ tục cấp chứng chỉ hành nghề dược").
+		e.fam = recordFamily(p.Title)
+		var thing []string
+		for _, t := range e.fam.span(vntext.Tokens(p.Title)) {
+			if !singleStops[t] {
+				thing = append(thing, t)
+			}
+		}
+		if len(thing) >= 2 {
+			e.addName(thing, len(thing))
+		}
+	}
 	for _, n := range p.NotAbout {
 		if c := newCue(n); len(c.fold) > 0 {
 			e.notAbout = append(e.notAbout, c)
@@ -591,9 +638,6 @@ func newEntry(p knowledge.Procedure) *entry {
 		}
 	})
 	sort.Strings(e.vocab)
-	if p.IsOfficial() {
-		e.fam = recordFamily(p.Title)
-	}
 	return e
 }
 
@@ -996,10 +1040,12 @@ func (ix *Index) search(ctx context.Context, q string, limit int, snippets bool)
 		c := st.coverage(pl, e, weights)
 		ev := ix.evidence(pl, e, st, weights, variants)
 		ev.Coverage, ev.RarePhrase, ev.Words = c.all, c.strongPair, len(pl.content)
-		// The subjects the guides do not cover say nothing against an
-		// official record: the catalogue is the province's own list.
 		for _, f := range off {
-			if !e.p.IsOfficial() && !e.mentions(f) {
+			if e.p.IsOfficial() {
+				if !ix.recordMentions(e, f) {
+					ev.OffTopic = true
+				}
+			} else if !e.mentions(f) {
 				ev.OffTopic = true
 			}
 		}
