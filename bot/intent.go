@@ -94,10 +94,12 @@ var sectionCues = []struct {
 	cues    cueList
 }{
 	{SectionOnline, cues("online", "onl", "trực tuyến", "qua mạng", "trên mạng", "vneid", "cổng dịch vụ công", "dịch vụ công quốc gia", "trên dịch vụ công", "qua dịch vụ công", "trên dvc", "qua dvc", "dvcqg", "tại nhà", "qua app", "qua ứng dụng", "trên ứng dụng", "không cần đến", "trên app", "trên điện thoại", "etax", "trang nào", "trên trang", "website", "trên web")},
-	{SectionTime, cues("bao lâu", "mất bao lâu", "mất mấy ngày", "mấy ngày", "tháng mấy", "ngày mấy", "trong ngày", "lấy ngay", "bao giờ có", "khi nào có", "bao nhiêu ngày", "mấy hôm", "thời gian", "khi nào", "bao giờ", "hạn chót", "thời hạn", "hạn cuối", "hạn nộp", "deadline", "lâu không", "trong vòng", "ngày nào", "bao nhiêu giờ", "mấy tiếng", "bao nhiêu tiếng")},
+	{SectionTime, cues("bao lâu", "mất bao lâu", "mất mấy ngày", "mấy ngày", "tháng mấy", "ngày mấy", "trong ngày", "lấy ngay", "bao giờ có", "khi nào có", "bao nhiêu ngày", "mấy hôm", "thời gian", "khi nào", "bao giờ", "hạn chót", "thời hạn", "hạn cuối", "hạn nộp", "deadline", "lâu không", "trong vòng", "ngày nào", "bao nhiêu giờ", "mấy tiếng", "bao nhiêu tiếng", "mấy tháng", "bao nhiêu tháng", "mấy tuần", "bao nhiêu tuần")},
 	{SectionFees, cues("phí", "lệ phí", "mất thuế", "tốn thuế", "tốn tiền", "tốn phí", "tốn bao nhiêu", "tốn hết bao nhiêu", "mất phí", "có mất phí", "mất bao nhiêu", "bao nhiêu tiền", "mất tiền", "tốn tiền", "giá bao nhiêu", "giá tiền", "chi phí", "tiền phí", "nộp bao nhiêu", "hết bao nhiêu", "tốn bao nhiêu", "miễn phí", "bao nhiêu",
 		// taxes and charges a procedure brings ("tặng cho đất có phải đóng thuế không")
-		"đóng thuế", "nộp thuế", "miễn thuế", "chịu thuế", "đóng tiền", "nộp tiền", "tiền thuế", "tính tiền", "tiền sử dụng đất")},
+		"đóng thuế", "nộp thuế", "miễn thuế", "chịu thuế", "đóng tiền", "nộp tiền", "tiền thuế", "tính tiền", "tiền sử dụng đất",
+		// how much one pays in ("mỗi tháng đóng ít nhất bao nhiêu")
+		"đóng ít nhất", "đóng tối thiểu", "mỗi tháng đóng", "đóng mỗi tháng")},
 	{SectionAgency, cues("ở đâu", "chỗ nào", "nơi nào", "cơ quan nào", "nộp ở", "làm ở", "đến đâu", "đi đâu", "địa chỉ", "phòng nào", "nơi nộp", "nơi làm", "nộp tại", "làm tại", "ai cấp", "ai giải quyết", "tòa nào", "tòa án nào", "sở nào", "lên đâu", "nộp đơn ở", "cơ quan gì", "chỗ nào", "ở tòa", "lên xã", "lên phường",
 		// "X hay Y?" between two offices, "nộp cho ai"
 		"nộp cho ai", "gửi cho ai", "cho ai", "hỏi ai", "gặp ai", "ai tiếp nhận", "hay công an", "hay cơ quan", "hay bhxh", "hay bảo hiểm xã hội", "hay ubnd", "hay ủy ban", "hay sở", "hay phòng", "hay cơ quan thuế", "hay chi cục",
@@ -113,6 +115,10 @@ var sectionCues = []struct {
 
 // durationCues ask how long something takes, whatever else the question says.
 var durationCues = cues("bao lâu", "mất bao lâu", "mấy ngày", "mất mấy ngày", "bao nhiêu ngày", "mấy tháng", "bao lâu có", "mấy hôm")
+
+// workPlaceCues tell where the citizen works or lives ("đi làm ở Hàn 3 năm"):
+// the agency cues inside them ("làm ở") do not ask where to apply.
+var workPlaceCues = cues("đi làm ở", "đi làm tại", "đang làm ở", "đang làm tại", "làm việc ở", "làm việc tại")
 
 // possibilityCues ask whether something can be done ("... được không").
 var possibilityCues = cues("được không", "có được", "có thể")
@@ -138,6 +144,16 @@ func detectSection(w words, ignore words, onlineTopic bool) string {
 	if i, _ := sectionCues[0].cues.find(ignore); i >= 0 && len(ignore.fold) > 0 {
 		onlineTopic = true // the title itself is about doing things online
 	}
+	work := make([]bool, len(w.fold)) // "đi làm ở Nhật": where one works, not where to apply
+	for i := range w.fold {
+		for _, c := range workPlaceCues {
+			if matchCue(w, i, c) {
+				for k := i; k < i+len(c.fold); k++ {
+					work[k] = true
+				}
+			}
+		}
+	}
 	type hit struct{ prio, pos, n int }
 	var hits []hit
 	for prio, sc := range sectionCues {
@@ -146,6 +162,9 @@ func detectSection(w words, ignore words, onlineTopic bool) string {
 		}
 		for i := range w.fold {
 			for _, c := range sc.cues {
+				if sc.section == SectionAgency && allMasked(work, i, len(c.fold)) {
+					continue
+				}
 				if matchCue(w, i, c) && !allMasked(masked, i, len(c.fold)) {
 					hits = append(hits, hit{prio, i, len(c.fold)})
 					break
