@@ -82,6 +82,10 @@ func TestSectionQuestions(t *testing.T) {
 		// Whether a procedure that is itself done online can be done that way.
 		{"nộp phạt vi phạm giao thông trên app được không", "nop-phat-vi-pham-giao-thong", bot.SectionOnline},
 		{"nộp phạt vi phạm giao thông thay cho người khác được không", "nop-phat-vi-pham-giao-thong", bot.SectionConditions},
+		// Where the citizen works is the story, not where to apply.
+		{"tôi đang làm ở Đài Loan 2 năm thì có cần khai báo tạm vắng không", "khai-bao-tam-vang", bot.SectionConditions},
+		{"hồ sơ hưởng lương hưu mất mấy tháng", "huong-luong-huu", bot.SectionTime},
+		{"bảo hiểm xã hội tự nguyện mỗi tháng đóng ít nhất bao nhiêu", "bhxh-tu-nguyen", bot.SectionFees},
 	}
 	for i, tt := range tests {
 		r := f.say(t, "s"+string(rune('a'+i)), tt.text)
