@@ -113,7 +113,7 @@ const (
 func familyFit(f family, question map[string]bool) float64 {
 	fit := 1.0
 	for _, a := range f.actions {
-		if !plainActions[a] && !allIn(strings.Fields(a), question) {
+		if !plainActions[a] && !allIn(actionWords(a), question) {
 			fit *= unaskedAction
 			break
 		}
@@ -138,6 +138,16 @@ func familyFit(f family, question map[string]bool) float64 {
 
 // qualifierGlue are the words that open a qualifier.
 var qualifierGlue = map[string]bool{"doi": true, "voi": true, "trong": true, "truong": true, "hop": true, "cho": true}
+
+// actionWords are the words a question must use to name an action: "cấp"
+// goes without saying ("làm lại bằng lái" asks for "Cấp lại …").
+func actionWords(a string) []string {
+	ws := strings.Fields(a)
+	if len(ws) > 1 && ws[0] == "cap" {
+		ws = ws[1:]
+	}
+	return ws
+}
 
 // allIn reports whether every word of ws is in set.
 func allIn(ws []string, set map[string]bool) bool {
