@@ -63,6 +63,7 @@ func TestFamilyOfRecords(t *testing.T) {
 	for _, c := range []struct{ q, want string }{
 		{"xin giấy phép khai thác nước dưới đất cần giấy tờ gì", "r-xa"},
 		{"cấp lại giấy phép khai thác nước dưới đất", "r-lai"},
+		{"làm lại giấy phép khai thác nước dưới đất bị mất", "r-lai"},
 		{"gia hạn giấy phép khai thác nước ngầm dưới đất thế nào", "r-han"},
 	} {
 		res, err := ix.Search(context.Background(), c.q, 10)
