@@ -1212,7 +1212,7 @@ func (st *stats) coverage(pl plan, e *entry, w []float64) cov {
 	var c cov
 	var got, total, gotKnown, totalKnown float64
 	for i, t := range pl.content {
-		if t.exp == 0 && isNumber(t.fold) && !e.uses(t.fold) {
+		if t.exp == 0 && isNumber(t.fold) && !e.uses(t.fold) && !(i > 0 && e.namesOtherNumber(pl.content[i-1].fold, t.fold)) {
 			continue // a detail of the case (see evidence)
 		}
 		m := 0.0
@@ -1290,9 +1290,11 @@ func (ix *Index) evidence(pl plan, e *entry, st *stats, w []float64, variants []
 		case e.named[t.fold] && e.accentsMatch(t):
 			named += w[i]
 		case e.uses(t.fold):
-		case isNumber(t.fold):
+		case isNumber(t.fold) && !(i > 0 && e.namesOtherNumber(pl.content[i-1].fold, t.fold)):
 			// An amount, a year or a size ("1990", "100m2") the text does not
-			// use is a detail of the citizen's case, not another subject.
+			// use is a detail of the citizen's case, not another subject;
+			// unless the names number that very thing otherwise ("lớp 9"
+			// against "lớp 1, lớp 6").
 			rtotal -= rw
 			total -= w[i]
 		case st.vocab[t.fold] == 0:
@@ -1331,6 +1333,20 @@ func namedWhole(rec, guide bot.SearchHit) bool {
 // while the guide shares only part of its words.
 func surer(rec, guide bot.SearchHit) bool {
 	return rec.Evidence.FullName && rec.Confidence > guide.Confidence && !guide.Evidence.FullName
+}
+
+// namesOtherNumber reports whether e's names put a number after the folded
+// word prev, and never num: "lớp 1, lớp 6" for "lớp 9".
+func (e *entry) namesOtherNumber(prev, num string) bool {
+	if _, ok := e.pairs[prev+" "+num]; ok {
+		return false
+	}
+	for p := range e.pairs {
+		if w, n, ok := strings.Cut(p, " "); ok && w == prev && isNumber(n) {
+			return true
+		}
+	}
+	return false
 }
 
 // isNumber reports whether a folded token starts with a digit.

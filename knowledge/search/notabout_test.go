@@ -39,6 +39,24 @@ func TestNegativeEvidence(t *testing.T) {
 			t.Errorf("%q: best hit %s has no negative evidence", tt.q, res.Hits[0].ID)
 		}
 	}
+	// A number where the names number the same thing otherwise is another
+	// subject ("lớp 9" against "lớp 1, lớp 6"); a number the names do not
+	// number is a detail of the case.
+	for _, c := range []struct {
+		q     string
+		other bool
+	}{
+		{"con học lớp 6", false},
+		{"con học lớp 9", true},
+	} {
+		res, _ := ix.Search(ctx, c.q, 5)
+		if len(res.Hits) == 0 {
+			t.Fatalf("%q: no hits", c.q)
+		}
+		if got := res.Hits[0].Evidence.Residual > 0; got != c.other {
+			t.Errorf("%q: %s has residual %.2f, want a sign of another subject %v", c.q, res.Hits[0].ID, res.Hits[0].Evidence.Residual, c.other)
+		}
+	}
 	// A vetoed guide is no rival and does not stay first: after a merger of
 	// communes the question is the situation guide's, not re-issuing the card.
 	res, _ := ix.Search(ctx, "phường mình mới sáp nhập thì thẻ căn cước có cần làm lại không", 5)
