@@ -18,63 +18,23 @@ import (
 // most one point and the wrong-answer rate may not rise by more than one point.
 func TestEvalWithCatalogue(t *testing.T) {
 	if os.Getenv("DVCBOT_EVAL_CATALOGUE") == "" {
-		t.Skip("set DVCBOT_EVAL_CATALOGUE=1 to measure (about two minutes: six runs of the held-out sets)")
-	}
-	var buf bytes.Buffer
-	if _, err := catalogtest.Generate(&buf, catalogtest.Options{N: 2000, Format: catalog.FormatJSONL, Seed: 1}); err != nil {
-		t.Fatal(err)
-	}
-	entries, err := catalog.ReadAll(context.Background(), &buf, catalog.FormatJSONL)
-	if err != nil {
-		t.Fatal(err)
+		t.Skip("set DVCBOT_EVAL_CATALOGUE=1 to measure (builds a 2,000-record catalogue; three held-out sets, each with and without it)")
 	}
 	plain, err := search.NewFromSeed()
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer plain.Close()
-	big, err := search.NewFromSeed()
-	if err != nil {
-		t.Fatal(err)
-	}
+	big, records := withCatalogue(t)
 	defer big.Close()
-	// Built whole, as after an import: records upserted one by one are
-	// scored a little differently until the index compacts itself.
-	all := big.All()
-	for _, e := range entries {
-		if e.Err == nil && !e.Withdrawn {
-			all = append(all, e.Procedure)
-		}
-	}
-	if err := big.Replace(all); err != nil {
-		t.Fatal(err)
-	}
-	n := len(all) - plain.Len()
-	t.Logf("%d official records indexed beside %d curated guides", n, plain.Len())
+	t.Logf("%d official records indexed beside %d curated guides", len(records), plain.Len())
 	sets := []string{"testdata/heldout.tsv", "testdata/heldout2.tsv", "testdata/heldout3.tsv"}
 	if only := os.Getenv("DVCBOT_EVAL_CATALOGUE_SET"); only != "" {
 		sets = []string{only}
 	}
 	for _, path := range sets {
-		f, err := os.Open(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rows, err := evalset.Read(f)
-		f.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		var reps [2]evalset.ChatReport
-		for i, ix := range []*search.Index{plain, big} {
-			ask, err := evalset.EngineAsker(ix, ix)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if reps[i], err = evalset.RunChat(context.Background(), rows, ask); err != nil {
-				t.Fatal(err)
-			}
-		}
+		rows := readSet(t, path)
+		reps := [2]evalset.ChatReport{chat(t, plain, rows), chat(t, big, rows)}
 		// An out-of-scope row (no guide covers it) answered from an official
 		// record is the catalogue doing its work, not a wrong answer: such
 		// rows are listed for review and left out of the wrong-answer rate.
@@ -110,33 +70,8 @@ func TestLongTailAnsweredFromRecords(t *testing.T) {
 	if os.Getenv("DVCBOT_EVAL_CATALOGUE") == "" {
 		t.Skip("set DVCBOT_EVAL_CATALOGUE=1 to measure (builds a 2,000-record catalogue)")
 	}
-	var buf bytes.Buffer
-	if _, err := catalogtest.Generate(&buf, catalogtest.Options{N: 2000, Format: catalog.FormatJSONL, Seed: 1}); err != nil {
-		t.Fatal(err)
-	}
-	entries, err := catalog.ReadAll(context.Background(), &buf, catalog.FormatJSONL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, err := search.NewFromSeed()
-	if err != nil {
-		t.Fatal(err)
-	}
+	ix, records := withCatalogue(t)
 	defer ix.Close()
-	// Built whole, as after an import: records upserted one by one are
-	// scored a little differently until the index compacts itself.
-	var records []named
-	all := ix.All()
-	for _, e := range entries {
-		if e.Err != nil || e.Withdrawn {
-			continue
-		}
-		all = append(all, e.Procedure)
-		records = append(records, named{e.Procedure.ID, strings.ToLower(e.Procedure.Title)})
-	}
-	if err := ix.Replace(all); err != nil {
-		t.Fatal(err)
-	}
 	for _, set := range []struct {
 		path           string
 		top1, maxWrong float64
@@ -151,17 +86,72 @@ func TestLongTailAnsweredFromRecords(t *testing.T) {
 // named is an official record's id and its name in lower case.
 type named struct{ id, name string }
 
-// longTail runs one long-tail set (see TestLongTailAnsweredFromRecords).
-func longTail(t *testing.T, ix *search.Index, records []named, path string, top1, maxWrong float64) {
+// withCatalogue returns the bundled guides with a generated catalogue of
+// 2,000 official records (seed 1), and those records. The index is built
+// whole, as after an import: records upserted one by one are scored a little
+// differently until the index compacts itself.
+func withCatalogue(t *testing.T) (*search.Index, []named) {
+	t.Helper()
+	var buf bytes.Buffer
+	if _, err := catalogtest.Generate(&buf, catalogtest.Options{N: 2000, Format: catalog.FormatJSONL, Seed: 1}); err != nil {
+		t.Fatal(err)
+	}
+	entries, err := catalog.ReadAll(context.Background(), &buf, catalog.FormatJSONL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := search.NewFromSeed()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var records []named
+	all := ix.All()
+	for _, e := range entries {
+		if e.Err != nil || e.Withdrawn {
+			continue
+		}
+		all = append(all, e.Procedure)
+		records = append(records, named{e.Procedure.ID, strings.ToLower(e.Procedure.Title)})
+	}
+	if err := ix.Replace(all); err != nil {
+		ix.Close()
+		t.Fatal(err)
+	}
+	return ix, records
+}
+
+// chat puts rows to the real dialogue engine over ix.
+func chat(t *testing.T, ix *search.Index, rows []evalset.Row) evalset.ChatReport {
+	t.Helper()
+	ask, err := evalset.EngineAsker(ix, ix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := evalset.RunChat(context.Background(), rows, ask)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep
+}
+
+// readSet reads a question set.
+func readSet(t *testing.T, path string) []evalset.Row {
+	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer f.Close()
 	rows, err := evalset.Read(f)
-	f.Close()
 	if err != nil {
 		t.Fatal(err)
 	}
+	return rows
+}
+
+// longTail runs one long-tail set (see TestLongTailAnsweredFromRecords).
+func longTail(t *testing.T, ix *search.Index, records []named, path string, top1, maxWrong float64) {
+	rows := readSet(t, path)
 	for i, row := range rows {
 		topic := strings.ToLower(row.WantID)
 		var ids []string
@@ -176,14 +166,7 @@ func longTail(t *testing.T, ix *search.Index, records []named, path string, top1
 		rows[i].WantIDs = append(ids, row.WantIDs[1:]...)
 		rows[i].WantID = ids[0]
 	}
-	ask, err := evalset.EngineAsker(ix, ix)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rep, err := evalset.RunChat(context.Background(), rows, ask)
-	if err != nil {
-		t.Fatal(err)
-	}
+	rep := chat(t, ix, rows)
 	if testing.Verbose() {
 		rep.Print(testWriter{t})
 	} else {

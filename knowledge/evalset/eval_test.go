@@ -1,7 +1,6 @@
 package evalset_test
 
 import (
-	"context"
 	"os"
 	"testing"
 
@@ -48,14 +47,7 @@ func TestEvalFloors(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			ask, err := evalset.EngineAsker(ix, ix)
-			if err != nil {
-				t.Fatal(err)
-			}
-			rep, err := evalset.RunChat(context.Background(), rows, ask)
-			if err != nil {
-				t.Fatal(err)
-			}
+			rep := chat(t, ix, rows)
 			rep.PrintSummary(testWriter{t})
 			if rep.WrongRate() > set.maxWrong {
 				rep.Print(testWriter{t})

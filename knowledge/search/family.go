@@ -1,6 +1,7 @@
 package search
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/dvcbot/dvcbot/knowledge/vntext"
@@ -45,7 +46,7 @@ func recordFamily(title string) family {
 		matched := false
 		for _, a := range recordActions {
 			at := strings.Fields(a)
-			if len(toks) > len(at) && equalToks(toks[:len(at)], at) {
+			if len(toks) > len(at) && slices.Equal(toks[:len(at)], at) {
 				f.actions = append(f.actions, a)
 				toks = toks[len(at):]
 				matched = true
@@ -59,7 +60,7 @@ func recordFamily(title string) family {
 	for i := 1; i < len(toks); i++ {
 		for _, q := range recordQualifiers {
 			qt := strings.Fields(q)
-			if i+len(qt) < len(toks) && equalToks(toks[i:i+len(qt)], qt) {
+			if i+len(qt) < len(toks) && slices.Equal(toks[i:i+len(qt)], qt) {
 				f.qualifier = toks[i:]
 				toks = toks[:i]
 				break
@@ -85,18 +86,6 @@ func (f family) span(toks []string) []string {
 		return nil
 	}
 	return toks[start:end]
-}
-
-func equalToks(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // Within a family, how much of its score a record keeps when its name adds an
