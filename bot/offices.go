@@ -347,7 +347,8 @@ var (
 	// about where to submit.
 	phoneCues = cues("số điện thoại", "điện thoại", "sđt", "sdt", "hotline", "số máy", "liên hệ")
 	// deviceCues speak of the phone as a device, not of a number to call.
-	deviceCues = cues("trên điện thoại", "bằng điện thoại", "qua điện thoại", "điện thoại thông minh", "trên đt", "bằng đt")
+	deviceCues = cues("trên điện thoại", "bằng điện thoại", "qua điện thoại", "điện thoại thông minh", "trên đt", "bằng đt",
+		"rành điện thoại", "dùng điện thoại", "xài điện thoại", "mất điện thoại", "điện thoại bị", "đổi điện thoại")
 	// addressCues ask where a desk is, beside a deskWord only ("địa chỉ xã"
 	// on a paper is not a desk).
 	addressCues = cues("địa chỉ", "ở đâu", "chỗ nào", "đường nào")

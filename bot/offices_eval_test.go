@@ -53,7 +53,7 @@ func TestHeldOutAnswersUnchangedByOfficeDirectory(t *testing.T) {
 		for line := 0; sc.Scan(); line++ {
 			q, rest, _ := strings.Cut(sc.Text(), "\t")
 			expected, _, _ := strings.Cut(rest, "\t")
-			if line == 0 || strings.TrimSpace(q) == "" {
+			if strings.HasPrefix(q, "question") || strings.HasPrefix(q, "#") || strings.TrimSpace(q) == "" {
 				continue
 			}
 			n++
