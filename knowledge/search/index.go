@@ -45,8 +45,6 @@ type Index struct {
 	compacting bool
 	closed     bool
 	procs      map[string]*entry
-	df         map[string]int  // folded syllable → number of procedures using it in names or summary
-	pairDF     map[string]int  // folded two-syllable phrase → number of procedures with it in their names
 	expPairs   map[string]bool // folded two-syllable phrases of expansion terms
 	exp        *expander
 	norm       *normalizer
@@ -90,7 +88,7 @@ func New(expansions []knowledge.Expansion) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	ix := &Index{mapping: m, guides: guides, records: records, procs: map[string]*entry{}, df: map[string]int{}, pairDF: map[string]int{}, vocab: map[string]int{}, bigrams: map[string]int{}, intern: map[string]string{}, codes: map[string]map[string]bool{}, cur: newStats(), names: map[string]map[string]bool{}, units: newUnitStats()}
+	ix := &Index{mapping: m, guides: guides, records: records, procs: map[string]*entry{}, vocab: map[string]int{}, bigrams: map[string]int{}, intern: map[string]string{}, codes: map[string]map[string]bool{}, cur: newStats(), names: map[string]map[string]bool{}, units: newUnitStats()}
 	ix.setExpander(newExpander(expansions))
 	ix.norm = newNormalizer(knowledge.Shorthand{})
 	ix.model, ix.threshold = DefaultModel, AnswerThreshold
@@ -302,21 +300,11 @@ func (ix *Index) setExpander(exp *expander) {
 
 // knownPhrase reports whether a folded two-syllable phrase is part of a
 // procedure name or an expansion term; callers hold a lock.
-func (ix *Index) knownPhrase(p string) bool { return ix.pairDF[p] > 0 || ix.expPairs[p] }
+func (ix *Index) knownPhrase(p string) bool { return ix.units.pairDF[p] > 0 || ix.expPairs[p] }
 
 // count adds (delta 1) or removes (delta -1) e's words and phrases from the
 // document frequencies; callers hold the write lock.
 func (ix *Index) count(e *entry, delta int) {
-	for w := range e.words {
-		if ix.df[w] += delta; ix.df[w] <= 0 {
-			delete(ix.df, w)
-		}
-	}
-	for p := range e.pairs {
-		if ix.pairDF[p] += delta; ix.pairDF[p] <= 0 {
-			delete(ix.pairDF, p)
-		}
-	}
 	for i, w := range e.vocab {
 		if delta > 0 {
 			// Share one copy of each syllable: the entry's own are slices of
@@ -782,7 +770,7 @@ func fill(guides, records bleve.Index, procs []knowledge.Procedure, ix *Index) e
 		return err
 	}
 	ix.procs = entries
-	ix.df, ix.pairDF, ix.vocab, ix.bigrams, ix.intern = map[string]int{}, map[string]int{}, map[string]int{}, bigrams, map[string]string{}
+	ix.vocab, ix.bigrams, ix.intern = map[string]int{}, bigrams, map[string]string{}
 	ix.codes = map[string]map[string]bool{}
 	ix.cur = newStats()
 	ix.units = newUnitStats()
