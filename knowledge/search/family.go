@@ -31,14 +31,16 @@ var plainActions = map[string]bool{"cap": true, "dang ky": true, "thu tuc": true
 var recordQualifiers = []string{"doi voi", "trong truong hop", "cho nguoi", "cho to chuc"}
 
 // family is what an official record's name says, split: the thing it is
-// about, the action (folded, "" for none) and the qualifier's words.
+// about (folded words joined by spaces), the actions the name opens with
+// (folded, in order; none for a bare name) and the qualifier's folded words.
 type family struct {
 	thing     string
 	actions   []string
 	qualifier []string
 }
 
-// recordFamily splits an official name (see family).
+// recordFamily splits an official name (see family). The thing keeps at least
+// one word: an action is stripped only when a word follows it.
 func recordFamily(title string) family {
 	toks := vntext.FoldedTokens(title)
 	var f family
