@@ -388,27 +388,15 @@ func (ix *Index) count(e *entry, delta int) {
 
 // bestOther is the best score among the hits other than i that compete with
 // it: for a curated guide, the other curated guides (official records are the
-// long tail behind the guides); for an official record, every other hit.
-// Callers hold a lock.
+// long tail behind the guides); for an official record, every other hit (hits
+// hold one record per family: see firstOfFamily). Callers hold a lock.
 func (ix *Index) bestOther(hits []bot.SearchHit, i int) float64 {
 	curated := !ix.isOfficial(hits[i].ID)
-	var thing string
-	if !curated {
-		thing = ix.procs[hits[i].ID].fam.thing
-	}
 	for j, h := range hits {
 		if j == i || (curated && ix.isOfficial(h.ID)) || h.Evidence.Excluded || (!curated && vetoed(h.Evidence)) {
 			// A guide the question says it is not about is no rival; for an
 			// official record, neither is a guide about none of what the
 			// question names that the guides do not cover.
-			continue
-		}
-		if !curated && ix.isOfficial(h.ID) && ix.procs[h.ID].fam.thing == thing {
-			// A record of the same family is no rival: the same procedure at
-			// another level or agency ("Cấp giấy phép bán lẻ rượu" of the
-			// province and of the commune), ordered by officialWeight, or
-			// another action on the same thing ("Cấp lại …"), ordered by
-			// familyFit.
 			continue
 		}
 		return h.Score // hits are sorted: the first competitor is the best
@@ -418,8 +406,10 @@ func (ix *Index) bestOther(hits []bot.SearchHit, i int) float64 {
 
 // firstOfFamily keeps, of the official records of one family (see
 // recordFamily), the best ranked: the others are the same procedure at
-// another level, or another action on the same thing that the question named
-// less well (familyFit), and would only make the bot ask between them.
+// another level or agency, ordered by officialWeight, or another action on
+// the same thing that the question named less well (familyFit). They are no
+// rivals to it, and offered beside it would only make the bot ask between
+// them.
 // Callers hold a lock.
 func (ix *Index) firstOfFamily(hits []bot.SearchHit) []bot.SearchHit {
 	seen := map[string]bool{}
