@@ -426,13 +426,6 @@ func (ix *Index) firstOfFamily(hits []bot.SearchHit) []bot.SearchHit {
 	return out
 }
 
-// IsOfficial reports whether id is an imported official record.
-func (ix *Index) IsOfficial(id string) bool {
-	ix.mu.RLock()
-	defer ix.mu.RUnlock()
-	return ix.isOfficial(id)
-}
-
 func (ix *Index) isOfficial(id string) bool {
 	e := ix.procs[id]
 	return e != nil && e.p.IsOfficial()
