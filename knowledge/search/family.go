@@ -211,14 +211,3 @@ func (u *unitStats) count(e *entry, delta int) {
 		u.n--
 	}
 }
-
-// addCount adds delta to m[k], deletes the key at zero, and returns the count.
-func addCount(m map[string]int, k string, delta int) int {
-	n := m[k] + delta
-	if n <= 0 {
-		delete(m, k)
-		return 0
-	}
-	m[k] = n
-	return n
-}

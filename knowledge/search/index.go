@@ -220,12 +220,7 @@ func (e *entry) namesAll(fold []string) bool {
 // it (a mention in the summary or the steps does not count: "không áp dụng cho
 // đại học" is not about universities).
 func (e *entry) mentions(fold []string) bool {
-	for _, f := range fold {
-		if !e.named[f] {
-			return false
-		}
-	}
-	return len(fold) == 1 || e.hasPhrase(fold)
+	return e.namesAll(fold) && (len(fold) == 1 || e.hasPhrase(fold))
 }
 
 // SetShorthand replaces the chat-shorthand dictionary; later searches use it.
@@ -302,6 +297,17 @@ func (ix *Index) setExpander(exp *expander) {
 // procedure name or an expansion term; callers hold a lock.
 func (ix *Index) knownPhrase(p string) bool { return ix.units.pairDF[p] > 0 || ix.expPairs[p] }
 
+// addCount adds delta to m[k], deletes the key at zero, and returns the count.
+func addCount(m map[string]int, k string, delta int) int {
+	n := m[k] + delta
+	if n <= 0 {
+		delete(m, k)
+		return 0
+	}
+	m[k] = n
+	return n
+}
+
 // count adds (delta 1) or removes (delta -1) e's words and phrases from the
 // document frequencies; callers hold the write lock.
 func (ix *Index) count(e *entry, delta int) {
@@ -316,8 +322,7 @@ func (ix *Index) count(e *entry, delta int) {
 			}
 			e.vocab[i] = c
 		}
-		if ix.vocab[w] += delta; ix.vocab[w] <= 0 {
-			delete(ix.vocab, w)
+		if addCount(ix.vocab, w, delta) == 0 {
 			delete(ix.intern, w)
 		}
 	}
@@ -328,9 +333,7 @@ func (ix *Index) count(e *entry, delta int) {
 		e.eachBigram(func(b string) { bigrams = append(bigrams, b) })
 	}
 	for _, b := range bigrams {
-		if ix.bigrams[b] += delta; ix.bigrams[b] <= 0 {
-			delete(ix.bigrams, b)
-		}
+		addCount(ix.bigrams, b, delta)
 	}
 	e.bigrams = nil
 	ix.units.count(e, delta)
@@ -354,19 +357,13 @@ func (ix *Index) count(e *entry, delta int) {
 		}
 	}
 	for w := range e.words {
-		if ix.cur.df[w] += delta; ix.cur.df[w] <= 0 {
-			delete(ix.cur.df, w)
-		}
+		addCount(ix.cur.df, w, delta)
 	}
 	for p := range e.pairs {
-		if ix.cur.pairDF[p] += delta; ix.cur.pairDF[p] <= 0 {
-			delete(ix.cur.pairDF, p)
-		}
+		addCount(ix.cur.pairDF, p, delta)
 	}
 	for _, w := range e.vocab {
-		if ix.cur.vocab[w] += delta; ix.cur.vocab[w] <= 0 {
-			delete(ix.cur.vocab, w)
-		}
+		addCount(ix.cur.vocab, w, delta)
 	}
 	for _, c := range append([]string{e.p.Code}, e.p.NationalCodes...) {
 		if c == "" {
