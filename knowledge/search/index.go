@@ -196,8 +196,8 @@ func (ix *Index) recordMentions(e *entry, fold []string) bool {
 	}
 	for _, t := range ix.exp.terms {
 		if slices.Equal(t.fold, fold) {
-			for _, x := range t.expand {
-				if e.namesAll(vntext.FoldedTokens(x)) {
+			for _, x := range t.expandFold {
+				if e.namesAll(x) {
 					return true
 				}
 			}

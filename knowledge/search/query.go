@@ -182,9 +182,10 @@ type expander struct {
 }
 
 type expTerm struct {
-	fold   []string
-	acc    []string // the term as written, lower case
-	expand []string
+	fold       []string
+	acc        []string   // the term as written, lower case
+	expand     []string   // the phrases it adds to the query
+	expandFold [][]string // the same, folded syllables each (read only)
 }
 
 func newExpander(list []knowledge.Expansion) *expander {
@@ -195,7 +196,11 @@ func newExpander(list []knowledge.Expansion) *expander {
 			if len(ft) == 0 {
 				continue
 			}
-			e.terms = append(e.terms, expTerm{fold: ft, acc: vntext.Tokens(t), expand: x.Expand})
+			folds := make([][]string, len(x.Expand))
+			for i, phrase := range x.Expand {
+				folds[i] = vntext.FoldedTokens(phrase)
+			}
+			e.terms = append(e.terms, expTerm{fold: ft, acc: vntext.Tokens(t), expand: x.Expand, expandFold: folds})
 		}
 	}
 	// Longest terms first so "sổ hộ khẩu" wins over "hộ khẩu".
@@ -251,10 +256,8 @@ func analyze(q string, exp *expander, known func(phrase string) bool) plan {
 	for i := 0; i < len(toks); i++ {
 		for _, t := range exp.terms {
 			if matchAt(toks, i, t.fold) && t.marksAgree(toks[i:i+len(t.fold)]) {
-				for _, e := range t.expand {
-					p.expansions = append(p.expansions, vntext.FoldedTokens(e))
-					p.expAcc = append(p.expAcc, e)
-				}
+				p.expansions = append(p.expansions, t.expandFold...)
+				p.expAcc = append(p.expAcc, t.expand...)
 				for k := range t.fold {
 					isExp[i+k] = true
 					toks[i+k].exp = len(p.expansions)
