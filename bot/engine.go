@@ -88,6 +88,19 @@ type CodeIndex interface {
 	OfficialFor(code string) (id string, ok bool)
 }
 
+// RelatedIndex finds the procedures an official record stands beside. A
+// ProcedureSource may implement it.
+type RelatedIndex interface {
+	// Related returns up to n other official records about the same thing as
+	// the record id (another action, another case), best first; none for a
+	// curated guide.
+	Related(id string, n int) []knowledge.Procedure
+}
+
+// maxRelated is how many of an official record's related records are offered
+// as buttons beside its answer.
+const maxRelated = 3
+
 // Normalizer rewrites a question the way search reads it.
 type Normalizer interface {
 	// Normalize returns q with shorthand expanded ("bn" → "bao nhiêu") and
@@ -603,6 +616,14 @@ func (e *Engine) answer(ctx context.Context, s *Session, m Message, p knowledge.
 				reply.Buttons = append(reply.Buttons, Button{Label: "Xem thủ tục chính thức (" + c + ")", Action: "proc:" + id})
 				break
 			}
+		}
+	}
+	if rel, ok := e.cfg.Procedures.(RelatedIndex); ok && p.IsOfficial() {
+		// The same thing under another action ("Cấp lại …", "Gia hạn …")
+		// stays one press away: the citizen who asked for the licence may
+		// need its renewal.
+		for _, r := range rel.Related(p.ID, maxRelated) {
+			reply.Buttons = append(reply.Buttons, Button{Label: r.Title, Action: "proc:" + r.ID})
 		}
 	}
 	if section == SectionAgency {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/dvcbot/dvcbot/bot"
 	"github.com/dvcbot/dvcbot/internal/searchtest"
+	"github.com/dvcbot/dvcbot/knowledge"
 	"github.com/dvcbot/dvcbot/knowledge/search"
 	"github.com/dvcbot/dvcbot/store"
 	"github.com/dvcbot/dvcbot/store/storetest"
@@ -358,5 +359,72 @@ func TestTrust(t *testing.T) {
 	// Chat shorthand: "mất bn tiền" asks the fee, it does not report a loss.
 	if r := fx.say(t, "short", "lam ho chieu mat bn tien"); r.ProcedureID != "cap-ho-chieu" || r.Section != bot.SectionFees {
 		t.Errorf("shorthand: %s/%s", r.ProcedureID, r.Section)
+	}
+}
+
+// TestOfficialRecordLinks: a curated guide that explains a national code
+// offers the official record, and an official record offers its family's
+// other procedures (another action on the same licence), once each, at the
+// commune.
+func TestOfficialRecordLinks(t *testing.T) {
+	ix, err := search.NewFromSeed()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	rec := func(code, title, level string) knowledge.Procedure {
+		return knowledge.Procedure{ID: search.OfficialID(code), Kind: knowledge.KindOfficial, NationalCode: code, Title: title,
+			Level: level, Field: "Lưu thông hàng hóa trong nước", Summary: title + ".",
+			Documents: []knowledge.Document{{Name: "Đơn đề nghị"}}, Steps: []string{"Nộp hồ sơ tại Trung tâm phục vụ hành chính công."},
+			ProcessingTime: "10 ngày làm việc", Fees: knowledge.Fees{Text: "Theo quy định"}}
+	}
+	procs := append(ix.All(),
+		rec("2.000633", "Cấp giấy phép bán lẻ sản phẩm rượu", "Cấp xã"),
+		rec("2.000634", "Cấp giấy phép bán lẻ sản phẩm rượu", "Cấp tỉnh"),
+		rec("2.000635", "Cấp lại giấy phép bán lẻ sản phẩm rượu", "Cấp xã"),
+		rec("1.001022", "Đăng ký nhận cha, mẹ, con", "Cấp xã"),
+	)
+	if err := ix.Replace(procs); err != nil {
+		t.Fatal(err)
+	}
+	db := storetest.New(t)
+	e, err := bot.New(bot.Config{Searcher: ix, Normalizer: ix, Procedures: ix, Sessions: db.Sessions()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := fixture{engine: e, db: db}
+	actions := func(r bot.Response) map[string]string {
+		m := map[string]string{}
+		for _, rep := range r.Replies {
+			for _, b := range rep.Buttons {
+				m[b.Action] = b.Label
+			}
+		}
+		return m
+	}
+	first, renew := "proc:"+search.OfficialID("2.000633"), "proc:"+search.OfficialID("2.000635")
+
+	r := f.say(t, "links", "xin giấy phép bán lẻ sản phẩm rượu cần giấy tờ gì")
+	if r.ProcedureID != search.OfficialID("2.000633") {
+		t.Fatalf("licence question answered %q, want the commune record", r.ProcedureID)
+	}
+	if b := actions(r); b[renew] == "" || b["proc:"+search.OfficialID("2.000634")] != "" {
+		t.Errorf("licence answer buttons %v: want the re-issue, not the same licence at the province", b)
+	}
+	r = f.press(t, "links", renew)
+	if r.ProcedureID != search.OfficialID("2.000635") || actions(r)[first] == "" {
+		t.Errorf("re-issue: answered %q with buttons %v, want it with the first issue offered", r.ProcedureID, actions(r))
+	}
+
+	r = f.say(t, "links", "thủ tục nhận cha mẹ con")
+	if r.ProcedureID != "dang-ky-nhan-cha-me-con" {
+		t.Fatalf("answered %q, want the curated guide", r.ProcedureID)
+	}
+	official := "proc:" + search.OfficialID("1.001022")
+	if !strings.Contains(actions(r)[official], "1.001022") {
+		t.Fatalf("guide buttons %v: want the official record 1.001022", actions(r))
+	}
+	if r = f.press(t, "links", official); r.ProcedureID != search.OfficialID("1.001022") {
+		t.Errorf("pressing the official record answered %q", r.ProcedureID)
 	}
 }

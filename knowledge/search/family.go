@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/dvcbot/dvcbot/knowledge"
 	"github.com/dvcbot/dvcbot/knowledge/vntext"
 )
 
@@ -166,6 +167,7 @@ type unitStats struct {
 // and phrase.
 type familyStats struct {
 	members      int
+	ids          map[string]bool // the members' ids
 	words, pairs map[string]int
 }
 
@@ -190,11 +192,16 @@ func (u *unitStats) count(e *entry, delta int) {
 		if delta < 0 {
 			return
 		}
-		f = &familyStats{words: map[string]int{}, pairs: map[string]int{}}
+		f = &familyStats{ids: map[string]bool{}, words: map[string]int{}, pairs: map[string]int{}}
 		u.families[e.fam.thing] = f
 		u.n++
 	}
 	f.members += delta
+	if delta > 0 {
+		f.ids[e.p.ID] = true
+	} else {
+		delete(f.ids, e.p.ID)
+	}
 	for w := range e.words {
 		// The family uses a word while one of its members does.
 		if n := addCount(f.words, w, delta); (delta > 0 && n == 1) || (delta < 0 && n == 0) {
@@ -210,4 +217,85 @@ func (u *unitStats) count(e *entry, delta int) {
 		delete(u.families, e.fam.thing)
 		u.n--
 	}
+}
+
+// Related returns up to n other official records about the same thing as the
+// record id: the thing under another action ("Cấp lại …", "Gia hạn …") or for
+// another case (its qualifier). Records of one variant (the same actions and
+// qualifier, at several levels or worded "Thủ tục cấp …" beside "Cấp …")
+// count once, at the level a citizen deals with first (see officialWeight),
+// and the record's own variant not at all. First issues come first, then by
+// name. A curated guide, an unknown id or a record alone in its family has
+// none.
+func (ix *Index) Related(id string, n int) []knowledge.Procedure {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	e := ix.procs[id]
+	if e == nil || !e.p.IsOfficial() || n <= 0 {
+		return nil
+	}
+	f := ix.units.families[e.fam.thing]
+	if f == nil {
+		return nil
+	}
+	own := e.fam.variant()
+	best := map[string]*entry{}
+	for mid := range f.ids {
+		m := ix.procs[mid]
+		if m == nil {
+			continue
+		}
+		k := m.fam.variant()
+		if k == own {
+			continue
+		}
+		b := best[k]
+		if b == nil || officialWeight(m.p.Level) > officialWeight(b.p.Level) ||
+			(officialWeight(m.p.Level) == officialWeight(b.p.Level) && len(m.p.Title) < len(b.p.Title)) ||
+			(officialWeight(m.p.Level) == officialWeight(b.p.Level) && len(m.p.Title) == len(b.p.Title) && m.p.ID < b.p.ID) {
+			best[k] = m
+		}
+	}
+	out := make([]*entry, 0, len(best))
+	for _, m := range best {
+		out = append(out, m)
+	}
+	slices.SortFunc(out, func(a, b *entry) int {
+		if pa, pb := a.fam.plain(), b.fam.plain(); pa != pb {
+			if pa {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(vntext.Key(a.p.Title), vntext.Key(b.p.Title))
+	})
+	procs := make([]knowledge.Procedure, 0, min(n, len(out)))
+	for _, m := range out[:min(n, len(out))] {
+		procs = append(procs, m.p)
+	}
+	return procs
+}
+
+// plain reports whether a record's name is a first issue or registration: it
+// opens with no action or only plain ones.
+func (f family) plain() bool {
+	for _, a := range f.actions {
+		if !plainActions[a] {
+			return false
+		}
+	}
+	return true
+}
+
+// variant names what a record's name adds to its thing: its actions other
+// than plain ones, and its qualifier. Records of one family and variant are
+// the same procedure.
+func (f family) variant() string {
+	var parts []string
+	for _, a := range f.actions {
+		if !plainActions[a] {
+			parts = append(parts, a)
+		}
+	}
+	return strings.Join(parts, " ") + "|" + strings.Join(f.qualifier, " ")
 }

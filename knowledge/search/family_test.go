@@ -86,6 +86,29 @@ func TestFamilyOfRecords(t *testing.T) {
 			}
 		}
 	}
+	// The family's other procedures stay reachable from each record: one
+	// record per variant, the first issue first, at the commune.
+	for _, c := range []struct {
+		id   string
+		want []string
+	}{
+		{"r-xa", []string{"r-lai", "r-han"}},
+		{"r-tt", []string{"r-lai", "r-han"}},
+		{"r-lai", []string{"r-xa", "r-han"}},
+		{"k-xa", nil},
+		{"dang-ky-khai-sinh", nil},
+	} {
+		var got []string
+		for _, p := range ix.Related(c.id, 5) {
+			got = append(got, p.ID)
+		}
+		if !reflect.DeepEqual(got, c.want) {
+			t.Errorf("Related(%s) = %v, want %v", c.id, got, c.want)
+		}
+	}
+	if got := ix.Related("r-xa", 1); len(got) != 1 || got[0].ID != "r-lai" {
+		t.Errorf("Related(r-xa, 1) = %v, want r-lai only", got)
+	}
 	// A subject the guides do not cover ("nước ngầm") that a record's names
 	// do not use is a sign the record is about something else; one its names
 	// use through the expansion dictionary ("nước ngầm" → "nước dưới đất")
