@@ -30,6 +30,7 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout7.tsv", 0.01, 0.78, 0.88, 0.99},
 		{"testdata/heldout8.tsv", 0.01, 0.72, 0.89, 0.99},
 		{"testdata/heldout9.tsv", 0.015, 0.81, 0.90, 0.97},
+		{"testdata/heldout10.tsv", 0.03, 0.75, 0.83, 0.95},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {

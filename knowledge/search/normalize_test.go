@@ -37,6 +37,16 @@ func TestNormalizeShorthandAndNoise(t *testing.T) {
 		{"lí lịch tư pháp", "lý lịch tư pháp"},
 		{"kí", "kí"},
 		{"mì tôm", "mì tôm"},
+		// Regional words: Central "mô, răng, chừ, chi", Southern "nhiêu, mần, dzậy".
+		{"chừ xin bản sao ở mô", "giờ xin bản sao ở đâu"},
+		{"răng tui đăng nhập không được", "sao tôi đăng nhập không được"},
+		{"lệ phí trước bạ chi không", "lệ phí trước bạ gì không"},
+		{"đăng ký hộ kinh doanh hết nhiêu tiền dzậy", "đăng ký hộ kinh doanh hết bao nhiêu tiền vậy"},
+		{"lệ phí bao nhiêu tiền", "lệ phí bao nhiêu tiền"},
+		{"chi phí làm sổ đỏ", "chi phí làm sổ đỏ"},
+		{"mo khoa tai khoan", "mo khoa tai khoan"},
+		{"ổng xã tui mất, làm khai tử ở đâu", "chồng tôi mất làm khai tử ở đâu"},
+		{"đi xkld về rút bhxh", "đi xuất khẩu lao động về rút bhxh"},
 	}
 	for _, tt := range tests {
 		got := ix.Normalize(tt.in)
