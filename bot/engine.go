@@ -314,6 +314,15 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 	if err != nil {
 		e.log.ErrorContext(ctx, "search failed", "err", err)
 	}
+	if res.Confident {
+		// The words a section cue took may say the question is about a
+		// subject the guides do not cover ("phạt bao nhiêu" is the amount of
+		// a fine, not how to pay one): the whole question decides.
+		if full, err := search(q); err == nil && full.NotCovered != nil && len(full.Hits) > 0 &&
+			full.Hits[0].ID == res.Hits[0].ID && !full.Confident {
+			res = full
+		}
+	}
 	if !res.Confident && s.Topic == "" {
 		if full, err := search(q); err == nil && full.Confident {
 			res = full

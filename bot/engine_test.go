@@ -341,6 +341,14 @@ func TestTrust(t *testing.T) {
 	if r := fx.say(t, "phi", "thuế sử dụng đất phi nông nghiệp hằng năm tính thế nào"); r.ProcedureID != "" {
 		t.Errorf("annual land tax (not covered) answered with %s", r.ProcedureID)
 	}
+	// The words a section cue reads may name a subject the guides do not
+	// cover: the amount of a fine is not how to pay one.
+	if r := fx.say(t, "fine", "vượt đèn đỏ bằng xe máy bị phạt bao nhiêu tiền"); r.ProcedureID != "" {
+		t.Errorf("amount of a fine (not covered) answered with %s", r.ProcedureID)
+	}
+	if r := fx.say(t, "fine2", "nộp phạt vượt đèn đỏ online mất phí không"); r.ProcedureID != "nop-phat-vi-pham-giao-thong" {
+		t.Errorf("paying a fine: answered %q", r.ProcedureID)
+	}
 	if r := fx.say(t, "phi2", "le phi lam ho chieu"); r.ProcedureID != "cap-ho-chieu" || r.Section != bot.SectionFees {
 		t.Errorf("unaccented fee question: %s/%s", r.ProcedureID, r.Section)
 	}
