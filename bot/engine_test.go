@@ -295,6 +295,14 @@ func TestTrust(t *testing.T) {
 	if r.Language != "en" || r.ProcedureID != "" || len(r.Replies[0].Buttons) < 2 || r.Replies[0].Buttons[0].Action != "proc:nop-phat-vi-pham-giao-thong" {
 		t.Errorf("English traffic fine question: %+v", r)
 	}
+	for q, want := range map[string]string{
+		"My Korean friend stays at my house, do I need to register his stay with the police?": "khai-bao-tam-tru-nguoi-nuoc-ngoai",
+		"What documents do I need to register a household business?":                         "dang-ky-ho-kinh-doanh",
+	} {
+		if r = fx.say(t, "en-"+want, q); r.Language != "en" || r.Replies[0].Buttons[0].Action != "proc:"+want {
+			t.Errorf("English %q: buttons %+v, want %s first", q, r.Replies[0].Buttons, want)
+		}
+	}
 	if r = fx.say(t, "en3", "How do I renew my visa, please?"); len(r.Replies[0].Buttons) != 1 {
 		t.Errorf("English visa question offered a procedure: %+v", r.Replies[0].Buttons)
 	}
