@@ -297,7 +297,7 @@ func TestTrust(t *testing.T) {
 	}
 	for q, want := range map[string]string{
 		"My Korean friend stays at my house, do I need to register his stay with the police?": "khai-bao-tam-tru-nguoi-nuoc-ngoai",
-		"What documents do I need to register a household business?":                         "dang-ky-ho-kinh-doanh",
+		"What documents do I need to register a household business?":                          "dang-ky-ho-kinh-doanh",
 	} {
 		if r = fx.say(t, "en-"+want, q); r.Language != "en" || r.Replies[0].Buttons[0].Action != "proc:"+want {
 			t.Errorf("English %q: buttons %+v, want %s first", q, r.Replies[0].Buttons, want)
