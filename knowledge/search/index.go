@@ -1186,8 +1186,13 @@ func (st *stats) coverage(pl plan, e *entry, w []float64) cov {
 		m := 0.0
 		switch {
 		case t.exp > 0:
-			if e.hasAll(pl.expansions[t.exp-1]) || e.words[t.fold] {
+			if e.words[t.fold] {
 				m = 1
+			}
+			for _, x := range pl.expanded(t) {
+				if e.hasAll(x) {
+					m = 1
+				}
 			}
 		case e.words[t.fold] && !e.accentsMatch(t):
 			m = accentMismatchCredit
@@ -1243,13 +1248,19 @@ func (ix *Index) evidence(pl plan, e *entry, st *stats, w []float64, variants []
 		}
 		rtotal += rw
 		if t.exp > 0 {
-			x := pl.expansions[t.exp-1]
-			if e.hasPhrase(x) || (len(x) == 1 && e.named[x[0]]) {
+			// The term stands for each phrase it expands to: one the names
+			// use names the procedure; one its text uses is no other subject.
+			nameIt, useIt := false, false
+			for _, x := range pl.expanded(t) {
+				nameIt = nameIt || e.hasPhrase(x) || (len(x) == 1 && e.named[x[0]])
+				useIt = useIt || e.hasAll(x)
+			}
+			if nameIt {
 				named += w[i]
 				ev.Anchor = max(ev.Anchor, 2)
 				ev.FullName = true
 				ev.NameFit = max(ev.NameFit, 0.5)
-			} else if !e.hasAll(x) {
+			} else if !useIt {
 				resid += rw
 			}
 			continue

@@ -15,7 +15,17 @@ type qtoken struct {
 	acc    string // as typed, lower case, NFC
 	fold   string // without diacritics
 	marked bool   // typed with diacritics
-	exp    int    // index+1 into plan.expansions when part of an expansion term, else 0
+	exp    int    // index+1 into plan.expansions of the last phrase its expansion term calls for, else 0
+	expN   int    // how many phrases (ending at exp) the term calls for
+}
+
+// expanded returns the folded phrases t's expansion term calls for (none when
+// t is not part of one).
+func (pl plan) expanded(t qtoken) [][]string {
+	if t.exp == 0 {
+		return nil
+	}
+	return pl.expansions[t.exp-t.expN : t.exp]
 }
 
 // plan is a question analysed for search: content tokens without question words,
@@ -261,6 +271,7 @@ func analyze(q string, exp *expander, known func(phrase string) bool) plan {
 				for k := range t.fold {
 					isExp[i+k] = true
 					toks[i+k].exp = len(p.expansions)
+					toks[i+k].expN = len(t.expandFold)
 				}
 				i += len(t.fold) - 1
 				break

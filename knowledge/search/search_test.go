@@ -99,6 +99,9 @@ func TestExpansionOfAbbreviationsAndOldNames(t *testing.T) {
 		{"rút bhxh 1 lần", "bhxh-mot-lan", false},
 		{"passport", "cap-ho-chieu", true},
 		{"giấy chứng tử", "dang-ky-khai-tu", false},
+		// A vehicle named by its model.
+		{"sang tên con wave", "sang-ten-xe", false},
+		{"chiếc vios mới mua đăng ký biển số", "dang-ky-xe", false},
 	}
 	for _, tt := range tests {
 		res, err := ix.Search(context.Background(), tt.q, 3)
