@@ -87,6 +87,11 @@ func TestSectionQuestions(t *testing.T) {
 		{"tôi đang làm ở Đài Loan 2 năm thì có cần khai báo tạm vắng không", "khai-bao-tam-vang", bot.SectionConditions},
 		{"hồ sơ hưởng lương hưu mất mấy tháng", "huong-luong-huu", bot.SectionTime},
 		{"bảo hiểm xã hội tự nguyện mỗi tháng đóng ít nhất bao nhiêu", "bhxh-tu-nguyen", bot.SectionFees},
+		// What one never did is not when; a business run online is not the
+		// online channel.
+		{"con tôi chưa bao giờ được làm giấy khai sinh, giờ đăng ký khai sinh được không", "dang-ky-khai-sinh", bot.SectionConditions},
+		{"mở hộ kinh doanh bán hàng online thì đăng ký hộ kinh doanh ở đâu", "dang-ky-ho-kinh-doanh", bot.SectionAgency},
+		{"đăng ký hộ kinh doanh online được không", "dang-ky-ho-kinh-doanh", bot.SectionOnline},
 	}
 	for i, tt := range tests {
 		r := f.say(t, "s"+string(rune('a'+i)), tt.text)

@@ -116,9 +116,19 @@ var sectionCues = []struct {
 // durationCues ask how long something takes, whatever else the question says.
 var durationCues = cues("bao lâu", "mất bao lâu", "mấy ngày", "mất mấy ngày", "bao nhiêu ngày", "mấy tháng", "bao lâu có", "mấy hôm")
 
-// workPlaceCues tell where the citizen works or lives ("đi làm ở Hàn 3 năm"):
-// the agency cues inside them ("làm ở") do not ask where to apply.
-var workPlaceCues = cues("đi làm ở", "đi làm tại", "đang làm ở", "đang làm tại", "làm việc ở", "làm việc tại")
+// settingCues tell the citizen's situation with the words of a section cue,
+// which they do not ask for: where one works or lives ("đi làm ở Hàn 3 năm"
+// is not where to apply), what one never did ("chưa bao giờ làm khai sinh" is
+// not when), a business run online ("bán hàng online" is not the online
+// channel).
+var settingCues = []struct {
+	section string
+	cues    cueList
+}{
+	{SectionAgency, cues("đi làm ở", "đi làm tại", "đang làm ở", "đang làm tại", "làm việc ở", "làm việc tại", "nghỉ làm ở")},
+	{SectionTime, cues("chưa bao giờ", "không bao giờ", "chẳng bao giờ", "chưa khi nào")},
+	{SectionOnline, cues("bán hàng online", "bán online", "bán hàng qua mạng", "bán qua mạng", "bán hàng trên mạng", "bán trên mạng")},
+}
 
 // possibilityCues ask whether something can be done ("... được không").
 var possibilityCues = cues("được không", "có được", "có thể")
@@ -144,15 +154,19 @@ func detectSection(w words, ignore words, onlineTopic bool) string {
 	if i, _ := sectionCues[0].cues.find(ignore); i >= 0 && len(ignore.fold) > 0 {
 		onlineTopic = true // the title itself is about doing things online
 	}
-	work := make([]bool, len(w.fold)) // "đi làm ở Nhật": where one works, not where to apply
-	for i := range w.fold {
-		for _, c := range workPlaceCues {
-			if matchCue(w, i, c) {
-				for k := i; k < i+len(c.fold); k++ {
-					work[k] = true
+	setting := map[string][]bool{} // section → words telling the situation (see settingCues)
+	for _, sc := range settingCues {
+		m := make([]bool, len(w.fold))
+		for i := range w.fold {
+			for _, c := range sc.cues {
+				if matchCue(w, i, c) {
+					for k := i; k < i+len(c.fold); k++ {
+						m[k] = true
+					}
 				}
 			}
 		}
+		setting[sc.section] = m
 	}
 	type hit struct{ prio, pos, n int }
 	var hits []hit
@@ -162,10 +176,13 @@ func detectSection(w words, ignore words, onlineTopic bool) string {
 		}
 		for i := range w.fold {
 			for _, c := range sc.cues {
-				if sc.section == SectionAgency && allMasked(work, i, len(c.fold)) {
+				if !matchCue(w, i, c) {
 					continue
 				}
-				if matchCue(w, i, c) && !allMasked(masked, i, len(c.fold)) {
+				if m := setting[sc.section]; m != nil && allMasked(m, i, len(c.fold)) {
+					continue
+				}
+				if !allMasked(masked, i, len(c.fold)) {
 					hits = append(hits, hit{prio, i, len(c.fold)})
 					break
 				}
