@@ -1349,6 +1349,21 @@ func (st *stats) matchNames(q []qtoken, e *entry, ev *bot.Evidence) {
 			for k+n < len(name) && i+n < len(q) && q[i+n].fold == fold[k+n] && (!q[i+n].marked || q[i+n].acc == name[k+n]) {
 				n++
 			}
+			if n >= 2 && k+n < len(name) {
+				// A name may go on after a few words of the citizen's own
+				// ("giấy khai sinh của bé ghi sai" is "giấy khai sinh ghi
+				// sai"): its next words, in order, at most nameGap words
+				// apart in all.
+				qi, gaps := i+n, 0
+				for k+n < len(name) && qi < len(q) && gaps <= nameGap {
+					if q[qi].fold == fold[k+n] && (!q[qi].marked || q[qi].acc == name[k+n]) {
+						n++
+					} else {
+						gaps++
+					}
+					qi++
+				}
+			}
 			whole := n == len(name) && (n >= 2 || st.df[q[i].fold] <= maxSingleWordDF)
 			if n > ev.Anchor {
 				ev.Anchor = n
@@ -1531,3 +1546,7 @@ func NewFromSeed() (*Index, error) {
 	}
 	return ix, nil
 }
+
+// nameGap is how many of the citizen's own words may stand inside a run of a
+// name, after its first two words, in all.
+const nameGap = 2

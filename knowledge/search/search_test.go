@@ -125,6 +125,37 @@ func TestQuestionWordsAreNotContentButNameWordsAre(t *testing.T) {
 	}
 }
 
+// TestNameWithTheCitizensWords: a name still stands whole with a few of the
+// citizen's own words inside it, and not with many.
+func TestNameWithTheCitizensWords(t *testing.T) {
+	ix := seedIndex(t)
+	for _, c := range []struct {
+		q, id string
+		whole bool
+	}{
+		{"đổi tên trong giấy khai sinh", "thay-doi-cai-chinh-ho-tich", true},
+		{"đổi tên con trong giấy khai sinh", "thay-doi-cai-chinh-ho-tich", true},
+		{"đổi tên con gái út nhà tôi trong giấy khai sinh", "thay-doi-cai-chinh-ho-tich", false},
+	} {
+		res, err := ix.Search(context.Background(), c.q, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, h := range res.Hits {
+			if h.ID == c.id {
+				found = true
+				if h.Evidence.FullName != c.whole {
+					t.Errorf("%q: %s named whole %v, want %v (%+v)", c.q, c.id, h.Evidence.FullName, c.whole, h.Evidence)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("%q: %s not among %+v", c.q, c.id, res.Hits)
+		}
+	}
+}
+
 func TestOutOfScopeIsNotConfident(t *testing.T) {
 	ix := seedIndex(t)
 	for _, q := range []string{"giá vàng hôm nay", "thoi tiet ha noi ngay mai", "công thức nấu phở", "bạn tên gì", "lịch thi đấu bóng đá", "?", "😀😀", ""} {
