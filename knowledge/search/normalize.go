@@ -132,6 +132,9 @@ func (n *normalizer) repair(t string, v vocabulary) []string {
 	if v.word(f) || n.words[t] != nil || !isASCIIWord(f) {
 		return []string{t}
 	}
+	if num, unit := splitNumberUnit(f); unit != "" {
+		return []string{num, unit}
+	}
 	for _, cand := range []string{vniStrip(f), telexStrip(f), collapseRuns(f)} {
 		if cand != f && cand != "" && v.word(cand) {
 			return []string{cand}
@@ -149,6 +152,26 @@ func (n *normalizer) repair(t string, v vocabulary) []string {
 		}
 	}
 	return []string{t}
+}
+
+// numberUnits are the units citizens type glued to a number: an age ("ông
+// 85t"), an amount ("15tr/tháng", "500k").
+var numberUnits = map[string]string{"t": "tuổi", "tr": "triệu", "k": "nghìn", "ty": "tỷ"}
+
+// splitNumberUnit splits a number typed with one of numberUnits ("85t" → "85",
+// "tuổi"); unit is "" for any other token.
+func splitNumberUnit(f string) (num, unit string) {
+	i := 0
+	for i < len(f) && f[i] >= '0' && f[i] <= '9' {
+		i++
+	}
+	if i == 0 || i == len(f) {
+		return "", ""
+	}
+	if u, ok := numberUnits[f[i:]]; ok {
+		return f[:i], u
+	}
+	return "", ""
 }
 
 func isASCIIWord(s string) bool {

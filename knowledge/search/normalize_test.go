@@ -47,6 +47,10 @@ func TestNormalizeShorthandAndNoise(t *testing.T) {
 		{"mo khoa tai khoan", "mo khoa tai khoan"},
 		{"ổng xã tui mất, làm khai tử ở đâu", "chồng tôi mất làm khai tử ở đâu"},
 		{"đi xkld về rút bhxh", "đi xuất khẩu lao động về rút bhxh"},
+		// A unit glued to a number.
+		{"ong noi 85t ko di lai duoc", "ong noi 85 tuổi không di lai duoc"},
+		{"thu nhap 15tr/thang", "thu nhap 15 triệu thang"},
+		{"dien tich 100m2", "dien tich 100m2"},
 	}
 	for _, tt := range tests {
 		got := ix.Normalize(tt.in)
