@@ -138,3 +138,44 @@ func TestFamilyOfRecords(t *testing.T) {
 		}
 	}
 }
+
+// TestRecordMoreLikelyThanGuide: a guide that leads on score is not answered
+// outright when an official record explains the question better and is the
+// more likely answer on its own evidence; a record that is the guide's own
+// procedure under another name does not stop the guide.
+func TestRecordMoreLikelyThanGuide(t *testing.T) {
+	ix, err := NewFromSeed()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	rec := func(id, title string) knowledge.Procedure {
+		return knowledge.Procedure{ID: id, Kind: knowledge.KindOfficial, NationalCode: id, Title: title, Level: "Cấp xã",
+			Field: "Văn hóa", Summary: title + ".", Documents: []knowledge.Document{{Name: "Đơn đề nghị"}},
+			Steps: []string{"Nộp hồ sơ"}, ProcessingTime: "5 ngày làm việc", Fees: knowledge.Fees{Text: "Theo quy định"}}
+	}
+	procs := append(withCatalogue(t, 500),
+		rec("r-karaoke", "Cấp giấy chứng nhận đủ điều kiện kinh doanh dịch vụ karaoke"),
+		rec("r-thechap", "Đăng ký thế chấp quyền sử dụng đất"),
+	)
+	if err := ix.Replace(procs); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		q, guide string
+		answered bool
+	}{
+		{"giấy chứng nhận đủ điều kiện kinh doanh karaoke nộp ở sở văn hóa hay ủy ban", "chung-nhan-an-ninh-trat-tu", false},
+		{"đăng ký thế chấp quyền sử dụng đất mất bao lâu", "dang-ky-the-chap", true},
+		{"xin giấy chứng nhận đủ điều kiện về an ninh trật tự cho quán karaoke", "chung-nhan-an-ninh-trat-tu", true},
+	} {
+		res, err := ix.Search(context.Background(), c.q, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := res.Confident && len(res.Hits) > 0 && res.Hits[0].ID == c.guide
+		if got != c.answered {
+			t.Errorf("%q: guide %s answered %v, want %v (confident %v, %+v)", c.q, c.guide, got, c.answered, res.Confident, res.Hits[:min(3, len(res.Hits))])
+		}
+	}
+}

@@ -1100,7 +1100,7 @@ func (ix *Index) search(ctx context.Context, q string, limit int, snippets bool)
 		break
 	}
 	if len(res.Hits) > 0 {
-		res.Confident = res.Hits[0].Confidence >= ix.threshold
+		res.Confident = res.Hits[0].Confidence >= ix.threshold && !ix.recordMoreLikely(res.Hits, limit)
 		if res.Hits[0].Evidence.OffTopic {
 			res.NotCovered = notCovered
 		}
@@ -1550,3 +1550,48 @@ func NewFromSeed() (*Index, error) {
 // nameGap is how many of the citizen's own words may stand inside a run of a
 // name, after its first two words, in all.
 const nameGap = 2
+
+// recordMoreLikely reports whether the first hit is a curated guide and an
+// official record among the first limit hits is the more likely answer on
+// the question's own evidence: its Plausibility exceeds the guide's by
+// recordLead, it explains more of the question, and it is not the guide's
+// own procedure under another name (namesAllOf). The guide leads on a score
+// that does not compare across the two indexes, so the bot asks between
+// them rather than answer the guide ("giấy chứng nhận đủ điều kiện kinh
+// doanh karaoke" is not the security licence guide). Callers hold a lock.
+func (ix *Index) recordMoreLikely(hits []bot.SearchHit, limit int) bool {
+	if len(hits) == 0 || ix.isOfficial(hits[0].ID) {
+		return false
+	}
+	for i, h := range hits[1:] {
+		if i+1 >= limit {
+			break
+		}
+		if ix.isOfficial(h.ID) && !vetoed(h.Evidence) && h.Plausibility > hits[0].Plausibility+recordLead && h.Coverage > hits[0].Coverage &&
+			!ix.procs[hits[0].ID].namesAllOf(ix.procs[h.ID]) {
+			return true
+		}
+	}
+	return false
+}
+
+// recordLead: see recordMoreLikely.
+const recordLead = 0.05
+
+// namesAllOf reports whether e's names use every word of what the official
+// record rec acts on and its qualifier, but the words that glue a qualifier
+// on ("cho", "đối với"): the guide names the same procedure ("Đăng ký thế
+// chấp quyền sử dụng đất" of the guide "Đăng ký thế chấp quyền sử dụng đất,
+// tài sản gắn liền với đất"; "Chấp thuận thay đổi thông tin đăng ký thuế" of
+// "Thay đổi thông tin đăng ký thuế cá nhân").
+func (e *entry) namesAllOf(rec *entry) bool {
+	if e == nil || rec == nil {
+		return false
+	}
+	for _, f := range append(strings.Fields(rec.fam.thing), rec.fam.qualifier...) {
+		if !e.named[f] && !qualifierGlue[f] {
+			return false
+		}
+	}
+	return true
+}
