@@ -133,13 +133,20 @@ var qualifierGlue = map[string]bool{"doi": true, "voi": true, "trong": true, "tr
 
 // actionWords are the words a question must use to name an action: "cấp"
 // goes without saying ("làm lại bằng lái" asks for "Cấp lại …").
-func actionWords(a string) []string {
-	ws := strings.Fields(a)
-	if len(ws) > 1 && ws[0] == "cap" {
-		ws = ws[1:]
+func actionWords(a string) []string { return actionWordsOf[a] }
+
+// actionWordsOf holds actionWords for each of recordActions, split once.
+var actionWordsOf = func() map[string][]string {
+	m := make(map[string][]string, len(recordActions))
+	for _, a := range recordActions {
+		ws := strings.Fields(a)
+		if len(ws) > 1 && ws[0] == "cap" {
+			ws = ws[1:]
+		}
+		m[a] = ws
 	}
-	return ws
-}
+	return m
+}()
 
 // allIn reports whether every word of ws is in set.
 func allIn(ws []string, set map[string]bool) bool {
