@@ -77,6 +77,17 @@ type Config struct {
 	// Handoff is the queue to officers (optional: without it a request for a
 	// person gets the hotline and the one-stop desk).
 	Handoff HandoffDesk
+	// Topics tells which questions name a subject the knowledge base does
+	// not cover (optional: without it such a check costs a second search).
+	Topics TopicChecker
+}
+
+// TopicChecker finds the subjects a question names that the knowledge base
+// does not cover.
+type TopicChecker interface {
+	// NotCovered returns the first such subject the question names, read as
+	// the search reads it, or nil.
+	NotCovered(question string) *NotCovered
 }
 
 // CodeIndex links curated guides and official catalogue records by national
@@ -314,7 +325,7 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 	if err != nil {
 		e.log.ErrorContext(ctx, "search failed", "err", err)
 	}
-	if res.Confident {
+	if res.Confident && (e.cfg.Topics == nil || e.cfg.Topics.NotCovered(q) != nil) {
 		// The words a section cue took may say the question is about a
 		// subject the guides do not cover ("phạt bao nhiêu" is the amount of
 		// a fine, not how to pay one): the whole question decides.

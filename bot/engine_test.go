@@ -31,7 +31,7 @@ func newEngine(t *testing.T) fixture {
 	t.Helper()
 	db := storetest.New(t)
 	ix := index(t)
-	e, err := bot.New(bot.Config{Searcher: ix, Normalizer: ix, Procedures: ix, Sessions: db.Sessions(), Unanswered: db.Unanswered(), Feedback: db.Feedback()})
+	e, err := bot.New(bot.Config{Searcher: ix, Normalizer: ix, Topics: ix, Procedures: ix, Sessions: db.Sessions(), Unanswered: db.Unanswered(), Feedback: db.Feedback()})
 	if err != nil {
 		t.Fatal(err)
 	}

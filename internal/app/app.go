@@ -154,6 +154,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		DossierPattern: dossierRe,
 		Searcher:       timedSearcher{a.index.Ranker()},
 		Normalizer:     a.index,
+		Topics:         a.index,
 		Procedures:     a.index,
 		Sessions:       timedSessions{db.Sessions()},
 		Unanswered:     newCappedUnanswered(db.Unanswered()),

@@ -16,6 +16,9 @@ func EngineAsker(s bot.Searcher, procs bot.ProcedureSource) (func(ctx context.Co
 	if n, ok := s.(bot.Normalizer); ok {
 		cfg.Normalizer = n
 	}
+	if t, ok := s.(bot.TopicChecker); ok {
+		cfg.Topics = t
+	}
 	e, err := bot.New(cfg)
 	if err != nil {
 		return nil, err

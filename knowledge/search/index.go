@@ -149,6 +149,18 @@ func (ix *Index) SetNotCovered(list []knowledge.NotCoveredTopic) {
 	ix.offTopics = out
 }
 
+// NotCovered returns the first subject of the not-covered list the question
+// names, read as Search reads it (shorthand expanded), or nil. It is the
+// NotCovered a search of the question reports when its best hit does not
+// name the subject, without the search.
+func (ix *Index) NotCovered(q string) *bot.NotCovered {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	toks := strings.Fields(ix.norm.normalize(q, ixVocab{ix}))
+	_, nc := ix.offTopicPhrases(toks, foldAll(toks))
+	return nc
+}
+
 // offTopicPhrases returns the not-covered phrases a question names (folded
 // syllables each) and the first subject they belong to; callers hold a lock.
 func (ix *Index) offTopicPhrases(toks, folds []string) ([][]string, *bot.NotCovered) {

@@ -67,4 +67,16 @@ func TestNegativeEvidence(t *testing.T) {
 	if res.NotCovered == nil || res.NotCovered.Help == "" {
 		t.Errorf("visa question: no not-covered subject with help: %+v", res.NotCovered)
 	}
+	// The same subjects, found without a search, as the search reads them
+	// (shorthand expanded).
+	for q, named := range map[string]bool{
+		"vượt đèn đỏ bị phạt bao nhiêu":      true,
+		"gia han visa o dau":                 true,
+		"nộp phạt vi phạm giao thông online": false,
+		"lam lai cccd can j":                 false,
+	} {
+		if got := ix.NotCovered(q) != nil; got != named {
+			t.Errorf("NotCovered(%q) = %v, want %v", q, got, named)
+		}
+	}
 }
