@@ -1306,8 +1306,57 @@ func (ix *Index) evidence(pl plan, e *entry, st *stats, w []float64, variants []
 	}
 	for _, q := range variants {
 		st.matchNames(q, e, &ev)
+		e.matchTopicalized(q, &ev)
 	}
 	return ev
+}
+
+// nameActions open names that say what is done to a thing ("gia hạn tạm
+// trú", "làm lại căn cước"); citizens often name the thing first and the
+// action after it ("tạm trú sắp hết hạn thì gia hạn thế nào").
+var nameActions = [][]string{
+	{"gia", "han"}, {"lam", "lai"}, {"cap", "lai"}, {"cap", "doi"}, {"doi"}, {"xoa"}, {"sang", "ten"}, {"tach"},
+	{"khai", "bao"}, {"dang", "ky"}, {"rut"}, {"nop"}, {"khoa"}, {"mo", "khoa"}, {"thu", "hoi"}, {"sua"},
+}
+
+// matchTopicalized records in ev a name that opens with one of nameActions
+// whose action and thing both stand in q, each whole, the thing first.
+func (e *entry) matchTopicalized(q []qtoken, ev *bot.Evidence) {
+	for ni, fold := range e.nameFold {
+		for _, a := range nameActions {
+			if len(fold) < len(a)+2 || !slices.Equal(fold[:len(a)], a) {
+				continue
+			}
+			thing := fold[len(a):]
+			at := runAt(q, thing, e.nameToks[ni][len(a):])
+			if at < 0 {
+				break
+			}
+			if runAt(q[at+len(thing):], a, e.nameToks[ni][:len(a)]) >= 0 {
+				ev.FullName = true
+				ev.Anchor = max(ev.Anchor, len(fold))
+				ev.NameFit = max(ev.NameFit, float64(len(fold))/float64(e.nameLen[ni]))
+			}
+			break
+		}
+	}
+}
+
+// runAt returns where fold (written acc) stands whole in q, or -1.
+func runAt(q []qtoken, fold, acc []string) int {
+	for i := 0; i+len(fold) <= len(q); i++ {
+		ok := true
+		for k, f := range fold {
+			if q[i+k].fold != f || (q[i+k].marked && q[i+k].acc != acc[k]) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return i
+		}
+	}
+	return -1
 }
 
 // namedWhole reports whether the question names the official record rec by
