@@ -1312,10 +1312,11 @@ func (ix *Index) evidence(pl plan, e *entry, st *stats, w []float64, variants []
 }
 
 // nameActions open names that say what is done to a thing ("gia hạn tạm
-// trú", "làm lại căn cước"); citizens often name the thing first and the
-// action after it ("tạm trú sắp hết hạn thì gia hạn thế nào").
+// trú", "sang tên xe máy"); citizens often name the thing first and the
+// action after it ("tạm trú sắp hết hạn thì gia hạn thế nào"). Names are
+// kept without question words, so "làm lại" is not one of them.
 var nameActions = [][]string{
-	{"gia", "han"}, {"lam", "lai"}, {"cap", "lai"}, {"cap", "doi"}, {"doi"}, {"xoa"}, {"sang", "ten"}, {"tach"},
+	{"gia", "han"}, {"cap", "lai"}, {"cap", "doi"}, {"doi"}, {"xoa"}, {"sang", "ten"}, {"tach"},
 	{"khai", "bao"}, {"dang", "ky"}, {"rut"}, {"nop"}, {"khoa"}, {"mo", "khoa"}, {"thu", "hoi"}, {"sua"},
 }
 
