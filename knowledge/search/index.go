@@ -74,6 +74,7 @@ type entry struct {
 	nameFold [][]string           // the same, folded
 	nameLen  []int                // syllables each name counts for NameFit: a core name ("khai sinh") counts as its whole name
 	nameAt   map[string][]namePos // folded syllable → where it stands in the names, by name then position
+	actionN  []int                // syllables of the action each name opens with (see nameActions), 0 for none
 	notAbout []cue                // what it is not about (Procedure.NotAbout)
 	fam      family               // an official record's name, split (see recordFamily)
 }
@@ -636,6 +637,14 @@ func (e *entry) addName(toks []string, fitLen int) {
 		e.nameAt[fold[i]] = append(e.nameAt[fold[i]], namePos{name: ni, at: int32(i)})
 	}
 	e.nameFold = append(e.nameFold, fold)
+	action := 0
+	for _, a := range nameActions {
+		if len(fold) >= len(a)+2 && slices.Equal(fold[:len(a)], a) {
+			action = len(a)
+			break
+		}
+	}
+	e.actionN = append(e.actionN, action)
 }
 
 // namePos is a place in one of an entry's names.
@@ -1324,21 +1333,16 @@ var nameActions = [][]string{
 // whose action and thing both stand in q, each whole, the thing first.
 func (e *entry) matchTopicalized(q []qtoken, ev *bot.Evidence) {
 	for ni, fold := range e.nameFold {
-		for _, a := range nameActions {
-			if len(fold) < len(a)+2 || !slices.Equal(fold[:len(a)], a) {
-				continue
-			}
-			thing := fold[len(a):]
-			at := runAt(q, thing, e.nameToks[ni][len(a):])
-			if at < 0 {
-				break
-			}
-			if runAt(q[at+len(thing):], a, e.nameToks[ni][:len(a)]) >= 0 {
-				ev.FullName = true
-				ev.Anchor = max(ev.Anchor, len(fold))
-				ev.NameFit = max(ev.NameFit, float64(len(fold))/float64(e.nameLen[ni]))
-			}
-			break
+		n := e.actionN[ni]
+		if n == 0 {
+			continue
+		}
+		thing := fold[n:]
+		at := runAt(q, thing, e.nameToks[ni][n:])
+		if at >= 0 && runAt(q[at+len(thing):], fold[:n], e.nameToks[ni][:n]) >= 0 {
+			ev.FullName = true
+			ev.Anchor = max(ev.Anchor, len(fold))
+			ev.NameFit = max(ev.NameFit, float64(len(fold))/float64(e.nameLen[ni]))
 		}
 	}
 }
