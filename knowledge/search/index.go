@@ -1349,15 +1349,9 @@ func (e *entry) matchTopicalized(q []qtoken, ev *bot.Evidence) {
 
 // runAt returns where fold (written acc) stands whole in q, or -1.
 func runAt(q []qtoken, fold, acc []string) int {
-	for i := 0; i+len(fold) <= len(q); i++ {
-		ok := true
-		for k, f := range fold {
-			if q[i+k].fold != f || (q[i+k].marked && q[i+k].acc != acc[k]) {
-				ok = false
-				break
-			}
-		}
-		if ok {
+	p := phrase{fold: fold, acc: acc}
+	for i := range q {
+		if p.at(q, i) {
 			return i
 		}
 	}
@@ -1412,7 +1406,7 @@ func (st *stats) matchNames(q []qtoken, e *entry, ev *bot.Evidence) {
 			last = ni
 			fold := e.nameFold[ni]
 			n := 1
-			for k+n < len(name) && i+n < len(q) && q[i+n].fold == fold[k+n] && (!q[i+n].marked || q[i+n].acc == name[k+n]) {
+			for k+n < len(name) && i+n < len(q) && q[i+n].is(fold[k+n], name[k+n]) {
 				n++
 			}
 			if n >= 2 && k+n < len(name) {
@@ -1422,7 +1416,7 @@ func (st *stats) matchNames(q []qtoken, e *entry, ev *bot.Evidence) {
 				// apart in all.
 				qi, gaps := i+n, 0
 				for k+n < len(name) && qi < len(q) && gaps <= nameGap {
-					if q[qi].fold == fold[k+n] && (!q[qi].marked || q[qi].acc == name[k+n]) {
+					if q[qi].is(fold[k+n], name[k+n]) {
 						n++
 					} else {
 						gaps++

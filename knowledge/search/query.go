@@ -119,16 +119,20 @@ var placeNames = compilePhrases([]string{
 // at reports whether the phrase stands at i of toks, each syllable typed
 // with marks having the phrase's ("căn" is not "cần").
 func (p phrase) at(toks []qtoken, i int) bool {
-	if !matchAt(toks, i, p.fold) {
+	if i+len(p.fold) > len(toks) {
 		return false
 	}
 	for k, t := range toks[i : i+len(p.fold)] {
-		if t.marked && t.acc != p.acc[k] {
+		if !t.is(p.fold[k], p.acc[k]) {
 			return false
 		}
 	}
 	return true
 }
+
+// is reports whether t is the syllable written acc (folded fold): the same
+// folded, and the same marks when t was typed with marks.
+func (t qtoken) is(fold, acc string) bool { return t.fold == fold && (!t.marked || t.acc == acc) }
 
 // placeAt returns how many tokens from i form a place name (0 if none).
 func placeAt(toks []qtoken, i int) int {
