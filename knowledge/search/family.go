@@ -31,6 +31,16 @@ var plainActions = map[string]bool{"cap": true, "dang ky": true, "thu tuc": true
 // whom, or in which case.
 var recordQualifiers = []string{"doi voi", "trong truong hop", "cho nguoi", "cho to chuc"}
 
+// fieldsOf holds the words of each of recordActions and recordQualifiers,
+// split once.
+var fieldsOf = func() map[string][]string {
+	m := map[string][]string{}
+	for _, s := range append(slices.Clone(recordActions), recordQualifiers...) {
+		m[s] = strings.Fields(s)
+	}
+	return m
+}()
+
 // family is what an official record's name says, split: the thing it is
 // about (folded words joined by spaces), the actions the name opens with
 // (folded, in order; none for a bare name) and the qualifier's folded words.
@@ -48,7 +58,7 @@ func recordFamily(title string) family {
 	for {
 		matched := false
 		for _, a := range recordActions {
-			at := strings.Fields(a)
+			at := fieldsOf[a]
 			if len(toks) > len(at) && slices.Equal(toks[:len(at)], at) {
 				f.actions = append(f.actions, a)
 				toks = toks[len(at):]
@@ -62,7 +72,7 @@ func recordFamily(title string) family {
 	}
 	for i := 1; i < len(toks); i++ {
 		for _, q := range recordQualifiers {
-			qt := strings.Fields(q)
+			qt := fieldsOf[q]
 			if i+len(qt) < len(toks) && slices.Equal(toks[i:i+len(qt)], qt) {
 				f.qualifier = toks[i:]
 				toks = toks[:i]
@@ -82,7 +92,7 @@ func recordFamily(title string) family {
 func (f family) span(toks []string) []string {
 	start := 0
 	for _, a := range f.actions {
-		start += len(strings.Fields(a))
+		start += len(fieldsOf[a])
 	}
 	end := len(toks) - len(f.qualifier)
 	if start > end {
@@ -135,11 +145,11 @@ var qualifierGlue = map[string]bool{"doi": true, "voi": true, "trong": true, "tr
 // goes without saying ("làm lại bằng lái" asks for "Cấp lại …").
 func actionWords(a string) []string { return actionWordsOf[a] }
 
-// actionWordsOf holds actionWords for each of recordActions, split once.
+// actionWordsOf holds actionWords for each of recordActions.
 var actionWordsOf = func() map[string][]string {
 	m := make(map[string][]string, len(recordActions))
 	for _, a := range recordActions {
-		ws := strings.Fields(a)
+		ws := fieldsOf[a]
 		if len(ws) > 1 && ws[0] == "cap" {
 			ws = ws[1:]
 		}
@@ -256,10 +266,7 @@ func (ix *Index) Related(id string, n int) []knowledge.Procedure {
 		if k == own {
 			continue
 		}
-		b := best[k]
-		if b == nil || officialWeight(m.p.Level) > officialWeight(b.p.Level) ||
-			(officialWeight(m.p.Level) == officialWeight(b.p.Level) && len(m.p.Title) < len(b.p.Title)) ||
-			(officialWeight(m.p.Level) == officialWeight(b.p.Level) && len(m.p.Title) == len(b.p.Title) && m.p.ID < b.p.ID) {
+		if b := best[k]; b == nil || preferred(m, b) {
 			best[k] = m
 		}
 	}
@@ -281,6 +288,19 @@ func (ix *Index) Related(id string, n int) []knowledge.Procedure {
 		procs = append(procs, m.p)
 	}
 	return procs
+}
+
+// preferred reports whether the official record a stands for its variant
+// before b: the level a citizen deals with first (see officialWeight), then
+// the shorter name, then the smaller id.
+func preferred(a, b *entry) bool {
+	if wa, wb := officialWeight(a.p.Level), officialWeight(b.p.Level); wa != wb {
+		return wa > wb
+	}
+	if len(a.p.Title) != len(b.p.Title) {
+		return len(a.p.Title) < len(b.p.Title)
+	}
+	return a.p.ID < b.p.ID
 }
 
 // plain reports whether a record's name is a first issue or registration: it
