@@ -1276,6 +1276,12 @@ func (ix *Index) evidence(pl plan, e *entry, st *stats, w []float64, variants []
 				nameIt = nameIt || e.hasPhrase(x) || (len(x) == 1 && e.named[x[0]])
 				useIt = useIt || e.hasAll(x)
 			}
+			// Its own words may stand in a name too ("sang tên sổ đỏ"):
+			// they are named, though not a name of their own.
+			if own := pl.termAt(i); !nameIt && ((len(own) > 1 && e.hasPhrase(own)) || (len(own) == 1 && e.named[own[0]])) {
+				named += w[i]
+				continue
+			}
 			if nameIt {
 				named += w[i]
 				ev.Anchor = max(ev.Anchor, 2)

@@ -28,6 +28,27 @@ func (pl plan) expanded(t qtoken) [][]string {
 	return pl.expansions[t.exp-t.expN : t.exp]
 }
 
+// termAt returns the folded syllables of the expansion term content[i] is
+// part of, as typed ("so do" for "sổ đỏ").
+func (pl plan) termAt(i int) []string {
+	x := pl.content[i].exp
+	if x == 0 {
+		return nil
+	}
+	lo, hi := i, i+1
+	for lo > 0 && pl.content[lo-1].exp == x {
+		lo--
+	}
+	for hi < len(pl.content) && pl.content[hi].exp == x {
+		hi++
+	}
+	out := make([]string, 0, hi-lo)
+	for _, t := range pl.content[lo:hi] {
+		out = append(out, t.fold)
+	}
+	return out
+}
+
 // plan is a question analysed for search: content tokens without question words,
 // and the expansions its abbreviations and old terms call for.
 type plan struct {

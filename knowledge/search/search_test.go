@@ -102,6 +102,10 @@ func TestExpansionOfAbbreviationsAndOldNames(t *testing.T) {
 		// A vehicle named by its model.
 		{"sang tên con wave", "sang-ten-xe", false},
 		{"chiếc vios mới mua đăng ký biển số", "dang-ky-xe", false},
+		// An abbreviation or old term that stands as typed in a name
+		// ("sang tên sổ đỏ") names it, whatever it expands to.
+		{"thủ tục sang tên sổ đỏ", "chuyen-nhuong-dat", false},
+		{"thu tuc sang ten so do", "chuyen-nhuong-dat", false},
 	}
 	for _, tt := range tests {
 		res, err := ix.Search(context.Background(), tt.q, 3)
