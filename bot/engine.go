@@ -273,10 +273,7 @@ func (e *Engine) respondBot(ctx context.Context, s *Session, m Message) Response
 	if cmd, arg := command(m.Text); cmd != "" {
 		return e.handleCommand(ctx, s, m, cmd, arg)
 	}
-	q := m.Text
-	if e.cfg.Normalizer != nil {
-		q = e.cfg.Normalizer.Normalize(q)
-	}
+	q := e.normalize(m.Text)
 	w := splitWords(q)
 	// Whether the citizen typed marks is a property of what they typed, not of
 	// the expansions the normaliser wrote ("ntn" → "như thế nào").
@@ -413,6 +410,13 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 			}
 		}
 	}
+	if rest, one, ok := purposeAnswer(m.Text, e.normalize, search, e.notCovered); ok {
+		// What the paper is for ("… để làm thủ tục ngân hàng") is not what
+		// is asked for.
+		if p, err := e.cfg.Procedures.Procedure(ctx, one.Hits[0].ID); err == nil {
+			return e.answer(ctx, s, m, p, detectSection(rest, splitWords(p.Title), onlineTopic(p)), one)
+		}
+	}
 	if plausible := plausibleHits(res); len(plausible) >= 2 {
 		res.Hits = plausible
 		return e.disambiguate(s, m, res, section)
@@ -486,6 +490,72 @@ func agreeingClauses(text string, search func(string) (SearchResult, error), rea
 		}
 	}
 	return found, len(found.Hits) > 0
+}
+
+// purposeClause is a clause that says what something is for: "để" (or
+// "de", typed without marks) and the words after it, up to the end of the
+// clause or a "thì" that goes on to ask ("xin giấy độc thân để bổ sung hồ sơ
+// vay vốn thì làm ở đâu").
+var purposeClause = regexp.MustCompile(`(?i)(^|[\s,;:])(để|de)\s+([^.,?!;:\n]*?)(\s+(thì|thi)\s|[.,?!;:\n]|$)`)
+
+// cutPurpose removes the purpose clauses of text and returns what is left, or
+// ok false when there is none. "để lại" (what the dead leave behind) is
+// not a purpose.
+func cutPurpose(text string) (rest string, ok bool) {
+	var b strings.Builder
+	last := 0
+	for _, m := range purposeClause.FindAllStringSubmatchIndex(text, -1) {
+		words := strings.Fields(text[m[6]:m[7]])
+		if len(words) < 2 || vntext.Fold(strings.ToLower(words[0])) == "lai" {
+			continue
+		}
+		b.WriteString(text[last:m[4]])
+		last = m[7]
+		ok = true
+	}
+	b.WriteString(text[last:])
+	return b.String(), ok
+}
+
+// normalize expands chat shorthand in q when the engine has a normaliser.
+func (e *Engine) normalize(q string) string {
+	if e.cfg.Normalizer == nil {
+		return q
+	}
+	return e.cfg.Normalizer.Normalize(q)
+}
+
+// notCovered reports whether q names a subject the guides do not cover.
+func (e *Engine) notCovered(q string) bool {
+	return e.cfg.Topics != nil && e.cfg.Topics.NotCovered(q) != nil
+}
+
+// purposeAnswer answers a question that names the paper it asks for and,
+// after "để", what the paper is for, when the purpose drowns the paper's own
+// words or names a subject the guides do not cover ("cần bản sao giấy chứng
+// tử để làm thủ tục ngân hàng"). Without its purpose clauses the question
+// must name one procedure whole, confidently and without a close rival, and
+// neither name a subject the guides do not cover (notCovered); the purpose must name no procedure of its own ("giấy tờ gì để làm giấy khai
+// sinh" asks about its purpose). It returns the words left and the result.
+func purposeAnswer(text string, normalize func(string) string, search func(string) (SearchResult, error), notCovered func(string) bool) (words, SearchResult, bool) {
+	rest, ok := cutPurpose(text)
+	if !ok {
+		return words{}, SearchResult{}, false
+	}
+	if rest = normalize(rest); notCovered(rest) {
+		return words{}, SearchResult{}, false
+	}
+	rw := splitWords(rest)
+	r, err := search(stripSectionCues(rw))
+	if err != nil || !r.Confident || ambiguous(r) || !namesProcedure(r) || r.NotCovered != nil {
+		return words{}, SearchResult{}, false
+	}
+	for _, m := range purposeClause.FindAllStringSubmatch(text, -1) {
+		if p, err := search(normalize(m[3])); err == nil && p.Confident && namesProcedure(p) {
+			return words{}, SearchResult{}, false
+		}
+	}
+	return rw, r, true
 }
 
 // askCues mark a clause that asks something.

@@ -362,6 +362,19 @@ func TestTrust(t *testing.T) {
 	if r := fx.say(t, "fine2", "nộp phạt vượt đèn đỏ online mất phí không"); r.ProcedureID != "nop-phat-vi-pham-giao-thong" {
 		t.Errorf("paying a fine: answered %q", r.ProcedureID)
 	}
+	// What a paper is for ("để …") is not what is asked for, unless the
+	// purpose is itself a procedure; a question that is about something
+	// uncovered before its purpose stays declined.
+	for _, c := range []struct{ q, want, section string }{
+		{"Cần trích lục khai sinh của con để nộp hồ sơ xin học bổng du học, làm ở đâu?", "trich-luc-ho-tich", bot.SectionAgency},
+		{"can giay xac nhan cu tru de bo sung ho so vay ngan hang thi xin o dau", "xac-nhan-thong-tin-cu-tru", bot.SectionAgency},
+		{"cần những giấy tờ gì để đăng ký kết hôn", "dang-ky-ket-hon", bot.SectionDocuments},
+		{"Vay vốn ngân hàng để mua xe máy thì có phải thế chấp sổ đỏ không?", "", ""},
+	} {
+		if r := fx.say(t, "purpose-"+c.q, c.q); r.ProcedureID != c.want || r.Section != c.section {
+			t.Errorf("purpose %q: %s/%s, want %s/%s", c.q, r.ProcedureID, r.Section, c.want, c.section)
+		}
+	}
 	if r := fx.say(t, "phi2", "le phi lam ho chieu"); r.ProcedureID != "cap-ho-chieu" || r.Section != bot.SectionFees {
 		t.Errorf("unaccented fee question: %s/%s", r.ProcedureID, r.Section)
 	}

@@ -335,8 +335,18 @@ func analyze(q string, exp *expander, known func(phrase string) bool) plan {
 // giấy phép xây dựng"): "xin" is only the asking.
 var alwaysStop = map[string]bool{"xin": true}
 
+// contentPhrases are made of question words but say what happened: "để
+// lại" is what the dead leave behind ("bố mất để lại mảnh đất"), not "in
+// order to".
+var contentPhrases = compilePhrases([]string{"để lại"})
+
 // stopAt returns how many tokens from i form a stop phrase (0 if none).
 func stopAt(toks []qtoken, i int, inVocab func(int) bool) int {
+	for _, cp := range contentPhrases {
+		if cp.at(toks, i) {
+			return 0
+		}
+	}
 	for _, sp := range stopPhrases {
 		if !sp.at(toks, i) {
 			continue
