@@ -23,6 +23,8 @@ func TestNormalizeShorthandAndNoise(t *testing.T) {
 		{"đủ đk hưởng trợ cấp ko", "đủ điều kiện hưởng trợ cấp không"},
 		{"bn ơi cho hỏi", "bạn ơi cho hỏi"},
 		{"sổ hồng bị mất", "sổ hồng bị mất"},
+		{"đánh rơi căn cước ở chợ", "làm mất căn cước ở chợ"},
+		{"rot mat bang lai", "bị mất bang lai"},
 		{"dang ky khaisinh", "dang ky khai sinh"},
 		{"ddaang kys khai sinh", "dang ky khai sinh"},
 		{"lam ca6n2 cuoc", "lam can cuoc"},

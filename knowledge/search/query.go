@@ -95,6 +95,8 @@ var stopPhrases = compilePhrases([]string{
 	"sao", "đâu", "bao", "nhiêu", "lâu", "không", "ko", "k", "hả", "ở", "làm", "cách", "xin", "nếu", "khi",
 	"mà", "thôi", "rồi", "đã", "đang", "sẽ", "này", "đó", "kia", "ai", "nên", "hay", "hoặc", "bị", "bạn",
 	"dạ", "vâng", "như", "ra", "gồm", "ad", "bot", "nay", "hôm", "lúc",
+	// classifiers: "mất cái bằng lái" is "mất bằng lái"
+	"cái", "chiếc", "cuốn", "quyển",
 })
 
 // storyAcc and storyFold hold the everyday words of a citizen's own story:

@@ -106,6 +106,8 @@ func TestExpansionOfAbbreviationsAndOldNames(t *testing.T) {
 		// ("sang tên sổ đỏ") names it, whatever it expands to.
 		{"thủ tục sang tên sổ đỏ", "chuyen-nhuong-dat", false},
 		{"thu tuc sang ten so do", "chuyen-nhuong-dat", false},
+		// A classifier between the action and the thing says nothing.
+		{"mất cái bằng lái rồi", "cap-lai-giay-phep-lai-xe", false},
 	}
 	for _, tt := range tests {
 		res, err := ix.Search(context.Background(), tt.q, 3)
