@@ -393,18 +393,25 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 			}
 		}
 	}
-	if res.NotCovered == nil && len(res.Hits) > 0 {
+	// When the whole message names a subject the guides do not cover (a cue
+	// may have hidden it from the search: "viện phí"), a clause answers only
+	// if it names that subject itself and is answered all the same ("ngân
+	// hàng bảo phải đăng ký thế chấp"), not a clause of the story around it.
+	uncovered := e.notCovered(q)
+	clauseMay := func(one SearchResult) bool { return !uncovered || e.notCovered(one.Query) }
+	clausesMayAnswer := res.NotCovered == nil && len(res.Hits) > 0
+	if clausesMayAnswer {
 		// The whole message must rank the clause's procedure first.
-		if one, ok := clauseAnswer(m.Text, search); ok && res.Hits[0].ID == one.Hits[0].ID {
+		if one, ok := clauseAnswer(m.Text, search); ok && res.Hits[0].ID == one.Hits[0].ID && clauseMay(one) {
 			if p, err := e.cfg.Procedures.Procedure(ctx, one.Hits[0].ID); err == nil {
 				return e.answer(ctx, s, m, p, detectSection(w, splitWords(p.Title), onlineTopic(p)), one)
 			}
 		}
 	}
-	if res.NotCovered == nil && len(res.Hits) > 0 {
+	if clausesMayAnswer {
 		// The clauses that ask may name a procedure the story around them
 		// outweighs ("bé chưa có căn cước … làm hộ chiếu cho bé cần gì").
-		if one, ok := askedClause(m.Text, search); ok {
+		if one, ok := askedClause(m.Text, search); ok && clauseMay(one) {
 			if p, err := e.cfg.Procedures.Procedure(ctx, one.Hits[0].ID); err == nil {
 				return e.answer(ctx, s, m, p, detectSection(w, splitWords(p.Title), onlineTopic(p)), one)
 			}

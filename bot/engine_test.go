@@ -375,6 +375,18 @@ func TestTrust(t *testing.T) {
 			t.Errorf("purpose %q: %s/%s, want %s/%s", c.q, r.ProcedureID, r.Section, c.want, c.section)
 		}
 	}
+	// A story clause is not answered alone when the message is about a
+	// subject the guides do not cover, even one a section cue hides ("viện
+	// phí"); nor is a private account named like an official one.
+	for _, q := range []string{
+		"Tôi bị một chiếc xe hơi quẹt trúng, tài xế không chịu trả viện phí, giờ đòi thế nào?",
+		"tài khoản shopee bị khóa thì mở lại thế nào",
+		"con thi vào lớp 10 công lập thì nộp hồ sơ khi nào",
+	} {
+		if r := fx.say(t, "uncovered-"+q, q); r.ProcedureID != "" {
+			t.Errorf("%q: answered %s, want a polite refusal", q, r.ProcedureID)
+		}
+	}
 	if r := fx.say(t, "phi2", "le phi lam ho chieu"); r.ProcedureID != "cap-ho-chieu" || r.Section != bot.SectionFees {
 		t.Errorf("unaccented fee question: %s/%s", r.ProcedureID, r.Section)
 	}

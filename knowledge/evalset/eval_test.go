@@ -31,7 +31,7 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout8.tsv", 0.015, 0.76, 0.89, 0.98},
 		{"testdata/heldout9.tsv", 0.015, 0.81, 0.88, 0.97},
 		{"testdata/heldout10.tsv", 0.03, 0.74, 0.85, 0.95},
-		{"testdata/heldout11.tsv", 0.02, 0.72, 0.75, 0.95},
+		{"testdata/heldout11.tsv", 0.01, 0.75, 0.77, 0.99},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {
