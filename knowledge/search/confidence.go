@@ -113,3 +113,28 @@ var DefaultModel = Model{Bias: -3.925, Weights: []float64{0.469, -0.510, 0.570, 
 
 // AnswerThreshold is the confidence from which the best hit is answered.
 const AnswerThreshold = 0.75
+
+// A hit whose name the question asks about whole and that explains nearly
+// every word of it is answered from namedThreshold: the model weighs a long,
+// everyday question's many small words against it ("sổ đỏ nhà tôi bị mất
+// trong đợt lũ năm ngoái thì xin cấp lại ở đâu"), though none of them is
+// about anything else. It must stand clear of the next hit (namedMargin),
+// leave little unexplained (namedResidual), use no word the knowledge base
+// does not know, and carry no negative evidence.
+const (
+	namedThreshold = 0.6
+	namedMargin    = 0.3
+	namedResidual  = 0.15
+)
+
+// answerable reports whether the best hit h is answered outright: its
+// confidence reaches the answer threshold, or it is named whole and clean
+// (see namedThreshold).
+func (ix *Index) answerable(h bot.SearchHit) bool {
+	if h.Confidence >= ix.threshold {
+		return true
+	}
+	ev := h.Evidence
+	return h.Confidence >= min(namedThreshold, ix.threshold) && ev.FullName && ev.NameFit >= 0.99 && ev.Margin >= namedMargin &&
+		ev.Residual < namedResidual && ev.Unknown == 0 && !ev.OffTopic && !ev.Excluded
+}

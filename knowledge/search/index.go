@@ -1121,7 +1121,7 @@ func (ix *Index) search(ctx context.Context, q string, limit int, snippets bool)
 		break
 	}
 	if len(res.Hits) > 0 {
-		res.Confident = res.Hits[0].Confidence >= ix.threshold && !ix.recordMoreLikely(res.Hits, limit)
+		res.Confident = ix.answerable(res.Hits[0]) && !ix.recordMoreLikely(res.Hits, limit)
 		if res.Hits[0].Evidence.OffTopic {
 			res.NotCovered = notCovered
 		}

@@ -360,3 +360,29 @@ func BenchmarkSearch(b *testing.B) {
 		ix.Close()
 	}
 }
+
+// TestNamedWholeAndCleanIsAnswered: a question that asks about a procedure's
+// name whole, clear of the next hit, with nearly every word explained, is
+// answered though the model's confidence stays below the threshold; one
+// whose other words are about something else (a fishing boat's licence) is not.
+func TestNamedWholeAndCleanIsAnswered(t *testing.T) {
+	ix := seedIndex(t)
+	for _, c := range []struct {
+		q, id     string
+		confident bool
+	}{
+		{"chau moi sinh duoc 10 ngay thi can giay to gi de lam giay khai sinh", "dang-ky-khai-sinh", true},
+		{"cấp lại bằng lái tàu cá", "cap-lai-giay-phep-lai-xe", false},
+	} {
+		res, err := ix.Search(context.Background(), c.q, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Hits) == 0 || res.Hits[0].ID != c.id || res.Confident != c.confident {
+			t.Errorf("%q: confident %v %+v, want %s confident %v", c.q, res.Confident, res.Hits, c.id, c.confident)
+		}
+		if c.confident && res.Hits[0].Confidence >= AnswerThreshold {
+			t.Errorf("%q: confidence %.2f reaches the threshold; the case no longer tests the named rule", c.q, res.Hits[0].Confidence)
+		}
+	}
+}
