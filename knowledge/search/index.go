@@ -76,6 +76,7 @@ type entry struct {
 	nameAt   map[string][]namePos // folded syllable → where it stands in the names, by name then position
 	actionN  []int                // syllables of the action each name opens with (see nameActions), 0 for none
 	notAbout []cue                // what it is not about (Procedure.NotAbout)
+	papers   string               // a curated guide's papers to bring, folded, each as " | name | "; "" for records
 	fam      family               // an official record's name, split (see recordFamily)
 }
 
@@ -230,10 +231,14 @@ func (e *entry) namesAll(fold []string) bool {
 }
 
 // mentions reports whether e is about the folded phrase: its names or field use
-// it (a mention in the summary or the steps does not count: "không áp dụng cho
-// đại học" is not about universities).
+// it, or one of the papers it asks for does ("giấy khám sức khỏe" to renew a
+// driving licence). A mention in the summary or the steps does not count:
+// "không áp dụng cho đại học" is not about universities.
 func (e *entry) mentions(fold []string) bool {
-	return e.namesAll(fold) && (len(fold) == 1 || e.hasPhrase(fold))
+	if e.namesAll(fold) && (len(fold) == 1 || e.hasPhrase(fold)) {
+		return true
+	}
+	return e.papers != "" && len(fold) > 1 && strings.Contains(e.papers, " "+strings.Join(fold, " ")+" ")
 }
 
 // SetShorthand replaces the chat-shorthand dictionary; later searches use it.
@@ -591,6 +596,17 @@ func newEntry(p knowledge.Procedure) *entry {
 		if len(thing) >= 2 {
 			e.addName(thing, len(thing))
 		}
+	}
+	if !p.IsOfficial() && len(p.Documents) > 0 {
+		var b strings.Builder
+		b.WriteString(" | ")
+		for _, d := range p.Documents {
+			for _, a := range vntext.Tokens(d.Name) {
+				b.WriteString(vntext.Fold(a) + " ")
+			}
+			b.WriteString("| ")
+		}
+		e.papers = b.String()
 	}
 	for _, n := range p.NotAbout {
 		if c := newCue(n); len(c.fold) > 0 {

@@ -63,6 +63,18 @@ func TestNegativeEvidence(t *testing.T) {
 	if len(res.Hits) < 2 || res.Hits[0].ID != "giay-to-sau-sap-xep-dia-gioi" || res.Hits[0].Evidence.Margin <= 0 {
 		t.Errorf("merger question: %+v, want the situation guide first with a positive margin", res.Hits)
 	}
+	// An uncovered subject that is one of the papers a guide asks for is
+	// no sign of another subject there: a health certificate to renew a
+	// driving licence.
+	for q, off := range map[string]bool{
+		"đổi bằng lái ô tô có cần giấy khám sức khỏe không": false,
+		"đổi bằng lái ô tô xong thì khám chữa bệnh ở đâu":   true,
+	} {
+		res, _ := ix.Search(ctx, q, 5)
+		if len(res.Hits) == 0 || res.Hits[0].ID != "doi-giay-phep-lai-xe" || res.Hits[0].Evidence.OffTopic != off {
+			t.Errorf("%q: %+v, want doi-giay-phep-lai-xe first, off topic %v", q, res.Hits, off)
+		}
+	}
 	res, _ = ix.Search(ctx, "gia hạn visa cho người nước ngoài ở đâu", 5)
 	if res.NotCovered == nil || res.NotCovered.Help == "" {
 		t.Errorf("visa question: no not-covered subject with help: %+v", res.NotCovered)
