@@ -86,6 +86,9 @@ func TestNegativeEvidence(t *testing.T) {
 		"gia han visa o dau":                 true,
 		"nộp phạt vi phạm giao thông online": false,
 		"lam lai cccd can j":                 false,
+		// studying at a university is a setting; applying to one is a subject
+		"đang học đại học ở xa thì đăng ký nghĩa vụ quân sự ở đâu": false,
+		"xét tuyển đại học năm nay thế nào":                        true,
 	} {
 		if got := ix.NotCovered(q) != nil; got != named {
 			t.Errorf("NotCovered(%q) = %v, want %v", q, got, named)
