@@ -163,8 +163,20 @@ func (ix *Index) NotCovered(q string) *bot.NotCovered {
 	return nc
 }
 
+// negated reports whether the words before folds[k] deny it: "không tranh
+// chấp với ai", "chưa có tranh chấp", "chẳng vay ngân hàng" tell the
+// citizen's situation, they do not ask about the thing.
+func negated(folds []string, k int) bool {
+	neg := func(f string) bool { return f == "khong" || f == "chua" || f == "chang" || f == "ko" }
+	if k >= 1 && neg(folds[k-1]) {
+		return true
+	}
+	return k >= 2 && neg(folds[k-2]) && (folds[k-1] == "co" || folds[k-1] == "bi" || folds[k-1] == "tung")
+}
+
 // offTopicPhrases returns the not-covered phrases a question names (folded
-// syllables each) and the first subject they belong to; callers hold a lock.
+// syllables each), unless denied (negated), and the first subject they
+// belong to; callers hold a lock.
 func (ix *Index) offTopicPhrases(toks, folds []string) ([][]string, *bot.NotCovered) {
 	var found [][]string
 	var first *bot.NotCovered
@@ -172,7 +184,7 @@ func (ix *Index) offTopicPhrases(toks, folds []string) ([][]string, *bot.NotCove
 		t := &ix.offTopics[i]
 		for _, c := range t.phrases {
 			for k := range toks {
-				if c.matchAt(toks, folds, k) {
+				if c.matchAt(toks, folds, k) && !negated(folds, k) {
 					found = append(found, c.fold)
 					if first == nil {
 						first = &t.topic

@@ -86,6 +86,9 @@ func TestNegativeEvidence(t *testing.T) {
 		"gia han visa o dau":                 true,
 		"nộp phạt vi phạm giao thông online": false,
 		"lam lai cccd can j":                 false,
+		// a subject denied is the citizen's situation
+		"đất không tranh chấp với ai thì làm sổ đỏ lần đầu cần gì": false,
+		"đất đang tranh chấp với hàng xóm thì làm sao":             true,
 		// studying at a university is a setting; applying to one is a subject
 		"đang học đại học ở xa thì đăng ký nghĩa vụ quân sự ở đâu": false,
 		"xét tuyển đại học năm nay thế nào":                        true,
