@@ -89,7 +89,7 @@ var stopPhrases = compilePhrases([]string{
 	"tốn bao lâu", "tốn hết", "tốn thời gian", "tốn", "khoảng", "tầm", "chừng", "thời gian",
 	"mấy ngày", "mấy hôm", "ở đâu", "chỗ nào", "nơi nào", "có được không", "được không", "có phải", "có cần",
 	"giấy tờ gì", "giấy tờ", "gồm những gì", "cần những gì", "những gì", "mang theo", "mang gì theo", "mang những gì theo", "mang cái gì theo", "mang gì", "có mất phí", "mất phí", "tốn phí",
-	"xin hỏi", "cho hỏi", "cho tôi hỏi", "thủ tục", "hướng dẫn tôi", "giúp tôi", "giúp mình", "vui lòng",
+	"xin hỏi", "cho hỏi", "cho tôi hỏi", "cho em hỏi", "cho mình hỏi", "cho anh hỏi", "cho chị hỏi", "cho cháu hỏi", "cho bác hỏi", "cho con hỏi", "cho tui hỏi", "cho tớ hỏi", "cho mk hỏi", "cho e hỏi", "cho ad hỏi", "ad cho hỏi", "ad ơi", "thủ tục", "hướng dẫn tôi", "giúp tôi", "giúp mình", "vui lòng",
 	"tôi", "mình", "em", "anh", "chị", "ơi", "ạ", "à", "nhé", "nhỉ", "vậy", "thế", "thì", "là", "có", "muốn",
 	"cần", "phải", "hỏi", "giúp", "cho", "của", "và", "với", "để", "được", "những", "các", "gì", "nào",
 	"sao", "đâu", "bao", "nhiêu", "lâu", "không", "ko", "k", "hả", "ở", "làm", "cách", "xin", "nếu", "khi",
@@ -100,11 +100,12 @@ var stopPhrases = compilePhrases([]string{
 })
 
 // storyAcc and storyFold hold the everyday words of a citizen's own story:
-// family, time, places of daily life. A question that tells one ("ông nội mới mất", "nhà
-// em ở quê", "con mới sinh được 1 tuần") is no less about the procedure it
-// names, so these words weigh little as signs of another subject. Keyed by
-// the accented form; an unaccented token counts when its folded form is the
-// folded form of one of them.
+// family, time, places of daily life, school ("đang học lớp 3"). A question
+// that tells one ("ông nội mới mất", "nhà em ở quê", "con mới sinh được 1
+// tuần") is no less about the procedure it names, so these words weigh
+// little as signs of another subject. Keyed by the accented form; an
+// unaccented token counts when its folded form is the folded form of one of
+// them.
 var storyAcc, storyFold = func() (acc, fold map[string]bool) {
 	acc, fold = map[string]bool{}, map[string]bool{}
 	for _, w := range strings.Fields(`ông bà bố mẹ ba má cha con cháu cô chú dì cậu vợ chồng trai gái bé
@@ -112,7 +113,8 @@ var storyAcc, storyFold = func() (acc, fold map[string]bool) {
 		sắp vừa mới già yếu tuổi xa gần lên xuống về đi đến tới đó nay nữa lâu rồi giờ hiện
 		ở sống ốm đau nằm cả nhiều ít hết lắm đang đã xong
 		mấy ấy cái con chiếc mảnh miếng đứa bọn tụi bác quen nghe biết bảo nói kêu vài chục trăm nghìn
-		luôn nhưng chưa bên khó dễ tốt rẻ đắt chạy chơi ăn ngủ nhỏ lớn hè tết cưới`) {
+		luôn nhưng chưa bên khó dễ tốt rẻ đắt chạy chơi ăn ngủ nhỏ lớn hè tết cưới
+		học lớp trường`) {
 		acc[w] = true
 		fold[vntext.Fold(w)] = true
 	}
