@@ -428,8 +428,40 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 		res.Hits = plausible
 		return e.disambiguate(s, m, res, section)
 	}
+	if shared := sharedThing(res); len(shared) >= 2 {
+		// "làm căn cước ở đâu": the question names only what several
+		// procedures share; ask which one rather than say nothing fits.
+		res.Hits = shared
+		return e.disambiguate(s, m, res, section)
+	}
 	return e.fallback(ctx, s, m, res)
 }
+
+// sharedThing returns the hits (at most 3, best first) that each explain the
+// whole question (coverage of at least sharedCoverage) while none is
+// plausible enough to ask about on its own: the question names a thing
+// several procedures share and nothing else ("làm căn cước ở đâu" fits the
+// first card and its re-issue alike). Nil when the question names an
+// uncovered subject or fewer than two hits qualify.
+func sharedThing(res SearchResult) []SearchHit {
+	if res.NotCovered != nil {
+		return nil
+	}
+	var out []SearchHit
+	for _, h := range res.Hits {
+		if len(out) == 3 {
+			break
+		}
+		if h.Coverage >= sharedCoverage && h.Plausibility >= suggestConfidence && !h.Evidence.OffTopic && !h.Evidence.Excluded {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// sharedCoverage is the share of a question a hit must explain to be offered
+// as one of the procedures that share what it names.
+const sharedCoverage = 0.95
 
 // Long messages tell a story around the question. clauseMinWords is the
 // length (in syllables) from which a message is also read clause by clause,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -386,6 +387,12 @@ func TestTrust(t *testing.T) {
 		if r := fx.say(t, "uncovered-"+q, q); r.ProcedureID != "" {
 			t.Errorf("%q: answered %s, want a polite refusal", q, r.ProcedureID)
 		}
+	}
+	// A question that names only what several procedures share asks which
+	// one is meant instead of saying nothing fits.
+	if r := fx.say(t, "shared", "làm căn cước ở đâu"); r.ProcedureID != "" || r.Intent != bot.IntentProcedure ||
+		!slices.Contains(r.Candidates, "cap-the-can-cuoc") || !slices.Contains(r.Candidates, "cap-doi-cap-lai-the-can-cuoc") {
+		t.Errorf("shared thing: %s %s %v, want a question between the first card and its re-issue", r.ProcedureID, r.Intent, r.Candidates)
 	}
 	if r := fx.say(t, "phi2", "le phi lam ho chieu"); r.ProcedureID != "cap-ho-chieu" || r.Section != bot.SectionFees {
 		t.Errorf("unaccented fee question: %s/%s", r.ProcedureID, r.Section)
