@@ -1206,6 +1206,9 @@ func (st *stats) weights(pl plan) []float64 {
 		} else {
 			w[i] = math.Log((n + 1) / (float64(st.df[t.fold]) + 0.5))
 		}
+		if t.story() {
+			w[i] *= 0.3
+		}
 	}
 	return w
 }

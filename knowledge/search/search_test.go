@@ -14,6 +14,7 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/dvcbot/dvcbot/bot"
 	"github.com/dvcbot/dvcbot/knowledge"
 	"github.com/dvcbot/dvcbot/knowledge/catalog"
 	"github.com/dvcbot/dvcbot/knowledge/catalog/catalogtest"
@@ -365,28 +366,41 @@ func BenchmarkSearch(b *testing.B) {
 	}
 }
 
-// TestNamedWholeAndCleanIsAnswered: a question that asks about a procedure's
-// name whole, clear of the next hit, with nearly every word explained, is
-// answered though the model's confidence stays below the threshold; one
-// whose other words are about something else (a fishing boat's licence) is not.
+// TestNamedWholeAndCleanIsAnswered: a hit the question asks about by its
+// whole name, clear of the next hit, with nearly every word explained, is
+// answered though the model's confidence stays below the threshold; one with
+// words about something else, a close rival, an unknown word or negative
+// evidence is not. A question about a fishing boat's licence is not answered
+// with the driving licence.
 func TestNamedWholeAndCleanIsAnswered(t *testing.T) {
 	ix := seedIndex(t)
+	named := bot.Evidence{FullName: true, NameFit: 1, Margin: 0.4, Residual: 0.05}
 	for _, c := range []struct {
-		q, id     string
-		confident bool
+		name string
+		conf float64
+		edit func(*bot.Evidence)
+		want bool
 	}{
-		{"chau moi sinh duoc 10 ngay thi can giay to gi de lam giay khai sinh", "dang-ky-khai-sinh", true},
-		{"cấp lại bằng lái tàu cá", "cap-lai-giay-phep-lai-xe", false},
+		{"named whole and clean", 0.65, func(*bot.Evidence) {}, true},
+		{"over the threshold", 0.8, func(ev *bot.Evidence) { ev.FullName = false }, true},
+		{"too unsure", 0.5, func(*bot.Evidence) {}, false},
+		{"part of a name", 0.65, func(ev *bot.Evidence) { ev.NameFit = 0.6 }, false},
+		{"close rival", 0.65, func(ev *bot.Evidence) { ev.Margin = 0.1 }, false},
+		{"words about something else", 0.65, func(ev *bot.Evidence) { ev.Residual = 0.3 }, false},
+		{"unknown word", 0.65, func(ev *bot.Evidence) { ev.Unknown = 1 }, false},
+		{"uncovered subject", 0.65, func(ev *bot.Evidence) { ev.OffTopic = true }, false},
 	} {
-		res, err := ix.Search(context.Background(), c.q, 3)
-		if err != nil {
-			t.Fatal(err)
+		ev := named
+		c.edit(&ev)
+		if got := ix.answerable(bot.SearchHit{Confidence: c.conf, Evidence: ev}); got != c.want {
+			t.Errorf("%s: answerable %v, want %v", c.name, got, c.want)
 		}
-		if len(res.Hits) == 0 || res.Hits[0].ID != c.id || res.Confident != c.confident {
-			t.Errorf("%q: confident %v %+v, want %s confident %v", c.q, res.Confident, res.Hits, c.id, c.confident)
-		}
-		if c.confident && res.Hits[0].Confidence >= AnswerThreshold {
-			t.Errorf("%q: confidence %.2f reaches the threshold; the case no longer tests the named rule", c.q, res.Hits[0].Confidence)
-		}
+	}
+	res, err := ix.Search(context.Background(), "cấp lại bằng lái tàu cá", 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Confident {
+		t.Errorf("fishing boat licence answered with %+v", res.Hits[0])
 	}
 }
