@@ -1207,7 +1207,7 @@ func (st *stats) weights(pl plan) []float64 {
 			w[i] = math.Log((n + 1) / (float64(st.df[t.fold]) + 0.5))
 		}
 		if t.story() {
-			w[i] *= 0.3
+			w[i] *= storyShare
 		}
 	}
 	return w

@@ -173,6 +173,11 @@ func placeAt(toks []qtoken, i int) int {
 // against a word of its rarity.
 const storyWeight = 0.1
 
+// storyShare is how much a story word counts, against a word of its rarity,
+// in how much of the question a procedure explains: "sắp" in "tạm trú sắp hết
+// hạn" must not make a guide about a licence "sắp hết hạn" the better fit.
+const storyShare = 0.3
+
 // story reports whether t is one of the story words.
 func (t qtoken) story() bool {
 	if t.marked {
