@@ -99,7 +99,9 @@ func TestAdminUIInBrowser(t *testing.T) {
 		chromedp.SendKeys(`#f-aliases`, "\ngiấy chứng nhận chào đời"),
 		chromedp.SendKeys(`#f-comment`, "thêm tên gọi"),
 		chromedp.Click(`#save`),
-		chromedp.Sleep(500*time.Millisecond),
+		// The status turns "ok" only once the server has stored the
+		// revision; a fixed pause lost that race on a loaded machine.
+		chromedp.WaitVisible(`#status.status-ok`),
 		chromedp.Navigate(base+"/admin#revisions/dang-ky-khai-sinh"),
 		chromedp.WaitVisible(`li.rev-item[data-revision="2"]`),
 	))
