@@ -83,11 +83,14 @@ type Config struct {
 }
 
 // TopicChecker finds the subjects a question names that the knowledge base
-// does not cover.
+// does not cover, or that one procedure is not about.
 type TopicChecker interface {
 	// NotCovered returns the first such subject the question names, read as
 	// the search reads it, or nil.
 	NotCovered(question string) *NotCovered
+	// Excludes reports whether the question, read as the search reads it,
+	// names something the procedure id says it is not about.
+	Excludes(id, question string) bool
 }
 
 // CodeIndex links curated guides and official catalogue records by national
@@ -321,6 +324,14 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 	res, err := search(stripSectionCues(w))
 	if err != nil {
 		e.log.ErrorContext(ctx, "search failed", "err", err)
+	}
+	if res.Confident && e.cfg.Topics != nil && e.cfg.Topics.Excludes(res.Hits[0].ID, q) {
+		// The words a section cue took may be what the answer is not about
+		// ("giấy phép xây dựng có thời hạn": "thời hạn" reads as the time):
+		// the whole question decides.
+		if full, err := search(q); err == nil {
+			res = full
+		}
 	}
 	if res.Confident && (e.cfg.Topics == nil || e.cfg.Topics.NotCovered(q) != nil) {
 		// The words a section cue took may say the question is about a

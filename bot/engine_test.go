@@ -388,6 +388,11 @@ func TestTrust(t *testing.T) {
 			t.Errorf("%q: answered %s, want a polite refusal", q, r.ProcedureID)
 		}
 	}
+	// A section cue that takes what the guide is not about ("thời hạn" of a
+	// time-limited building permit) does not leave the guide answered.
+	if r := fx.say(t, "excluded", "giấy phép xây dựng có thời hạn làm mất mấy ngày"); r.ProcedureID == "giay-phep-xay-dung" {
+		t.Errorf("time-limited permit answered with the house permit guide")
+	}
 	// A question that names only what several procedures share asks which
 	// one is meant instead of saying nothing fits.
 	if r := fx.say(t, "shared", "làm căn cước ở đâu"); r.ProcedureID != "" || r.Intent != bot.IntentProcedure ||

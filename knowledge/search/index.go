@@ -174,6 +174,20 @@ func negated(folds []string, k int) bool {
 	return k >= 2 && neg(folds[k-2]) && (folds[k-1] == "co" || folds[k-1] == "bi" || folds[k-1] == "tung")
 }
 
+// Excludes reports whether the question, read as Search reads it (shorthand
+// expanded), names something the procedure id says it is not about; false
+// for an unknown id.
+func (ix *Index) Excludes(id, q string) bool {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	e := ix.procs[id]
+	if e == nil || len(e.notAbout) == 0 {
+		return false
+	}
+	toks := strings.Fields(ix.norm.normalize(q, ixVocab{ix}))
+	return e.namedNotAbout(toks, foldAll(toks))
+}
+
 // offTopicPhrases returns the not-covered phrases a question names (folded
 // syllables each), unless denied (negated), and the first subject they
 // belong to; callers hold a lock.

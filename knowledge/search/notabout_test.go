@@ -79,6 +79,20 @@ func TestNegativeEvidence(t *testing.T) {
 	if res.NotCovered == nil || res.NotCovered.Help == "" {
 		t.Errorf("visa question: no not-covered subject with help: %+v", res.NotCovered)
 	}
+	// What one guide is not about, found without a search, as the search
+	// reads the question: a section cue may hide it from the search itself.
+	for _, c := range []struct {
+		id, q string
+		want  bool
+	}{
+		{"giay-phep-xay-dung", "xin giay phep xay dung co thoi han mat bao lau", true},
+		{"giay-phep-xay-dung", "xin giấy phép xây dựng nhà ở mất bao lâu", false},
+		{"no-such-guide", "có thời hạn", false},
+	} {
+		if got := ix.Excludes(c.id, c.q); got != c.want {
+			t.Errorf("Excludes(%s, %q) = %v, want %v", c.id, c.q, got, c.want)
+		}
+	}
 	// The same subjects, found without a search, as the search reads them
 	// (shorthand expanded).
 	for q, named := range map[string]bool{
