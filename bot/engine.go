@@ -408,8 +408,7 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 	// may have hidden it from the search: "viện phí"), a clause answers only
 	// if it names that subject itself and is answered all the same ("ngân
 	// hàng bảo phải đăng ký thế chấp"), not a clause of the story around it.
-	uncovered := e.notCovered(q)
-	clauseMay := func(one SearchResult) bool { return !uncovered || e.notCovered(one.Query) }
+	clauseMay := func(one SearchResult) bool { return !e.notCovered(q) || e.notCovered(one.Query) }
 	clausesMayAnswer := res.NotCovered == nil && len(res.Hits) > 0
 	if clausesMayAnswer {
 		// The whole message must rank the clause's procedure first.
@@ -548,23 +547,24 @@ func agreeingClauses(text string, search func(string) (SearchResult, error), rea
 // vay vốn thì làm ở đâu").
 var purposeClause = regexp.MustCompile(`(?i)(^|[\s,;:])(để|de)\s+([^.,?!;:\n]*?)(\s+(thì|thi)\s|[.,?!;:\n]|$)`)
 
-// cutPurpose removes the purpose clauses of text and returns what is left, or
-// ok false when there is none. "để lại" (what the dead leave behind) is
-// not a purpose.
-func cutPurpose(text string) (rest string, ok bool) {
+// cutPurpose removes the purpose clauses of text and returns what is left
+// and the purposes (none when there is no purpose clause). "để lại" (what
+// the dead leave behind) is not a purpose.
+func cutPurpose(text string) (rest string, purposes []string) {
 	var b strings.Builder
 	last := 0
 	for _, m := range purposeClause.FindAllStringSubmatchIndex(text, -1) {
-		words := strings.Fields(text[m[6]:m[7]])
+		purpose := text[m[6]:m[7]]
+		words := strings.Fields(purpose)
 		if len(words) < 2 || vntext.Fold(strings.ToLower(words[0])) == "lai" {
 			continue
 		}
 		b.WriteString(text[last:m[4]])
 		last = m[7]
-		ok = true
+		purposes = append(purposes, purpose)
 	}
 	b.WriteString(text[last:])
-	return b.String(), ok
+	return b.String(), purposes
 }
 
 // normalize expands chat shorthand in q when the engine has a normaliser.
@@ -585,11 +585,12 @@ func (e *Engine) notCovered(q string) bool {
 // words or names a subject the guides do not cover ("cần bản sao giấy chứng
 // tử để làm thủ tục ngân hàng"). Without its purpose clauses the question
 // must name one procedure whole, confidently and without a close rival, and
-// neither name a subject the guides do not cover (notCovered); the purpose must name no procedure of its own ("giấy tờ gì để làm giấy khai
-// sinh" asks about its purpose). It returns the words left and the result.
+// name no subject the guides do not cover (notCovered); no purpose may name
+// a procedure of its own ("giấy tờ gì để làm giấy khai sinh" asks about its
+// purpose). It returns the words left and the result.
 func purposeAnswer(text string, normalize func(string) string, search func(string) (SearchResult, error), notCovered func(string) bool) (words, SearchResult, bool) {
-	rest, ok := cutPurpose(text)
-	if !ok {
+	rest, purposes := cutPurpose(text)
+	if len(purposes) == 0 {
 		return words{}, SearchResult{}, false
 	}
 	if rest = normalize(rest); notCovered(rest) {
@@ -600,8 +601,8 @@ func purposeAnswer(text string, normalize func(string) string, search func(strin
 	if err != nil || !r.Confident || ambiguous(r) || !namesProcedure(r) || r.NotCovered != nil {
 		return words{}, SearchResult{}, false
 	}
-	for _, m := range purposeClause.FindAllStringSubmatch(text, -1) {
-		if p, err := search(normalize(m[3])); err == nil && p.Confident && namesProcedure(p) {
+	for _, purpose := range purposes {
+		if p, err := search(normalize(purpose)); err == nil && p.Confident && namesProcedure(p) {
 			return words{}, SearchResult{}, false
 		}
 	}
