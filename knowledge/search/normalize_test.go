@@ -25,6 +25,7 @@ func TestNormalizeShorthandAndNoise(t *testing.T) {
 		{"sổ hồng bị mất", "sổ hồng bị mất"},
 		{"đánh rơi căn cước ở chợ", "làm mất căn cước ở chợ"},
 		{"dợ tui mới sanh, làm giấy khai sanh", "vợ tôi mới sinh làm giấy khai sinh"},
+		{"xã sát nhập rồi", "xã sáp nhập rồi"},
 		{"rot mat bang lai", "bị mất bang lai"},
 		{"dang ky khaisinh", "dang ky khai sinh"},
 		{"ddaang kys khai sinh", "dang ky khai sinh"},
