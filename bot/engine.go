@@ -382,6 +382,14 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 			res = one
 		}
 	}
+	if res.Confident && res.NotCovered == nil {
+		// A procedure already done ("đã ly hôn rồi thì xin giấy xác nhận
+		// tình trạng hôn nhân ở đâu") is the story; the one asked after it
+		// is the question.
+		if one, ok := doneAnswer(m.Text, e.normalize, search); ok && one.Hits[0].ID != res.Hits[0].ID {
+			res = one
+		}
+	}
 	if res.Confident {
 		top := res.Hits[0]
 		if s.Topic == top.ID || !ambiguous(res) {
@@ -607,6 +615,53 @@ func purposeAnswer(text string, normalize func(string) string, search func(strin
 		}
 	}
 	return rw, r, true
+}
+
+// doneMarks end a clause about something already done when a word that
+// goes on follows them: "… rồi thì", "… xong rồi giờ" ("rồi mà" is a
+// complaint about the thing done: "bị trừ tiền rồi mà hồ sơ vẫn báo chưa
+// thanh toán").
+var (
+	doneMarks = map[string]bool{"roi": true, "xong": true}
+	goOnWords = map[string]bool{"thi": true, "gio": true, "nen": true}
+)
+
+// cutDone removes from text the parts that tell what was already done: in a
+// clause, the words up to "rồi"/"xong" followed by "thì", "giờ" or
+// "nên" ("đã ly hôn rồi thì xin giấy này ở đâu" keeps "thì xin giấy này ở
+// đâu"). ok is false when there is none.
+func cutDone(text string) (rest string, ok bool) {
+	var out []string
+	for _, c := range clauses(text) {
+		toks := strings.Fields(c)
+		cut := -1
+		for i := 1; i+1 < len(toks); i++ {
+			if doneMarks[vntext.Fold(strings.ToLower(toks[i]))] && goOnWords[vntext.Fold(strings.ToLower(toks[i+1]))] {
+				cut = i
+			}
+		}
+		if cut >= 0 {
+			toks = toks[cut+1:]
+			ok = true
+		}
+		out = append(out, strings.Join(toks, " "))
+	}
+	return strings.Join(out, ", "), ok
+}
+
+// doneAnswer reads a question without what it says was already done
+// (cutDone): it returns the search result when what is left is answered
+// confidently, without a close rival and without an uncovered subject.
+func doneAnswer(text string, normalize func(string) string, search func(string) (SearchResult, error)) (SearchResult, bool) {
+	rest, ok := cutDone(text)
+	if !ok {
+		return SearchResult{}, false
+	}
+	r, err := search(stripSectionCues(splitWords(normalize(rest))))
+	if err != nil || !r.Confident || ambiguous(r) || r.NotCovered != nil {
+		return SearchResult{}, false
+	}
+	return r, true
 }
 
 // askCues mark a clause that asks something.

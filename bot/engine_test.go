@@ -393,6 +393,17 @@ func TestTrust(t *testing.T) {
 	if r := fx.say(t, "excluded", "giấy phép xây dựng có thời hạn làm mất mấy ngày"); r.ProcedureID == "giay-phep-xay-dung" {
 		t.Errorf("time-limited permit answered with the house permit guide")
 	}
+	// What was already done ("… rồi thì") is the story; the procedure asked
+	// after it is the question. "rồi mà" complains about the thing done.
+	for i, c := range []struct{ q, want string }{
+		{"Cán bộ xã bảo phải có giấy xác nhận tình trạng hôn nhân mới cưới lại được, tôi đã ly hôn rồi thì xin giấy đó ở đâu?", "xac-nhan-tinh-trang-hon-nhan"},
+		{"đã xác định mức độ khuyết tật rồi thì xin trợ cấp hằng tháng cần giấy tờ gì", "tro-cap-xa-hoi"},
+		{"đăng ký kết hôn xong rồi thì nhập hộ khẩu cho vợ thế nào", "dang-ky-thuong-tru"},
+	} {
+		if r := fx.say(t, fmt.Sprint("done-", i), c.q); r.ProcedureID != c.want {
+			t.Errorf("%q: answered %q, want %s", c.q, r.ProcedureID, c.want)
+		}
+	}
 	// A question that names only what several procedures share asks which
 	// one is meant instead of saying nothing fits.
 	if r := fx.say(t, "shared", "làm căn cước ở đâu"); r.ProcedureID != "" || r.Intent != bot.IntentProcedure ||
