@@ -158,9 +158,17 @@ func (ix *Index) SetNotCovered(list []knowledge.NotCoveredTopic) {
 func (ix *Index) NotCovered(q string) *bot.NotCovered {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	toks := strings.Fields(ix.norm.normalize(q, ixVocab{ix}))
-	_, nc := ix.offTopicPhrases(toks, foldAll(toks))
+	_, toks, folds := ix.read(q)
+	_, nc := ix.offTopicPhrases(toks, folds)
 	return nc
+}
+
+// read returns a question as Search reads it: normalized (shorthand
+// expanded), its syllables, and the same folded. Callers hold a lock.
+func (ix *Index) read(q string) (normalized string, toks, folds []string) {
+	normalized = ix.norm.normalize(q, ixVocab{ix})
+	toks = strings.Fields(normalized)
+	return normalized, toks, foldAll(toks)
 }
 
 // negated reports whether the words before folds[k] deny it: "không tranh
@@ -184,8 +192,8 @@ func (ix *Index) Excludes(id, q string) bool {
 	if e == nil || len(e.notAbout) == 0 {
 		return false
 	}
-	toks := strings.Fields(ix.norm.normalize(q, ixVocab{ix}))
-	return e.namedNotAbout(toks, foldAll(toks))
+	_, toks, folds := ix.read(q)
+	return e.namedNotAbout(toks, folds)
 }
 
 // offTopicPhrases returns the not-covered phrases a question names (folded
@@ -261,7 +269,7 @@ func (e *entry) namesAll(fold []string) bool {
 // driving licence). A mention in the summary or the steps does not count:
 // "không áp dụng cho đại học" is not about universities.
 func (e *entry) mentions(fold []string) bool {
-	if e.namesAll(fold) && (len(fold) == 1 || e.hasPhrase(fold)) {
+	if e.namesPhrase(fold) {
 		return true
 	}
 	return e.papers != "" && len(fold) > 1 && strings.Contains(e.papers, " "+strings.Join(fold, " ")+" ")
@@ -1000,11 +1008,9 @@ func (ix *Index) search(ctx context.Context, q string, limit int, snippets bool)
 	limit = min(limit, 50)
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	normalized := ix.norm.normalize(q, ixVocab{ix})
+	normalized, qtoks, qfolds := ix.read(q)
 	pl := analyze(normalized, ix.exp, ix.knownPhrase)
 	res := bot.SearchResult{Query: pl.foldedText()}
-	qtoks := strings.Fields(normalized)
-	qfolds := foldAll(qtoks)
 	off, notCovered := ix.offTopicPhrases(qtoks, qfolds)
 	if len(pl.content) == 0 {
 		return res, nil
@@ -1318,12 +1324,12 @@ func (ix *Index) evidence(pl plan, e *entry, st *stats, w []float64, variants []
 			// use names the procedure; one its text uses is no other subject.
 			nameIt, useIt := false, false
 			for _, x := range pl.expanded(t) {
-				nameIt = nameIt || e.hasPhrase(x) || (len(x) == 1 && e.named[x[0]])
+				nameIt = nameIt || e.namesPhrase(x)
 				useIt = useIt || e.hasAll(x)
 			}
 			// Its own words may stand in a name too ("sang tên sổ đỏ"):
 			// they are named, though not a name of their own.
-			if own := pl.termAt(i); !nameIt && ((len(own) > 1 && e.hasPhrase(own)) || (len(own) == 1 && e.named[own[0]])) {
+			if !nameIt && e.namesPhrase(pl.termAt(i)) {
 				named += w[i]
 				continue
 			}
@@ -1556,6 +1562,15 @@ func (e *entry) hasAll(fold []string) bool {
 		}
 	}
 	return len(fold) > 0
+}
+
+// namesPhrase reports whether e's names use the folded phrase: one
+// syllable anywhere in them, or every two-syllable step of a longer one.
+func (e *entry) namesPhrase(fold []string) bool {
+	if len(fold) == 1 {
+		return e.named[fold[0]]
+	}
+	return len(fold) > 1 && e.hasPhrase(fold)
 }
 
 func (e *entry) hasPhrase(fold []string) bool {
