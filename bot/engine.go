@@ -333,7 +333,10 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 			res = full
 		}
 	}
-	if res.Confident && (e.cfg.Topics == nil || e.cfg.Topics.NotCovered(q) != nil) {
+	// Whether the whole question names an uncovered subject, asked at most
+	// once a turn.
+	uncovered := sync.OnceValue(func() bool { return e.notCovered(q) })
+	if res.Confident && (e.cfg.Topics == nil || uncovered()) {
 		// The words a section cue took may say the question is about a
 		// subject the guides do not cover ("phạt bao nhiêu" is the amount of
 		// a fine, not how to pay one): the whole question decides.
@@ -386,7 +389,7 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 		// A procedure already done ("đã ly hôn rồi thì xin giấy xác nhận
 		// tình trạng hôn nhân ở đâu") is the story; the one asked after it
 		// is the question.
-		if one, ok := doneAnswer(m.Text, e.normalize, search); ok && one.Hits[0].ID != res.Hits[0].ID {
+		if one, ok := e.doneAnswer(m.Text, search); ok && one.Hits[0].ID != res.Hits[0].ID {
 			res = one
 		}
 	}
@@ -416,7 +419,7 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 	// may have hidden it from the search: "viện phí"), a clause answers only
 	// if it names that subject itself and is answered all the same ("ngân
 	// hàng bảo phải đăng ký thế chấp"), not a clause of the story around it.
-	clauseMay := func(one SearchResult) bool { return !e.notCovered(q) || e.notCovered(one.Query) }
+	clauseMay := func(one SearchResult) bool { return !uncovered() || e.notCovered(one.Query) }
 	clausesMayAnswer := res.NotCovered == nil && len(res.Hits) > 0
 	if clausesMayAnswer {
 		// The whole message must rank the clause's procedure first.
@@ -435,7 +438,7 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 			}
 		}
 	}
-	if rest, one, ok := purposeAnswer(m.Text, e.normalize, search, e.notCovered); ok {
+	if rest, one, ok := e.purposeAnswer(m.Text, search); ok {
 		// What the paper is for ("… để làm thủ tục ngân hàng") is not what
 		// is asked for.
 		if p, err := e.cfg.Procedures.Procedure(ctx, one.Hits[0].ID); err == nil {
@@ -596,25 +599,34 @@ func (e *Engine) notCovered(q string) bool {
 // name no subject the guides do not cover (notCovered); no purpose may name
 // a procedure of its own ("giấy tờ gì để làm giấy khai sinh" asks about its
 // purpose). It returns the words left and the result.
-func purposeAnswer(text string, normalize func(string) string, search func(string) (SearchResult, error), notCovered func(string) bool) (words, SearchResult, bool) {
+func (e *Engine) purposeAnswer(text string, search func(string) (SearchResult, error)) (words, SearchResult, bool) {
 	rest, purposes := cutPurpose(text)
-	if len(purposes) == 0 {
+	if len(purposes) == 0 || e.notCovered(rest) {
 		return words{}, SearchResult{}, false
 	}
-	if rest = normalize(rest); notCovered(rest) {
-		return words{}, SearchResult{}, false
-	}
-	rw := splitWords(rest)
-	r, err := search(stripSectionCues(rw))
-	if err != nil || !r.Confident || ambiguous(r) || !namesProcedure(r) || r.NotCovered != nil {
+	rw, r, ok := e.answeredAlone(rest, search)
+	if !ok || !namesProcedure(r) {
 		return words{}, SearchResult{}, false
 	}
 	for _, purpose := range purposes {
-		if p, err := search(normalize(purpose)); err == nil && p.Confident && namesProcedure(p) {
+		if p, err := search(e.normalize(purpose)); err == nil && p.Confident && namesProcedure(p) {
 			return words{}, SearchResult{}, false
 		}
 	}
 	return rw, r, true
+}
+
+// answeredAlone searches part of a message as a question of its own (read as
+// the whole one is: shorthand expanded, section cues left out) and returns
+// its words and the result when the search is confident, without a close
+// rival and without an uncovered subject.
+func (e *Engine) answeredAlone(part string, search func(string) (SearchResult, error)) (words, SearchResult, bool) {
+	w := splitWords(e.normalize(part))
+	r, err := search(stripSectionCues(w))
+	if err != nil || !r.Confident || ambiguous(r) || r.NotCovered != nil {
+		return words{}, SearchResult{}, false
+	}
+	return w, r, true
 }
 
 // doneMarks end a clause about something already done when a word that
@@ -651,17 +663,14 @@ func cutDone(text string) (rest string, ok bool) {
 
 // doneAnswer reads a question without what it says was already done
 // (cutDone): it returns the search result when what is left is answered
-// confidently, without a close rival and without an uncovered subject.
-func doneAnswer(text string, normalize func(string) string, search func(string) (SearchResult, error)) (SearchResult, bool) {
+// alone (answeredAlone).
+func (e *Engine) doneAnswer(text string, search func(string) (SearchResult, error)) (SearchResult, bool) {
 	rest, ok := cutDone(text)
 	if !ok {
 		return SearchResult{}, false
 	}
-	r, err := search(stripSectionCues(splitWords(normalize(rest))))
-	if err != nil || !r.Confident || ambiguous(r) || r.NotCovered != nil {
-		return SearchResult{}, false
-	}
-	return r, true
+	_, r, ok := e.answeredAlone(rest, search)
+	return r, ok
 }
 
 // askCues mark a clause that asks something.

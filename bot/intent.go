@@ -67,6 +67,21 @@ func (l cueList) find(w words) (int, int) {
 	return -1, 0
 }
 
+// mask marks the syllables of w that stand in one of the cues.
+func (cl cueList) mask(w words) []bool {
+	m := make([]bool, len(w.fold))
+	for i := range w.fold {
+		for _, c := range cl {
+			if matchCue(w, i, c) {
+				for k := i; k < i+len(c.fold); k++ {
+					m[k] = true
+				}
+			}
+		}
+	}
+	return m
+}
+
 func matchCue(w words, i int, c cue) bool {
 	if i+len(c.fold) > len(w.fold) {
 		return false
@@ -156,17 +171,7 @@ func detectSection(w words, ignore words, onlineTopic bool) string {
 	}
 	setting := map[string][]bool{} // section → words telling the situation (see settingCues)
 	for _, sc := range settingCues {
-		m := make([]bool, len(w.fold))
-		for i := range w.fold {
-			for _, c := range sc.cues {
-				if matchCue(w, i, c) {
-					for k := i; k < i+len(c.fold); k++ {
-						m[k] = true
-					}
-				}
-			}
-		}
-		setting[sc.section] = m
+		setting[sc.section] = sc.cues.mask(w)
 	}
 	type hit struct{ prio, pos, n int }
 	var hits []hit
