@@ -438,6 +438,14 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 			}
 		}
 	}
+	if rest, one, ok := e.thenAnswer(m.Text, search); ok && len(res.Hits) > 0 && res.Hits[0].ID == one.Hits[0].ID && clauseMay(one) {
+		// The words before the last "thì" set the scene; what follows it is
+		// asked ("mua chung cư trả góp, chưa có sổ hồng thì có nhập hộ khẩu
+		// vô đó được không").
+		if p, err := e.cfg.Procedures.Procedure(ctx, one.Hits[0].ID); err == nil {
+			return e.answer(ctx, s, m, p, detectSection(rest, splitWords(p.Title), onlineTopic(p)), one)
+		}
+	}
 	if rest, one, ok := e.purposeAnswer(m.Text, search); ok {
 		// What the paper is for ("… để làm thủ tục ngân hàng") is not what
 		// is asked for.
@@ -627,6 +635,38 @@ func (e *Engine) answeredAlone(part string, search func(string) (SearchResult, e
 		return words{}, SearchResult{}, false
 	}
 	return w, r, true
+}
+
+// afterThen returns the words of text after its last "thì" (or "thi", typed
+// without marks) when at least two words precede it and three follow; ok is
+// false otherwise.
+func afterThen(text string) (rest string, ok bool) {
+	toks := strings.Fields(text)
+	marked := vntext.Fold(text) != text
+	for i := len(toks) - 4; i >= 2; i-- {
+		if t := strings.ToLower(strings.Trim(toks[i], ".,;:?!")); t == "thì" || t == "thi" && !marked && !examWords[vntext.Fold(strings.ToLower(toks[i-1]))] {
+			return strings.Join(toks[i+1:], " "), true
+		}
+	}
+	return "", false
+}
+
+// examWords come before "thi" when it means an exam ("điểm thi", "dự thi").
+var examWords = map[string]bool{"diem": true, "du": true, "di": true, "bai": true, "ky": true, "muon": true, "phong": true, "lich": true}
+
+// thenAnswer reads only what a message asks after its last "thì" (afterThen):
+// it returns the words left and the search result when that part names one
+// procedure whole and is answered alone (answeredAlone).
+func (e *Engine) thenAnswer(text string, search func(string) (SearchResult, error)) (words, SearchResult, bool) {
+	rest, ok := afterThen(text)
+	if !ok {
+		return words{}, SearchResult{}, false
+	}
+	rw, r, ok := e.answeredAlone(rest, search)
+	if !ok || !namesProcedure(r) {
+		return words{}, SearchResult{}, false
+	}
+	return rw, r, true
 }
 
 // doneMarks end a clause about something already done when a word that

@@ -32,6 +32,7 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout9.tsv", 0.015, 0.87, 0.87, 0.97},
 		{"testdata/heldout10.tsv", 0.03, 0.78, 0.84, 0.95},
 		{"testdata/heldout11.tsv", 0.01, 0.79, 0.75, 0.99},
+		{"testdata/heldout12.tsv", 0.03, 0.76, 0.82, 0.95},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {

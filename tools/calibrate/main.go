@@ -27,6 +27,9 @@ import (
 
 func main() {
 	iters := flag.Int("iterations", 4000, "gradient descent iterations")
+	fitTop := flag.Int("fit-top", 3, "hits per question the model is fitted on")
+	keep := flag.Bool("current", false, "report the current DefaultModel instead of fitting one")
+	dump := flag.String("dump", "", "write every question's best hit (features, right or not) to this TSV file")
 	flag.Parse()
 	if flag.NArg() == 0 {
 		log.Fatal("usage: calibrate SET.tsv...")
@@ -40,6 +43,8 @@ func main() {
 		hits  [][]float64
 		right []bool
 		in    bool
+		text  string
+		ids   []string
 	}
 	var rows []row
 	var xs [][]float64
@@ -62,7 +67,7 @@ func main() {
 			if err != nil {
 				log.Fatal(err)
 			}
-			rr := row{in: !r.OutOfScope()}
+			rr := row{in: !r.OutOfScope(), text: r.Question}
 			for i, h := range res.Hits {
 				if i >= 3 {
 					break
@@ -72,13 +77,19 @@ func main() {
 				if r.Accepts(h.ID) {
 					y = 1
 				}
-				xs, ys = append(xs, x), append(ys, y)
+				if i < *fitTop {
+					xs, ys = append(xs, x), append(ys, y)
+				}
 				rr.hits, rr.right, rr.evs = append(rr.hits, x), append(rr.right, y == 1), append(rr.evs, h.Evidence)
+				rr.ids = append(rr.ids, h.ID)
 			}
 			rows = append(rows, rr)
 		}
 	}
 	m := search.Fit(xs, ys, *iters)
+	if *keep {
+		m = search.DefaultModel
+	}
 	fmt.Printf("var DefaultModel = Model{Bias: %.3f, Weights: []float64{", m.Bias)
 	for i, w := range m.Weights {
 		if i > 0 {
@@ -88,6 +99,23 @@ func main() {
 	}
 	fmt.Println("}}")
 	fmt.Printf("// %s\n", strings.Join(search.FeatureNames, ", "))
+	if *dump != "" {
+		var b strings.Builder
+		fmt.Fprintf(&b, "in\tright\tid\tp\t%s\tquestion\n", strings.Join(search.FeatureNames, "\t"))
+		for _, r := range rows {
+			if len(r.hits) == 0 {
+				continue
+			}
+			fmt.Fprintf(&b, "%t\t%t\t%s\t%.3f", r.in, r.right[0], r.ids[0], m.Probability(r.evs[0]))
+			for _, v := range r.hits[0] {
+				fmt.Fprintf(&b, "\t%.3f", v)
+			}
+			fmt.Fprintf(&b, "\t%s\n", r.text)
+		}
+		if err := os.WriteFile(*dump, []byte(b.String()), 0o644); err != nil {
+			log.Fatal(err)
+		}
+	}
 	fmt.Printf("\n%-9s %-9s %-9s %-9s\n", "threshold", "answered", "wrong", "top-1")
 	in := 0
 	for _, r := range rows {
