@@ -93,6 +93,11 @@ func TestSectionQuestions(t *testing.T) {
 		{"con tôi chưa bao giờ được làm giấy khai sinh, giờ đăng ký khai sinh được không", "dang-ky-khai-sinh", bot.SectionConditions},
 		{"mở hộ kinh doanh bán hàng online thì đăng ký hộ kinh doanh ở đâu", "dang-ky-ho-kinh-doanh", bot.SectionAgency},
 		{"đăng ký hộ kinh doanh online được không", "dang-ky-ho-kinh-doanh", bot.SectionOnline},
+		// Everyday ways of asking how, whom to send to, and what one is entitled to.
+		{"đăng ký tạm trú cho người thuê trọ kiểu gì", "dang-ky-tam-tru", bot.SectionSteps},
+		{"muốn làm giấy xác nhận tình trạng hôn nhân thì sao ạ", "xac-nhan-tinh-trang-hon-nhan", bot.SectionSteps},
+		{"muốn xin xác định mức độ khuyết tật thì làm đơn gửi ai", "xac-dinh-khuyet-tat", bot.SectionAgency},
+		{"hưởng thai sản khi sinh con thì được nghỉ bao nhiêu ngày", "che-do-thai-san", bot.SectionConditions},
 	}
 	for i, tt := range tests {
 		r := f.say(t, "s"+string(rune('a'+i)), tt.text)

@@ -117,14 +117,19 @@ var sectionCues = []struct {
 		"đóng ít nhất", "đóng tối thiểu", "mỗi tháng đóng", "đóng mỗi tháng")},
 	{SectionAgency, cues("ở đâu", "chỗ nào", "nơi nào", "cơ quan nào", "nộp ở", "làm ở", "đến đâu", "đi đâu", "địa chỉ", "phòng nào", "nơi nộp", "nơi làm", "nộp tại", "làm tại", "ai cấp", "ai giải quyết", "tòa nào", "tòa án nào", "sở nào", "lên đâu", "nộp đơn ở", "cơ quan gì", "chỗ nào", "ở tòa", "lên xã", "lên phường",
 		// "X hay Y?" between two offices, "nộp cho ai"
-		"nộp cho ai", "gửi cho ai", "cho ai", "hỏi ai", "gặp ai", "ai tiếp nhận", "hay công an", "hay cơ quan", "hay bhxh", "hay bảo hiểm xã hội", "hay ubnd", "hay ủy ban", "hay sở", "hay phòng", "hay cơ quan thuế", "hay chi cục",
+		"nộp cho ai", "gửi cho ai", "gửi ai", "đơn gửi ai", "nộp ai", "công an nào", "cho ai", "hỏi ai", "gặp ai", "ai tiếp nhận", "hay công an", "hay cơ quan", "hay bhxh", "hay bảo hiểm xã hội", "hay ubnd", "hay ủy ban", "hay sở", "hay phòng", "hay cơ quan thuế", "hay chi cục",
 		// "đâu" without "ở": "bhxh tự nguyện đóng đâu", "giấy độc thân xin đâu"
 		"đóng đâu", "xin đâu", "nộp đâu", "làm đâu", "đăng ký đâu", "lấy đâu", "ra đâu")},
 	{SectionDocuments, cues("giấy tờ", "hồ sơ gồm", "hồ sơ cần", "cần hồ sơ", "bộ hồ sơ", "hồ sơ gì", "hồ sơ những gì", "cần những gì", "cần gì", "mang theo", "mang gì", "chuẩn bị gì", "chuẩn bị những gì", "thành phần hồ sơ", "cần có gì", "cần mang", "những gì", "gồm gì", "gồm những gì", "mẫu đơn", "tờ khai", "thông tin gì", "những thông tin", "nội dung gì", "những nội dung", "giấy gì", "bản vẽ gì", "cần chuẩn bị")},
-	{SectionSteps, cues("thế nào", "như thế nào", "làm sao", "ra sao", "các bước", "quy trình", "cách làm", "trình tự", "làm gì", "hướng dẫn", "cách", "bước", "như nào", "làm thế nào")},
+	{SectionSteps, cues("thế nào", "như thế nào", "làm sao", "ra sao", "các bước", "quy trình", "cách làm", "trình tự", "làm gì", "hướng dẫn", "cách", "bước", "như nào", "làm thế nào",
+		// everyday and regional ways of asking how: "khóa tài khoản kiểu gì", "đăng nhập bằng gì", "mần răng"
+		"kiểu gì", "kiểu nào", "cách nào", "bằng gì", "làm răng", "mần răng", "ra răng")},
 	{SectionConditions, cues("điều kiện", "tối thiểu bao nhiêu", "tối đa bao nhiêu", "ít nhất bao nhiêu", "ai được", "ai phải", "ai có trách nhiệm", "ai đi", "đối tượng", "trường hợp nào", "được hưởng", "đủ điều kiện", "yêu cầu gì", "mấy tuổi", "bao nhiêu tuổi", "đủ tuổi", "độ tuổi", "bao nhiêu m2", "bao nhiêu mét",
 		// yes/no questions about one's own case: "có phải ... không", "... được không"
-		"có phải", "có cần", "có được", "được không", "có bắt buộc", "bắt buộc", "có bị", "có còn", "còn giá trị", "còn hiệu lực", "phải không", "có đủ", "có thể", "bao nhiêu năm", "mấy năm", "đóng bao lâu", "tuổi được", "tuổi có được", "tuổi đã được")},
+		"có phải", "có cần", "có được", "được không", "có bắt buộc", "bắt buộc", "có bị", "có còn", "còn giá trị", "còn hiệu lực", "phải không", "có đủ", "có thể", "bao nhiêu năm", "mấy năm", "đóng bao lâu",
+		// what one is entitled to or must reach ("được nghỉ mấy ngày", "diện tích tối thiểu là bao nhiêu")
+		"được nghỉ mấy ngày", "nghỉ mấy ngày", "được nghỉ bao nhiêu ngày", "nghỉ bao nhiêu ngày", "tối đa bao nhiêu ngày", "được hưởng bao nhiêu ngày",
+		"đóng bhxh bao lâu", "đóng bảo hiểm bao lâu", "đóng bảo hiểm xã hội bao lâu", "tối thiểu là bao nhiêu", "dưới bao nhiêu", "trên bao nhiêu", "tuổi được", "tuổi có được", "tuổi đã được")},
 	{SectionLegal, cues("căn cứ", "luật nào", "văn bản nào", "quy định nào", "nghị định", "thông tư", "cơ sở pháp lý", "pháp lý", "theo luật", "quy định")},
 }
 
@@ -229,7 +234,28 @@ func detectSection(w words, ignore words, onlineTopic bool) string {
 	if i, n := weakDocumentsCue.find(w); i >= 0 && i+n == len(w.fold) && !allMasked(masked, i, n) {
 		return SectionDocuments
 	}
+	if whatToDo < 0 && endsWithHow(w) {
+		return SectionSteps
+	}
 	return ""
+}
+
+// endParticles close a question without adding to it ("… sao ạ", "… sao vậy").
+var endParticles = map[string]bool{"a": true, "vay": true, "v": true, "z": true, "ta": true, "nhi": true, "ha": true, "nhe": true, "nha": true, "ad": true, "day": true, "the": true}
+
+// endsWithHow reports whether a question ends with a bare "sao" asking how
+// ("kê khai thuế sao", "muốn chỉnh lại thì sao ạ"), not why ("tại sao",
+// "vì sao").
+func endsWithHow(w words) bool {
+	n := len(w.fold)
+	for n > 0 && endParticles[w.fold[n-1]] {
+		n--
+	}
+	if n < 3 || w.fold[n-1] != "sao" {
+		return false
+	}
+	prev := w.fold[n-2]
+	return prev != "tai" && prev != "vi" && prev != "co"
 }
 
 func allMasked(m []bool, i, n int) bool {
