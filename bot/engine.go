@@ -333,6 +333,16 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 			res = full
 		}
 	}
+	if res.Confident {
+		// A section cue may have taken a word of a name ("nộp thuế" in "hộ
+		// kinh doanh có phải nộp thuế không" is the business tax, not the
+		// registration): a procedure the whole question names whole and
+		// trusts more wins.
+		if full, err := search(q); err == nil && full.Confident && full.Hits[0].ID != res.Hits[0].ID &&
+			full.Hits[0].Evidence.FullName && full.Hits[0].Confidence > res.Hits[0].Confidence {
+			res = full
+		}
+	}
 	// Whether the whole question names an uncovered subject, asked at most
 	// once a turn.
 	uncovered := sync.OnceValue(func() bool { return e.notCovered(q) })

@@ -409,6 +409,11 @@ func TestTrust(t *testing.T) {
 			t.Errorf("%q: answered %q, want %s", c.q, r.ProcedureID, c.want)
 		}
 	}
+	// A section cue that takes a word of a name ("nộp thuế") leaves the
+	// procedure the whole question names.
+	if r := fx.say(t, "cue-name", "hộ kinh doanh bán quán nước có phải nộp thuế không"); r.ProcedureID != "thue-ho-kinh-doanh" {
+		t.Errorf("business tax question answered %q", r.ProcedureID)
+	}
 	// Before the last "thì" a message sets the scene; what follows is asked,
 	// unless the scene is a subject the guides do not cover.
 	for i, c := range []struct{ q, want string }{
