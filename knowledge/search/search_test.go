@@ -112,6 +112,8 @@ func TestExpansionOfAbbreviationsAndOldNames(t *testing.T) {
 		{"tam tru sap het han thi gia han ntn", "dang-ky-tam-tru", false},
 		// A classifier between the action and the thing says nothing.
 		{"mất cái bằng lái rồi", "cap-lai-giay-phep-lai-xe", false},
+		// A will or an estate is an inheritance.
+		{"ông mất không để lại di chúc, con cháu muốn đứng tên mảnh đất", "thua-ke-dat", true},
 	}
 	for _, tt := range tests {
 		res, err := ix.Search(context.Background(), tt.q, 3)
