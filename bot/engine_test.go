@@ -414,6 +414,13 @@ func TestTrust(t *testing.T) {
 	if r := fx.say(t, "cue-name", "hộ kinh doanh bán quán nước có phải nộp thuế không"); r.ProcedureID != "thue-ho-kinh-doanh" {
 		t.Errorf("business tax question answered %q", r.ProcedureID)
 	}
+	// A loss of papers ("mất hết giấy tờ") is what happened, not a question
+	// about papers.
+	for i, q := range []string{"mat het giay to thi lam lai cai gi truoc", "mat giay to tuy than co can bao cong an ko"} {
+		if r := fx.say(t, fmt.Sprint("lost-", i), q); r.ProcedureID != "mat-giay-to-tuy-than" {
+			t.Errorf("%q: answered %q, want the lost-papers guide", q, r.ProcedureID)
+		}
+	}
 	// Before the last "thì" a message sets the scene; what follows is asked,
 	// unless the scene is a subject the guides do not cover.
 	for i, c := range []struct{ q, want string }{

@@ -328,6 +328,11 @@ func analyze(q string, exp *expander, known func(phrase string) bool) plan {
 			i += n // where the citizen is, not what they ask about
 			continue
 		}
+		if n := contentAt(toks, i); n > 0 {
+			p.content = append(p.content, toks[i:i+n]...) // "mất giấy tờ" is what happened
+			i += n
+			continue
+		}
 		n := stopAt(toks, i, inVocab)
 		if n == 0 {
 			p.content = append(p.content, toks[i])
@@ -346,16 +351,22 @@ var alwaysStop = map[string]bool{"xin": true}
 
 // contentPhrases are made of question words but say what happened: "để
 // lại" is what the dead leave behind ("bố mất để lại mảnh đất"), not "in
-// order to".
-var contentPhrases = compilePhrases([]string{"để lại"})
+// order to"; "mất giấy tờ" is a loss, not a question about papers. Their
+// words are kept whole.
+var contentPhrases = compilePhrases([]string{"để lại", "giấy tờ tùy thân", "mất giấy tờ", "mất hết giấy tờ", "mất sạch giấy tờ"})
+
+// contentAt returns how many tokens from i form a content phrase (0 if none).
+func contentAt(toks []qtoken, i int) int {
+	for _, cp := range contentPhrases {
+		if cp.at(toks, i) {
+			return len(cp.fold)
+		}
+	}
+	return 0
+}
 
 // stopAt returns how many tokens from i form a stop phrase (0 if none).
 func stopAt(toks []qtoken, i int, inVocab func(int) bool) int {
-	for _, cp := range contentPhrases {
-		if cp.at(toks, i) {
-			return 0
-		}
-	}
 	for _, sp := range stopPhrases {
 		if !sp.at(toks, i) {
 			continue
