@@ -429,7 +429,14 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 	// may have hidden it from the search: "viện phí"), a clause answers only
 	// if it names that subject itself and is answered all the same ("ngân
 	// hàng bảo phải đăng ký thế chấp"), not a clause of the story around it.
-	clauseMay := func(one SearchResult) bool { return !uncovered() || e.notCovered(one.Query) }
+	// Nor does a clause answer with a procedure the whole message says it is
+	// not about ("hàng xóm hát karaoke … phản ánh ở đâu").
+	clauseMay := func(one SearchResult) bool {
+		if e.cfg.Topics != nil && e.cfg.Topics.Excludes(one.Hits[0].ID, q) {
+			return false
+		}
+		return !uncovered() || e.notCovered(one.Query)
+	}
 	clausesMayAnswer := res.NotCovered == nil && len(res.Hits) > 0
 	if clausesMayAnswer {
 		// The whole message must rank the clause's procedure first.

@@ -414,6 +414,11 @@ func TestTrust(t *testing.T) {
 	if r := fx.say(t, "cue-name", "hộ kinh doanh bán quán nước có phải nộp thuế không"); r.ProcedureID != "thue-ho-kinh-doanh" {
 		t.Errorf("business tax question answered %q", r.ProcedureID)
 	}
+	// A clause does not answer with a guide the whole message says it is not
+	// about.
+	if r := fx.say(t, "excluded-clause", "quán nhậu đầu hẻm hát karaoke tới 1 giờ sáng, phản ánh ở đâu cho họ dừng"); r.ProcedureID != "" {
+		t.Errorf("noise complaint answered %q", r.ProcedureID)
+	}
 	// A loss of papers ("mất hết giấy tờ") is what happened, not a question
 	// about papers.
 	for i, q := range []string{"mat het giay to thi lam lai cai gi truoc", "mat giay to tuy than co can bao cong an ko"} {
