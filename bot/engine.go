@@ -333,11 +333,12 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 			res = full
 		}
 	}
-	if res.Confident {
+	if res.Confident && res.Hits[0].Confidence < sureConfidence {
 		// A section cue may have taken a word of a name ("nộp thuế" in "hộ
 		// kinh doanh có phải nộp thuế không" is the business tax, not the
 		// registration): a procedure the whole question names whole and
-		// trusts more wins.
+		// trusts more wins. A hit the search is sure of is not second-guessed
+		// (and the turn is spared a search).
 		if full, err := search(q); err == nil && full.Confident && full.Hits[0].ID != res.Hits[0].ID &&
 			full.Hits[0].Evidence.FullName && full.Hits[0].Confidence > res.Hits[0].Confidence {
 			res = full
@@ -751,10 +752,13 @@ func clauses(text string) []string {
 	return out
 }
 
-// Confidence levels below the answer threshold: a hit at least askConfidence
-// is plausible enough to offer in a clarifying question; one at least
-// suggestConfidence is offered as a "did you mean" button on a refusal.
+// Confidence levels: a hit of at least sureConfidence is not checked against
+// the whole question's reading; below the answer threshold, a hit at least
+// askConfidence is plausible enough to offer in a clarifying question, and one
+// at least suggestConfidence is offered as a "did you mean" button on a
+// refusal.
 const (
+	sureConfidence    = 0.9
 	askConfidence     = 0.35
 	suggestConfidence = 0.2
 )
