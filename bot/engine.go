@@ -655,14 +655,17 @@ func (e *Engine) answeredAlone(part string, search func(string) (SearchResult, e
 	return w, r, true
 }
 
-// afterThen returns the words of text after its last "thì" (or "thi", typed
-// without marks) when at least two words precede it and three follow; ok is
-// false otherwise.
+// afterThen returns the words of text after its last "thì" when at least two
+// words precede it and three follow; ok is false otherwise. In a message typed
+// without marks "thi" counts too, unless the word before it makes it an exam
+// ("diem thi", "du thi"); in a marked one "thi" is always the exam.
 func afterThen(text string) (rest string, ok bool) {
 	toks := strings.Fields(text)
-	marked := vntext.Fold(text) != text
+	lower := strings.ToLower(text)
+	unmarked := vntext.Fold(lower) == lower
 	for i := len(toks) - 4; i >= 2; i-- {
-		if t := strings.ToLower(strings.Trim(toks[i], ".,;:?!")); t == "thì" || t == "thi" && !marked && !examWords[vntext.Fold(strings.ToLower(toks[i-1]))] {
+		t := strings.ToLower(strings.Trim(toks[i], ".,;:?!"))
+		if t == "thì" || (t == "thi" && unmarked && !examWords[vntext.Fold(toks[i-1])]) {
 			return strings.Join(toks[i+1:], " "), true
 		}
 	}
