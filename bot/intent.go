@@ -245,7 +245,7 @@ var endParticles = map[string]bool{"a": true, "vay": true, "v": true, "z": true,
 
 // endsWithHow reports whether a question ends with a bare "sao" asking how
 // ("kê khai thuế sao", "muốn chỉnh lại thì sao ạ"), not why ("tại sao",
-// "vì sao").
+// "vì sao") or whether it matters ("có sao không").
 func endsWithHow(w words) bool {
 	n := len(w.fold)
 	for n > 0 && endParticles[w.fold[n-1]] {

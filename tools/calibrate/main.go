@@ -8,7 +8,10 @@
 // search.Features. A logistic model is fitted on them and printed as Go code
 // for knowledge/search/confidence.go, followed by, for a range of thresholds,
 // the share of questions answered, the wrong-answer rate over all questions and
-// top-1 over in-scope questions. Never pass the frozen set
+// top-1 over in-scope questions. -current reports the shipped DefaultModel
+// instead of fitting one; -dump FILE writes each question's best hit (its
+// features, right or not) for analysis; -fit-top N fits on the best N hits of
+// each question (3 by default; 1 fitted worse). Never pass the frozen set
 // (knowledge/evalset/frozen): it measures the result and must not shape it.
 package main
 
@@ -28,7 +31,7 @@ import (
 func main() {
 	iters := flag.Int("iterations", 4000, "gradient descent iterations")
 	fitTop := flag.Int("fit-top", 3, "hits per question the model is fitted on")
-	keep := flag.Bool("current", false, "report the current DefaultModel instead of fitting one")
+	current := flag.Bool("current", false, "report the current DefaultModel instead of fitting one")
 	dump := flag.String("dump", "", "write every question's best hit (features, right or not) to this TSV file")
 	flag.Parse()
 	if flag.NArg() == 0 {
@@ -87,7 +90,7 @@ func main() {
 		}
 	}
 	m := search.Fit(xs, ys, *iters)
-	if *keep {
+	if *current {
 		m = search.DefaultModel
 	}
 	fmt.Printf("var DefaultModel = Model{Bias: %.3f, Weights: []float64{", m.Bias)
