@@ -118,11 +118,13 @@ const AnswerThreshold = 0.75
 // every word of it is answered from namedThreshold: the model weighs a long,
 // everyday question's many small words against it ("sổ đỏ nhà tôi bị mất
 // trong đợt lũ năm ngoái thì xin cấp lại ở đâu"), though none of them is
-// about anything else. It must stand clear of the next hit (namedMargin),
-// leave little unexplained (namedResidual), use no word the knowledge base
-// does not know, and carry no negative evidence.
+// about anything else. The name may lack its action ("khai tử" for "Đăng ký
+// khai tử", a NameFit of at least namedFit). It must stand clear of the next hit
+// (namedMargin), leave little unexplained (namedResidual), use no word the
+// knowledge base does not know, and carry no negative evidence.
 const (
 	namedThreshold = 0.6
+	namedFit       = 0.6
 	namedMargin    = 0.3
 	namedResidual  = 0.15
 )
@@ -135,6 +137,6 @@ func (ix *Index) answerable(h bot.SearchHit) bool {
 		return true
 	}
 	ev := h.Evidence
-	return h.Confidence >= min(namedThreshold, ix.threshold) && ev.FullName && ev.NameFit >= 0.99 && ev.Margin >= namedMargin &&
+	return h.Confidence >= min(namedThreshold, ix.threshold) && ev.FullName && ev.NameFit >= namedFit && ev.Margin >= namedMargin &&
 		ev.Residual < namedResidual && ev.Unknown == 0 && !ev.OffTopic && !ev.Excluded
 }

@@ -389,7 +389,8 @@ func TestNamedWholeAndCleanIsAnswered(t *testing.T) {
 		{"named whole and clean", 0.65, func(*bot.Evidence) {}, true},
 		{"over the threshold", 0.8, func(ev *bot.Evidence) { ev.FullName = false }, true},
 		{"too unsure", 0.5, func(*bot.Evidence) {}, false},
-		{"part of a name", 0.65, func(ev *bot.Evidence) { ev.NameFit = 0.6 }, false},
+		{"the name without its action", 0.65, func(ev *bot.Evidence) { ev.NameFit = 0.66 }, true},
+		{"part of a name", 0.65, func(ev *bot.Evidence) { ev.NameFit = 0.5 }, false},
 		{"close rival", 0.65, func(ev *bot.Evidence) { ev.Margin = 0.1 }, false},
 		{"words about something else", 0.65, func(ev *bot.Evidence) { ev.Residual = 0.3 }, false},
 		{"unknown word", 0.65, func(ev *bot.Evidence) { ev.Unknown = 1 }, false},
@@ -407,5 +408,13 @@ func TestNamedWholeAndCleanIsAnswered(t *testing.T) {
 	}
 	if res.Confident {
 		t.Errorf("fishing boat licence answered with %+v", res.Hits[0])
+	}
+	// "khai tử" names "Đăng ký khai tử" without its action.
+	if res, err := ix.Search(context.Background(), "mẹ em mất 2 tháng rồi giờ mới đi khai tử có sao không", 3); err != nil || !res.Confident || res.Hits[0].ID != "dang-ky-khai-tu" {
+		t.Errorf("late death registration: %+v, %v", res, err)
+	}
+	// Operating a forklift is a trade certificate, not a driving licence.
+	if res, err := ix.Search(context.Background(), "học lái xe nâng để lấy chứng chỉ ở đâu", 3); err != nil || res.Confident {
+		t.Errorf("forklift answered: %+v, %v", res, err)
 	}
 }
