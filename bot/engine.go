@@ -836,9 +836,11 @@ func (e *Engine) search(ctx context.Context, q string) (SearchResult, error) {
 	return e.cfg.Searcher.Search(ctx, q, 5)
 }
 
-// ambiguous reports whether the runner-up is about as good as the best hit. A
-// curated guide competes only with other guides: official records are the long
-// tail behind them.
+// ambiguous reports whether the runner-up is about as good as the best hit:
+// its score is close and it explains as much of the question, unless the
+// evidence sets the best hit far above it (sureConfidence, sureGap). A
+// curated guide competes only with other guides: official records are the
+// long tail behind them.
 func ambiguous(r SearchResult) bool {
 	if len(r.Hits) < 2 {
 		return false
@@ -848,10 +850,17 @@ func ambiguous(r SearchResult) bool {
 		if !a.Official && b.Official {
 			continue
 		}
+		if a.Confidence >= sureConfidence && a.Confidence-b.Confidence >= sureGap {
+			return false // the evidence tells them apart, whatever the scores
+		}
 		return b.Score >= ambiguityRatio*a.Score && b.Coverage >= a.Coverage-0.05
 	}
 	return false
 }
+
+// sureGap is how far a sure best hit (sureConfidence) must stand above the
+// runner-up in confidence to be answered even when their scores are close.
+const sureGap = 0.4
 
 // ambiguityRatio: a runner-up scoring at least this share of the best hit (with as
 // much coverage) makes the bot ask which one is meant.

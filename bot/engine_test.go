@@ -419,6 +419,11 @@ func TestTrust(t *testing.T) {
 	if r := fx.say(t, "excluded-clause", "quán nhậu đầu hẻm hát karaoke tới 1 giờ sáng, phản ánh ở đâu cho họ dừng"); r.ProcedureID != "" {
 		t.Errorf("noise complaint answered %q", r.ProcedureID)
 	}
+	// A best hit the evidence sets far above the runner-up is answered though
+	// their scores are close.
+	if r := fx.say(t, "sure", "chứng thực bản sao bằng đại học ở đâu"); r.ProcedureID != "chung-thuc-ban-sao" {
+		t.Errorf("certified copy of a degree: %q %v", r.ProcedureID, r.Candidates)
+	}
 	// A loss of papers ("mất hết giấy tờ") is what happened, not a question
 	// about papers.
 	for i, q := range []string{"mat het giay to thi lam lai cai gi truoc", "mat giay to tuy than co can bao cong an ko"} {
