@@ -325,7 +325,7 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 	if err != nil {
 		e.log.ErrorContext(ctx, "search failed", "err", err)
 	}
-	if res.Confident && e.cfg.Topics != nil && e.cfg.Topics.Excludes(res.Hits[0].ID, q) {
+	if res.Confident && e.excludes(res.Hits[0].ID, q) {
 		// The words a section cue took may be what the answer is not about
 		// ("giấy phép xây dựng có thời hạn": "thời hạn" reads as the time):
 		// the whole question decides.
@@ -433,10 +433,7 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 	// Nor does a clause answer with a procedure the whole message says it is
 	// not about ("hàng xóm hát karaoke … phản ánh ở đâu").
 	clauseMay := func(one SearchResult) bool {
-		if e.cfg.Topics != nil && e.cfg.Topics.Excludes(one.Hits[0].ID, q) {
-			return false
-		}
-		return !uncovered() || e.notCovered(one.Query)
+		return !e.excludes(one.Hits[0].ID, q) && (!uncovered() || e.notCovered(one.Query))
 	}
 	clausesMayAnswer := res.NotCovered == nil && len(res.Hits) > 0
 	if clausesMayAnswer {
@@ -456,12 +453,14 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 			}
 		}
 	}
-	if rest, one, ok := e.thenAnswer(m.Text, search); ok && len(res.Hits) > 0 && res.Hits[0].ID == one.Hits[0].ID && clauseMay(one) {
+	if len(res.Hits) > 0 {
 		// The words before the last "thì" set the scene; what follows it is
 		// asked ("mua chung cư trả góp, chưa có sổ hồng thì có nhập hộ khẩu
-		// vô đó được không").
-		if p, err := e.cfg.Procedures.Procedure(ctx, one.Hits[0].ID); err == nil {
-			return e.answer(ctx, s, m, p, detectSection(rest, splitWords(p.Title), onlineTopic(p)), one)
+		// vô đó được không"). The whole message must rank its procedure first.
+		if rest, one, ok := e.thenAnswer(m.Text, search); ok && res.Hits[0].ID == one.Hits[0].ID && clauseMay(one) {
+			if p, err := e.cfg.Procedures.Procedure(ctx, one.Hits[0].ID); err == nil {
+				return e.answer(ctx, s, m, p, detectSection(rest, splitWords(p.Title), onlineTopic(p)), one)
+			}
 		}
 	}
 	if rest, one, ok := e.purposeAnswer(m.Text, search); ok {
@@ -617,6 +616,11 @@ func (e *Engine) notCovered(q string) bool {
 	return e.cfg.Topics != nil && e.cfg.Topics.NotCovered(q) != nil
 }
 
+// excludes reports whether q names something procedure id is not about.
+func (e *Engine) excludes(id, q string) bool {
+	return e.cfg.Topics != nil && e.cfg.Topics.Excludes(id, q)
+}
+
 // purposeAnswer answers a question that names the paper it asks for and,
 // after "để", what the paper is for, when the purpose drowns the paper's own
 // words or names a subject the guides do not cover ("cần bản sao giấy chứng
@@ -630,8 +634,8 @@ func (e *Engine) purposeAnswer(text string, search func(string) (SearchResult, e
 	if len(purposes) == 0 || e.notCovered(rest) {
 		return words{}, SearchResult{}, false
 	}
-	rw, r, ok := e.answeredAlone(rest, search)
-	if !ok || !namesProcedure(r) {
+	rw, r, ok := e.namedAlone(rest, search)
+	if !ok {
 		return words{}, SearchResult{}, false
 	}
 	for _, purpose := range purposes {
@@ -650,6 +654,16 @@ func (e *Engine) answeredAlone(part string, search func(string) (SearchResult, e
 	w := splitWords(e.normalize(part))
 	r, err := search(stripSectionCues(w))
 	if err != nil || !r.Confident || ambiguous(r) || r.NotCovered != nil {
+		return words{}, SearchResult{}, false
+	}
+	return w, r, true
+}
+
+// namedAlone is answeredAlone for a part that must also name its procedure
+// whole (namesProcedure).
+func (e *Engine) namedAlone(part string, search func(string) (SearchResult, error)) (words, SearchResult, bool) {
+	w, r, ok := e.answeredAlone(part, search)
+	if !ok || !namesProcedure(r) {
 		return words{}, SearchResult{}, false
 	}
 	return w, r, true
@@ -677,17 +691,13 @@ var examWords = map[string]bool{"diem": true, "du": true, "di": true, "bai": tru
 
 // thenAnswer reads only what a message asks after its last "thì" (afterThen):
 // it returns the words left and the search result when that part names one
-// procedure whole and is answered alone (answeredAlone).
+// procedure whole and is answered alone (namedAlone).
 func (e *Engine) thenAnswer(text string, search func(string) (SearchResult, error)) (words, SearchResult, bool) {
 	rest, ok := afterThen(text)
 	if !ok {
 		return words{}, SearchResult{}, false
 	}
-	rw, r, ok := e.answeredAlone(rest, search)
-	if !ok || !namesProcedure(r) {
-		return words{}, SearchResult{}, false
-	}
-	return rw, r, true
+	return e.namedAlone(rest, search)
 }
 
 // doneMarks end a clause about something already done when a word that
