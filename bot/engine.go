@@ -80,6 +80,9 @@ type Config struct {
 	// Topics tells which questions name a subject the knowledge base does
 	// not cover (optional: without it such a check costs a second search).
 	Topics TopicChecker
+	// English reads questions asked in English; the bundled glossary
+	// (seed/english.yaml) when nil.
+	English *knowledge.English
 }
 
 // TopicChecker finds the subjects a question names that the knowledge base
@@ -158,6 +161,13 @@ func New(cfg Config) (*Engine, error) {
 	}
 	if len(cfg.Popular) == 0 {
 		cfg.Popular = []string{"cap-doi-cap-lai-the-can-cuoc", "dang-ky-khai-sinh", "dang-ky-thuong-tru", "cap-ho-chieu", "doi-giay-phep-lai-xe", "ly-lich-tu-phap"}
+	}
+	if cfg.English == nil {
+		g, err := knowledge.LoadSeedEnglish()
+		if err != nil {
+			return nil, fmt.Errorf("bot: English glossary: %w", err)
+		}
+		cfg.English = &g
 	}
 	return &Engine{cfg: onceEffects(cfg), log: cfg.Log}, nil
 }

@@ -300,18 +300,29 @@ func TestTrust(t *testing.T) {
 	if r.ProcedureID != "" || r.Language != "en" || !strings.Contains(r.Replies[0].Text, "Immigration") {
 		t.Errorf("English question: %+v", r)
 	}
-	// An English question naming a common procedure gets the English reply
-	// with a button to the Vietnamese guide; a visa question names none.
-	r = fx.say(t, "en2", "How do I pay a traffic fine online in Vietnam?")
-	if r.Language != "en" || r.ProcedureID != "" || len(r.Replies[0].Buttons) < 2 || r.Replies[0].Buttons[0].Action != "proc:nop-phat-vi-pham-giao-thong" {
-		t.Errorf("English traffic fine question: %+v", r)
-	}
-	for q, want := range map[string]string{
-		"My Korean friend stays at my house, do I need to register his stay with the police?": "khai-bao-tam-tru-nguoi-nuoc-ngoai",
-		"What documents do I need to register a household business?":                          "dang-ky-ho-kinh-doanh",
+	// An English question that establishes a covered procedure is answered
+	// with it: an English lead naming it in both languages, then the section
+	// asked, in Vietnamese. One that only hints at a procedure gets the
+	// English reply with the guide as a button; a visa question names none.
+	for _, c := range []struct{ q, id, section string }{
+		{"How do I pay a traffic fine online in Vietnam?", "nop-phat-vi-pham-giao-thong", bot.SectionOnline},
+		{"My Korean friend stays at my house, do I need to register his stay with the police?", "khai-bao-tam-tru-nguoi-nuoc-ngoai", bot.SectionConditions},
+		{"What documents do I need to register a household business?", "dang-ky-ho-kinh-doanh", bot.SectionDocuments},
+		{"I want to marry my Vietnamese girlfriend, how long does it take?", "ket-hon-co-yeu-to-nuoc-ngoai", bot.SectionTime},
 	} {
-		if r = fx.say(t, "en-"+want, q); r.Language != "en" || r.Replies[0].Buttons[0].Action != "proc:"+want {
-			t.Errorf("English %q: buttons %+v, want %s first", q, r.Replies[0].Buttons, want)
+		r = fx.say(t, "en-"+c.id, c.q)
+		if r.Language != "en" || r.ProcedureID != c.id || r.Section != c.section || len(r.Replies) != 2 ||
+			!strings.HasPrefix(r.Replies[0].Text, "Your question is about") || r.Source == nil {
+			t.Errorf("English %q: %s/%s %+v, want %s/%s with an English lead", c.q, r.ProcedureID, r.Section, r.Replies, c.id, c.section)
+		}
+	}
+	r = fx.say(t, "en-hint", "Where can I get a driving licence test date?")
+	if r.Language != "en" || r.ProcedureID != "" || r.Replies[0].Buttons[0].Action != "proc:doi-giay-phep-lai-xe" {
+		t.Errorf("English hint: %+v", r)
+	}
+	for _, q := range []string{"I lost my Australian passport in Hanoi, where should I go?", "How can I register a Vietnamese SIM card with my passport?"} {
+		if r = fx.say(t, "en-oos", q); r.ProcedureID != "" || len(r.Replies[0].Buttons) != 1 {
+			t.Errorf("English question the guides do not cover was answered or offered a guide: %q %+v", q, r)
 		}
 	}
 	if r = fx.say(t, "en3", "How do I renew my visa, please?"); len(r.Replies[0].Buttons) != 1 {

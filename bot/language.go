@@ -3,8 +3,6 @@ package bot
 import (
 	"context"
 	"strings"
-
-	"github.com/dvcbot/dvcbot/knowledge"
 )
 
 // englishWords are common English words that are not Vietnamese syllables
@@ -45,82 +43,43 @@ func looksEnglish(q string) bool {
 	return n >= 2 && float64(n) >= 0.3*float64(len(w.acc))
 }
 
-// english answers a question asked in English: what the bot covers and where
-// to get help in person, in English. The question is recorded for staff.
+// english answers a question asked in English, in English. A question that
+// establishes one covered procedure (seed/english.yaml) is answered with it:
+// a short English lead naming the procedure in both languages, then the
+// guide's section in Vietnamese. Any other question gets what the bot covers
+// and where to get help in person, with the procedures it names or hints at as
+// buttons, and is recorded for staff. A subject the guides do not cover
+// (visas, work permits) is never answered with a guide.
 func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
+	r := e.cfg.English.Read(m.Text)
+	inPerson := "For help in person: the one-stop desk (bộ phận Một cửa) of the commune or ward People's Committee where you live, or the portal hotline 1800 1096."
+	if len(r.Named) == 1 {
+		if p, err := e.cfg.Procedures.Procedure(ctx, r.Named[0].ID); err == nil {
+			resp := e.answer(ctx, s, m, p, r.Section, SearchResult{})
+			lead := Reply{Text: "Your question is about " + r.Named[0].Gloss + ": in Vietnamese, “" + p.Title + "”. The answer below is in Vietnamese; a phone translator or a Vietnamese-speaking friend can help you read it.\n\n" + inPerson}
+			resp.Replies = append([]Reply{lead}, resp.Replies...)
+			resp.Language = "en"
+			return resp
+		}
+	}
 	e.record(s, m, IntentFallback, "", "")
 	e.recordUnanswered(ctx, m)
 	text := strings.Join([]string{
 		"Sorry, I can only answer in Vietnamese. I explain Vietnamese public-service procedures (which papers, steps, fees, time limits, where to apply and how to apply online on the National Public Service Portal, " + e.cfg.PortalURL + ") and look up the status of a submitted file from its code.",
-		"For help in person: the one-stop desk (bộ phận Một cửa) of the commune or ward People's Committee where you live, or the portal hotline 1800 1096.",
+		inPerson,
 		"Foreigners: visas, temporary residence cards and the declaration of where you stay are handled by the Immigration Office of the provincial police (Phòng Quản lý xuất nhập cảnh) and the commune police; your embassy or consulate can also help.",
 	}, "\n\n")
 	buttons := []Button{{Label: "Cổng Dịch vụ công / National portal", URL: e.cfg.PortalURL}}
+	var offer []Button
 	ids := []string{}
-	if p, gloss, ok := e.englishTopic(ctx, m.Text); ok {
-		text += "\n\nThe Vietnamese guide for this (" + gloss + ") is below; a Vietnamese-speaking friend or the one-stop desk can help you read it."
-		buttons = append([]Button{{Label: p.Title + " (" + gloss + ")", Action: "proc:" + p.ID}}, buttons...)
-		ids = append(ids, p.ID)
-	}
-	return Response{Intent: IntentFallback, Language: "en", Candidates: ids, Replies: []Reply{{Text: text, Buttons: buttons}}}
-}
-
-// englishTopics map English names of common procedures to the Vietnamese words
-// the search understands, with a short English gloss for the button.
-var englishTopics = []struct{ en, vi, gloss string }{
-	{"traffic fine", "nộp phạt vi phạm giao thông", "paying a traffic fine"},
-	{"driving licence", "đổi giấy phép lái xe", "driving licence"},
-	{"driving license", "đổi giấy phép lái xe", "driving licence"},
-	{"driver license", "đổi giấy phép lái xe", "driving licence"},
-	{"passport", "cấp hộ chiếu", "passport"},
-	{"birth certificate", "đăng ký khai sinh", "birth registration"},
-	{"birth registration", "đăng ký khai sinh", "birth registration"},
-	{"register a birth", "đăng ký khai sinh", "birth registration"},
-	{"death certificate", "đăng ký khai tử", "death registration"},
-	{"criminal record", "lý lịch tư pháp", "criminal record certificate"},
-	{"certified copy", "chứng thực bản sao", "certified copies"},
-	{"notarize", "chứng thực bản sao", "certified copies"},
-	{"notarise", "chứng thực bản sao", "certified copies"},
-	{"marriage", "đăng ký kết hôn có yếu tố nước ngoài", "marriage with a foreigner"},
-	{"marry", "đăng ký kết hôn có yếu tố nước ngoài", "marriage with a foreigner"},
-	{"temporary residence", "khai báo tạm trú cho người nước ngoài", "declaring a foreigner's stay"},
-	{"register my stay", "khai báo tạm trú cho người nước ngoài", "declaring a foreigner's stay"},
-	{"register his stay", "khai báo tạm trú cho người nước ngoài", "declaring a foreigner's stay"},
-	{"register her stay", "khai báo tạm trú cho người nước ngoài", "declaring a foreigner's stay"},
-	{"report my stay", "khai báo tạm trú cho người nước ngoài", "declaring a foreigner's stay"},
-	{"report his stay", "khai báo tạm trú cho người nước ngoài", "declaring a foreigner's stay"},
-	{"report her stay", "khai báo tạm trú cho người nước ngoài", "declaring a foreigner's stay"},
-	{"declare my stay", "khai báo tạm trú cho người nước ngoài", "declaring a foreigner's stay"},
-	{"declare his stay", "khai báo tạm trú cho người nước ngoài", "declaring a foreigner's stay"},
-	{"declare her stay", "khai báo tạm trú cho người nước ngoài", "declaring a foreigner's stay"},
-	{"household business", "đăng ký hộ kinh doanh", "registering a household business"},
-	{"register a company", "đăng ký thành lập doanh nghiệp", "registering a company"},
-	{"set up a company", "đăng ký thành lập doanh nghiệp", "registering a company"},
-	{"vehicle registration", "đăng ký xe", "vehicle registration"},
-	{"motorbike registration", "đăng ký xe", "vehicle registration"},
-}
-
-// englishTopic finds the procedure an English question names, when one of
-// englishTopics stands in it and the search is confident about its
-// Vietnamese words; visas and work permits name none (they are not covered).
-func (e *Engine) englishTopic(ctx context.Context, q string) (knowledge.Procedure, string, bool) {
-	lower := " " + strings.Join(strings.Fields(strings.ToLower(q)), " ") + " "
-	if strings.Contains(lower, " visa") || strings.Contains(lower, "work permit") || strings.Contains(lower, "residence card") {
-		return knowledge.Procedure{}, "", false
-	}
-	for _, t := range englishTopics {
-		if !strings.Contains(lower, " "+t.en) {
-			continue
+	for _, t := range append(r.Named, r.Hinted...) {
+		if p, err := e.cfg.Procedures.Procedure(ctx, t.ID); err == nil && len(offer) < 3 {
+			offer = append(offer, Button{Label: p.Title + " (" + t.Gloss + ")", Action: "proc:" + p.ID})
+			ids = append(ids, p.ID)
 		}
-		res, err := e.search(ctx, t.vi)
-		if err != nil || !res.Confident || len(res.Hits) == 0 {
-			return knowledge.Procedure{}, "", false
-		}
-		p, err := e.cfg.Procedures.Procedure(ctx, res.Hits[0].ID)
-		if err != nil {
-			return knowledge.Procedure{}, "", false
-		}
-		return p, t.gloss, true
 	}
-	return knowledge.Procedure{}, "", false
+	if len(offer) > 0 {
+		text += "\n\nThe Vietnamese guides below may be what you need; a Vietnamese-speaking friend or the one-stop desk can help you read them."
+	}
+	return Response{Intent: IntentFallback, Language: "en", Candidates: ids, Replies: []Reply{{Text: text, Buttons: append(offer, buttons...)}}}
 }

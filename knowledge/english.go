@@ -1,0 +1,146 @@
+package knowledge
+
+import (
+	"bytes"
+	"fmt"
+	"io/fs"
+	"strings"
+	"unicode"
+
+	"gopkg.in/yaml.v3"
+)
+
+// English is the glossary that reads questions asked in English (see
+// seed/english.yaml): the subjects the guides do not cover, the words that ask
+// for a section, and the English phrases that name a covered procedure.
+type English struct {
+	NotCovered []string         `yaml:"not_covered"`
+	Sections   []EnglishSection `yaml:"sections"`
+	Topics     []EnglishTopic   `yaml:"topics"`
+}
+
+// EnglishSection is one section and the English phrases that ask for it.
+type EnglishSection struct {
+	Section string   `yaml:"section"`
+	Phrases []string `yaml:"phrases"`
+}
+
+// EnglishTopic names one guide in English. Phrases establish it; Hints only
+// make it worth offering; ExcludedBy phrases say the question is about
+// something else (a foreigner's own passport is not a Vietnamese passport).
+type EnglishTopic struct {
+	ID         string   `yaml:"id"`
+	Gloss      string   `yaml:"gloss"`
+	Phrases    []string `yaml:"phrases"`
+	Hints      []string `yaml:"hints"`
+	ExcludedBy []string `yaml:"excluded_by"`
+}
+
+// EnglishReading is what the glossary finds in one English question.
+type EnglishReading struct {
+	// NotCovered is the first not-covered subject the question names, if any;
+	// Named and Hinted are then empty.
+	NotCovered string
+	// Named are the topics the question establishes, Hinted those it only
+	// hints at, each once, in glossary order.
+	Named, Hinted []EnglishTopic
+	// Section is the section asked for ("" for none).
+	Section string
+}
+
+// ParseEnglish reads an English glossary. Every topic needs an id, a gloss and
+// a phrase; every section entry a section and a phrase. Phrases are kept in
+// the form Read matches them in.
+func ParseEnglish(name string, data []byte) (English, error) {
+	var g English
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&g); err != nil {
+		return English{}, &FieldError{File: name, Line: yamlErrLine(err), Msg: trimYAMLErr(err)}
+	}
+	g.NotCovered = englishPhrases(g.NotCovered)
+	for i := range g.Sections {
+		s := &g.Sections[i]
+		if s.Phrases = englishPhrases(s.Phrases); s.Section == "" || len(s.Phrases) == 0 {
+			return English{}, &FieldError{File: name, Field: fmt.Sprintf("sections[%d]", i), Msg: "needs a section and phrases"}
+		}
+	}
+	for i := range g.Topics {
+		t := &g.Topics[i]
+		t.Hints, t.ExcludedBy = englishPhrases(t.Hints), englishPhrases(t.ExcludedBy)
+		if t.Phrases = englishPhrases(t.Phrases); t.ID == "" || t.Gloss == "" || len(t.Phrases) == 0 {
+			return English{}, &FieldError{File: name, Field: fmt.Sprintf("topics[%d]", i), Msg: "needs an id, a gloss and phrases"}
+		}
+	}
+	return g, nil
+}
+
+// LoadSeedEnglish reads the bundled English glossary.
+func LoadSeedEnglish() (English, error) {
+	data, err := fs.ReadFile(SeedFS(), "english.yaml")
+	if err != nil {
+		return English{}, err
+	}
+	return ParseEnglish("english.yaml", data)
+}
+
+// Read finds what an English question names. Phrases match whole words,
+// case and punctuation aside.
+func (g English) Read(q string) EnglishReading {
+	text := " " + englishText(q) + " "
+	has := func(phrases []string) bool {
+		for _, p := range phrases {
+			if strings.Contains(text, " "+p+" ") {
+				return true
+			}
+		}
+		return false
+	}
+	var r EnglishReading
+	for _, p := range g.NotCovered {
+		if strings.Contains(text, " "+p+" ") {
+			r.NotCovered = p
+			return r
+		}
+	}
+	for _, s := range g.Sections {
+		if has(s.Phrases) {
+			r.Section = s.Section
+			break
+		}
+	}
+	seen := map[string]bool{}
+	for _, t := range g.Topics {
+		if seen[t.ID] || has(t.ExcludedBy) {
+			continue
+		}
+		switch {
+		case has(t.Phrases):
+			r.Named = append(r.Named, t)
+			seen[t.ID] = true
+		case has(t.Hints):
+			r.Hinted = append(r.Hinted, t)
+			seen[t.ID] = true
+		}
+	}
+	return r
+}
+
+// englishText lowercases s and turns everything but letters, digits and
+// hyphens into single spaces.
+func englishText(s string) string {
+	return strings.Join(strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-'
+	}), " ")
+}
+
+// englishPhrases puts phrases in the form englishText gives, dropping empty ones.
+func englishPhrases(list []string) []string {
+	var out []string
+	for _, p := range list {
+		if p = englishText(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}

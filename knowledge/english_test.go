@@ -1,0 +1,73 @@
+package knowledge_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/dvcbot/dvcbot/knowledge"
+)
+
+func TestParseEnglishRejectsIncompleteEntries(t *testing.T) {
+	for name, doc := range map[string]string{
+		"topic without id":       "topics:\n  - gloss: x\n    phrases: [a b]\n",
+		"topic without phrases":  "topics:\n  - id: x\n    gloss: x\n",
+		"section without phrase": "sections:\n  - section: fees\n",
+		"unknown key":            "topic:\n  - id: x\n",
+	} {
+		_, err := knowledge.ParseEnglish("english.yaml", []byte(doc))
+		var fe *knowledge.FieldError
+		if !errors.As(err, &fe) || fe.File != "english.yaml" {
+			t.Errorf("%s: err = %v, want a FieldError naming the file", name, err)
+		}
+	}
+}
+
+// TestSeedEnglishReadsQuestions checks the bundled glossary on the kinds of
+// English questions foreigners ask: a named procedure with its section, a
+// subject the guides do not cover, a foreigner's own passport, a hint.
+func TestSeedEnglishReadsQuestions(t *testing.T) {
+	g, err := knowledge.LoadSeedEnglish()
+	if err != nil {
+		t.Fatal(err)
+	}
+	seed, err := knowledge.LoadSeed()
+	if err != nil {
+		t.Fatal(err)
+	}
+	guides := map[string]bool{}
+	for _, p := range seed.Procedures {
+		guides[p.ID] = true
+	}
+	for _, tp := range g.Topics {
+		if !guides[tp.ID] {
+			t.Errorf("english.yaml names %q, which is no guide", tp.ID)
+		}
+	}
+	ids := func(ts []knowledge.EnglishTopic) []string {
+		var out []string
+		for _, t := range ts {
+			out = append(out, t.ID)
+		}
+		return out
+	}
+	for _, c := range []struct {
+		q                      string
+		named, hinted, section string
+		notCovered             bool
+	}{
+		{q: "How do I pay a traffic fine online?", named: "nop-phat-vi-pham-giao-thong", section: "online"},
+		{q: "Can I convert my UK driving licence to a Vietnamese one?", named: "doi-giay-phep-lai-xe", section: "conditions"},
+		{q: "I lost my driver's license, what documents do I need?", named: "cap-lai-giay-phep-lai-xe", section: "documents"},
+		{q: "I want to marry my Vietnamese fiancée. How long does it take?", named: "ket-hon-co-yeu-to-nuoc-ngoai", section: "time"},
+		{q: "Where do I apply for a work permit?", notCovered: true},
+		{q: "I married a Vietnamese woman, how do I get a temporary residence card?", notCovered: true},
+		{q: "I lost my Australian passport in Hanoi, where should I go?", section: "agency"},
+		{q: "Is my driving licence valid here?", hinted: "doi-giay-phep-lai-xe"},
+	} {
+		r := g.Read(c.q)
+		if (r.NotCovered != "") != c.notCovered || strings.Join(ids(r.Named), ",") != c.named || strings.Join(ids(r.Hinted), ",") != c.hinted || (!c.notCovered && r.Section != c.section) {
+			t.Errorf("%q: %+v, want named %q hinted %q section %q not covered %v", c.q, r, c.named, c.hinted, c.section, c.notCovered)
+		}
+	}
+}
