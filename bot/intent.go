@@ -315,6 +315,13 @@ func stripSectionCues(w words) string {
 	for i := range keep {
 		keep[i] = true
 	}
+	if i, n := followCues.find(w); i == 0 && (n > 1 || w.acc[0] == "còn") {
+		// "thế còn hộ chiếu?": the cue says a topic follows, it is not one
+		// (an unaccented "con" alone is more often a child).
+		for k := 0; k < n; k++ {
+			keep[k] = false
+		}
+	}
 	for _, sc := range sectionCues {
 		for i := range w.fold {
 			for _, c := range sc.cues {

@@ -24,15 +24,15 @@ func TestEvalFloors(t *testing.T) {
 		{"../../../shared/eval/questions.tsv", 0.0, 0.99, 0.90, 1.0},
 		{"testdata/heldout.tsv", 0.01, 0.96, 0.92, 0.98},
 		{"testdata/heldout2.tsv", 0.01, 0.95, 0.91, 0.98},
-		{"testdata/heldout3.tsv", 0.015, 0.91, 0.91, 0.98},
-		{"testdata/heldout5.tsv", 0.02, 0.88, 0.91, 0.98},
-		{"testdata/heldout6.tsv", 0.01, 0.88, 0.93, 0.99},
-		{"testdata/heldout7.tsv", 0.01, 0.85, 0.87, 0.99},
-		{"testdata/heldout8.tsv", 0.01, 0.79, 0.93, 0.99},
+		{"testdata/heldout3.tsv", 0.015, 0.94, 0.91, 0.98},
+		{"testdata/heldout5.tsv", 0.015, 0.90, 0.90, 0.98},
+		{"testdata/heldout6.tsv", 0.01, 0.91, 0.93, 0.99},
+		{"testdata/heldout7.tsv", 0.01, 0.86, 0.87, 0.99},
+		{"testdata/heldout8.tsv", 0.01, 0.83, 0.92, 0.99},
 		{"testdata/heldout9.tsv", 0.02, 0.92, 0.88, 0.95},
-		{"testdata/heldout10.tsv", 0.02, 0.80, 0.87, 0.95},
-		{"testdata/heldout11.tsv", 0.01, 0.79, 0.75, 0.99},
-		{"testdata/heldout12.tsv", 0.015, 0.80, 0.85, 0.98},
+		{"testdata/heldout10.tsv", 0.015, 0.84, 0.87, 0.95},
+		{"testdata/heldout11.tsv", 0.01, 0.83, 0.76, 0.99},
+		{"testdata/heldout12.tsv", 0.015, 0.82, 0.85, 0.98},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {
