@@ -291,6 +291,9 @@ func (e *Engine) respondBot(ctx context.Context, s *Session, m Message) Response
 	// Whether the citizen typed marks is a property of what they typed, not of
 	// the expansions the normaliser wrote ("ntn" → "như thế nào").
 	w.literal = splitWords(m.Text).literal
+	if qs := questionSentence(m.Text); qs != "" {
+		w.markAsked(splitWords(e.normalize(qs)))
+	}
 	switch {
 	case isOnly(greetingCues, w, false):
 		s.Pending = PendingNone

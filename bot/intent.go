@@ -15,6 +15,64 @@ type words struct {
 	// literal: the message is typed with diacritics, so a syllable without
 	// them is meant as written ("phi nông nghiệp" is not "phí").
 	literal bool
+	// asked and askedEnd delimit the sentence that asks (see
+	// questionSentence and markAsked); askedEnd is 0 for a single sentence.
+	asked, askedEnd int
+}
+
+// sentenceEnd ends a sentence: a stop, question or exclamation mark followed by
+// a space, or a line break ("TP.HCM", "1.5" do not end one).
+var sentenceEnd = regexp.MustCompile(`[.?!]+\s+|\n+`)
+
+// questionSentence returns the sentence of s that asks: the last one ending in
+// "?", else the last one; "" when s is one sentence.
+func questionSentence(s string) string {
+	s = strings.TrimSpace(s)
+	ends := sentenceEnd.FindAllStringIndex(s, -1)
+	if len(ends) == 0 {
+		return ""
+	}
+	if strings.HasSuffix(s, "?") {
+		return s[ends[len(ends)-1][1]:]
+	}
+	for k := len(ends) - 1; k >= 0; k-- {
+		if strings.Contains(s[ends[k][0]:ends[k][1]], "?") {
+			if k == 0 {
+				return s[:ends[0][0]]
+			}
+			return s[ends[k-1][1]:ends[k][0]]
+		}
+	}
+	return s[ends[len(ends)-1][1]:]
+}
+
+// markAsked marks where q, the words of the sentence that asks (read as w was
+// read), stands in w (its last occurrence); nothing when q is all of w or not
+// in it.
+func (w *words) markAsked(q words) {
+	n, m := len(q.fold), len(w.fold)
+	if n == 0 || n >= m {
+		return
+	}
+	for at := m - n; at >= 0; at-- {
+		k := 0
+		for k < n && w.fold[at+k] == q.fold[k] {
+			k++
+		}
+		if k == n {
+			w.asked, w.askedEnd = at, at+n
+			return
+		}
+	}
+}
+
+// askedPart is the sentence that asks, as words; ok is false when w has no
+// such part apart from the whole (see markAsked).
+func (w words) askedPart() (words, bool) {
+	if w.askedEnd == 0 {
+		return words{}, false
+	}
+	return words{acc: w.acc[w.asked:w.askedEnd], fold: w.fold[w.asked:w.askedEnd], literal: w.literal}, true
 }
 
 // literalShare is the share of syllables typed with diacritics from which a
@@ -169,6 +227,18 @@ var overviewCues = cues("phải làm sao", "làm thế nào bây giờ")
 // part rather than its conditions. When cues overlap, the longest wins ("bao nhiêu
 // tuổi" is about conditions, not fees); otherwise the section listed first wins.
 func detectSection(w words, ignore words, onlineTopic bool) string {
+	if q, ok := w.askedPart(); ok {
+		// A story told around the question says nothing of what is asked
+		// ("… mấy tháng tôi nằm viện. Giấy đó có phải chứng thực không?").
+		if section := sectionIn(q, ignore, onlineTopic); section != "" {
+			return section
+		}
+	}
+	return sectionIn(w, ignore, onlineTopic)
+}
+
+// sectionIn is detectSection on the words given.
+func sectionIn(w words, ignore words, onlineTopic bool) string {
 	masked := titleMask(w, ignore)
 	whatToDo, _ := overviewCues.find(w) // "phải làm sao": the whole picture, not the steps
 	if i, _ := sectionCues[0].cues.find(ignore); i >= 0 && len(ignore.fold) > 0 {
