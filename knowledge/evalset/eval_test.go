@@ -33,6 +33,7 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout10.tsv", 0.015, 0.84, 0.87, 0.95},
 		{"testdata/heldout11.tsv", 0.01, 0.83, 0.76, 0.99},
 		{"testdata/heldout12.tsv", 0.015, 0.82, 0.85, 0.98},
+		{"testdata/heldout13.tsv", 0.025, 0.81, 0.73, 0.95},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {
