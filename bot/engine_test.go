@@ -98,6 +98,8 @@ func TestSectionQuestions(t *testing.T) {
 		{"muốn làm giấy xác nhận tình trạng hôn nhân thì sao ạ", "xac-nhan-tinh-trang-hon-nhan", bot.SectionSteps},
 		{"muốn xin xác định mức độ khuyết tật thì làm đơn gửi ai", "xac-dinh-khuyet-tat", bot.SectionAgency},
 		{"hưởng thai sản khi sinh con thì được nghỉ bao nhiêu ngày", "che-do-thai-san", bot.SectionConditions},
+		// A limit to reach is not a sum to pay.
+		{"tách thửa đất thì diện tích tối thiểu được tách là bao nhiêu", "tach-hop-thua-dat", bot.SectionConditions},
 		// A story told before the question says nothing of what is asked; the
 		// sentence ending in "?" does.
 		{"Thẻ căn cước của tôi rách mấy tuần nay. Giờ làm lại căn cước thì cần giấy tờ gì?", "cap-doi-cap-lai-the-can-cuoc", bot.SectionDocuments},

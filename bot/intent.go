@@ -208,6 +208,12 @@ var settingCues = []struct {
 	{SectionOnline, cues("bán hàng online", "bán online", "bán hàng qua mạng", "bán qua mạng", "bán hàng trên mạng", "bán trên mạng")},
 }
 
+// limitCues name a limit a case must reach; moneyCues name money.
+var (
+	limitCues = cues("tối thiểu", "tối đa", "diện tích")
+	moneyCues = cues("tiền", "phí", "lệ phí", "thuế", "phần trăm", "đồng", "nghìn", "ngàn", "triệu")
+)
+
 // possibilityCues ask whether something can be done ("... được không").
 var possibilityCues = cues("được không", "có được", "có thể")
 
@@ -290,6 +296,15 @@ func sectionIn(w words, ignore words, onlineTopic bool) string {
 			if i, n := possibilityCues.find(w); i >= 0 && !allMasked(masked, i, n) {
 				if j, m := sectionCues[0].cues.find(w); j >= 0 && !allMasked(masked, j, m) {
 					return SectionOnline
+				}
+			}
+		}
+		if section == SectionFees {
+			// "diện tích tối thiểu được tách thửa là bao nhiêu": a limit to
+			// reach, not a sum to pay, unless money is named.
+			if i, n := limitCues.find(w); i >= 0 && !allMasked(masked, i, n) {
+				if j, _ := moneyCues.find(w); j < 0 {
+					return SectionConditions
 				}
 			}
 		}
