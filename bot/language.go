@@ -52,6 +52,18 @@ func looksEnglish(q string) bool {
 // (visas, work permits) is never answered with a guide.
 func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 	r := e.cfg.English.Read(m.Text)
+	if qs := questionSentence(m.Text); qs != "" {
+		// The sentence that asks decides: a residence card mentioned beside
+		// "Can I convert my UK driving licence?" is the asker's situation.
+		if rq := e.cfg.English.Read(qs); r.NotCovered != "" && rq.NotCovered == "" {
+			r.NotCovered = ""
+		} else if rq.Section != "" {
+			r.Section = rq.Section
+		}
+	}
+	if r.NotCovered != "" {
+		r.Named, r.Hinted = nil, nil // visas, work permits: no guide answers them
+	}
 	inPerson := "For help in person: the one-stop desk (bộ phận Một cửa) of the commune or ward People's Committee where you live, or the portal hotline 1800 1096."
 	if len(r.Named) == 1 {
 		if p, err := e.cfg.Procedures.Procedure(ctx, r.Named[0].ID); err == nil {

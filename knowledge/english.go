@@ -38,8 +38,7 @@ type EnglishTopic struct {
 
 // EnglishReading is what the glossary finds in one English question.
 type EnglishReading struct {
-	// NotCovered is the first not-covered subject the question names, if any;
-	// Named and Hinted are then empty.
+	// NotCovered is the first not-covered subject the question names, if any.
 	NotCovered string
 	// Named are the topics the question establishes, Hinted those it only
 	// hints at, each once, in glossary order.
@@ -100,7 +99,7 @@ func (g English) Read(q string) EnglishReading {
 	for _, p := range g.NotCovered {
 		if strings.Contains(text, " "+p+" ") {
 			r.NotCovered = p
-			return r
+			break
 		}
 	}
 	for _, s := range g.Sections {

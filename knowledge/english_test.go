@@ -64,9 +64,10 @@ func TestSeedEnglishReadsQuestions(t *testing.T) {
 		{q: "I married a Vietnamese woman, how do I get a temporary residence card?", notCovered: true},
 		{q: "I lost my Australian passport in Hanoi, where should I go?", section: "agency"},
 		{q: "Is my driving licence valid here?", hinted: "doi-giay-phep-lai-xe"},
+		{q: "I have a temporary residence card. Can I convert my UK driving licence?", named: "doi-giay-phep-lai-xe", hinted: "khai-bao-tam-tru-nguoi-nuoc-ngoai", section: "conditions", notCovered: true},
 	} {
 		r := g.Read(c.q)
-		if (r.NotCovered != "") != c.notCovered || strings.Join(ids(r.Named), ",") != c.named || strings.Join(ids(r.Hinted), ",") != c.hinted || (!c.notCovered && r.Section != c.section) {
+		if (r.NotCovered != "") != c.notCovered || (!c.notCovered || c.named != "") && (strings.Join(ids(r.Named), ",") != c.named || strings.Join(ids(r.Hinted), ",") != c.hinted || r.Section != c.section) {
 			t.Errorf("%q: %+v, want named %q hinted %q section %q not covered %v", c.q, r, c.named, c.hinted, c.section, c.notCovered)
 		}
 	}
