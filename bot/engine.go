@@ -291,8 +291,8 @@ func (e *Engine) respondBot(ctx context.Context, s *Session, m Message) Response
 	// Whether the citizen typed marks is a property of what they typed, not of
 	// the expansions the normaliser wrote ("ntn" → "như thế nào").
 	w.literal = splitWords(m.Text).literal
-	if qs := questionSentence(m.Text); qs != "" {
-		w.markAsked(splitWords(e.normalize(qs)))
+	if part := askingPart(m.Text); part != m.Text {
+		w.markAsked(splitWords(e.normalize(part)))
 	}
 	switch {
 	case isOnly(greetingCues, w, false):
@@ -697,6 +697,35 @@ func afterThen(text string) (rest string, ok bool) {
 		}
 	}
 	return "", false
+}
+
+// askingPart is the part of a message that asks: its sentence that asks
+// (questionSentence), and in it what follows the last "thì" (afterThen) unless
+// the "thì" ends a duration; otherwise the whole message.
+func askingPart(text string) string {
+	part := text
+	if qs := questionSentence(text); qs != "" {
+		part = qs
+	}
+	if rest, ok := afterThen(part); ok {
+		// "bao lâu thì có", "mấy ngày thì lấy lại": how long until, not a
+		// scene before the question.
+		if !endsWithCue(splitWords(strings.TrimSuffix(part, rest)), durationCues, 1) {
+			part = rest
+		}
+	}
+	return part
+}
+
+// endsWithCue reports whether one of cl stands at the end of w but for its
+// last skip syllables.
+func endsWithCue(w words, cl cueList, skip int) bool {
+	for _, c := range cl {
+		if i := len(w.fold) - skip - len(c.fold); i >= 0 && matchCue(w, i, c) {
+			return true
+		}
+	}
+	return false
 }
 
 // examWords come before "thi" when it means an exam ("điểm thi", "dự thi").

@@ -104,6 +104,10 @@ func TestSectionQuestions(t *testing.T) {
 		// sentence ending in "?" does.
 		{"Thẻ căn cước của tôi rách mấy tuần nay. Giờ làm lại căn cước thì cần giấy tờ gì?", "cap-doi-cap-lai-the-can-cuoc", bot.SectionDocuments},
 		{"Làm lại cccd cần giấy tờ gì? Tôi hỏi giúp mẹ, mấy tháng nay bà đi lại khó.", "cap-doi-cap-lai-the-can-cuoc", bot.SectionDocuments},
+		// Nor does the scene before the last "thì", unless it asks how long
+		// until something.
+		{"bằng lái ô tô hết hạn mấy tháng rồi, giờ đổi bằng lái xe thì cần giấy tờ gì", "doi-giay-phep-lai-xe", bot.SectionDocuments},
+		{"đổi bằng lái xe mất bao lâu thì có bằng mới", "doi-giay-phep-lai-xe", bot.SectionTime},
 	}
 	for i, tt := range tests {
 		r := f.say(t, "s"+string(rune('a'+i)), tt.text)
