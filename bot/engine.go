@@ -476,6 +476,15 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 			}
 		}
 	}
+	if len(res.Hits) > 0 && res.Hits[0].Confidence >= corroborated && !uncovered() {
+		if part := askingPart(m.Text); part != m.Text {
+			if one, err := search(part); err == nil && one.Confident && !ambiguous(one) && one.Hits[0].ID == res.Hits[0].ID && clauseMay(one) {
+				if p, err := e.cfg.Procedures.Procedure(ctx, one.Hits[0].ID); err == nil {
+					return e.answer(ctx, s, m, p, detectSection(w, splitWords(p.Title), onlineTopic(p)), one)
+				}
+			}
+		}
+	}
 	if rest, one, ok := e.purposeAnswer(m.Text, search); ok {
 		// What the paper is for ("… để làm thủ tục ngân hàng") is not what
 		// is asked for.
@@ -909,6 +918,14 @@ func ambiguous(r SearchResult) bool {
 	}
 	return false
 }
+
+// corroborated: a best hit at least this trusted is answered when the part of
+// the message that asks (askingPart), read alone, is answered with it and the
+// message names no subject the guides do not cover. The story around a question
+// lowers the whole message's confidence with words no guide explains; the
+// question itself establishes the procedure ("mẹ tôi ở quê một mình, con cái
+// đi làm ăn xa hết thì làm lại thẻ bảo hiểm y tế bị mất ở đâu").
+const corroborated = 0.5
 
 // sureGap is how far a sure best hit (sureConfidence) must stand above the
 // runner-up in confidence to be answered even when their scores are close.

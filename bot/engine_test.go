@@ -108,6 +108,9 @@ func TestSectionQuestions(t *testing.T) {
 		// until something.
 		{"bằng lái ô tô hết hạn mấy tháng rồi, giờ đổi bằng lái xe thì cần giấy tờ gì", "doi-giay-phep-lai-xe", bot.SectionDocuments},
 		{"đổi bằng lái xe mất bao lâu thì có bằng mới", "doi-giay-phep-lai-xe", bot.SectionTime},
+		// The question after the story establishes the procedure the whole
+		// message only makes likely.
+		{"Gia đình tôi ở mảnh đất ông bà khai hoang từ năm 1992, chưa có sổ đỏ thì có được cấp sổ không", "cap-so-do-lan-dau", bot.SectionConditions},
 	}
 	for i, tt := range tests {
 		r := f.say(t, "s"+string(rune('a'+i)), tt.text)
