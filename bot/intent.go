@@ -181,7 +181,9 @@ var sectionCues = []struct {
 	{SectionDocuments, cues("giấy tờ", "hồ sơ gồm", "hồ sơ cần", "cần hồ sơ", "bộ hồ sơ", "hồ sơ gì", "hồ sơ những gì", "cần những gì", "cần gì", "mang theo", "mang gì", "chuẩn bị gì", "chuẩn bị những gì", "thành phần hồ sơ", "cần có gì", "cần mang", "những gì", "gồm gì", "gồm những gì", "mẫu đơn", "tờ khai", "thông tin gì", "những thông tin", "nội dung gì", "những nội dung", "giấy gì", "bản vẽ gì", "cần chuẩn bị")},
 	{SectionSteps, cues("thế nào", "như thế nào", "làm sao", "ra sao", "các bước", "quy trình", "cách làm", "trình tự", "làm gì", "hướng dẫn", "cách", "bước", "như nào", "làm thế nào",
 		// everyday and regional ways of asking how: "khóa tài khoản kiểu gì", "đăng nhập bằng gì", "mần răng"
-		"kiểu gì", "kiểu nào", "cách nào", "bằng gì", "làm răng", "mần răng", "ra răng")},
+		"kiểu gì", "kiểu nào", "cách nào", "bằng gì", "làm răng", "mần răng", "ra răng",
+		// "gồm những bước gì": "bước" alone, typed without marks, may be "buộc"
+		"những bước", "mấy bước", "bao nhiêu bước", "bước gì", "bước nào", "từng bước")},
 	{SectionConditions, cues("điều kiện", "tối thiểu bao nhiêu", "tối đa bao nhiêu", "ít nhất bao nhiêu", "ai được", "ai phải", "ai có trách nhiệm", "ai đi", "đối tượng", "trường hợp nào", "được hưởng", "đủ điều kiện", "yêu cầu gì", "mấy tuổi", "bao nhiêu tuổi", "đủ tuổi", "độ tuổi", "bao nhiêu m2", "bao nhiêu mét",
 		// yes/no questions about one's own case: "có phải ... không", "... được không"
 		"có phải", "có cần", "có được", "được không", "có bắt buộc", "bắt buộc", "có bị", "có còn", "còn giá trị", "còn hiệu lực", "phải không", "có đủ", "có thể", "bao nhiêu năm", "mấy năm", "đóng bao lâu",
