@@ -312,11 +312,19 @@ func analyze(q string, exp *expander, known func(phrase string) bool) plan {
 			}
 		}
 	}
+	// A syllable typed without marks that a name uses with its neighbour is
+	// kept ("phi nong nghiep"). For "thi" a neighbour that is itself a
+	// question word proves nothing: "thi lam" is "thì làm" in an alias
+	// phrased as a question, while "du thi", "thi lai" are exams.
 	inVocab := func(i int) bool {
-		if i > 0 && known(toks[i-1].fold+" "+toks[i].fold) {
+		weak := func(k int) bool {
+			a, b := toks[i].fold, toks[k].fold
+			return (a == "thi" && singleStop[b]) || (b == "thi" && singleStop[a])
+		}
+		if i > 0 && !weak(i-1) && known(toks[i-1].fold+" "+toks[i].fold) {
 			return true
 		}
-		return i+1 < len(toks) && known(toks[i].fold+" "+toks[i+1].fold)
+		return i+1 < len(toks) && !weak(i+1) && known(toks[i].fold+" "+toks[i+1].fold)
 	}
 	for i := 0; i < len(toks); {
 		if isExp[i] {
@@ -343,6 +351,17 @@ func analyze(q string, exp *expander, known func(phrase string) bool) plan {
 	}
 	return p
 }
+
+// singleStop are the folded one-syllable stop phrases.
+var singleStop = func() map[string]bool {
+	m := map[string]bool{}
+	for _, sp := range stopPhrases {
+		if len(sp.fold) == 1 {
+			m[sp.fold[0]] = true
+		}
+	}
+	return m
+}()
 
 // alwaysStop are question words that read the same with or without marks
 // and never name a procedure, even where a guide's alias uses them ("xin

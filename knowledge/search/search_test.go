@@ -139,6 +139,14 @@ func TestQuestionWordsAreNotContentButNameWordsAre(t *testing.T) {
 	if pl := analyze("cho em hỏi làm căn cước cho con", ix.exp, ix.knownPhrase); pl.foldedText() != "can cuoc cho con" {
 		t.Errorf("plan = %q", pl.foldedText())
 	}
+	// "thi" typed without marks is "thì" between question words, an exam
+	// in a name ("dự thi").
+	if pl := analyze("sang ten xe thi lam o dau", ix.exp, ix.knownPhrase); pl.foldedText() != "sang ten xe" {
+		t.Errorf("plan = %q", pl.foldedText())
+	}
+	if pl := analyze("dang ky du thi tot nghiep", ix.exp, ix.knownPhrase); !strings.Contains(pl.foldedText(), "du thi") {
+		t.Errorf("plan = %q", pl.foldedText())
+	}
 }
 
 // TestNameWithTheCitizensWords: a name still stands whole with a few of the
