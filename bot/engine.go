@@ -476,7 +476,7 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 			}
 		}
 	}
-	if len(res.Hits) > 0 && res.Hits[0].Confidence >= corroborated && !uncovered() {
+	if len(res.Hits) > 0 && res.Hits[0].Confidence >= corroborated && !uncovered() && !officialAmong(res, 3) {
 		if part := askingPart(m.Text); part != m.Text {
 			if one, err := search(part); err == nil && one.Confident && !ambiguous(one) && one.Hits[0].ID == res.Hits[0].ID && clauseMay(one) {
 				if p, err := e.cfg.Procedures.Procedure(ctx, one.Hits[0].ID); err == nil {
@@ -920,12 +920,26 @@ func ambiguous(r SearchResult) bool {
 }
 
 // corroborated: a best hit at least this trusted is answered when the part of
-// the message that asks (askingPart), read alone, is answered with it and the
-// message names no subject the guides do not cover. The story around a question
+// the message that asks (askingPart), read alone, is answered with it, the
+// message names no subject the guides do not cover and no official record
+// ranks among its first hits. The story around a question
 // lowers the whole message's confidence with words no guide explains; the
 // question itself establishes the procedure ("mẹ tôi ở quê một mình, con cái
 // đi làm ăn xa hết thì làm lại thẻ bảo hiểm y tế bị mất ở đâu").
 const corroborated = 0.5
+
+// officialAmong reports whether an official record is among the first n hits
+// of r: the whole message may be about a long-tail procedure the question
+// part alone does not name ("chứng chỉ năng lực xây dựng … thì nộp ở Sở Xây
+// dựng hay Bộ Xây dựng").
+func officialAmong(r SearchResult, n int) bool {
+	for i, h := range r.Hits {
+		if i < n && h.Official {
+			return true
+		}
+	}
+	return false
+}
 
 // sureGap is how far a sure best hit (sureConfidence) must stand above the
 // runner-up in confidence to be answered even when their scores are close.
