@@ -1,13 +1,10 @@
 package knowledge
 
 import (
-	"bytes"
 	"fmt"
 	"io/fs"
 	"strings"
 	"unicode"
-
-	"gopkg.in/yaml.v3"
 )
 
 // English is the glossary that reads questions asked in English (see
@@ -52,10 +49,8 @@ type EnglishReading struct {
 // the form Read matches them in.
 func ParseEnglish(name string, data []byte) (English, error) {
 	var g English
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(&g); err != nil {
-		return English{}, &FieldError{File: name, Line: yamlErrLine(err), Msg: trimYAMLErr(err)}
+	if err := decodeStrict(name, data, &g); err != nil {
+		return English{}, err
 	}
 	g.NotCovered = englishPhrases(g.NotCovered)
 	for i := range g.Sections {

@@ -1,11 +1,8 @@
 package knowledge
 
 import (
-	"bytes"
 	"fmt"
 	"io/fs"
-
-	"gopkg.in/yaml.v3"
 )
 
 // Expansion maps abbreviations, old names and colloquial terms to the words the
@@ -21,10 +18,8 @@ func ParseExpansions(name string, data []byte) ([]Expansion, error) {
 	var doc struct {
 		Expansions []Expansion `yaml:"expansions"`
 	}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(&doc); err != nil {
-		return nil, &FieldError{File: name, Line: yamlErrLine(err), Msg: trimYAMLErr(err)}
+	if err := decodeStrict(name, data, &doc); err != nil {
+		return nil, err
 	}
 	for i := range doc.Expansions {
 		if err := doc.Expansions[i].Validate(); err != nil {

@@ -27,10 +27,8 @@ type ShorthandPhrase struct {
 // an error naming it.
 func ParseShorthand(name string, data []byte) (Shorthand, error) {
 	var sh Shorthand
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(&sh); err != nil {
-		return Shorthand{}, &FieldError{File: name, Line: yamlErrLine(err), Msg: trimYAMLErr(err)}
+	if err := decodeStrict(name, data, &sh); err != nil {
+		return Shorthand{}, err
 	}
 	for k, v := range sh.Words {
 		if len(vntext.Tokens(k)) != 1 || len(vntext.Tokens(v)) == 0 {
@@ -67,10 +65,8 @@ func ParseNotCovered(name string, data []byte) ([]NotCoveredTopic, error) {
 	var doc struct {
 		Topics []NotCoveredTopic `yaml:"topics"`
 	}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(&doc); err != nil {
-		return nil, &FieldError{File: name, Line: yamlErrLine(err), Msg: trimYAMLErr(err)}
+	if err := decodeStrict(name, data, &doc); err != nil {
+		return nil, err
 	}
 	for i, t := range doc.Topics {
 		if t.Name == "" || t.Help == "" || len(cleanList(t.Phrases, true)) == 0 {
@@ -87,4 +83,16 @@ func LoadSeedNotCovered() ([]NotCoveredTopic, error) {
 		return nil, err
 	}
 	return ParseNotCovered("not_covered.yaml", data)
+}
+
+// decodeStrict decodes one YAML document of data into v; an unknown key or a
+// malformed document is a FieldError naming the file and, where known, the
+// line.
+func decodeStrict(name string, data []byte, v any) error {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(v); err != nil {
+		return &FieldError{File: name, Line: yamlErrLine(err), Msg: trimYAMLErr(err)}
+	}
+	return nil
 }

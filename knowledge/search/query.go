@@ -200,15 +200,16 @@ var stopWords = func() map[string]bool {
 
 // singleStops are the stop phrases of one syllable: words that never name a
 // procedure on their own ("cần", "làm"), left out of names when matching runs.
-// Keyed by the accented form: "căn" is not "cần".
-var singleStops = func() map[string]bool {
-	m := map[string]bool{}
+// Keyed by the accented form: "căn" is not "cần". singleStop holds the same
+// words folded, for words typed without marks.
+var singleStops, singleStop = func() (acc, fold map[string]bool) {
+	acc, fold = map[string]bool{}, map[string]bool{}
 	for _, p := range stopPhrases {
 		if len(p.acc) == 1 {
-			m[p.acc[0]] = true
+			acc[p.acc[0]], fold[p.fold[0]] = true, true
 		}
 	}
-	return m
+	return acc, fold
 }()
 
 func compilePhrases(list []string) []phrase {
@@ -351,17 +352,6 @@ func analyze(q string, exp *expander, known func(phrase string) bool) plan {
 	}
 	return p
 }
-
-// singleStop are the folded one-syllable stop phrases.
-var singleStop = func() map[string]bool {
-	m := map[string]bool{}
-	for _, sp := range stopPhrases {
-		if len(sp.fold) == 1 {
-			m[sp.fold[0]] = true
-		}
-	}
-	return m
-}()
 
 // alwaysStop are question words that read the same with or without marks
 // and never name a procedure, even where a guide's alias uses them ("xin
