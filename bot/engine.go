@@ -478,7 +478,7 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 	}
 	if len(res.Hits) > 0 && res.Hits[0].Confidence >= corroborated && !uncovered() && !officialAmong(res, 3) {
 		if part := askingPart(m.Text); part != m.Text {
-			if one, err := search(part); err == nil && one.Confident && !ambiguous(one) && one.Hits[0].ID == res.Hits[0].ID && clauseMay(one) {
+			if _, one, ok := e.answeredAlone(part, search); ok && one.Hits[0].ID == res.Hits[0].ID && clauseMay(one) {
 				if p, err := e.cfg.Procedures.Procedure(ctx, one.Hits[0].ID); err == nil {
 					return e.answer(ctx, s, m, p, detectSection(w, splitWords(p.Title), onlineTopic(p)), one)
 				}
@@ -922,9 +922,9 @@ func ambiguous(r SearchResult) bool {
 // corroborated: a best hit at least this trusted is answered when the part of
 // the message that asks (askingPart), read alone, is answered with it, the
 // message names no subject the guides do not cover and no official record
-// ranks among its first hits. The story around a question
-// lowers the whole message's confidence with words no guide explains; the
-// question itself establishes the procedure ("mẹ tôi ở quê một mình, con cái
+// ranks among its first hits. The story around a question lowers the whole
+// message's confidence with words no guide explains; the question itself
+// establishes the procedure ("mẹ tôi ở quê một mình, con cái
 // đi làm ăn xa hết thì làm lại thẻ bảo hiểm y tế bị mất ở đâu").
 const corroborated = 0.5
 
