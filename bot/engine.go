@@ -850,6 +850,8 @@ var genericWords = map[string]bool{
 	"ton": true, "het": true, "khoang": true, "tam": true, "chung": true, "mat": true, "thoi": true, "gian": true,
 	"bay": true, "tra": true, "dang": true, "ky": true, "cap": true, "lai": true, "can": true, "cu": true, "moi": true,
 	"online": true, "mang": true, "xin": true, "hoi": true, "nha": true, "nuoc": true, "ben": true, "minh": true,
+	// the original or a copy of whatever paper: "có cần mang theo bản chính không"
+	"ban": true, "chinh": true, "goc": true, "theo": true,
 }
 
 // genericQuestion reports whether the question's content names no procedure:

@@ -344,7 +344,7 @@ func TestTrust(t *testing.T) {
 	if r = fx.say(t, "en3", "How do I renew my visa, please?"); len(r.Replies[0].Buttons) != 1 {
 		t.Errorf("English visa question offered a procedure: %+v", r.Replies[0].Buttons)
 	}
-	for _, q := range []string{"lệ phí bao nhiêu?", "nộp ở đâu vậy", "hồ sơ bao lâu thì xong?"} {
+	for _, q := range []string{"lệ phí bao nhiêu?", "nộp ở đâu vậy", "hồ sơ bao lâu thì xong?", "có cần mang theo bản chính không"} {
 		r := fx.say(t, "generic-"+q, q)
 		if r.ProcedureID != "" || r.Intent != bot.IntentHelp {
 			t.Errorf("%q: generic question answered %q (%s), want a question back", q, r.ProcedureID, r.Intent)
