@@ -327,7 +327,7 @@ func TestTrust(t *testing.T) {
 		{"I have a work permit and a residence card. Can I convert my UK driving licence here?", "doi-giay-phep-lai-xe", bot.SectionConditions},
 	} {
 		r = fx.say(t, "en-"+c.id, c.q)
-		if r.Language != "en" || r.ProcedureID != c.id || r.Section != c.section || len(r.Replies) != 2 ||
+		if r.Language != "en" || r.ProcedureID != c.id || r.Section != c.section || len(r.Replies) != 1 || len(r.Replies[0].Buttons) == 0 ||
 			!strings.HasPrefix(r.Replies[0].Text, "Your question is about") || r.Source == nil {
 			t.Errorf("English %q: %s/%s %+v, want %s/%s with an English lead", c.q, r.ProcedureID, r.Section, r.Replies, c.id, c.section)
 		}

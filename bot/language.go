@@ -45,8 +45,8 @@ func looksEnglish(q string) bool {
 
 // english answers a question asked in English, in English. A question that
 // establishes one covered procedure (seed/english.yaml) is answered with it:
-// a short English lead naming the procedure in both languages, then the
-// guide's section in Vietnamese. Any other question gets what the bot covers
+// a short English lead naming the procedure in both languages, then, in the
+// same reply, the guide's section in Vietnamese. Any other question gets what the bot covers
 // and where to get help in person, with the procedures it names or hints at as
 // buttons, and is recorded for staff. A subject the guides do not cover
 // (visas, work permits) is never answered with a guide.
@@ -67,9 +67,12 @@ func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 	inPerson := "For help in person: the one-stop desk (bộ phận Một cửa) of the commune or ward People's Committee where you live, or the portal hotline 1800 1096."
 	if len(r.Named) == 1 {
 		if p, err := e.cfg.Procedures.Procedure(ctx, r.Named[0].ID); err == nil {
+			// One reply, the English lead first: a client that shows only the
+			// first reply (`reply` in /api/chat) shows both, with the section's
+			// buttons.
 			resp := e.answer(ctx, s, m, p, r.Section, SearchResult{})
-			lead := Reply{Text: "Your question is about " + r.Named[0].Gloss + ": in Vietnamese, “" + p.Title + "”. The answer below is in Vietnamese; a phone translator or a Vietnamese-speaking friend can help you read it.\n\n" + inPerson}
-			resp.Replies = append([]Reply{lead}, resp.Replies...)
+			lead := "Your question is about " + r.Named[0].Gloss + ": in Vietnamese, “" + p.Title + "”. The answer below is in Vietnamese; a phone translator or a Vietnamese-speaking friend can help you read it. " + inPerson
+			resp.Replies[0].Text = lead + "\n\n" + resp.Replies[0].Text
 			resp.Language = "en"
 			return resp
 		}
