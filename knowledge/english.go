@@ -45,8 +45,8 @@ type EnglishReading struct {
 }
 
 // ParseEnglish reads an English glossary. Every topic needs an id, a gloss and
-// a phrase; every section entry a section and a phrase. Phrases are kept in
-// the form Read matches them in.
+// a phrase or a hint; every section entry a section and a phrase. Phrases are
+// kept in the form Read matches them in.
 func ParseEnglish(name string, data []byte) (English, error) {
 	var g English
 	if err := decodeStrict(name, data, &g); err != nil {
@@ -62,8 +62,8 @@ func ParseEnglish(name string, data []byte) (English, error) {
 	for i := range g.Topics {
 		t := &g.Topics[i]
 		t.Hints, t.ExcludedBy = englishPhrases(t.Hints), englishPhrases(t.ExcludedBy)
-		if t.Phrases = englishPhrases(t.Phrases); t.ID == "" || t.Gloss == "" || len(t.Phrases) == 0 {
-			return English{}, &FieldError{File: name, Field: fmt.Sprintf("topics[%d]", i), Msg: "needs an id, a gloss and phrases"}
+		if t.Phrases = englishPhrases(t.Phrases); t.ID == "" || t.Gloss == "" || len(t.Phrases)+len(t.Hints) == 0 {
+			return English{}, &FieldError{File: name, Field: fmt.Sprintf("topics[%d]", i), Msg: "needs an id, a gloss and phrases or hints"}
 		}
 	}
 	return g, nil

@@ -10,10 +10,10 @@ import (
 
 func TestParseEnglishRejectsIncompleteEntries(t *testing.T) {
 	for name, doc := range map[string]string{
-		"topic without id":       "topics:\n  - gloss: x\n    phrases: [a b]\n",
-		"topic without phrases":  "topics:\n  - id: x\n    gloss: x\n",
-		"section without phrase": "sections:\n  - section: fees\n",
-		"unknown key":            "topic:\n  - id: x\n",
+		"topic without id":               "topics:\n  - gloss: x\n    phrases: [a b]\n",
+		"topic without phrases or hints": "topics:\n  - id: x\n    gloss: x\n",
+		"section without phrase":         "sections:\n  - section: fees\n",
+		"unknown key":                    "topic:\n  - id: x\n",
 	} {
 		_, err := knowledge.ParseEnglish("english.yaml", []byte(doc))
 		var fe *knowledge.FieldError
@@ -64,6 +64,8 @@ func TestSeedEnglishReadsQuestions(t *testing.T) {
 		{q: "I married a Vietnamese woman, how do I get a temporary residence card?", notCovered: true},
 		{q: "I lost my Australian passport in Hanoi, where should I go?", section: "agency"},
 		{q: "Is my driving licence valid here?", hinted: "doi-giay-phep-lai-xe"},
+		{q: "Where do I get a birth certificate for my baby?", hinted: "dang-ky-khai-sinh", section: "agency"},
+		{q: "How do I get a VAT tax refund at the airport?", section: "steps"},
 		{q: "I have a temporary residence card. Can I convert my UK driving licence?", named: "doi-giay-phep-lai-xe", hinted: "khai-bao-tam-tru-nguoi-nuoc-ngoai", section: "conditions", notCovered: true},
 	} {
 		r := g.Read(c.q)
