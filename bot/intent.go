@@ -15,8 +15,8 @@ type words struct {
 	// literal: the message is typed with diacritics, so a syllable without
 	// them is meant as written ("phi nông nghiệp" is not "phí").
 	literal bool
-	// asked and askedEnd delimit the sentence that asks (see
-	// questionSentence and markAsked); askedEnd is 0 for a single sentence.
+	// asked and askedEnd delimit the part of the message that asks (see
+	// askingPart and markAsked); askedEnd is 0 when that is the whole message.
 	asked, askedEnd int
 }
 
@@ -46,7 +46,7 @@ func questionSentence(s string) string {
 	return s[ends[len(ends)-1][1]:]
 }
 
-// markAsked marks where q, the words of the sentence that asks (read as w was
+// markAsked marks where q, the words of the part that asks (read as w was
 // read), stands in w (its last occurrence); nothing when q is all of w or not
 // in it.
 func (w *words) markAsked(q words) {
@@ -66,8 +66,8 @@ func (w *words) markAsked(q words) {
 	}
 }
 
-// askedPart is the sentence that asks, as words; ok is false when w has no
-// such part apart from the whole (see markAsked).
+// askedPart is the part that asks, as words; ok is false when w has no such
+// part apart from the whole (see markAsked).
 func (w words) askedPart() (words, bool) {
 	if w.askedEnd == 0 {
 		return words{}, false
@@ -234,6 +234,8 @@ var overviewCues = cues("phải làm sao", "làm thế nào bây giờ")
 // done some online way ("nộp phạt qua mạng được không") asks for its online
 // part rather than its conditions. When cues overlap, the longest wins ("bao nhiêu
 // tuổi" is about conditions, not fees); otherwise the section listed first wins.
+// The part of the message that asks (askedPart) is read first, the whole
+// message when that part asks for no section.
 func detectSection(w words, ignore words, onlineTopic bool) string {
 	if q, ok := w.askedPart(); ok {
 		// A story told around the question says nothing of what is asked
