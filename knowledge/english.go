@@ -82,21 +82,17 @@ func LoadSeedEnglish() (English, error) {
 // case and punctuation aside.
 func (g English) Read(q string) EnglishReading {
 	text := " " + englishText(q) + " "
-	has := func(phrases []string) bool {
+	// first returns the first of phrases the question contains ("" for none).
+	first := func(phrases []string) string {
 		for _, p := range phrases {
 			if strings.Contains(text, " "+p+" ") {
-				return true
+				return p
 			}
 		}
-		return false
+		return ""
 	}
-	var r EnglishReading
-	for _, p := range g.NotCovered {
-		if strings.Contains(text, " "+p+" ") {
-			r.NotCovered = p
-			break
-		}
-	}
+	has := func(phrases []string) bool { return first(phrases) != "" }
+	r := EnglishReading{NotCovered: first(g.NotCovered)}
 	for _, s := range g.Sections {
 		if has(s.Phrases) {
 			r.Section = s.Section
