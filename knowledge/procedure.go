@@ -50,6 +50,13 @@ type Procedure struct {
 	// cover ("nhà xưởng" for a house building permit): a question naming one
 	// is about something else, and the bot's confidence in this guide drops.
 	NotAbout []string `json:"not_about,omitempty" yaml:"not_about,omitempty" bson:"not_about,omitempty"`
+	// AboutOnly, when set, names the subject matter a guide whose name is a
+	// bare verb is limited to (complaints and petitions: a state body, an
+	// official, a decision, an administrative procedure). A question that says
+	// more than the guide's own names and names none of these is about
+	// something else ("cửa hàng không chịu đổi điện thoại, khiếu nại ở đâu"),
+	// and the bot's confidence in this guide drops as for NotAbout.
+	AboutOnly []string `json:"about_only,omitempty" yaml:"about_only,omitempty" bson:"about_only,omitempty"`
 	// Related are ids of procedures a citizen in this situation may need next
 	// (situation guides offer them as buttons).
 	Related []string `json:"related,omitempty" yaml:"related,omitempty" bson:"related,omitempty"`

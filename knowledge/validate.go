@@ -105,6 +105,7 @@ func (p *Procedure) Normalize() {
 	p.NationalCodes = cleanList(p.NationalCodes, true)
 	p.Related = cleanList(p.Related, true)
 	p.NotAbout = cleanList(p.NotAbout, true)
+	p.AboutOnly = cleanList(p.AboutOnly, true)
 	srcs := p.Sources[:0]
 	for _, s := range p.Sources {
 		s.About, s.URL, s.ReadAt = vntext.Clean(s.About), vntext.Clean(s.URL), vntext.Clean(s.ReadAt)

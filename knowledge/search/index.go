@@ -62,22 +62,23 @@ type Index struct {
 
 // entry is one indexed procedure with the token sets used for confidence.
 type entry struct {
-	p        knowledge.Procedure
-	words    map[string]bool      // folded syllables of names, field and summary
-	named    map[string]bool      // folded syllables of names and field only
-	accented map[string]bool      // the same with diacritics
-	pairs    map[string]int       // folded two-syllable phrases of names → how many names use it
-	title    map[string]bool      // folded two-syllable phrases of the title
-	vocab    []string             // folded syllables of all its text, sorted, each once (strings shared through Index.intern)
-	bigrams  []string             // folded two-syllable sequences of its text, each once, until counted (then nil: recomputed to uncount; empty: counted elsewhere)
-	nameToks [][]string           // each name's syllables as written (lower case), question words left out
-	nameFold [][]string           // the same, folded
-	nameLen  []int                // syllables each name counts for NameFit: a core name ("khai sinh") counts as its whole name
-	nameAt   map[string][]namePos // folded syllable → where it stands in the names, by name then position
-	actionN  []int                // syllables of the action each name opens with (see nameActions), 0 for none
-	notAbout []cue                // what it is not about (Procedure.NotAbout)
-	papers   string               // a curated guide's papers to bring, folded, each as " | name | "; "" for records
-	fam      family               // an official record's name, split (see recordFamily)
+	p         knowledge.Procedure
+	words     map[string]bool      // folded syllables of names, field and summary
+	named     map[string]bool      // folded syllables of names and field only
+	accented  map[string]bool      // the same with diacritics
+	pairs     map[string]int       // folded two-syllable phrases of names → how many names use it
+	title     map[string]bool      // folded two-syllable phrases of the title
+	vocab     []string             // folded syllables of all its text, sorted, each once (strings shared through Index.intern)
+	bigrams   []string             // folded two-syllable sequences of its text, each once, until counted (then nil: recomputed to uncount; empty: counted elsewhere)
+	nameToks  [][]string           // each name's syllables as written (lower case), question words left out
+	nameFold  [][]string           // the same, folded
+	nameLen   []int                // syllables each name counts for NameFit: a core name ("khai sinh") counts as its whole name
+	nameAt    map[string][]namePos // folded syllable → where it stands in the names, by name then position
+	actionN   []int                // syllables of the action each name opens with (see nameActions), 0 for none
+	notAbout  []cue                // what it is not about (Procedure.NotAbout)
+	aboutOnly []cue                // the only subject matter it is about (Procedure.AboutOnly)
+	papers    string               // a curated guide's papers to bring, folded, each as " | name | "; "" for records
+	fam       family               // an official record's name, split (see recordFamily)
 }
 
 // New returns an empty index using the given expansion dictionary.
@@ -183,17 +184,18 @@ func negated(folds []string, k int) bool {
 }
 
 // Excludes reports whether the question, read as Search reads it (shorthand
-// expanded), names something the procedure id says it is not about; false
-// for an unknown id.
+// expanded), names something the procedure id says it is not about, or is
+// outside the subject matter it is limited to (outsideScope); false for an
+// unknown id.
 func (ix *Index) Excludes(id, q string) bool {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	e := ix.procs[id]
-	if e == nil || len(e.notAbout) == 0 {
+	if e == nil || len(e.notAbout)+len(e.aboutOnly) == 0 {
 		return false
 	}
-	_, toks, folds := ix.read(q)
-	return e.namedNotAbout(toks, folds)
+	normalized, toks, folds := ix.read(q)
+	return e.namedNotAbout(toks, folds) || e.outsideScope(toks, folds, analyze(normalized, ix.exp, ix.knownPhrase))
 }
 
 // offTopicPhrases returns the not-covered phrases a question names (folded
@@ -227,6 +229,30 @@ func (e *entry) namedNotAbout(toks, folds []string) bool {
 			if c.matchAt(toks, folds, k) {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// outsideScope reports whether a guide limited to a subject matter
+// (Procedure.AboutOnly) is asked about something else: the question names none
+// of that subject matter, and some content word of it is not in the guide's
+// names. A question of the guide's own name alone ("khiếu nại tố cáo có mất
+// phí không") is never outside.
+func (e *entry) outsideScope(toks, folds []string, pl plan) bool {
+	if len(e.aboutOnly) == 0 {
+		return false
+	}
+	for _, c := range e.aboutOnly {
+		for k := range toks {
+			if c.matchAt(toks, folds, k) {
+				return false
+			}
+		}
+	}
+	for _, t := range pl.content {
+		if !e.named[t.fold] {
+			return true
 		}
 	}
 	return false
@@ -645,6 +671,11 @@ func newEntry(p knowledge.Procedure) *entry {
 	for _, n := range p.NotAbout {
 		if c := newCue(n); len(c.fold) > 0 {
 			e.notAbout = append(e.notAbout, c)
+		}
+	}
+	for _, n := range p.AboutOnly {
+		if c := newCue(n); len(c.fold) > 0 {
+			e.aboutOnly = append(e.aboutOnly, c)
 		}
 	}
 	// Sized for the text (a long official record has thousands of syllables);
@@ -1093,7 +1124,7 @@ func (ix *Index) search(ctx context.Context, q string, limit int, snippets bool)
 				ev.OffTopic = true
 			}
 		}
-		if e.namedNotAbout(qtoks, qfolds) {
+		if e.namedNotAbout(qtoks, qfolds) || e.outsideScope(qtoks, qfolds, pl) {
 			ev.Excluded = true
 		}
 		res.Hits = append(res.Hits, bot.SearchHit{

@@ -112,3 +112,40 @@ func TestNegativeEvidence(t *testing.T) {
 		}
 	}
 }
+
+// TestAboutOnly: a guide limited to a subject matter (complaints about the
+// state) is not answered for a question about something else, and is for one
+// that names that matter or says nothing beyond its name.
+func TestAboutOnly(t *testing.T) {
+	ix, err := search.NewFromSeed()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	tests := []struct {
+		q, id   string
+		outside bool
+	}{
+		{"mua điện thoại mới hỏng cửa hàng không chịu đổi tôi khiếu nại", "khieu-nai-to-cao", true},
+		{"hàng xóm nuôi lợn gây mùi hôi thối phản ánh", "phan-anh-kien-nghi", true},
+		{"không đồng ý quyết định xử phạt của ủy ban xã thì khiếu nại", "khieu-nai-to-cao", false},
+		{"cán bộ một cửa hẹn lên hẹn xuống tôi muốn phản ánh", "phan-anh-kien-nghi", false},
+		{"khiếu nại tố cáo", "khieu-nai-to-cao", false},
+		{"mua điện thoại mới hỏng cửa hàng không chịu đổi", "dang-ky-khai-sinh", false}, // no limit set
+	}
+	for _, tt := range tests {
+		if got := ix.Excludes(tt.id, tt.q); got != tt.outside {
+			t.Errorf("Excludes(%s, %q) = %v, want %v", tt.id, tt.q, got, tt.outside)
+		}
+		res, err := ix.Search(context.Background(), tt.q, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tt.outside && res.Confident && res.Hits[0].ID == tt.id {
+			t.Errorf("%q: answered with %s", tt.q, tt.id)
+		}
+		if !tt.outside && tt.id != "dang-ky-khai-sinh" && (!res.Confident || res.Hits[0].ID != tt.id) {
+			t.Errorf("%q: want %s answered, got confident %v hits %v", tt.q, tt.id, res.Confident, res.Hits)
+		}
+	}
+}
