@@ -407,6 +407,13 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 		// chip … cấp hộ chiếu lần đầu thì làm ở đâu?").
 		if one, ok := askedClause(m.Text, search); ok && one.Hits[0].ID != res.Hits[0].ID {
 			res = one
+		} else if _, one, ok := e.thenAnswer(m.Text, search); ok && one.Hits[0].ID != res.Hits[0].ID &&
+			!refines(res.Hits[0].Title, one.Hits[0].Title) && !e.excludes(one.Hits[0].ID, q) {
+			// The same after the last "thì": "con chưa có hộ khẩu ở đây thì
+			// đăng ký vào lớp 6 được không" asks about the school. A scene
+			// that makes the asked procedure a particular one of it ("lấy
+			// chồng Hàn Quốc thì đăng ký kết hôn ở đâu") keeps that one.
+			res = one
 		}
 	}
 	if res.Confident && res.NotCovered == nil {
@@ -706,6 +713,23 @@ func afterThen(text string) (rest string, ok bool) {
 		}
 	}
 	return "", false
+}
+
+// refines reports whether the title specific names a particular kind of the
+// procedure titled general: every syllable of general is in it ("Đăng ký kết
+// hôn có yếu tố nước ngoài" refines "Đăng ký kết hôn").
+func refines(specific, general string) bool {
+	have := map[string]bool{}
+	for _, f := range splitWords(specific).fold {
+		have[f] = true
+	}
+	g := splitWords(general).fold
+	for _, f := range g {
+		if !have[f] {
+			return false
+		}
+	}
+	return len(g) > 0
 }
 
 // askingPart is the part of a message that asks: its sentence that asks

@@ -453,6 +453,12 @@ func TestTrust(t *testing.T) {
 		{"chong dang o tu thi vo co duoc xin ly hon ko", "ly-hon"},
 		{"xe đạp điện cũ hư hết rồi không đi nữa thì có phải nộp lại biển số không", "thu-hoi-dang-ky-bien-so-xe"},
 		{"bảo hiểm nhân thọ từ chối chi trả cho mẹ em thì khiếu nại ở đâu", ""},
+		// Even when the scene names another procedure confidently ("hộ
+		// khẩu"); unless the scene makes the asked one a particular kind of
+		// it (a foreign spouse), or names what it is not about (an app).
+		{"con chua co ho khau o day thi dk vao lop 6 dc ko", "tuyen-sinh-dau-cap"},
+		{"con gái lấy chồng hàn quốc thì đăng ký kết hôn ở đâu", "ket-hon-co-yeu-to-nuoc-ngoai"},
+		{"tai xe cong nghe bi app khoa tai khoan vo ly thi khieu nai ai", ""},
 		{"tra cuu diem thi tot nghiep thpt o dau", ""},
 	} {
 		if r := fx.say(t, fmt.Sprint("part-", i), c.q); r.ProcedureID != c.want {
