@@ -483,9 +483,18 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 			}
 		}
 	}
-	if len(res.Hits) > 0 && res.Hits[0].Confidence >= corroborated && !uncovered() && !officialAmong(res, 3) {
-		if part := askingPart(m.Text); part != m.Text {
-			if _, one, ok := e.answeredAlone(part, search); ok && one.Hits[0].ID == res.Hits[0].ID && clauseMay(one) {
+	if len(res.Hits) > 0 && res.Hits[0].Confidence >= corroborated && !officialAmong(res, 3) {
+		// A subject the guides do not cover may be the asker's story
+		// ("quân nhân xuất ngũ … thì bao nhiêu tuổi được hưởng lương hưu"),
+		// when the part that asks does not name it and names the procedure
+		// whole: "tài khoản shopee bị khóa thì mở lại thế nào" asks about
+		// the subject of the story.
+		alone := e.answeredAlone
+		if uncovered() {
+			alone = e.namedAlone
+		}
+		if part := askingPart(m.Text); part != m.Text && (!uncovered() || !e.notCovered(e.normalize(part))) {
+			if _, one, ok := alone(part, search); ok && one.Hits[0].ID == res.Hits[0].ID && !e.excludes(one.Hits[0].ID, q) {
 				if p, err := e.cfg.Procedures.Procedure(ctx, one.Hits[0].ID); err == nil {
 					return e.answer(ctx, s, m, p, detectSection(w, splitWords(p.Title), onlineTopic(p)), one)
 				}
@@ -947,8 +956,9 @@ func ambiguous(r SearchResult) bool {
 
 // corroborated: a best hit at least this trusted is answered when the part of
 // the message that asks (askingPart), read alone, is answered with it, the
-// message names no subject the guides do not cover and no official record
-// ranks among its first hits. The story around a question lowers the whole
+// message does not say it is about something else, the part that asks names
+// no subject the guides do not cover, and no official record ranks among its
+// first hits. The story around a question lowers the whole
 // message's confidence with words no guide explains; the question itself
 // establishes the procedure ("mẹ tôi ở quê một mình, con cái
 // đi làm ăn xa hết thì làm lại thẻ bảo hiểm y tế bị mất ở đâu").

@@ -459,6 +459,9 @@ func TestTrust(t *testing.T) {
 		{"con chua co ho khau o day thi dk vao lop 6 dc ko", "tuyen-sinh-dau-cap"},
 		{"con gái lấy chồng hàn quốc thì đăng ký kết hôn ở đâu", "ket-hon-co-yeu-to-nuoc-ngoai"},
 		{"tai xe cong nghe bi app khoa tai khoan vo ly thi khieu nai ai", ""},
+		// A subject the guides do not cover told as the asker's story does not
+		// stop the part that asks from being answered.
+		{"Tôi là quân nhân xuất ngũ ở Thái Bình, đóng bảo hiểm đủ 20 năm thì bao nhiêu tuổi được hưởng lương hưu?", "huong-luong-huu"},
 		{"tra cuu diem thi tot nghiep thpt o dau", ""},
 	} {
 		if r := fx.say(t, fmt.Sprint("part-", i), c.q); r.ProcedureID != c.want {
