@@ -86,6 +86,10 @@ type Evidence struct {
 	// Excluded: the question names something this procedure's guide says it
 	// is not about (its not_about list).
 	Excluded bool `json:"excluded,omitempty"`
+	// Situation: the question describes the life situation this situation
+	// guide is written for (its situation list: "mất ví có căn cước và bằng
+	// lái"), which outweighs the single procedures it leads to.
+	Situation bool `json:"situation,omitempty"`
 }
 
 // Margin is the relative gap between the best and the second hit (1 when alone).

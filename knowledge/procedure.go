@@ -57,6 +57,12 @@ type Procedure struct {
 	// something else ("cửa hàng không chịu đổi điện thoại, khiếu nại ở đâu"),
 	// and the bot's confidence in this guide drops as for NotAbout.
 	AboutOnly []string `json:"about_only,omitempty" yaml:"about_only,omitempty" bson:"about_only,omitempty"`
+	// Situation describes, for a situation guide, the life situation it is
+	// written for as groups of phrases: a question that names one phrase of
+	// every group, each at its own place and no two the same, is in that
+	// situation ("mất" + two papers: "mất ví có căn cước và bằng lái"), and
+	// the guide is its answer before the single procedures it leads to.
+	Situation [][]string `json:"situation,omitempty" yaml:"situation,omitempty" bson:"situation,omitempty"`
 	// Related are ids of procedures a citizen in this situation may need next
 	// (situation guides offer them as buttons).
 	Related []string `json:"related,omitempty" yaml:"related,omitempty" bson:"related,omitempty"`

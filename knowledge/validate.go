@@ -106,6 +106,9 @@ func (p *Procedure) Normalize() {
 	p.Related = cleanList(p.Related, true)
 	p.NotAbout = cleanList(p.NotAbout, true)
 	p.AboutOnly = cleanList(p.AboutOnly, true)
+	for i := range p.Situation {
+		p.Situation[i] = cleanList(p.Situation[i], true)
+	}
 	srcs := p.Sources[:0]
 	for _, s := range p.Sources {
 		s.About, s.URL, s.ReadAt = vntext.Clean(s.About), vntext.Clean(s.URL), vntext.Clean(s.ReadAt)

@@ -48,13 +48,24 @@ type Model struct {
 // knowledge base does not cover (OffTopic) without naming one of the guide's
 // names whole ("xác nhận tình trạng hôn nhân để vay ngân hàng" names the
 // guide; the bank is its purpose).
+//
+// A question that describes the life situation a situation guide is written
+// for (Situation) is as sure as its pattern is strict: at least
+// situationFloor, whatever story words around it lower the model's estimate.
 func (m Model) Probability(ev bot.Evidence) float64 {
 	p := m.ProbabilityOf(Features(ev))
 	if vetoed(ev) {
-		p = math.Min(p, offTopicCap)
+		return math.Min(p, offTopicCap)
+	}
+	if ev.Situation {
+		p = math.Max(p, situationFloor)
 	}
 	return p
 }
+
+// situationFloor is the least confidence in a situation guide whose situation
+// the question describes.
+const situationFloor = 0.9
 
 // vetoed reports whether the question says the hit is about something else
 // (see Probability).

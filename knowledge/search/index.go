@@ -77,6 +77,7 @@ type entry struct {
 	actionN   []int                // syllables of the action each name opens with (see nameActions), 0 for none
 	notAbout  []cue                // what it is not about (Procedure.NotAbout)
 	aboutOnly []cue                // the only subject matter it is about (Procedure.AboutOnly)
+	situation [][][]cue            // the life situation a situation guide is for (Procedure.Situation): groups of things, each its alternative names
 	papers    string               // a curated guide's papers to bring, folded, each as " | name | "; "" for records
 	fam       family               // an official record's name, split (see recordFamily)
 }
@@ -252,6 +253,78 @@ func (e *entry) outsideScope(toks, folds []string, pl plan) bool {
 	}
 	for _, t := range pl.content {
 		if !e.named[t.fold] {
+			return true
+		}
+	}
+	return false
+}
+
+// situationFirst puts first a situation guide whose situation the question
+// describes (Evidence.Situation) and that it is not told it is not about: it
+// scores as if named whole, twice the best other hit, so the single
+// procedures it leads to become its runners-up.
+func situationFirst(hits []bot.SearchHit) {
+	for i, h := range hits {
+		if !h.Evidence.Situation || vetoed(h.Evidence) {
+			continue
+		}
+		best := h.Score
+		for _, o := range hits {
+			best = max(best, o.Score)
+		}
+		h.Score = 2 * best
+		h.Evidence.FullName, h.Evidence.NameFit = true, 1
+		copy(hits[1:i+1], hits[:i])
+		hits[0] = h
+		return
+	}
+}
+
+// inSituation reports whether the question names the situation of a
+// situation guide (Procedure.Situation): a thing of every group, each on
+// syllables no other group's took, and no thing twice (its alternative names,
+// "cà vẹt/đăng ký xe", are one thing).
+func (e *entry) inSituation(toks, folds []string) bool {
+	if len(e.situation) == 0 {
+		return false
+	}
+	taken := make([]bool, len(toks))
+	used := map[string]bool{} // a thing, by its first name
+	for _, group := range e.situation {
+		found := false
+		for k := 0; k < len(toks) && !found; k++ {
+			for _, thing := range group {
+				name := strings.Join(thing[0].fold, " ")
+				if used[name] {
+					continue
+				}
+				for _, c := range thing {
+					if !c.matchAt(toks, folds, k) || anyTaken(taken, k, len(c.fold)) {
+						continue
+					}
+					for j := k; j < k+len(c.fold); j++ {
+						taken[j] = true
+					}
+					used[name] = true
+					found = true
+					break
+				}
+				if found {
+					break
+				}
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// anyTaken reports whether one of taken[k:k+n] is set.
+func anyTaken(taken []bool, k, n int) bool {
+	for j := k; j < k+n; j++ {
+		if taken[j] {
 			return true
 		}
 	}
@@ -676,6 +749,23 @@ func newEntry(p knowledge.Procedure) *entry {
 	for _, n := range p.AboutOnly {
 		if c := newCue(n); len(c.fold) > 0 {
 			e.aboutOnly = append(e.aboutOnly, c)
+		}
+	}
+	for _, g := range p.Situation {
+		var group [][]cue
+		for _, n := range g {
+			var thing []cue
+			for _, alt := range strings.Split(n, "/") {
+				if c := newCue(alt); len(c.fold) > 0 {
+					thing = append(thing, c)
+				}
+			}
+			if len(thing) > 0 {
+				group = append(group, thing)
+			}
+		}
+		if len(group) > 0 {
+			e.situation = append(e.situation, group)
 		}
 	}
 	// Sized for the text (a long official record has thousands of syllables);
@@ -1127,6 +1217,7 @@ func (ix *Index) search(ctx context.Context, q string, limit int, snippets bool)
 		if e.namedNotAbout(qtoks, qfolds) || e.outsideScope(qtoks, qfolds, pl) {
 			ev.Excluded = true
 		}
+		ev.Situation = e.inSituation(qtoks, qfolds)
 		res.Hits = append(res.Hits, bot.SearchHit{
 			ID: h.ID, Title: e.p.Title, Field: e.p.Field, Score: h.Score, Coverage: c.all, PhraseMatch: c.pair,
 			Evidence: ev, Official: e.p.IsOfficial(),
@@ -1156,6 +1247,7 @@ func (ix *Index) search(ctx context.Context, q string, limit int, snippets bool)
 	}
 	var replaced map[string]bool
 	res.Hits, replaced = ix.curatedFirst(ix.firstOfFamily(hits))
+	situationFirst(res.Hits)
 	// Confidence is needed for the hits returned and for the first guide
 	// (which may move to the front).
 	firstGuide := -1

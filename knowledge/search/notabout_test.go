@@ -149,3 +149,41 @@ func TestAboutOnly(t *testing.T) {
 		}
 	}
 }
+
+// TestSituationGuides: a question describing the life situation a situation
+// guide is for is answered with that guide, before the single procedures it
+// leads to; one that names only one of them is not.
+func TestSituationGuides(t *testing.T) {
+	ix, err := search.NewFromSeed()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	tests := []struct {
+		q, id     string
+		situation bool
+	}{
+		{"mk bị mất hộ chiếu với căn cước khi đi chợ đêm, giờ làm gì đầu tiên", "mat-giay-to-tuy-than", true},
+		{"bi mat cccd va bang lai cung luc thi lam lai o dau", "mat-giay-to-tuy-than", true},
+		{"Xã tôi vừa sáp nhập, có phải đổi lại căn cước không?", "giay-to-sau-sap-xep-dia-gioi", true},
+		// One paper, under two names, is not the situation of losing several.
+		{"Giấy đăng ký xe máy (cà vẹt) bị rơi mất lúc đi chợ, cấp lại cần những gì?", "cap-lai-dang-ky-bien-so-xe", false},
+		{"mất căn cước làm lại ở đâu", "cap-doi-cap-lai-the-can-cuoc", false},
+		// "rồi" typed without marks is not "rơi"; correcting a paper is not a change the merger brings.
+		{"tich hop the bhyt vao can cuoc roi thi di kham co can mang the giay ko", "tich-hop-giay-to-vao-can-cuoc", false},
+		{"giay khai sinh cua ba e ghi sai nam sinh, xa cu sap nhap roi thi gio nop ho so sua o dau", "thay-doi-cai-chinh-ho-tich", false},
+	}
+	for _, tt := range tests {
+		res, err := ix.Search(context.Background(), tt.q, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Hits) == 0 || res.Hits[0].ID != tt.id || res.Hits[0].Evidence.Situation != tt.situation {
+			t.Errorf("%q: hits %v, want %s first (situation %v)", tt.q, res.Hits, tt.id, tt.situation)
+			continue
+		}
+		if tt.situation && !res.Confident {
+			t.Errorf("%q: situation guide not answered (confidence %.2f)", tt.q, res.Hits[0].Confidence)
+		}
+	}
+}
