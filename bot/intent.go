@@ -173,7 +173,7 @@ var sectionCues = []struct {
 		"đóng thuế", "nộp thuế", "miễn thuế", "chịu thuế", "đóng tiền", "nộp tiền", "tiền thuế", "tính tiền", "tiền sử dụng đất",
 		// how much one pays in ("mỗi tháng đóng ít nhất bao nhiêu")
 		"đóng ít nhất", "đóng tối thiểu", "mỗi tháng đóng", "đóng mỗi tháng")},
-	{SectionAgency, cues("ở đâu", "chỗ nào", "nơi nào", "cơ quan nào", "nộp ở", "làm ở", "đến đâu", "đi đâu", "địa chỉ", "phòng nào", "nơi nộp", "nơi làm", "nộp tại", "làm tại", "ai cấp", "ai giải quyết", "tòa nào", "tòa án nào", "sở nào", "lên đâu", "nộp đơn ở", "cơ quan gì", "chỗ nào", "ở tòa", "lên xã", "lên phường",
+	{SectionAgency, cues("ở đâu", "chỗ nào", "nơi nào", "cơ quan nào", "nộp ở", "làm ở", "đến đâu", "đi đâu", "phòng nào", "nơi nộp", "nơi làm", "nộp tại", "làm tại", "ai cấp", "ai giải quyết", "tòa nào", "tòa án nào", "sở nào", "lên đâu", "nộp đơn ở", "cơ quan gì", "chỗ nào", "ở tòa", "lên xã", "lên phường",
 		// "X hay Y?" between two offices, "nộp cho ai"
 		"nộp cho ai", "gửi cho ai", "gửi ai", "đơn gửi ai", "nộp ai", "công an nào", "cho ai", "hỏi ai", "gặp ai", "ai tiếp nhận", "hay công an", "hay cơ quan", "hay bhxh", "hay bảo hiểm xã hội", "hay ubnd", "hay ủy ban", "hay sở", "hay phòng", "hay cơ quan thuế", "hay chi cục",
 		// "đâu" without "ở": "bhxh tự nguyện đóng đâu", "giấy độc thân xin đâu"
