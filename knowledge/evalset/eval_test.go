@@ -36,6 +36,7 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout13.tsv", 0.01, 0.84, 0.75, 0.98},
 		{"testdata/heldout14.tsv", 0.03, 0.89, 0.85, 0.94},
 		{"testdata/heldout16.tsv", 0.10, 0.81, 0.84, 0.85},
+		{"testdata/heldout17.tsv", 0.08, 0.89, 0.85, 0.87},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {
