@@ -58,11 +58,11 @@ type Procedure struct {
 	// and the bot's confidence in this guide drops as for NotAbout.
 	AboutOnly []string `json:"about_only,omitempty" yaml:"about_only,omitempty" bson:"about_only,omitempty"`
 	// Situation describes, for a situation guide, the life situation it is
-	// written for as groups of phrases: a question that names one phrase of
-	// every group, each at its own place and no two the same, is in that
+	// written for as groups of things: a question that names a thing of
+	// every group, each at its own place and no thing twice, is in that
 	// situation ("mất" + two papers: "mất ví có căn cước và bằng lái"), and
 	// the guide is its answer before the single procedures it leads to.
-	Situation [][]string `json:"situation,omitempty" yaml:"situation,omitempty" bson:"situation,omitempty"`
+	Situation []SituationGroup `json:"situation,omitempty" yaml:"situation,omitempty" bson:"situation,omitempty"`
 	// Related are ids of procedures a citizen in this situation may need next
 	// (situation guides offer them as buttons).
 	Related []string `json:"related,omitempty" yaml:"related,omitempty" bson:"related,omitempty"`
@@ -80,6 +80,14 @@ const (
 	KindCurated  = "curated"
 	KindOfficial = "official"
 )
+
+// SituationGroup is one group of a situation guide's situation: the things
+// of which the question must name one, each as its alternative names joined
+// with "/" ("cà vẹt/đăng ký xe"). A document of its own, not a nested list:
+// the document store keeps no arrays of arrays.
+type SituationGroup struct {
+	Any []string `json:"any" yaml:"any" bson:"any"`
+}
 
 // SourceRef is where one fact was checked: what it backs (fees, processing_time,
 // agency, documents, …), the page, and the day it was read (YYYY-MM-DD).

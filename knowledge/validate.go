@@ -107,7 +107,7 @@ func (p *Procedure) Normalize() {
 	p.NotAbout = cleanList(p.NotAbout, true)
 	p.AboutOnly = cleanList(p.AboutOnly, true)
 	for i := range p.Situation {
-		p.Situation[i] = cleanList(p.Situation[i], true)
+		p.Situation[i].Any = cleanList(p.Situation[i].Any, true)
 	}
 	srcs := p.Sources[:0]
 	for _, s := range p.Sources {

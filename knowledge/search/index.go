@@ -753,7 +753,7 @@ func newEntry(p knowledge.Procedure) *entry {
 	}
 	for _, g := range p.Situation {
 		var group [][]cue
-		for _, n := range g {
+		for _, n := range g.Any {
 			var thing []cue
 			for _, alt := range strings.Split(n, "/") {
 				if c := newCue(alt); len(c.fold) > 0 {
