@@ -37,6 +37,7 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout14.tsv", 0.03, 0.89, 0.85, 0.94},
 		{"testdata/heldout16.tsv", 0.10, 0.81, 0.84, 0.85},
 		{"testdata/heldout17.tsv", 0.08, 0.89, 0.85, 0.87},
+		{"testdata/heldout18.tsv", 0.05, 0.86, 0.88, 0.92},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {
