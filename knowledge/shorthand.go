@@ -58,6 +58,11 @@ type NotCoveredTopic struct {
 	Name    string   `json:"name" yaml:"name"`
 	Phrases []string `json:"phrases" yaml:"phrases"`
 	Help    string   `json:"help" yaml:"help"`
+	// Asks: the phrases say what is asked (advice, comparisons, rankings,
+	// statistics, coming rises), not a subject the asker's story may mention.
+	// They count against every guide whose text does not use them, even one
+	// the question names whole ("lương hưu năm sau có tăng không").
+	Asks bool `json:"asks,omitempty" yaml:"asks,omitempty"`
 }
 
 // ParseNotCovered reads a not-covered topics file ({topics: [...]}).

@@ -134,13 +134,14 @@ func (ix *Index) statsFor(e *entry) *stats {
 type offTopic struct {
 	topic   bot.NotCovered
 	phrases []cue
+	asks    bool // its phrases say what is asked (knowledge.NotCoveredTopic.Asks)
 }
 
 // SetNotCovered replaces the list of subjects the knowledge base does not cover.
 func (ix *Index) SetNotCovered(list []knowledge.NotCoveredTopic) {
 	var out []offTopic
 	for _, t := range list {
-		ot := offTopic{topic: bot.NotCovered{Name: t.Name, Help: t.Help}}
+		ot := offTopic{topic: bot.NotCovered{Name: t.Name, Help: t.Help}, asks: t.Asks}
 		for _, p := range t.Phrases {
 			if c := newCue(p); len(c.fold) > 0 {
 				ot.phrases = append(ot.phrases, c)
@@ -199,18 +200,24 @@ func (ix *Index) Excludes(id, q string) bool {
 	return e.namedNotAbout(toks, folds) || e.outsideScope(toks, folds, analyze(normalized, ix.exp, ix.knownPhrase))
 }
 
-// offTopicPhrases returns the not-covered phrases a question names (folded
-// syllables each), unless denied (negated), and the first subject they
-// belong to; callers hold a lock.
-func (ix *Index) offTopicPhrases(toks, folds []string) ([][]string, *bot.NotCovered) {
-	var found [][]string
+// offPhrase is a not-covered phrase a question names.
+type offPhrase struct {
+	fold []string // its folded syllables
+	asks bool     // it says what is asked (offTopic.asks)
+}
+
+// offTopicPhrases returns the not-covered phrases a question names, unless
+// denied (negated), and the first subject they belong to; callers hold a
+// lock.
+func (ix *Index) offTopicPhrases(toks, folds []string) ([]offPhrase, *bot.NotCovered) {
+	var found []offPhrase
 	var first *bot.NotCovered
 	for i := range ix.offTopics {
 		t := &ix.offTopics[i]
 		for _, c := range t.phrases {
 			for k := range toks {
 				if c.matchAt(toks, folds, k) && !negated(folds, k) {
-					found = append(found, c.fold)
+					found = append(found, offPhrase{c.fold, t.asks})
 					if first == nil {
 						first = &t.topic
 					}
@@ -1206,12 +1213,15 @@ func (ix *Index) search(ctx context.Context, q string, limit int, snippets bool)
 		ev := ix.evidence(pl, e, st, weights, variants)
 		ev.Coverage, ev.RarePhrase, ev.Words = c.all, c.strongPair, len(pl.content)
 		for _, f := range off {
+			about := e.mentions(f.fold)
 			if e.p.IsOfficial() {
-				if !ix.recordMentions(e, f) {
-					ev.OffTopic = true
-				}
-			} else if !e.mentions(f) {
+				about = ix.recordMentions(e, f.fold)
+			}
+			if !about {
 				ev.OffTopic = true
+				// What is asked is not what the procedure answers, however
+				// whole the question names it.
+				ev.Excluded = ev.Excluded || f.asks
 			}
 		}
 		if e.namedNotAbout(qtoks, qfolds) || e.outsideScope(qtoks, qfolds, pl) {

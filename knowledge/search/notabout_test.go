@@ -187,3 +187,34 @@ func TestSituationGuides(t *testing.T) {
 		}
 	}
 }
+
+// TestAskingPhrasesVetoNamedGuides: a not-covered phrase that says what is
+// asked (advice, a coming rise, a ranking) counts against a guide even when
+// the question names it whole; a subject phrase does not (the guide named
+// whole is the answer, the subject is the asker's purpose).
+func TestAskingPhrasesVetoNamedGuides(t *testing.T) {
+	ix, err := search.NewFromSeed()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	tests := []struct {
+		q, id    string
+		answered bool
+	}{
+		{"lương hưu năm 2026 có tăng không", "huong-luong-huu", false},
+		{"có nên rút bảo hiểm xã hội một lần không", "bhxh-mot-lan", false},
+		{"điều kiện hưởng lương hưu", "huong-luong-huu", true},
+		{"xin giấy xác nhận tình trạng hôn nhân để vay ngân hàng", "xac-nhan-tinh-trang-hon-nhan", true},
+	}
+	for _, tt := range tests {
+		res, err := ix.Search(context.Background(), tt.q, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := res.Confident && len(res.Hits) > 0 && res.Hits[0].ID == tt.id
+		if got != tt.answered {
+			t.Errorf("%q: answered with %s = %v, want %v (hits %v)", tt.q, tt.id, got, tt.answered, res.Hits)
+		}
+	}
+}
