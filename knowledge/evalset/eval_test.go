@@ -38,7 +38,7 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout16.tsv", 0.02, 0.81, 0.84, 0.98},
 		{"testdata/heldout17.tsv", 0.01, 0.89, 0.85, 0.99},
 		{"testdata/heldout18.tsv", 0.01, 0.86, 0.88, 0.99},
-		{"testdata/heldout20.tsv", 0.12, 0.91, 0.90, 0.81},
+		{"testdata/heldout20.tsv", 0.01, 0.91, 0.90, 0.99},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {
