@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 
+	"github.com/dvcbot/dvcbot/bot"
+	"github.com/dvcbot/dvcbot/internal/searchtest"
 	"github.com/dvcbot/dvcbot/knowledge/search"
 )
 
@@ -117,11 +119,7 @@ func TestNegativeEvidence(t *testing.T) {
 // state) is not answered for a question about something else, and is for one
 // that names that matter or says nothing beyond its name.
 func TestAboutOnly(t *testing.T) {
-	ix, err := search.NewFromSeed()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	ix := searchtest.Index(t)
 	tests := []struct {
 		q, id   string
 		outside bool
@@ -137,10 +135,7 @@ func TestAboutOnly(t *testing.T) {
 		if got := ix.Excludes(tt.id, tt.q); got != tt.outside {
 			t.Errorf("Excludes(%s, %q) = %v, want %v", tt.id, tt.q, got, tt.outside)
 		}
-		res, err := ix.Search(context.Background(), tt.q, 5)
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := mustSearch(t, ix, tt.q)
 		if tt.outside && res.Confident && res.Hits[0].ID == tt.id {
 			t.Errorf("%q: answered with %s", tt.q, tt.id)
 		}
@@ -154,11 +149,7 @@ func TestAboutOnly(t *testing.T) {
 // guide is for is answered with that guide, before the single procedures it
 // leads to; one that names only one of them is not.
 func TestSituationGuides(t *testing.T) {
-	ix, err := search.NewFromSeed()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	ix := searchtest.Index(t)
 	tests := []struct {
 		q, id     string
 		situation bool
@@ -174,10 +165,7 @@ func TestSituationGuides(t *testing.T) {
 		{"giay khai sinh cua ba e ghi sai nam sinh, xa cu sap nhap roi thi gio nop ho so sua o dau", "thay-doi-cai-chinh-ho-tich", false},
 	}
 	for _, tt := range tests {
-		res, err := ix.Search(context.Background(), tt.q, 5)
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := mustSearch(t, ix, tt.q)
 		if len(res.Hits) == 0 || res.Hits[0].ID != tt.id || res.Hits[0].Evidence.Situation != tt.situation {
 			t.Errorf("%q: hits %v, want %s first (situation %v)", tt.q, res.Hits, tt.id, tt.situation)
 			continue
@@ -193,11 +181,7 @@ func TestSituationGuides(t *testing.T) {
 // the question names it whole; a subject phrase does not (the guide named
 // whole is the answer, the subject is the asker's purpose).
 func TestAskingPhrasesVetoNamedGuides(t *testing.T) {
-	ix, err := search.NewFromSeed()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	ix := searchtest.Index(t)
 	tests := []struct {
 		q, id    string
 		answered bool
@@ -208,13 +192,20 @@ func TestAskingPhrasesVetoNamedGuides(t *testing.T) {
 		{"xin giấy xác nhận tình trạng hôn nhân để vay ngân hàng", "xac-nhan-tinh-trang-hon-nhan", true},
 	}
 	for _, tt := range tests {
-		res, err := ix.Search(context.Background(), tt.q, 5)
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := mustSearch(t, ix, tt.q)
 		got := res.Confident && len(res.Hits) > 0 && res.Hits[0].ID == tt.id
 		if got != tt.answered {
 			t.Errorf("%q: answered with %s = %v, want %v (hits %v)", tt.q, tt.id, got, tt.answered, res.Hits)
 		}
 	}
+}
+
+// mustSearch returns the first five hits for q, failing the test on an error.
+func mustSearch(t *testing.T, ix *search.Index, q string) bot.SearchResult {
+	t.Helper()
+	res, err := ix.Search(context.Background(), q, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
 }
