@@ -956,11 +956,12 @@ func ambiguous(r SearchResult) bool {
 
 // corroborated: a best hit at least this trusted is answered when the part of
 // the message that asks (askingPart), read alone, is answered with it, the
-// message does not say it is about something else, the part that asks names
-// no subject the guides do not cover, and no official record ranks among its
-// first hits. The story around a question lowers the whole
-// message's confidence with words no guide explains; the question itself
-// establishes the procedure ("mẹ tôi ở quê một mình, con cái
+// message does not say it is about something else and no official record
+// ranks among its first hits. When the message names a subject the guides do
+// not cover, the part that asks must not name it and must name the procedure
+// whole (the subject is then the asker's story). The story around a question
+// lowers the whole message's confidence with words no guide explains; the
+// question itself establishes the procedure ("mẹ tôi ở quê một mình, con cái
 // đi làm ăn xa hết thì làm lại thẻ bảo hiểm y tế bị mất ở đâu").
 const corroborated = 0.5
 
