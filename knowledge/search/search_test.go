@@ -382,7 +382,7 @@ func BenchmarkSearch(b *testing.B) {
 // TestNamedWholeAndCleanIsAnswered: a hit the question asks about by its
 // whole name, clear of the next hit, with nearly every word explained, is
 // answered though the model's confidence stays below the threshold; one with
-// words about something else, a close rival, an unknown word or negative
+// words about something else, a close rival, two unknown words or negative
 // evidence is not. A question about a fishing boat's licence is not answered
 // with the driving licence.
 func TestNamedWholeAndCleanIsAnswered(t *testing.T) {
@@ -401,7 +401,8 @@ func TestNamedWholeAndCleanIsAnswered(t *testing.T) {
 		{"part of a name", 0.65, func(ev *bot.Evidence) { ev.NameFit = 0.5 }, false},
 		{"close rival", 0.65, func(ev *bot.Evidence) { ev.Margin = 0.1 }, false},
 		{"words about something else", 0.65, func(ev *bot.Evidence) { ev.Residual = 0.3 }, false},
-		{"unknown word", 0.65, func(ev *bot.Evidence) { ev.Unknown = 1 }, false},
+		{"one unknown word (a brand, a place)", 0.65, func(ev *bot.Evidence) { ev.Unknown = 1 }, true},
+		{"two unknown words", 0.65, func(ev *bot.Evidence) { ev.Unknown = 2 }, false},
 		{"uncovered subject", 0.65, func(ev *bot.Evidence) { ev.OffTopic = true }, false},
 	} {
 		ev := named
