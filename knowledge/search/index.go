@@ -1621,6 +1621,12 @@ func (st *stats) matchNames(q []qtoken, e *entry, ev *bot.Evidence) {
 					qi++
 				}
 			}
+			if k+n < len(name) && n > 2 && fold[k+n-1] == "the" {
+				// A part of a name that ends on "thẻ" leaves out which card
+				// it is: "cấp lại thẻ" is the health card, the căn cước or
+				// any other.
+				n--
+			}
 			whole := n == len(name) && (n >= 2 || st.df[q[i].fold] <= maxSingleWordDF)
 			if n > ev.Anchor {
 				ev.Anchor = n
