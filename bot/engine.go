@@ -729,10 +729,10 @@ func afterThen(text string) (rest string, ok bool) {
 // hôn có yếu tố nước ngoài" refines "Đăng ký kết hôn").
 func refines(specific, general string) bool {
 	have := map[string]bool{}
-	for _, f := range splitWords(specific).fold {
+	for _, f := range vntext.FoldedTokens(specific) {
 		have[f] = true
 	}
-	g := splitWords(general).fold
+	g := vntext.FoldedTokens(general)
 	for _, f := range g {
 		if !have[f] {
 			return false

@@ -77,7 +77,7 @@ type entry struct {
 	actionN   []int                // syllables of the action each name opens with (see nameActions), 0 for none
 	notAbout  []cue                // what it is not about (Procedure.NotAbout)
 	aboutOnly []cue                // the only subject matter it is about (Procedure.AboutOnly)
-	situation [][][]cue            // the life situation a situation guide is for (Procedure.Situation): groups of things, each its alternative names
+	situation [][]situationThing   // the life situation a situation guide is for (Procedure.Situation), group by group
 	papers    string               // a curated guide's papers to bring, folded, each as " | name | "; "" for records
 	fam       family               // an official record's name, split (see recordFamily)
 }
@@ -141,13 +141,7 @@ type offTopic struct {
 func (ix *Index) SetNotCovered(list []knowledge.NotCoveredTopic) {
 	var out []offTopic
 	for _, t := range list {
-		ot := offTopic{topic: bot.NotCovered{Name: t.Name, Help: t.Help}, asks: t.Asks}
-		for _, p := range t.Phrases {
-			if c := newCue(p); len(c.fold) > 0 {
-				ot.phrases = append(ot.phrases, c)
-			}
-		}
-		out = append(out, ot)
+		out = append(out, offTopic{topic: bot.NotCovered{Name: t.Name, Help: t.Help}, phrases: newCues(t.Phrases), asks: t.Asks})
 	}
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
@@ -197,7 +191,11 @@ func (ix *Index) Excludes(id, q string) bool {
 		return false
 	}
 	normalized, toks, folds := ix.read(q)
-	return e.namedNotAbout(toks, folds) || e.outsideScope(toks, folds, analyze(normalized, ix.exp, ix.knownPhrase))
+	if e.namedNotAbout(toks, folds) {
+		return true
+	}
+	// Only a guide limited to a subject matter needs the question analysed.
+	return len(e.aboutOnly) > 0 && e.outsideScope(toks, folds, analyze(normalized, ix.exp, ix.knownPhrase))
 }
 
 // offPhrase is a not-covered phrase a question names.
@@ -232,14 +230,7 @@ func (ix *Index) offTopicPhrases(toks, folds []string) ([]offPhrase, *bot.NotCov
 // namedNotAbout reports whether the question (normalized tokens) names one of
 // the things e says it is not about.
 func (e *entry) namedNotAbout(toks, folds []string) bool {
-	for _, c := range e.notAbout {
-		for k := range toks {
-			if c.matchAt(toks, folds, k) {
-				return true
-			}
-		}
-	}
-	return false
+	return anyCueAt(e.notAbout, toks, folds)
 }
 
 // outsideScope reports whether a guide limited to a subject matter
@@ -248,15 +239,8 @@ func (e *entry) namedNotAbout(toks, folds []string) bool {
 // names. A question of the guide's own name alone ("khiếu nại tố cáo có mất
 // phí không") is never outside.
 func (e *entry) outsideScope(toks, folds []string, pl plan) bool {
-	if len(e.aboutOnly) == 0 {
+	if len(e.aboutOnly) == 0 || anyCueAt(e.aboutOnly, toks, folds) {
 		return false
-	}
-	for _, c := range e.aboutOnly {
-		for k := range toks {
-			if c.matchAt(toks, folds, k) {
-				return false
-			}
-		}
 	}
 	for _, t := range pl.content {
 		if !e.named[t.fold] {
@@ -287,45 +271,53 @@ func situationFirst(hits []bot.SearchHit) {
 	}
 }
 
+// situationThing is one thing of a situation group: its alternative names
+// ("cà vẹt/đăng ký xe") and the key that tells it from the others (its
+// first name, folded).
+type situationThing struct {
+	key   string
+	names []cue
+}
+
 // inSituation reports whether the question names the situation of a
 // situation guide (Procedure.Situation): a thing of every group, each on
-// syllables no other group's took, and no thing twice (its alternative names,
-// "cà vẹt/đăng ký xe", are one thing).
+// syllables no other group's took, and no thing twice (its alternative names
+// are one thing).
 func (e *entry) inSituation(toks, folds []string) bool {
 	if len(e.situation) == 0 {
 		return false
 	}
 	taken := make([]bool, len(toks))
-	used := map[string]bool{} // a thing, by its first name
+	used := map[string]bool{}
 	for _, group := range e.situation {
-		found := false
-		for k := 0; k < len(toks) && !found; k++ {
-			for _, thing := range group {
-				name := strings.Join(thing[0].fold, " ")
-				if used[name] {
-					continue
-				}
-				for _, c := range thing {
-					if !c.matchAt(toks, folds, k) || anyTaken(taken, k, len(c.fold)) {
-						continue
-					}
-					for j := k; j < k+len(c.fold); j++ {
-						taken[j] = true
-					}
-					used[name] = true
-					found = true
-					break
-				}
-				if found {
-					break
-				}
-			}
-		}
-		if !found {
+		if !takeThing(group, toks, folds, taken, used) {
 			return false
 		}
 	}
 	return true
+}
+
+// takeThing finds the first place in the question where a thing of group not
+// yet used stands on syllables not yet taken, marks the thing used and its
+// syllables taken, and reports whether there was one.
+func takeThing(group []situationThing, toks, folds []string, taken []bool, used map[string]bool) bool {
+	for k := range toks {
+		for _, th := range group {
+			if used[th.key] {
+				continue
+			}
+			for _, c := range th.names {
+				if c.matchAt(toks, folds, k) && !anyTaken(taken, k, len(c.fold)) {
+					for j := k; j < k+len(c.fold); j++ {
+						taken[j] = true
+					}
+					used[th.key] = true
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // anyTaken reports whether one of taken[k:k+n] is set.
@@ -748,27 +740,12 @@ func newEntry(p knowledge.Procedure) *entry {
 		}
 		e.papers = b.String()
 	}
-	for _, n := range p.NotAbout {
-		if c := newCue(n); len(c.fold) > 0 {
-			e.notAbout = append(e.notAbout, c)
-		}
-	}
-	for _, n := range p.AboutOnly {
-		if c := newCue(n); len(c.fold) > 0 {
-			e.aboutOnly = append(e.aboutOnly, c)
-		}
-	}
+	e.notAbout, e.aboutOnly = newCues(p.NotAbout), newCues(p.AboutOnly)
 	for _, g := range p.Situation {
-		var group [][]cue
+		var group []situationThing
 		for _, n := range g.Any {
-			var thing []cue
-			for _, alt := range strings.Split(n, "/") {
-				if c := newCue(alt); len(c.fold) > 0 {
-					thing = append(thing, c)
-				}
-			}
-			if len(thing) > 0 {
-				group = append(group, thing)
+			if names := newCues(strings.Split(n, "/")); len(names) > 0 {
+				group = append(group, situationThing{key: strings.Join(names[0].fold, " "), names: names})
 			}
 		}
 		if len(group) > 0 {
@@ -1213,9 +1190,11 @@ func (ix *Index) search(ctx context.Context, q string, limit int, snippets bool)
 		ev := ix.evidence(pl, e, st, weights, variants)
 		ev.Coverage, ev.RarePhrase, ev.Words = c.all, c.strongPair, len(pl.content)
 		for _, f := range off {
-			about := e.mentions(f.fold)
+			var about bool
 			if e.p.IsOfficial() {
 				about = ix.recordMentions(e, f.fold)
+			} else {
+				about = e.mentions(f.fold)
 			}
 			if !about {
 				ev.OffTopic = true

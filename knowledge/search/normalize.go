@@ -31,6 +31,30 @@ type cue struct {
 
 func newCue(s string) cue { return cue{fold: vntext.FoldedTokens(s), acc: vntext.Tokens(s)} }
 
+// newCues returns the cues of phrases, leaving out those with no syllables.
+func newCues(phrases []string) []cue {
+	var out []cue
+	for _, p := range phrases {
+		if c := newCue(p); len(c.fold) > 0 {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// anyCueAt reports whether one of cs stands somewhere in toks (lower case, as
+// typed) whose folded forms are folds.
+func anyCueAt(cs []cue, toks, folds []string) bool {
+	for _, c := range cs {
+		for k := range toks {
+			if c.matchAt(toks, folds, k) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // matchAt reports whether the cue stands at i of toks (lower case, as typed)
 // whose folded forms are folds: an unaccented token matches any marks, one
 // typed with marks only the same ones.
