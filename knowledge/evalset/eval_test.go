@@ -40,6 +40,7 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout18.tsv", 0.01, 0.87, 0.88, 0.99},
 		{"testdata/heldout20.tsv", 0.01, 0.91, 0.90, 0.99},
 		{"testdata/heldout21.tsv", 0.01, 0.93, 0.94, 0.99},
+		{"testdata/heldout22.tsv", 0.02, 0.88, 0.84, 0.95},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {
