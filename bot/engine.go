@@ -918,11 +918,11 @@ func namesProcedure(res SearchResult) bool {
 	return len(res.Hits) > 0 && res.Hits[0].Evidence.FullName && res.Hits[0].Evidence.Anchor >= 2
 }
 
-// onlineTopic reports whether p is itself about the online portal (several of
+// onlineTopic reports whether p is itself about the online portal (four or more of
 // its names speak of doing things online), so "online" in a question about it
 // asks for nothing in particular.
 func onlineTopic(p knowledge.Procedure) bool {
-	return onlineCueCount(append([]string{p.Title}, p.Aliases...)) >= 2
+	return onlineCueCount(append([]string{p.Title}, p.Aliases...)) >= 4
 }
 
 func (e *Engine) search(ctx context.Context, q string) (SearchResult, error) {

@@ -93,6 +93,13 @@ func TestSectionQuestions(t *testing.T) {
 		{"con tôi chưa bao giờ được làm giấy khai sinh, giờ đăng ký khai sinh được không", "dang-ky-khai-sinh", bot.SectionConditions},
 		{"mở hộ kinh doanh bán hàng online thì đăng ký hộ kinh doanh ở đâu", "dang-ky-ho-kinh-doanh", bot.SectionAgency},
 		{"đăng ký hộ kinh doanh online được không", "dang-ky-ho-kinh-doanh", bot.SectionOnline},
+		// How to do it the online way the question names is its online part,
+		// for a procedure that is also done at the office; where a wrong
+		// record was seen and what is sold online are the story.
+		{"làm hộ chiếu online trên cổng dịch vụ công thì làm thế nào", "cap-ho-chieu", bot.SectionOnline},
+		{"làm căn cước cho bé dưới 6 tuổi trên VNeID thì làm sao", "cap-the-can-cuoc", bot.SectionOnline},
+		{"thông tin trên vneid bị sai quê quán sửa ở đâu", "dieu-chinh-thong-tin-dan-cu", bot.SectionAgency},
+		{"em bán mỹ phẩm online thì đăng ký hộ kinh doanh thế nào", "dang-ky-ho-kinh-doanh", bot.SectionSteps},
 		// Everyday ways of asking how, whom to send to, and what one is entitled to.
 		{"đăng ký tạm trú cho người thuê trọ kiểu gì", "dang-ky-tam-tru", bot.SectionSteps},
 		{"muốn làm giấy xác nhận tình trạng hôn nhân thì sao ạ", "xac-nhan-tinh-trang-hon-nhan", bot.SectionSteps},

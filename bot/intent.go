@@ -200,14 +200,36 @@ var durationCues = cues("bao lâu", "mất bao lâu", "mấy ngày", "mất mấ
 // which they do not ask for: where one works or lives ("đi làm ở Hàn 3 năm"
 // is not where to apply), what one never did ("chưa bao giờ làm khai sinh" is
 // not when), a business run online ("bán hàng online" is not the online
-// channel).
+// channel), the app where a wrong record was seen ("VNeID hiện sai quê quán").
 var settingCues = []struct {
 	section string
 	cues    cueList
 }{
 	{SectionAgency, cues("đi làm ở", "đi làm tại", "đang làm ở", "đang làm tại", "làm việc ở", "làm việc tại", "nghỉ làm ở")},
 	{SectionTime, cues("chưa bao giờ", "không bao giờ", "chẳng bao giờ", "chưa khi nào")},
-	{SectionOnline, cues("bán hàng online", "bán online", "bán hàng qua mạng", "bán qua mạng", "bán hàng trên mạng", "bán trên mạng")},
+	{SectionOnline, cues("bán hàng online", "bán online", "bán hàng qua mạng", "bán qua mạng", "bán hàng trên mạng", "bán trên mạng",
+		// where a wrong record was seen ("thông tin trên VNeID bị sai, sửa ở đâu")
+		"thông tin trên vneid", "trên vneid bị", "trên vneid ghi", "trên vneid sai", "vneid bị sai", "vneid ghi sai", "vneid sai", "vneid hiện", "vneid hiển thị", "vneid báo")},
+}
+
+// sellingOnline marks in m the online cues that follow "bán" by at most three
+// syllables: what is sold online is a business, not the channel asked for ("em bán
+// mỹ phẩm online, nộp thuế thế nào").
+func sellingOnline(w words, m []bool) {
+	for i := range w.fold {
+		for _, c := range sectionCues[0].cues {
+			if !matchCue(w, i, c) {
+				continue
+			}
+			for k := max(0, i-3); k < i; k++ {
+				if w.acc[k] == "bán" {
+					for j := i; j < i+len(c.fold); j++ {
+						m[j] = true
+					}
+				}
+			}
+		}
+	}
 }
 
 // limitCues name a limit a case must reach; moneyCues name money.
@@ -241,6 +263,11 @@ func detectSection(w words, ignore words, onlineTopic bool) string {
 		// A story told around the question says nothing of what is asked
 		// ("… mấy tháng tôi nằm viện. Giấy đó có phải chứng thực không?").
 		if section := sectionIn(q, ignore, onlineTopic); section != "" {
+			// "làm hộ chiếu online thì làm thế nào": how to do it the online
+			// way the story names is its online part.
+			if section == SectionSteps && sectionIn(w, ignore, onlineTopic) == SectionOnline {
+				return SectionOnline
+			}
 			return section
 		}
 	}
@@ -258,6 +285,7 @@ func sectionIn(w words, ignore words, onlineTopic bool) string {
 	for _, sc := range settingCues {
 		setting[sc.section] = sc.cues.mask(w)
 	}
+	sellingOnline(w, setting[SectionOnline])
 	type hit struct{ prio, pos, n int }
 	var hits []hit
 	for prio, sc := range sectionCues {
