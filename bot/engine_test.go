@@ -100,6 +100,10 @@ func TestSectionQuestions(t *testing.T) {
 		{"làm căn cước cho bé dưới 6 tuổi trên VNeID thì làm sao", "cap-the-can-cuoc", bot.SectionOnline},
 		{"thông tin trên vneid bị sai quê quán sửa ở đâu", "dieu-chinh-thong-tin-dan-cu", bot.SectionAgency},
 		{"em bán mỹ phẩm online thì đăng ký hộ kinh doanh thế nào", "dang-ky-ho-kinh-doanh", bot.SectionSteps},
+		// Which of two places, which unit, whom to tell.
+		{"chứng thực bản sao ở bưu điện có được không hay phải ra ubnd", "chung-thuc-ban-sao", bot.SectionAgency},
+		{"hai đứa quê ở hai tỉnh khác nhau, đăng ký kết hôn thì về xã bên nào làm", "dang-ky-ket-hon", bot.SectionAgency},
+		{"khóa tài khoản định danh điện tử trên app được không hay phải ra công an", "khoa-mo-khoa-can-cuoc-dien-tu", bot.SectionOnline},
 		// Everyday ways of asking how, whom to send to, and what one is entitled to.
 		{"đăng ký tạm trú cho người thuê trọ kiểu gì", "dang-ky-tam-tru", bot.SectionSteps},
 		{"muốn làm giấy xác nhận tình trạng hôn nhân thì sao ạ", "xac-nhan-tinh-trang-hon-nhan", bot.SectionSteps},

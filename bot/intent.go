@@ -177,7 +177,9 @@ var sectionCues = []struct {
 		// "X hay Y?" between two offices, "nộp cho ai"
 		"nộp cho ai", "gửi cho ai", "gửi ai", "đơn gửi ai", "nộp ai", "công an nào", "cho ai", "hỏi ai", "gặp ai", "ai tiếp nhận", "hay công an", "hay cơ quan", "hay bhxh", "hay bảo hiểm xã hội", "hay ubnd", "hay ủy ban", "hay sở", "hay phòng", "hay cơ quan thuế", "hay chi cục",
 		// "đâu" without "ở": "bhxh tự nguyện đóng đâu", "giấy độc thân xin đâu"
-		"đóng đâu", "xin đâu", "nộp đâu", "làm đâu", "đăng ký đâu", "lấy đâu", "ra đâu")},
+		"đóng đâu", "xin đâu", "nộp đâu", "làm đâu", "đăng ký đâu", "lấy đâu", "ra đâu", "gửi đâu", "về đâu", "báo ai", "báo cho ai",
+		// which of two places or which unit: "ở phường được không hay phải về quê", "về xã bên nào làm"
+		"hay phải ra", "hay phải lên", "hay phải về", "hay phải đến", "hay lên", "hay ra", "hay về", "hay ở", "xã nào", "phường nào", "tỉnh nào", "bên nào")},
 	{SectionDocuments, cues("giấy tờ", "hồ sơ gồm", "hồ sơ cần", "cần hồ sơ", "bộ hồ sơ", "hồ sơ gì", "hồ sơ những gì", "cần những gì", "cần gì", "mang theo", "mang gì", "chuẩn bị gì", "chuẩn bị những gì", "thành phần hồ sơ", "cần có gì", "cần mang", "những gì", "gồm gì", "gồm những gì", "mẫu đơn", "tờ khai", "thông tin gì", "những thông tin", "nội dung gì", "những nội dung", "giấy gì", "bản vẽ gì", "cần chuẩn bị")},
 	{SectionSteps, cues("thế nào", "như thế nào", "làm sao", "ra sao", "các bước", "quy trình", "cách làm", "trình tự", "làm gì", "hướng dẫn", "cách", "bước", "như nào", "làm thế nào",
 		// everyday and regional ways of asking how: "khóa tài khoản kiểu gì", "đăng nhập bằng gì", "mần răng"
@@ -322,9 +324,10 @@ func sectionIn(w words, ignore words, onlineTopic bool) string {
 	}
 	if best >= 0 {
 		section := sectionCues[hits[best].prio].section
-		if section == SectionConditions && onlineTopic {
-			// "nộp phạt qua mạng được không" about a procedure that is itself
-			// done online: whether it can be done that way is its online part.
+		if (section == SectionConditions || section == SectionAgency) && onlineTopic {
+			// "nộp phạt qua mạng được không (hay phải lên công an)" about a
+			// procedure that is itself done online: whether it can be done
+			// that way is its online part.
 			if i, n := possibilityCues.find(w); i >= 0 && !allMasked(masked, i, n) {
 				if j, m := sectionCues[0].cues.find(w); j >= 0 && !allMasked(masked, j, m) {
 					return SectionOnline
