@@ -152,3 +152,9 @@ func (ix *Index) answerable(h bot.SearchHit) bool {
 	return h.Confidence >= min(namedThreshold, ix.threshold) && ev.FullName && ev.NameFit >= namedFit && ev.Margin >= namedMargin &&
 		ev.Residual < namedResidual && ev.Unknown <= 1 && !ev.OffTopic && !ev.Excluded
 }
+
+// promoteGap is how much more a trusted hit below the first must be trusted
+// to take the first place (see Index.search): two near-equal guides ("hộ kinh
+// doanh" names the registration and the tax alike) stay as ranked, to be
+// asked between.
+const promoteGap = 0.15

@@ -1275,6 +1275,21 @@ func (ix *Index) search(ctx context.Context, q string, limit int, snippets bool)
 			}
 		}
 	}
+	// A hit the model trusts, explaining at least as much of the question and
+	// named at least as closely, comes before a first hit it does not trust
+	// ("đóng bhxh 18 năm có được hưởng lương hưu không": the voluntary
+	// insurance is named only by what it shares with the pension).
+	if len(res.Hits) > 1 && res.Hits[0].Confidence < ix.threshold {
+		first := res.Hits[0].Evidence
+		for i := 1; i < len(res.Hits) && i < min(limit, 3); i++ {
+			h := res.Hits[i]
+			if ev := h.Evidence; h.Confidence >= ix.threshold && h.Confidence >= res.Hits[0].Confidence+promoteGap && !vetoed(ev) && ev.Coverage >= first.Coverage && ev.NameFit >= first.NameFit {
+				copy(res.Hits[1:i+1], res.Hits[:i])
+				res.Hits[0] = h
+				break
+			}
+		}
+	}
 	// Curated guides are the first answer: a confident guide comes before any
 	// official record ranked above it.
 	for i, h := range res.Hits {
