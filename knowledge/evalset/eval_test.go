@@ -41,6 +41,7 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout20.tsv", 0.01, 0.91, 0.90, 0.99},
 		{"testdata/heldout21.tsv", 0.01, 0.93, 0.94, 0.99},
 		{"testdata/heldout22.tsv", 0.02, 0.88, 0.84, 0.95},
+		{"testdata/heldout24.tsv", 0.02, 0.83, 0.89, 0.99},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {
