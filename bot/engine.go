@@ -468,6 +468,12 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 		// The clauses that ask may name a procedure the story around them
 		// outweighs ("bé chưa có căn cước … làm hộ chiếu cho bé cần gì").
 		if one, ok := askedClause(m.Text, search); ok && clauseMay(one) {
+			if top := res.Hits[0]; top.ID != one.Hits[0].ID && top.Confidence >= refinedConfidence && refines(top.Title, one.Hits[0].Title) && !top.Evidence.OffTopic && !top.Evidence.Excluded {
+				// The story makes the asked procedure a particular kind of
+				// it ("bạn trai người Hàn … đăng ký kết hôn ở đâu"): the
+				// whole message ranks that kind first, with some confidence.
+				one = res
+			}
 			if p, err := e.cfg.Procedures.Procedure(ctx, one.Hits[0].ID); err == nil {
 				return e.answer(ctx, s, m, p, detectSection(w, splitWords(p.Title), onlineTopic(p)), one)
 			}
@@ -964,6 +970,12 @@ func ambiguous(r SearchResult) bool {
 // question itself establishes the procedure ("mẹ tôi ở quê một mình, con cái
 // đi làm ăn xa hết thì làm lại thẻ bảo hiểm y tế bị mất ở đâu").
 const corroborated = 0.5
+
+// refinedConfidence is the least confidence in the whole message's best hit
+// for it to stand in for the asked clause's procedure it is a particular kind
+// of: a story must say which kind ("bạn trai người Hàn"), not merely share
+// the general name ("khai sinh … ở đâu" is not the late re-registration).
+const refinedConfidence = 0.5
 
 // officialAmong reports whether an official record is among the first n hits
 // of r: the whole message may be about a long-tail procedure the question

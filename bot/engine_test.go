@@ -469,6 +469,10 @@ func TestTrust(t *testing.T) {
 		// it (a foreign spouse), or names what it is not about (an app).
 		{"con chua co ho khau o day thi dk vao lop 6 dc ko", "tuyen-sinh-dau-cap"},
 		{"con gái lấy chồng hàn quốc thì đăng ký kết hôn ở đâu", "ket-hon-co-yeu-to-nuoc-ngoai"},
+		// The same when the part that asks is a clause of its own, not after
+		// "thì"; a general name alone makes no particular kind of it.
+		{"bạn trai người hàn của em gái mình muốn cưới ở vn, đăng ký kết hôn ở đâu vậy", "ket-hon-co-yeu-to-nuoc-ngoai"},
+		{"khai sinh cho con lam o dau, phuong noi me thuong tru hay noi dang o tro", "dang-ky-khai-sinh"},
 		{"tai xe cong nghe bi app khoa tai khoan vo ly thi khieu nai ai", ""},
 		// A subject the guides do not cover told as the asker's story does not
 		// stop the part that asks from being answered.

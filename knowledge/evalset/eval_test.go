@@ -42,6 +42,7 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout21.tsv", 0.01, 0.93, 0.94, 0.99},
 		{"testdata/heldout22.tsv", 0.02, 0.88, 0.84, 0.95},
 		{"testdata/heldout24.tsv", 0.02, 0.83, 0.89, 0.99},
+		{"testdata/heldout25.tsv", 0.01, 0.85, 0.88, 0.99},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {
