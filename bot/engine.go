@@ -489,12 +489,14 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 			}
 		}
 	}
-	if len(res.Hits) > 0 && res.Hits[0].Confidence >= corroborated && !officialAmong(res, 3) {
+	if len(res.Hits) > 0 && res.Hits[0].Confidence >= corroborated && !res.Hits[0].Evidence.Excluded && !officialAmong(res, 3) {
 		// A subject the guides do not cover may be the asker's story
 		// ("quân nhân xuất ngũ … thì bao nhiêu tuổi được hưởng lương hưu"),
 		// when the part that asks does not name it and names the procedure
 		// whole: "tài khoản shopee bị khóa thì mở lại thế nào" asks about
-		// the subject of the story.
+		// the subject of the story. A message that says the hit is not
+		// what it asks about (Excluded: "năm nay có bao nhiêu thí sinh
+		// đăng ký thi tốt nghiệp") is not corroborated by any part of it.
 		alone := e.answeredAlone
 		if uncovered() {
 			alone = e.namedAlone

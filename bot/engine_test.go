@@ -478,6 +478,9 @@ func TestTrust(t *testing.T) {
 		// stop the part that asks from being answered.
 		{"Tôi là quân nhân xuất ngũ ở Thái Bình, đóng bảo hiểm đủ 20 năm thì bao nhiêu tuổi được hưởng lương hưu?", "huong-luong-huu"},
 		{"tra cuu diem thi tot nghiep thpt o dau", ""},
+		// Nor does any part of a message that asks something else of the
+		// procedure it names (a count of candidates).
+		{"nam 2026 co bao nhieu thi sinh dang ky thi tot nghiep thpt", ""},
 	} {
 		if r := fx.say(t, fmt.Sprint("part-", i), c.q); r.ProcedureID != c.want {
 			t.Errorf("%q: answered %q, want %q", c.q, r.ProcedureID, c.want)

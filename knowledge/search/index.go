@@ -170,11 +170,14 @@ func (ix *Index) read(q string) (normalized string, toks, folds []string) {
 
 // negated reports whether the words before folds[k] deny it: "không tranh
 // chấp với ai", "chưa có tranh chấp", "chẳng vay ngân hàng" tell the
-// citizen's situation, they do not ask about the thing.
+// citizen's situation, they do not ask about the thing. A "không" that
+// closes a "có … không" question just before the thing is no denial.
 func negated(folds []string, k int) bool {
 	neg := func(f string) bool { return f == "khong" || f == "chua" || f == "chang" || f == "ko" }
 	if k >= 1 && neg(folds[k-1]) {
-		return true
+		// "có bị phạt không, phạt bao nhiêu": the "không" closes a yes/no
+		// question opened by "có" just before it; it denies nothing after it.
+		return !slices.Contains(folds[max(0, k-4):k-1], "co")
 	}
 	return k >= 2 && neg(folds[k-2]) && (folds[k-1] == "co" || folds[k-1] == "bi" || folds[k-1] == "tung")
 }

@@ -105,6 +105,8 @@ func TestNegativeEvidence(t *testing.T) {
 		// a subject denied is the citizen's situation
 		"đất không tranh chấp với ai thì làm sổ đỏ lần đầu cần gì": false,
 		"đất đang tranh chấp với hàng xóm thì làm sao":             true,
+		// a "không" closing a "có … không" question denies nothing after it
+		"chủ trọ có bị phạt không, phạt bao nhiêu": true,
 		// studying at a university is a setting; applying to one is a subject
 		"đang học đại học ở xa thì đăng ký nghĩa vụ quân sự ở đâu": false,
 		"xét tuyển đại học năm nay thế nào":                        true,
