@@ -43,6 +43,8 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout22.tsv", 0.02, 0.88, 0.84, 0.95},
 		{"testdata/heldout24.tsv", 0.02, 0.83, 0.89, 0.99},
 		{"testdata/heldout25.tsv", 0.01, 0.85, 0.88, 0.99},
+		{"testdata/heldout26.tsv", 0.01, 0.85, 0.85, 0.99},
+		{"testdata/heldout27.tsv", 0.01, 0.86, 0.84, 0.99},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {
