@@ -350,8 +350,8 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 		// A section cue may have taken a word of a name ("nộp thuế" in "hộ
 		// kinh doanh có phải nộp thuế không" is the business tax, not the
 		// registration): a procedure the whole question names whole, or is
-		// sure of, and trusts more wins. A hit the search is sure of is not second-guessed
-		// (and the turn is spared a search).
+		// sure of, and trusts more wins. A hit the search is sure of is not
+		// second-guessed (and the turn is spared a search).
 		if full, err := search(q); err == nil && full.Confident && full.Hits[0].ID != res.Hits[0].ID &&
 			(full.Hits[0].Evidence.FullName || full.Hits[0].Confidence >= sureConfidence) && full.Hits[0].Confidence > res.Hits[0].Confidence {
 			res = full
