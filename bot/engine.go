@@ -838,7 +838,8 @@ func (e *Engine) doneAnswer(text string, search func(string) (SearchResult, erro
 
 // askCues mark a clause that asks something.
 var askCues = cues("gì", "j", "thế nào", "ntn", "làm sao", "ra sao", "ở đâu", "chỗ nào", "bao nhiêu", "bn", "bao lâu",
-	"được không", "đc không", "dc ko", "được ko", "đc ko", "có phải", "có cần", "có được", "hay không", "không ạ", "ko ạ", "ai", "mấy")
+	"được không", "đc không", "dc ko", "được ko", "đc ko", "có phải", "có cần", "có được", "hay không", "không ạ", "ko ạ", "ai", "mấy",
+	"được chưa", "đủ điều kiện")
 
 // pastCues mark a clause about what already happened.
 var pastCues = cues("đã", "từ năm", "hồi", "trước đây", "năm ngoái", "đã từng")

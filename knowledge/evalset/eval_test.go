@@ -46,6 +46,7 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout26.tsv", 0.01, 0.85, 0.85, 0.99},
 		{"testdata/heldout27.tsv", 0.01, 0.86, 0.84, 0.99},
 		{"testdata/heldout28.tsv", 0.02, 0.92, 0.89, 0.99},
+		{"testdata/heldout29.tsv", 0.02, 0.86, 0.88, 0.98},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {
