@@ -477,6 +477,9 @@ func TestTrust(t *testing.T) {
 		// A subject the guides do not cover told as the asker's story does not
 		// stop the part that asks from being answered.
 		{"Tôi là quân nhân xuất ngũ ở Thái Bình, đóng bảo hiểm đủ 20 năm thì bao nhiêu tuổi được hưởng lương hưu?", "huong-luong-huu"},
+		// A sentence that asks whether one is eligible yet ("đủ điều kiện …
+		// chưa") is the question, after a story sentence.
+		{"Tui năm nay 60 tuổi, đóng bảo hiểm xã hội được 18 năm. Đủ điều kiện lãnh lương hưu chưa?", "huong-luong-huu"},
 		{"tra cuu diem thi tot nghiep thpt o dau", ""},
 		// Nor does any part of a message that asks something else of the
 		// procedure it names (a count of candidates).
