@@ -419,8 +419,9 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 	if res.Confident && res.NotCovered == nil {
 		// A procedure already done ("đã ly hôn rồi thì xin giấy xác nhận
 		// tình trạng hôn nhân ở đâu") is the story; the one asked after it
-		// is the question.
-		if one, ok := e.doneAnswer(m.Text, search); ok && one.Hits[0].ID != res.Hits[0].ID {
+		// is the question, unless the message says it is not about that one
+		// ("sáp nhập xã rồi thì sổ đỏ cũ có phải đổi không").
+		if one, ok := e.doneAnswer(m.Text, search); ok && one.Hits[0].ID != res.Hits[0].ID && !e.excludes(one.Hits[0].ID, q) {
 			res = one
 		}
 	}

@@ -469,6 +469,7 @@ func TestTrust(t *testing.T) {
 		// it (a foreign spouse), or names what it is not about (an app).
 		{"con chua co ho khau o day thi dk vao lop 6 dc ko", "tuyen-sinh-dau-cap"},
 		{"con gái lấy chồng hàn quốc thì đăng ký kết hôn ở đâu", "ket-hon-co-yeu-to-nuoc-ngoai"},
+		{"sáp nhập xã rồi thì sổ đỏ cũ có phải đổi không", "giay-to-sau-sap-xep-dia-gioi"},
 		// The same when the part that asks is a clause of its own, not after
 		// "thì"; a general name alone makes no particular kind of it.
 		{"bạn trai người hàn của em gái mình muốn cưới ở vn, đăng ký kết hôn ở đâu vậy", "ket-hon-co-yeu-to-nuoc-ngoai"},
