@@ -48,6 +48,7 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout28.tsv", 0.02, 0.92, 0.89, 0.99},
 		{"testdata/heldout29.tsv", 0.02, 0.86, 0.88, 0.98},
 		{"testdata/heldout30.tsv", 0.01, 0.94, 0.83, 0.99},
+		{"testdata/heldout31.tsv", 0.02, 0.69, 0.84, 0.96},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {
