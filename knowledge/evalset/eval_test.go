@@ -49,6 +49,7 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout29.tsv", 0.02, 0.86, 0.88, 0.98},
 		{"testdata/heldout30.tsv", 0.01, 0.94, 0.83, 0.99},
 		{"testdata/heldout31.tsv", 0.02, 0.69, 0.84, 0.96},
+		{"testdata/heldout32.tsv", 0.02, 0.55, 0.65, 0.99},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {
