@@ -2,6 +2,7 @@ package bot
 
 import (
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -223,11 +224,9 @@ func sellingOnline(w words, m []bool) {
 			if !matchCue(w, i, c) {
 				continue
 			}
-			for k := max(0, i-3); k < i; k++ {
-				if w.acc[k] == "bán" {
-					for j := i; j < i+len(c.fold); j++ {
-						m[j] = true
-					}
+			if slices.Contains(w.acc[max(0, i-3):i], "bán") {
+				for j := i; j < i+len(c.fold); j++ {
+					m[j] = true
 				}
 			}
 		}

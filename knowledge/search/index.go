@@ -268,10 +268,16 @@ func situationFirst(hits []bot.SearchHit) {
 		}
 		h.Score = 2 * best
 		h.Evidence.FullName, h.Evidence.NameFit = true, 1
-		copy(hits[1:i+1], hits[:i])
-		hits[0] = h
+		putFirst(hits, i, h)
 		return
 	}
+}
+
+// putFirst moves the hits before i one place down and puts h, the hit at i
+// (perhaps re-scored), first.
+func putFirst(hits []bot.SearchHit, i int, h bot.SearchHit) {
+	copy(hits[1:i+1], hits[:i])
+	hits[0] = h
 }
 
 // situationThing is one thing of a situation group: its alternative names
@@ -1272,8 +1278,7 @@ func (ix *Index) search(ctx context.Context, q string, limit int, snippets bool)
 				if h.Confidence <= res.Hits[0].Confidence {
 					break
 				}
-				copy(res.Hits[1:i+1], res.Hits[:i])
-				res.Hits[0] = h
+				putFirst(res.Hits, i, h)
 				break
 			}
 		}
@@ -1287,8 +1292,7 @@ func (ix *Index) search(ctx context.Context, q string, limit int, snippets bool)
 		for i := 1; i < len(res.Hits) && i < min(limit, 3); i++ {
 			h := res.Hits[i]
 			if ev := h.Evidence; h.Confidence >= ix.threshold && h.Confidence >= res.Hits[0].Confidence+promoteGap && !vetoed(ev) && ev.Coverage >= first.Coverage && ev.NameFit >= first.NameFit {
-				copy(res.Hits[1:i+1], res.Hits[:i])
-				res.Hits[0] = h
+				putFirst(res.Hits, i, h)
 				break
 			}
 		}
@@ -1300,8 +1304,7 @@ func (ix *Index) search(ctx context.Context, q string, limit int, snippets bool)
 			continue
 		}
 		if i > 0 && h.Confidence >= ix.threshold && !namedWhole(res.Hits[0], h) && !surer(res.Hits[0], h) {
-			copy(res.Hits[1:i+1], res.Hits[:i])
-			res.Hits[0] = h
+			putFirst(res.Hits, i, h)
 		}
 		break
 	}
