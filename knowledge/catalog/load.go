@@ -81,10 +81,13 @@ func Load(ctx context.Context, st Store, r io.Reader, file string, format Format
 	return imp, nil
 }
 
+// importID names an import started at t; IDs sort in the order imports
+// started (to the microsecond), which breaks ties between imports the store
+// dates to the same millisecond.
 func importID(t time.Time) string {
 	var b [3]byte
 	_, _ = rand.Read(b[:])
-	return t.UTC().Format("20060102T150405") + "-" + hex.EncodeToString(b[:])
+	return t.UTC().Format("20060102T150405.000000") + "-" + hex.EncodeToString(b[:])
 }
 
 // all reads the remaining entries.
