@@ -78,6 +78,9 @@ func TestSectionQuestions(t *testing.T) {
 		{"bảo hiểm xã hội tự nguyện đóng đâu", "bhxh-tu-nguyen", bot.SectionAgency},
 		{"bố mẹ tặng cho đất cho con có phải đóng thuế không", "tang-cho-dat", bot.SectionFees},
 		{"khai sinh cho con cần gì", "dang-ky-khai-sinh", bot.SectionDocuments},
+		// A yes/no question about one's own case, with no other cue, asks the conditions.
+		{"nghỉ việc 2 tháng rồi, làm trợ cấp thất nghiệp còn kịp ko", "tro-cap-that-nghiep", bot.SectionConditions},
+		{"xã em sáp nhập rồi, căn cước ghi địa chỉ cũ có phải đổi ko", "giay-to-sau-sap-xep-dia-gioi", bot.SectionConditions},
 		{"làm hộ chiếu trên cổng dịch vụ công mất mấy ngày", "cap-ho-chieu", bot.SectionTime},
 		// Where the citizen will go is not what to do.
 		{"làm lại căn cước ở công an phường cần giấy tờ gì", "cap-doi-cap-lai-the-can-cuoc", bot.SectionDocuments},

@@ -356,7 +356,36 @@ func sectionIn(w words, ignore words, onlineTopic bool) string {
 	if whatToDo < 0 && endsWithHow(w) {
 		return SectionSteps
 	}
+	if endsWithYesNo(w) {
+		return SectionConditions
+	}
 	return ""
+}
+
+// yesNoEnds close a question asking yes or no ("… có phải đổi không",
+// "… còn kịp không", "… đi đăng ký được chưa").
+var yesNoEnds = map[string]bool{"khong": true, "chua": true}
+
+// endsWithYesNo reports whether a question asks yes or no about the asker's own
+// case: it ends with "không" or "chưa" (before closing particles), which a
+// "có", "được", "phải", "cần" or "còn" before it opens ("sổ đỏ cũ có phải đổi
+// không", "làm trợ cấp thất nghiệp còn kịp không"). Whether one may or must is
+// what the conditions section answers. It is read when no section cue speaks.
+func endsWithYesNo(w words) bool {
+	n := len(w.fold)
+	for n > 0 && endParticles[w.fold[n-1]] {
+		n--
+	}
+	if n < 3 || !yesNoEnds[w.fold[n-1]] {
+		return false
+	}
+	for _, f := range w.fold[:n-1] {
+		switch f {
+		case "co", "duoc", "phai", "con":
+			return true
+		}
+	}
+	return false
 }
 
 // endParticles close a question without adding to it ("… sao ạ", "… sao vậy").
