@@ -85,8 +85,14 @@ const (
 // of which the question must name one, each as its alternative names joined
 // with "/" ("cà vẹt/đăng ký xe"). A document of its own, not a nested list:
 // the document store keeps no arrays of arrays.
+//
+// A group may instead list None: things that, named anywhere in the question,
+// tell another situation than this one ("sinh con" with "thai sản" is the
+// maternity benefit, not the birth registration), so the situation is not
+// matched.
 type SituationGroup struct {
-	Any []string `json:"any" yaml:"any" bson:"any"`
+	Any  []string `json:"any,omitempty" yaml:"any,omitempty" bson:"any,omitempty"`
+	None []string `json:"none,omitempty" yaml:"none,omitempty" bson:"none,omitempty"`
 }
 
 // SourceRef is where one fact was checked: what it backs (fees, processing_time,

@@ -108,6 +108,7 @@ func (p *Procedure) Normalize() {
 	p.AboutOnly = cleanList(p.AboutOnly, true)
 	for i := range p.Situation {
 		p.Situation[i].Any = cleanList(p.Situation[i].Any, true)
+		p.Situation[i].None = cleanList(p.Situation[i].None, true)
 	}
 	srcs := p.Sources[:0]
 	for _, s := range p.Sources {

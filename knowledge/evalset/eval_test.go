@@ -27,11 +27,11 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout3.tsv", 0.01, 0.95, 0.92, 0.99},
 		{"testdata/heldout5.tsv", 0.01, 0.92, 0.89, 0.99},
 		{"testdata/heldout6.tsv", 0.01, 0.91, 0.93, 0.99},
-		{"testdata/heldout7.tsv", 0.01, 0.87, 0.88, 0.99},
+		{"testdata/heldout7.tsv", 0.01, 0.90, 0.87, 0.99},
 		{"testdata/heldout8.tsv", 0.01, 0.88, 0.92, 0.99},
 		{"testdata/heldout9.tsv", 0.01, 0.93, 0.90, 0.98},
 		{"testdata/heldout10.tsv", 0.01, 0.86, 0.86, 0.99},
-		{"testdata/heldout11.tsv", 0.01, 0.84, 0.78, 0.99},
+		{"testdata/heldout11.tsv", 0.01, 0.88, 0.77, 0.99},
 		{"testdata/heldout12.tsv", 0.01, 0.83, 0.86, 0.99},
 		{"testdata/heldout13.tsv", 0.01, 0.86, 0.76, 0.98},
 		{"testdata/heldout14.tsv", 0.01, 0.91, 0.86, 0.99},
@@ -50,6 +50,8 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout30.tsv", 0.01, 0.94, 0.83, 0.99},
 		{"testdata/heldout31.tsv", 0.02, 0.69, 0.84, 0.96},
 		{"testdata/heldout32.tsv", 0.02, 0.55, 0.65, 0.99},
+		{"testdata/heldout34.tsv", 0.045, 0.86, 0.91, 0.90},
+		{"testdata/heldout35.tsv", 0.035, 0.69, 0.78, 0.98},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {

@@ -62,24 +62,25 @@ type Index struct {
 
 // entry is one indexed procedure with the token sets used for confidence.
 type entry struct {
-	p         knowledge.Procedure
-	words     map[string]bool      // folded syllables of names, field and summary
-	named     map[string]bool      // folded syllables of names and field only
-	accented  map[string]bool      // the same with diacritics
-	pairs     map[string]int       // folded two-syllable phrases of names → how many names use it
-	title     map[string]bool      // folded two-syllable phrases of the title
-	vocab     []string             // folded syllables of all its text, sorted, each once (strings shared through Index.intern)
-	bigrams   []string             // folded two-syllable sequences of its text, each once, until counted (then nil: recomputed to uncount; empty: counted elsewhere)
-	nameToks  [][]string           // each name's syllables as written (lower case), question words left out
-	nameFold  [][]string           // the same, folded
-	nameLen   []int                // syllables each name counts for NameFit: a core name ("khai sinh") counts as its whole name
-	nameAt    map[string][]namePos // folded syllable → where it stands in the names, by name then position
-	actionN   []int                // syllables of the action each name opens with (see nameActions), 0 for none
-	notAbout  []cue                // what it is not about (Procedure.NotAbout)
-	aboutOnly []cue                // the only subject matter it is about (Procedure.AboutOnly)
-	situation [][]situationThing   // the life situation a situation guide is for (Procedure.Situation), group by group
-	papers    string               // a curated guide's papers to bring, folded, each as " | name | "; "" for records
-	fam       family               // an official record's name, split (see recordFamily)
+	p             knowledge.Procedure
+	words         map[string]bool      // folded syllables of names, field and summary
+	named         map[string]bool      // folded syllables of names and field only
+	accented      map[string]bool      // the same with diacritics
+	pairs         map[string]int       // folded two-syllable phrases of names → how many names use it
+	title         map[string]bool      // folded two-syllable phrases of the title
+	vocab         []string             // folded syllables of all its text, sorted, each once (strings shared through Index.intern)
+	bigrams       []string             // folded two-syllable sequences of its text, each once, until counted (then nil: recomputed to uncount; empty: counted elsewhere)
+	nameToks      [][]string           // each name's syllables as written (lower case), question words left out
+	nameFold      [][]string           // the same, folded
+	nameLen       []int                // syllables each name counts for NameFit: a core name ("khai sinh") counts as its whole name
+	nameAt        map[string][]namePos // folded syllable → where it stands in the names, by name then position
+	actionN       []int                // syllables of the action each name opens with (see nameActions), 0 for none
+	notAbout      []cue                // what it is not about (Procedure.NotAbout)
+	aboutOnly     []cue                // the only subject matter it is about (Procedure.AboutOnly)
+	situation     [][]situationThing   // the life situation a situation guide is for (Procedure.Situation), group by group
+	situationNone []cue                // things that tell another situation (SituationGroup.None)
+	papers        string               // a curated guide's papers to bring, folded, each as " | name | "; "" for records
+	fam           family               // an official record's name, split (see recordFamily)
 }
 
 // New returns an empty index using the given expansion dictionary.
@@ -291,10 +292,17 @@ type situationThing struct {
 // inSituation reports whether the question names the situation of a
 // situation guide (Procedure.Situation): a thing of every group, each on
 // syllables no other group's took, and no thing twice (its alternative names
-// are one thing).
+// are one thing), and nothing that tells another situation (a None thing).
 func (e *entry) inSituation(toks, folds []string) bool {
 	if len(e.situation) == 0 {
 		return false
+	}
+	for k := range toks {
+		for _, c := range e.situationNone {
+			if c.matchAt(toks, folds, k) {
+				return false
+			}
+		}
 	}
 	taken := make([]bool, len(toks))
 	used := map[string]bool{}
@@ -751,6 +759,9 @@ func newEntry(p knowledge.Procedure) *entry {
 	}
 	e.notAbout, e.aboutOnly = newCues(p.NotAbout), newCues(p.AboutOnly)
 	for _, g := range p.Situation {
+		for _, n := range g.None {
+			e.situationNone = append(e.situationNone, newCues(strings.Split(n, "/"))...)
+		}
 		var group []situationThing
 		for _, n := range g.Any {
 			if names := newCues(strings.Split(n, "/")); len(names) > 0 {

@@ -167,6 +167,13 @@ func TestSituationGuides(t *testing.T) {
 		// "rồi" typed without marks is not "rơi"; correcting a paper is not a change the merger brings.
 		{"tich hop the bhyt vao can cuoc roi thi di kham co can mang the giay ko", "tich-hop-giay-to-vao-can-cuoc", false},
 		{"giay khai sinh cua ba e ghi sai nam sinh, xa cu sap nhap roi thi gio nop ho so sua o dau", "thay-doi-cai-chinh-ho-tich", false},
+		// A life event told without naming the procedure it calls for.
+		{"Vợ em vừa sinh bé trai hôm qua, giờ em phải đi làm giấy tờ gì cho cháu?", "dang-ky-khai-sinh", true},
+		{"Bố tôi vừa mất ở nhà tối qua, gia đình cần báo với xã thế nào?", "dang-ky-khai-tu", true},
+		{"Tôi muốn mở quán bún bò nhỏ trước nhà, có phải đăng ký gì không?", "dang-ky-ho-kinh-doanh", true},
+		// A thing of a None group tells another situation: the same birth with
+		// the papers made at once is the joint registration.
+		{"vừa sinh em bé, làm giấy tờ một lần có cả thẻ bhyt với hộ khẩu được không", "lien-thong-khai-sinh", false},
 	}
 	for _, tt := range tests {
 		res := mustSearch(t, ix, tt.q)
