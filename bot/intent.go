@@ -368,9 +368,11 @@ var yesNoEnds = map[string]bool{"khong": true, "chua": true}
 
 // endsWithYesNo reports whether a question asks yes or no about the asker's own
 // case: it ends with "không" or "chưa" (before closing particles), which a
-// "có", "được", "phải", "cần" or "còn" before it opens ("sổ đỏ cũ có phải đổi
+// "có", "được", "phải" or "còn" before it opens ("sổ đỏ cũ có phải đổi
 // không", "làm trợ cấp thất nghiệp còn kịp không"). Whether one may or must is
 // what the conditions section answers. It is read when no section cue speaks.
+// "Cần … không" alone ("mở quán cà phê cần đăng ký hộ kinh doanh không") asks
+// whether the procedure applies at all, which the overview answers.
 func endsWithYesNo(w words) bool {
 	n := len(w.fold)
 	for n > 0 && endParticles[w.fold[n-1]] {
