@@ -297,12 +297,8 @@ func (e *entry) inSituation(toks, folds []string) bool {
 	if len(e.situation) == 0 {
 		return false
 	}
-	for k := range toks {
-		for _, c := range e.situationNone {
-			if c.matchAt(toks, folds, k) {
-				return false
-			}
-		}
+	if anyCueAt(e.situationNone, toks, folds) {
+		return false
 	}
 	taken := make([]bool, len(toks))
 	used := map[string]bool{}
