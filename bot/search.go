@@ -90,6 +90,10 @@ type Evidence struct {
 	// guide is written for (its situation list: "mất ví có căn cước và bằng
 	// lái"), which outweighs the single procedures it leads to.
 	Situation bool `json:"situation,omitempty"`
+	// NameLo and NameHi bound the widest unbroken run of the question's
+	// content words ([NameLo, NameHi)) that is a run of one of the names;
+	// both 0 when there is none.
+	NameLo, NameHi int `json:"-"`
 }
 
 // Margin is the relative gap between the best and the second hit (1 when alone).

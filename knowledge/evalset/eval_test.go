@@ -52,6 +52,7 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout32.tsv", 0.02, 0.55, 0.65, 0.99},
 		{"testdata/heldout34.tsv", 0.045, 0.86, 0.91, 0.90},
 		{"testdata/heldout35.tsv", 0.035, 0.69, 0.78, 0.98},
+		{"testdata/heldout37.tsv", 0.035, 0.90, 0.87, 0.95},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {

@@ -1229,6 +1229,7 @@ func (ix *Index) search(ctx context.Context, q string, limit int, snippets bool)
 		})
 		covs = append(covs, c)
 	}
+	subsumeNames(res.Hits)
 	// Re-rank by how much of the question each procedure explains: BM25 alone lets
 	// a procedure that mentions a phrase in passing beat the one that is about it.
 	// Only words some procedure uses count here: unknown words cannot tell
@@ -1491,7 +1492,7 @@ func (ix *Index) evidence(pl plan, e *entry, st *stats, w []float64, variants []
 			continue
 		}
 		switch {
-		case e.named[t.fold] && e.accentsMatch(t):
+		case e.named[t.fold] && e.accentsMatch(t) && !splitsAction(pl, i, e):
 			named += w[i]
 		case e.uses(t.fold):
 		case isNumber(t.fold) && !(i > 0 && e.namesOtherNumber(pl.content[i-1].fold, t.fold)):
@@ -1531,6 +1532,50 @@ func (ix *Index) evidence(pl plan, e *entry, st *stats, w []float64, variants []
 var nameActions = [][]string{
 	{"gia", "han"}, {"cap", "lai"}, {"cap", "doi"}, {"doi"}, {"xoa"}, {"sang", "ten"}, {"tach"},
 	{"khai", "bao"}, {"dang", "ky"}, {"rut"}, {"nop"}, {"khoa"}, {"mo", "khoa"}, {"thu", "hoi"}, {"sua"},
+}
+
+// subsumeNames lowers the NameFit of a hit whose names read no more of the
+// question than a part of a longer run another hit names whole: "sang tên sổ
+// đỏ" is a name of the transfer, so its "sổ đỏ" names the certificate's
+// re-issue no more than half. A hit the question says it is not about
+// subsumes nothing.
+func subsumeNames(hits []bot.SearchHit) {
+	for i := range hits {
+		b := &hits[i].Evidence
+		if b.NameHi <= b.NameLo {
+			continue
+		}
+		for j := range hits {
+			a := hits[j].Evidence
+			if j == i || a.NameFit < 0.99 || vetoed(a) || a.NameLo > b.NameLo || b.NameHi > a.NameHi {
+				continue
+			}
+			if n, m := b.NameHi-b.NameLo, a.NameHi-a.NameLo; n < m {
+				b.NameFit = min(b.NameFit, float64(n)/float64(m))
+			}
+		}
+	}
+}
+
+// splitsAction reports whether the question's word i belongs to a two-word
+// action of nameActions ("sang tên", "gia hạn", "mở khóa") that e's names never
+// hold together: "sang" and "tên" in "đổi sổ đỏ cũ sang mẫu mới" and "ghi tên
+// các thành viên" do not name "sang tên sổ đỏ".
+func splitsAction(pl plan, i int, e *entry) bool {
+	for _, a := range nameActions {
+		if len(a) != 2 {
+			continue
+		}
+		for _, k := range []int{i - 1, i} {
+			if k < 0 || k+1 >= len(pl.content) || pl.content[k].exp > 0 || pl.content[k+1].exp > 0 {
+				continue
+			}
+			if pl.content[k].fold == a[0] && pl.content[k+1].fold == a[1] {
+				return e.pairs[a[0]+" "+a[1]] == 0
+			}
+		}
+	}
+	return false
 }
 
 // matchTopicalized records in ev a name that opens with one of nameActions
@@ -1613,6 +1658,7 @@ func (st *stats) matchNames(q []qtoken, e *entry, ev *bot.Evidence) {
 			for k+n < len(name) && i+n < len(q) && q[i+n].is(fold[k+n], name[k+n]) {
 				n++
 			}
+			end := i + n // the question's run is q[i:end]
 			if n >= 2 && k+n < len(name) {
 				// A name may go on after a few words of the citizen's own
 				// ("giấy khai sinh của bé ghi sai" is "giấy khai sinh ghi
@@ -1622,6 +1668,7 @@ func (st *stats) matchNames(q []qtoken, e *entry, ev *bot.Evidence) {
 				for k+n < len(name) && qi < len(q) && gaps <= nameGap {
 					if q[qi].is(fold[k+n], name[k+n]) {
 						n++
+						end = qi + 1
 					} else {
 						gaps++
 					}
@@ -1640,6 +1687,11 @@ func (st *stats) matchNames(q []qtoken, e *entry, ev *bot.Evidence) {
 			}
 			if fit := float64(n) / float64(e.nameLen[ni]); (n >= 2 || whole) && fit > ev.NameFit {
 				ev.NameFit = fit
+			}
+			// The widest unbroken run says which of the question's words
+			// the names read together.
+			if lo, hi := q[i].lo, q[end-1].hi; (n >= 2 || whole) && end == i+n && hi-lo > ev.NameHi-ev.NameLo {
+				ev.NameLo, ev.NameHi = lo, hi
 			}
 			if whole {
 				ev.FullName = true
@@ -1669,7 +1721,12 @@ func anchorVariants(pl plan) [][]qtoken {
 		out = append(out, bare)
 	}
 	if len(pl.expansions) > 0 {
-		out = append(out, pl.content)
+		typed := make([]qtoken, len(pl.content))
+		for i, t := range pl.content {
+			t.lo, t.hi = i, i+1
+			typed[i] = t
+		}
+		out = append(out, typed)
 	}
 	return out
 }
@@ -1681,14 +1738,19 @@ func anchorTokens(pl plan) []qtoken {
 	var out []qtoken
 	for i, t := range pl.content {
 		if t.exp == 0 {
+			t.lo, t.hi = i, i+1
 			out = append(out, t)
 			continue
 		}
 		if i > 0 && pl.content[i-1].exp == t.exp {
 			continue
 		}
+		hi := i + 1
+		for hi < len(pl.content) && pl.content[hi].exp == t.exp {
+			hi++
+		}
 		for _, a := range vntext.Tokens(pl.expAcc[t.exp-1]) {
-			out = append(out, qtoken{acc: a, fold: vntext.Fold(a), marked: true})
+			out = append(out, qtoken{acc: a, fold: vntext.Fold(a), marked: true, lo: i, hi: hi})
 		}
 	}
 	return out

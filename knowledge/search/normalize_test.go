@@ -23,6 +23,11 @@ func TestNormalizeShorthandAndNoise(t *testing.T) {
 		{"đủ đk hưởng trợ cấp ko", "đủ điều kiện hưởng trợ cấp không"},
 		{"bn ơi cho hỏi", "bạn ơi cho hỏi"},
 		{"sổ hồng bị mất", "sổ hồng bị mất"},
+		// unaccented "hong" is "không", but not in "sổ hồng" nor after "bị"
+		{"so hong bi chay", "sổ hồng bi chay"},
+		{"the can cuoc bi hong chip", "the can cuoc bị hỏng chip"},
+		{"hong biet lam", "không biet lam"},
+		{"sinh o bv tinh", "sinh o bệnh viện tinh"},
 		{"đánh rơi căn cước ở chợ", "làm mất căn cước ở chợ"},
 		{"dợ tui mới sanh, làm giấy khai sanh", "vợ tôi mới sinh làm giấy khai sinh"},
 		{"xã sát nhập rồi", "xã sáp nhập rồi"},

@@ -17,6 +17,7 @@ type qtoken struct {
 	marked bool   // typed with diacritics
 	exp    int    // index+1 into plan.expansions of the last phrase its expansion term calls for, else 0
 	expN   int    // how many phrases (ending at exp) the term calls for
+	lo, hi int    // in a name-matching reading: the content words it stands for, [lo, hi)
 }
 
 // expanded returns the folded phrases t's expansion term calls for (none when

@@ -440,3 +440,25 @@ func TestTrustedHitTakesTheFirstPlace(t *testing.T) {
 		t.Errorf("pension after 15 years of contributions: %+v", res.Hits)
 	}
 }
+
+// A name the question holds whole outranks names read from a part of it:
+// "sang tên sổ đỏ" is the transfer's name; its "sổ đỏ" alone would name every
+// land certificate procedure, and "sang", "tên" stand apart in the re-issue's
+// names ("đổi sổ đỏ cũ sang mẫu mới", "ghi tên các thành viên").
+func TestLongerWholeNameSubsumesItsParts(t *testing.T) {
+	ix := seedIndex(t)
+	for _, q := range []string{"sang tên sổ đỏ hết bao nhiêu tiền", "sang ten so do het bao nhieu tien"} {
+		res, err := ix.Search(context.Background(), q, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Hits) == 0 || res.Hits[0].ID != "chuyen-nhuong-dat" {
+			t.Fatalf("%q: first hit %+v, want chuyen-nhuong-dat", q, res.Hits)
+		}
+		for _, h := range res.Hits[1:] {
+			if h.ID == "cap-doi-cap-lai-so-do" && h.Evidence.NameFit > 0.5 {
+				t.Errorf("%q: the re-issue keeps name fit %.2f from a part of the transfer's name", q, h.Evidence.NameFit)
+			}
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dvcbot/dvcbot/bot"
 	"github.com/dvcbot/dvcbot/internal/searchtest"
 )
 
@@ -31,11 +32,16 @@ func TestCitizensOwnWords(t *testing.T) {
 			t.Errorf("%q: hits %+v, want %s first", tt.q, res.Hits, tt.id)
 		}
 	}
-	// Numbers of the case do not lower the confidence in the procedure.
+	// Numbers of the case do not lower the evidence for a procedure (which of
+	// two near-tied land procedures ranks first may still move).
 	a, _ := ix.Search(ctx, "mua đất giấy tay giờ có sang tên sổ đỏ được không", 5)
 	b, _ := ix.Search(ctx, "mua đất giấy tay từ 2010 giờ có sang tên sổ đỏ được không", 5)
-	if len(a.Hits) == 0 || len(b.Hits) == 0 || a.Hits[0].ID != b.Hits[0].ID || b.Hits[0].Evidence.Residual > a.Hits[0].Evidence.Residual+1e-9 {
-		t.Errorf("a year changed the evidence: %+v vs %+v", a.Hits, b.Hits)
+	for _, id := range []string{"chuyen-nhuong-dat", "cap-so-do-lan-dau"} {
+		ea, oka := evidenceOf(a.Hits, id)
+		eb, okb := evidenceOf(b.Hits, id)
+		if !oka || !okb || eb.Residual > ea.Residual+1e-9 || eb.NameFit < ea.NameFit-1e-9 || eb.FullName != ea.FullName {
+			t.Errorf("a year changed the evidence for %s: %+v vs %+v", id, ea, eb)
+		}
 	}
 	// Where the citizen lives or works is the setting: the same evidence,
 	// typed with or without marks.
@@ -46,6 +52,15 @@ func TestCitizensOwnWords(t *testing.T) {
 			t.Errorf("%q: query %q, hits %+v, want %s first and no place in the query", q, r.Query, r.Hits, base.Hits[0].ID)
 		}
 	}
+}
+
+func evidenceOf(hits []bot.SearchHit, id string) (bot.Evidence, bool) {
+	for _, h := range hits {
+		if h.ID == id {
+			return h.Evidence, true
+		}
+	}
+	return bot.Evidence{}, false
 }
 
 // TestRankerRanksLikeSearch: the dialogue's searcher gives the same hits and
