@@ -405,7 +405,7 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 		// In a long message the clause that asks names the procedure; a story
 		// clause may name another with more words ("chưa có thẻ căn cước gắn
 		// chip … cấp hộ chiếu lần đầu thì làm ở đâu?").
-		if one, ok := askedClause(m.Text, search); ok && one.Hits[0].ID != res.Hits[0].ID {
+		if one, ok := askedClause(m.Text, search); ok && one.Hits[0].ID != res.Hits[0].ID && !surerThan(res, one) {
 			res = one
 		} else if _, one, ok := e.thenAnswer(m.Text, search); ok && one.Hits[0].ID != res.Hits[0].ID &&
 			!refines(res.Hits[0].Title, one.Hits[0].Title) && !e.excludes(one.Hits[0].ID, q) {
@@ -992,6 +992,17 @@ func officialAmong(r SearchResult, n int) bool {
 		}
 	}
 	return false
+}
+
+// surerThan reports whether the search is sure of a's best hit
+// (sureConfidence) by its names and less sure of b's: the whole message then
+// establishes its procedure better than a clause of it ("xe máy hỏng nát …
+// bán phế liệu. Cái giấy đăng ký với biển số xe đó có cần làm thủ tục gì"). A
+// situation the message tells is its story, not what it asks ("vợ mất căn
+// cước … làm hộ chiếu cho vợ cần gì"), however sure.
+func surerThan(a, b SearchResult) bool {
+	return len(a.Hits) > 0 && len(b.Hits) > 0 && a.Hits[0].Confidence >= sureConfidence && !a.Hits[0].Evidence.Situation &&
+		b.Hits[0].Confidence < sureConfidence
 }
 
 // sureGap is how far a sure best hit (sureConfidence) must stand above the

@@ -25,7 +25,7 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout.tsv", 0.01, 0.96, 0.92, 0.98},
 		{"testdata/heldout2.tsv", 0.01, 0.95, 0.91, 0.98},
 		{"testdata/heldout3.tsv", 0.01, 0.95, 0.92, 0.99},
-		{"testdata/heldout5.tsv", 0.01, 0.92, 0.89, 0.99},
+		{"testdata/heldout5.tsv", 0.01, 0.92, 0.89, 0.98},
 		{"testdata/heldout6.tsv", 0.01, 0.91, 0.93, 0.99},
 		{"testdata/heldout7.tsv", 0.01, 0.90, 0.87, 0.99},
 		{"testdata/heldout8.tsv", 0.01, 0.88, 0.92, 0.99},
@@ -53,6 +53,7 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout34.tsv", 0.045, 0.86, 0.91, 0.90},
 		{"testdata/heldout35.tsv", 0.035, 0.69, 0.78, 0.98},
 		{"testdata/heldout37.tsv", 0.035, 0.90, 0.87, 0.95},
+		{"testdata/heldout36.tsv", 0.04, 0.86, 0.84, 0.96},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {

@@ -171,6 +171,8 @@ func TestSituationGuides(t *testing.T) {
 		{"Vợ em vừa sinh bé trai hôm qua, giờ em phải đi làm giấy tờ gì cho cháu?", "dang-ky-khai-sinh", true},
 		{"Bố tôi vừa mất ở nhà tối qua, gia đình cần báo với xã thế nào?", "dang-ky-khai-tu", true},
 		{"Tôi muốn mở quán bún bò nhỏ trước nhà, có phải đăng ký gì không?", "dang-ky-ho-kinh-doanh", true},
+		// Where a dossier stands, whatever procedure it was handed in for.
+		{"Nộp hồ sơ đăng ký thường trú online 10 ngày rồi, xem hồ sơ đến đâu thì tra thế nào?", "huong-dan-tra-cuu-ho-so", true},
 		// A thing of a None group tells another situation: the same birth with
 		// the papers made at once is the joint registration.
 		{"vừa sinh em bé, làm giấy tờ một lần có cả thẻ bhyt với hộ khẩu được không", "lien-thong-khai-sinh", false},
@@ -207,6 +209,7 @@ func TestAskingPhrasesVetoNamedGuides(t *testing.T) {
 		{"có nên rút bảo hiểm xã hội một lần không", "bhxh-mot-lan", false},
 		{"điều kiện hưởng lương hưu", "huong-luong-huu", true},
 		{"xin giấy xác nhận tình trạng hôn nhân để vay ngân hàng", "xac-nhan-tinh-trang-hon-nhan", true},
+		{"chia thừa kế đất đai thì giá thuê luật sư bao nhiêu", "thua-ke-dat", false},
 	}
 	for _, tt := range tests {
 		res := mustSearch(t, ix, tt.q)
