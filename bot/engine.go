@@ -317,7 +317,9 @@ func (e *Engine) respondBot(ctx context.Context, s *Session, m Message) Response
 // answers a procedure only when the search is confident in it; it asks back
 // when two or more procedures are plausible, and otherwise declines politely.
 func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q string, w words) Response {
-	if looksEnglish(q) {
+	if looksEnglish(q) || looksEnglish(m.Text) {
+		// As typed too: the normaliser may write a place in Vietnamese
+		// ("Vietnam" → "Việt Nam").
 		return e.english(ctx, s, m)
 	}
 	// Each distinct text is searched once per turn: a question without a

@@ -339,6 +339,10 @@ func TestTrust(t *testing.T) {
 		// A subject not covered that is only the asker's situation does not
 		// stop the answer; the sentence that asks decides.
 		{"I have a work permit and a residence card. Can I convert my UK driving licence here?", "doi-giay-phep-lai-xe", bot.SectionConditions},
+		// Place names the normaliser writes in Vietnamese ("Da Nang") and
+		// words that are also Vietnamese syllables ("can", "in") leave it
+		// English.
+		{"Can a foreigner get a criminal record certificate in Vietnam? I lived in Da Nang for 3 years.", "ly-lich-tu-phap", bot.SectionConditions},
 	} {
 		r = fx.say(t, "en-"+c.id, c.q)
 		if r.Language != "en" || r.ProcedureID != c.id || r.Section != c.section || len(r.Replies) != 1 || len(r.Replies[0].Buttons) == 0 ||

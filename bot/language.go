@@ -21,6 +21,10 @@ var englishWords = map[string]bool{
 	"and": true, "or": true, "if": true, "it": true, "we": true, "our": true, "they": true, "their": true,
 	"will": true, "be": true, "been": true, "take": true, "takes": true, "days": true,
 	"i": true, "pay": true, "fine": true, "traffic": true, "passport": true, "help": true, "vietnamese": true,
+	"year": true, "years": true, "lived": true, "criminal": true, "record": true, "staying": true, "friend": true,
+	"house": true, "report": true, "declare": true, "declared": true, "landlord": true, "owner": true, "renting": true,
+	"flat": true, "apartment": true, "food": true, "safety": true, "married": true, "marry": true, "daughter": true,
+	"son": true, "baby": true, "born": true, "stolen": true, "citizen": true,
 }
 
 // looksEnglish reports whether a question is written in English: no Vietnamese

@@ -18,6 +18,7 @@ type qtoken struct {
 	exp    int    // index+1 into plan.expansions of the last phrase its expansion term calls for, else 0
 	expN   int    // how many phrases (ending at exp) the term calls for
 	lo, hi int    // in a name-matching reading: the content words it stands for, [lo, hi)
+	tale   bool   // part of a story phrase ("hàng xóm")
 }
 
 // expanded returns the folded phrases t's expansion term calls for (none when
@@ -122,6 +123,22 @@ var storyAcc, storyFold = func() (acc, fold map[string]bool) {
 	return acc, fold
 }()
 
+// storyPhrases are the people of a citizen's story named in two syllables, one
+// of which alone is a word of subjects ("hàng" of goods, "người" of
+// "người nước ngoài"): who sold the land or who came to stay, not what is
+// asked. They weigh as story words.
+var storyPhrases = compilePhrases([]string{"hàng xóm", "láng giềng", "người quen", "người ta", "người nhà", "họ hàng", "bạn bè"})
+
+// storyPhraseAt returns how many tokens from i form a story phrase (0 if none).
+func storyPhraseAt(toks []qtoken, i int) int {
+	for _, sp := range storyPhrases {
+		if sp.at(toks, i) {
+			return len(sp.fold)
+		}
+	}
+	return 0
+}
+
 // placeNames are the provinces (before and after the 2025 merger) and large
 // cities citizens name when they say where they live or where something
 // happened ("đang làm ở Bình Dương", "bị bắn tốc độ ở Đồng Nai"): the
@@ -181,6 +198,9 @@ const storyShare = 0.3
 
 // story reports whether t is one of the story words.
 func (t qtoken) story() bool {
+	if t.tale {
+		return true
+	}
 	if t.marked {
 		return storyAcc[t.acc]
 	}
@@ -340,6 +360,14 @@ func analyze(q string, exp *expander, known func(phrase string) bool) plan {
 		}
 		if n := contentAt(toks, i); n > 0 {
 			p.content = append(p.content, toks[i:i+n]...) // "mất giấy tờ" is what happened
+			i += n
+			continue
+		}
+		if n := storyPhraseAt(toks, i); n > 0 {
+			for _, t := range toks[i : i+n] {
+				t.tale = true
+				p.content = append(p.content, t)
+			}
 			i += n
 			continue
 		}
