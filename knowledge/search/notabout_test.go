@@ -28,6 +28,8 @@ func TestNegativeEvidence(t *testing.T) {
 		{"gia hạn visa cho người nước ngoài ở đâu", "", false},
 		{"thuế sử dụng đất phi nông nghiệp hằng năm nộp ở đâu", "", false},
 		{"chuyển mục đích sử dụng đất sang đất phi nông nghiệp cần giấy tờ gì", "chuyen-muc-dich-su-dung-dat", true},
+		// A retiree's funeral allowance is not claiming a pension.
+		{"ông đang lĩnh lương hưu thì mất, tiền mai táng nhận thế nào", "lien-thong-khai-tu", true},
 	}
 	for _, tt := range tests {
 		res, err := ix.Search(ctx, tt.q, 5)
