@@ -427,6 +427,13 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 			res = one
 		}
 	}
+	if res.Confident && res.Hits[0].Evidence.OffTopic && uncovered() && !e.askedNames(m.Text, res.Hits[0].ID, search) {
+		// The message names a subject the guides do not cover beside a
+		// procedure it names whole, and the part that asks does not name
+		// the procedure: the procedure is the story ("ly hôn rồi mà chồng
+		// cũ vẫn đến quấy rối thì tôi gọi ai").
+		res.Confident = false
+	}
 	if res.Confident {
 		top := res.Hits[0]
 		if s.Topic == top.ID || !ambiguous(res) {
@@ -839,6 +846,23 @@ func (e *Engine) doneAnswer(text string, search func(string) (SearchResult, erro
 	return r, ok
 }
 
+// askedNames reports whether the part of text that asks (askingPart) is
+// about procedure id: it names it whole and is answered with it alone, or it
+// names nothing but what is asked ("… thì xin ở đâu" asks about the paper
+// named before). A message that is all one asking part is.
+func (e *Engine) askedNames(text, id string, search func(string) (SearchResult, error)) bool {
+	part := askingPart(text)
+	if part == text {
+		return true
+	}
+	r, err := search(stripSectionCues(splitWords(e.normalize(part))))
+	if err != nil || strings.TrimSpace(r.Query) == "" || genericQuestion(r) {
+		return true
+	}
+	_, one, ok := e.namedAlone(part, search)
+	return ok && one.Hits[0].ID == id
+}
+
 // askCues mark a clause that asks something.
 var askCues = cues("gì", "j", "thế nào", "ntn", "làm sao", "ra sao", "ở đâu", "chỗ nào", "bao nhiêu", "bn", "bao lâu",
 	"được không", "đc không", "dc ko", "được ko", "đc ko", "có phải", "có cần", "có được", "hay không", "không ạ", "ko ạ", "ai", "mấy",
@@ -894,7 +918,7 @@ var genericWords = map[string]bool{
 	"mo": true, "cua": true, "dong": true, "viec": true, "le": true, "phi": true, "tien": true, "lam": true,
 	"ton": true, "het": true, "khoang": true, "tam": true, "chung": true, "mat": true, "thoi": true, "gian": true,
 	"bay": true, "tra": true, "dang": true, "ky": true, "cap": true, "lai": true, "can": true, "cu": true, "moi": true,
-	"online": true, "mang": true, "xin": true, "hoi": true, "nha": true, "nuoc": true, "ben": true, "minh": true,
+	"online": true, "mang": true, "xin": true, "hoi": true, "nha": true, "nuoc": true, "ben": true, "minh": true, "gui": true,
 	// the original or a copy of whatever paper: "có cần mang theo bản chính không"
 	"ban": true, "chinh": true, "goc": true, "theo": true,
 }

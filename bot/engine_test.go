@@ -390,6 +390,15 @@ func TestTrust(t *testing.T) {
 	if r := fx.say(t, "story", story); r.ProcedureID != "ly-hon" || r.Section != bot.SectionDocuments {
 		t.Errorf("story: %s/%s, want ly-hon/documents", r.ProcedureID, r.Section)
 	}
+	// A procedure named whole beside a subject the guides do not cover is the
+	// story when the part that asks is about something else; a part that asks
+	// only "where, how long" asks about the procedure named.
+	if r := fx.say(t, "story-uncovered", "Ly hôn rồi mà chồng cũ vẫn đến nhà quấy rối, đánh tôi thì tôi gọi ai"); r.ProcedureID != "" {
+		t.Errorf("uncovered subject asked after a procedure named whole: answered %s", r.ProcedureID)
+	}
+	if r := fx.say(t, "story-purpose", "Ngân hàng đòi giấy xác nhận tình trạng hôn nhân mới cho vay, xin thì mấy ngày có?"); r.ProcedureID != "xac-nhan-tinh-trang-hon-nhan" {
+		t.Errorf("a bank's request as the story: %q, want xac-nhan-tinh-trang-hon-nhan", r.ProcedureID)
+	}
 	// The clause that asks outweighs a story clause naming another
 	// procedure: the son has no căn cước yet, the question is his passport.
 	for _, c := range []struct{ story, section string }{

@@ -54,6 +54,7 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout35.tsv", 0.035, 0.69, 0.78, 0.98},
 		{"testdata/heldout37.tsv", 0.035, 0.90, 0.87, 0.95},
 		{"testdata/heldout36.tsv", 0.04, 0.86, 0.84, 0.96},
+		{"testdata/heldout39.tsv", 0.14, 0.98, 0.84, 0.79},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {

@@ -212,6 +212,9 @@ func TestAskingPhrasesVetoNamedGuides(t *testing.T) {
 		{"điều kiện hưởng lương hưu", "huong-luong-huu", true},
 		{"xin giấy xác nhận tình trạng hôn nhân để vay ngân hàng", "xac-nhan-tinh-trang-hon-nhan", true},
 		{"chia thừa kế đất đai thì giá thuê luật sư bao nhiêu", "thua-ke-dat", false},
+		{"mẹ mất không để di chúc, anh cả đứng tên thừa kế đất hết, muốn chia lại thì kiện ở đâu", "thua-ke-dat", false},
+		// A divorce by one side is a lawsuit: the guide says so.
+		{"ly hôn đơn phương thì kiện ra tòa nào", "ly-hon", true},
 	}
 	for _, tt := range tests {
 		res := mustSearch(t, ix, tt.q)
