@@ -1021,9 +1021,10 @@ func officialAmong(r SearchResult, n int) bool {
 }
 
 // surerThan reports whether the search is sure of a's best hit
-// (sureConfidence) by its names and less sure of b's: the whole message then
-// establishes its procedure better than a clause of it ("xe máy hỏng nát …
-// bán phế liệu. Cái giấy đăng ký với biển số xe đó có cần làm thủ tục gì"). A
+// (sureConfidence) and less sure of b's: the whole message then establishes
+// its procedure better than a clause of it ("mẹ mất hơn một tháng, nghe nói
+// có tiền mai táng phí, làm sao để nhận và cắt khẩu luôn một thể" is the
+// joint death registration, not the clause's removal from the register). A
 // situation the message tells is its story, not what it asks ("vợ mất căn
 // cước … làm hộ chiếu cho vợ cần gì"), however sure.
 func surerThan(a, b SearchResult) bool {
