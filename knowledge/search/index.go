@@ -1624,8 +1624,13 @@ func surer(rec, guide bot.SearchHit) bool {
 }
 
 // namesOtherNumber reports whether e's names put a number after the folded
-// word prev, and never num: "lớp 1, lớp 6" for "lớp 9".
+// word prev, and never num: "lớp 1, lớp 6" for "lớp 9". A year is never
+// another subject: it dates the citizen's case ("ở từ năm 1990" against a
+// name's "trước năm 1993").
 func (e *entry) namesOtherNumber(prev, num string) bool {
+	if prev == "nam" {
+		return false
+	}
 	if _, ok := e.pairs[prev+" "+num]; ok {
 		return false
 	}

@@ -52,6 +52,8 @@ func TestNegativeEvidence(t *testing.T) {
 	}{
 		{"con học lớp 6", false},
 		{"con học lớp 9", true},
+		// A year dates the case, whatever year the names hold ("trước năm 1993").
+		{"làm sổ đỏ lần đầu cho đất sử dụng từ năm 1990", false},
 	} {
 		res, _ := ix.Search(ctx, c.q, 5)
 		if len(res.Hits) == 0 {
