@@ -327,7 +327,7 @@ func (s *Procedures) LogImport(ctx context.Context, imp catalog.Import) error {
 	var old []struct {
 		ID string `bson:"_id"`
 	}
-	cur, err := col.Find(ctx, bson.M{}, options.Find().SetSort(bson.D{{Key: "at", Value: -1}, {Key: "_id", Value: -1}}).SetSkip(keptImports).SetProjection(bson.M{"_id": 1}))
+	cur, err := col.Find(ctx, bson.M{}, options.Find().SetSort(importsNewestFirst).SetSkip(keptImports).SetProjection(bson.M{"_id": 1}))
 	if err == nil {
 		err = cur.All(ctx, &old)
 	}
@@ -347,6 +347,10 @@ const (
 	loggedRejections = 1000
 )
 
+// importsNewestFirst orders catalogue imports newest first; imports dated to
+// the same millisecond follow their IDs, which carry the microsecond.
+var importsNewestFirst = bson.D{{Key: "at", Value: -1}, {Key: "_id", Value: -1}}
+
 // CatalogImports returns the most recent catalogue imports, newest first
 // (imports dated to the same millisecond in the order their IDs say they
 // started).
@@ -354,7 +358,7 @@ func (s *Procedures) CatalogImports(ctx context.Context, limit int) ([]catalog.I
 	if limit <= 0 || limit > keptImports {
 		limit = keptImports
 	}
-	cur, err := s.db.db.Collection(colCatalogImports).Find(ctx, bson.M{}, options.Find().SetSort(bson.D{{Key: "at", Value: -1}, {Key: "_id", Value: -1}}).SetLimit(int64(limit)))
+	cur, err := s.db.db.Collection(colCatalogImports).Find(ctx, bson.M{}, options.Find().SetSort(importsNewestFirst).SetLimit(int64(limit)))
 	if err != nil {
 		return nil, fmt.Errorf("store: catalogue imports: %w", err)
 	}

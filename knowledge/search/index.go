@@ -1179,7 +1179,7 @@ func (ix *Index) search(ctx context.Context, q string, limit int, snippets bool)
 
 	// What depends only on the question and the statistics is computed once:
 	// curated guides and official records are weighed with their own.
-	variants := anchorVariants(pl)
+	variants, actions := anchorVariants(pl), twoWordActions(pl)
 	var curW, offW []float64
 	var offSt *stats
 	var covs []cov
@@ -1203,7 +1203,7 @@ func (ix *Index) search(ctx context.Context, q string, limit int, snippets bool)
 			st, weights = &ix.cur, curW
 		}
 		c := st.coverage(pl, e, weights)
-		ev := ix.evidence(pl, e, st, weights, variants)
+		ev := ix.evidence(pl, e, st, weights, variants, actions)
 		ev.Coverage, ev.RarePhrase, ev.Words = c.all, c.strongPair, len(pl.content)
 		for _, f := range off {
 			var about bool
@@ -1452,9 +1452,10 @@ func (st *stats) coverage(pl plan, e *entry, w []float64) cov {
 	return c
 }
 
-// evidence weighs what the question's own words say for and against e; callers
-// hold a lock.
-func (ix *Index) evidence(pl plan, e *entry, st *stats, w []float64, variants [][]qtoken) bot.Evidence {
+// evidence weighs what the question's own words say for and against e;
+// actions are the question's two-word actions (twoWordActions). Callers hold a
+// lock.
+func (ix *Index) evidence(pl plan, e *entry, st *stats, w []float64, variants [][]qtoken, actions []string) bot.Evidence {
 	var ev bot.Evidence
 	var named, total, resid, rtotal float64
 	n := float64(st.vocabN)
@@ -1492,7 +1493,7 @@ func (ix *Index) evidence(pl plan, e *entry, st *stats, w []float64, variants []
 			continue
 		}
 		switch {
-		case e.named[t.fold] && e.accentsMatch(t) && !splitsAction(pl, i, e):
+		case e.named[t.fold] && e.accentsMatch(t) && (actions[i] == "" || e.pairs[actions[i]] > 0):
 			named += w[i]
 		case e.uses(t.fold):
 		case isNumber(t.fold) && !(i > 0 && e.namesOtherNumber(pl.content[i-1].fold, t.fold)):
@@ -1557,25 +1558,31 @@ func subsumeNames(hits []bot.SearchHit) {
 	}
 }
 
-// splitsAction reports whether the question's word i belongs to a two-word
-// action of nameActions ("sang tên", "gia hạn", "mở khóa") that e's names never
-// hold together: "sang" and "tên" in "đổi sổ đỏ cũ sang mẫu mới" and "ghi tên
-// các thành viên" do not name "sang tên sổ đỏ".
-func splitsAction(pl plan, i int, e *entry) bool {
-	for _, a := range nameActions {
-		if len(a) != 2 {
-			continue
-		}
-		for _, k := range []int{i - 1, i} {
-			if k < 0 || k+1 >= len(pl.content) || pl.content[k].exp > 0 || pl.content[k+1].exp > 0 {
+// twoWordActions returns, for each content word of the question, the folded
+// two-word action of nameActions ("sang tên", "gia hạn", "mở khóa") it is part
+// of, or "". A word of one counts as named only by a procedure whose names
+// hold the action together: "sang" and "tên" in "đổi sổ đỏ cũ sang mẫu mới"
+// and "ghi tên các thành viên" do not name "sang tên sổ đỏ".
+func twoWordActions(pl plan) []string {
+	out := make([]string, len(pl.content))
+	for i := range pl.content {
+	actions:
+		for _, a := range nameActions {
+			if len(a) != 2 {
 				continue
 			}
-			if pl.content[k].fold == a[0] && pl.content[k+1].fold == a[1] {
-				return e.pairs[a[0]+" "+a[1]] == 0
+			for _, k := range []int{i - 1, i} {
+				if k < 0 || k+1 >= len(pl.content) || pl.content[k].exp > 0 || pl.content[k+1].exp > 0 {
+					continue
+				}
+				if pl.content[k].fold == a[0] && pl.content[k+1].fold == a[1] {
+					out[i] = a[0] + " " + a[1]
+					break actions
+				}
 			}
 		}
 	}
-	return false
+	return out
 }
 
 // matchTopicalized records in ev a name that opens with one of nameActions
@@ -1750,10 +1757,7 @@ func anchorTokens(pl plan) []qtoken {
 		if i > 0 && pl.content[i-1].exp == t.exp {
 			continue
 		}
-		hi := i + 1
-		for hi < len(pl.content) && pl.content[hi].exp == t.exp {
-			hi++
-		}
+		_, hi := pl.termSpan(i)
 		for _, a := range vntext.Tokens(pl.expAcc[t.exp-1]) {
 			out = append(out, qtoken{acc: a, fold: vntext.Fold(a), marked: true, lo: i, hi: hi})
 		}

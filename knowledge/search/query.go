@@ -33,22 +33,32 @@ func (pl plan) expanded(t qtoken) [][]string {
 // termAt returns the folded syllables of the expansion term content[i] is
 // part of, as typed ("so do" for "sổ đỏ").
 func (pl plan) termAt(i int) []string {
-	x := pl.content[i].exp
-	if x == 0 {
+	if pl.content[i].exp == 0 {
 		return nil
 	}
-	lo, hi := i, i+1
+	lo, hi := pl.termSpan(i)
+	out := make([]string, 0, hi-lo)
+	for _, t := range pl.content[lo:hi] {
+		out = append(out, t.fold)
+	}
+	return out
+}
+
+// termSpan returns the content tokens [lo, hi) of the expansion term
+// content[i] is part of (content[i] alone when it is none).
+func (pl plan) termSpan(i int) (lo, hi int) {
+	x := pl.content[i].exp
+	lo, hi = i, i+1
+	if x == 0 {
+		return lo, hi
+	}
 	for lo > 0 && pl.content[lo-1].exp == x {
 		lo--
 	}
 	for hi < len(pl.content) && pl.content[hi].exp == x {
 		hi++
 	}
-	out := make([]string, 0, hi-lo)
-	for _, t := range pl.content[lo:hi] {
-		out = append(out, t.fold)
-	}
-	return out
+	return lo, hi
 }
 
 // plan is a question analysed for search: content tokens without question words,
@@ -129,16 +139,6 @@ var storyAcc, storyFold = func() (acc, fold map[string]bool) {
 // asked. They weigh as story words.
 var storyPhrases = compilePhrases([]string{"hàng xóm", "láng giềng", "người quen", "người ta", "người nhà", "họ hàng", "bạn bè"})
 
-// storyPhraseAt returns how many tokens from i form a story phrase (0 if none).
-func storyPhraseAt(toks []qtoken, i int) int {
-	for _, sp := range storyPhrases {
-		if sp.at(toks, i) {
-			return len(sp.fold)
-		}
-	}
-	return 0
-}
-
 // placeNames are the provinces (before and after the 2025 merger) and large
 // cities citizens name when they say where they live or where something
 // happened ("đang làm ở Bình Dương", "bị bắn tốc độ ở Đồng Nai"): the
@@ -177,11 +177,12 @@ func (p phrase) at(toks []qtoken, i int) bool {
 // folded, and the same marks when t was typed with marks.
 func (t qtoken) is(fold, acc string) bool { return t.fold == fold && (!t.marked || t.acc == acc) }
 
-// placeAt returns how many tokens from i form a place name (0 if none).
-func placeAt(toks []qtoken, i int) int {
-	for _, pn := range placeNames { // longest first
-		if pn.at(toks, i) {
-			return len(pn.fold)
+// phraseAt returns how many tokens from i form one of list (0 if none); the
+// list is compiled longest first, so the longest phrase there wins.
+func phraseAt(list []phrase, toks []qtoken, i int) int {
+	for _, p := range list {
+		if p.at(toks, i) {
+			return len(p.fold)
 		}
 	}
 	return 0
@@ -354,16 +355,16 @@ func analyze(q string, exp *expander, known func(phrase string) bool) plan {
 			i++
 			continue
 		}
-		if n := placeAt(toks, i); n > 0 {
+		if n := phraseAt(placeNames, toks, i); n > 0 {
 			i += n // where the citizen is, not what they ask about
 			continue
 		}
-		if n := contentAt(toks, i); n > 0 {
+		if n := phraseAt(contentPhrases, toks, i); n > 0 {
 			p.content = append(p.content, toks[i:i+n]...) // "mất giấy tờ" is what happened
 			i += n
 			continue
 		}
-		if n := storyPhraseAt(toks, i); n > 0 {
+		if n := phraseAt(storyPhrases, toks, i); n > 0 {
 			for _, t := range toks[i : i+n] {
 				t.tale = true
 				p.content = append(p.content, t)
@@ -392,16 +393,6 @@ var alwaysStop = map[string]bool{"xin": true}
 // order to"; "mất giấy tờ" is a loss, not a question about papers. Their
 // words are kept whole.
 var contentPhrases = compilePhrases([]string{"để lại", "giấy tờ tùy thân", "mất giấy tờ", "mất hết giấy tờ", "mất sạch giấy tờ"})
-
-// contentAt returns how many tokens from i form a content phrase (0 if none).
-func contentAt(toks []qtoken, i int) int {
-	for _, cp := range contentPhrases {
-		if cp.at(toks, i) {
-			return len(cp.fold)
-		}
-	}
-	return 0
-}
 
 // stopAt returns how many tokens from i form a stop phrase (0 if none).
 func stopAt(toks []qtoken, i int, inVocab func(int) bool) int {
