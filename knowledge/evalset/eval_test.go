@@ -55,6 +55,7 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout37.tsv", 0.035, 0.90, 0.87, 0.95},
 		{"testdata/heldout36.tsv", 0.04, 0.86, 0.84, 0.96},
 		{"testdata/heldout39.tsv", 0.14, 0.98, 0.84, 0.79},
+		{"testdata/heldout40.tsv", 0.06, 0.82, 0.84, 0.89},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {
