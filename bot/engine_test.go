@@ -107,6 +107,13 @@ func TestSectionQuestions(t *testing.T) {
 		{"chứng thực bản sao ở bưu điện có được không hay phải ra ubnd", "chung-thuc-ban-sao", bot.SectionAgency},
 		{"hai đứa quê ở hai tỉnh khác nhau, đăng ký kết hôn thì về xã bên nào làm", "dang-ky-ket-hon", bot.SectionAgency},
 		{"khóa tài khoản định danh điện tử trên app được không hay phải ra công an", "khoa-mo-khoa-can-cuoc-dien-tu", bot.SectionOnline},
+		// Whether it can be done at an office asks where; whether one must go
+		// there to do something else asks whether one must.
+		{"chứng thực chữ ký trên giấy ủy quyền ở ủy ban xã được không", "chung-thuc-chu-ky", bot.SectionAgency},
+		{"đăng ký biển số xe máy ở công an xã được không", "dang-ky-xe", bot.SectionAgency},
+		{"thuê phòng trọ cả năm, có phải ra công an khai báo tạm trú không", "dang-ky-tam-tru", bot.SectionConditions},
+		// An app or wallet named asks for the online channel, and stays in the search.
+		{"gia hạn bảo hiểm y tế hộ gia đình trên vssid được không", "bhyt-ho-gia-dinh", bot.SectionOnline},
 		// Everyday ways of asking how, whom to send to, and what one is entitled to.
 		{"đăng ký tạm trú cho người thuê trọ kiểu gì", "dang-ky-tam-tru", bot.SectionSteps},
 		{"muốn làm giấy xác nhận tình trạng hôn nhân thì sao ạ", "xac-nhan-tinh-trang-hon-nhan", bot.SectionSteps},

@@ -196,6 +196,12 @@ var sectionCues = []struct {
 	{SectionLegal, cues("căn cứ", "luật nào", "văn bản nào", "quy định nào", "nghị định", "thông tư", "cơ sở pháp lý", "pháp lý", "theo luật", "quy định")},
 }
 
+// appCues are apps and wallets the citizen names ("gia hạn bhyt trên VssID
+// được không", "trả bằng momo"): they ask for the online channel like
+// sectionCues' online cues, but they also name a topic ("quên mật khẩu
+// VssID"), so stripSectionCues keeps them in the search.
+var appCues = cues("vssid", "momo", "zalopay", "ví điện tử")
+
 // durationCues ask how long something takes, whatever else the question says.
 var durationCues = cues("bao lâu", "mất bao lâu", "mấy ngày", "mất mấy ngày", "bao nhiêu ngày", "mấy tháng", "bao lâu có", "mấy hôm")
 
@@ -238,6 +244,44 @@ var (
 	limitCues = cues("tối thiểu", "tối đa", "diện tích")
 	moneyCues = cues("tiền", "phí", "lệ phí", "thuế", "phần trăm", "đồng", "nghìn", "ngàn", "triệu")
 )
+
+// officeCues go to an office or a place ("ra xã", "lên công an"). Right
+// before "được không", or after "có phải", they ask where the procedure is
+// done ("chứng thực chữ ký ở xã được không", "có phải lên công an không"),
+// which the agency section answers.
+var officeCues = cues("ở xã", "ở phường", "tại xã", "tại phường", "ra xã", "ra phường", "về xã", "về phường",
+	"lên công an", "ra công an", "đến công an", "ở công an", "tại công an", "ra tận công an", "lên tận công an", "xuống nhà",
+	"ra ubnd", "ra ủy ban", "ở ubnd", "ở ủy ban", "tại ubnd", "tại ủy ban", "lên ubnd", "lên ủy ban",
+	"ở quê", "về quê", "ở nơi tạm trú", "ở chỗ tạm trú", "ở chỗ trọ", "nơi đang tạm trú")
+
+// officeAsked reports whether an office cue of w (outside masked) asks where:
+// "được không" follows it within three syllables, or "phải" stands right
+// before it and "không" (or "hay") right after it or its next syllable.
+func officeAsked(w words, masked []bool) bool {
+	for i := range w.fold {
+		for _, c := range officeCues {
+			if !matchCue(w, i, c) || allMasked(masked, i, len(c.fold)) {
+				continue
+			}
+			end := i + len(c.fold)
+			if i > 0 && w.fold[i-1] == "phai" {
+				// "có phải ra công an phường không" asks where; "có phải
+				// ra xã chứng thực chữ ký không" asks whether one must.
+				for j := end; j <= end+1 && j < len(w.fold); j++ {
+					if w.fold[j] == "khong" || w.fold[j] == "hay" {
+						return true
+					}
+				}
+			}
+			for j := end; j <= end+3 && j < len(w.fold); j++ {
+				if matchCue(w, j, possibilityCues[0]) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
 
 // possibilityCues ask whether something can be done ("... được không").
 var possibilityCues = cues("được không", "có được", "có thể")
@@ -293,8 +337,12 @@ func sectionIn(w words, ignore words, onlineTopic bool) string {
 		if (sc.section == SectionOnline && onlineTopic) || (sc.section == SectionSteps && whatToDo >= 0) {
 			continue
 		}
+		list := sc.cues
+		if sc.section == SectionOnline {
+			list = append(slices.Clip(list), appCues...)
+		}
 		for i := range w.fold {
-			for _, c := range sc.cues {
+			for _, c := range list {
 				if !matchCue(w, i, c) {
 					continue
 				}
@@ -331,6 +379,13 @@ func sectionIn(w words, ignore words, onlineTopic bool) string {
 				if j, m := sectionCues[0].cues.find(w); j >= 0 && !allMasked(masked, j, m) {
 					return SectionOnline
 				}
+			}
+		}
+		if section == SectionConditions {
+			// "chứng thực chữ ký ở xã được không": whether it can be done at
+			// that office asks where it is done.
+			if officeAsked(w, masked) {
+				return SectionAgency
 			}
 		}
 		if section == SectionFees {
