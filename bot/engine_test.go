@@ -112,6 +112,9 @@ func TestSectionQuestions(t *testing.T) {
 		{"chứng thực chữ ký trên giấy ủy quyền ở ủy ban xã được không", "chung-thuc-chu-ky", bot.SectionAgency},
 		{"đăng ký biển số xe máy ở công an xã được không", "dang-ky-xe", bot.SectionAgency},
 		{"thuê phòng trọ cả năm, có phải ra công an khai báo tạm trú không", "dang-ky-tam-tru", bot.SectionConditions},
+		// "mấy tiền", "những khoản tiền" ask the fees; "bao nhiêu lâu" the time.
+		{"sao y giấy khai sinh ở ủy ban xã mất mấy tiền một bản", "chung-thuc-ban-sao", bot.SectionFees},
+		{"xin xác định mức độ khuyết tật thì bao nhiêu lâu có kết quả", "xac-dinh-khuyet-tat", bot.SectionTime},
 		// An app or wallet named asks for the online channel, and stays in the search.
 		{"gia hạn bảo hiểm y tế hộ gia đình trên vssid được không", "bhyt-ho-gia-dinh", bot.SectionOnline},
 		// Everyday ways of asking how, whom to send to, and what one is entitled to.

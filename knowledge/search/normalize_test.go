@@ -22,6 +22,9 @@ func TestNormalizeShorthandAndNoise(t *testing.T) {
 		{"e muốn đk kết hôn vs ng nước ngoài đc ko", "em muốn đăng ký kết hôn với người nước ngoài được không"},
 		{"đủ đk hưởng trợ cấp ko", "đủ điều kiện hưởng trợ cấp không"},
 		{"bn ơi cho hỏi", "bạn ơi cho hỏi"},
+		// "bn lâu" is how long; "ở bn" is a province, not "bao nhiêu"
+		{"nộp xong chờ bn lâu", "nộp xong chờ bao lâu"},
+		{"nộp hồ sơ ở BN hay về quê", "nộp hồ sơ ở bắc ninh hay về quê"},
 		{"sổ hồng bị mất", "sổ hồng bị mất"},
 		// unaccented "hong" is "không", but not in "sổ hồng" nor after "bị"
 		{"so hong bi chay", "sổ hồng bi chay"},
