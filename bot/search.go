@@ -94,6 +94,9 @@ type Evidence struct {
 	// content words ([NameLo, NameHi)) that is a run of one of the names;
 	// both 0 when there is none.
 	NameLo, NameHi int `json:"-"`
+	// ActionAt is 1 + the position of the first content word of that run
+	// that belongs to a two-word action ("sang tên", "gia hạn"); 0 when none.
+	ActionAt int `json:"-"`
 }
 
 // Margin is the relative gap between the best and the second hit (1 when alone).

@@ -559,6 +559,11 @@ func (ix *Index) bestOther(hits []bot.SearchHit, i int) float64 {
 			// question names that the guides do not cover.
 			continue
 		}
+		if thingOfAction(h.Evidence, hits[i].Evidence) {
+			// Named only by the thing of the action hits[i] is named by
+			// ("sổ đỏ" in "sang tên sổ đỏ"): no rival to it.
+			continue
+		}
 		return h.Score // hits are sorted: the first competitor is the best
 	}
 	return 0
@@ -1230,6 +1235,15 @@ func (ix *Index) search(ctx context.Context, q string, limit int, snippets bool)
 		covs = append(covs, c)
 	}
 	subsumeNames(res.Hits)
+	for i := range res.Hits {
+		ev := &res.Hits[i].Evidence
+		for k := ev.NameLo; k < ev.NameHi && k < len(actions); k++ {
+			if actions[k] != "" && actions[k] != "dang ky" && actions[k] != "khai bao" {
+				ev.ActionAt = k + 1
+				break
+			}
+		}
+	}
 	// Re-rank by how much of the question each procedure explains: BM25 alone lets
 	// a procedure that mentions a phrase in passing beat the one that is about it.
 	// Only words some procedure uses count here: unknown words cannot tell
@@ -1535,6 +1549,20 @@ var nameActions = [][]string{
 	{"khai", "bao"}, {"dang", "ky"}, {"rut"}, {"nop"}, {"khoa"}, {"mo", "khoa"}, {"thu", "hoi"}, {"sua"},
 }
 
+// subsumedBy reports whether b is named only by a shorter run inside the run
+// a names whole (see subsumeNames).
+func subsumedBy(b, a bot.Evidence) bool {
+	return b.NameHi > b.NameLo && a.NameFit >= 0.99 && !vetoed(a) && a.NameLo <= b.NameLo && b.NameHi <= a.NameHi &&
+		b.NameHi-b.NameLo < a.NameHi-a.NameLo
+}
+
+// thingOfAction reports whether b is named only by the thing of an action a
+// names whole ("sổ đỏ" of "sang tên sổ đỏ", "thẻ bảo hiểm y tế" of "gia hạn
+// thẻ bảo hiểm y tế"): b is then no rival to a.
+func thingOfAction(b, a bot.Evidence) bool {
+	return a.ActionAt > 0 && !a.OffTopic && subsumedBy(b, a) && b.NameLo >= a.ActionAt
+}
+
 // subsumeNames lowers the NameFit of a hit whose names read no more of the
 // question than a part of a longer run another hit names whole: "sang tên sổ
 // đỏ" is a name of the transfer, so its "sổ đỏ" names the certificate's
@@ -1543,16 +1571,9 @@ var nameActions = [][]string{
 func subsumeNames(hits []bot.SearchHit) {
 	for i := range hits {
 		b := &hits[i].Evidence
-		if b.NameHi <= b.NameLo {
-			continue
-		}
 		for j := range hits {
-			a := hits[j].Evidence
-			if j == i || a.NameFit < 0.99 || vetoed(a) || a.NameLo > b.NameLo || b.NameHi > a.NameHi {
-				continue
-			}
-			if n, m := b.NameHi-b.NameLo, a.NameHi-a.NameLo; n < m {
-				b.NameFit = min(b.NameFit, float64(n)/float64(m))
+			if a := hits[j].Evidence; j != i && subsumedBy(*b, a) {
+				b.NameFit = min(b.NameFit, float64(b.NameHi-b.NameLo)/float64(a.NameHi-a.NameLo))
 			}
 		}
 	}

@@ -462,3 +462,18 @@ func TestLongerWholeNameSubsumesItsParts(t *testing.T) {
 		}
 	}
 }
+
+// TestActionNamedWholeHasNoRivalInItsThing: a guide named by the thing alone
+// ("sổ đỏ") is no rival to the guide named by the action on it ("sang tên sổ
+// đỏ"), so a story around the transfer does not make it a close call.
+func TestActionNamedWholeHasNoRivalInItsThing(t *testing.T) {
+	ix := seedIndex(t)
+	q := "mua đất của người quen, công chứng hợp đồng xong rồi, giờ sang tên sổ đỏ nộp hồ sơ ở đâu"
+	res, err := ix.Search(context.Background(), q, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Hits) == 0 || res.Hits[0].ID != "chuyen-nhuong-dat" || !res.Confident {
+		t.Fatalf("%q: first hit %+v (confident %v), want chuyen-nhuong-dat answered", q, res.Hits, res.Confident)
+	}
+}
