@@ -206,6 +206,10 @@ func (ix *Index) Excludes(id, q string) bool {
 type offPhrase struct {
 	fold []string // its folded syllables
 	asks bool     // it says what is asked (offTopic.asks)
+	// named: when the phrase was read inside a longer expansion term ("khám
+	// bệnh" in "thẻ khám bệnh"), what the term expands to ("bảo hiểm y tế"):
+	// a guide that mentions it reads the phrase as part of that name.
+	named [][]string
 }
 
 // offTopicPhrases returns the not-covered phrases a question names, unless
@@ -214,12 +218,13 @@ type offPhrase struct {
 func (ix *Index) offTopicPhrases(toks, folds []string) ([]offPhrase, *bot.NotCovered) {
 	var found []offPhrase
 	var first *bot.NotCovered
+	terms := ix.exp.spans(folds)
 	for i := range ix.offTopics {
 		t := &ix.offTopics[i]
 		for _, c := range t.phrases {
 			for k := range toks {
 				if c.matchAt(toks, folds, k) && !negated(folds, k) {
-					found = append(found, offPhrase{c.fold, t.asks})
+					found = append(found, offPhrase{c.fold, t.asks, enclosingNames(terms, k, k+len(c.fold))})
 					if first == nil {
 						first = &t.topic
 					}
@@ -1215,7 +1220,7 @@ func (ix *Index) search(ctx context.Context, q string, limit int, snippets bool)
 			if e.p.IsOfficial() {
 				about = ix.recordMentions(e, f.fold)
 			} else {
-				about = e.mentions(f.fold)
+				about = e.mentions(f.fold) || slices.ContainsFunc(f.named, e.mentions)
 			}
 			if !about {
 				ev.OffTopic = true

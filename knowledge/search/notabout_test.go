@@ -182,8 +182,10 @@ func TestSituationGuides(t *testing.T) {
 		// Where a dossier stands, whatever procedure it was handed in for.
 		{"Nộp hồ sơ đăng ký thường trú online 10 ngày rồi, xem hồ sơ đến đâu thì tra thế nào?", "huong-dan-tra-cuu-ho-so", true},
 		// A thing of a None group tells another situation: the same birth with
-		// the papers made at once is the joint registration.
-		{"vừa sinh em bé, làm giấy tờ một lần có cả thẻ bhyt với hộ khẩu được không", "lien-thong-khai-sinh", false},
+		// the papers made at once is the joint registration's own situation.
+		{"vừa sinh em bé, làm giấy tờ một lần có cả thẻ bhyt với hộ khẩu được không", "lien-thong-khai-sinh", true},
+		{"Bé mới đẻ, muốn làm giấy khai sinh, nhập hộ khẩu với làm thẻ khám bệnh luôn một lần cho đỡ đi lại", "lien-thong-khai-sinh", true},
+		{"Mẹ tôi mất tuần trước, làm khai tử với nhận tiền mai táng luôn một lần được không?", "lien-thong-khai-tu", true},
 	}
 	for _, tt := range tests {
 		res := mustSearch(t, ix, tt.q)
@@ -239,4 +241,34 @@ func mustSearch(t *testing.T, ix *search.Index, q string) bot.SearchResult {
 		t.Fatal(err)
 	}
 	return res
+}
+
+// TestUncoveredPhraseInsideATermName: a not-covered phrase read inside a
+// longer expansion term ("khám bệnh" in "thẻ khám bệnh", the health insurance
+// card) counts against no guide that mentions what the term stands for; the
+// same phrase alone still does.
+func TestUncoveredPhraseInsideATermName(t *testing.T) {
+	ix := searchtest.Index(t)
+	tests := []struct {
+		q, id    string
+		offTopic bool
+	}{
+		{"nhà làm ruộng không ai đóng bảo hiểm, muốn mua thẻ khám bệnh cho cả nhà", "bhyt-ho-gia-dinh", false},
+		{"đi khám bệnh trái tuyến thì bảo hiểm y tế hộ gia đình trả bao nhiêu", "bhyt-ho-gia-dinh", true},
+	}
+	for _, tt := range tests {
+		res := mustSearch(t, ix, tt.q)
+		var found bool
+		for _, h := range res.Hits {
+			if h.ID == tt.id {
+				found = true
+				if h.Evidence.OffTopic != tt.offTopic {
+					t.Errorf("%q: %s off topic %v, want %v", tt.q, tt.id, h.Evidence.OffTopic, tt.offTopic)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("%q: %s not among %v", tt.q, tt.id, res.Hits)
+		}
+	}
 }

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -273,6 +274,40 @@ func newExpander(list []knowledge.Expansion) *expander {
 	// Longest terms first so "sổ hộ khẩu" wins over "hộ khẩu".
 	sort.SliceStable(e.terms, func(i, j int) bool { return len(e.terms[i].fold) > len(e.terms[j].fold) })
 	return e
+}
+
+// termSpan is a run [lo, hi) of the question that is an expansion term, with
+// the folded phrases the term expands to.
+type termSpan struct {
+	lo, hi int
+	expand [][]string
+}
+
+// spans returns the runs of folds that are expansion terms.
+func (x *expander) spans(folds []string) []termSpan {
+	var out []termSpan
+	for i := range folds {
+		for _, t := range x.terms {
+			if i+len(t.fold) <= len(folds) && slices.Equal(folds[i:i+len(t.fold)], t.fold) {
+				out = append(out, termSpan{i, i + len(t.fold), t.expandFold})
+				break // longest first
+			}
+		}
+	}
+	return out
+}
+
+// enclosingNames returns what the longer expansion terms around [lo, hi)
+// expand to: a phrase read inside such a term is part of the term's name
+// ("khám bệnh" in "thẻ khám bệnh", the health insurance card).
+func enclosingNames(spans []termSpan, lo, hi int) [][]string {
+	var out [][]string
+	for _, s := range spans {
+		if s.lo <= lo && hi <= s.hi && s.hi-s.lo > hi-lo {
+			out = append(out, s.expand...)
+		}
+	}
+	return out
 }
 
 func matchAt(toks []qtoken, i int, fold []string) bool {
