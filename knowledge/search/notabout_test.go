@@ -186,6 +186,13 @@ func TestSituationGuides(t *testing.T) {
 		{"vừa sinh em bé, làm giấy tờ một lần có cả thẻ bhyt với hộ khẩu được không", "lien-thong-khai-sinh", true},
 		{"Bé mới đẻ, muốn làm giấy khai sinh, nhập hộ khẩu với làm thẻ khám bệnh luôn một lần cho đỡ đi lại", "lien-thong-khai-sinh", true},
 		{"Mẹ tôi mất tuần trước, làm khai tử với nhận tiền mai táng luôn một lần được không?", "lien-thong-khai-tu", true},
+		// A child's first card told by age; an orphan and the relative who
+		// steps up; a pupil moving with the family.
+		{"con tôi 14 tuổi đang học lớp 8, trường bảo phải có căn cước, đi làm cho cháu cần giấy gì", "cap-the-can-cuoc", true},
+		{"bố mẹ cháu mất cả trong tai nạn, ông bà nội đang nuôi cháu, cần giấy tờ gì để ông bà đứng ra lo cho cháu", "dang-ky-giam-ho", true},
+		{"cả nhà vào Nam làm công nhân, muốn cho con lớp 4 học trường gần chỗ trọ", "chuyen-truong", true},
+		// A card already made is another situation.
+		{"con tôi 15 tuổi làm mất thẻ căn cước, làm lại ở đâu", "cap-doi-cap-lai-the-can-cuoc", false},
 	}
 	for _, tt := range tests {
 		res := mustSearch(t, ix, tt.q)
