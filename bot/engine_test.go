@@ -115,6 +115,9 @@ func TestSectionQuestions(t *testing.T) {
 		// "mấy tiền", "những khoản tiền" ask the fees; "bao nhiêu lâu" the time.
 		{"sao y giấy khai sinh ở ủy ban xã mất mấy tiền một bản", "chung-thuc-ban-sao", bot.SectionFees},
 		{"xin xác định mức độ khuyết tật thì bao nhiêu lâu có kết quả", "xac-dinh-khuyet-tat", bot.SectionTime},
+		// Whether a tax is due at all asks the conditions, also when the
+		// question is put to "mọi người".
+		{"bán nước vỉa hè mỗi tháng lãi 5 triệu có phải đóng thuế không mọi người", "thue-ho-kinh-doanh", bot.SectionConditions},
 		// An app or wallet named asks for the online channel, and stays in the search.
 		{"gia hạn bảo hiểm y tế hộ gia đình trên vssid được không", "bhyt-ho-gia-dinh", bot.SectionOnline},
 		// Everyday ways of asking how, whom to send to, and what one is entitled to.

@@ -388,6 +388,12 @@ func sectionIn(w words, ignore words, onlineTopic bool) string {
 				return SectionAgency
 			}
 		}
+		if section == SectionFees && endsWithYesNo(w) && slices.Contains(ignore.fold, "thue") &&
+			slices.Contains(w.fold[hits[best].pos:hits[best].pos+hits[best].n], "thue") {
+			// "bán bánh mì có phải đóng thuế không" about a tax: whether
+			// one must pay it at all, which the conditions answer.
+			return SectionConditions
+		}
 		if section == SectionFees {
 			// "diện tích tối thiểu được tách thửa là bao nhiêu": a limit to
 			// reach, not a sum to pay, unless money is named.
@@ -429,10 +435,7 @@ var yesNoEnds = map[string]bool{"khong": true, "chua": true}
 // "Cần … không" alone ("mở quán cà phê cần đăng ký hộ kinh doanh không") asks
 // whether the procedure applies at all, which the overview answers.
 func endsWithYesNo(w words) bool {
-	n := len(w.fold)
-	for n > 0 && endParticles[w.fold[n-1]] {
-		n--
-	}
+	n := questionEnd(w)
 	if n < 3 || !yesNoEnds[w.fold[n-1]] {
 		return false
 	}
@@ -445,6 +448,27 @@ func endsWithYesNo(w words) bool {
 	return false
 }
 
+// questionEnd returns where the question of w ends: before the closing
+// particles and the people it is addressed to ("… không mọi người", "… sao
+// ạ cả nhà").
+func questionEnd(w words) int {
+	n := len(w.fold)
+	for n > 0 {
+		switch {
+		case endParticles[w.fold[n-1]]:
+			n--
+		case n >= 2 && endAddressees[w.fold[n-2]+" "+w.fold[n-1]]:
+			n -= 2
+		default:
+			return n
+		}
+	}
+	return n
+}
+
+// endAddressees are the people a question is put to, closing it ("mọi người").
+var endAddressees = map[string]bool{"moi nguoi": true, "ca nha": true, "cac ban": true, "anh chi": true, "cac anh": true, "cac chi": true}
+
 // endParticles close a question without adding to it ("… sao ạ", "… sao vậy").
 var endParticles = map[string]bool{"a": true, "vay": true, "v": true, "z": true, "ta": true, "nhi": true, "ha": true, "nhe": true, "nha": true, "ad": true, "day": true, "the": true}
 
@@ -452,10 +476,7 @@ var endParticles = map[string]bool{"a": true, "vay": true, "v": true, "z": true,
 // ("kê khai thuế sao", "muốn chỉnh lại thì sao ạ"), not why ("tại sao",
 // "vì sao") or whether it matters ("có sao không").
 func endsWithHow(w words) bool {
-	n := len(w.fold)
-	for n > 0 && endParticles[w.fold[n-1]] {
-		n--
-	}
+	n := questionEnd(w)
 	if n < 3 || w.fold[n-1] != "sao" {
 		return false
 	}

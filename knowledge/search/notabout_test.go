@@ -194,6 +194,15 @@ func TestSituationGuides(t *testing.T) {
 		// The household head changing; someone gone for good still registered.
 		{"bố em là chủ hộ vừa mất, giờ mẹ em đứng tên chủ hộ thì phải làm thủ tục gì", "dieu-chinh-thong-tin-cu-tru", true},
 		{"em trai định cư bên Úc mấy năm rồi mà hộ khẩu nhà vẫn còn tên, muốn xóa tên thì làm thế nào", "xoa-dang-ky-thuong-tru", true},
+		// A used vehicle in the seller's name; a small seller's tax; a shop
+		// pausing; a child's name changed; land never certified.
+		{"mua lại chiếc Wave cũ của ông hàng xóm, cà vẹt vẫn đứng tên ông ấy, giờ muốn sang tên thì cần giấy gì", "sang-ten-xe", true},
+		{"bán bánh mì doanh thu tầm 300 triệu một năm có phải đóng thuế không", "thue-ho-kinh-doanh", true},
+		{"quán phở nhà mình muốn tạm nghỉ 6 tháng vì mẹ ốm, có phải báo ai không", "thay-doi-ho-kinh-doanh", true},
+		{"muốn đổi tên cho con đang học lớp 3 vì tên cũ xấu thì có được không", "thay-doi-cai-chinh-ho-tich", true},
+		{"đất ông bà để lại ở từ năm 1990 đến giờ mà chưa có sổ đỏ, muốn làm sổ thì cần giấy tờ gì", "cap-so-do-lan-dau", true},
+		// Selling coins is not a shop; a buyer's quarrel is not the transfer.
+		{"thu nhập từ bán coin có phải đóng thuế không", "", false},
 		// A card already made is another situation.
 		{"con tôi 15 tuổi làm mất thẻ căn cước, làm lại ở đâu", "cap-doi-cap-lai-the-can-cuoc", false},
 	}
