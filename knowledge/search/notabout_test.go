@@ -201,6 +201,9 @@ func TestSituationGuides(t *testing.T) {
 		{"quán phở nhà mình muốn tạm nghỉ 6 tháng vì mẹ ốm, có phải báo ai không", "thay-doi-ho-kinh-doanh", true},
 		{"muốn đổi tên cho con đang học lớp 3 vì tên cũ xấu thì có được không", "thay-doi-cai-chinh-ho-tich", true},
 		{"đất ông bà để lại ở từ năm 1990 đến giờ mà chưa có sổ đỏ, muốn làm sổ thì cần giấy tờ gì", "cap-so-do-lan-dau", true},
+		// A first passport told by the trip; an older person's VNeID account.
+		{"được con gái bên Úc mời sang thăm, chưa làm hộ chiếu bao giờ, làm ở đâu", "cap-ho-chieu", true},
+		{"ông tôi 75 tuổi dùng điện thoại bàn phím, không có smartphone thì làm VNeID được không", "tai-khoan-dinh-danh-dien-tu", true},
 		// Selling coins is not a shop; a buyer's quarrel is not the transfer.
 		{"thu nhập từ bán coin có phải đóng thuế không", "", false},
 		// A card already made is another situation.
