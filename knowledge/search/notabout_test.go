@@ -204,6 +204,8 @@ func TestSituationGuides(t *testing.T) {
 		// A first passport told by the trip; an older person's VNeID account.
 		{"được con gái bên Úc mời sang thăm, chưa làm hộ chiếu bao giờ, làm ở đâu", "cap-ho-chieu", true},
 		{"ông tôi 75 tuổi dùng điện thoại bàn phím, không có smartphone thì làm VNeID được không", "tai-khoan-dinh-danh-dien-tu", true},
+		// A father recognising a child born outside marriage.
+		{"mình là mẹ đơn thân, khai sinh của bé để trống phần cha, giờ bố bé muốn nhận con thì cần giấy tờ gì", "dang-ky-nhan-cha-me-con", true},
 		// Selling coins is not a shop; a buyer's quarrel is not the transfer.
 		{"thu nhập từ bán coin có phải đóng thuế không", "", false},
 		// A card already made is another situation.
