@@ -206,6 +206,8 @@ func TestSituationGuides(t *testing.T) {
 		{"ông tôi 75 tuổi dùng điện thoại bàn phím, không có smartphone thì làm VNeID được không", "tai-khoan-dinh-danh-dien-tu", true},
 		// A father recognising a child born outside marriage.
 		{"mình là mẹ đơn thân, khai sinh của bé để trống phần cha, giờ bố bé muốn nhận con thì cần giấy tờ gì", "dang-ky-nhan-cha-me-con", true},
+		// A birth certificate lost with the commune's register.
+		{"giấy khai sinh của bà nội mất từ hồi chiến tranh, sổ gốc ở xã cũng không còn, giờ làm lại được không", "dang-ky-lai-khai-sinh", true},
 		// Selling coins is not a shop; a buyer's quarrel is not the transfer.
 		{"thu nhập từ bán coin có phải đóng thuế không", "", false},
 		// A card already made is another situation.
