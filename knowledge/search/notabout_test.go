@@ -208,6 +208,9 @@ func TestSituationGuides(t *testing.T) {
 		{"mình là mẹ đơn thân, khai sinh của bé để trống phần cha, giờ bố bé muốn nhận con thì cần giấy tờ gì", "dang-ky-nhan-cha-me-con", true},
 		// A birth certificate lost with the commune's register.
 		{"giấy khai sinh của bà nội mất từ hồi chiến tranh, sổ gốc ở xã cũng không còn, giờ làm lại được không", "dang-ky-lai-khai-sinh", true},
+		// A complaint about how a named procedure is run; a couple parting.
+		{"thủ tục làm sổ đỏ ở huyện tôi đòi thêm giấy tờ không có trong quy định, tôi muốn phản ánh thì gửi ở đâu", "phan-anh-kien-nghi", true},
+		{"hai vợ chồng thỏa thuận chia tay nhẹ nhàng, nộp đơn ở đâu", "ly-hon", true},
 		// Selling coins is not a shop; a buyer's quarrel is not the transfer.
 		{"thu nhập từ bán coin có phải đóng thuế không", "", false},
 		// A card already made is another situation.
