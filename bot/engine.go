@@ -462,8 +462,14 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 	// hàng bảo phải đăng ký thế chấp"), not a clause of the story around it.
 	// Nor does a clause answer with a procedure the whole message says it is
 	// not about ("hàng xóm hát karaoke … phản ánh ở đâu").
+	// Nor with one the whole message, searched as typed, says it does not
+	// ask about ("… có phải thi lại không, phục hồi điểm kiểu gì").
+	whole := sync.OnceValue(func() SearchResult {
+		full, _ := search(q)
+		return full
+	})
 	clauseMay := func(one SearchResult) bool {
-		return !e.excludes(one.Hits[0].ID, q) && (!uncovered() || e.notCovered(one.Query))
+		return !e.excludes(one.Hits[0].ID, q) && !excludedIn(whole(), one.Hits[0].ID) && (!uncovered() || e.notCovered(one.Query))
 	}
 	clausesMayAnswer := res.NotCovered == nil && len(res.Hits) > 0
 	if clausesMayAnswer {
@@ -946,6 +952,18 @@ var backReferences = cues("thủ tục này", "thủ tục đó", "thủ tục t
 func refersBack(w words) bool {
 	i, _ := backReferences.find(w)
 	return i >= 0
+}
+
+// excludedIn reports whether the search r says the question is not about
+// procedure id (Evidence.Excluded: its not_about list, or a not-covered
+// phrase that says what is asked, "phục hồi điểm").
+func excludedIn(r SearchResult, id string) bool {
+	for _, h := range r.Hits {
+		if h.ID == id {
+			return h.Evidence.Excluded
+		}
+	}
+	return false
 }
 
 // namesProcedure reports whether the best hit's whole name stands in the

@@ -409,6 +409,12 @@ func TestTrust(t *testing.T) {
 	if r := fx.say(t, "story-uncovered", "Ly hôn rồi mà chồng cũ vẫn đến nhà quấy rối, đánh tôi thì tôi gọi ai"); r.ProcedureID != "" {
 		t.Errorf("uncovered subject asked after a procedure named whole: answered %s", r.ProcedureID)
 	}
+	// A comma ends the yes/no question before it: what follows is asked,
+	// not denied, and no clause answers with a procedure the whole message
+	// says it does not ask about.
+	if r := fx.say(t, "comma-clause", "Bằng lái bị trừ hết 12 điểm thì có phải thi lại không, phục hồi điểm kiểu gì"); r.ProcedureID != "" {
+		t.Errorf("penalty points asked after a comma: answered %s", r.ProcedureID)
+	}
 	if r := fx.say(t, "story-purpose", "Ngân hàng đòi giấy xác nhận tình trạng hôn nhân mới cho vay, xin thì mấy ngày có?"); r.ProcedureID != "xac-nhan-tinh-trang-hon-nhan" {
 		t.Errorf("a bank's request as the story: %q, want xac-nhan-tinh-trang-hon-nhan", r.ProcedureID)
 	}

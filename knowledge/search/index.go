@@ -157,7 +157,7 @@ func (ix *Index) NotCovered(q string) *bot.NotCovered {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	_, toks, folds := ix.read(q)
-	_, nc := ix.offTopicPhrases(toks, folds)
+	_, nc := ix.offTopicPhrases(toks, folds, ix.clauseStarts(q, len(toks)))
 	return nc
 }
 
@@ -173,14 +173,44 @@ func (ix *Index) read(q string) (normalized string, toks, folds []string) {
 // chấp với ai", "chưa có tranh chấp", "chẳng vay ngân hàng" tell the
 // citizen's situation, they do not ask about the thing. A "không" that
 // closes a "có … không" question just before the thing is no denial.
-func negated(folds []string, k int) bool {
+//
+// starts marks the words that open a clause of the question as typed (after
+// a comma or a full stop): no word denies one across that boundary ("có phải
+// thi lại không, phục hồi điểm kiểu gì"). It may be nil.
+func negated(folds []string, k int, starts map[int]bool) bool {
 	neg := func(f string) bool { return f == "khong" || f == "chua" || f == "chang" || f == "ko" }
+	if starts[k] {
+		return false
+	}
 	if k >= 1 && neg(folds[k-1]) {
 		// "có bị phạt không, phạt bao nhiêu": the "không" closes a yes/no
 		// question opened by "có" just before it; it denies nothing after it.
 		return !slices.Contains(folds[max(0, k-4):k-1], "co")
 	}
-	return k >= 2 && neg(folds[k-2]) && (folds[k-1] == "co" || folds[k-1] == "bi" || folds[k-1] == "tung")
+	return k >= 2 && !starts[k-1] && neg(folds[k-2]) && (folds[k-1] == "co" || folds[k-1] == "bi" || folds[k-1] == "tung")
+}
+
+// clauseStarts returns the positions in the normalized question (n words)
+// of the words that open a clause of q after a comma, semicolon or full stop,
+// or nil when the clauses, normalized one by one, do not add up to the same
+// words. Callers hold a lock.
+func (ix *Index) clauseStarts(q string, n int) map[int]bool {
+	parts := clauses(q)
+	if len(parts) < 2 {
+		return nil
+	}
+	starts := map[int]bool{}
+	at := 0
+	for _, p := range parts {
+		if at > 0 {
+			starts[at] = true
+		}
+		at += len(strings.Fields(ix.norm.normalize(p, ixVocab{ix})))
+	}
+	if at != n {
+		return nil
+	}
+	return starts
 }
 
 // Excludes reports whether the question, read as Search reads it (shorthand
@@ -215,7 +245,7 @@ type offPhrase struct {
 // offTopicPhrases returns the not-covered phrases a question names, unless
 // denied (negated), and the first subject they belong to; callers hold a
 // lock.
-func (ix *Index) offTopicPhrases(toks, folds []string) ([]offPhrase, *bot.NotCovered) {
+func (ix *Index) offTopicPhrases(toks, folds []string, starts map[int]bool) ([]offPhrase, *bot.NotCovered) {
 	var found []offPhrase
 	var first *bot.NotCovered
 	terms := ix.exp.spans(folds)
@@ -223,7 +253,7 @@ func (ix *Index) offTopicPhrases(toks, folds []string) ([]offPhrase, *bot.NotCov
 		t := &ix.offTopics[i]
 		for _, c := range t.phrases {
 			for k := range toks {
-				if c.matchAt(toks, folds, k) && !negated(folds, k) {
+				if c.matchAt(toks, folds, k) && !negated(folds, k, starts) {
 					found = append(found, offPhrase{c.fold, t.asks, enclosingNames(terms, k, k+len(c.fold))})
 					if first == nil {
 						first = &t.topic
@@ -401,10 +431,30 @@ func (ix *Index) SetShorthand(sh knowledge.Shorthand) {
 // Normalize returns a question with chat shorthand expanded and typing noise
 // repaired, as lower-case syllables separated by spaces (see shorthand.yaml).
 // Normalizing the result again changes nothing.
+//
+// The clauses of q (split at commas, semicolons and full stops) are
+// normalized one by one and joined with ", ", so that a search of the result
+// still sees where each clause starts (see negated).
 func (ix *Index) Normalize(q string) string {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	return ix.norm.normalize(q, ixVocab{ix})
+	parts := clauses(q)
+	if len(parts) < 2 {
+		return ix.norm.normalize(q, ixVocab{ix})
+	}
+	out := make([]string, 0, len(parts))
+	for _, p := range parts {
+		if n := ix.norm.normalize(p, ixVocab{ix}); n != "" {
+			out = append(out, n)
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
+// clauses splits q at commas, semicolons, full stops, question and
+// exclamation marks and line breaks.
+func clauses(q string) []string {
+	return strings.FieldsFunc(q, func(r rune) bool { return strings.ContainsRune(",;.!?\n", r) })
 }
 
 // ixVocab is the index's vocabulary; callers hold a lock.
@@ -1149,7 +1199,7 @@ func (ix *Index) search(ctx context.Context, q string, limit int, snippets bool)
 	normalized, qtoks, qfolds := ix.read(q)
 	pl := analyze(normalized, ix.exp, ix.knownPhrase)
 	res := bot.SearchResult{Query: pl.foldedText()}
-	off, notCovered := ix.offTopicPhrases(qtoks, qfolds)
+	off, notCovered := ix.offTopicPhrases(qtoks, qfolds, ix.clauseStarts(q, len(qtoks)))
 	if len(pl.content) == 0 {
 		return res, nil
 	}

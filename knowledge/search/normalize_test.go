@@ -1,6 +1,7 @@
 package search_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/dvcbot/dvcbot/knowledge/search"
@@ -32,7 +33,7 @@ func TestNormalizeShorthandAndNoise(t *testing.T) {
 		{"hong biet lam", "không biet lam"},
 		{"sinh o bv tinh", "sinh o bệnh viện tinh"},
 		{"đánh rơi căn cước ở chợ", "làm mất căn cước ở chợ"},
-		{"dợ tui mới sanh, làm giấy khai sanh", "vợ tôi mới sinh làm giấy khai sinh"},
+		{"dợ tui mới sanh, làm giấy khai sanh", "vợ tôi mới sinh, làm giấy khai sinh"},
 		{"xã sát nhập rồi", "xã sáp nhập rồi"},
 		{"rot mat bang lai", "bị mất bang lai"},
 		{"dang ky khaisinh", "dang ky khai sinh"},
@@ -57,7 +58,7 @@ func TestNormalizeShorthandAndNoise(t *testing.T) {
 		{"lệ phí bao nhiêu tiền", "lệ phí bao nhiêu tiền"},
 		{"chi phí làm sổ đỏ", "chi phí làm sổ đỏ"},
 		{"mo khoa tai khoan", "mo khoa tai khoan"},
-		{"ổng xã tui mất, làm khai tử ở đâu", "chồng tôi mất làm khai tử ở đâu"},
+		{"ổng xã tui mất, làm khai tử ở đâu", "chồng tôi mất, làm khai tử ở đâu"},
 		{"đi xkld về rút bhxh", "đi xuất khẩu lao động về rút bhxh"},
 		// A unit glued to a number.
 		{"ong noi 85t ko di lai duoc", "ong noi 85 tuổi không di lai duoc"},
@@ -72,5 +73,27 @@ func TestNormalizeShorthandAndNoise(t *testing.T) {
 		if again := ix.Normalize(got); again != got {
 			t.Errorf("Normalize is not idempotent on %q: %q", got, again)
 		}
+	}
+}
+
+// TestClausesSurviveNormalizing: Normalize keeps where each clause of a
+// question starts, so that a "không" closing a yes/no question denies nothing
+// after the comma.
+func TestClausesSurviveNormalizing(t *testing.T) {
+	ix, err := search.NewFromSeed()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	q := "bằng lái bị trừ hết 12 điểm thì có phải thi lại ko, phục hồi điểm kiểu gì"
+	n := ix.Normalize(q)
+	if !strings.Contains(n, "không, phục hồi") {
+		t.Errorf("Normalize(%q) = %q, want the clause boundary kept", q, n)
+	}
+	if ix.NotCovered(n) == nil {
+		t.Errorf("%q: penalty points after the comma not read as asked", n)
+	}
+	if ix.NotCovered("bằng lái không phục hồi điểm được thì có phải thi lại không") != nil {
+		t.Errorf("a denied phrase counted as asked")
 	}
 }
