@@ -465,7 +465,12 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 	// Nor with one the whole message, searched as typed, says it does not
 	// ask about ("… có phải thi lại không, phục hồi điểm kiểu gì").
 	whole := sync.OnceValue(func() SearchResult {
-		full, _ := search(q)
+		full, err := search(q)
+		if err != nil {
+			// A failed search says nothing is excluded; the clause
+			// search that follows reports its own failure.
+			return SearchResult{}
+		}
 		return full
 	})
 	clauseMay := func(one SearchResult) bool {
