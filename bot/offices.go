@@ -341,6 +341,9 @@ var (
 	hoursCues = cues("giờ mở cửa", "mấy giờ mở", "giờ đóng cửa", "mấy giờ đóng", "mấy giờ nghỉ", "giờ làm việc", "làm việc mấy giờ", "mấy giờ làm việc",
 		"làm việc giờ nào", "làm việc lúc nào", "có làm việc", "làm việc thứ bảy", "làm việc thứ 7", "làm việc chủ nhật", "thứ bảy có làm", "thứ 7 có làm",
 		"chủ nhật có làm", "làm việc không", "làm việc ko", "làm việc buổi")
+	// nowWorkingCues tell where the citizen works now ("nhưng giờ làm việc ở
+	// Hà Nội": "giờ" is "now"), not a desk's working hours.
+	nowWorkingCues = cues("nhưng giờ làm việc", "mà giờ làm việc", "còn giờ làm việc", "giờ đang làm việc", "giờ tôi làm việc", "giờ em làm việc", "giờ mình làm việc")
 	// weakHoursCues ("mở cửa") ask about hours only beside a desk word.
 	weakHoursCues = cues("mở cửa", "đóng cửa", "còn mở", "nghỉ trưa")
 	// phoneCues ask for a desk's phone: beside a desk word, or in a conversation
@@ -365,7 +368,7 @@ var (
 // address ("mấy giờ mở cửa", "số điện thoại một cửa", "địa chỉ công an
 // phường") rather than a procedure.
 func officeInfoQuestion(w words, s *Session) bool {
-	if has(businessWords, w) {
+	if has(businessWords, w) || has(nowWorkingCues, w) {
 		return false
 	}
 	office := has(officeWords, w)

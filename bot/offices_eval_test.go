@@ -67,7 +67,7 @@ func TestHeldOutAnswersUnchangedByOfficeDirectory(t *testing.T) {
 			if b.ProcedureID == "" && b.Intent == bot.IntentOffice && (row.OutOfScope() || a.ProcedureID == "") {
 				// A desk question the guides cannot answer ("thứ 7 một cửa có
 				// làm việc không"), or one the engine declines without the
-				// directory ("… làm lại ở Hà Nội được không"): the desk instead
+				// directory: the desk instead
 				// of a refusal, never instead of a procedure.
 				office++
 				continue

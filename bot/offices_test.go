@@ -195,6 +195,11 @@ func TestOpeningHoursAndPhoneQuestions(t *testing.T) {
 	if r.Intent == bot.IntentOffice {
 		t.Errorf("shop question taken for opening hours: %+v", r)
 	}
+	// "giờ làm việc ở Hà Nội" after "nhưng" is where the citizen works now.
+	r = f.say(t, "h3", "Tôi làm căn cước ở quê nhưng giờ làm việc ở Hà Nội, bị mất thẻ thì làm lại ở Hà Nội được không")
+	if r.Intent == bot.IntentOffice {
+		t.Errorf("where the citizen works taken for opening hours: %+v", r)
+	}
 }
 
 func TestCommuneReplies(t *testing.T) {

@@ -165,7 +165,7 @@ func TestSituationGuides(t *testing.T) {
 		{"Xã tôi vừa sáp nhập, có phải đổi lại căn cước không?", "giay-to-sau-sap-xep-dia-gioi", true},
 		// One paper, under two names, is not the situation of losing several.
 		{"Giấy đăng ký xe máy (cà vẹt) bị rơi mất lúc đi chợ, cấp lại cần những gì?", "cap-lai-dang-ky-bien-so-xe", false},
-		{"mất căn cước làm lại ở đâu", "cap-doi-cap-lai-the-can-cuoc", false},
+		{"mất căn cước làm lại ở đâu", "cap-doi-cap-lai-the-can-cuoc", true}, // the card's own situation, not the lost wallet's
 		// A card without which card it is names no card.
 		{"bị mất thẻ thì làm lại ở đâu", "", false},
 		// "rồi" typed without marks is not "rơi"; correcting a paper is not a change the merger brings.
@@ -211,6 +211,8 @@ func TestSituationGuides(t *testing.T) {
 		// A complaint about how a named procedure is run; a couple parting.
 		{"thủ tục làm sổ đỏ ở huyện tôi đòi thêm giấy tờ không có trong quy định, tôi muốn phản ánh thì gửi ở đâu", "phan-anh-kien-nghi", true},
 		{"hai vợ chồng thỏa thuận chia tay nhẹ nhàng, nộp đơn ở đâu", "ly-hon", true},
+		// A card already made, told by what happened to it.
+		{"năm nay tôi tròn 40 tuổi, có phải đi đổi căn cước không", "cap-doi-cap-lai-the-can-cuoc", true},
 		// Selling coins is not a shop; a buyer's quarrel is not the transfer.
 		{"thu nhập từ bán coin có phải đóng thuế không", "", false},
 		// A card already made is another situation.
