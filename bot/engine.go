@@ -463,18 +463,15 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 	// Nor does a clause answer with a procedure the whole message says it is
 	// not about ("hàng xóm hát karaoke … phản ánh ở đâu").
 	// Nor with one the whole message, searched as typed, says it does not
-	// ask about ("… có phải thi lại không, phục hồi điểm kiểu gì").
-	whole := sync.OnceValue(func() SearchResult {
+	// ask about ("… có phải thi lại không, phục hồi điểm kiểu gì"); search
+	// keeps the whole message's result for the turn, and a failed search
+	// excludes nothing.
+	wholeExcludes := func(id string) bool {
 		full, err := search(q)
-		if err != nil {
-			// A failed search says nothing is excluded; the clause
-			// search that follows reports its own failure.
-			return SearchResult{}
-		}
-		return full
-	})
+		return err == nil && excludedIn(full, id)
+	}
 	clauseMay := func(one SearchResult) bool {
-		return !e.excludes(one.Hits[0].ID, q) && !excludedIn(whole(), one.Hits[0].ID) && (!uncovered() || e.notCovered(one.Query))
+		return !e.excludes(one.Hits[0].ID, q) && !wholeExcludes(one.Hits[0].ID) && (!uncovered() || e.notCovered(one.Query))
 	}
 	clausesMayAnswer := res.NotCovered == nil && len(res.Hits) > 0
 	if clausesMayAnswer {

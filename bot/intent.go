@@ -202,6 +202,17 @@ var sectionCues = []struct {
 // VssID"), so stripSectionCues keeps them in the search.
 var appCues = cues("vssid", "momo", "zalopay", "ví điện tử")
 
+// onlineAndAppCues are the online section's cues and appCues, read together by
+// sectionIn.
+var onlineAndAppCues = func() cueList {
+	for _, sc := range sectionCues {
+		if sc.section == SectionOnline {
+			return append(slices.Clip(sc.cues), appCues...)
+		}
+	}
+	return appCues
+}()
+
 // durationCues ask how long something takes, whatever else the question says.
 var durationCues = cues("bao lâu", "mất bao lâu", "mấy ngày", "mất mấy ngày", "bao nhiêu ngày", "mấy tháng", "bao lâu có", "mấy hôm")
 
@@ -274,7 +285,7 @@ func officeAsked(w words, masked []bool) bool {
 				}
 			}
 			for j := end; j <= end+3 && j < len(w.fold); j++ {
-				if matchCue(w, j, possibilityCues[0]) {
+				if matchCue(w, j, canItCue) {
 					return true
 				}
 			}
@@ -285,6 +296,9 @@ func officeAsked(w words, masked []bool) bool {
 
 // possibilityCues ask whether something can be done ("... được không").
 var possibilityCues = cues("được không", "có được", "có thể")
+
+// canItCue is "được không", closing a question whether something can be done.
+var canItCue = possibilityCues[0]
 
 // weakDocumentsCue is "hồ sơ" alone at the end of a question ("đăng ký xe ô tô hồ sơ").
 var weakDocumentsCue = cues("hồ sơ")
@@ -339,7 +353,7 @@ func sectionIn(w words, ignore words, onlineTopic bool) string {
 		}
 		list := sc.cues
 		if sc.section == SectionOnline {
-			list = append(slices.Clip(list), appCues...)
+			list = onlineAndAppCues
 		}
 		for i := range w.fold {
 			for _, c := range list {

@@ -195,7 +195,7 @@ func negated(folds []string, k int, starts map[int]bool) bool {
 // or nil when the clauses, normalized one by one, do not add up to the same
 // words. Callers hold a lock.
 func (ix *Index) clauseStarts(q string, n int) map[int]bool {
-	parts := clauses(q)
+	parts := ix.normalizeClauses(q)
 	if len(parts) < 2 {
 		return nil
 	}
@@ -205,7 +205,7 @@ func (ix *Index) clauseStarts(q string, n int) map[int]bool {
 		if at > 0 {
 			starts[at] = true
 		}
-		at += len(strings.Fields(ix.norm.normalize(p, ixVocab{ix})))
+		at += len(strings.Fields(p))
 	}
 	if at != n {
 		return nil
@@ -438,23 +438,23 @@ func (ix *Index) SetShorthand(sh knowledge.Shorthand) {
 func (ix *Index) Normalize(q string) string {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	parts := clauses(q)
-	if len(parts) < 2 {
-		return ix.norm.normalize(q, ixVocab{ix})
+	if parts := ix.normalizeClauses(q); len(parts) >= 2 {
+		return strings.Join(parts, ", ")
 	}
-	out := make([]string, 0, len(parts))
-	for _, p := range parts {
+	return ix.norm.normalize(q, ixVocab{ix})
+}
+
+// normalizeClauses splits q at commas, semicolons, full stops, question and
+// exclamation marks and line breaks, and returns the clauses normalized one
+// by one, leaving out those with no words. Callers hold a lock.
+func (ix *Index) normalizeClauses(q string) []string {
+	var out []string
+	for _, p := range strings.FieldsFunc(q, func(r rune) bool { return strings.ContainsRune(",;.!?\n", r) }) {
 		if n := ix.norm.normalize(p, ixVocab{ix}); n != "" {
 			out = append(out, n)
 		}
 	}
-	return strings.Join(out, ", ")
-}
-
-// clauses splits q at commas, semicolons, full stops, question and
-// exclamation marks and line breaks.
-func clauses(q string) []string {
-	return strings.FieldsFunc(q, func(r rune) bool { return strings.ContainsRune(",;.!?\n", r) })
+	return out
 }
 
 // ixVocab is the index's vocabulary; callers hold a lock.
@@ -1293,7 +1293,7 @@ func (ix *Index) search(ctx context.Context, q string, limit int, snippets bool)
 	for i := range res.Hits {
 		ev := &res.Hits[i].Evidence
 		for k := ev.NameLo; k < ev.NameHi && k < len(actions); k++ {
-			if actions[k] != "" && actions[k] != "dang ky" && actions[k] != "khai bao" {
+			if actions[k] != "" && !commonActions[actions[k]] {
 				ev.ActionAt = k + 1
 				break
 			}
@@ -1603,6 +1603,10 @@ var nameActions = [][]string{
 	{"gia", "han"}, {"cap", "lai"}, {"cap", "doi"}, {"doi"}, {"xoa"}, {"sang", "ten"}, {"tach"},
 	{"khai", "bao"}, {"dang", "ky"}, {"rut"}, {"nop"}, {"khoa"}, {"mo", "khoa"}, {"thu", "hoi"}, {"sua"},
 }
+
+// commonActions open too many names to set a guide apart when one is named
+// whole ("đăng ký", "khai báo"): they set no Evidence.ActionAt.
+var commonActions = map[string]bool{"dang ky": true, "khai bao": true}
 
 // subsumedBy reports whether b is named only by a shorter run inside the run
 // a names whole (see subsumeNames).
