@@ -56,6 +56,7 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout36.tsv", 0.025, 0.93, 0.85, 0.96},
 		{"testdata/heldout39.tsv", 0.12, 0.98, 0.84, 0.79},
 		{"testdata/heldout40.tsv", 0.055, 0.89, 0.92, 0.89},
+		{"testdata/heldout42.tsv", 0.045, 0.90, 0.88, 0.87},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {

@@ -345,6 +345,24 @@ func (e *entry) inSituation(toks, folds []string) bool {
 	return true
 }
 
+// situationNames reports whether a thing of e's situation is named with the
+// folded phrase ("thẻ ngân hàng" among the papers lost with a wallet): a
+// question that tells the situation is about that phrase too.
+func (e *entry) situationNames(fold []string) bool {
+	for _, group := range e.situation {
+		for _, th := range group {
+			for _, c := range th.names {
+				for k := range c.fold {
+					if k+len(fold) <= len(c.fold) && slices.Equal(c.fold[k:k+len(fold)], fold) {
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
+}
+
 // takeThing finds the first place in the question where a thing of group not
 // yet used stands on syllables not yet taken, marks the thing used and its
 // syllables taken, and reports whether there was one.
@@ -1265,12 +1283,13 @@ func (ix *Index) search(ctx context.Context, q string, limit int, snippets bool)
 		c := st.coverage(pl, e, weights)
 		ev := ix.evidence(pl, e, st, weights, variants, actions)
 		ev.Coverage, ev.RarePhrase, ev.Words = c.all, c.strongPair, len(pl.content)
+		ev.Situation = e.inSituation(qtoks, qfolds)
 		for _, f := range off {
 			var about bool
 			if e.p.IsOfficial() {
 				about = ix.recordMentions(e, f.fold)
 			} else {
-				about = e.mentions(f.fold) || slices.ContainsFunc(f.named, e.mentions)
+				about = e.mentions(f.fold) || slices.ContainsFunc(f.named, e.mentions) || ev.Situation && e.situationNames(f.fold)
 			}
 			if !about {
 				ev.OffTopic = true
@@ -1282,7 +1301,6 @@ func (ix *Index) search(ctx context.Context, q string, limit int, snippets bool)
 		if e.namedNotAbout(qtoks, qfolds) || e.outsideScope(qtoks, qfolds, pl) {
 			ev.Excluded = true
 		}
-		ev.Situation = e.inSituation(qtoks, qfolds)
 		res.Hits = append(res.Hits, bot.SearchHit{
 			ID: h.ID, Title: e.p.Title, Field: e.p.Field, Score: h.Score, Coverage: c.all, PhraseMatch: c.pair,
 			Evidence: ev, Official: e.p.IsOfficial(),
