@@ -25,6 +25,9 @@ var englishWords = map[string]bool{
 	"house": true, "report": true, "declare": true, "declared": true, "landlord": true, "owner": true, "renting": true,
 	"flat": true, "apartment": true, "food": true, "safety": true, "married": true, "marry": true, "daughter": true,
 	"son": true, "baby": true, "born": true, "stolen": true, "citizen": true,
+	"track": true, "application": true, "status": true, "submit": true, "portal": true, "father": true,
+	"mother": true, "death": true, "died": true, "passed": true, "away": true, "payment": true, "know": true,
+	"tell": true, "cannot": true, "account": true, "identity": true, "company": true, "business": true,
 }
 
 // looksEnglish reports whether a question is written in English: no Vietnamese

@@ -344,6 +344,9 @@ var (
 	// nowWorkingCues tell where the citizen works now ("nhưng giờ làm việc ở
 	// Hà Nội": "giờ" is "now"), not a desk's working hours.
 	nowWorkingCues = cues("nhưng giờ làm việc", "mà giờ làm việc", "còn giờ làm việc", "giờ đang làm việc", "giờ tôi làm việc", "giờ em làm việc", "giờ mình làm việc")
+	// portalWords speak of the online portal or an app: "mấy giờ mở cổng
+	// tuyển sinh trực tuyến" asks when the portal opens, not a desk's hours.
+	portalWords = cues("trực tuyến", "online", "trang web", "website", "trang nào", "mở cổng", "cổng dịch vụ", "ứng dụng", "app")
 	// weakHoursCues ("mở cửa") ask about hours only beside a desk word.
 	weakHoursCues = cues("mở cửa", "đóng cửa", "còn mở", "nghỉ trưa")
 	// phoneCues ask for a desk's phone: beside a desk word, or in a conversation
@@ -368,7 +371,7 @@ var (
 // address ("mấy giờ mở cửa", "số điện thoại một cửa", "địa chỉ công an
 // phường") rather than a procedure.
 func officeInfoQuestion(w words, s *Session) bool {
-	if has(businessWords, w) || has(nowWorkingCues, w) {
+	if has(businessWords, w) || has(nowWorkingCues, w) || (has(portalWords, w) && !has(deskWords, w)) {
 		return false
 	}
 	office := has(officeWords, w)

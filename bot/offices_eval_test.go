@@ -27,6 +27,10 @@ func TestHeldOutAnswersUnchangedByOfficeDirectory(t *testing.T) {
 	files, _ := filepath.Glob("../knowledge/evalset/testdata/heldout*.tsv")
 	frozen, _ := filepath.Glob("../knowledge/evalset/frozen/*.tsv")
 	files = append(files, frozen...)
+	isFrozen := map[string]bool{}
+	for _, f := range frozen {
+		isFrozen[f] = true
+	}
 	if len(files) == 0 {
 		t.Skip("no held-out sets")
 	}
@@ -73,6 +77,11 @@ func TestHeldOutAnswersUnchangedByOfficeDirectory(t *testing.T) {
 				continue
 			}
 			if a.ProcedureID != b.ProcedureID || a.Section != b.Section || a.Intent != b.Intent {
+				if isFrozen[file] {
+					// A frozen set is never read: its line only.
+					t.Errorf("%s:%d: the answer differs with the office directory", filepath.Base(file), row.Line)
+					continue
+				}
 				t.Errorf("%s:%d %q: %s %s/%s without the directory, %s %s/%s with it", filepath.Base(file), row.Line, q, a.Intent, a.ProcedureID, a.Section, b.Intent, b.ProcedureID, b.Section)
 			}
 			if b.Section == bot.SectionAgency {
