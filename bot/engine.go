@@ -409,7 +409,7 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 		// chip … cấp hộ chiếu lần đầu thì làm ở đâu?").
 		if one, ok := askedClause(m.Text, search); ok && one.Hits[0].ID != res.Hits[0].ID && !surerThan(res, one) {
 			res = one
-		} else if _, one, ok := e.thenAnswer(m.Text, search); ok && one.Hits[0].ID != res.Hits[0].ID &&
+		} else if _, one, ok := e.thenAnswer(m.Text, search); ok && one.Hits[0].ID != res.Hits[0].ID && !surerThan(res, one) &&
 			!refines(res.Hits[0].Title, one.Hits[0].Title) && !e.excludes(one.Hits[0].ID, q) {
 			// The same after the last "thì": "con chưa có hộ khẩu ở đây thì
 			// đăng ký vào lớp 6 được không" asks about the school. A scene
@@ -1045,12 +1045,24 @@ func officialAmong(r SearchResult, n int) bool {
 // its procedure better than a clause of it ("mẹ mất hơn một tháng, nghe nói
 // có tiền mai táng phí, làm sao để nhận và cắt khẩu luôn một thể" is the
 // joint death registration, not the clause's removal from the register). A
-// situation the message tells is its story, not what it asks ("vợ mất căn
-// cước … làm hộ chiếu cho vợ cần gì"), however sure.
+// situation a situation guide walks through is the message's story, not what
+// it asks ("vợ mất căn cước … làm hộ chiếu cho vợ cần gì"), however sure; the
+// situation of a procedure's own guide, told whole, names that procedure
+// better than any one clause ("xe hỏng nát bán sắt vụn, cái giấy đăng ký với
+// biển số phải làm gì" is the deregistration, not the registration).
 func surerThan(a, b SearchResult) bool {
-	return len(a.Hits) > 0 && len(b.Hits) > 0 && a.Hits[0].Confidence >= sureConfidence && !a.Hits[0].Evidence.Situation &&
-		b.Hits[0].Confidence < sureConfidence
+	if len(a.Hits) == 0 || len(b.Hits) == 0 || a.Hits[0].Confidence < sureConfidence {
+		return false
+	}
+	if top := a.Hits[0]; top.Evidence.Situation {
+		return top.Field != SituationField
+	}
+	return b.Hits[0].Confidence < sureConfidence
 }
+
+// SituationField is the field of the guides that walk a citizen from a life
+// situation to the procedures it needs (a lost wallet, a merged commune).
+const SituationField = "Tình huống"
 
 // sureGap is how far a sure best hit (sureConfidence) must stand above the
 // runner-up in confidence to be answered even when their scores are close.

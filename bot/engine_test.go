@@ -356,6 +356,10 @@ func TestTrust(t *testing.T) {
 		// words that are also Vietnamese syllables ("can", "in") leave it
 		// English.
 		{"Can a foreigner get a criminal record certificate in Vietnam? I lived in Da Nang for 3 years.", "ly-lich-tu-phap", bot.SectionConditions},
+		// The portal's own guides; English words tell English from
+		// Vietnamese typed without marks.
+		{"How can I track my application status?", "huong-dan-tra-cuu-ho-so", bot.SectionSteps},
+		{"I live in Germany and my father passed away in Hue. How do I register his death?", "dang-ky-khai-tu", bot.SectionSteps},
 	} {
 		r = fx.say(t, "en-"+c.id, c.q)
 		if r.Language != "en" || r.ProcedureID != c.id || r.Section != c.section || len(r.Replies) != 1 || len(r.Replies[0].Buttons) == 0 ||
@@ -426,6 +430,18 @@ func TestTrust(t *testing.T) {
 	} {
 		if r := fx.say(t, "story-"+c.section, c.story); r.ProcedureID != "cap-ho-chieu" || r.Section != c.section {
 			t.Errorf("story naming another procedure: %s/%s, want cap-ho-chieu/%s", r.ProcedureID, r.Section, c.section)
+		}
+	}
+	// The situation of a procedure's own guide, told across clauses, names
+	// it better than the clause that asks: a scrapped motorbike's papers are
+	// handed back, not registered; a grandmother's pension does not make
+	// her death registration a pension claim.
+	for _, c := range []struct{ q, id string }{
+		{"Chiếc xe máy cũ của bố em hỏng nát rồi, định bán sắt vụn, vậy cái giấy đăng ký với biển số thì phải làm thủ tục gì với công an không ạ?", "thu-hoi-dang-ky-bien-so-xe"},
+		{"Bà ngoại mất, nhà muốn làm khai tử rồi nhận tiền mai táng phí luôn một lần, bà có lương hưu thì có được không?", "lien-thong-khai-tu"},
+	} {
+		if r := fx.say(t, "own-situation-"+c.id, c.q); r.ProcedureID != c.id {
+			t.Errorf("a procedure's own situation told across clauses: %q, want %s", r.ProcedureID, c.id)
 		}
 	}
 	// In a message typed with marks, "phi" is "phi" (phi nông nghiệp), not

@@ -162,6 +162,11 @@ func TestSituationGuides(t *testing.T) {
 	}{
 		{"mk bị mất hộ chiếu với căn cước khi đi chợ đêm, giờ làm gì đầu tiên", "mat-giay-to-tuy-than", true},
 		{"bi mat cccd va bang lai cung luc thi lam lai o dau", "mat-giay-to-tuy-than", true},
+		// A bank card lost with the wallet is one of the situation's papers,
+		// not the bank's own subject.
+		{"Tôi bị rớt nguyên cái ví: căn cước, bằng lái, thẻ ngân hàng. Giờ phải làm lại những gì trước?", "mat-giay-to-tuy-than", true},
+		// A vehicle done for, and its papers: they are handed back.
+		{"xe bị cháy rụi rồi, giấy đăng ký xe với biển số giờ làm sao", "thu-hoi-dang-ky-bien-so-xe", true},
 		{"Xã tôi vừa sáp nhập, có phải đổi lại căn cước không?", "giay-to-sau-sap-xep-dia-gioi", true},
 		// One paper, under two names, is not the situation of losing several.
 		{"Giấy đăng ký xe máy (cà vẹt) bị rơi mất lúc đi chợ, cấp lại cần những gì?", "cap-lai-dang-ky-bien-so-xe", false},
