@@ -135,14 +135,15 @@ func (ix *Index) statsFor(e *entry) *stats {
 type offTopic struct {
 	topic   bot.NotCovered
 	phrases []cue
-	asks    bool // its phrases say what is asked (knowledge.NotCoveredTopic.Asks)
+	marked  []cue // count only typed with their marks (knowledge.NotCoveredTopic.Marked)
+	asks    bool  // its phrases say what is asked (knowledge.NotCoveredTopic.Asks)
 }
 
 // SetNotCovered replaces the list of subjects the knowledge base does not cover.
 func (ix *Index) SetNotCovered(list []knowledge.NotCoveredTopic) {
 	var out []offTopic
 	for _, t := range list {
-		out = append(out, offTopic{topic: bot.NotCovered{Name: t.Name, Help: t.Help}, phrases: newCues(t.Phrases), asks: t.Asks})
+		out = append(out, offTopic{topic: bot.NotCovered{Name: t.Name, Help: t.Help}, phrases: newCues(t.Phrases), marked: newCues(t.Marked), asks: t.Asks})
 	}
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
@@ -240,6 +241,9 @@ type offPhrase struct {
 	// bệnh" in "thẻ khám bệnh"), what the term expands to ("bảo hiểm y tế"):
 	// a guide that mentions it reads the phrase as part of that name.
 	named [][]string
+	// marked: the phrase counts only typed with its marks (offTopic.marked),
+	// and only a name written with them is about it.
+	marked []string
 }
 
 // offTopicPhrases returns the not-covered phrases a question names, unless
@@ -251,10 +255,18 @@ func (ix *Index) offTopicPhrases(toks, folds []string, starts map[int]bool) ([]o
 	terms := ix.exp.spans(folds)
 	for i := range ix.offTopics {
 		t := &ix.offTopics[i]
-		for _, c := range t.phrases {
+		for i, c := range slices.Concat(t.phrases, t.marked) {
 			for k := range toks {
-				if c.matchAt(toks, folds, k) && !negated(folds, k, starts) {
-					found = append(found, offPhrase{c.fold, t.asks, enclosingNames(terms, k, k+len(c.fold))})
+				match := c.matchAt(toks, folds, k)
+				if i >= len(t.phrases) {
+					match = c.markedAt(toks, k)
+				}
+				if match && !negated(folds, k, starts) {
+					f := offPhrase{fold: c.fold, asks: t.asks, named: enclosingNames(terms, k, k+len(c.fold))}
+					if i >= len(t.phrases) {
+						f.marked = c.acc
+					}
+					found = append(found, f)
 					if first == nil {
 						first = &t.topic
 					}
@@ -343,6 +355,19 @@ func (e *entry) inSituation(toks, folds []string) bool {
 		}
 	}
 	return true
+}
+
+// namesMarked reports whether one of e's names, as written, holds the
+// syllables acc with their very marks.
+func (e *entry) namesMarked(acc []string) bool {
+	for _, name := range e.nameToks {
+		for k := 0; k+len(acc) <= len(name); k++ {
+			if slices.Equal(name[k:k+len(acc)], acc) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // situationNames reports whether a thing of e's situation is named with the
@@ -1290,6 +1315,9 @@ func (ix *Index) search(ctx context.Context, q string, limit int, snippets bool)
 				about = ix.recordMentions(e, f.fold)
 			} else {
 				about = e.mentions(f.fold) || slices.ContainsFunc(f.named, e.mentions) || ev.Situation && e.situationNames(f.fold)
+				if f.marked != nil {
+					about = e.namesMarked(f.marked)
+				}
 			}
 			if !about {
 				ev.OffTopic = true

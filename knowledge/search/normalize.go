@@ -1,6 +1,7 @@
 package search
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -53,6 +54,12 @@ func anyCueAt(cs []cue, toks, folds []string) bool {
 		}
 	}
 	return false
+}
+
+// markedAt reports whether c stands at toks[i:] typed with its very marks:
+// an unmarked token does not stand for a marked syllable here.
+func (c cue) markedAt(toks []string, i int) bool {
+	return i+len(c.acc) <= len(toks) && slices.Equal(toks[i:i+len(c.acc)], c.acc)
 }
 
 // matchAt reports whether the cue stands at i of toks (lower case, as typed)

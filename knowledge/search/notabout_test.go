@@ -308,3 +308,29 @@ func TestUncoveredPhraseInsideATermName(t *testing.T) {
 		}
 	}
 }
+
+// TestMarkedPhrasesCountOnlyWithTheirMarks: "chó" typed with its marks is a
+// dog, which no guide covers; "cho" typed without marks is another word.
+func TestMarkedPhrasesCountOnlyWithTheirMarks(t *testing.T) {
+	ix := searchtest.Index(t)
+	tests := []struct {
+		q, id    string
+		offTopic bool
+	}{
+		{"Khai sinh cho con chó nhà em thì đăng ký ở đâu", "dang-ky-khai-sinh", true},
+		{"lam giay khai sinh cho con cho kip nhap hoc", "dang-ky-khai-sinh", false},
+		{"tặng cho đất cho con cần giấy tờ gì", "tang-cho-dat", false},
+	}
+	for _, tt := range tests {
+		res := mustSearch(t, ix, tt.q)
+		if len(res.Hits) == 0 || res.Hits[0].ID != tt.id {
+			t.Fatalf("%q: hits %v, want %s first", tt.q, res.Hits, tt.id)
+		}
+		if got := res.Hits[0].Evidence.OffTopic; got != tt.offTopic {
+			t.Errorf("%q: %s off topic %v, want %v", tt.q, tt.id, got, tt.offTopic)
+		}
+		if tt.offTopic && (res.Confident || res.NotCovered == nil) {
+			t.Errorf("%q: confident %v, not covered %v; want declined with where to go", tt.q, res.Confident, res.NotCovered)
+		}
+	}
+}
