@@ -374,7 +374,14 @@ func analyze(q string, exp *expander, known func(phrase string) bool) plan {
 	// kept ("phi nong nghiep"). For "thi" a neighbour that is itself a
 	// question word proves nothing: "thi lam" is "thì làm" in an alias
 	// phrased as a question, while "du thi", "thi lai" are exams.
+	//
+	// "co" is kept only where a name goes on after it ("ket hon co yeu to
+	// nuoc ngoai", "co so"): "ket hon co mat phi ko" asks whether the
+	// marriage costs, and "hon co" alone names no marriage with a foreigner.
 	inVocab := func(i int) bool {
+		if toks[i].fold == "co" {
+			return i+1 < len(toks) && known(toks[i].fold+" "+toks[i+1].fold)
+		}
 		weak := func(k int) bool {
 			a, b := toks[i].fold, toks[k].fold
 			return (a == "thi" && singleStop[b]) || (b == "thi" && singleStop[a])

@@ -147,6 +147,13 @@ func TestQuestionWordsAreNotContentButNameWordsAre(t *testing.T) {
 	if pl := analyze("dang ky du thi tot nghiep", ix.exp, ix.knownPhrase); !strings.Contains(pl.foldedText(), "du thi") {
 		t.Errorf("plan = %q", pl.foldedText())
 	}
+	// "co" typed without marks is kept only where a name goes on after it.
+	if pl := analyze("ket hon co mat phi", ix.exp, ix.knownPhrase); strings.Contains(pl.foldedText(), "co") {
+		t.Errorf("plan = %q", pl.foldedText())
+	}
+	if pl := analyze("ket hon co yeu to nuoc ngoai", ix.exp, ix.knownPhrase); !strings.Contains(pl.foldedText(), "hon co yeu") {
+		t.Errorf("plan = %q", pl.foldedText())
+	}
 }
 
 // TestNameWithTheCitizensWords: a name still stands whole with a few of the
