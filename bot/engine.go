@@ -475,8 +475,11 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 	}
 	clausesMayAnswer := res.NotCovered == nil && len(res.Hits) > 0
 	if clausesMayAnswer {
-		// The whole message must rank the clause's procedure first.
-		if one, ok := clauseAnswer(m.Text, search); ok && res.Hits[0].ID == one.Hits[0].ID && clauseMay(one) {
+		// The whole message must rank the clause's procedure first, and find
+		// it at least worth suggesting: a clause of a message about
+		// something else ("ông chủ tịch xã mới tên gì, sđt bn") does not
+		// answer for it.
+		if one, ok := clauseAnswer(m.Text, search); ok && wholeRanksFirst(res, one) && clauseMay(one) {
 			if p, err := e.cfg.Procedures.Procedure(ctx, one.Hits[0].ID); err == nil {
 				return e.answer(ctx, s, m, p, detectSection(w, splitWords(p.Title), onlineTopic(p)), one)
 			}
@@ -501,7 +504,7 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 		// The words before the last "thì" set the scene; what follows it is
 		// asked ("mua chung cư trả góp, chưa có sổ hồng thì có nhập hộ khẩu
 		// vô đó được không"). The whole message must rank its procedure first.
-		if rest, one, ok := e.thenAnswer(m.Text, search); ok && res.Hits[0].ID == one.Hits[0].ID && clauseMay(one) {
+		if rest, one, ok := e.thenAnswer(m.Text, search); ok && wholeRanksFirst(res, one) && clauseMay(one) {
 			if p, err := e.cfg.Procedures.Procedure(ctx, one.Hits[0].ID); err == nil {
 				return e.answer(ctx, s, m, p, detectSection(rest, splitWords(p.Title), onlineTopic(p)), one)
 			}
@@ -1058,6 +1061,17 @@ func surerThan(a, b SearchResult) bool {
 		return top.Field != SituationField
 	}
 	return b.Hits[0].Confidence < sureConfidence
+}
+
+// clauseFloor is the least plausibility the whole message's best hit needs
+// for a part of the message to answer with it.
+const clauseFloor = 0.1
+
+// wholeRanksFirst reports whether the whole message's search ranks first the
+// procedure a part of it answers, and finds it at least worth suggesting
+// (suggestConfidence) with no other procedure in the way.
+func wholeRanksFirst(whole, part SearchResult) bool {
+	return len(whole.Hits) > 0 && len(part.Hits) > 0 && whole.Hits[0].ID == part.Hits[0].ID && whole.Hits[0].Plausibility >= clauseFloor
 }
 
 // SituationField is the field of the guides that walk a citizen from a life

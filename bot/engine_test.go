@@ -444,6 +444,11 @@ func TestTrust(t *testing.T) {
 			t.Errorf("a procedure's own situation told across clauses: %q, want %s", r.ProcedureID, c.id)
 		}
 	}
+	// A clause does not answer for a whole message that is about something
+	// else: who the new commune chairman is and his phone number.
+	if r := fx.say(t, "chairman", "có ai bít ông chủ tịch xã mới sau sáp nhập tên j, sđt bn k ạ"); r.ProcedureID != "" {
+		t.Errorf("the chairman's name and phone answered with %s", r.ProcedureID)
+	}
 	// In a message typed with marks, "phi" is "phi" (phi nông nghiệp), not
 	// the fee cue "phí"; typed without marks, "phi" may be "phí".
 	if r := fx.say(t, "phi", "thuế sử dụng đất phi nông nghiệp hằng năm tính thế nào"); r.ProcedureID != "" {
