@@ -57,6 +57,7 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout39.tsv", 0.12, 0.98, 0.84, 0.79},
 		{"testdata/heldout40.tsv", 0.055, 0.89, 0.92, 0.89},
 		{"testdata/heldout42.tsv", 0.045, 0.90, 0.88, 0.87},
+		{"testdata/heldout44.tsv", 0.02, 0.87, 0.93, 0.96},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {

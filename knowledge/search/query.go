@@ -108,6 +108,9 @@ var stopPhrases = compilePhrases([]string{
 	"sao", "đâu", "bao", "nhiêu", "lâu", "không", "ko", "k", "hả", "ở", "làm", "cách", "xin", "nếu", "khi",
 	"mà", "thôi", "rồi", "đã", "đang", "sẽ", "này", "đó", "kia", "ai", "nên", "hay", "hoặc", "bị", "bạn",
 	"dạ", "vâng", "như", "ra", "gồm", "ad", "bot", "nay", "hôm", "lúc",
+	// spoken particles and pronouns of messages dictated by voice ("bà hỏi
+	// cái này nè", "khai sinh cho nó được không")
+	"nè", "nó", "ờ", "ừ", "hen", "nhen", "ấy",
 	// classifiers: "mất cái bằng lái" is "mất bằng lái"
 	"cái", "chiếc", "cuốn", "quyển",
 })
@@ -127,7 +130,7 @@ var storyAcc, storyFold = func() (acc, fold map[string]bool) {
 		ở sống ốm đau nằm cả nhiều ít hết lắm đang đã xong
 		mấy ấy cái con chiếc mảnh miếng đứa bọn tụi bác quen nghe biết bảo nói kêu vài chục trăm nghìn
 		luôn nhưng chưa bên khó dễ tốt rẻ đắt chạy chơi ăn ngủ nhỏ lớn hè tết cưới
-		học lớp trường`) {
+		học lớp trường thằng cữ`) {
 		acc[w] = true
 		fold[vntext.Fold(w)] = true
 	}
