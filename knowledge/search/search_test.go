@@ -154,6 +154,10 @@ func TestQuestionWordsAreNotContentButNameWordsAre(t *testing.T) {
 	if pl := analyze("ket hon co yeu to nuoc ngoai", ix.exp, ix.knownPhrase); !strings.Contains(pl.foldedText(), "hon co yeu") {
 		t.Errorf("plan = %q", pl.foldedText())
 	}
+	// "thế" is a question word, but "thế chấp" is a mortgage.
+	if pl := analyze("đăng ký thế chấp ở đâu", ix.exp, ix.knownPhrase); pl.foldedText() != "dang ky the chap" {
+		t.Errorf("plan = %q", pl.foldedText())
+	}
 	// Spoken particles and pronouns of a dictated message name nothing.
 	if pl := analyze("bà hỏi cái này nè, bà đi khai sinh cho nó được không", ix.exp, ix.knownPhrase); pl.foldedText() != "ba ba di khai sinh cho" {
 		t.Errorf("plan = %q", pl.foldedText())
