@@ -407,7 +407,11 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 		// In a long message the clause that asks names the procedure; a story
 		// clause may name another with more words ("chưa có thẻ căn cước gắn
 		// chip … cấp hộ chiếu lần đầu thì làm ở đâu?").
-		if one, ok := askedClause(m.Text, search); ok && one.Hits[0].ID != res.Hits[0].ID && !surerThan(res, one) {
+		if one, ok := askedClause(m.Text, search); ok && one.Hits[0].ID != res.Hits[0].ID && !surerThan(res, one) &&
+			!refines(res.Hits[0].Title, one.Hits[0].Title) {
+			// A scene that makes the asked procedure a particular one of it
+			// ("sắp lấy chồng người Hàn Quốc, đăng ký kết hôn làm ở xã được
+			// không") keeps that one.
 			res = one
 		} else if _, one, ok := e.thenAnswer(m.Text, search); ok && one.Hits[0].ID != res.Hits[0].ID && !surerThan(res, one) &&
 			!refines(res.Hits[0].Title, one.Hits[0].Title) && !e.excludes(one.Hits[0].ID, q) {

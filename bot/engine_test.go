@@ -444,6 +444,11 @@ func TestTrust(t *testing.T) {
 			t.Errorf("a procedure's own situation told across clauses: %q, want %s", r.ProcedureID, c.id)
 		}
 	}
+	// A scene that makes the procedure the asking clause names a particular
+	// kind of it keeps that kind.
+	if r := fx.say(t, "refined-kind", "Em gái mình sắp lấy chồng người Hàn Quốc, cho hỏi đăng ký kết hôn thì làm ở xã được không hay phải lên tỉnh ạ?"); r.ProcedureID != "ket-hon-co-yeu-to-nuoc-ngoai" {
+		t.Errorf("marriage to a Korean: %q, want ket-hon-co-yeu-to-nuoc-ngoai", r.ProcedureID)
+	}
 	// A clause does not answer for a whole message that is about something
 	// else: who the new commune chairman is and his phone number.
 	if r := fx.say(t, "chairman", "có ai bít ông chủ tịch xã mới sau sáp nhập tên j, sđt bn k ạ"); r.ProcedureID != "" {
