@@ -165,6 +165,10 @@ func TestSituationGuides(t *testing.T) {
 		// A bank card lost with the wallet is one of the situation's papers,
 		// not the bank's own subject.
 		{"Tôi bị rớt nguyên cái ví: căn cước, bằng lái, thẻ ngân hàng. Giờ phải làm lại những gì trước?", "mat-giay-to-tuy-than", true},
+		// Another copy of a registered paper is an extract from the register,
+		// a certified photocopy of the paper in hand is not.
+		{"cần thêm bản sao giấy khai sinh nộp hồ sơ nhập học cho con thì xin ở đâu", "trich-luc-ho-tich", true},
+		{"chứng thực bản sao giấy khai sinh ở đâu", "chung-thuc-ban-sao", false},
 		// A vehicle done for, and its papers: they are handed back.
 		{"xe bị cháy rụi rồi, giấy đăng ký xe với biển số giờ làm sao", "thu-hoi-dang-ky-bien-so-xe", true},
 		{"Xã tôi vừa sáp nhập, có phải đổi lại căn cước không?", "giay-to-sau-sap-xep-dia-gioi", true},
