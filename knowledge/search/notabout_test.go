@@ -324,6 +324,9 @@ func TestMarkedPhrasesCountOnlyWithTheirMarks(t *testing.T) {
 		{"Khai sinh cho con chó nhà em thì đăng ký ở đâu", "dang-ky-khai-sinh", true},
 		{"lam giay khai sinh cho con cho kip nhap hoc", "dang-ky-khai-sinh", false},
 		{"tặng cho đất cho con cần giấy tờ gì", "tang-cho-dat", false},
+		// Whether a gift can be claimed back is a dispute; "doi duoc" typed
+		// without marks is as often "đổi được".
+		{"Bố mẹ tặng cho đất cho con rồi mà giờ con bất hiếu, bố mẹ có đòi lại đất được không", "tang-cho-dat", true},
 	}
 	for _, tt := range tests {
 		res := mustSearch(t, ix, tt.q)
