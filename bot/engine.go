@@ -480,9 +480,9 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 	clausesMayAnswer := res.NotCovered == nil && len(res.Hits) > 0
 	if clausesMayAnswer {
 		// The whole message must rank the clause's procedure first, and find
-		// it at least worth suggesting: a clause of a message about
-		// something else ("ông chủ tịch xã mới tên gì, sđt bn") does not
-		// answer for it.
+		// it at least somewhat plausible (clauseFloor): a clause of a
+		// message about something else ("ông chủ tịch xã mới tên gì, sđt
+		// bn") does not answer for it.
 		if one, ok := clauseAnswer(m.Text, search); ok && wholeRanksFirst(res, one) && clauseMay(one) {
 			if p, err := e.cfg.Procedures.Procedure(ctx, one.Hits[0].ID); err == nil {
 				return e.answer(ctx, s, m, p, detectSection(w, splitWords(p.Title), onlineTopic(p)), one)
@@ -1072,8 +1072,8 @@ func surerThan(a, b SearchResult) bool {
 const clauseFloor = 0.1
 
 // wholeRanksFirst reports whether the whole message's search ranks first the
-// procedure a part of it answers, and finds it at least worth suggesting
-// (suggestConfidence) with no other procedure in the way.
+// procedure a part of it answers, with a plausibility of at least
+// clauseFloor.
 func wholeRanksFirst(whole, part SearchResult) bool {
 	return len(whole.Hits) > 0 && len(part.Hits) > 0 && whole.Hits[0].ID == part.Hits[0].ID && whole.Hits[0].Plausibility >= clauseFloor
 }

@@ -79,7 +79,7 @@ func ParseNotCovered(name string, data []byte) ([]NotCoveredTopic, error) {
 	}
 	for i, t := range doc.Topics {
 		if t.Name == "" || t.Help == "" || len(cleanList(t.Phrases, true))+len(cleanList(t.Marked, true)) == 0 {
-			return nil, &FieldError{File: name, Field: fmt.Sprintf("topics[%d]", i), Msg: "needs a name, phrases and help"}
+			return nil, &FieldError{File: name, Field: fmt.Sprintf("topics[%d]", i), Msg: "needs a name, phrases (or marked phrases) and help"}
 		}
 	}
 	return doc.Topics, nil

@@ -253,27 +253,30 @@ func (ix *Index) offTopicPhrases(toks, folds []string, starts map[int]bool) ([]o
 	var found []offPhrase
 	var first *bot.NotCovered
 	terms := ix.exp.spans(folds)
-	for i := range ix.offTopics {
-		t := &ix.offTopics[i]
-		for i, c := range slices.Concat(t.phrases, t.marked) {
+	// scan records the first place in the question where each of cs stands
+	// (at tells where one does) and is not denied.
+	scan := func(t *offTopic, cs []cue, at func(c cue, k int) bool, marked bool) {
+		for _, c := range cs {
 			for k := range toks {
-				match := c.matchAt(toks, folds, k)
-				if i >= len(t.phrases) {
-					match = c.markedAt(toks, k)
+				if !at(c, k) || negated(folds, k, starts) {
+					continue
 				}
-				if match && !negated(folds, k, starts) {
-					f := offPhrase{fold: c.fold, asks: t.asks, named: enclosingNames(terms, k, k+len(c.fold))}
-					if i >= len(t.phrases) {
-						f.marked = c.acc
-					}
-					found = append(found, f)
-					if first == nil {
-						first = &t.topic
-					}
-					break
+				f := offPhrase{fold: c.fold, asks: t.asks, named: enclosingNames(terms, k, k+len(c.fold))}
+				if marked {
+					f.marked = c.acc
 				}
+				found = append(found, f)
+				if first == nil {
+					first = &t.topic
+				}
+				break
 			}
 		}
+	}
+	for i := range ix.offTopics {
+		t := &ix.offTopics[i]
+		scan(t, t.phrases, func(c cue, k int) bool { return c.matchAt(toks, folds, k) }, false)
+		scan(t, t.marked, func(c cue, k int) bool { return c.markedAt(toks, k) }, true)
 	}
 	return found, first
 }

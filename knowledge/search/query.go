@@ -436,8 +436,7 @@ var alwaysStop = map[string]bool{"xin": true}
 // contentPhrases are made of question words but say what happened: "để
 // lại" is what the dead leave behind ("bố mất để lại mảnh đất"), not "in
 // order to"; "mất giấy tờ" is a loss, not a question about papers; "thế
-// chấp" is a mortgage, not "thế" (so). Their
-// words are kept whole.
+// chấp" is a mortgage, not "thế" (so). Their words are kept whole.
 var contentPhrases = compilePhrases([]string{"để lại", "giấy tờ tùy thân", "mất giấy tờ", "mất hết giấy tờ", "mất sạch giấy tờ", "thế chấp"})
 
 // stopAt returns how many tokens from i form a stop phrase (0 if none).
