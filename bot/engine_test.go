@@ -68,6 +68,8 @@ func TestSectionQuestions(t *testing.T) {
 		{"làm lại cccd cần giấy tờ gì", "cap-doi-cap-lai-the-can-cuoc", bot.SectionDocuments},
 		{"lam lai cccd can giay to gi", "cap-doi-cap-lai-the-can-cuoc", bot.SectionDocuments},
 		{"dang ky khai sinh o dau", "dang-ky-khai-sinh", bot.SectionAgency},
+		// the criteria a household must meet are its conditions
+		{"tiêu chí hộ cận nghèo ở nông thôn là gì", "ho-ngheo-can-ngheo", bot.SectionConditions},
 		{"làm hộ chiếu mất bao lâu", "cap-ho-chieu", bot.SectionTime},
 		{"lệ phí cấp hộ chiếu bao nhiêu tiền", "cap-ho-chieu", bot.SectionFees},
 		{"đổi bằng lái xe online", "doi-giay-phep-lai-xe", bot.SectionOnline},
