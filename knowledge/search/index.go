@@ -158,7 +158,7 @@ func (ix *Index) NotCovered(q string) *bot.NotCovered {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	_, toks, folds := ix.read(q)
-	_, nc := ix.offTopicPhrases(toks, folds, ix.clauseStarts(q, len(toks)))
+	_, nc := ix.offTopicPhrases(q, toks, folds)
 	return nc
 }
 
@@ -246,10 +246,11 @@ type offPhrase struct {
 	marked []string
 }
 
-// offTopicPhrases returns the not-covered phrases a question names, unless
-// denied (negated), and the first subject they belong to; callers hold a
-// lock.
-func (ix *Index) offTopicPhrases(toks, folds []string, starts map[int]bool) ([]offPhrase, *bot.NotCovered) {
+// offTopicPhrases returns the not-covered phrases question q names (toks and
+// folds are q as read), unless denied (negated within a clause of q), and the
+// first subject they belong to; callers hold a lock.
+func (ix *Index) offTopicPhrases(q string, toks, folds []string) ([]offPhrase, *bot.NotCovered) {
+	starts := ix.clauseStarts(q, len(toks))
 	var found []offPhrase
 	var first *bot.NotCovered
 	terms := ix.exp.spans(folds)
@@ -363,14 +364,7 @@ func (e *entry) inSituation(toks, folds []string) bool {
 // namesMarked reports whether one of e's names, as written, holds the
 // syllables acc with their very marks.
 func (e *entry) namesMarked(acc []string) bool {
-	for _, name := range e.nameToks {
-		for k := 0; k+len(acc) <= len(name); k++ {
-			if slices.Equal(name[k:k+len(acc)], acc) {
-				return true
-			}
-		}
-	}
-	return false
+	return slices.ContainsFunc(e.nameToks, func(name []string) bool { return hasRun(name, acc) })
 }
 
 // situationNames reports whether a thing of e's situation is named with the
@@ -379,13 +373,19 @@ func (e *entry) namesMarked(acc []string) bool {
 func (e *entry) situationNames(fold []string) bool {
 	for _, group := range e.situation {
 		for _, th := range group {
-			for _, c := range th.names {
-				for k := range c.fold {
-					if k+len(fold) <= len(c.fold) && slices.Equal(c.fold[k:k+len(fold)], fold) {
-						return true
-					}
-				}
+			if slices.ContainsFunc(th.names, func(c cue) bool { return hasRun(c.fold, fold) }) {
+				return true
 			}
+		}
+	}
+	return false
+}
+
+// hasRun reports whether run stands in s, its syllables side by side.
+func hasRun(s, run []string) bool {
+	for k := 0; k+len(run) <= len(s); k++ {
+		if slices.Equal(s[k:k+len(run)], run) {
+			return true
 		}
 	}
 	return false
@@ -1245,7 +1245,7 @@ func (ix *Index) search(ctx context.Context, q string, limit int, snippets bool)
 	normalized, qtoks, qfolds := ix.read(q)
 	pl := analyze(normalized, ix.exp, ix.knownPhrase)
 	res := bot.SearchResult{Query: pl.foldedText()}
-	off, notCovered := ix.offTopicPhrases(qtoks, qfolds, ix.clauseStarts(q, len(qtoks)))
+	off, notCovered := ix.offTopicPhrases(q, qtoks, qfolds)
 	if len(pl.content) == 0 {
 		return res, nil
 	}
