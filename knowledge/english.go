@@ -85,7 +85,7 @@ func (g English) Read(q string) EnglishReading {
 	// first returns the first of phrases the question contains ("" for none).
 	first := func(phrases []string) string {
 		for _, p := range phrases {
-			if strings.Contains(text, " "+p+" ") {
+			if strings.Contains(text, " "+p+" ") || strings.Contains(p, gapMark) && containsWithGaps(text, p) {
 				return p
 			}
 		}
@@ -124,13 +124,66 @@ func englishText(s string) string {
 	}), " ")
 }
 
-// englishPhrases puts phrases in the form englishText gives, dropping empty ones.
+// englishPhrases puts phrases in the form englishText gives, dropping empty
+// ones. A phrase may hold "..." between words: there the question may say a
+// few words more ("lost my ... driving licence" reads "I lost my Vietnamese
+// driving licence").
 func englishPhrases(list []string) []string {
 	var out []string
 	for _, p := range list {
-		if p = englishText(p); p != "" {
-			out = append(out, p)
+		var parts []string
+		for _, part := range strings.Split(p, "...") {
+			if part = englishText(part); part != "" {
+				parts = append(parts, part)
+			}
+		}
+		if len(parts) > 0 {
+			out = append(out, strings.Join(parts, gapMark))
 		}
 	}
 	return out
+}
+
+// gapMark stands between the parts of a phrase written with "..." (see
+// englishPhrases); maxGap is how many words the question may put there.
+const (
+	gapMark = " ... "
+	maxGap  = 4
+)
+
+// containsWithGaps reports whether text (words between single spaces, padded
+// with a space each side) holds the parts of phrase p in order, each part
+// whole, with at most maxGap words between one part and the next.
+func containsWithGaps(text, p string) bool {
+	parts := strings.Split(p, gapMark)
+	for from := 0; ; {
+		at := strings.Index(text[from:], " "+parts[0]+" ")
+		if at < 0 {
+			return false
+		}
+		start := from + at
+		if restFollows(text, start+len(parts[0])+1, parts[1:]) {
+			return true
+		}
+		from = start + 1
+	}
+}
+
+// restFollows reports whether parts follow in text from pos (just after a
+// part, at its trailing space), each within maxGap words of the one before.
+func restFollows(text string, pos int, parts []string) bool {
+	if len(parts) == 0 {
+		return true
+	}
+	for gap := 0; gap <= maxGap && pos < len(text); gap++ {
+		if strings.HasPrefix(text[pos:], " "+parts[0]+" ") && restFollows(text, pos+len(parts[0])+1, parts[1:]) {
+			return true
+		}
+		next := strings.IndexByte(text[pos+1:], ' ')
+		if next < 0 {
+			return false
+		}
+		pos += 1 + next
+	}
+	return false
 }

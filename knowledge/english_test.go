@@ -66,6 +66,9 @@ func TestSeedEnglishReadsQuestions(t *testing.T) {
 		{q: "Is my driving licence valid here?", hinted: "doi-giay-phep-lai-xe"},
 		{q: "Where do I get a birth certificate for my baby?", hinted: "dang-ky-khai-sinh", section: "agency"},
 		{q: "How do I get a VAT tax refund at the airport?", section: "steps"},
+		{q: "I lost my Vietnamese driving licence. How do I get a replacement?", named: "cap-lai-giay-phep-lai-xe", section: "steps"},
+		{q: "Can I request a copy of my Vietnamese wife's birth certificate online?", named: "trich-luc-ho-tich", section: "online"},
+		{q: "Where can I get a certified copy of my birth certificate?", named: "chung-thuc-ban-sao", section: "agency"},
 		{q: "I have a temporary residence card. Can I convert my UK driving licence?", named: "doi-giay-phep-lai-xe", hinted: "khai-bao-tam-tru-nguoi-nuoc-ngoai", section: "conditions", notCovered: true},
 	} {
 		r := g.Read(c.q)

@@ -58,6 +58,7 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout40.tsv", 0.038, 0.92, 0.92, 0.93},
 		{"testdata/heldout42.tsv", 0.022, 0.92, 0.88, 0.94},
 		{"testdata/heldout44.tsv", 0.01, 0.88, 0.93, 0.97},
+		{"testdata/heldout45.tsv", 0.01, 0.92, 0.91, 0.98},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {
