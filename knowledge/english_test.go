@@ -69,6 +69,8 @@ func TestSeedEnglishReadsQuestions(t *testing.T) {
 		{q: "I lost my Vietnamese driving licence. How do I get a replacement?", named: "cap-lai-giay-phep-lai-xe", section: "steps"},
 		{q: "Can I request a copy of my Vietnamese wife's birth certificate online?", named: "trich-luc-ho-tich", section: "online"},
 		{q: "Where can I get a certified copy of my birth certificate?", named: "chung-thuc-ban-sao", section: "agency"},
+		{q: "I have a foreign friend staying at my house, do I need to report it?", named: "khai-bao-tam-tru-nguoi-nuoc-ngoai", section: "conditions"},
+		{q: "My landlord says my temporary residence must be declared. Who does it?", named: "khai-bao-tam-tru-nguoi-nuoc-ngoai"},
 		{q: "I have a temporary residence card. Can I convert my UK driving licence?", named: "doi-giay-phep-lai-xe", hinted: "khai-bao-tam-tru-nguoi-nuoc-ngoai", section: "conditions", notCovered: true},
 	} {
 		r := g.Read(c.q)
