@@ -59,6 +59,8 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout42.tsv", 0.022, 0.92, 0.88, 0.94},
 		{"testdata/heldout44.tsv", 0.01, 0.88, 0.93, 0.97},
 		{"testdata/heldout45.tsv", 0.01, 0.92, 0.91, 0.98},
+		{"testdata/heldout47.tsv", 0.07, 0.77, 0.89, 0.81},
+		{"testdata/heldout48.tsv", 0.035, 0.80, 0.9, 0.92},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {
