@@ -67,6 +67,11 @@ type NotCoveredTopic struct {
 	// very marks: "con chó" is a dog, but "con cho" typed without marks may
 	// be "con cho" ("khai sinh con cho kịp nhập học"), so it is not one.
 	Marked []string `json:"marked,omitempty" yaml:"marked,omitempty"`
+	// Except are longer phrases in which the topic's phrases tell a detail of
+	// the asker, not the subject asked about: "có quốc tịch Việt Nam" says
+	// who the child is ("con có quốc tịch Việt Nam, làm căn cước thế nào"),
+	// while "quốc tịch" alone is the nationality procedures.
+	Except []string `json:"except,omitempty" yaml:"except,omitempty"`
 }
 
 // ParseNotCovered reads a not-covered topics file ({topics: [...]}).

@@ -137,13 +137,14 @@ type offTopic struct {
 	phrases []cue
 	marked  []cue // count only typed with their marks (knowledge.NotCoveredTopic.Marked)
 	asks    bool  // its phrases say what is asked (knowledge.NotCoveredTopic.Asks)
+	except  []cue // phrases in which its own do not count (knowledge.NotCoveredTopic.Except)
 }
 
 // SetNotCovered replaces the list of subjects the knowledge base does not cover.
 func (ix *Index) SetNotCovered(list []knowledge.NotCoveredTopic) {
 	var out []offTopic
 	for _, t := range list {
-		out = append(out, offTopic{topic: bot.NotCovered{Name: t.Name, Help: t.Help}, phrases: newCues(t.Phrases), marked: newCues(t.Marked), asks: t.Asks})
+		out = append(out, offTopic{topic: bot.NotCovered{Name: t.Name, Help: t.Help}, phrases: newCues(t.Phrases), marked: newCues(t.Marked), asks: t.Asks, except: newCues(t.Except)})
 	}
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
@@ -259,7 +260,7 @@ func (ix *Index) offTopicPhrases(q string, toks, folds []string) ([]offPhrase, *
 	scan := func(t *offTopic, cs []cue, at func(c cue, k int) bool, marked bool) {
 		for _, c := range cs {
 			for k := range toks {
-				if !at(c, k) || negated(folds, k, starts) {
+				if !at(c, k) || negated(folds, k, starts) || t.excepts(toks, folds, k, len(c.fold)) {
 					continue
 				}
 				f := offPhrase{fold: c.fold, asks: t.asks, named: enclosingNames(terms, k, k+len(c.fold))}
@@ -280,6 +281,19 @@ func (ix *Index) offTopicPhrases(q string, toks, folds []string) ([]offPhrase, *
 		scan(t, t.marked, func(c cue, k int) bool { return c.markedAt(toks, k) }, true)
 	}
 	return found, first
+}
+
+// excepts reports whether the n syllables at k of the question stand inside
+// one of t's except phrases.
+func (t *offTopic) excepts(toks, folds []string, k, n int) bool {
+	for _, c := range t.except {
+		for at := max(0, k+n-len(c.fold)); at <= k; at++ {
+			if c.matchAt(toks, folds, at) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // namedNotAbout reports whether the question (normalized tokens) names one of

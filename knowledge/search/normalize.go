@@ -4,6 +4,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode"
 
 	"github.com/dvcbot/dvcbot/knowledge"
 	"github.com/dvcbot/dvcbot/knowledge/vntext"
@@ -118,7 +119,7 @@ func (n *normalizer) normalize(q string, v vocabulary) string {
 	}
 	var out []string
 	for _, t := range toks {
-		out = append(out, n.repair(t, v)...)
+		out = append(out, n.repair(fixHorn(t), v)...)
 	}
 	out = n.applyPhrases(unifyIY(out, v))
 	words := out[:0:0]
@@ -271,4 +272,37 @@ func collapseRuns(s string) string {
 		out = append(out, s[i])
 	}
 	return string(out)
+}
+
+// hornedO and plainO map an o with each tone to the same tone on ơ, and back.
+var (
+	hornedO = map[rune]rune{'o': 'ơ', 'ò': 'ờ', 'ó': 'ớ', 'ỏ': 'ở', 'õ': 'ỡ', 'ọ': 'ợ'}
+	plainO  = map[rune]bool{'ơ': true, 'ờ': true, 'ớ': true, 'ở': true, 'ỡ': true, 'ợ': true}
+)
+
+// fixHorn puts back the horn a phone keyboard often leaves off one vowel of
+// "ươ": "nguời", "đuợc", "căn cuớc" (the horn on o only) and "đưọc" (on u
+// only) are "người", "được", "căn cước". Vietnamese spells "uơ" before a
+// further letter only after q ("quở" has none after it, nor "thuở"), so the
+// repair is safe; a token is returned unchanged when there is nothing to do.
+func fixHorn(t string) string {
+	r := []rune(t)
+	changed := false
+	for i := 0; i+2 < len(r); i++ {
+		if !unicode.IsLetter(r[i+2]) || (i > 0 && r[i-1] == 'q') {
+			continue
+		}
+		switch {
+		case r[i] == 'u' && plainO[r[i+1]]:
+			r[i], changed = 'ư', true
+		case r[i] == 'ư':
+			if h, ok := hornedO[r[i+1]]; ok {
+				r[i+1], changed = h, true
+			}
+		}
+	}
+	if !changed {
+		return t
+	}
+	return string(r)
 }

@@ -43,6 +43,10 @@ func TestNormalizeShorthandAndNoise(t *testing.T) {
 		{"lafm giaasy khai sinh", "lam giay khai sinh"},
 		{"truwowngf hopwj", "truong hop"},
 		{"giấy khai sinhhhh", "giấy khai sinh"},
+		// The horn a phone keyboard left off one vowel of "ươ".
+		{"làm căn cuớc cho nguời nhà đuợc không", "làm căn cước cho người nhà được không"},
+		{"chuyển truờng, đưọc không", "chuyển trường, được không"},
+		{"thuở nhỏ quở trách", "thuở nhỏ quở trách"},
 		// i and y spellings follow the knowledge base's, by the neighbouring word.
 		{"đăng kí kết hôn", "đăng ký kết hôn"},
 		{"dang ki tam tru", "dang ky tam tru"},

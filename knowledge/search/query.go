@@ -326,12 +326,17 @@ func matchAt(toks []qtoken, i int, fold []string) bool {
 }
 
 // marksAgree reports whether question tokens typed with diacritics carry the
-// same ones as the term: "để" (so that) is not the term "đẻ" (give birth),
-// while an unaccented "de" may be either. A term written without diacritics
-// ("cccd") agrees with anything.
+// same ones as the term: "để" (so that) is not the term "đẻ" (give birth).
+// An unaccented syllable may be any term with those letters, except that a
+// one-syllable term read, unaccented, as a question word is that word: "de"
+// is far more often "để" than "đẻ" ("phải làm sao de đòi lại con"). A term
+// written without diacritics ("cccd") agrees with anything.
 func (term expTerm) marksAgree(toks []qtoken) bool {
 	if len(term.acc) != len(toks) {
 		return true
+	}
+	if len(toks) == 1 && !toks[0].marked && term.fold[0] != term.acc[0] && singleStop[term.fold[0]] {
+		return false
 	}
 	for k, t := range toks {
 		if t.marked && term.fold[k] != term.acc[k] && t.acc != term.acc[k] {
