@@ -71,6 +71,8 @@ func TestSeedEnglishReadsQuestions(t *testing.T) {
 		{q: "Where can I get a certified copy of my birth certificate?", named: "chung-thuc-ban-sao", section: "agency"},
 		{q: "I have a foreign friend staying at my house, do I need to report it?", named: "khai-bao-tam-tru-nguoi-nuoc-ngoai", section: "conditions"},
 		{q: "My landlord says my temporary residence must be declared. Who does it?", named: "khai-bao-tam-tru-nguoi-nuoc-ngoai"},
+		{q: "Hello, I am Japanese, married to a Vietnamese woman. Can I exchange my Japanese driver's license for a Vietnamese one?", named: "doi-giay-phep-lai-xe", hinted: "ket-hon-co-yeu-to-nuoc-ngoai", section: "conditions"},
+		{q: "How do I check the status of an application my wife submitted at the commune?", named: "huong-dan-tra-cuu-ho-so", section: "steps"},
 		{q: "I have a temporary residence card. Can I convert my UK driving licence?", named: "doi-giay-phep-lai-xe", hinted: "khai-bao-tam-tru-nguoi-nuoc-ngoai", section: "conditions", notCovered: true},
 	} {
 		r := g.Read(c.q)
