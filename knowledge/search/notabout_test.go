@@ -166,9 +166,15 @@ func TestSituationGuides(t *testing.T) {
 		// not the bank's own subject.
 		{"Tôi bị rớt nguyên cái ví: căn cước, bằng lái, thẻ ngân hàng. Giờ phải làm lại những gì trước?", "mat-giay-to-tuy-than", true},
 		// Another copy of a registered paper is an extract from the register,
-		// a certified photocopy of the paper in hand is not.
+		// a certified photocopy of the paper in hand is not: that is the
+		// certified copy's own situation (a copy, and its certification).
 		{"cần thêm bản sao giấy khai sinh nộp hồ sơ nhập học cho con thì xin ở đâu", "trich-luc-ho-tich", true},
-		{"chứng thực bản sao giấy khai sinh ở đâu", "chung-thuc-ban-sao", false},
+		{"chứng thực bản sao giấy khai sinh ở đâu", "chung-thuc-ban-sao", true},
+		{"photo sổ hộ nghèo công chứng ở đâu nhanh nhất", "chung-thuc-ban-sao", true},
+		// Sick or caring for a sick child, and asking what the insurance pays.
+		{"con tôi bị sốt xuất huyết nằm viện 5 ngày, tôi nghỉ làm chăm con có được hưởng bảo hiểm không", "che-do-om-dau", true},
+		// A trader with no insurance wanting a pension.
+		{"tôi bán hàng ở chợ, không có bảo hiểm gì, muốn đóng để sau này có lương hưu thì đăng ký ở đâu", "bhxh-tu-nguyen", true},
 		// A vehicle done for, and its papers: they are handed back.
 		{"xe bị cháy rụi rồi, giấy đăng ký xe với biển số giờ làm sao", "thu-hoi-dang-ky-bien-so-xe", true},
 		{"Xã tôi vừa sáp nhập, có phải đổi lại căn cước không?", "giay-to-sau-sap-xep-dia-gioi", true},
