@@ -67,10 +67,12 @@ type NotCoveredTopic struct {
 	// very marks: "con chó" is a dog, but "con cho" typed without marks may
 	// be "con cho" ("khai sinh con cho kịp nhập học"), so it is not one.
 	Marked []string `json:"marked,omitempty" yaml:"marked,omitempty"`
-	// Except are longer phrases in which the topic's phrases tell a detail of
-	// the asker, not the subject asked about: "có quốc tịch Việt Nam" says
-	// who the child is ("con có quốc tịch Việt Nam, làm căn cước thế nào"),
-	// while "quốc tịch" alone is the nationality procedures.
+	// Except are phrases in which, or right after which, the topic's phrases
+	// tell a detail of the asker or of a covered thing, not the subject asked
+	// about: "có quốc tịch Việt Nam" says who the child is ("con có quốc
+	// tịch Việt Nam, làm căn cước thế nào"), while "quốc tịch" alone is the
+	// nationality procedures; "bằng lái xe" before "của Hàn Quốc" is a
+	// foreign licence to exchange, not a foreign country's own paper.
 	Except []string `json:"except,omitempty" yaml:"except,omitempty"`
 }
 

@@ -284,9 +284,13 @@ func (ix *Index) offTopicPhrases(q string, toks, folds []string) ([]offPhrase, *
 }
 
 // excepts reports whether the n syllables at k of the question stand inside
-// one of t's except phrases.
+// one of t's except phrases, or right after one ("bằng lái xe" before "của
+// Hàn Quốc": a foreign licence is one to exchange).
 func (t *offTopic) excepts(toks, folds []string, k, n int) bool {
 	for _, c := range t.except {
+		if k >= len(c.fold) && c.matchAt(toks, folds, k-len(c.fold)) {
+			return true
+		}
 		for at := max(0, k+n-len(c.fold)); at <= k; at++ {
 			if c.matchAt(toks, folds, at) {
 				return true

@@ -347,3 +347,37 @@ func TestMarkedPhrasesCountOnlyWithTheirMarks(t *testing.T) {
 		}
 	}
 }
+
+// A not-covered phrase inside, or right after, one of its topic's except
+// phrases tells who the asker is or what covered thing they hold, not the
+// subject asked about.
+func TestExceptPhrasesAreDetailsNotSubjects(t *testing.T) {
+	ix := searchtest.Index(t)
+	tests := []struct {
+		q, id    string
+		offTopic bool
+	}{
+		// Nationality held is who the child is; regaining it is the subject.
+		{"con em 14 tuổi, có quốc tịch Việt Nam, đã có khai sinh ở xã, làm căn cước cho cháu thế nào", "cap-the-can-cuoc", false},
+		{"bố tôi có quốc tịch Mỹ, muốn xin trở lại quốc tịch Việt Nam để về quê", "", true},
+		// A foreign licence is exchanged here; a foreign country's criminal
+		// record certificate is not issued here.
+		{"tôi có bằng lái xe của Hàn Quốc còn hạn, đổi sang bằng Việt Nam làm ở đâu", "doi-giay-phep-lai-xe", false},
+		{"chồng em cần lý lịch tư pháp của bên Hàn để nộp ở Việt Nam, xin ở đâu", "ly-lich-tu-phap", true},
+	}
+	for _, tt := range tests {
+		res := mustSearch(t, ix, tt.q)
+		if tt.id == "" {
+			if res.Confident || res.NotCovered == nil {
+				t.Errorf("%q: confident %v, not covered %v; want declined with where to go", tt.q, res.Confident, res.NotCovered)
+			}
+			continue
+		}
+		if len(res.Hits) == 0 || res.Hits[0].ID != tt.id {
+			t.Fatalf("%q: hits %v, want %s first", tt.q, res.Hits, tt.id)
+		}
+		if got := res.Hits[0].Evidence.OffTopic; got != tt.offTopic {
+			t.Errorf("%q: %s off topic %v, want %v", tt.q, tt.id, got, tt.offTopic)
+		}
+	}
+}
