@@ -374,6 +374,12 @@ func officeInfoQuestion(w words, s *Session) bool {
 	if has(businessWords, w) || has(nowWorkingCues, w) || (has(portalWords, w) && !has(deskWords, w)) {
 		return false
 	}
+	if has(moneyCues, w) || sectionIn(w, words{}, false) == SectionDocuments {
+		// What a procedure costs or needs, asked beside the desk's hours
+		// ("chứng thực bản photo, ở xã thứ 7 có làm không, mỗi bản mấy
+		// nghìn"), is the procedure's question.
+		return false
+	}
 	office := has(officeWords, w)
 	switch {
 	case has(hoursCues, w):

@@ -252,3 +252,18 @@ func TestPhoneAsADeviceIsNotADeskQuestion(t *testing.T) {
 	r = f.say(t, "number", "số điện thoại công an phường là bao nhiêu")
 	mustContain(t, "phone number question (asks the ward first)", r.Replies[0].Text, "xã/phường nào")
 }
+
+// TestCostAskedBesideHoursIsTheProcedures: what a procedure costs or needs,
+// asked beside whether the desk works on Saturday, is answered by the
+// procedure, as it is without an office directory.
+func TestCostAskedBesideHoursIsTheProcedures(t *testing.T) {
+	f := newOfficeEngine(t)
+	r := f.say(t, "cost", "em cần chứng thực 10 bản photo căn cước, ở xã thứ 7 có làm không, mỗi bản mấy nghìn")
+	if r.ProcedureID != "chung-thuc-ban-sao" {
+		t.Errorf("got %s %s, want chung-thuc-ban-sao", r.Intent, r.ProcedureID)
+	}
+	r = f.say(t, "hours", "thứ 7 bộ phận một cửa xã có làm việc không")
+	if r.Intent != bot.IntentOffice {
+		t.Errorf("hours alone: got %s %s, want a desk answer", r.Intent, r.ProcedureID)
+	}
+}
