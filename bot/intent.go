@@ -431,10 +431,31 @@ func sectionIn(w words, ignore words, onlineTopic bool) string {
 	if whatToDo < 0 && endsWithHow(w) {
 		return SectionSteps
 	}
-	if endsWithYesNo(w) {
+	if endsWithYesNo(w) || asksIfNeeded(w, masked) {
 		return SectionConditions
 	}
 	return ""
+}
+
+// asksIfNeeded reports whether w asks whether something is needed at all:
+// "cần" before a closing "không" ("mở karaoke cần giấy an ninh trật tự
+// ko"), outside the procedure's own title (masked). An unaccented "can"
+// before "cước", "hộ" or "nhà" is "căn".
+func asksIfNeeded(w words, masked []bool) bool {
+	n := questionEnd(w)
+	if n < 3 || !yesNoEnds[w.fold[n-1]] {
+		return false
+	}
+	for i := 0; i < n-1; i++ {
+		if w.fold[i] != "can" || masked[i] || (w.acc[i] != "cần" && w.acc[i] != "can") {
+			continue
+		}
+		if w.acc[i] == "can" && i+1 < len(w.fold) && (w.fold[i+1] == "cuoc" || w.fold[i+1] == "ho" || w.fold[i+1] == "nha") {
+			continue
+		}
+		return true
+	}
+	return false
 }
 
 // yesNoEnds close a question asking yes or no ("… có phải đổi không",

@@ -73,6 +73,9 @@ func TestSeedEnglishReadsQuestions(t *testing.T) {
 		{q: "My landlord says my temporary residence must be declared. Who does it?", named: "khai-bao-tam-tru-nguoi-nuoc-ngoai"},
 		{q: "Hello, I am Japanese, married to a Vietnamese woman. Can I exchange my Japanese driver's license for a Vietnamese one?", named: "doi-giay-phep-lai-xe", hinted: "ket-hon-co-yeu-to-nuoc-ngoai", section: "conditions"},
 		{q: "How do I check the status of an application my wife submitted at the commune?", named: "huong-dan-tra-cuu-ho-so", section: "steps"},
+		{q: "lost my vn passport, how to report", named: "trinh-bao-mat-ho-chieu", section: "steps"},
+		{q: "how much speeding fine motorbike", notCovered: true},
+		{q: "convert foreign driving licence to vietnamese one", named: "doi-giay-phep-lai-xe"},
 		{q: "I have a temporary residence card. Can I convert my UK driving licence?", named: "doi-giay-phep-lai-xe", hinted: "khai-bao-tam-tru-nguoi-nuoc-ngoai", section: "conditions", notCovered: true},
 	} {
 		r := g.Read(c.q)

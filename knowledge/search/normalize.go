@@ -121,6 +121,7 @@ func (n *normalizer) normalize(q string, v vocabulary) string {
 	for _, t := range toks {
 		out = append(out, n.repair(fixHorn(t), v)...)
 	}
+	untranspose(out, v)
 	out = n.applyPhrases(unifyIY(out, v))
 	words := out[:0:0]
 	for _, t := range out {
@@ -260,6 +261,32 @@ func telexStrip(s string) string {
 		out = append(out, c)
 	}
 	return string(out)
+}
+
+// untranspose repairs, in place, a token typed without marks with two
+// neighbouring letters swapped by a thumb ("khia sinh" → "khai sinh"): only a
+// token the knowledge base does not use, and only into a word that forms a
+// known phrase with a neighbour, since many real syllables ("chui") are not
+// the knowledge base's words.
+func untranspose(toks []string, v vocabulary) {
+	for i, t := range toks {
+		if len(t) < 3 || !isASCIIWord(t) || v.word(t) {
+			continue
+		}
+		b := []byte(t)
+		for k := 0; k+1 < len(b); k++ {
+			if b[k] == b[k+1] {
+				continue
+			}
+			b[k], b[k+1] = b[k+1], b[k]
+			c := string(b)
+			if v.word(c) && (i > 0 && v.pair(vntext.Fold(toks[i-1]), c) || i+1 < len(toks) && v.pair(c, vntext.Fold(toks[i+1]))) {
+				toks[i] = c
+				break
+			}
+			b[k], b[k+1] = b[k+1], b[k]
+		}
+	}
 }
 
 // collapseRuns shortens every run of one repeated letter to a single letter.

@@ -43,6 +43,9 @@ func TestNormalizeShorthandAndNoise(t *testing.T) {
 		{"lafm giaasy khai sinh", "lam giay khai sinh"},
 		{"truwowngf hopwj", "truong hop"},
 		{"giấy khai sinhhhh", "giấy khai sinh"},
+		// Two neighbouring letters swapped by a thumb.
+		{"khia sinh cho con", "khai sinh cho con"},
+		{"lam ho chieu chui", "lam ho chieu chui"},
 		// The horn a phone keyboard left off one vowel of "ươ".
 		{"làm căn cuớc cho nguời nhà đuợc không", "làm căn cước cho người nhà được không"},
 		{"chuyển truờng, đưọc không", "chuyển trường, được không"},
