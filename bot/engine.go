@@ -1056,9 +1056,12 @@ func officialAmong(r SearchResult, n int) bool {
 // it asks ("vợ mất căn cước … làm hộ chiếu cho vợ cần gì"), however sure; the
 // situation of a procedure's own guide, told whole, names that procedure
 // better than any one clause ("xe hỏng nát bán sắt vụn, cái giấy đăng ký với
-// biển số phải làm gì" is the deregistration, not the registration).
+// biển số phải làm gì" is the deregistration, not the registration). A
+// complaint or petition (ComplaintField) is always about something else: the
+// story it is asked after names what is complained of, never a surer answer
+// ("hồ sơ tách thửa nộp 3 tháng vẫn bắt bổ sung, tôi muốn tố cáo").
 func surerThan(a, b SearchResult) bool {
-	if len(a.Hits) == 0 || len(b.Hits) == 0 || a.Hits[0].Confidence < sureConfidence {
+	if len(a.Hits) == 0 || len(b.Hits) == 0 || a.Hits[0].Confidence < sureConfidence || b.Hits[0].Field == ComplaintField {
 		return false
 	}
 	if top := a.Hits[0]; top.Evidence.Situation {
@@ -1081,6 +1084,10 @@ func wholeRanksFirst(whole, part SearchResult) bool {
 // SituationField is the field of the guides that walk a citizen from a life
 // situation to the procedures it needs (a lost wallet, a merged commune).
 const SituationField = "Tình huống"
+
+// ComplaintField is the field of the guides to complaints, denunciations and
+// petitions about how other procedures are run.
+const ComplaintField = "Khiếu nại"
 
 // sureGap is how far a sure best hit (sureConfidence) must stand above the
 // runner-up in confidence to be answered even when their scores are close.

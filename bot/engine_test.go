@@ -446,6 +446,11 @@ func TestTrust(t *testing.T) {
 			t.Errorf("a procedure's own situation told across clauses: %q, want %s", r.ProcedureID, c.id)
 		}
 	}
+	// A complaint is always about something else: the procedure its story
+	// names, even a told situation, is what is complained of.
+	if r := fx.say(t, "complaint-story", "Cán bộ địa chính xã gây khó dễ, hồ sơ tách thửa nộp 3 tháng vẫn bắt bổ sung lung tung. Tôi muốn tố cáo thì làm thế nào?"); r.ProcedureID != "khieu-nai-to-cao" {
+		t.Errorf("a complaint after a land story: %q, want khieu-nai-to-cao", r.ProcedureID)
+	}
 	// A scene that makes the procedure the asking clause names a particular
 	// kind of it keeps that kind.
 	if r := fx.say(t, "refined-kind", "Em gái mình sắp lấy chồng người Hàn Quốc, cho hỏi đăng ký kết hôn thì làm ở xã được không hay phải lên tỉnh ạ?"); r.ProcedureID != "ket-hon-co-yeu-to-nuoc-ngoai" {

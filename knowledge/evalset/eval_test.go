@@ -62,6 +62,7 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout47.tsv", 0.07, 0.77, 0.89, 0.81},
 		{"testdata/heldout48.tsv", 0.035, 0.80, 0.9, 0.92},
 		{"testdata/heldout50.tsv", 0.04, 0.92, 0.88, 0.94},
+		{"testdata/heldout49.tsv", 0.06, 0.81, 0.86, 0.91},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {

@@ -17,6 +17,8 @@ func TestNormalizeShorthandAndNoise(t *testing.T) {
 		{"lam lai cccd can j", "lam lai cccd can gì"},
 		{"làm hộ chiếu mất bn tiền", "làm hộ chiếu tốn bao nhiêu tiền"},
 		{"làm giấy khai sinh mất bao lâu", "làm giấy khai sinh tốn bao lâu"},
+		{"làm hộ chiếu mất mấy ngày", "làm hộ chiếu tốn mấy ngày"},
+		{"sổ đỏ bị chuột gặm mất mấy chữ", "sổ đỏ bị chuột gặm mất mấy chữ"},
 		{"tôi bị mất ví tiền", "tôi bị mất ví tiền"},
 		{"mất căn cước thì sao", "mất căn cước thì sao"},
 		{"tách hộ khẩu ntn", "tách hộ khẩu như thế nào"},

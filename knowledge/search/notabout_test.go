@@ -173,6 +173,9 @@ func TestSituationGuides(t *testing.T) {
 		{"photo sổ hộ nghèo công chứng ở đâu nhanh nhất", "chung-thuc-ban-sao", true},
 		// Sick or caring for a sick child, and asking what the insurance pays.
 		{"con tôi bị sốt xuất huyết nằm viện 5 ngày, tôi nghỉ làm chăm con có được hưởng bảo hiểm không", "che-do-om-dau", true},
+		// A plot cut into several certificates; a certificate gnawed by rats.
+		{"tôi có 300m2, muốn tách ra 3 sổ cho 3 đứa con, làm ở đâu", "tach-hop-thua-dat", true},
+		{"sổ đỏ nhà tôi bị chuột gặm rách một góc, có được làm lại cái mới không", "cap-doi-cap-lai-so-do", true},
 		// A trader with no insurance wanting a pension.
 		{"tôi bán hàng ở chợ, không có bảo hiểm gì, muốn đóng để sau này có lương hưu thì đăng ký ở đâu", "bhxh-tu-nguyen", true},
 		// A vehicle done for, and its papers: they are handed back.
