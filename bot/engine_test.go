@@ -446,6 +446,13 @@ func TestTrust(t *testing.T) {
 			t.Errorf("a procedure's own situation told across clauses: %q, want %s", r.ProcedureID, c.id)
 		}
 	}
+	// Whether someone may inherit is a legal question, not the inheritance
+	// registration nor the adoption.
+	for _, q := range []string{"Con nuôi có được hưởng thừa kế như con đẻ không", "con nuoi co dc huong thua ke nhu con de ko"} {
+		if r := fx.say(t, "inherit-"+q[:3], q); r.ProcedureID != "" {
+			t.Errorf("%q answered with %s", q, r.ProcedureID)
+		}
+	}
 	// A complaint is always about something else: the procedure its story
 	// names, even a told situation, is what is complained of.
 	if r := fx.say(t, "complaint-story", "Cán bộ địa chính xã gây khó dễ, hồ sơ tách thửa nộp 3 tháng vẫn bắt bổ sung lung tung. Tôi muốn tố cáo thì làm thế nào?"); r.ProcedureID != "khieu-nai-to-cao" {
