@@ -338,16 +338,28 @@ func TestMarkedPhrasesCountOnlyWithTheirMarks(t *testing.T) {
 		{"Bố mẹ tặng cho đất cho con rồi mà giờ con bất hiếu, bố mẹ có đòi lại đất được không", "tang-cho-dat", true},
 	}
 	for _, tt := range tests {
-		res := mustSearch(t, ix, tt.q)
-		if len(res.Hits) == 0 || res.Hits[0].ID != tt.id {
-			t.Fatalf("%q: hits %v, want %s first", tt.q, res.Hits, tt.id)
+		checkOffTopic(t, ix, tt.q, tt.id, tt.offTopic, tt.offTopic)
+	}
+}
+
+// checkOffTopic asserts that id is the first hit for q and whether the
+// question names a subject the guide is not about, and, when declined, that
+// the search declines it with where to go. An empty id asks only for the
+// decline.
+func checkOffTopic(t *testing.T, ix *search.Index, q, id string, offTopic, declined bool) {
+	t.Helper()
+	res := mustSearch(t, ix, q)
+	if id != "" {
+		if len(res.Hits) == 0 || res.Hits[0].ID != id {
+			t.Errorf("%q: hits %v, want %s first", q, res.Hits, id)
+			return
 		}
-		if got := res.Hits[0].Evidence.OffTopic; got != tt.offTopic {
-			t.Errorf("%q: %s off topic %v, want %v", tt.q, tt.id, got, tt.offTopic)
+		if got := res.Hits[0].Evidence.OffTopic; got != offTopic {
+			t.Errorf("%q: %s off topic %v, want %v", q, id, got, offTopic)
 		}
-		if tt.offTopic && (res.Confident || res.NotCovered == nil) {
-			t.Errorf("%q: confident %v, not covered %v; want declined with where to go", tt.q, res.Confident, res.NotCovered)
-		}
+	}
+	if declined && (res.Confident || res.NotCovered == nil) {
+		t.Errorf("%q: confident %v, not covered %v; want declined with where to go", q, res.Confident, res.NotCovered)
 	}
 }
 
@@ -357,30 +369,19 @@ func TestMarkedPhrasesCountOnlyWithTheirMarks(t *testing.T) {
 func TestExceptPhrasesAreDetailsNotSubjects(t *testing.T) {
 	ix := searchtest.Index(t)
 	tests := []struct {
-		q, id    string
-		offTopic bool
+		q, id              string
+		offTopic, declined bool
 	}{
 		// Nationality held is who the child is; regaining it is the subject.
-		{"con em 14 tuổi, có quốc tịch Việt Nam, đã có khai sinh ở xã, làm căn cước cho cháu thế nào", "cap-the-can-cuoc", false},
-		{"bố tôi có quốc tịch Mỹ, muốn xin trở lại quốc tịch Việt Nam để về quê", "", true},
+		{"con em 14 tuổi, có quốc tịch Việt Nam, đã có khai sinh ở xã, làm căn cước cho cháu thế nào", "cap-the-can-cuoc", false, false},
+		{"bố tôi có quốc tịch Mỹ, muốn xin trở lại quốc tịch Việt Nam để về quê", "", true, true},
 		// A foreign licence is exchanged here; a foreign country's criminal
-		// record certificate is not issued here.
-		{"tôi có bằng lái xe của Hàn Quốc còn hạn, đổi sang bằng Việt Nam làm ở đâu", "doi-giay-phep-lai-xe", false},
-		{"chồng em cần lý lịch tư pháp của bên Hàn để nộp ở Việt Nam, xin ở đâu", "ly-lich-tu-phap", true},
+		// record certificate is not issued here (the guide is named whole:
+		// the dialogue declines, as the part that asks does not name it).
+		{"tôi có bằng lái xe của Hàn Quốc còn hạn, đổi sang bằng Việt Nam làm ở đâu", "doi-giay-phep-lai-xe", false, false},
+		{"chồng em cần lý lịch tư pháp của bên Hàn để nộp ở Việt Nam, xin ở đâu", "ly-lich-tu-phap", true, false},
 	}
 	for _, tt := range tests {
-		res := mustSearch(t, ix, tt.q)
-		if tt.id == "" {
-			if res.Confident || res.NotCovered == nil {
-				t.Errorf("%q: confident %v, not covered %v; want declined with where to go", tt.q, res.Confident, res.NotCovered)
-			}
-			continue
-		}
-		if len(res.Hits) == 0 || res.Hits[0].ID != tt.id {
-			t.Fatalf("%q: hits %v, want %s first", tt.q, res.Hits, tt.id)
-		}
-		if got := res.Hits[0].Evidence.OffTopic; got != tt.offTopic {
-			t.Errorf("%q: %s off topic %v, want %v", tt.q, tt.id, got, tt.offTopic)
-		}
+		checkOffTopic(t, ix, tt.q, tt.id, tt.offTopic, tt.declined)
 	}
 }
