@@ -351,6 +351,8 @@ func TestTrust(t *testing.T) {
 		{"My Korean friend stays at my house, do I need to register his stay with the police?", "khai-bao-tam-tru-nguoi-nuoc-ngoai", bot.SectionConditions},
 		{"What documents do I need to register a household business?", "dang-ky-ho-kinh-doanh", bot.SectionDocuments},
 		{"I want to marry my Vietnamese girlfriend, how long does it take?", "ket-hon-co-yeu-to-nuoc-ngoai", bot.SectionTime},
+		// One word with a mark ("fiancée") does not make a message Vietnamese.
+		{"I'm Canadian and want to marry my Vietnamese fiancée in Can Tho. What papers do I need to register the marriage?", "ket-hon-co-yeu-to-nuoc-ngoai", bot.SectionDocuments},
 		// A subject not covered that is only the asker's situation does not
 		// stop the answer; the sentence that asks decides.
 		{"I have a work permit and a residence card. Can I convert my UK driving licence here?", "doi-giay-phep-lai-xe", bot.SectionConditions},

@@ -38,14 +38,19 @@ func looksEnglish(q string) bool {
 	if len(w.acc) == 0 {
 		return false
 	}
-	n := 0
+	n, marked := 0, 0
 	for i, a := range w.acc {
 		if a != w.fold[i] {
-			return false // diacritics: Vietnamese
+			marked++
 		}
 		if englishWords[a] {
 			n++
 		}
+	}
+	// Vietnamese typed with diacritics carries them on most words; English
+	// may carry one or two ("fiancée", a place written "Đà Nẵng").
+	if marked > max(1, len(w.acc)/10) {
+		return false
 	}
 	return n >= 2 && float64(n) >= 0.3*float64(len(w.acc))
 }

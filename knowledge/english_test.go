@@ -76,6 +76,7 @@ func TestSeedEnglishReadsQuestions(t *testing.T) {
 		{q: "lost my vn passport, how to report", named: "trinh-bao-mat-ho-chieu", section: "steps"},
 		{q: "how much speeding fine motorbike", notCovered: true},
 		{q: "convert foreign driving licence to vietnamese one", named: "doi-giay-phep-lai-xe"},
+		{q: "I'm an American living in Da Nang with a US driver's license. Can I exchange it for a Vietnamese license?", named: "doi-giay-phep-lai-xe", section: "conditions"},
 		{q: "I have a temporary residence card. Can I convert my UK driving licence?", named: "doi-giay-phep-lai-xe", hinted: "khai-bao-tam-tru-nguoi-nuoc-ngoai", section: "conditions", notCovered: true},
 	} {
 		r := g.Read(c.q)
