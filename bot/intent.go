@@ -442,10 +442,7 @@ func sectionIn(w words, ignore words, onlineTopic bool) string {
 // ko"), outside the procedure's own title (masked). An unaccented "can"
 // before "cước", "hộ" or "nhà" is "căn".
 func asksIfNeeded(w words, masked []bool) bool {
-	n := questionEnd(w)
-	if n < 3 || !yesNoEnds[w.fold[n-1]] {
-		return false
-	}
+	n := yesNoEnd(w)
 	for i := 0; i < n-1; i++ {
 		if w.fold[i] != "can" || masked[i] || (w.acc[i] != "cần" && w.acc[i] != "can") {
 			continue
@@ -467,11 +464,11 @@ var yesNoEnds = map[string]bool{"khong": true, "chua": true}
 // "có", "được", "phải" or "còn" before it opens ("sổ đỏ cũ có phải đổi
 // không", "làm trợ cấp thất nghiệp còn kịp không"). Whether one may or must is
 // what the conditions section answers. It is read when no section cue speaks.
-// "Cần … không" alone ("mở quán cà phê cần đăng ký hộ kinh doanh không") asks
-// whether the procedure applies at all, which the overview answers.
+// "Cần … không" ("mở quán cà phê cần đăng ký hộ kinh doanh không") asks it
+// too: see asksIfNeeded.
 func endsWithYesNo(w words) bool {
-	n := questionEnd(w)
-	if n < 3 || !yesNoEnds[w.fold[n-1]] {
+	n := yesNoEnd(w)
+	if n == 0 {
 		return false
 	}
 	for _, f := range w.fold[:n-1] {
@@ -481,6 +478,16 @@ func endsWithYesNo(w words) bool {
 		}
 	}
 	return false
+}
+
+// yesNoEnd returns where the question of w ends (questionEnd) when it closes
+// with "không" or "chưa" after at least two words, and 0 otherwise.
+func yesNoEnd(w words) int {
+	n := questionEnd(w)
+	if n < 3 || !yesNoEnds[w.fold[n-1]] {
+		return 0
+	}
+	return n
 }
 
 // questionEnd returns where the question of w ends: before the closing

@@ -374,12 +374,19 @@ func officeInfoQuestion(w words, s *Session) bool {
 	if has(businessWords, w) || has(nowWorkingCues, w) || (has(portalWords, w) && !has(deskWords, w)) {
 		return false
 	}
-	if has(moneyCues, w) || sectionIn(w, words{}, false) == SectionDocuments {
-		// What a procedure costs or needs, asked beside the desk's hours
-		// ("chứng thực bản photo, ở xã thứ 7 có làm không, mỗi bản mấy
-		// nghìn"), is the procedure's question.
+	if !asksDesk(w, s) {
 		return false
 	}
+	// What a procedure costs or needs, asked beside the desk's hours
+	// ("chứng thực bản photo, ở xã thứ 7 có làm không, mỗi bản mấy nghìn"),
+	// is the procedure's question. Read only for a desk question: every
+	// message comes through here.
+	return !has(moneyCues, w) && sectionIn(w, words{}, false) != SectionDocuments
+}
+
+// asksDesk reports whether w names a desk's hours, phone or address in a way
+// that asks for them (see officeInfoQuestion).
+func asksDesk(w words, s *Session) bool {
 	office := has(officeWords, w)
 	switch {
 	case has(hoursCues, w):

@@ -313,6 +313,9 @@ var (
 // further letter only after q ("quở" has none after it, nor "thuở"), so the
 // repair is safe; a token is returned unchanged when there is nothing to do.
 func fixHorn(t string) string {
+	if !strings.ContainsAny(t, "uư") {
+		return t // most syllables: spared the rune copy
+	}
 	r := []rune(t)
 	changed := false
 	for i := 0; i+2 < len(r); i++ {
