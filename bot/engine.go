@@ -330,7 +330,7 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 		if r, ok := searched[text]; ok {
 			return r, nil
 		}
-		r, err := e.search(ctx, text)
+		r, err := e.searchWithin(ctx, text, m.Text)
 		if err == nil {
 			searched[text] = r
 		}
@@ -993,6 +993,15 @@ func (e *Engine) search(ctx context.Context, q string) (SearchResult, error) {
 		return SearchResult{}, nil
 	}
 	return e.cfg.Searcher.Search(ctx, q, 5)
+}
+
+// searchWithin searches q, the whole of message or a part of it, with message
+// as the scope of what a guide is limited to (Searcher.SearchWithin).
+func (e *Engine) searchWithin(ctx context.Context, q, message string) (SearchResult, error) {
+	if strings.TrimSpace(q) == "" {
+		return SearchResult{}, nil
+	}
+	return e.cfg.Searcher.SearchWithin(ctx, q, message, 5)
 }
 
 // ambiguous reports whether the runner-up is about as good as the best hit:

@@ -426,6 +426,15 @@ func TestTrust(t *testing.T) {
 	if r := fx.say(t, "story-purpose", "Ngân hàng đòi giấy xác nhận tình trạng hôn nhân mới cho vay, xin thì mấy ngày có?"); r.ProcedureID != "xac-nhan-tinh-trang-hon-nhan" {
 		t.Errorf("a bank's request as the story: %q, want xac-nhan-tinh-trang-hon-nhan", r.ProcedureID)
 	}
+	// A foreign guest told in the story makes the clause that asks about
+	// declaring a stay the foreigner's declaration; a renter's own stay,
+	// naming no foreigner, is never answered with it.
+	if r := fx.say(t, "story-guests", "nha nghi cua bac co khach han quoc thue phong, khai bao tam tru cho ho the nao"); r.ProcedureID != "khai-bao-tam-tru-nguoi-nuoc-ngoai" {
+		t.Errorf("foreign guests in the story: %q, want khai-bao-tam-tru-nguoi-nuoc-ngoai", r.ProcedureID)
+	}
+	if r := fx.say(t, "own-stay", "thue nha tro co phai khai bao tam tru ko"); r.ProcedureID == "khai-bao-tam-tru-nguoi-nuoc-ngoai" {
+		t.Errorf("a renter's own stay answered with the foreigner's declaration")
+	}
 	// The clause that asks outweighs a story clause naming another
 	// procedure: the son has no căn cước yet, the question is his passport.
 	for _, c := range []struct{ story, section string }{

@@ -8,6 +8,12 @@ type Searcher interface {
 	// question gives no hits and no error. Confident is true when the best hit
 	// explains the question well enough to answer with it.
 	Search(ctx context.Context, question string, limit int) (SearchResult, error)
+	// SearchWithin ranks like Search for part, one clause of a longer
+	// message, except that the subject matter a guide is limited to may be
+	// named anywhere in message: "khách Hàn Quốc thuê phòng, khai báo tạm
+	// trú cho họ thế nào" keeps the foreign guest's declaration for its
+	// second clause. Everything else is judged on part alone.
+	SearchWithin(ctx context.Context, part, message string, limit int) (SearchResult, error)
 }
 
 // SearchResult is a ranked list of procedures with a confidence verdict.

@@ -103,6 +103,20 @@ func (s timedSearcher) Search(ctx context.Context, q string, limit int) (bot.Sea
 	return res, err
 }
 
+// SearchWithin measures like Search.
+func (s timedSearcher) SearchWithin(ctx context.Context, part, message string, limit int) (bot.SearchResult, error) {
+	ctx, span := obs.Span(ctx, "search")
+	start := time.Now()
+	res, err := s.next.SearchWithin(ctx, part, message, limit)
+	obs.SearchDuration.Observe(time.Since(start).Seconds())
+	span.SetAttributes(attribute.Int("dvcbot.hits", len(res.Hits)), attribute.Bool("dvcbot.confident", res.Confident))
+	obs.EndSpan(span, err)
+	if err != nil {
+		obs.SearchErrors.Inc()
+	}
+	return res, err
+}
+
 // timedSessions measures the session store on the dialogue path. A conflict
 // (another process saved first) is not an error of the store.
 type timedSessions struct{ next bot.SessionStore }

@@ -46,6 +46,10 @@ func (nopSearcher) Search(context.Context, string, int) (bot.SearchResult, error
 	return bot.SearchResult{}, nil
 }
 
+func (nopSearcher) SearchWithin(context.Context, string, string, int) (bot.SearchResult, error) {
+	return bot.SearchResult{}, nil
+}
+
 type nopSessions struct{}
 
 func (nopSessions) LoadSession(context.Context, string) (bot.Session, error) {

@@ -307,10 +307,11 @@ func (e *entry) namedNotAbout(toks, folds []string) bool {
 }
 
 // outsideScope reports whether a guide limited to a subject matter
-// (Procedure.AboutOnly) is asked about something else: the question names none
-// of that subject matter, and some content word of it is not in the guide's
-// names. A question of the guide's own name alone ("khiếu nại tố cáo có mất
-// phí không") is never outside.
+// (Procedure.AboutOnly) is asked about something else: the message (toks,
+// folds: the question, or the whole message a clause of it is part of) names
+// none of that subject matter, and some content word of the question (pl) is
+// not in the guide's names. A question of the guide's own name alone ("khiếu
+// nại tố cáo có mất phí không") is never outside.
 func (e *entry) outsideScope(toks, folds []string, pl plan) bool {
 	if len(e.aboutOnly) == 0 || anyCueAt(e.aboutOnly, toks, folds) {
 		return false
@@ -1238,7 +1239,14 @@ func match(text, field, analyzer string, boost float64) query.Query {
 // carries, per hit, the BM25 score and the weighted share of the question's
 // content words the procedure explains (coverage), plus a confidence verdict.
 func (ix *Index) Search(ctx context.Context, q string, limit int) (bot.SearchResult, error) {
-	return ix.search(ctx, q, limit, true)
+	return ix.search(ctx, q, "", limit, true)
+}
+
+// SearchWithin ranks like Search for part, a clause of message, with the
+// subject matter a guide is limited to (Procedure.AboutOnly) read in the
+// whole message (see bot.Searcher).
+func (ix *Index) SearchWithin(ctx context.Context, part, message string, limit int) (bot.SearchResult, error) {
+	return ix.search(ctx, part, message, limit, true)
 }
 
 // Ranker is the index as the dialogue engine's bot.Searcher: the same ranking
@@ -1250,10 +1258,18 @@ func (ix *Index) Ranker() Ranker { return Ranker{ix} }
 
 // Search ranks like Index.Search and leaves Snippet empty.
 func (r Ranker) Search(ctx context.Context, q string, limit int) (bot.SearchResult, error) {
-	return r.ix.search(ctx, q, limit, false)
+	return r.ix.search(ctx, q, "", limit, false)
 }
 
-func (ix *Index) search(ctx context.Context, q string, limit int, snippets bool) (bot.SearchResult, error) {
+// SearchWithin ranks like Index.SearchWithin and leaves Snippet empty.
+func (r Ranker) SearchWithin(ctx context.Context, part, message string, limit int) (bot.SearchResult, error) {
+	return r.ix.search(ctx, part, message, limit, false)
+}
+
+// search ranks procedures for q. scope, when not empty, is the message q is a
+// part of: the subject matter a guide is limited to may be named anywhere in
+// it (entry.outsideScope).
+func (ix *Index) search(ctx context.Context, q, scope string, limit int, snippets bool) (bot.SearchResult, error) {
 	if limit <= 0 {
 		limit = 10
 	}
@@ -1263,6 +1279,10 @@ func (ix *Index) search(ctx context.Context, q string, limit int, snippets bool)
 	normalized, qtoks, qfolds := ix.read(q)
 	pl := analyze(normalized, ix.exp, ix.knownPhrase)
 	res := bot.SearchResult{Query: pl.foldedText()}
+	stoks, sfolds := qtoks, qfolds
+	if scope != "" && scope != q {
+		_, stoks, sfolds = ix.read(scope)
+	}
 	off, notCovered := ix.offTopicPhrases(q, qtoks, qfolds)
 	if len(pl.content) == 0 {
 		return res, nil
@@ -1347,7 +1367,7 @@ func (ix *Index) search(ctx context.Context, q string, limit int, snippets bool)
 				ev.Excluded = ev.Excluded || f.asks
 			}
 		}
-		if e.namedNotAbout(qtoks, qfolds) || e.outsideScope(qtoks, qfolds, pl) {
+		if e.namedNotAbout(qtoks, qfolds) || e.outsideScope(stoks, sfolds, pl) {
 			ev.Excluded = true
 		}
 		res.Hits = append(res.Hits, bot.SearchHit{

@@ -151,6 +151,42 @@ func TestAboutOnly(t *testing.T) {
 	}
 }
 
+// TestAboutOnlyReadInTheWholeMessage: the subject matter a guide is limited to
+// may be told in the story around the clause that asks (SearchWithin); a
+// clause searched alone, or a message that never names it, is outside.
+func TestAboutOnlyReadInTheWholeMessage(t *testing.T) {
+	ix := searchtest.Index(t)
+	ctx := context.Background()
+	const id = "khai-bao-tam-tru-nguoi-nuoc-ngoai"
+	excluded := func(res bot.SearchResult) bool {
+		for _, h := range res.Hits {
+			if h.ID == id {
+				return h.Evidence.Excluded
+			}
+		}
+		return true // not found at all
+	}
+	clause := "báo tạm trú cho hai người đó qua mạng thế nào"
+	alone, err := ix.Search(ctx, clause, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !excluded(alone) {
+		t.Errorf("%q alone: %s not excluded: %+v", clause, id, alone.Hits)
+	}
+	within, err := ix.SearchWithin(ctx, clause, "khách sạn mini nhà tôi nhận hai khách Nhật ở một tuần, "+clause, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if excluded(within) {
+		t.Errorf("%q within a story of Japanese guests: %s excluded: %+v", clause, id, within.Hits)
+	}
+	// A renter asking about their own stay names no foreigner anywhere.
+	if got := ix.Excludes(id, "thuê nhà trọ ở quận 7, có cần khai báo tạm trú không"); !got {
+		t.Errorf("a Vietnamese renter's own stay: %s not excluded", id)
+	}
+}
+
 // TestSituationGuides: a question describing the life situation a situation
 // guide is for is answered with that guide, before the single procedures it
 // leads to; one that names only one of them is not.
