@@ -56,6 +56,7 @@ type Index struct {
 	threshold  float64                    // Confident when the best hit's Confidence reaches it
 	vocab      map[string]int             // folded syllable → number of procedures using it anywhere
 	bigrams    map[string]int             // folded "a b" → number of procedures using it anywhere
+	marked     map[string]int             // lower-case syllable, or "a b" pair, with its marks → number of curated guides using it
 	intern     map[string]string          // one copy of each folded syllable, shared by the entries' vocabularies
 	units      unitStats                  // frequencies over curated guides and families of official records
 }
@@ -93,7 +94,7 @@ func New(expansions []knowledge.Expansion) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	ix := &Index{mapping: m, guides: guides, records: records, procs: map[string]*entry{}, vocab: map[string]int{}, bigrams: map[string]int{}, intern: map[string]string{}, codes: map[string]map[string]bool{}, cur: newStats(), names: map[string]map[string]bool{}, units: newUnitStats()}
+	ix := &Index{mapping: m, guides: guides, records: records, procs: map[string]*entry{}, vocab: map[string]int{}, marked: map[string]int{}, bigrams: map[string]int{}, intern: map[string]string{}, codes: map[string]map[string]bool{}, cur: newStats(), names: map[string]map[string]bool{}, units: newUnitStats()}
 	ix.setExpander(newExpander(expansions))
 	ix.norm = newNormalizer(knowledge.Shorthand{})
 	ix.model, ix.threshold = DefaultModel, AnswerThreshold
@@ -527,6 +528,10 @@ type ixVocab struct{ ix *Index }
 
 func (v ixVocab) word(f string) bool    { return v.ix.vocab[f] > 0 || stopWords[f] }
 func (v ixVocab) pair(a, b string) bool { return v.ix.bigrams[a+" "+b] > 0 }
+func (v ixVocab) written(t string) bool { return v.ix.marked[t] > 0 }
+func (v ixVocab) writtenPair(a, b string) bool {
+	return v.ix.marked[a+" "+b] > 0
+}
 
 // Close releases the index.
 func (ix *Index) Close() error {
@@ -625,6 +630,23 @@ func (ix *Index) count(e *entry, delta int) {
 	}
 	ix.cur.n += delta
 	ix.cur.vocabN += delta
+	// The syllables the guides write with their marks (what rephone may
+	// repair into); recomputed from the text to be uncounted.
+	seen := map[string]bool{}
+	e.eachMarkedLine(func(toks []string) {
+		for i, t := range toks {
+			if !seen[t] {
+				seen[t] = true
+				addCount(ix.marked, t, delta)
+			}
+			if i > 0 {
+				if b := toks[i-1] + " " + t; !seen[b] {
+					seen[b] = true
+					addCount(ix.marked, b, delta)
+				}
+			}
+		}
+	})
 	for _, n := range names(&e.p) {
 		k := vntext.Key(n)
 		if delta > 0 {
@@ -972,6 +994,17 @@ func (e *entry) eachLine(f func(toks []string)) {
 	for _, text := range append(names(p), p.Field, p.SearchText(), p.Agency, p.ProcessingTime, p.Fees.Text, p.Conditions) {
 		for _, line := range strings.Split(text, "\n") {
 			f(vntext.FoldedTokens(line))
+		}
+	}
+}
+
+// eachMarkedLine calls f with the lower-case syllables, marks kept, of each
+// line of e's text.
+func (e *entry) eachMarkedLine(f func(toks []string)) {
+	p := &e.p
+	for _, text := range append(names(p), p.Field, p.SearchText(), p.Agency, p.ProcessingTime, p.Fees.Text, p.Conditions) {
+		for _, line := range strings.Split(text, "\n") {
+			f(vntext.Tokens(strings.ToLower(line)))
 		}
 	}
 }

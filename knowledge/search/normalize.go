@@ -107,6 +107,11 @@ func newNormalizer(sh knowledge.Shorthand) *normalizer {
 type vocabulary interface {
 	word(fold string) bool
 	pair(a, b string) bool
+	// written answers whether a curated guide writes the lower-case
+	// syllable, marks and all.
+	written(syllable string) bool
+	// writtenPair answers the same for two syllables in a row.
+	writtenPair(a, b string) bool
 }
 
 // normalize returns q as lower-case syllables separated by single spaces, with
@@ -122,6 +127,7 @@ func (n *normalizer) normalize(q string, v vocabulary) string {
 		out = append(out, n.repair(fixHorn(t), v)...)
 	}
 	untranspose(out, v)
+	rephone(out, v)
 	out = n.applyPhrases(unifyIY(out, v))
 	words := out[:0:0]
 	for _, t := range out {
@@ -287,6 +293,66 @@ func untranspose(toks []string, v vocabulary) {
 			b[k], b[k+1] = b[k+1], b[k]
 		}
 	}
+}
+
+// soundSwaps are the spellings of one sound a regional accent, a speech
+// recogniser or a spelling habit puts in place of another, at the start of a
+// syllable: "dấy" (giấy), "nàm" (làm), "sóa" (xóa), "chường" (trường),
+// "dải quyết" (giải quyết).
+var soundSwaps = [][2]string{
+	{"d", "gi"}, {"gi", "d"}, {"r", "d"}, {"d", "r"}, {"r", "gi"}, {"gi", "r"},
+	{"n", "l"}, {"l", "n"}, {"s", "x"}, {"x", "s"}, {"ch", "tr"}, {"tr", "ch"},
+}
+
+// rephone repairs, in place, a syllable spelt as it sounds in a regional
+// accent or as a speech recogniser heard it ("làm cái dấy chứng tử", "căn
+// cướt", "nàm lại", "xác nhận cư chú"): one of soundSwaps at its start, or a
+// final "t" heard for "c". Only a syllable typed with its marks that no guide
+// writes is rewritten, and only into one that forms a phrase the guides write,
+// marks and all, with a neighbour as typed ("giấy tờ"; not "chọn gói" for
+// "trọn gói"). A syllable typed without marks stays, and so does a word the
+// guides write, even where another would fit better ("lên" is not "nên",
+// "chợ" not "trợ"; "cư chú" is left unrepaired).
+func rephone(toks []string, v vocabulary) {
+	fits := func(i int, c string) bool {
+		return i > 0 && v.writtenPair(toks[i-1], c) || i+1 < len(toks) && v.writtenPair(c, toks[i+1])
+	}
+	for i, t := range toks {
+		if len(t) < 2 || t == vntext.Fold(t) || !isLetters(t) || v.written(t) {
+			continue
+		}
+		for _, c := range soundAlikes(t) {
+			if fits(i, c) {
+				toks[i] = c
+				break
+			}
+		}
+	}
+}
+
+// soundAlikes returns the spellings of syllable t that sound alike in some
+// accent (see rephone).
+func soundAlikes(t string) []string {
+	var out []string
+	for _, sw := range soundSwaps {
+		if rest, ok := strings.CutPrefix(t, sw[0]); ok && rest != "" && !(sw[0] == "d" && sw[1] == "gi" && strings.HasPrefix(rest, "i")) {
+			out = append(out, sw[1]+rest)
+		}
+	}
+	if strings.HasSuffix(t, "t") && len(t) > 2 {
+		out = append(out, strings.TrimSuffix(t, "t")+"c")
+	}
+	return out
+}
+
+// isLetters reports whether s is only letters.
+func isLetters(s string) bool {
+	for _, r := range s {
+		if !unicode.IsLetter(r) {
+			return false
+		}
+	}
+	return true
 }
 
 // collapseRuns shortens every run of one repeated letter to a single letter.
