@@ -389,7 +389,11 @@ func TestTrust(t *testing.T) {
 			t.Errorf("%q: generic question answered %q (%s), want a question back", q, r.ProcedureID, r.Intent)
 		}
 	}
-	for _, q := range []string{"gia hạn visa du lịch cho bạn người nước ngoài", "đổi tiền rách ở ngân hàng nào", "kết quả bóng đá tối qua"} {
+	for _, q := range []string{"gia hạn visa du lịch cho bạn người nước ngoài", "đổi tiền rách ở ngân hàng nào", "kết quả bóng đá tối qua",
+		// importing a car is customs, not "nhập khẩu" into a household
+		"con ở Nhật muốn gửi ô tô về cho bố mẹ thì thuế nhập khẩu tính sao",
+		// a share of an inheritance is a legal question, not a procedure
+		"ông mất không để lại di chúc thì con riêng của ông có phần không"} {
 		r := fx.say(t, "oos-"+q, q)
 		if r.ProcedureID != "" {
 			t.Errorf("%q: answered %s, want a polite refusal", q, r.ProcedureID)
