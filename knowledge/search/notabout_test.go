@@ -212,6 +212,10 @@ func TestSituationGuides(t *testing.T) {
 		// A plot cut into several certificates; a certificate gnawed by rats.
 		{"tôi có 300m2, muốn tách ra 3 sổ cho 3 đứa con, làm ở đâu", "tach-hop-thua-dat", true},
 		{"sổ đỏ nhà tôi bị chuột gặm rách một góc, có được làm lại cái mới không", "cap-doi-cap-lai-so-do", true},
+		// A paper wanted in the VNeID app, told without "tích hợp"; a lost
+		// licence still shown there is the licence's re-issue.
+		{"giấy phép lái xe ô tô của tôi không thấy hiện trên ứng dụng vneid, đưa vào bằng cách nào", "tich-hop-giay-to-vao-can-cuoc", true},
+		{"mất bằng lái mà trên vneid vẫn hiện thì có cần cấp lại không", "cap-lai-giay-phep-lai-xe", false},
 		// A trader with no insurance wanting a pension.
 		{"tôi bán hàng ở chợ, không có bảo hiểm gì, muốn đóng để sau này có lương hưu thì đăng ký ở đâu", "bhxh-tu-nguyen", true},
 		// A vehicle done for, and its papers: they are handed back.
