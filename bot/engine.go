@@ -652,7 +652,12 @@ func agreeingClauses(text string, search func(string) (SearchResult, error), rea
 // "de", typed without marks) and the words after it, up to the end of the
 // clause or a "thì" that goes on to ask ("xin giấy độc thân để bổ sung hồ sơ
 // vay vốn thì làm ở đâu").
-var purposeClause = regexp.MustCompile(`(?i)(^|[\s,;:])(để|de)\s+([^.,?!;:\n]*?)(\s+(thì|thi)\s|[.,?!;:\n]|$)`)
+// In a message typed with marks "thi" is the exam ("để nộp hồ sơ thi tuyển
+// công chức"), not "thì": purposeClauseMarked reads it so.
+var (
+	purposeClause       = regexp.MustCompile(`(?i)(^|[\s,;:])(để|de)\s+([^.,?!;:\n]*?)(\s+(thì|thi)\s|[.,?!;:\n]|$)`)
+	purposeClauseMarked = regexp.MustCompile(`(?i)(^|[\s,;:])(để)\s+([^.,?!;:\n]*?)(\s+(thì)\s|[.,?!;:\n]|$)`)
+)
 
 // cutPurpose removes the purpose clauses of text and returns what is left
 // and the purposes (none when there is no purpose clause). "để lại" (what
@@ -660,7 +665,11 @@ var purposeClause = regexp.MustCompile(`(?i)(^|[\s,;:])(để|de)\s+([^.,?!;:\n]
 func cutPurpose(text string) (rest string, purposes []string) {
 	var b strings.Builder
 	last := 0
-	for _, m := range purposeClause.FindAllStringSubmatchIndex(text, -1) {
+	re := purposeClause
+	if lower := strings.ToLower(text); vntext.Fold(lower) != lower {
+		re = purposeClauseMarked
+	}
+	for _, m := range re.FindAllStringSubmatchIndex(text, -1) {
 		purpose := text[m[6]:m[7]]
 		words := strings.Fields(purpose)
 		if len(words) < 2 || vntext.Fold(strings.ToLower(words[0])) == "lai" {

@@ -430,6 +430,11 @@ func TestTrust(t *testing.T) {
 	if r := fx.say(t, "story-purpose", "Ngân hàng đòi giấy xác nhận tình trạng hôn nhân mới cho vay, xin thì mấy ngày có?"); r.ProcedureID != "xac-nhan-tinh-trang-hon-nhan" {
 		t.Errorf("a bank's request as the story: %q, want xac-nhan-tinh-trang-hon-nhan", r.ProcedureID)
 	}
+	// In a message typed with marks "thi" is the exam the paper is for, not
+	// "thì": the purpose ends at the comma.
+	if r := fx.say(t, "purpose-exam", "Tôi cần chứng thực bản sao học bạ và bằng tốt nghiệp để nộp hồ sơ thi tuyển viên chức, khoảng 10 trang. Cho hỏi chứng thực bản sao ở xã thì mỗi trang bao nhiêu tiền?"); r.ProcedureID != "chung-thuc-ban-sao" {
+		t.Errorf("a recruitment exam as the purpose: %q, want chung-thuc-ban-sao", r.ProcedureID)
+	}
 	// A foreign guest told in the story makes the clause that asks about
 	// declaring a stay the foreigner's declaration; a renter's own stay,
 	// naming no foreigner, is never answered with it.
