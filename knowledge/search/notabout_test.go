@@ -216,6 +216,8 @@ func TestSituationGuides(t *testing.T) {
 		// licence still shown there is the licence's re-issue.
 		{"giấy phép lái xe ô tô của tôi không thấy hiện trên ứng dụng vneid, đưa vào bằng cách nào", "tich-hop-giay-to-vao-can-cuoc", true},
 		{"mất bằng lái mà trên vneid vẫn hiện thì có cần cấp lại không", "cap-lai-giay-phep-lai-xe", false},
+		// A father not married to the mother who wants to be recognised.
+		{"hồi đó không cưới, giấy khai sinh của bé chỉ có tên mẹ, giờ tôi muốn được công nhận là cha đẻ của bé thì làm sao", "dang-ky-nhan-cha-me-con", true},
 		// A trader with no insurance wanting a pension.
 		{"tôi bán hàng ở chợ, không có bảo hiểm gì, muốn đóng để sau này có lương hưu thì đăng ký ở đâu", "bhxh-tu-nguyen", true},
 		// A vehicle done for, and its papers: they are handed back.
