@@ -89,6 +89,14 @@ func TestSectionQuestions(t *testing.T) {
 		// Whether a procedure that is itself done online can be done that way.
 		{"nộp phạt vi phạm giao thông trên app được không", "nop-phat-vi-pham-giao-thong", bot.SectionOnline},
 		{"nộp phạt vi phạm giao thông thay cho người khác được không", "nop-phat-vi-pham-giao-thong", bot.SectionConditions},
+		// A title naming the online way ("… trực tuyến") is no online topic:
+		// how to do it online asks its online part.
+		{"đăng ký cho con vào lớp 1 trên mạng làm sao", "tuyen-sinh-dau-cap", bot.SectionOnline},
+		// When it opens is the time, unless the site is asked too; "chưa
+		// làm bao giờ" is never, not when.
+		{"đăng ký cho con vào lớp 6 qua mạng năm nay bắt đầu từ ngày nào", "tuyen-sinh-dau-cap", bot.SectionTime},
+		{"đăng ký lớp 1 trên mạng ở trang nào, bao giờ mở", "tuyen-sinh-dau-cap", bot.SectionOnline},
+		{"đăng ký lớp 1 trên mạng thế nào, tôi chưa làm bao giờ", "tuyen-sinh-dau-cap", bot.SectionOnline},
 		// Where the citizen works is the story, not where to apply.
 		{"tôi đang làm ở Đài Loan 2 năm thì có cần khai báo tạm vắng không", "khai-bao-tam-vang", bot.SectionConditions},
 		{"hồ sơ hưởng lương hưu mất mấy tháng", "huong-luong-huu", bot.SectionTime},

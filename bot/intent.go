@@ -216,6 +216,12 @@ var onlineAndAppCues = func() cueList {
 // durationCues ask how long something takes, whatever else the question says.
 var durationCues = cues("bao lâu", "mất bao lâu", "mấy ngày", "mất mấy ngày", "bao nhiêu ngày", "mấy tháng", "bao lâu có", "mấy hôm")
 
+// whenCues ask when something happens or opens; siteCues ask on which site.
+var (
+	whenCues = cues("ngày nào", "ngày mấy", "mấy giờ", "khi nào", "bao giờ", "tháng mấy", "hạn chót", "hạn cuối", "hạn nộp", "từ ngày")
+	siteCues = cues("trang nào", "web nào", "trang web nào", "link nào", "app nào", "ứng dụng nào", "website nào")
+)
+
 // settingCues tell the citizen's situation with the words of a section cue,
 // which they do not ask for: where one works or lives ("đi làm ở Hàn 3 năm"
 // is not where to apply), what one never did ("chưa bao giờ làm khai sinh" is
@@ -226,7 +232,7 @@ var settingCues = []struct {
 	cues    cueList
 }{
 	{SectionAgency, cues("đi làm ở", "đi làm tại", "đang làm ở", "đang làm tại", "làm việc ở", "làm việc tại", "nghỉ làm ở")},
-	{SectionTime, cues("chưa bao giờ", "không bao giờ", "chẳng bao giờ", "chưa khi nào")},
+	{SectionTime, cues("chưa bao giờ", "không bao giờ", "chẳng bao giờ", "chưa khi nào", "chưa làm bao giờ", "chưa đi bao giờ", "chưa từng bao giờ")},
 	{SectionOnline, cues("bán hàng online", "bán online", "bán hàng qua mạng", "bán qua mạng", "bán hàng trên mạng", "bán trên mạng",
 		// where a wrong record was seen ("thông tin trên VNeID bị sai, sửa ở đâu")
 		"thông tin trên vneid", "trên vneid bị", "trên vneid ghi", "trên vneid sai", "vneid bị sai", "vneid ghi sai", "vneid sai", "vneid hiện", "vneid hiển thị", "vneid báo")},
@@ -313,7 +319,10 @@ var overviewCues = cues("phải làm sao", "làm thế nào bây giờ")
 // trước bạ") does not count, and for a procedure that is itself about the online
 // portal (onlineTopic) online cues say nothing, except that whether it can be
 // done some online way ("nộp phạt qua mạng được không") asks for its online
-// part rather than its conditions. When cues overlap, the longest wins ("bao nhiêu
+// part rather than its conditions. A title that only names the online way of a
+// procedure ("Nộp tiền phạt vi phạm giao thông trực tuyến") does not make it
+// such a topic: "nộp phạt online thế nào" asks its online part. When cues
+// overlap, the longest wins ("bao nhiêu
 // tuổi" is about conditions, not fees); otherwise the section listed first wins.
 // The part of the message that asks (askedPart) is read first, the whole
 // message when that part asks for no section.
@@ -337,10 +346,7 @@ func detectSection(w words, ignore words, onlineTopic bool) string {
 func sectionIn(w words, ignore words, onlineTopic bool) string {
 	masked := titleMask(w, ignore)
 	whatToDo, _ := overviewCues.find(w) // "phải làm sao": the whole picture, not the steps
-	if i, _ := sectionCues[0].cues.find(ignore); i >= 0 && len(ignore.fold) > 0 {
-		onlineTopic = true // the title itself is about doing things online
-	}
-	setting := map[string][]bool{} // section → words telling the situation (see settingCues)
+	setting := map[string][]bool{}      // section → words telling the situation (see settingCues)
 	for _, sc := range settingCues {
 		setting[sc.section] = sc.cues.mask(w)
 	}
@@ -418,9 +424,16 @@ func sectionIn(w words, ignore words, onlineTopic bool) string {
 			}
 		}
 		if section == SectionOnline {
-			// "làm trên VNeID mất mấy ngày": online is where, the question is how long.
+			// "làm trên VNeID mất mấy ngày": online is where, the question is how
+			// long; "đăng ký trên mạng bắt đầu từ ngày nào" asks when, unless
+			// it also asks on which site.
 			if i, n := durationCues.find(w); i >= 0 && !allMasked(masked, i, n) {
 				return SectionTime
+			}
+			if i, n := whenCues.find(w); i >= 0 && !allMasked(masked, i, n) && !allMasked(setting[SectionTime], i, n) {
+				if j, _ := siteCues.find(w); j < 0 {
+					return SectionTime
+				}
 			}
 		}
 		return section
