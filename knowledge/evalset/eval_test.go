@@ -65,6 +65,7 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout49.tsv", 0.06, 0.81, 0.86, 0.91},
 		{"testdata/heldout51.tsv", 0.05, 0.78, 0.86, 0.89},
 		{"testdata/heldout52.tsv", 0.034, 0.82, 0.94, 0.92},
+		{"testdata/heldout54.tsv", 0.04, 0.78, 0.81, 0.92},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {
