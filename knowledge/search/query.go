@@ -99,6 +99,8 @@ type phrase struct {
 var stopPhrases = compilePhrases([]string{
 	"như thế nào", "thế nào", "như nào", "ra sao", "làm sao", "làm thế nào", "phải làm gì", "làm gì",
 	"bao nhiêu tiền", "hết bao nhiêu", "tốn bao nhiêu", "bao nhiêu", "mất bao lâu", "trong bao lâu", "bao lâu",
+	// the amount asked whole: "tốn bao nhiêu" must not leave "tiền" behind
+	"tốn bao nhiêu tiền", "hết bao nhiêu tiền", "tốn hết bao nhiêu tiền", "mất bao nhiêu tiền", "mấy tiền", "bao tiền",
 	"tốn bao lâu", "tốn hết", "tốn thời gian", "tốn", "khoảng", "tầm", "chừng", "thời gian",
 	"mấy ngày", "mấy hôm", "ở đâu", "chỗ nào", "nơi nào", "có được không", "được không", "có phải", "có cần",
 	"giấy tờ gì", "giấy tờ", "gồm những gì", "cần những gì", "những gì", "mang theo", "mang gì theo", "mang những gì theo", "mang cái gì theo", "mang gì", "chuẩn bị", "có mất phí", "mất phí", "tốn phí",
