@@ -372,6 +372,9 @@ func TestTrust(t *testing.T) {
 		// Vietnamese typed without marks.
 		{"How can I track my application status?", "huong-dan-tra-cuu-ho-so", bot.SectionSteps},
 		{"I live in Germany and my father passed away in Hue. How do I register his death?", "dang-ky-khai-tu", bot.SectionSteps},
+		// Everyday English words that are no Vietnamese syllable make it
+		// English ("her job last month").
+		{"My husband lost his job last month. Can he receive unemployment benefits at 55?", "tro-cap-that-nghiep", bot.SectionConditions},
 	} {
 		r = fx.say(t, "en-"+c.id, c.q)
 		if r.Language != "en" || r.ProcedureID != c.id || r.Section != c.section || len(r.Replies) != 1 || len(r.Replies[0].Buttons) == 0 ||

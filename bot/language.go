@@ -28,6 +28,18 @@ var englishWords = map[string]bool{
 	"track": true, "application": true, "status": true, "submit": true, "portal": true, "father": true,
 	"mother": true, "death": true, "died": true, "passed": true, "away": true, "payment": true, "know": true,
 	"tell": true, "cannot": true, "account": true, "identity": true, "company": true, "business": true,
+	// more everyday English that is no Vietnamese syllable typed without
+	// marks ("my", "in", "on", "so", "can", "me" are: Mỹ, in, ổn, sổ, cần, mẹ)
+	"her": true, "his": true, "she": true, "him": true, "them": true, "job": true, "month": true,
+	"months": true, "last": true, "next": true, "week": true, "weeks": true, "receive": true, "benefit": true,
+	"benefits": true, "unemployment": true, "insurance": true, "health": true, "social": true, "pension": true,
+	"school": true, "enroll": true, "enrol": true, "grade": true, "land": true, "plot": true, "inheritance": true,
+	"shop": true, "open": true, "small": true, "family": true, "name": true, "address": true, "change": true,
+	"phone": true, "number": true, "now": true, "still": true, "just": true, "already": true, "any": true,
+	"some": true, "all": true, "that": true, "these": true, "because": true, "also": true, "only": true,
+	"after": true, "before": true, "since": true, "today": true, "yesterday": true, "time": true,
+	"sick": true, "leave": true, "maternity": true, "employer": true, "salary": true, "tax": true, "refund": true,
+	"us": true, "by": true, "yes": true,
 }
 
 // looksEnglish reports whether a question is written in English: no Vietnamese

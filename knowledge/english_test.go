@@ -81,6 +81,7 @@ func TestSeedEnglishReadsQuestions(t *testing.T) {
 		{q: "We want to enrol our son in first grade at the public school near us. What documents?", named: "tuyen-sinh-dau-cap", section: "documents"},
 		{q: "My wife and I want to open a coffee shop. What do we need to register?", named: "dang-ky-ho-kinh-doanh", section: "documents"},
 		{q: "My employer asks for a police certificate. How long does it take?", named: "ly-lich-tu-phap", section: "time"},
+		{q: "Does my small noodle shop need a food safety certificate?", named: "an-toan-thuc-pham", section: "conditions"},
 		{q: "lost my vn passport, how to report", named: "trinh-bao-mat-ho-chieu", section: "steps"},
 		{q: "how much speeding fine motorbike", notCovered: true},
 		{q: "convert foreign driving licence to vietnamese one", named: "doi-giay-phep-lai-xe"},
