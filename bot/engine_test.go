@@ -404,7 +404,9 @@ func TestTrust(t *testing.T) {
 		// importing a car is customs, not "nhập khẩu" into a household
 		"con ở Nhật muốn gửi ô tô về cho bố mẹ thì thuế nhập khẩu tính sao",
 		// a share of an inheritance is a legal question, not a procedure
-		"ông mất không để lại di chúc thì con riêng của ông có phần không"} {
+		"ông mất không để lại di chúc thì con riêng của ông có phần không",
+		// being let off a land charge is not a school fee exemption
+		"hộ nghèo có được giảm tiền sử dụng đất khi làm sổ không"} {
 		r := fx.say(t, "oos-"+q, q)
 		if r.ProcedureID != "" {
 			t.Errorf("%q: answered %s, want a polite refusal", q, r.ProcedureID)
