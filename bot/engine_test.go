@@ -406,7 +406,7 @@ func TestTrust(t *testing.T) {
 		// a share of an inheritance is a legal question, not a procedure
 		"ông mất không để lại di chúc thì con riêng của ông có phần không",
 		// being let off a land charge is not a school fee exemption
-		"hộ nghèo có được giảm tiền sử dụng đất khi làm sổ không"} {
+		"gia đình liệt sĩ có được giảm tiền sử dụng đất khi làm sổ không"} {
 		r := fx.say(t, "oos-"+q, q)
 		if r.ProcedureID != "" {
 			t.Errorf("%q: answered %s, want a polite refusal", q, r.ProcedureID)
