@@ -405,6 +405,8 @@ func TestTrust(t *testing.T) {
 		"con ở Nhật muốn gửi ô tô về cho bố mẹ thì thuế nhập khẩu tính sao",
 		// a share of an inheritance is a legal question, not a procedure
 		"ông mất không để lại di chúc thì con riêng của ông có phần không",
+		// a benefit paid over there is that country's
+		"bà ngoại đang nhận lương hưu bên Mỹ, về Việt Nam sống có bị đánh thuế không",
 		// being let off a land charge is not a school fee exemption
 		"gia đình liệt sĩ có được giảm tiền sử dụng đất khi làm sổ không"} {
 		r := fx.say(t, "oos-"+q, q)
