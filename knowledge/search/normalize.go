@@ -128,29 +128,37 @@ func (n *normalizer) normalize(q string, v vocabulary) string {
 	}
 	untranspose(out, v)
 	rephone(out, v)
-	out = n.applyPhrases(unifyIY(out, v))
+	out, fixed := n.applyPhrases(unifyIY(out, v))
 	words := out[:0:0]
-	for _, t := range out {
-		if r, ok := n.words[t]; ok {
+	for i, t := range out {
+		// A word a phrase wrote stays as written ("vô hiệu" is not "vào").
+		if r, ok := n.words[t]; ok && !fixed[i] {
 			words = append(words, r...)
 			continue
 		}
 		words = append(words, t)
 	}
-	return strings.Join(n.applyPhrases(words), " ")
+	words, _ = n.applyPhrases(words)
+	return strings.Join(words, " ")
 }
 
-func (n *normalizer) applyPhrases(toks []string) []string {
+// applyPhrases rewrites the phrases of toks (see shorthand.yaml) and reports
+// which words of the result a phrase wrote.
+func (n *normalizer) applyPhrases(toks []string) ([]string, []bool) {
 	if len(n.phrases) == 0 {
-		return toks
+		return toks, make([]bool, len(toks))
 	}
 	var out []string
+	var fixed []bool
 	folds := foldAll(toks)
 	for i := 0; i < len(toks); {
 		matched := false
 		for _, p := range n.phrases {
 			if p.from.matchAt(toks, folds, i) {
 				out = append(out, p.to...)
+				for range p.to {
+					fixed = append(fixed, true)
+				}
 				i += len(p.from.fold)
 				matched = true
 				break
@@ -158,10 +166,11 @@ func (n *normalizer) applyPhrases(toks []string) []string {
 		}
 		if !matched {
 			out = append(out, toks[i])
+			fixed = append(fixed, false)
 			i++
 		}
 	}
-	return out
+	return out, fixed
 }
 
 // repair fixes one token typed with keystroke leftovers, doubled letters or a
