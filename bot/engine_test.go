@@ -405,6 +405,9 @@ func TestTrust(t *testing.T) {
 		"con ở Nhật muốn gửi ô tô về cho bố mẹ thì thuế nhập khẩu tính sao",
 		// a share of an inheritance is a legal question, not a procedure
 		"ông mất không để lại di chúc thì con riêng của ông có phần không",
+		// checking whether a certificate is genuine, and valuing a house
+		"mua đất mà không biết sổ hồng người ta đưa thật hay giả thì kiểm tra ở đâu",
+		"muốn bán nhà thì nhờ cơ quan nào định giá nhà cho đúng",
 		// a benefit paid over there is that country's
 		"bà ngoại đang nhận lương hưu bên Mỹ, về Việt Nam sống có bị đánh thuế không",
 		// being let off a land charge is not a school fee exemption
