@@ -422,6 +422,10 @@ func TestExceptPhrasesAreDetailsNotSubjects(t *testing.T) {
 		// the dialogue declines, as the part that asks does not name it).
 		{"tôi có bằng lái xe của Hàn Quốc còn hạn, đổi sang bằng Việt Nam làm ở đâu", "doi-giay-phep-lai-xe", false, false},
 		{"chồng em cần lý lịch tư pháp của bên Hàn để nộp ở Việt Nam, xin ở đâu", "ly-lich-tu-phap", true, false},
+		// A pupil's health insurance is bought at school; a pupil's lost card
+		// is re-issued like any other.
+		{"bé nhà em học lớp 3, bảo hiểm y tế học sinh năm nay đóng ở trường hay ở xã", "", true, true},
+		{"con làm mất thẻ bhyt học sinh thì cấp lại ở đâu", "cap-lai-the-bhyt", false, false},
 		// Who the asker is (a war invalid) is not the invalids' benefits.
 		{"bố tôi là thương binh, thẻ bảo hiểm y tế bị mất, xin cấp lại ở đâu", "cap-lai-the-bhyt", false, false},
 		{"thương binh hạng 2 được trợ cấp bao nhiêu một tháng", "", true, true},
