@@ -320,10 +320,10 @@ var overviewCues = cues("phải làm sao", "làm thế nào bây giờ")
 // portal (onlineTopic) online cues say nothing, except that whether it can be
 // done some online way ("nộp phạt qua mạng được không") asks for its online
 // part rather than its conditions. A title that only names the online way of a
-// procedure ("Nộp tiền phạt vi phạm giao thông trực tuyến") does not make it
-// such a topic: "nộp phạt online thế nào" asks its online part. When cues
-// overlap, the longest wins ("bao nhiêu
-// tuổi" is about conditions, not fees); otherwise the section listed first wins.
+// procedure ("Tuyển sinh vào lớp 1, lớp 6 (đăng ký trực tuyến)") does not make
+// it such a topic: "đăng ký lớp 1 online thế nào" asks its online part. When
+// cues overlap, the longest wins ("bao nhiêu tuổi" is about conditions, not
+// fees); otherwise the section listed first wins.
 // The part of the message that asks (askedPart) is read first, the whole
 // message when that part asks for no section.
 func detectSection(w words, ignore words, onlineTopic bool) string {

@@ -91,23 +91,21 @@ func (e *chatLimitedEngine) Handle(ctx context.Context, m bot.Message) (bot.Resp
 type timedSearcher struct{ next bot.Searcher }
 
 func (s timedSearcher) Search(ctx context.Context, q string, limit int) (bot.SearchResult, error) {
-	ctx, span := obs.Span(ctx, "search")
-	start := time.Now()
-	res, err := s.next.Search(ctx, q, limit)
-	obs.SearchDuration.Observe(time.Since(start).Seconds())
-	span.SetAttributes(attribute.Int("dvcbot.hits", len(res.Hits)), attribute.Bool("dvcbot.confident", res.Confident))
-	obs.EndSpan(span, err)
-	if err != nil {
-		obs.SearchErrors.Inc()
-	}
-	return res, err
+	return timeSearch(ctx, func(ctx context.Context) (bot.SearchResult, error) { return s.next.Search(ctx, q, limit) })
 }
 
 // SearchWithin measures like Search.
 func (s timedSearcher) SearchWithin(ctx context.Context, part, message string, limit int) (bot.SearchResult, error) {
+	return timeSearch(ctx, func(ctx context.Context) (bot.SearchResult, error) {
+		return s.next.SearchWithin(ctx, part, message, limit)
+	})
+}
+
+// timeSearch runs one search in a span, recording its latency and errors.
+func timeSearch(ctx context.Context, search func(context.Context) (bot.SearchResult, error)) (bot.SearchResult, error) {
 	ctx, span := obs.Span(ctx, "search")
 	start := time.Now()
-	res, err := s.next.SearchWithin(ctx, part, message, limit)
+	res, err := search(ctx)
 	obs.SearchDuration.Observe(time.Since(start).Seconds())
 	span.SetAttributes(attribute.Int("dvcbot.hits", len(res.Hits)), attribute.Bool("dvcbot.confident", res.Confident))
 	obs.EndSpan(span, err)

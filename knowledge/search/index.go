@@ -990,19 +990,23 @@ func coreName(toks []string) []string {
 
 // eachLine calls f with the folded syllables of each line of e's text.
 func (e *entry) eachLine(f func(toks []string)) {
-	p := &e.p
-	for _, text := range append(names(p), p.Field, p.SearchText(), p.Agency, p.ProcessingTime, p.Fees.Text, p.Conditions) {
+	for _, text := range e.texts() {
 		for _, line := range strings.Split(text, "\n") {
 			f(vntext.FoldedTokens(line))
 		}
 	}
 }
 
+// texts returns the texts of e that its vocabulary is read from.
+func (e *entry) texts() []string {
+	p := &e.p
+	return append(names(p), p.Field, p.SearchText(), p.Agency, p.ProcessingTime, p.Fees.Text, p.Conditions)
+}
+
 // eachMarkedLine calls f with the lower-case syllables, marks kept, of each
 // line of e's text.
 func (e *entry) eachMarkedLine(f func(toks []string)) {
-	p := &e.p
-	for _, text := range append(names(p), p.Field, p.SearchText(), p.Agency, p.ProcessingTime, p.Fees.Text, p.Conditions) {
+	for _, text := range e.texts() {
 		for _, line := range strings.Split(text, "\n") {
 			f(vntext.Tokens(strings.ToLower(line)))
 		}
