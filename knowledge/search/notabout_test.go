@@ -237,6 +237,7 @@ func TestSituationGuides(t *testing.T) {
 		{"Tôi muốn mở quán bún bò nhỏ trước nhà, có phải đăng ký gì không?", "dang-ky-ho-kinh-doanh", true},
 		// A foreigner staying with the family: the host's declaration.
 		{"Con rể người Hàn về quê ăn Tết ở nhà, có phải báo công an không?", "khai-bao-tam-tru-nguoi-nuoc-ngoai", true},
+		{"nhà nghỉ có khách Nhật thuê phòng, khai báo tạm trú cho họ thế nào", "khai-bao-tam-tru-nguoi-nuoc-ngoai", true},
 		// A relative sleeping over: the host's stay notification.
 		{"Em họ dưới quê lên nhà tôi chơi mấy hôm, có phải báo công an không?", "thong-bao-luu-tru", true},
 		// Where a dossier stands, whatever procedure it was handed in for.
