@@ -666,7 +666,7 @@ func cutPurpose(text string) (rest string, purposes []string) {
 	var b strings.Builder
 	last := 0
 	re := purposeClause
-	if lower := strings.ToLower(text); vntext.Fold(lower) != lower {
+	if vntext.HasDiacritics(text) {
 		re = purposeClauseMarked
 	}
 	for _, m := range re.FindAllStringSubmatchIndex(text, -1) {
@@ -995,13 +995,6 @@ func namesProcedure(res SearchResult) bool {
 // asks for nothing in particular.
 func onlineTopic(p knowledge.Procedure) bool {
 	return onlineCueCount(append([]string{p.Title}, p.Aliases...)) >= 4
-}
-
-func (e *Engine) search(ctx context.Context, q string) (SearchResult, error) {
-	if strings.TrimSpace(q) == "" {
-		return SearchResult{}, nil
-	}
-	return e.cfg.Searcher.Search(ctx, q, 5)
 }
 
 // searchWithin searches q, the whole of message or a part of it, with message

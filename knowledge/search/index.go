@@ -989,26 +989,20 @@ func coreName(toks []string) []string {
 }
 
 // eachLine calls f with the folded syllables of each line of e's text.
-func (e *entry) eachLine(f func(toks []string)) {
-	for _, text := range e.texts() {
-		for _, line := range strings.Split(text, "\n") {
-			f(vntext.FoldedTokens(line))
-		}
-	}
-}
-
-// texts returns the texts of e that its vocabulary is read from.
-func (e *entry) texts() []string {
-	p := &e.p
-	return append(names(p), p.Field, p.SearchText(), p.Agency, p.ProcessingTime, p.Fees.Text, p.Conditions)
-}
+func (e *entry) eachLine(f func(toks []string)) { e.eachLineAs(vntext.FoldedTokens, f) }
 
 // eachMarkedLine calls f with the lower-case syllables, marks kept, of each
 // line of e's text.
-func (e *entry) eachMarkedLine(f func(toks []string)) {
-	for _, text := range e.texts() {
+func (e *entry) eachMarkedLine(f func(toks []string)) { e.eachLineAs(vntext.Tokens, f) }
+
+// eachLineAs calls f with each line of e's text as tokenize splits it. The
+// text is the procedure's names, field, searchable text, agency, time, fees
+// and conditions.
+func (e *entry) eachLineAs(tokenize func(string) []string, f func(toks []string)) {
+	p := &e.p
+	for _, text := range append(names(p), p.Field, p.SearchText(), p.Agency, p.ProcessingTime, p.Fees.Text, p.Conditions) {
 		for _, line := range strings.Split(text, "\n") {
-			f(vntext.Tokens(strings.ToLower(line)))
+			f(tokenize(line))
 		}
 	}
 }
@@ -1316,9 +1310,18 @@ func (ix *Index) search(ctx context.Context, q, scope string, limit int, snippet
 	normalized, qtoks, qfolds := ix.read(q)
 	pl := analyze(normalized, ix.exp, ix.knownPhrase)
 	res := bot.SearchResult{Query: pl.foldedText()}
-	stoks, sfolds := qtoks, qfolds
-	if scope != "" && scope != q {
-		_, stoks, sfolds = ix.read(scope)
+	// The scope's words are read once, and only when a guide limited to a
+	// subject matter (Procedure.AboutOnly) is among the hits.
+	var stoks, sfolds []string
+	scopeRead := false
+	scopeWords := func() ([]string, []string) {
+		if !scopeRead {
+			stoks, sfolds, scopeRead = qtoks, qfolds, true
+			if scope != "" && scope != q {
+				_, stoks, sfolds = ix.read(scope)
+			}
+		}
+		return stoks, sfolds
 	}
 	off, notCovered := ix.offTopicPhrases(q, qtoks, qfolds)
 	if len(pl.content) == 0 {
@@ -1404,8 +1407,11 @@ func (ix *Index) search(ctx context.Context, q, scope string, limit int, snippet
 				ev.Excluded = ev.Excluded || f.asks
 			}
 		}
-		if e.namedNotAbout(qtoks, qfolds) || e.outsideScope(stoks, sfolds, pl) {
+		if e.namedNotAbout(qtoks, qfolds) {
 			ev.Excluded = true
+		} else if len(e.aboutOnly) > 0 {
+			st, sf := scopeWords()
+			ev.Excluded = ev.Excluded || e.outsideScope(st, sf, pl)
 		}
 		res.Hits = append(res.Hits, bot.SearchHit{
 			ID: h.ID, Title: e.p.Title, Field: e.p.Field, Score: h.Score, Coverage: c.all, PhraseMatch: c.pair,

@@ -327,7 +327,7 @@ func rephone(toks []string, v vocabulary) {
 		return i > 0 && v.writtenPair(toks[i-1], c) || i+1 < len(toks) && v.writtenPair(c, toks[i+1])
 	}
 	for i, t := range toks {
-		if len(t) < 2 || t == vntext.Fold(t) || !isLetters(t) || v.written(t) {
+		if len(t) < 2 || !vntext.HasDiacritics(t) || !isLetters(t) || v.written(t) {
 			continue
 		}
 		for _, c := range soundAlikes(t) {
@@ -344,6 +344,7 @@ func rephone(toks []string, v vocabulary) {
 func soundAlikes(t string) []string {
 	var out []string
 	for _, sw := range soundSwaps {
+		// "d" before "i" would give "gii", which is no spelling.
 		if rest, ok := strings.CutPrefix(t, sw[0]); ok && rest != "" && !(sw[0] == "d" && sw[1] == "gi" && strings.HasPrefix(rest, "i")) {
 			out = append(out, sw[1]+rest)
 		}
