@@ -1223,7 +1223,7 @@ func (e *Engine) fallback(ctx context.Context, s *Session, m Message, res Search
 	var buttons []Button
 	var ids []string
 	for i, h := range res.Hits {
-		if i >= 3 || h.Plausibility < suggestConfidence {
+		if i >= 3 || h.Plausibility < suggestConfidence && !(i == 0 && clearLead(h)) {
 			break
 		}
 		buttons = append(buttons, Button{Label: h.Title, Action: "proc:" + h.ID})
@@ -1234,6 +1234,15 @@ func (e *Engine) fallback(ctx context.Context, s *Session, m Message, res Search
 	}
 	buttons = append(buttons, Button{Label: "Danh mục thủ tục", Action: "menu"})
 	return Response{Intent: IntentFallback, Candidates: ids, Replies: []Reply{{Text: b.String(), Buttons: buttons}}}
+}
+
+// clearLead reports whether the best hit, though not trusted enough to
+// answer, stands well ahead of the others with nothing in the question
+// against it (confidence of at least askConfidence, no negative evidence):
+// it is offered as a "did you mean" button on a refusal even when, alone, its
+// evidence is thin ("lam ho chiu lan dau can nhung gi").
+func clearLead(h SearchHit) bool {
+	return h.Confidence >= askConfidence && !h.Evidence.OffTopic && !h.Evidence.Excluded
 }
 
 // recordUnanswered keeps a question the bot could not answer, for staff.

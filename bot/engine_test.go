@@ -699,3 +699,29 @@ func TestOfficialRecordLinks(t *testing.T) {
 		t.Errorf("pressing the official record answered %q", r.ProcedureID)
 	}
 }
+
+// A refusal offers the best guide as a "did you mean" button when it stands
+// well ahead of the others with nothing in the question against it, and
+// offers nothing for a question about something the guides do not cover.
+func TestRefusalOffersAClearLead(t *testing.T) {
+	f := newEngine(t)
+	for i, c := range []struct{ q, want string }{
+		{"lam ho chiu lan dau can nhung gi", "proc:cap-ho-chieu"},
+		{"giá vàng hôm nay", ""},
+	} {
+		r := f.say(t, fmt.Sprintf("l%d", i), c.q)
+		if r.Intent != bot.IntentFallback || r.ProcedureID != "" {
+			t.Fatalf("%q: %s %s", c.q, r.Intent, r.ProcedureID)
+		}
+		var got string
+		for _, b := range r.Replies[0].Buttons {
+			if strings.HasPrefix(b.Action, "proc:") {
+				got = b.Action
+				break
+			}
+		}
+		if got != c.want {
+			t.Errorf("%q: first procedure button %q, want %q", c.q, got, c.want)
+		}
+	}
+}

@@ -66,6 +66,7 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout51.tsv", 0.038, 0.84, 0.87, 0.93},
 		{"testdata/heldout52.tsv", 0.027, 0.88, 0.97, 0.94},
 		{"testdata/heldout54.tsv", 0.027, 0.8, 0.82, 0.96},
+		{"testdata/heldout57.tsv", 0.025, 0.92, 0.8, 0.95},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {
