@@ -862,8 +862,9 @@ func newEntry(p knowledge.Procedure) *entry {
 	}
 	for _, n := range names(&p) {
 		var toks []string
-		for _, t := range vntext.Tokens(n) {
-			if !singleStops[t] {
+		all := vntext.Tokens(n)
+		for i, t := range all {
+			if keepInName(all, i) {
 				toks = append(toks, t)
 			}
 		}

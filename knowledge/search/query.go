@@ -444,7 +444,27 @@ var alwaysStop = map[string]bool{"xin": true}
 // lại" is what the dead leave behind ("bố mất để lại mảnh đất"), not "in
 // order to"; "mất giấy tờ" is a loss, not a question about papers; "thế
 // chấp" is a mortgage, not "thế" (so). Their words are kept whole.
-var contentPhrases = compilePhrases([]string{"để lại", "giấy tờ tùy thân", "mất giấy tờ", "mất hết giấy tờ", "mất sạch giấy tờ", "thế chấp"})
+var contentPhrases = compilePhrases(append([]string{"để lại", "giấy tờ tùy thân", "mất giấy tờ", "mất hết giấy tờ", "mất sạch giấy tờ", "thế chấp"}, compounds...))
+
+// compounds are words of two syllables one of which alone is a question
+// word: "tặng cho" is giving, not "tặng" for someone. They are kept whole in
+// questions (contentPhrases) and in the guides' names (see keepInName).
+var compounds = []string{"tặng cho", "cho tặng"}
+
+// keepInName reports whether the i-th of a name's tokens (lower case, as
+// written) stays in the name: it is no question word, or it is part of one of
+// compounds with its neighbour.
+func keepInName(toks []string, i int) bool {
+	if !singleStops[toks[i]] {
+		return true
+	}
+	for _, c := range compounds {
+		if i > 0 && toks[i-1]+" "+toks[i] == c || i+1 < len(toks) && toks[i]+" "+toks[i+1] == c {
+			return true
+		}
+	}
+	return false
+}
 
 // stopAt returns how many tokens from i form a stop phrase (0 if none).
 func stopAt(toks []qtoken, i int, inVocab func(int) bool) int {

@@ -154,6 +154,14 @@ func TestQuestionWordsAreNotContentButNameWordsAre(t *testing.T) {
 	if pl := analyze("ket hon co yeu to nuoc ngoai", ix.exp, ix.knownPhrase); !strings.Contains(pl.foldedText(), "hon co yeu") {
 		t.Errorf("plan = %q", pl.foldedText())
 	}
+	// "cho" is a question word, but "tặng cho" is giving, in the question
+	// and in the guides' names alike.
+	if pl := analyze("muốn cho con gái miếng đất, thủ tục tặng cho làm sao", ix.exp, ix.knownPhrase); !strings.HasSuffix(pl.foldedText(), "mieng dat tang cho") {
+		t.Errorf("plan = %q", pl.foldedText())
+	}
+	if res, err := ix.Search(context.Background(), "Tôi muốn cho con gái út 1 sào đất cất nhà, thủ tục tặng cho làm sao", 3); err != nil || !res.Confident || res.Hits[0].ID != "tang-cho-dat" {
+		t.Errorf("tặng cho: %+v %v", res.Hits, err)
+	}
 	// "thế" is a question word, but "thế chấp" is a mortgage.
 	if pl := analyze("đăng ký thế chấp ở đâu", ix.exp, ix.knownPhrase); pl.foldedText() != "dang ky the chap" {
 		t.Errorf("plan = %q", pl.foldedText())
