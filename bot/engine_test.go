@@ -76,6 +76,8 @@ func TestSectionQuestions(t *testing.T) {
 		{"điều kiện hưởng trợ cấp thất nghiệp", "tro-cap-that-nghiep", bot.SectionConditions},
 		{"đăng ký kết hôn căn cứ pháp lý", "dang-ky-ket-hon", bot.SectionLegal},
 		{"các bước đăng ký tạm trú", "dang-ky-tam-tru", bot.SectionSteps},
+		// a lease typed without marks ("hop dong thue") pays no tax ("đóng thuế")
+		{"hop dong thue nha tro co can cong chung ko a", "cong-chung-hop-dong", bot.SectionConditions},
 		{"đăng ký kết hôn", "dang-ky-ket-hon", bot.SectionOverview},
 		{"bảo hiểm xã hội tự nguyện đóng đâu", "bhxh-tu-nguyen", bot.SectionAgency},
 		{"bố mẹ tặng cho đất cho con có phải đóng thuế không", "tang-cho-dat", bot.SectionFees},

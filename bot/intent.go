@@ -236,6 +236,9 @@ var settingCues = []struct {
 	{SectionOnline, cues("bán hàng online", "bán online", "bán hàng qua mạng", "bán qua mạng", "bán hàng trên mạng", "bán trên mạng",
 		// where a wrong record was seen ("thông tin trên VNeID bị sai, sửa ở đâu")
 		"thông tin trên vneid", "trên vneid bị", "trên vneid ghi", "trên vneid sai", "vneid bị sai", "vneid ghi sai", "vneid sai", "vneid hiện", "vneid hiển thị", "vneid báo")},
+	// a lease typed without marks ("hop dong thue nha") is no tax paid
+	// ("đóng thuế")
+	{SectionFees, cues("hợp đồng thuê")},
 }
 
 // sellingOnline marks in m the online cues that follow "bán" by at most three

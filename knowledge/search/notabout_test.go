@@ -379,6 +379,13 @@ func TestMarkedPhrasesCountOnlyWithTheirMarks(t *testing.T) {
 		// Whether a gift can be claimed back is a dispute; "doi duoc" typed
 		// without marks is as often "đổi được".
 		{"Bố mẹ tặng cho đất cho con rồi mà giờ con bất hiếu, bố mẹ có đòi lại đất được không", "tang-cho-dat", true},
+		// "doi tien" without marks is as often a bribe asked ("đòi tiền")
+		// as money changed; "nha thuoc" is also "nhà thuộc (hộ nghèo)";
+		// "xep hang" is also queueing.
+		{"can bo xa lam kho doi tien, to cao o dau", "khieu-nai-to-cao", false},
+		{"Đổi tiền lì xì Tết ở đâu", "", true},
+		{"nha thuoc ho can ngheo, con hoc cap 3 truong cong co duoc giam hoc phi khong", "mien-giam-hoc-phi", false},
+		{"khai sinh cho con tren vneid dc ko, e ngai ra phuong xep hang qua", "dang-ky-khai-sinh", false},
 	}
 	for _, tt := range tests {
 		checkOffTopic(t, ix, tt.q, tt.id, tt.offTopic, tt.offTopic)
