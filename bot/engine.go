@@ -876,6 +876,18 @@ func (e *Engine) doneAnswer(text string, search func(string) (SearchResult, erro
 // named before). A message that is all one asking part is.
 func (e *Engine) askedNames(text, id string, search func(string) (SearchResult, error)) bool {
 	part := askingPart(text)
+	if cl := clauses(part); len(cl) > 1 && onlyLastAsks(cl) && e.notCovered(e.normalize(cl[len(cl)-1])) {
+		// The clause that asks, after the scene, names the uncovered
+		// subject ("mất ví có hết giấy tờ với thẻ atm, giờ khóa thẻ atm
+		// ngân hàng thế nào"); it still asks about the procedure when the
+		// procedure leads its search ("vào đại học có được miễn giảm học
+		// phí không").
+		last := cl[len(cl)-1]
+		if r, err := search(stripSectionCues(splitWords(e.normalize(last)))); err == nil && len(r.Hits) > 0 && r.Hits[0].ID == id {
+			return true
+		}
+		part = last
+	}
 	if part == text {
 		return true
 	}
@@ -1501,4 +1513,16 @@ func (k *keyedMutex) lock(key string) func() {
 		}
 		k.mu.Unlock()
 	}
+}
+
+// onlyLastAsks reports whether the last of clauses asks something (askCues)
+// and none before it does: the others tell the scene.
+func onlyLastAsks(clauses []string) bool {
+	for i, c := range clauses {
+		k, _ := askCues.find(splitWords(c))
+		if (k >= 0) != (i == len(clauses)-1) {
+			return false
+		}
+	}
+	return true
 }

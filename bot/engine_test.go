@@ -441,6 +441,15 @@ func TestTrust(t *testing.T) {
 	if r := fx.say(t, "story-uncovered", "Ly hôn rồi mà chồng cũ vẫn đến nhà quấy rối, đánh tôi thì tôi gọi ai"); r.ProcedureID != "" {
 		t.Errorf("uncovered subject asked after a procedure named whole: answered %s", r.ProcedureID)
 	}
+	// The same when only the last comma clause asks, and it asks about the
+	// uncovered subject; a clause that asks about the procedure, even
+	// beside the subject, keeps the answer.
+	if r := fx.say(t, "last-clause-uncovered", "mat vi co het giay to tuy than voi the atm, gio khoa the atm ngan hang the nao cho nhanh a"); r.ProcedureID != "" {
+		t.Errorf("uncovered subject asked in the last clause: answered %s", r.ProcedureID)
+	}
+	if r := fx.say(t, "last-clause-named", "em la con ho can ngheo, vao dai hoc co duoc mien giam hoc phi ko"); r.ProcedureID != "mien-giam-hoc-phi" {
+		t.Errorf("procedure asked beside an uncovered subject: answered %q", r.ProcedureID)
+	}
 	// A comma ends the yes/no question before it: what follows is asked,
 	// not denied, and no clause answers with a procedure the whole message
 	// says it does not ask about.
