@@ -30,6 +30,10 @@ func TestNegativeEvidence(t *testing.T) {
 		{"chuyển mục đích sử dụng đất sang đất phi nông nghiệp cần giấy tờ gì", "chuyen-muc-dich-su-dung-dat", true},
 		// A retiree's funeral allowance is not claiming a pension.
 		{"ông đang lĩnh lương hưu thì mất, tiền mai táng nhận thế nào", "lien-thong-khai-tu", true},
+		// Another platform's account locked is no electronic ID locked.
+		{"zalo bi khoa vi dang nhap may la, mo lai ntn", "", false},
+		{"Chạy grab bị khóa tài khoản vì khách đánh giá thấp, khiếu nại ai", "", false},
+		{"điện thoại bị mất, muốn khóa tài khoản vneid thì làm sao", "khoa-mo-khoa-can-cuoc-dien-tu", true},
 	}
 	for _, tt := range tests {
 		res, err := ix.Search(ctx, tt.q, 5)
