@@ -90,7 +90,13 @@ const (
 // tell another situation than this one ("sinh con" with "thai sản" is the
 // maternity benefit, not the birth registration), so the situation is not
 // matched.
+//
+// A group marked Or starts another situation the guide is also written for:
+// the groups from it to the next Or are a second set of things to name,
+// with their own None ("chủ hộ" + "mất" is one situation of updating the
+// residence record, "vẫn ghi tên cũ" + "cư trú" another).
 type SituationGroup struct {
+	Or   bool     `json:"or,omitempty" yaml:"or,omitempty" bson:"or,omitempty"`
 	Any  []string `json:"any,omitempty" yaml:"any,omitempty" bson:"any,omitempty"`
 	None []string `json:"none,omitempty" yaml:"none,omitempty" bson:"none,omitempty"`
 }

@@ -63,25 +63,24 @@ type Index struct {
 
 // entry is one indexed procedure with the token sets used for confidence.
 type entry struct {
-	p             knowledge.Procedure
-	words         map[string]bool      // folded syllables of names, field and summary
-	named         map[string]bool      // folded syllables of names and field only
-	accented      map[string]bool      // the same with diacritics
-	pairs         map[string]int       // folded two-syllable phrases of names → how many names use it
-	title         map[string]bool      // folded two-syllable phrases of the title
-	vocab         []string             // folded syllables of all its text, sorted, each once (strings shared through Index.intern)
-	bigrams       []string             // folded two-syllable sequences of its text, each once, until counted (then nil: recomputed to uncount; empty: counted elsewhere)
-	nameToks      [][]string           // each name's syllables as written (lower case), question words left out
-	nameFold      [][]string           // the same, folded
-	nameLen       []int                // syllables each name counts for NameFit: a core name ("khai sinh") counts as its whole name
-	nameAt        map[string][]namePos // folded syllable → where it stands in the names, by name then position
-	actionN       []int                // syllables of the action each name opens with (see nameActions), 0 for none
-	notAbout      []cue                // what it is not about (Procedure.NotAbout)
-	aboutOnly     []cue                // the only subject matter it is about (Procedure.AboutOnly)
-	situation     [][]situationThing   // the life situation a situation guide is for (Procedure.Situation), group by group
-	situationNone []cue                // things that tell another situation (SituationGroup.None)
-	papers        string               // a curated guide's papers to bring, folded, each as " | name | "; "" for records
-	fam           family               // an official record's name, split (see recordFamily)
+	p          knowledge.Procedure
+	words      map[string]bool      // folded syllables of names, field and summary
+	named      map[string]bool      // folded syllables of names and field only
+	accented   map[string]bool      // the same with diacritics
+	pairs      map[string]int       // folded two-syllable phrases of names → how many names use it
+	title      map[string]bool      // folded two-syllable phrases of the title
+	vocab      []string             // folded syllables of all its text, sorted, each once (strings shared through Index.intern)
+	bigrams    []string             // folded two-syllable sequences of its text, each once, until counted (then nil: recomputed to uncount; empty: counted elsewhere)
+	nameToks   [][]string           // each name's syllables as written (lower case), question words left out
+	nameFold   [][]string           // the same, folded
+	nameLen    []int                // syllables each name counts for NameFit: a core name ("khai sinh") counts as its whole name
+	nameAt     map[string][]namePos // folded syllable → where it stands in the names, by name then position
+	actionN    []int                // syllables of the action each name opens with (see nameActions), 0 for none
+	notAbout   []cue                // what it is not about (Procedure.NotAbout)
+	aboutOnly  []cue                // the only subject matter it is about (Procedure.AboutOnly)
+	situations []situation          // the life situations a guide is written for (Procedure.Situation)
+	papers     string               // a curated guide's papers to bring, folded, each as " | name | "; "" for records
+	fam        family               // an official record's name, split (see recordFamily)
 }
 
 // New returns an empty index using the given expansion dictionary.
@@ -365,15 +364,25 @@ type situationThing struct {
 // syllables no other group's took, and no thing twice (its alternative names
 // are one thing), and nothing that tells another situation (a None thing).
 func (e *entry) inSituation(toks, folds []string) bool {
-	if len(e.situation) == 0 {
-		return false
-	}
-	if anyCueAt(e.situationNone, toks, folds) {
+	return slices.ContainsFunc(e.situations, func(s situation) bool { return s.describedBy(toks, folds) })
+}
+
+// situation is one life situation a guide is written for: a thing of every
+// group is named, and none of the things that tell another situation.
+type situation struct {
+	groups [][]situationThing
+	none   []cue
+}
+
+// describedBy reports whether the question (normalized tokens and their
+// folded forms) describes s.
+func (s situation) describedBy(toks, folds []string) bool {
+	if len(s.groups) == 0 || anyCueAt(s.none, toks, folds) {
 		return false
 	}
 	taken := make([]bool, len(toks))
 	used := map[string]bool{}
-	for _, group := range e.situation {
+	for _, group := range s.groups {
 		if !takeThing(group, toks, folds, taken, used) {
 			return false
 		}
@@ -391,10 +400,12 @@ func (e *entry) namesMarked(acc []string) bool {
 // folded phrase ("thẻ ngân hàng" among the papers lost with a wallet): a
 // question that tells the situation is about that phrase too.
 func (e *entry) situationNames(fold []string) bool {
-	for _, group := range e.situation {
-		for _, th := range group {
-			if slices.ContainsFunc(th.names, func(c cue) bool { return hasRun(c.fold, fold) }) {
-				return true
+	for _, s := range e.situations {
+		for _, group := range s.groups {
+			for _, th := range group {
+				if slices.ContainsFunc(th.names, func(c cue) bool { return hasRun(c.fold, fold) }) {
+					return true
+				}
 			}
 		}
 	}
@@ -902,9 +913,13 @@ func newEntry(p knowledge.Procedure) *entry {
 		e.papers = b.String()
 	}
 	e.notAbout, e.aboutOnly = newCues(p.NotAbout), newCues(p.AboutOnly)
-	for _, g := range p.Situation {
+	for i, g := range p.Situation {
+		if i == 0 || g.Or {
+			e.situations = append(e.situations, situation{})
+		}
+		sit := &e.situations[len(e.situations)-1]
 		for _, n := range g.None {
-			e.situationNone = append(e.situationNone, newCues(strings.Split(n, "/"))...)
+			sit.none = append(sit.none, newCues(strings.Split(n, "/"))...)
 		}
 		var group []situationThing
 		for _, n := range g.Any {
@@ -913,7 +928,7 @@ func newEntry(p knowledge.Procedure) *entry {
 			}
 		}
 		if len(group) > 0 {
-			e.situation = append(e.situation, group)
+			sit.groups = append(sit.groups, group)
 		}
 	}
 	// Sized for the text (a long official record has thousands of syllables);

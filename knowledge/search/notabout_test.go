@@ -227,6 +227,11 @@ func TestSituationGuides(t *testing.T) {
 		// A vehicle done for, and its papers: they are handed back.
 		{"xe bị cháy rụi rồi, giấy đăng ký xe với biển số giờ làm sao", "thu-hoi-dang-ky-bien-so-xe", true},
 		{"Xã tôi vừa sáp nhập, có phải đổi lại căn cước không?", "giay-to-sau-sap-xep-dia-gioi", true},
+		// A guide written for two situations: the head of the household
+		// changes, or the residence record still shows the old name after a
+		// civil-status change (the card's own record is another procedure).
+		{"bố em là chủ hộ vừa mất, giờ mẹ đứng tên chủ hộ thì làm gì", "dieu-chinh-thong-tin-cu-tru", true},
+		{"Đã đổi tên cho con trên giấy khai sinh rồi mà thông tin cư trú vẫn để tên cũ, giờ sửa sao ạ", "dieu-chinh-thong-tin-cu-tru", true},
 		// One paper, under two names, is not the situation of losing several.
 		{"Giấy đăng ký xe máy (cà vẹt) bị rơi mất lúc đi chợ, cấp lại cần những gì?", "cap-lai-dang-ky-bien-so-xe", false},
 		{"mất căn cước làm lại ở đâu", "cap-doi-cap-lai-the-can-cuoc", true}, // the card's own situation, not the lost wallet's
