@@ -232,6 +232,10 @@ func TestSituationGuides(t *testing.T) {
 		// civil-status change (the card's own record is another procedure).
 		{"bố em là chủ hộ vừa mất, giờ mẹ đứng tên chủ hộ thì làm gì", "dieu-chinh-thong-tin-cu-tru", true},
 		{"Đã đổi tên cho con trên giấy khai sinh rồi mà thông tin cư trú vẫn để tên cũ, giờ sửa sao ạ", "dieu-chinh-thong-tin-cu-tru", true},
+		// A wrong detail in the police's records, told without the
+		// procedure's name; a wrong birth certificate is its own correction.
+		{"he thong cong an luu sai ngay sinh cua e so voi giay to goc, sua ntn", "dieu-chinh-thong-tin-dan-cu", true},
+		{"giấy khai sinh ghi sai ngày sinh so với hệ thống, sửa thế nào", "thay-doi-cai-chinh-ho-tich", false},
 		// One paper, under two names, is not the situation of losing several.
 		{"Giấy đăng ký xe máy (cà vẹt) bị rơi mất lúc đi chợ, cấp lại cần những gì?", "cap-lai-dang-ky-bien-so-xe", false},
 		{"mất căn cước làm lại ở đâu", "cap-doi-cap-lai-the-can-cuoc", true}, // the card's own situation, not the lost wallet's
