@@ -236,6 +236,8 @@ func TestSituationGuides(t *testing.T) {
 		// procedure's name; a wrong birth certificate is its own correction.
 		{"he thong cong an luu sai ngay sinh cua e so voi giay to goc, sua ntn", "dieu-chinh-thong-tin-dan-cu", true},
 		{"giấy khai sinh ghi sai ngày sinh so với hệ thống, sửa thế nào", "thay-doi-cai-chinh-ho-tich", false},
+		// A first card for someone who cannot come to the police.
+		{"lam the can cuoc cho ong noi 90 tuoi nam liet giuong, co can bo den nha lam khong", "cap-the-can-cuoc", true},
 		// One paper, under two names, is not the situation of losing several.
 		{"Giấy đăng ký xe máy (cà vẹt) bị rơi mất lúc đi chợ, cấp lại cần những gì?", "cap-lai-dang-ky-bien-so-xe", false},
 		{"mất căn cước làm lại ở đâu", "cap-doi-cap-lai-the-can-cuoc", true}, // the card's own situation, not the lost wallet's
