@@ -238,6 +238,11 @@ func TestSituationGuides(t *testing.T) {
 		{"giấy khai sinh ghi sai ngày sinh so với hệ thống, sửa thế nào", "thay-doi-cai-chinh-ho-tich", false},
 		// A first card for someone who cannot come to the police.
 		{"lam the can cuoc cho ong noi 90 tuoi nam liet giuong, co can bo den nha lam khong", "cap-the-can-cuoc", true},
+		// A phone lost with the VNeID app on it; a proxy letter to collect a
+		// pension (selling land by proxy is a notarised contract).
+		{"dien thoai bi mat, so ke gian vao app cong an, tam ngung sao", "khoa-mo-khoa-can-cuoc-dien-tu", true},
+		{"app VNeID co doc trom tin nhan, danh ba tren dien thoai ko vay", "", false},
+		{"ong ba gia yeu roi muon lam giay uy quyen cho con di nhan tien, ra xa lam duoc khong", "chung-thuc-chu-ky", true},
 		// One paper, under two names, is not the situation of losing several.
 		{"Giấy đăng ký xe máy (cà vẹt) bị rơi mất lúc đi chợ, cấp lại cần những gì?", "cap-lai-dang-ky-bien-so-xe", false},
 		{"mất căn cước làm lại ở đâu", "cap-doi-cap-lai-the-can-cuoc", true}, // the card's own situation, not the lost wallet's
