@@ -243,6 +243,10 @@ func TestSituationGuides(t *testing.T) {
 		{"dien thoai bi mat, so ke gian vao app cong an, tam ngung sao", "khoa-mo-khoa-can-cuoc-dien-tu", true},
 		{"app VNeID co doc trom tin nhan, danh ba tren dien thoai ko vay", "", false},
 		{"ong ba gia yeu roi muon lam giay uy quyen cho con di nhan tien, ra xa lam duoc khong", "chung-thuc-chu-ky", true},
+		// Land bought, to be put in the buyer's name; its registration fee
+		// alone, or land never certified, is another procedure.
+		{"Mua miếng đất 100m2 ở Long An, công chứng hợp đồng xong rồi, giờ sang tên sổ đỏ nộp hồ sơ ở đâu?", "chuyen-nhuong-dat", true},
+		{"mua dat giay tay tu 2010 gio lam so dc ko", "cap-so-do-lan-dau", false},
 		// One paper, under two names, is not the situation of losing several.
 		{"Giấy đăng ký xe máy (cà vẹt) bị rơi mất lúc đi chợ, cấp lại cần những gì?", "cap-lai-dang-ky-bien-so-xe", false},
 		{"mất căn cước làm lại ở đâu", "cap-doi-cap-lai-the-can-cuoc", true}, // the card's own situation, not the lost wallet's
