@@ -1444,6 +1444,12 @@ func (ix *Index) search(ctx context.Context, q, scope string, limit int, snippet
 				break
 			}
 		}
+		// A one-word action opening the run the hit names whole ("đổi" of
+		// "đổi bằng lái ô tô") is the hit's own: what follows it is its thing.
+		if k := ev.NameLo; ev.ActionAt == 0 && ev.NameFit >= 0.99 && ev.NameHi-ev.NameLo >= 2 && k < len(pl.content) &&
+			pl.content[k].exp == 0 && oneWordActions[pl.content[k].fold] {
+			ev.ActionAt = k + 1
+		}
 	}
 	// Re-rank by how much of the question each procedure explains: BM25 alone lets
 	// a procedure that mentions a phrase in passing beat the one that is about it.
@@ -1749,6 +1755,11 @@ var nameActions = [][]string{
 	{"gia", "han"}, {"cap", "lai"}, {"cap", "doi"}, {"doi"}, {"xoa"}, {"sang", "ten"}, {"tach"},
 	{"khai", "bao"}, {"dang", "ky"}, {"rut"}, {"nop"}, {"khoa"}, {"mo", "khoa"}, {"thu", "hoi"}, {"sua"},
 }
+
+// oneWordActions are the actions of nameActions of one syllable that open a
+// name whole ("đổi bằng lái", "xóa thường trú", "tách hộ"); "nộp" is left out:
+// it opens the online filing guide's name and a dossier of any procedure.
+var oneWordActions = map[string]bool{"doi": true, "xoa": true, "tach": true, "rut": true, "khoa": true, "sua": true}
 
 // commonActions open too many names to set a guide apart when one is named
 // whole ("đăng ký", "khai báo"): they set no Evidence.ActionAt.

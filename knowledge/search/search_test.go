@@ -501,3 +501,17 @@ func TestActionNamedWholeHasNoRivalInItsThing(t *testing.T) {
 		t.Fatalf("%q: first hit %+v (confident %v), want chuyen-nhuong-dat answered", q, res.Hits, res.Confident)
 	}
 }
+
+// The same for an action of one syllable that opens the run a guide names
+// whole: "bằng lái ô tô" is the thing of "đổi bằng lái ô tô", so the driving
+// test named by it is no rival to the exchange.
+func TestOneWordActionHasNoRivalInItsThing(t *testing.T) {
+	ix := seedIndex(t)
+	res, err := ix.Search(context.Background(), "doi bang lai o to co can giay kham suc khoe ko ad", 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Hits) == 0 || res.Hits[0].ID != "doi-giay-phep-lai-xe" || !res.Confident {
+		t.Fatalf("first hit %+v (confident %v), want doi-giay-phep-lai-xe answered", res.Hits, res.Confident)
+	}
+}
