@@ -247,6 +247,9 @@ func TestSituationGuides(t *testing.T) {
 		// alone, or land never certified, is another procedure.
 		{"Mua miếng đất 100m2 ở Long An, công chứng hợp đồng xong rồi, giờ sang tên sổ đỏ nộp hồ sơ ở đâu?", "chuyen-nhuong-dat", true},
 		{"mua dat giay tay tu 2010 gio lam so dc ko", "cap-so-do-lan-dau", false},
+		// A licence about to run out is exchanged; one long expired may be
+		// re-issued.
+		{"bang lai oto cua e sap het han, doi tren dvc dc ko hay phai len so gtvt", "doi-giay-phep-lai-xe", true},
 		// One paper, under two names, is not the situation of losing several.
 		{"Giấy đăng ký xe máy (cà vẹt) bị rơi mất lúc đi chợ, cấp lại cần những gì?", "cap-lai-dang-ky-bien-so-xe", false},
 		{"mất căn cước làm lại ở đâu", "cap-doi-cap-lai-the-can-cuoc", true}, // the card's own situation, not the lost wallet's
