@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -624,6 +625,7 @@ func agreeingClauses(text string, search func(string) (SearchResult, error), rea
 		return SearchResult{}, false
 	}
 	var found SearchResult
+	var named []string // procedures named whole by clauses not trusted enough to answer
 	n := 0
 	for _, c := range clauses(text) {
 		if n == maxClauses {
@@ -635,6 +637,9 @@ func agreeingClauses(text string, search func(string) (SearchResult, error), rea
 		}
 		n++
 		r, err := search(c)
+		if err == nil && !r.Confident && len(r.Hits) > 0 && namedWholeClean(r.Hits[0]) {
+			named = append(named, r.Hits[0].ID)
+		}
 		if err != nil || !r.Confident || ambiguous(r) || !counts(r) {
 			continue
 		}
@@ -645,8 +650,26 @@ func agreeingClauses(text string, search func(string) (SearchResult, error), rea
 			found = r
 		}
 	}
+	if len(found.Hits) > 0 && slices.ContainsFunc(named, func(id string) bool { return id != found.Hits[0].ID }) {
+		// Another clause names another procedure whole, only just short of
+		// an answer ("tạm trú ở đây được 2 năm rồi, đăng ký kết hôn ở phường
+		// này được không"): two clauses, two procedures.
+		return SearchResult{}, false
+	}
 	return found, len(found.Hits) > 0
 }
+
+// namedWholeClean reports whether a hit not trusted enough to answer is
+// still named whole by the text searched, plausibly and with nothing against
+// it (see agreeingClauses).
+func namedWholeClean(h SearchHit) bool {
+	ev := h.Evidence
+	return ev.FullName && ev.NameFit >= 0.99 && h.Confidence >= nearConfidence && !ev.OffTopic && !ev.Excluded
+}
+
+// nearConfidence is the confidence from which a hit named whole is only just
+// short of an answer (see namedWholeClean).
+const nearConfidence = 0.6
 
 // purposeClause is a clause that says what something is for: "để" (or
 // "de", typed without marks) and the words after it, up to the end of the

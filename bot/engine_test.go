@@ -450,6 +450,12 @@ func TestTrust(t *testing.T) {
 	if r := fx.say(t, "last-clause-named", "em la con ho can ngheo, vao dai hoc co duoc mien giam hoc phi ko"); r.ProcedureID != "mien-giam-hoc-phi" {
 		t.Errorf("procedure asked beside an uncovered subject: answered %q", r.ProcedureID)
 	}
+	// A story clause answered alone does not speak for a message whose
+	// other clause names another procedure whole, only just short of an
+	// answer: the residence told is not the marriage asked.
+	if r := fx.say(t, "two-clauses", "2 đứa em đều ở trọ ở phường Tân An, tạm trú ở đây được 2 năm rồi, đăng ký kết hôn ở phường này luôn được không hay phải về quê 1 trong 2 đứa, mà có mất lệ phí không ạ"); r.ProcedureID == "dang-ky-tam-tru" {
+		t.Errorf("story clause answered: %s", r.ProcedureID)
+	}
 	// A comma ends the yes/no question before it: what follows is asked,
 	// not denied, and no clause answers with a procedure the whole message
 	// says it does not ask about.
