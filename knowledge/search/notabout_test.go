@@ -250,6 +250,11 @@ func TestSituationGuides(t *testing.T) {
 		// A licence about to run out is exchanged; one long expired may be
 		// re-issued.
 		{"bang lai oto cua e sap het han, doi tren dvc dc ko hay phai len so gtvt", "doi-giay-phep-lai-xe", true},
+		// A wedding and its papers: "còn" typed without marks is no child,
+		// "nhà nước" no house; a couple's property is another matter.
+		{"em o Ha Noi con ban gai o Nghe An, cuoi nhau thi ra xa nao dang ky, xa ben em hay ben co ay", "dang-ky-ket-hon", true},
+		{"Sắp cưới vợ cùng xã thì cần lo những giấy tờ gì với nhà nước", "dang-ky-ket-hon", true},
+		{"Nhà bố mẹ cho riêng trước khi cưới, sau khi đăng ký kết hôn có thành tài sản chung không?", "", false},
 		// One paper, under two names, is not the situation of losing several.
 		{"Giấy đăng ký xe máy (cà vẹt) bị rơi mất lúc đi chợ, cấp lại cần những gì?", "cap-lai-dang-ky-bien-so-xe", false},
 		{"mất căn cước làm lại ở đâu", "cap-doi-cap-lai-the-can-cuoc", true}, // the card's own situation, not the lost wallet's
