@@ -255,6 +255,7 @@ func TestSituationGuides(t *testing.T) {
 		{"em o Ha Noi con ban gai o Nghe An, cuoi nhau thi ra xa nao dang ky, xa ben em hay ben co ay", "dang-ky-ket-hon", true},
 		{"Sắp cưới vợ cùng xã thì cần lo những giấy tờ gì với nhà nước", "dang-ky-ket-hon", true},
 		{"Nhà bố mẹ cho riêng trước khi cưới, sau khi đăng ký kết hôn có thành tài sản chung không?", "", false},
+		{"đưa bằng lái xe lên app để khỏi mang bản giấy theo người", "tich-hop-giay-to-vao-can-cuoc", true},
 		// One paper, under two names, is not the situation of losing several.
 		{"Giấy đăng ký xe máy (cà vẹt) bị rơi mất lúc đi chợ, cấp lại cần những gì?", "cap-lai-dang-ky-bien-so-xe", false},
 		{"mất căn cước làm lại ở đâu", "cap-doi-cap-lai-the-can-cuoc", true}, // the card's own situation, not the lost wallet's
