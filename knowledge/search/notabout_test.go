@@ -455,6 +455,10 @@ func TestExceptPhrasesAreDetailsNotSubjects(t *testing.T) {
 		q, id              string
 		offTopic, declined bool
 	}{
+		// The bank asking for a paper is the scene; the bank's own matters
+		// are the subject.
+		{"ngân hàng đòi giấy xác nhận cư trú, xin ở đâu", "xac-nhan-thong-tin-cu-tru", false, false},
+		{"ngân hàng không cho rút sổ tiết kiệm của ông tôi vì ông mất rồi, người thừa kế rút thế nào", "", true, true},
 		// Nationality held is who the child is; regaining it is the subject.
 		{"con em 14 tuổi, có quốc tịch Việt Nam, đã có khai sinh ở xã, làm căn cước cho cháu thế nào", "cap-the-can-cuoc", false, false},
 		{"bố tôi có quốc tịch Mỹ, muốn xin trở lại quốc tịch Việt Nam để về quê", "", true, true},
