@@ -139,6 +139,9 @@ func TestAboutOnly(t *testing.T) {
 		{"không đồng ý quyết định xử phạt của ủy ban xã thì khiếu nại", "khieu-nai-to-cao", false},
 		{"cán bộ một cửa hẹn lên hẹn xuống tôi muốn phản ánh", "phan-anh-kien-nghi", false},
 		{"khiếu nại tố cáo", "khieu-nai-to-cao", false},
+		// an old person's free bus is not the monthly allowance
+		{"người già trên tám mươi tuổi thì có được đi xe bít miễn phí không hả cháu", "tro-cap-xa-hoi", true},
+		{"toi 81 tuoi, vo mat roi, o mot minh, xin luong thang cua nguoi gia lam don o dau", "tro-cap-xa-hoi", false},
 		{"mua điện thoại mới hỏng cửa hàng không chịu đổi", "dang-ky-khai-sinh", false}, // no limit set
 	}
 	for _, tt := range tests {
