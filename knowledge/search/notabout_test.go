@@ -30,6 +30,8 @@ func TestNegativeEvidence(t *testing.T) {
 		{"chuyển mục đích sử dụng đất sang đất phi nông nghiệp cần giấy tờ gì", "chuyen-muc-dich-su-dung-dat", true},
 		// A retiree's funeral allowance is not claiming a pension.
 		{"ông đang lĩnh lương hưu thì mất, tiền mai táng nhận thế nào", "lien-thong-khai-tu", true},
+		// Where an impounded vehicle is kept is not paying the fine.
+		{"xe e bi csgt tam giu 7 ngay, bai giu xe vi pham o dau vay mn", "", false},
 		// Another platform's account locked is no electronic ID locked.
 		{"zalo bi khoa vi dang nhap may la, mo lai ntn", "", false},
 		{"Chạy grab bị khóa tài khoản vì khách đánh giá thấp, khiếu nại ai", "", false},
