@@ -368,7 +368,9 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 		// subject the guides do not cover ("phạt bao nhiêu" is the amount of
 		// a fine, not how to pay one): the whole question decides.
 		if full, err := search(q); err == nil && full.NotCovered != nil && len(full.Hits) > 0 &&
-			full.Hits[0].ID == res.Hits[0].ID && !full.Confident {
+			(full.Hits[0].ID == res.Hits[0].ID || excludedIn(full, res.Hits[0].ID)) && !full.Confident {
+			// The same when the whole question says it asks something the
+			// hit does not answer ("có bao nhiêu hộ nghèo" is a statistic).
 			res = full
 		}
 	}

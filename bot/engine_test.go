@@ -450,6 +450,11 @@ func TestTrust(t *testing.T) {
 	if r := fx.say(t, "last-clause-named", "em la con ho can ngheo, vao dai hoc co duoc mien giam hoc phi ko"); r.ProcedureID != "mien-giam-hoc-phi" {
 		t.Errorf("procedure asked beside an uncovered subject: answered %q", r.ProcedureID)
 	}
+	// A section cue stripped may leave a procedure's name alone; the whole
+	// question asks a statistic about it, which no guide answers.
+	if r := fx.say(t, "stats", "xa minh nam nay co bao nhieu ho ngheo vay ad"); r.ProcedureID != "" {
+		t.Errorf("statistic asked: answered %s", r.ProcedureID)
+	}
 	// A story clause answered alone does not speak for a message whose
 	// other clause names another procedure whole, only just short of an
 	// answer: the residence told is not the marriage asked.

@@ -68,6 +68,7 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout54.tsv", 0.027, 0.8, 0.82, 0.96},
 		{"testdata/heldout57.tsv", 0.025, 0.92, 0.8, 0.95},
 		{"testdata/heldout56.tsv", 0.03, 0.89, 0.85, 0.94},
+		{"testdata/heldout58.tsv", 0.052, 0.9, 0.92, 0.93},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {

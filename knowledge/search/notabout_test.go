@@ -353,6 +353,13 @@ func TestAskingPhrasesVetoNamedGuides(t *testing.T) {
 		{"mẹ mất không để di chúc, anh cả đứng tên thừa kế đất hết, muốn chia lại thì kiện ở đâu", "thua-ke-dat", false},
 		// A divorce by one side is a lawsuit: the guide says so.
 		{"ly hôn đơn phương thì kiện ra tòa nào", "ly-hon", true},
+		// What a court would decide, who is right, whether another country
+		// accepts a paper: not how to do the procedure named.
+		{"ly hôn thì con 3 tuổi tòa sẽ xử cho ai nuôi vậy ad", "ly-hon", false},
+		{"Chủ trọ không cho em đăng ký tạm trú, chủ trọ làm vậy là đúng hay sai, em có kiện được không?", "dang-ky-tam-tru", false},
+		{"đăng ký kết hôn ở Việt Nam rồi thì sang Mỹ bên đó có công nhận không", "dang-ky-ket-hon", false},
+		// "dieu kien ho ngheo" typed without marks is no lawsuit ("kiện họ").
+		{"dieu kien ho ngheo nam 2025 la gi", "ho-ngheo-can-ngheo", true},
 	}
 	for _, tt := range tests {
 		res := mustSearch(t, ix, tt.q)
