@@ -358,6 +358,7 @@ func TestAskingPhrasesVetoNamedGuides(t *testing.T) {
 		{"ly hôn thì con 3 tuổi tòa sẽ xử cho ai nuôi vậy ad", "ly-hon", false},
 		{"Chủ trọ không cho em đăng ký tạm trú, chủ trọ làm vậy là đúng hay sai, em có kiện được không?", "dang-ky-tam-tru", false},
 		{"đăng ký kết hôn ở Việt Nam rồi thì sang Mỹ bên đó có công nhận không", "dang-ky-ket-hon", false},
+		{"bằng lái quốc tế của VN đem sang Nhật lái có hợp lệ không hay bị phạt", "giay-phep-lai-xe-quoc-te", false},
 		// "dieu kien ho ngheo" typed without marks is no lawsuit ("kiện họ").
 		{"dieu kien ho ngheo nam 2025 la gi", "ho-ngheo-can-ngheo", true},
 	}
