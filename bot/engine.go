@@ -924,6 +924,18 @@ func (e *Engine) askedNames(text, id string, search func(string) (SearchResult, 
 	return ok && one.Hits[0].ID == id
 }
 
+// onlyLastAsks reports whether the last of clauses asks something (askCues)
+// and none before it does: the others tell the scene.
+func onlyLastAsks(clauses []string) bool {
+	for i, c := range clauses {
+		k, _ := askCues.find(splitWords(c))
+		if (k >= 0) != (i == len(clauses)-1) {
+			return false
+		}
+	}
+	return true
+}
+
 // askCues mark a clause that asks something.
 var askCues = cues("gì", "j", "thế nào", "ntn", "làm sao", "ra sao", "ở đâu", "chỗ nào", "bao nhiêu", "bn", "bao lâu",
 	"được không", "đc không", "dc ko", "được ko", "đc ko", "có phải", "có cần", "có được", "hay không", "không ạ", "ko ạ", "ai", "mấy",
@@ -1538,16 +1550,4 @@ func (k *keyedMutex) lock(key string) func() {
 		}
 		k.mu.Unlock()
 	}
-}
-
-// onlyLastAsks reports whether the last of clauses asks something (askCues)
-// and none before it does: the others tell the scene.
-func onlyLastAsks(clauses []string) bool {
-	for i, c := range clauses {
-		k, _ := askCues.find(splitWords(c))
-		if (k >= 0) != (i == len(clauses)-1) {
-			return false
-		}
-	}
-	return true
 }
