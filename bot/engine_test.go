@@ -442,24 +442,21 @@ func TestTrust(t *testing.T) {
 		t.Errorf("uncovered subject asked after a procedure named whole: answered %s", r.ProcedureID)
 	}
 	// The same when only the last comma clause asks, and it asks about the
-	// uncovered subject; a clause that asks about the procedure, even
-	// beside the subject, keeps the answer.
-	if r := fx.say(t, "last-clause-uncovered", "mat vi co het giay to tuy than voi the atm, gio khoa the atm ngan hang the nao cho nhanh a"); r.ProcedureID != "" {
-		t.Errorf("uncovered subject asked in the last clause: answered %s", r.ProcedureID)
-	}
-	if r := fx.say(t, "last-clause-named", "em la con ho can ngheo, vao dai hoc co duoc mien giam hoc phi ko"); r.ProcedureID != "mien-giam-hoc-phi" {
-		t.Errorf("procedure asked beside an uncovered subject: answered %q", r.ProcedureID)
-	}
-	// A section cue stripped may leave a procedure's name alone; the whole
-	// question asks a statistic about it, which no guide answers.
-	if r := fx.say(t, "stats", "xa minh nam nay co bao nhieu ho ngheo vay ad"); r.ProcedureID != "" {
-		t.Errorf("statistic asked: answered %s", r.ProcedureID)
-	}
-	// A story clause answered alone does not speak for a message whose
-	// other clause names another procedure whole, only just short of an
-	// answer: the residence told is not the marriage asked.
-	if r := fx.say(t, "two-clauses", "2 đứa em đều ở trọ ở phường Tân An, tạm trú ở đây được 2 năm rồi, đăng ký kết hôn ở phường này luôn được không hay phải về quê 1 trong 2 đứa, mà có mất lệ phí không ạ"); r.ProcedureID == "dang-ky-tam-tru" {
-		t.Errorf("story clause answered: %s", r.ProcedureID)
+	// uncovered subject, while a clause that asks about the procedure, even
+	// beside the subject, keeps the answer; a section cue stripped may leave
+	// a name alone whose whole question asks a statistic; a story clause
+	// answered alone does not speak for a message whose other clause names
+	// another procedure whole, only just short of an answer (the residence
+	// told is not the marriage asked). want "" is a refusal.
+	for _, c := range []struct{ key, q, want string }{
+		{"last-clause-uncovered", "mat vi co het giay to tuy than voi the atm, gio khoa the atm ngan hang the nao cho nhanh a", ""},
+		{"last-clause-named", "em la con ho can ngheo, vao dai hoc co duoc mien giam hoc phi ko", "mien-giam-hoc-phi"},
+		{"stats", "xa minh nam nay co bao nhieu ho ngheo vay ad", ""},
+		{"two-clauses", "2 đứa em đều ở trọ ở phường Tân An, tạm trú ở đây được 2 năm rồi, đăng ký kết hôn ở phường này luôn được không hay phải về quê 1 trong 2 đứa, mà có mất lệ phí không ạ", ""},
+	} {
+		if r := fx.say(t, c.key, c.q); r.ProcedureID != c.want {
+			t.Errorf("%s: answered %q, want %q", c.key, r.ProcedureID, c.want)
+		}
 	}
 	// A comma ends the yes/no question before it: what follows is asked,
 	// not denied, and no clause answers with a procedure the whole message
