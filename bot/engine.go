@@ -1266,7 +1266,12 @@ func (e *Engine) fallback(ctx context.Context, s *Session, m Message, res Search
 	e.record(s, m, IntentFallback, "", "")
 	e.recordUnanswered(ctx, m)
 	var b strings.Builder
-	b.WriteString("Xin lỗi, tôi chưa tìm được thông tin phù hợp với câu hỏi này.\n\n")
+	if nc := e.uncoveredSubject(res, m.Text); nc != nil {
+		// Where to go instead, for a subject the guides do not cover.
+		fmt.Fprintf(&b, "Xin lỗi, câu hỏi này thuộc chủ đề “%s”, nằm ngoài các thủ tục tôi hướng dẫn.\n\n%s\n\n", nc.Name, nc.Help)
+	} else {
+		b.WriteString("Xin lỗi, tôi chưa tìm được thông tin phù hợp với câu hỏi này.\n\n")
+	}
 	b.WriteString("Tôi có thể hướng dẫn các thủ tục hành chính và dịch vụ công trực tuyến: cần giấy tờ gì, các bước, lệ phí, thời gian, nơi nộp và cách làm online; hoặc tra cứu tình trạng hồ sơ khi bạn gửi mã hồ sơ.\n\n")
 	b.WriteString("Bạn có thể hỏi lại ngắn gọn hơn, ví dụ: “làm lại căn cước cần giấy tờ gì”. Nếu cần hỗ trợ trực tiếp, hãy liên hệ bộ phận Một cửa của Ủy ban nhân dân xã, phường nơi bạn cư trú, hoặc tổng đài Cổng Dịch vụ công quốc gia 1800 1096.")
 	var buttons []Button
@@ -1283,6 +1288,21 @@ func (e *Engine) fallback(ctx context.Context, s *Session, m Message, res Search
 	}
 	buttons = append(buttons, Button{Label: "Danh mục thủ tục", Action: "menu"})
 	return Response{Intent: IntentFallback, Candidates: ids, Replies: []Reply{{Text: b.String(), Buttons: buttons}}}
+}
+
+// uncoveredSubject returns the subject outside the guides that the declined
+// question names, with where to go instead: the one its search found, or
+// else the first the whole message names; nil when there is none or it has
+// no help text.
+func (e *Engine) uncoveredSubject(res SearchResult, text string) *NotCovered {
+	nc := res.NotCovered
+	if nc == nil && e.cfg.Topics != nil && text != "" {
+		nc = e.cfg.Topics.NotCovered(e.normalize(text))
+	}
+	if nc == nil || nc.Help == "" {
+		return nil
+	}
+	return nc
 }
 
 // clearLead reports whether the best hit, though not trusted enough to

@@ -744,3 +744,23 @@ func TestRefusalOffersAClearLead(t *testing.T) {
 		}
 	}
 }
+
+// A question declined because it is about a subject the guides do not cover
+// says which subject and where to turn instead, from the not-covered list's
+// help text; a question declined for no such reason keeps the plain refusal.
+func TestDeclineSaysWhereToGo(t *testing.T) {
+	f := newEngine(t)
+	for i, c := range []struct{ q, want string }{
+		{"gia hạn visa cho người nước ngoài ở đâu", "Phòng Quản lý xuất nhập cảnh"},
+		{"ly hon thi con 3 tuoi toa se xu cho ai nuoi vay ad", "trợ giúp pháp lý"},
+		{"lam ho chiu lan dau can nhung gi", "chưa tìm được thông tin phù hợp"},
+	} {
+		r := f.say(t, fmt.Sprintf("w%d", i), c.q)
+		if r.Intent != bot.IntentFallback || r.ProcedureID != "" || !strings.Contains(r.Replies[0].Text, c.want) {
+			t.Errorf("%q: %s %q: %q, want it to say %q", c.q, r.Intent, r.ProcedureID, r.Replies[0].Text, c.want)
+		}
+		if !strings.Contains(r.Replies[0].Text, "Một cửa") {
+			t.Errorf("%q: the refusal no longer says where to get help in person", c.q)
+		}
+	}
+}
