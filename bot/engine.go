@@ -1268,7 +1268,9 @@ func (e *Engine) fallback(ctx context.Context, s *Session, m Message, res Search
 	var b strings.Builder
 	if nc := e.uncoveredSubject(res, m.Text); nc != nil {
 		// Where to go instead, for a subject the guides do not cover.
-		fmt.Fprintf(&b, "Xin lỗi, câu hỏi này thuộc chủ đề “%s”, nằm ngoài các thủ tục tôi hướng dẫn.\n\n%s\n\n", nc.Name, nc.Help)
+		// It is named, not asserted: a story may mention the subject beside
+		// a procedure that was declined for another reason.
+		fmt.Fprintf(&b, "Xin lỗi, tôi chưa trả lời được câu hỏi này.\n\nVề %s: %s\n\n", nc.Name, nc.Help)
 	} else {
 		b.WriteString("Xin lỗi, tôi chưa tìm được thông tin phù hợp với câu hỏi này.\n\n")
 	}
