@@ -901,23 +901,19 @@ func (e *Engine) doneAnswer(text string, search func(string) (SearchResult, erro
 // named before). A message that is all one asking part is.
 func (e *Engine) askedNames(text, id string, search func(string) (SearchResult, error)) bool {
 	part := askingPart(text)
+	// The clause that asks, after the scene, may name the uncovered subject
+	// ("mất ví có hết giấy tờ với thẻ atm, giờ khóa thẻ atm ngân hàng thế
+	// nào"); it still asks about the procedure when the procedure leads its
+	// search ("vào đại học có được miễn giảm học phí không").
+	lastClause := false
 	if cl := clauses(part); len(cl) > 1 && onlyLastAsks(cl) && e.notCovered(e.normalize(cl[len(cl)-1])) {
-		// The clause that asks, after the scene, names the uncovered
-		// subject ("mất ví có hết giấy tờ với thẻ atm, giờ khóa thẻ atm
-		// ngân hàng thế nào"); it still asks about the procedure when the
-		// procedure leads its search ("vào đại học có được miễn giảm học
-		// phí không").
-		last := cl[len(cl)-1]
-		if r, err := search(stripSectionCues(splitWords(e.normalize(last)))); err == nil && len(r.Hits) > 0 && r.Hits[0].ID == id {
-			return true
-		}
-		part = last
+		part, lastClause = cl[len(cl)-1], true
 	}
 	if part == text {
 		return true
 	}
 	r, err := search(stripSectionCues(splitWords(e.normalize(part))))
-	if err != nil || strings.TrimSpace(r.Query) == "" || genericQuestion(r) {
+	if err != nil || strings.TrimSpace(r.Query) == "" || genericQuestion(r) || lastClause && len(r.Hits) > 0 && r.Hits[0].ID == id {
 		return true
 	}
 	_, one, ok := e.namedAlone(part, search)

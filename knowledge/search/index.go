@@ -1756,14 +1756,23 @@ var nameActions = [][]string{
 	{"khai", "bao"}, {"dang", "ky"}, {"rut"}, {"nop"}, {"khoa"}, {"mo", "khoa"}, {"thu", "hoi"}, {"sua"},
 }
 
-// oneWordActions are the actions of nameActions of one syllable that open a
-// name whole ("đổi bằng lái", "xóa thường trú", "tách hộ"); "nộp" is left out:
-// it opens the online filing guide's name and a dossier of any procedure.
-var oneWordActions = map[string]bool{"doi": true, "xoa": true, "tach": true, "rut": true, "khoa": true, "sua": true}
-
 // commonActions open too many names to set a guide apart when one is named
-// whole ("đăng ký", "khai báo"): they set no Evidence.ActionAt.
-var commonActions = map[string]bool{"dang ky": true, "khai bao": true}
+// whole ("đăng ký", "khai báo"; "nộp" opens the online filing guide's name
+// and a dossier of any procedure): they set no Evidence.ActionAt.
+var commonActions = map[string]bool{"dang ky": true, "khai bao": true, "nop": true}
+
+// oneWordActions are the actions of nameActions of one syllable, but the
+// common ones: each opens a name whole ("đổi bằng lái", "xóa thường trú",
+// "tách hộ").
+var oneWordActions = func() map[string]bool {
+	m := map[string]bool{}
+	for _, a := range nameActions {
+		if len(a) == 1 && !commonActions[a[0]] {
+			m[a[0]] = true
+		}
+	}
+	return m
+}()
 
 // subsumedBy reports whether b is named only by a shorter run inside the run
 // a names whole (see subsumeNames).
