@@ -81,6 +81,10 @@ type Config struct {
 	// Topics tells which questions name a subject the knowledge base does
 	// not cover (optional: without it such a check costs a second search).
 	Topics TopicChecker
+	// Scope judges whether a question asks something no how-to guide
+	// answers (optional: without it every question a guide is found for is
+	// answered).
+	Scope ScopeJudge
 	// English reads questions asked in English; the bundled glossary
 	// (seed/english.yaml) when nil.
 	English *knowledge.English
@@ -96,6 +100,20 @@ type TopicChecker interface {
 	// names something the procedure id says it is not about.
 	Excludes(id, question string) bool
 }
+
+// ScopeJudge reads what a question asks rather than what it is about.
+type ScopeJudge interface {
+	// AsksElse estimates, between 0 and 1, how likely the question asks
+	// something no how-to guide answers although it may name a covered
+	// procedure: who is right, what a court, an employer or another country
+	// will do, whether something is punished, advice, predictions.
+	AsksElse(question string) float64
+}
+
+// asksElseLimit is the ScopeJudge estimate from which a question is not
+// answered with a guide: the guide is offered instead, with what it does
+// answer. Calibrated with tools/trainscope on the tuning question sets.
+const asksElseLimit = 0.73
 
 // CodeIndex links curated guides and official catalogue records by national
 // procedure code. A ProcedureSource may implement it.
@@ -1163,6 +1181,13 @@ func (e *Engine) answer(ctx context.Context, s *Session, m Message, p knowledge.
 	if section == "" {
 		section = SectionOverview
 	}
+	if m.Action == "" && !p.IsOfficial() && e.asksElse(m.Text) {
+		// The judge learnt from questions about the guides' topics; for an
+		// official record's topic (a karaoke licence, a fishing permit) the
+		// words it has not seen read as another subject, so it does not
+		// judge them.
+		return e.declineAsked(ctx, s, m, p)
+	}
 	codes, _ := e.cfg.Procedures.(CodeIndex)
 	if p.IsOfficial() && codes != nil && m.Action == "" {
 		// A curated guide explains this record: it is the first answer.
@@ -1207,6 +1232,33 @@ func (e *Engine) answer(ctx context.Context, s *Session, m Message, p knowledge.
 		cands = []string{p.ID}
 	}
 	return Response{Intent: IntentProcedure, ProcedureID: p.ID, Section: section, Candidates: cands, Replies: []Reply{reply}, Source: sourceOf(p, e.cfg.PortalURL)}
+}
+
+// asksElse reports whether the scope judge finds that text asks something
+// no guide answers.
+func (e *Engine) asksElse(text string) bool {
+	return e.cfg.Scope != nil && text != "" && e.cfg.Scope.AsksElse(text) >= asksElseLimit
+}
+
+// declineAsked answers a question that speaks of procedure p but asks what
+// its guide does not answer (a dispute, a fine, what another body will do):
+// it says so, says where to turn when the question names a subject the
+// guides do not cover, and offers p's guide as a button, recording the
+// question for staff.
+func (e *Engine) declineAsked(ctx context.Context, s *Session, m Message, p knowledge.Procedure) Response {
+	e.record(s, m, IntentFallback, "", "")
+	e.recordUnanswered(ctx, m)
+	var b strings.Builder
+	b.WriteString("Xin lỗi, câu hỏi này có vẻ hỏi điều mà hướng dẫn thủ tục không trả lời được (ví dụ: ai đúng ai sai, kết quả tranh chấp, mức phạt, việc cơ quan hay người khác sẽ làm, lời khuyên).\n\n")
+	if nc := e.uncoveredSubject(SearchResult{}, m.Text); nc != nil {
+		fmt.Fprintf(&b, "Về %s: %s\n\n", nc.Name, nc.Help)
+	}
+	fmt.Fprintf(&b, "Tôi có hướng dẫn thủ tục «%s»: giấy tờ cần chuẩn bị, các bước, lệ phí, thời gian, nơi nộp và cách làm online. Bấm nút dưới đây nếu bạn cần.\n\n", p.Title)
+	b.WriteString("Với việc cụ thể của bạn, hãy hỏi trực tiếp bộ phận Một cửa của Ủy ban nhân dân xã, phường nơi bạn cư trú, hoặc tổng đài Cổng Dịch vụ công quốc gia 1800 1096.")
+	return Response{Intent: IntentFallback, Candidates: []string{p.ID}, Replies: []Reply{{Text: b.String(), Buttons: []Button{
+		{Label: p.Title, Action: "proc:" + p.ID},
+		{Label: "Danh mục thủ tục", Action: "menu"},
+	}}}}
 }
 
 // record adds a turn to the history and returns its sequence number.

@@ -32,7 +32,7 @@ func newEngine(t *testing.T) fixture {
 	t.Helper()
 	db := storetest.New(t)
 	ix := index(t)
-	e, err := bot.New(bot.Config{Searcher: ix, Normalizer: ix, Topics: ix, Procedures: ix, Sessions: db.Sessions(), Unanswered: db.Unanswered(), Feedback: db.Feedback()})
+	e, err := bot.New(bot.Config{Searcher: ix, Normalizer: ix, Topics: ix, Scope: ix, Procedures: ix, Sessions: db.Sessions(), Unanswered: db.Unanswered(), Feedback: db.Feedback()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -762,5 +762,53 @@ func TestDeclineSaysWhereToGo(t *testing.T) {
 		if !strings.Contains(r.Replies[0].Text, "Một cửa") {
 			t.Errorf("%q: the refusal no longer says where to get help in person", c.q)
 		}
+	}
+}
+
+// judge is a ScopeJudge that finds the questions it lists asking something
+// else.
+type judge map[string]float64
+
+func (j judge) AsksElse(q string) float64 { return j[q] }
+
+// A question that names a guide but asks what it does not answer is declined
+// with the guide offered as a button and kept for staff; the same guide is
+// answered when the button is pressed, and a question the judge finds
+// ordinary is answered as before.
+func TestQuestionsAskingSomethingElseOfferTheGuide(t *testing.T) {
+	db := storetest.New(t)
+	ix := index(t)
+	const asksElse = "ly hôn rồi chồng cũ không đưa tiền nuôi con thì tòa có phạt anh ta không"
+	e, err := bot.New(bot.Config{Searcher: ix, Normalizer: ix, Topics: ix, Procedures: ix, Sessions: db.Sessions(), Unanswered: db.Unanswered(),
+		Scope: judge{asksElse: 0.95, "thủ tục ly hôn thuận tình cần giấy tờ gì": 0.05}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := fixture{engine: e, db: db}
+	r := f.say(t, "s1", asksElse)
+	if r.Intent != bot.IntentFallback || r.ProcedureID != "" || len(r.Candidates) != 1 {
+		t.Fatalf("%q: %s %q %v, want a refusal offering one guide", asksElse, r.Intent, r.ProcedureID, r.Candidates)
+	}
+	id := r.Candidates[0]
+	if id != "ly-hon" {
+		t.Fatalf("%q offers %s, want ly-hon", asksElse, id)
+	}
+	text := r.Replies[0].Text
+	for _, want := range []string{"không trả lời được", "Một cửa", "giấy tờ"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("refusal %q does not say %q", text, want)
+		}
+	}
+	if b := r.Replies[0].Buttons; len(b) == 0 || b[0].Action != "proc:"+id {
+		t.Errorf("buttons %+v, want the guide first", b)
+	}
+	if items, err := db.Unanswered().List(context.Background(), 10); err != nil || len(items) != 1 {
+		t.Errorf("unanswered %+v (%v), want the question kept for staff", items, err)
+	}
+	if r := f.press(t, "s1", "proc:"+id); r.ProcedureID != id {
+		t.Errorf("pressing the guide answered %q, want %s", r.ProcedureID, id)
+	}
+	if r := f.say(t, "s2", "thủ tục ly hôn thuận tình cần giấy tờ gì"); r.ProcedureID != "ly-hon" || r.Section != bot.SectionDocuments {
+		t.Errorf("ordinary question: %s %q %s, want ly-hon documents", r.Intent, r.ProcedureID, r.Section)
 	}
 }

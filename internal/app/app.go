@@ -117,6 +117,12 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		return nil, fmt.Errorf("load not-covered topics: %w", err)
 	}
 	a.index.SetNotCovered(nc)
+	sm, err := knowledge.LoadSeedScopeModel()
+	if err != nil {
+		_ = a.Close(context.Background())
+		return nil, fmt.Errorf("load scope model: %w", err)
+	}
+	a.index.SetScopeModel(sm)
 	a.addCloser("search index", func(context.Context) error { return a.index.Close() })
 	a.kb = &kbSync{procs: db.Procedures(), index: a.index, log: log}
 	if err := a.kb.reload(ctx); err != nil {
@@ -155,6 +161,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		Searcher:       timedSearcher{a.index.Ranker()},
 		Normalizer:     a.index,
 		Topics:         a.index,
+		Scope:          a.index,
 		Procedures:     a.index,
 		Sessions:       timedSessions{db.Sessions()},
 		Unanswered:     newCappedUnanswered(db.Unanswered()),

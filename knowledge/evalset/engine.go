@@ -19,6 +19,9 @@ func EngineAsker(s bot.Searcher, procs bot.ProcedureSource) (func(ctx context.Co
 	if t, ok := s.(bot.TopicChecker); ok {
 		cfg.Topics = t
 	}
+	if j, ok := s.(bot.ScopeJudge); ok {
+		cfg.Scope = j
+	}
 	e, err := bot.New(cfg)
 	if err != nil {
 		return nil, err

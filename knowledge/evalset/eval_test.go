@@ -69,6 +69,7 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout57.tsv", 0.016, 0.93, 0.8, 0.97},
 		{"testdata/heldout56.tsv", 0.021, 0.9, 0.85, 0.94},
 		{"testdata/heldout58.tsv", 0.052, 0.9, 0.92, 0.93},
+		{"testdata/heldout60.tsv", 0.021, 0.94, 0.95, 0.97},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {

@@ -59,6 +59,7 @@ type Index struct {
 	marked     map[string]int             // lower-case syllable, or "a b" pair, with its marks → number of curated guides using it
 	intern     map[string]string          // one copy of each folded syllable, shared by the entries' vocabularies
 	units      unitStats                  // frequencies over curated guides and families of official records
+	scope      knowledge.ScopeModel       // whether a question asks what no guide answers (see AsksElse)
 }
 
 // entry is one indexed procedure with the token sets used for confidence.
@@ -2136,6 +2137,11 @@ func NewFromSeed() (*Index, error) {
 		return nil, err
 	}
 	ix.SetNotCovered(nc)
+	sm, err := knowledge.LoadSeedScopeModel()
+	if err != nil {
+		return nil, err
+	}
+	ix.SetScopeModel(sm)
 	if err := ix.Replace(res.Procedures); err != nil {
 		ix.Close()
 		return nil, err
