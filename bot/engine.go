@@ -85,6 +85,10 @@ type Config struct {
 	// answers (optional: without it every question a guide is found for is
 	// answered).
 	Scope ScopeJudge
+	// Guides recognises how citizens word questions about each guide
+	// (optional: without it a question the search is unsure of is declined
+	// or asked back).
+	Guides GuideJudge
 	// English reads questions asked in English; the bundled glossary
 	// (seed/english.yaml) when nil.
 	English *knowledge.English
@@ -112,8 +116,26 @@ type ScopeJudge interface {
 
 // asksElseLimit is the ScopeJudge estimate from which a question is not
 // answered with a guide: the guide is offered instead, with what it does
-// answer. Calibrated with tools/trainscope on the tuning question sets.
+// answer. Calibrated with tools/trainmodels on the tuning question sets.
 const asksElseLimit = 0.73
+
+// GuideJudge recognises which guide a question's wording resembles, from
+// how citizens asked about each guide before.
+type GuideJudge interface {
+	// Resembles returns the guide and the probability that the question is
+	// about it; "" when it resembles questions about no guide.
+	Resembles(question string) (id string, p float64)
+}
+
+// Recognition: a question the search is unsure of is answered with the guide
+// its wording resembles when that guide's probability reaches
+// resemblesLimit and the search, reading the whole question, ranks it among
+// its first resemblesRank hits with nothing in the question against it.
+// Calibrated with tools/trainmodels on the tuning question sets.
+const (
+	resemblesLimit = 0.99
+	resemblesRank  = 3
+)
 
 // CodeIndex links curated guides and official catalogue records by national
 // procedure code. A ProcedureSource may implement it.
@@ -562,6 +584,11 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 			return e.answer(ctx, s, m, p, detectSection(rest, splitWords(p.Title), onlineTopic(p)), one)
 		}
 	}
+	if one, ok := e.recognised(q, search); ok {
+		if p, err := e.cfg.Procedures.Procedure(ctx, one.Hits[0].ID); err == nil {
+			return e.answer(ctx, s, m, p, detectSection(w, splitWords(p.Title), onlineTopic(p)), one)
+		}
+	}
 	if plausible := plausibleHits(res); len(plausible) >= 2 {
 		res.Hits = plausible
 		return e.disambiguate(s, m, res, section)
@@ -573,6 +600,35 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 		return e.disambiguate(s, m, res, section)
 	}
 	return e.fallback(ctx, s, m, res)
+}
+
+// recognised returns the whole question's search result with the guide the
+// question's wording resembles put first, when the guide judge is sure of it
+// (resemblesLimit) and the search ranks it among its first resemblesRank
+// hits with no negative evidence (not off topic, not excluded).
+func (e *Engine) recognised(q string, search func(string) (SearchResult, error)) (SearchResult, bool) {
+	if e.cfg.Guides == nil {
+		return SearchResult{}, false
+	}
+	id, p := e.cfg.Guides.Resembles(q)
+	if id == "" || p < resemblesLimit {
+		return SearchResult{}, false
+	}
+	full, err := search(q)
+	if err != nil {
+		return SearchResult{}, false
+	}
+	for i, h := range full.Hits {
+		if i >= resemblesRank {
+			break
+		}
+		if h.ID == id && !h.Evidence.OffTopic && !h.Evidence.Excluded {
+			hits := append([]SearchHit{h}, slices.Delete(slices.Clone(full.Hits), i, i+1)...)
+			full.Hits = hits
+			return full, true
+		}
+	}
+	return SearchResult{}, false
 }
 
 // sharedThing returns the hits (at most 3, best first) that each explain the

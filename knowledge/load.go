@@ -18,11 +18,11 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-//go:embed seed/procedures/*.yaml seed/expansions.yaml seed/shorthand.yaml seed/not_covered.yaml seed/english.yaml seed/scope_model.tsv
+//go:embed seed/procedures/*.yaml seed/expansions.yaml seed/shorthand.yaml seed/not_covered.yaml seed/english.yaml seed/scope_model.tsv seed/guide_model.tsv
 var seedFS embed.FS
 
 // SeedFS is the bundled knowledge base: procedures/*.yaml and the dictionaries
-// beside them (expansions, shorthand, not_covered, english, scope_model).
+// beside them (expansions, shorthand, not_covered, english, scope_model, guide_model).
 func SeedFS() fs.FS {
 	sub, _ := fs.Sub(seedFS, "seed")
 	return sub

@@ -19,7 +19,7 @@ import (
 // court or another country will do, advice, predictions ("ly hôn thì con 3
 // tuổi ai được nuôi", "bằng lái quốc tế lái được ở Úc không"). It is a
 // logistic model over the words of the question as the search reads it
-// (ScopeFeatures), fitted by tools/trainscope on the team's tuning question
+// (ScopeFeatures), fitted by tools/trainmodels on the team's tuning question
 // sets and shipped as seed/scope_model.tsv. The zero model knows nothing and
 // says 0 for every question.
 type ScopeModel struct {

@@ -123,6 +123,12 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		return nil, fmt.Errorf("load scope model: %w", err)
 	}
 	a.index.SetScopeModel(sm)
+	gm, err := knowledge.LoadSeedGuideModel()
+	if err != nil {
+		_ = a.Close(context.Background())
+		return nil, fmt.Errorf("load guide model: %w", err)
+	}
+	a.index.SetGuideModel(gm)
 	a.addCloser("search index", func(context.Context) error { return a.index.Close() })
 	a.kb = &kbSync{procs: db.Procedures(), index: a.index, log: log}
 	if err := a.kb.reload(ctx); err != nil {
@@ -162,6 +168,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		Normalizer:     a.index,
 		Topics:         a.index,
 		Scope:          a.index,
+		Guides:         a.index,
 		Procedures:     a.index,
 		Sessions:       timedSessions{db.Sessions()},
 		Unanswered:     newCappedUnanswered(db.Unanswered()),

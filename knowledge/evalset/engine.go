@@ -22,13 +22,16 @@ func EngineAsker(s bot.Searcher, procs bot.ProcedureSource) (func(ctx context.Co
 	if j, ok := s.(bot.ScopeJudge); ok {
 		cfg.Scope = j
 	}
+	if g, ok := s.(bot.GuideJudge); ok {
+		cfg.Guides = g
+	}
 	e, err := bot.New(cfg)
 	if err != nil {
 		return nil, err
 	}
 	return func(ctx context.Context, i int, q string) (Answer, error) {
 		r, err := e.Handle(ctx, bot.Message{Channel: "eval", ChatID: fmt.Sprint(i), Text: q})
-		return Answer{ProcedureID: r.ProcedureID, Section: r.Section, Intent: r.Intent, Candidates: r.Candidates}, err
+		return Answer{ProcedureID: r.ProcedureID, Section: r.Section, Intent: r.Intent, Candidates: r.Candidates, Language: r.Language}, err
 	}, nil
 }
 

@@ -42,11 +42,11 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout21.tsv", 0.01, 0.96, 0.96, 0.99},
 		{"testdata/heldout22.tsv", 0.01, 0.97, 0.89, 0.97},
 		{"testdata/heldout24.tsv", 0.01, 0.93, 0.89, 0.99},
-		{"testdata/heldout25.tsv", 0.01, 0.93, 0.92, 0.99},
+		{"testdata/heldout25.tsv", 0.01, 0.93, 0.91, 0.99},
 		{"testdata/heldout26.tsv", 0.01, 0.95, 0.88, 0.99},
 		{"testdata/heldout27.tsv", 0.01, 0.9, 0.84, 0.99},
 		{"testdata/heldout28.tsv", 0.014, 0.97, 0.91, 0.98},
-		{"testdata/heldout29.tsv", 0.02, 0.93, 0.91, 0.98},
+		{"testdata/heldout29.tsv", 0.02, 0.93, 0.9, 0.98},
 		{"testdata/heldout30.tsv", 0.01, 0.97, 0.84, 0.99},
 		{"testdata/heldout31.tsv", 0.01, 0.88, 0.84, 0.96},
 		{"testdata/heldout32.tsv", 0.01, 0.72, 0.67, 0.99},
@@ -70,6 +70,8 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout56.tsv", 0.021, 0.9, 0.85, 0.94},
 		{"testdata/heldout58.tsv", 0.052, 0.9, 0.92, 0.93},
 		{"testdata/heldout60.tsv", 0.021, 0.94, 0.95, 0.97},
+		{"testdata/heldout62.tsv", 0.027, 0.85, 0.89, 0.96},
+		{"testdata/heldout63.tsv", 0.027, 0.75, 0.93, 0.98},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {

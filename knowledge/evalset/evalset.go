@@ -188,6 +188,7 @@ type Answer struct {
 	Section     string
 	Intent      string
 	Candidates  []string
+	Language    string // "en" for a reply in English, "" for Vietnamese
 }
 
 // ChatReport scores whole answers: the claimed procedure and the section.

@@ -60,6 +60,7 @@ type Index struct {
 	intern     map[string]string          // one copy of each folded syllable, shared by the entries' vocabularies
 	units      unitStats                  // frequencies over curated guides and families of official records
 	scope      knowledge.ScopeModel       // whether a question asks what no guide answers (see AsksElse)
+	guideModel knowledge.GuideModel       // which guide a question's wording resembles (see Resembles)
 }
 
 // entry is one indexed procedure with the token sets used for confidence.
@@ -2142,6 +2143,11 @@ func NewFromSeed() (*Index, error) {
 		return nil, err
 	}
 	ix.SetScopeModel(sm)
+	gm, err := knowledge.LoadSeedGuideModel()
+	if err != nil {
+		return nil, err
+	}
+	ix.SetGuideModel(gm)
 	if err := ix.Replace(res.Procedures); err != nil {
 		ix.Close()
 		return nil, err

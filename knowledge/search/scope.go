@@ -23,3 +23,26 @@ func (ix *Index) AsksElse(q string) float64 {
 	defer ix.mu.RUnlock()
 	return ix.scope.Probability(folded)
 }
+
+// SetGuideModel replaces the model that recognises which guide a question's
+// wording resembles (see knowledge.GuideModel); the zero model recognises
+// nothing.
+func (ix *Index) SetGuideModel(m knowledge.GuideModel) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	ix.guideModel = m
+}
+
+// Resembles returns the guide whose questions q's wording most resembles,
+// read as Search reads it, and the guide model's probability of it; "" when
+// the wording resembles questions about no guide, or there is no model.
+func (ix *Index) Resembles(q string) (id string, p float64) {
+	folded := vntext.FoldedTokens(ix.Normalize(q))
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	id, p = ix.guideModel.Best(folded)
+	if id == knowledge.GuideNone {
+		return "", p
+	}
+	return id, p
+}

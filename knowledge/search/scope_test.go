@@ -46,3 +46,26 @@ func TestAsksElseWithoutModel(t *testing.T) {
 		t.Errorf("a model that finds everything else: %.2f", p)
 	}
 }
+
+// The bundled guide model knows how citizens name guides, shorthand
+// included, and reports no guide for questions about none.
+func TestResembles(t *testing.T) {
+	ix := seedIndex(t)
+	for _, c := range []struct{ q, want string }{
+		{"mat ca vet xe may roi lam lai o dau", "cap-lai-dang-ky-bien-so-xe"},
+		{"bà nội 85 tuổi muốn lãnh tiền già hàng tháng", "tro-cap-xa-hoi"},
+		{"giá vàng hôm nay bao nhiêu", ""},
+	} {
+		if id, p := ix.Resembles(c.q); id != c.want || p < 0.9 {
+			t.Errorf("Resembles(%q) = %q %.2f, want %q", c.q, id, p, c.want)
+		}
+	}
+	ix2, err := New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix2.Close()
+	if id, p := ix2.Resembles("mat ca vet xe"); id != "" || p != 0 {
+		t.Errorf("no model: %q %.2f", id, p)
+	}
+}

@@ -1,0 +1,228 @@
+package knowledge
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"io/fs"
+	"maps"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// GuideModel recognises which guide a question's wording resembles, learnt
+// from the questions of the team's tuning sets: a multinomial naive Bayes
+// model over the words and pairs of words of a question as the search reads
+// it, one class per guide and one (GuideNone) for questions about none. It
+// knows how citizens say things no guide's text says ("cà vẹt xe bị mất" is
+// the vehicle registration re-issue, "tiền già" the social allowance), and
+// is trusted only beside the search (see bot.GuideJudge). The zero model
+// recognises nothing. It is fitted by tools/trainmodels and shipped as
+// seed/guide_model.tsv.
+type GuideModel struct {
+	classes []guideClass
+}
+
+// GuideNone is the class of questions about no guide.
+const GuideNone = "-"
+
+type guideClass struct {
+	id     string
+	prior  float64            // examples of the class (fractional for a question with several right guides)
+	total  float64            // feature occurrences counted in the class
+	counts map[string]float64 // feature → occurrences in the class (those below guideMinCount left out)
+}
+
+// guideVocab is the vocabulary size in the additive smoothing, and
+// guideAlpha the pseudo-count every feature gets.
+const (
+	guideVocab = 50000
+	guideAlpha = 0.5
+)
+
+// guideMinCount: a feature seen fewer times than this in a class counts as
+// unseen there (keeps the file small and one question's odd word out).
+const guideMinCount = 2
+
+// GuideFeatures returns the features GuideModel reads from a question's
+// folded words: every word and every pair of neighbouring words, each once.
+func GuideFeatures(folded []string) []string {
+	seen := make(map[string]bool, 2*len(folded))
+	var out []string
+	add := func(f string) {
+		if !seen[f] {
+			seen[f] = true
+			out = append(out, f)
+		}
+	}
+	for i, t := range folded {
+		add("u:" + t)
+		if i > 0 {
+			add("b:" + folded[i-1] + "_" + t)
+		}
+	}
+	return out
+}
+
+// Best returns the class the question's folded words most resemble and its
+// posterior probability; "" and 0 for the zero model.
+func (m GuideModel) Best(folded []string) (id string, p float64) {
+	if len(m.classes) == 0 {
+		return "", 0
+	}
+	feats := GuideFeatures(folded)
+	var n float64
+	for _, c := range m.classes {
+		n += c.prior
+	}
+	scores := make([]float64, len(m.classes))
+	best := 0
+	for i, c := range m.classes {
+		s := math.Log(c.prior / n)
+		d := math.Log(c.total + guideAlpha*guideVocab)
+		for _, f := range feats {
+			s += math.Log(c.counts[f]+guideAlpha) - d
+		}
+		scores[i] = s
+		if s > scores[best] {
+			best = i
+		}
+	}
+	var z float64
+	for _, s := range scores {
+		z += math.Exp(s - scores[best])
+	}
+	return m.classes[best].id, 1 / z
+}
+
+// GuideExample is one question for fitting: its folded words and the guides
+// that answer it (none for a question about no guide).
+type GuideExample struct {
+	Folded []string
+	IDs    []string
+}
+
+// FitGuideModel counts the examples; a question with several right guides
+// counts for each in equal parts, one with none for GuideNone.
+func FitGuideModel(examples []GuideExample) GuideModel {
+	byID := map[string]*guideClass{}
+	for _, ex := range examples {
+		ids := ex.IDs
+		if len(ids) == 0 {
+			ids = []string{GuideNone}
+		}
+		share := 1 / float64(len(ids))
+		feats := GuideFeatures(ex.Folded)
+		for _, id := range ids {
+			c := byID[id]
+			if c == nil {
+				c = &guideClass{id: id, counts: map[string]float64{}}
+				byID[id] = c
+			}
+			c.prior += share
+			c.total += share * float64(len(feats))
+			for _, f := range feats {
+				c.counts[f] += share
+			}
+		}
+	}
+	var m GuideModel
+	for _, c := range byID {
+		maps.DeleteFunc(c.counts, func(_ string, v float64) bool { return v < guideMinCount })
+		m.classes = append(m.classes, *c)
+	}
+	slices.SortFunc(m.classes, func(a, b guideClass) int { return strings.Compare(a.id, b.id) })
+	return m
+}
+
+// guide model file keys for a class's prior and total.
+const (
+	guidePriorKey = "(prior)"
+	guideTotalKey = "(total)"
+)
+
+// Write writes the model in the format ParseGuideModel reads: lines
+// "guide<TAB>feature<TAB>count", classes and features sorted, after header
+// lines written as comments.
+func (m GuideModel) Write(w io.Writer, header []string) error {
+	var b strings.Builder
+	for _, h := range header {
+		fmt.Fprintf(&b, "# %s\n", h)
+	}
+	for _, c := range m.classes {
+		fmt.Fprintf(&b, "%s\t%s\t%g\n%s\t%s\t%g\n", c.id, guidePriorKey, round2(c.prior), c.id, guideTotalKey, round2(c.total))
+		keys := make([]string, 0, len(c.counts))
+		for k := range c.counts {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			fmt.Fprintf(&b, "%s\t%s\t%g\n", c.id, k, round2(c.counts[k]))
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func round2(v float64) float64 { return math.Round(v*100) / 100 }
+
+// ParseGuideModel reads a model file ("#" comments and blank lines
+// ignored). A malformed line, or a class without its prior and total, is an
+// error naming the file (and line).
+func ParseGuideModel(name string, data []byte) (GuideModel, error) {
+	byID := map[string]*guideClass{}
+	var order []string
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		parts := strings.Split(line, "\t")
+		if len(parts) != 3 || parts[0] == "" || parts[1] == "" {
+			return GuideModel{}, &FieldError{File: name, Line: n, Msg: "want guide<TAB>feature<TAB>count"}
+		}
+		v, err := strconv.ParseFloat(parts[2], 64)
+		if err != nil || v < 0 || math.IsInf(v, 0) || math.IsNaN(v) {
+			return GuideModel{}, &FieldError{File: name, Line: n, Msg: "count must be a number of at least 0"}
+		}
+		c := byID[parts[0]]
+		if c == nil {
+			c = &guideClass{id: parts[0], counts: map[string]float64{}}
+			byID[parts[0]] = c
+			order = append(order, parts[0])
+		}
+		switch parts[1] {
+		case guidePriorKey:
+			c.prior = v
+		case guideTotalKey:
+			c.total = v
+		default:
+			c.counts[parts[1]] = v
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return GuideModel{}, fmt.Errorf("%s: %w", name, err)
+	}
+	var m GuideModel
+	for _, id := range order {
+		c := byID[id]
+		if c.prior <= 0 || c.total <= 0 {
+			return GuideModel{}, &FieldError{File: name, Field: id, Msg: "needs a (prior) and a (total) above 0"}
+		}
+		m.classes = append(m.classes, *c)
+	}
+	return m, nil
+}
+
+// LoadSeedGuideModel reads the bundled guide model.
+func LoadSeedGuideModel() (GuideModel, error) {
+	data, err := fs.ReadFile(SeedFS(), "guide_model.tsv")
+	if err != nil {
+		return GuideModel{}, err
+	}
+	return ParseGuideModel("guide_model.tsv", data)
+}

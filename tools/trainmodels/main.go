@@ -1,0 +1,286 @@
+// Command trainmodels fits dvcbot's two learnt models from the team's tuning
+// question sets:
+//
+//   - the scope model (knowledge.ScopeModel, seed/scope_model.tsv): from a
+//     question's words, how likely it asks something no how-to guide answers
+//     although it speaks of a covered topic;
+//
+//   - the guide model (knowledge.GuideModel, seed/guide_model.tsv): which
+//     guide a question's wording resembles.
+//
+//     go run ./tools/trainmodels knowledge/evalset/testdata/heldout*.tsv
+//
+// Every row is put to the real dialogue engine over the bundled knowledge
+// base with neither model. The scope model learns from the rows a guide is
+// in play for (the engine answers with one, or the best hit's confidence is
+// at least 0.5): out-of-scope rows say "asks something else", the others do
+// not; rows no guide is in play for teach nothing the engine needs. The
+// guide model learns every in-scope row's guides, and out-of-scope rows
+// some guide is near (best confidence at least 0.2) as "no guide".
+//
+// Before writing, each sixth of the sets is judged by models fitted on the
+// other five sixths, and two tables say what the engine's limits would have
+// done on those unseen sets: how many of its wrong and right answers the
+// scope model refuses, and how many of the questions it left unanswered the
+// guide model answers, rightly or not. Never pass the frozen sets
+// (knowledge/evalset/frozen) nor the development set: they measure the
+// result and must not shape it.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/dvcbot/dvcbot/bot"
+	"github.com/dvcbot/dvcbot/knowledge"
+	"github.com/dvcbot/dvcbot/knowledge/evalset"
+	"github.com/dvcbot/dvcbot/knowledge/search"
+	"github.com/dvcbot/dvcbot/knowledge/vntext"
+)
+
+// inPlay is the best hit's confidence from which a row teaches the scope
+// model even when the engine does not answer it; nearGuide the one from
+// which an out-of-scope row teaches the guide model "no guide".
+const (
+	inPlay    = 0.5
+	nearGuide = 0.2
+)
+
+// folds is how many groups of sets the cross-check splits the sets into.
+const folds = 6
+
+// The engine's limits (bot.asksElseLimit, bot.resemblesLimit and
+// bot.resemblesRank), repeated for the cross-check.
+const (
+	asksElseLimit  = 0.73
+	resemblesLimit = 0.99
+	resemblesRank  = 3
+)
+
+type row struct {
+	set      int
+	folded   []string
+	want     []string // right guides; none out of scope
+	conf     float64  // the best hit's confidence
+	top      []bot.SearchHit
+	answered bool
+	right    bool
+	english  bool // answered in English, which neither model changes
+	question string
+}
+
+func (r row) scopeExample() (knowledge.ScopeExample, bool) {
+	return knowledge.ScopeExample{Folded: r.folded, Else: len(r.want) == 0}, r.answered || r.conf >= inPlay
+}
+
+func (r row) guideExample() (knowledge.GuideExample, bool) {
+	return knowledge.GuideExample{Folded: r.folded, IDs: r.want}, len(r.want) > 0 || r.conf >= nearGuide
+}
+
+func main() {
+	dir := flag.String("dir", "knowledge/seed", "directory the model files are written to")
+	list := flag.Bool("list", false, "list the cross-check's refusals and recognitions")
+	flag.Parse()
+	paths := flag.Args()
+	if len(paths) == 0 {
+		log.Fatal("usage: trainmodels SET.tsv...")
+	}
+	slices.Sort(paths)
+	rows, err := readRows(paths)
+	if err != nil {
+		log.Fatal(err)
+	}
+	scopeOf := func(keep func(row) bool) []knowledge.ScopeExample {
+		var out []knowledge.ScopeExample
+		for _, r := range rows {
+			if ex, ok := r.scopeExample(); ok && keep(r) {
+				out = append(out, ex)
+			}
+		}
+		return out
+	}
+	guideOf := func(keep func(row) bool) []knowledge.GuideExample {
+		var out []knowledge.GuideExample
+		for _, r := range rows {
+			if ex, ok := r.guideExample(); ok && keep(r) {
+				out = append(out, ex)
+			}
+		}
+		return out
+	}
+	all := func(row) bool { return true }
+	crossCheck(rows, scopeOf, guideOf, *list)
+	scope := knowledge.FitScopeModel(scopeOf(all))
+	guides := knowledge.FitGuideModel(guideOf(all))
+	by := "Written by `go run ./tools/trainmodels knowledge/evalset/testdata/heldout*.tsv`; do not edit by hand."
+	write(filepath.Join(*dir, "scope_model.tsv"), func(f *os.File) error {
+		return scope.Write(f, []string{
+			"Scope model: whether a question asks something no how-to guide answers (knowledge.ScopeModel).", by,
+			fmt.Sprintf("Fitted on %d questions of %d tuning sets a guide was in play for.", len(scopeOf(all)), len(paths)),
+		})
+	})
+	write(filepath.Join(*dir, "guide_model.tsv"), func(f *os.File) error {
+		return guides.Write(f, []string{
+			"Guide model: which guide a question's wording resembles (knowledge.GuideModel); lines guide, feature, count.", by,
+			fmt.Sprintf("Fitted on %d questions of %d tuning sets.", len(guideOf(all)), len(paths)),
+		})
+	})
+}
+
+// readRows puts every question of the sets to an engine with neither model.
+func readRows(paths []string) ([]row, error) {
+	ix, err := search.NewFromSeed()
+	if err != nil {
+		return nil, err
+	}
+	defer ix.Close()
+	ix.SetScopeModel(knowledge.ScopeModel{})
+	ix.SetGuideModel(knowledge.GuideModel{})
+	ask, err := evalset.EngineAsker(ix, ix)
+	if err != nil {
+		return nil, err
+	}
+	ctx := context.Background()
+	var rows []row
+	n := 0
+	for si, path := range paths {
+		if strings.Contains(path, "frozen") || strings.Contains(path, filepath.Join("shared", "eval")) {
+			return nil, fmt.Errorf("%s: the frozen and development sets must not be used for fitting", path)
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, err
+		}
+		set, err := evalset.Read(f)
+		f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		for _, r := range set {
+			n++
+			a, err := ask(ctx, n, r.Question)
+			if err != nil {
+				return nil, err
+			}
+			res, err := ix.Search(ctx, r.Question, resemblesRank)
+			if err != nil {
+				return nil, err
+			}
+			rr := row{
+				set:      si,
+				folded:   vntext.FoldedTokens(ix.Normalize(r.Question)),
+				want:     r.WantIDs,
+				top:      res.Hits,
+				answered: a.ProcedureID != "",
+				right:    r.Accepts(a.ProcedureID),
+				question: filepath.Base(path) + ": " + r.Question,
+			}
+			if len(res.Hits) > 0 {
+				rr.conf = res.Hits[0].Confidence
+			}
+			rr.english = a.Language == "en"
+			rows = append(rows, rr)
+		}
+	}
+	return rows, nil
+}
+
+// crossCheck prints what models that never saw a set would have done to it.
+func crossCheck(rows []row, scopeOf func(func(row) bool) []knowledge.ScopeExample, guideOf func(func(row) bool) []knowledge.GuideExample, list bool) {
+	pScope := make([]float64, len(rows))
+	gID := make([]string, len(rows))
+	pGuide := make([]float64, len(rows))
+	for k := range folds {
+		other := func(r row) bool { return r.set%folds != k }
+		sm := knowledge.FitScopeModel(scopeOf(other))
+		gm := knowledge.FitGuideModel(guideOf(other))
+		for i, r := range rows {
+			if r.set%folds == k {
+				pScope[i] = sm.Probability(r.folded)
+				gID[i], pGuide[i] = gm.Best(r.folded)
+			}
+		}
+	}
+	wrong, right, unanswered := 0, 0, 0
+	for _, r := range rows {
+		switch {
+		case !r.answered:
+			unanswered++
+		case r.right:
+			right++
+		default:
+			wrong++
+		}
+	}
+	fmt.Printf("%d rows; the engine without the models answers %d right and %d wrong and leaves %d unanswered\n\n", len(rows), right, wrong, unanswered)
+	fmt.Printf("scope model: answers refused\n%-6s %-7s %-7s\n", "limit", "wrong", "right")
+	for _, limit := range []float64{0.5, 0.6, 0.7, asksElseLimit, 0.8, 0.9, 0.95} {
+		dw, dr := 0, 0
+		for i, r := range rows {
+			if r.answered && !r.english && pScope[i] >= limit {
+				if r.right {
+					dr++
+				} else {
+					dw++
+				}
+			}
+		}
+		fmt.Printf("%-6.2f %-7d %-7d\n", limit, dw, dr)
+	}
+	recognised := func(i int, limit float64) bool {
+		r := rows[i]
+		if r.answered || r.english || gID[i] == "" || gID[i] == knowledge.GuideNone || pGuide[i] < limit || pScope[i] >= asksElseLimit {
+			return false
+		}
+		for _, h := range r.top {
+			if h.ID == gID[i] {
+				return !h.Evidence.OffTopic && !h.Evidence.Excluded
+			}
+		}
+		return false
+	}
+	fmt.Printf("\nguide model: unanswered questions answered (of %d)\n%-6s %-7s %-7s\n", unanswered, "limit", "right", "wrong")
+	for _, limit := range []float64{0.8, 0.9, resemblesLimit, 0.99} {
+		gr, gw := 0, 0
+		for i, r := range rows {
+			if recognised(i, limit) {
+				if slices.Contains(r.want, gID[i]) {
+					gr++
+				} else {
+					gw++
+				}
+			}
+		}
+		fmt.Printf("%-6.2f %-7d %-7d\n", limit, gr, gw)
+	}
+	if !list {
+		return
+	}
+	for i, r := range rows {
+		switch {
+		case r.answered && !r.english && pScope[i] >= asksElseLimit:
+			fmt.Printf("REFUSED %s %.2f %s\n", map[bool]string{true: "right", false: "wrong"}[r.right], pScope[i], r.question)
+		case recognised(i, resemblesLimit):
+			fmt.Printf("RECOGNISED %s %.2f %s %s\n", map[bool]string{true: "right", false: "wrong"}[slices.Contains(r.want, gID[i])], pGuide[i], gID[i], r.question)
+		}
+	}
+}
+
+func write(path string, fill func(*os.File) error) {
+	f, err := os.Create(path)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := fill(f); err != nil {
+		log.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		log.Fatal(err)
+	}
+}
