@@ -492,6 +492,13 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 				return e.answer(ctx, s, m, p, section, res)
 			}
 		} else {
+			if one, ok := e.recognised(q, search); ok {
+				// Of the close candidates, the question is worded as
+				// citizens ask about this one.
+				if p, err := e.cfg.Procedures.Procedure(ctx, one.Hits[0].ID); err == nil {
+					return e.answer(ctx, s, m, p, detectSection(w, splitWords(p.Title), onlineTopic(p)), one)
+				}
+			}
 			return e.disambiguate(s, m, res, section)
 		}
 	}
