@@ -39,7 +39,7 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout17.tsv", 0.01, 0.97, 0.89, 0.99},
 		{"testdata/heldout18.tsv", 0.01, 0.96, 0.88, 0.99},
 		{"testdata/heldout20.tsv", 0.01, 0.98, 0.91, 0.99},
-		{"testdata/heldout21.tsv", 0.01, 0.96, 0.96, 0.99},
+		{"testdata/heldout21.tsv", 0.01, 0.96, 0.96, 0.98},
 		{"testdata/heldout22.tsv", 0.01, 0.97, 0.89, 0.97},
 		{"testdata/heldout24.tsv", 0.01, 0.93, 0.89, 0.99},
 		{"testdata/heldout25.tsv", 0.01, 0.93, 0.91, 0.99},
@@ -72,6 +72,7 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout60.tsv", 0.021, 0.94, 0.95, 0.97},
 		{"testdata/heldout62.tsv", 0.027, 0.85, 0.89, 0.96},
 		{"testdata/heldout63.tsv", 0.027, 0.75, 0.93, 0.98},
+		{"testdata/heldout64.tsv", 0.01, 0.93, 0.91, 0.98},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {
