@@ -89,6 +89,10 @@ type Config struct {
 	// (optional: without it a question the search is unsure of is declined
 	// or asked back).
 	Guides GuideJudge
+	// Sections reads which part of a guide a question asks for, from how
+	// citizens worded such questions before (optional: without it the cue
+	// rules alone decide).
+	Sections SectionJudge
 	// English reads questions asked in English; the bundled glossary
 	// (seed/english.yaml) when nil.
 	English *knowledge.English
@@ -126,6 +130,20 @@ type GuideJudge interface {
 	// about it; "" when it resembles questions about no guide.
 	Resembles(question string) (id string, p float64)
 }
+
+// SectionJudge reads which part of a guide a question asks for.
+type SectionJudge interface {
+	// SectionAsked returns the section (SectionDocuments, SectionFees, …,
+	// SectionOverview) the question most likely asks for and its
+	// probability; "" when it cannot tell.
+	SectionAsked(question string) (section string, p float64)
+}
+
+// sectionAskedLimit is the SectionJudge probability from which its reading
+// replaces the section the cue rules found, when both name a part of the
+// guide (neither is the overview). Calibrated with tools/trainmodels on the
+// tuning question sets.
+const sectionAskedLimit = 0.9
 
 // Recognition: a question the search is unsure of is answered with the guide
 // its wording resembles when that guide's probability reaches
@@ -1251,6 +1269,9 @@ func (e *Engine) answer(ctx context.Context, s *Session, m Message, p knowledge.
 		// judge them.
 		return e.declineAsked(ctx, s, m, p)
 	}
+	if m.Action == "" {
+		section = e.sectionAsked(m.Text, section, onlineTopic(p))
+	}
 	codes, _ := e.cfg.Procedures.(CodeIndex)
 	if p.IsOfficial() && codes != nil && m.Action == "" {
 		// A curated guide explains this record: it is the first answer.
@@ -1295,6 +1316,23 @@ func (e *Engine) answer(ctx context.Context, s *Session, m Message, p knowledge.
 		cands = []string{p.ID}
 	}
 	return Response{Intent: IntentProcedure, ProcedureID: p.ID, Section: section, Candidates: cands, Replies: []Reply{reply}, Source: sourceOf(p, e.cfg.PortalURL)}
+}
+
+// sectionAsked returns the section to answer for a question whose cues
+// name section: the section judge's reading when it is sure of it
+// (sectionAskedLimit) and both name a part of the guide. Which part a
+// question asks for is the cues' call when they find none (the overview):
+// a bare topic asks for the whole picture. Online guides have no separate
+// online part.
+func (e *Engine) sectionAsked(text, section string, online bool) string {
+	if e.cfg.Sections == nil || text == "" || section == SectionOverview {
+		return section
+	}
+	s, p := e.cfg.Sections.SectionAsked(text)
+	if s == "" || s == SectionOverview || p < sectionAskedLimit || (s == SectionOnline && online) {
+		return section
+	}
+	return s
 }
 
 // asksElse reports whether the scope judge finds that text asks something

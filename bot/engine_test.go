@@ -855,3 +855,50 @@ func TestRecognisedWordingAnswersAGuideTheSearchRanks(t *testing.T) {
 		})
 	}
 }
+
+type sectionReader struct {
+	section string
+	p       float64
+}
+
+func (r sectionReader) SectionAsked(string) (string, float64) { return r.section, r.p }
+
+// The section judge settles between the parts the cues name when it is sure;
+// a question naming no part keeps the overview, and an online guide has no
+// separate online part.
+func TestSectionJudgeSettlesBetweenNamedParts(t *testing.T) {
+	ix := index(t)
+	for _, c := range []struct {
+		name   string
+		q      string
+		judge  bot.SectionJudge
+		wantID string
+		want   string
+	}{
+		{"no judge", "đăng ký khai sinh cần giấy tờ gì", nil, "dang-ky-khai-sinh", bot.SectionDocuments},
+		{"a sure judge", "đăng ký khai sinh cần giấy tờ gì", sectionReader{bot.SectionSteps, 0.97}, "dang-ky-khai-sinh", bot.SectionSteps},
+		{"a judge not sure enough", "đăng ký khai sinh cần giấy tờ gì", sectionReader{bot.SectionSteps, 0.6}, "dang-ky-khai-sinh", bot.SectionDocuments},
+		{"a judge reading the overview", "đăng ký khai sinh cần giấy tờ gì", sectionReader{bot.SectionOverview, 0.99}, "dang-ky-khai-sinh", bot.SectionDocuments},
+		{"a question naming no part", "đăng ký khai sinh", sectionReader{bot.SectionSteps, 0.99}, "dang-ky-khai-sinh", bot.SectionOverview},
+		{"the online part of an online guide", "thanh toán lệ phí trực tuyến cần giấy tờ gì", sectionReader{bot.SectionOnline, 0.99}, "huong-dan-thanh-toan-truc-tuyen", bot.SectionDocuments},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			db := storetest.New(t)
+			cfg := bot.Config{Searcher: ix, Normalizer: ix, Topics: ix, Procedures: ix, Sessions: db.Sessions()}
+			if c.judge != nil {
+				cfg.Sections = c.judge
+			}
+			e, err := bot.New(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := e.Handle(context.Background(), bot.Message{Channel: bot.ChannelWeb, ChatID: "s", Text: c.q})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.ProcedureID != c.wantID || r.Section != c.want {
+				t.Errorf("%q answered %q %q, want %q %q", c.q, r.ProcedureID, r.Section, c.wantID, c.want)
+			}
+		})
+	}
+}

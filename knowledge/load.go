@@ -18,7 +18,7 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-//go:embed seed/procedures/*.yaml seed/expansions.yaml seed/shorthand.yaml seed/not_covered.yaml seed/english.yaml seed/scope_model.tsv seed/guide_model.tsv
+//go:embed seed/procedures/*.yaml seed/expansions.yaml seed/shorthand.yaml seed/not_covered.yaml seed/english.yaml seed/scope_model.tsv seed/guide_model.tsv seed/section_model.tsv
 var seedFS embed.FS
 
 // SeedFS is the bundled knowledge base: procedures/*.yaml and the dictionaries

@@ -129,6 +129,12 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		return nil, fmt.Errorf("load guide model: %w", err)
 	}
 	a.index.SetGuideModel(gm)
+	secm, err := knowledge.LoadSeedSectionModel()
+	if err != nil {
+		_ = a.Close(context.Background())
+		return nil, fmt.Errorf("load section model: %w", err)
+	}
+	a.index.SetSectionModel(secm)
 	a.addCloser("search index", func(context.Context) error { return a.index.Close() })
 	a.kb = &kbSync{procs: db.Procedures(), index: a.index, log: log}
 	if err := a.kb.reload(ctx); err != nil {
@@ -169,6 +175,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		Topics:         a.index,
 		Scope:          a.index,
 		Guides:         a.index,
+		Sections:       a.index,
 		Procedures:     a.index,
 		Sessions:       timedSessions{db.Sessions()},
 		Unanswered:     newCappedUnanswered(db.Unanswered()),

@@ -25,6 +25,9 @@ func EngineAsker(s bot.Searcher, procs bot.ProcedureSource) (func(ctx context.Co
 	if g, ok := s.(bot.GuideJudge); ok {
 		cfg.Guides = g
 	}
+	if j, ok := s.(bot.SectionJudge); ok {
+		cfg.Sections = j
+	}
 	e, err := bot.New(cfg)
 	if err != nil {
 		return nil, err

@@ -39,28 +39,29 @@ type Index struct {
 	guides  bleve.Index
 	records bleve.Index
 	// Writes since the indexes were last built whole (see compact.go).
-	version    uint64
-	loose      int
-	lastWrite  time.Time
-	compacting bool
-	closed     bool
-	procs      map[string]*entry
-	expPairs   map[string]bool // folded two-syllable phrases of expansion terms
-	exp        *expander
-	norm       *normalizer
-	offTopics  []offTopic                 // subjects not covered (see not_covered.yaml)
-	codes      map[string]map[string]bool // national code → curated guides that explain it
-	cur        stats                      // the same frequencies over curated guides only
-	names      map[string]map[string]bool // folded name of a curated guide (title or alias) → its ids
-	model      Model                      // confidence model (DefaultModel unless replaced)
-	threshold  float64                    // Confident when the best hit's Confidence reaches it
-	vocab      map[string]int             // folded syllable → number of procedures using it anywhere
-	bigrams    map[string]int             // folded "a b" → number of procedures using it anywhere
-	marked     map[string]int             // lower-case syllable, or "a b" pair, with its marks → number of curated guides using it
-	intern     map[string]string          // one copy of each folded syllable, shared by the entries' vocabularies
-	units      unitStats                  // frequencies over curated guides and families of official records
-	scope      knowledge.ScopeModel       // whether a question asks what no guide answers (see AsksElse)
-	guideModel knowledge.GuideModel       // which guide a question's wording resembles (see Resembles)
+	version      uint64
+	loose        int
+	lastWrite    time.Time
+	compacting   bool
+	closed       bool
+	procs        map[string]*entry
+	expPairs     map[string]bool // folded two-syllable phrases of expansion terms
+	exp          *expander
+	norm         *normalizer
+	offTopics    []offTopic                 // subjects not covered (see not_covered.yaml)
+	codes        map[string]map[string]bool // national code → curated guides that explain it
+	cur          stats                      // the same frequencies over curated guides only
+	names        map[string]map[string]bool // folded name of a curated guide (title or alias) → its ids
+	model        Model                      // confidence model (DefaultModel unless replaced)
+	threshold    float64                    // Confident when the best hit's Confidence reaches it
+	vocab        map[string]int             // folded syllable → number of procedures using it anywhere
+	bigrams      map[string]int             // folded "a b" → number of procedures using it anywhere
+	marked       map[string]int             // lower-case syllable, or "a b" pair, with its marks → number of curated guides using it
+	intern       map[string]string          // one copy of each folded syllable, shared by the entries' vocabularies
+	units        unitStats                  // frequencies over curated guides and families of official records
+	scope        knowledge.ScopeModel       // whether a question asks what no guide answers (see AsksElse)
+	guideModel   knowledge.GuideModel       // which guide a question's wording resembles (see Resembles)
+	sectionModel knowledge.SectionModel     // which part of a guide a question asks for (see SectionAsked)
 }
 
 // entry is one indexed procedure with the token sets used for confidence.
@@ -2148,6 +2149,11 @@ func NewFromSeed() (*Index, error) {
 		return nil, err
 	}
 	ix.SetGuideModel(gm)
+	secm, err := knowledge.LoadSeedSectionModel()
+	if err != nil {
+		return nil, err
+	}
+	ix.SetSectionModel(secm)
 	if err := ix.Replace(res.Procedures); err != nil {
 		ix.Close()
 		return nil, err

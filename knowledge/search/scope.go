@@ -46,3 +46,22 @@ func (ix *Index) Resembles(q string) (id string, p float64) {
 	}
 	return id, p
 }
+
+// SetSectionModel replaces the model that reads which part of a guide a
+// question asks for (see knowledge.SectionModel); the zero model reads
+// nothing.
+func (ix *Index) SetSectionModel(m knowledge.SectionModel) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	ix.sectionModel = m
+}
+
+// SectionAsked returns the part of a guide q's wording most likely asks for,
+// read as Search reads it, and the section model's probability of it; ""
+// without a model.
+func (ix *Index) SectionAsked(q string) (section string, p float64) {
+	folded := vntext.FoldedTokens(ix.Normalize(q))
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.sectionModel.Best(folded)
+}

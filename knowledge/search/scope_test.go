@@ -69,3 +69,23 @@ func TestResembles(t *testing.T) {
 		t.Errorf("no model: %q %.2f", id, p)
 	}
 }
+
+func TestSectionAsked(t *testing.T) {
+	ix := seedIndex(t)
+	for _, c := range []struct{ q, want string }{
+		{"làm căn cước cần những giấy tờ gì", "documents"},
+		{"lam ho chieu het bn tien", "fees"}, // shorthand read as the search reads it
+	} {
+		if s, p := ix.SectionAsked(c.q); s != c.want || p < 0.5 {
+			t.Errorf("SectionAsked(%q) = %q %.2f, want %q", c.q, s, p, c.want)
+		}
+	}
+	ix2, err := New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix2.Close()
+	if s, p := ix2.SectionAsked("can giay to gi"); s != "" || p != 0 {
+		t.Errorf("no model: %q %.2f", s, p)
+	}
+}

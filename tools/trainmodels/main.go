@@ -1,12 +1,15 @@
-// Command trainmodels fits dvcbot's two learnt models from the team's tuning
-// question sets:
+// Command trainmodels fits dvcbot's three learnt models from the team's
+// tuning question sets:
 //
 //   - the scope model (knowledge.ScopeModel, seed/scope_model.tsv): from a
 //     question's words, how likely it asks something no how-to guide answers
 //     although it speaks of a covered topic;
 //
 //   - the guide model (knowledge.GuideModel, seed/guide_model.tsv): which
-//     guide a question's wording resembles.
+//     guide a question's wording resembles;
+//
+//   - the section model (knowledge.SectionModel, seed/section_model.tsv):
+//     which part of a guide a question asks for.
 //
 //     go run ./tools/trainmodels knowledge/evalset/testdata/heldout*.tsv
 //
@@ -16,13 +19,15 @@
 // at least 0.5): out-of-scope rows say "asks something else", the others do
 // not; rows no guide is in play for teach nothing the engine needs. The
 // guide model learns every in-scope row's guides, and out-of-scope rows
-// some guide is near (best confidence at least 0.2) as "no guide".
+// some guide is near (best confidence at least 0.2) as "no guide". The
+// section model learns every in-scope row whose section is given.
 //
 // Before writing, each sixth of the sets is judged by models fitted on the
 // other five sixths, and two tables say what the engine's limits would have
 // done on those unseen sets: how many of its wrong and right answers the
-// scope model refuses, and how many of the questions it left unanswered the
-// guide model answers, rightly or not. Never pass the frozen sets
+// scope model refuses, how many of the questions it left unanswered the
+// guide model answers, rightly or not, and how many of the sections of its
+// right answers the section model puts right and wrong. Never pass the frozen sets
 // (knowledge/evalset/frozen) nor the development set: they measure the
 // result and must not shape it.
 package main
@@ -61,6 +66,7 @@ const (
 	asksElseLimit  = 0.73
 	resemblesLimit = 0.99
 	resemblesRank  = 3
+	sectionLimit   = 0.9
 )
 
 type row struct {
@@ -73,6 +79,8 @@ type row struct {
 	right    bool
 	english  bool // answered in English, which neither model changes
 	question string
+	section  string // the section asked for; "" when the set does not say
+	got      string // the section the engine answered
 }
 
 func (r row) scopeExample() (knowledge.ScopeExample, bool) {
@@ -81,6 +89,10 @@ func (r row) scopeExample() (knowledge.ScopeExample, bool) {
 
 func (r row) guideExample() (knowledge.GuideExample, bool) {
 	return knowledge.GuideExample{Folded: r.folded, IDs: r.want}, len(r.want) > 0 || r.conf >= nearGuide
+}
+
+func (r row) sectionExample() (knowledge.SectionExample, bool) {
+	return knowledge.SectionExample{Folded: r.folded, Section: r.section}, len(r.want) > 0 && r.section != ""
 }
 
 func main() {
@@ -114,10 +126,21 @@ func main() {
 		}
 		return out
 	}
+	sectionOf := func(keep func(row) bool) []knowledge.SectionExample {
+		var out []knowledge.SectionExample
+		for _, r := range rows {
+			if ex, ok := r.sectionExample(); ok && keep(r) {
+				out = append(out, ex)
+			}
+		}
+		return out
+	}
 	all := func(row) bool { return true }
 	crossCheck(rows, scopeOf, guideOf, *list)
+	crossCheckSections(rows, sectionOf, *list)
 	scope := knowledge.FitScopeModel(scopeOf(all))
 	guides := knowledge.FitGuideModel(guideOf(all))
+	sections := knowledge.FitSectionModel(sectionOf(all))
 	by := "Written by `go run ./tools/trainmodels knowledge/evalset/testdata/heldout*.tsv`; do not edit by hand."
 	write(filepath.Join(*dir, "scope_model.tsv"), func(f *os.File) error {
 		return scope.Write(f, []string{
@@ -131,6 +154,12 @@ func main() {
 			fmt.Sprintf("Fitted on %d questions of %d tuning sets.", len(guideOf(all)), len(paths)),
 		})
 	})
+	write(filepath.Join(*dir, "section_model.tsv"), func(f *os.File) error {
+		return sections.Write(f, []string{
+			"Section model: which part of a guide a question asks for (knowledge.SectionModel); lines section, feature, weight.", by,
+			fmt.Sprintf("Fitted on %d questions of %d tuning sets.", len(sectionOf(all)), len(paths)),
+		})
+	})
 }
 
 // readRows puts every question of the sets to an engine with neither model.
@@ -142,6 +171,7 @@ func readRows(paths []string) ([]row, error) {
 	defer ix.Close()
 	ix.SetScopeModel(knowledge.ScopeModel{})
 	ix.SetGuideModel(knowledge.GuideModel{})
+	ix.SetSectionModel(knowledge.SectionModel{})
 	ask, err := evalset.EngineAsker(ix, ix)
 	if err != nil {
 		return nil, err
@@ -180,6 +210,8 @@ func readRows(paths []string) ([]row, error) {
 				answered: a.ProcedureID != "",
 				right:    r.Accepts(a.ProcedureID),
 				question: filepath.Base(path) + ": " + r.Question,
+				section:  r.Section,
+				got:      a.Section,
 			}
 			if len(res.Hits) > 0 {
 				rr.conf = res.Hits[0].Confidence
@@ -268,6 +300,60 @@ func crossCheck(rows []row, scopeOf func(func(row) bool) []knowledge.ScopeExampl
 			fmt.Printf("REFUSED %s %.2f %s\n", map[bool]string{true: "right", false: "wrong"}[r.right], pScope[i], r.question)
 		case recognised(i, resemblesLimit):
 			fmt.Printf("RECOGNISED %s %.2f %s %s\n", map[bool]string{true: "right", false: "wrong"}[slices.Contains(r.want, gID[i])], pGuide[i], gID[i], r.question)
+		}
+	}
+}
+
+// crossCheckSections prints what a section model that never saw a set
+// would have done to the sections of the engine's right answers on it,
+// under the engine's rule (bot.sectionAsked): the model's reading replaces
+// the cues' when it reaches the limit and neither is the overview.
+func crossCheckSections(rows []row, sectionOf func(func(row) bool) []knowledge.SectionExample, list bool) {
+	sec := make([]string, len(rows))
+	p := make([]float64, len(rows))
+	for k := range folds {
+		m := knowledge.FitSectionModel(sectionOf(func(r row) bool { return r.set%folds != k }))
+		for i, r := range rows {
+			if r.set%folds == k {
+				sec[i], p[i] = m.Best(r.folded)
+			}
+		}
+	}
+	asked, cues := 0, 0
+	for _, r := range rows {
+		if r.right && r.section != "" {
+			asked++
+			if r.got == r.section {
+				cues++
+			}
+		}
+	}
+	fmt.Printf("\nsection model: sections of the %d right answers that ask for one (the cues alone put %d right)\n%-6s %-7s %-7s %-7s\n", asked, cues, "limit", "changed", "fixed", "broken")
+	changes := func(i int, limit float64) bool {
+		r := rows[i]
+		return r.right && r.section != "" && r.got != bot.SectionOverview && sec[i] != bot.SectionOverview && sec[i] != "" && sec[i] != r.got && p[i] >= limit
+	}
+	for _, limit := range []float64{0.6, 0.7, 0.8, sectionLimit, 0.95} {
+		ch, fixed, broken := 0, 0, 0
+		for i, r := range rows {
+			if changes(i, limit) {
+				ch++
+				switch {
+				case sec[i] == r.section:
+					fixed++
+				case r.got == r.section:
+					broken++
+				}
+			}
+		}
+		fmt.Printf("%-6.2f %-7d %-7d %-7d\n", limit, ch, fixed, broken)
+	}
+	if !list {
+		return
+	}
+	for i, r := range rows {
+		if changes(i, sectionLimit) {
+			fmt.Printf("SECTION %s -> %s (want %s) %.2f %s\n", r.got, sec[i], r.section, p[i], r.question)
 		}
 	}
 }
