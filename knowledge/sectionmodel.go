@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -24,34 +25,61 @@ import (
 // the steps, not the documents). The zero model knows nothing and names no
 // section.
 type SectionModel struct {
-	Bias    map[string]float64            // section → bias
-	Weights map[string]map[string]float64 // section → feature → weight
+	sections []string             // sorted
+	bias     []float64            // per section
+	weights  map[string][]float64 // feature → weight per section
+}
+
+// newSectionModel returns a model of the given sections with no weights.
+func newSectionModel(sections []string) SectionModel {
+	sections = slices.Clone(sections)
+	slices.Sort(sections)
+	return SectionModel{sections: sections, bias: make([]float64, len(sections)), weights: map[string][]float64{}}
+}
+
+// weightsOf returns feature f's weights, made when missing.
+func (m SectionModel) weightsOf(f string) []float64 {
+	w, ok := m.weights[f]
+	if !ok {
+		w = make([]float64, len(m.sections))
+		m.weights[f] = w
+	}
+	return w
+}
+
+// scores sets z to each section's score for the features and returns the
+// index of the best one (the first in section order on a tie).
+func (m SectionModel) scores(feats []string, z []float64) int {
+	copy(z, m.bias)
+	for _, f := range feats {
+		if w, ok := m.weights[f]; ok {
+			for k, v := range w {
+				z[k] += v
+			}
+		}
+	}
+	best := 0
+	for k := range z {
+		if z[k] > z[best] {
+			best = k
+		}
+	}
+	return best
 }
 
 // Best returns the section the model finds most likely for a question with
 // these folded words and its probability; "" and 0 for the zero model.
 func (m SectionModel) Best(folded []string) (section string, p float64) {
-	if len(m.Bias) == 0 {
+	if len(m.sections) == 0 {
 		return "", 0
 	}
-	feats := ScopeFeatures(folded)
-	scores := make(map[string]float64, len(m.Bias))
-	top := math.Inf(-1)
-	for s, b := range m.Bias {
-		z := b
-		for _, f := range feats {
-			z += m.Weights[s][f]
-		}
-		scores[s] = z
-		if z > top || (z == top && s < section) {
-			top, section = z, s
-		}
-	}
+	z := make([]float64, len(m.sections))
+	best := m.scores(ScopeFeatures(folded), z)
 	sum := 0.0
-	for _, z := range scores {
-		sum += math.Exp(z - top)
+	for _, v := range z {
+		sum += math.Exp(v - z[best])
 	}
-	return section, 1 / sum
+	return m.sections[best], 1 / sum
 }
 
 // sectionBiasKey names each section's bias in the model file.
@@ -63,7 +91,12 @@ const sectionBiasKey = "(bias)"
 // an error naming the file and line; so is a weight for a section without a
 // bias line.
 func ParseSectionModel(name string, data []byte) (SectionModel, error) {
-	m := SectionModel{Bias: map[string]float64{}, Weights: map[string]map[string]float64{}}
+	type weight struct {
+		section, feature string
+		w                float64
+	}
+	bias := map[string]float64{}
+	var ws []weight
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	for n := 1; sc.Scan(); n++ {
 		line := strings.TrimSpace(sc.Text())
@@ -79,18 +112,25 @@ func ParseSectionModel(name string, data []byte) (SectionModel, error) {
 			return SectionModel{}, &FieldError{File: name, Line: n, Msg: "weight is not a number"}
 		}
 		if cols[1] == sectionBiasKey {
-			m.Bias[cols[0]] = w
-			m.Weights[cols[0]] = map[string]float64{}
+			bias[cols[0]] = w
 			continue
 		}
-		ws, ok := m.Weights[cols[0]]
-		if !ok {
+		if _, ok := bias[cols[0]]; !ok {
 			return SectionModel{}, &FieldError{File: name, Line: n, Msg: "section " + cols[0] + " has no (bias) line before its weights"}
 		}
-		ws[cols[1]] = w
+		ws = append(ws, weight{cols[0], cols[1], w})
 	}
 	if err := sc.Err(); err != nil {
 		return SectionModel{}, fmt.Errorf("%s: %w", name, err)
+	}
+	m := newSectionModel(slices.Collect(maps.Keys(bias)))
+	at := map[string]int{}
+	for k, s := range m.sections {
+		at[s] = k
+		m.bias[k] = bias[s]
+	}
+	for _, w := range ws {
+		m.weightsOf(w.feature)[at[w.section]] = w.w
 	}
 	return m, nil
 }
@@ -112,22 +152,13 @@ func (m SectionModel) Write(w io.Writer, header []string) error {
 	for _, h := range header {
 		fmt.Fprintf(&b, "# %s\n", h)
 	}
-	sections := make([]string, 0, len(m.Bias))
-	for s := range m.Bias {
-		sections = append(sections, s)
-	}
-	slices.Sort(sections)
-	for _, s := range sections {
-		fmt.Fprintf(&b, "%s\t%s\t%.4f\n", s, sectionBiasKey, m.Bias[s])
-		keys := make([]string, 0, len(m.Weights[s]))
-		for k, v := range m.Weights[s] {
-			if math.Abs(v) >= 0.05 {
-				keys = append(keys, k)
+	features := slices.Sorted(maps.Keys(m.weights))
+	for k, s := range m.sections {
+		fmt.Fprintf(&b, "%s\t%s\t%.4f\n", s, sectionBiasKey, m.bias[k])
+		for _, f := range features {
+			if v := m.weights[f][k]; math.Abs(v) >= 0.05 {
+				fmt.Fprintf(&b, "%s\t%s\t%.3f\n", s, f, v)
 			}
-		}
-		slices.Sort(keys)
-		for _, k := range keys {
-			fmt.Fprintf(&b, "%s\t%s\t%.3f\n", s, k, m.Weights[s][k])
 		}
 	}
 	_, err := io.WriteString(w, b.String())
@@ -150,16 +181,14 @@ func FitSectionModel(examples []SectionExample) SectionModel {
 		rate   = 0.2
 		minDF  = 2
 	)
-	m := SectionModel{Bias: map[string]float64{}, Weights: map[string]map[string]float64{}}
-	var sections []string
+	at := map[string]int{}
 	for _, ex := range examples {
-		if _, ok := m.Bias[ex.Section]; !ok {
-			m.Bias[ex.Section] = 0
-			m.Weights[ex.Section] = map[string]float64{}
-			sections = append(sections, ex.Section)
-		}
+		at[ex.Section] = 0
 	}
-	slices.Sort(sections)
+	m := newSectionModel(slices.Collect(maps.Keys(at)))
+	for k, s := range m.sections {
+		at[s] = k
+	}
 	df := map[string]int{}
 	feats := make([][]string, len(examples))
 	for i, ex := range examples {
@@ -170,41 +199,37 @@ func FitSectionModel(examples []SectionExample) SectionModel {
 	}
 	for i := range feats {
 		feats[i] = slices.DeleteFunc(feats[i], func(f string) bool { return df[f] < minDF })
+		for _, f := range feats[i] {
+			m.weightsOf(f)
+		}
 	}
 	order := make([]int, len(examples))
 	for i := range order {
 		order[i] = i
 	}
 	rng := rand.New(rand.NewPCG(3, 4))
-	z := make([]float64, len(sections))
+	z := make([]float64, len(m.sections))
 	for range passes {
 		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 		for _, i := range order {
-			top := math.Inf(-1)
-			for k, s := range sections {
-				z[k] = m.Bias[s]
-				for _, f := range feats[i] {
-					z[k] += m.Weights[s][f]
-				}
-				top = max(top, z[k])
-			}
+			top := z[m.scores(feats[i], z)]
 			sum := 0.0
 			for k := range z {
 				z[k] = math.Exp(z[k] - top)
 				sum += z[k]
 			}
-			for k, s := range sections {
+			want := at[examples[i].Section]
+			for k := range z {
 				g := z[k] / sum
-				if s == examples[i].Section {
+				if k == want {
 					g--
 				}
 				if math.Abs(g) < 1e-4 {
 					continue
 				}
-				m.Bias[s] -= rate * g
-				ws := m.Weights[s]
+				m.bias[k] -= rate * g
 				for _, f := range feats[i] {
-					ws[f] -= rate * g
+					m.weights[f][k] -= rate * g
 				}
 			}
 		}
