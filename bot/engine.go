@@ -121,7 +121,7 @@ type ScopeJudge interface {
 // asksElseLimit is the ScopeJudge estimate from which a question is not
 // answered with a guide: the guide is offered instead, with what it does
 // answer. Calibrated with tools/trainmodels on the tuning question sets.
-const asksElseLimit = 0.73
+const asksElseLimit = 0.70
 
 // GuideJudge recognises which guide a question's wording resembles, from
 // how citizens asked about each guide before.

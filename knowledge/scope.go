@@ -152,7 +152,7 @@ func FitScopeModel(examples []ScopeExample) ScopeModel {
 	const (
 		passes = 15
 		rate   = 0.1
-		l2     = 1e-4
+		l2     = 1e-3
 		minDF  = 2
 	)
 	df := map[string]int{}

@@ -73,6 +73,8 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout62.tsv", 0.027, 0.85, 0.89, 0.96},
 		{"testdata/heldout63.tsv", 0.027, 0.75, 0.93, 0.98},
 		{"testdata/heldout64.tsv", 0.01, 0.93, 0.91, 0.98},
+		{"testdata/heldout66.tsv", 0.03, 0.91, 0.95, 0.95},
+		{"testdata/heldout67.tsv", 0.02, 0.98, 0.95, 0.98},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {
