@@ -1272,6 +1272,15 @@ func (e *Engine) answer(ctx context.Context, s *Session, m Message, p knowledge.
 	if m.Action == "" {
 		section = e.sectionAsked(m.Text, section, onlineTopic(p))
 	}
+	if m.Action == "" && !p.IsOfficial() && onlineTopic(p) {
+		// A guide to the online channel itself (submitting online, VNeID)
+		// yields to the procedure the question names beside the channel
+		// ("thai sản nộp hồ sơ online được không" asks the maternity
+		// benefit's online way).
+		if q, ok := e.namedBesideChannel(ctx, m.Text); ok && q.ID != p.ID {
+			p, section = q, SectionOnline
+		}
+	}
 	codes, _ := e.cfg.Procedures.(CodeIndex)
 	if p.IsOfficial() && codes != nil && m.Action == "" {
 		// A curated guide explains this record: it is the first answer.
@@ -1721,4 +1730,31 @@ func (k *keyedMutex) lock(key string) func() {
 		}
 		k.mu.Unlock()
 	}
+}
+
+// namedBesideChannel returns the guide text names whole once the words of
+// the online channel (online, trực tuyến, VNeID, dịch vụ công, app …) are
+// left out, when the search is confident of it and it is not itself a guide
+// to the channel.
+func (e *Engine) namedBesideChannel(ctx context.Context, text string) (knowledge.Procedure, bool) {
+	w := splitWords(e.normalize(text))
+	masked := onlineAndAppCues.mask(w)
+	var rest []string
+	for i, t := range w.acc {
+		if !masked[i] {
+			rest = append(rest, t)
+		}
+	}
+	if len(rest) == len(w.acc) || len(rest) == 0 {
+		return knowledge.Procedure{}, false
+	}
+	res, err := e.searchWithin(ctx, strings.Join(rest, " "), text)
+	if err != nil || !res.Confident || ambiguous(res) || res.NotCovered != nil || !namesProcedure(res) || res.Hits[0].Official {
+		return knowledge.Procedure{}, false
+	}
+	p, err := e.cfg.Procedures.Procedure(ctx, res.Hits[0].ID)
+	if err != nil || onlineTopic(p) || p.IsOfficial() {
+		return knowledge.Procedure{}, false
+	}
+	return p, true
 }

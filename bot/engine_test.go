@@ -906,3 +906,17 @@ func TestSectionJudgeSettlesBetweenNamedParts(t *testing.T) {
 		})
 	}
 }
+
+// A guide to the online channel itself yields to the procedure the question
+// names beside the channel, answered with its online part.
+func TestChannelGuideYieldsToTheProcedureNamedBesideIt(t *testing.T) {
+	f := newEngine(t)
+	r := f.say(t, "ch", "chủ trọ không chịu làm, em tự đăng ký tạm trú online trên vneid được không ạ")
+	if r.ProcedureID != "dang-ky-tam-tru" || r.Section != bot.SectionOnline {
+		t.Errorf("answered %q %q, want dang-ky-tam-tru online", r.ProcedureID, r.Section)
+	}
+	r = f.say(t, "ch2", "tạo tài khoản vneid mức 2 ở đâu")
+	if r.ProcedureID != "tai-khoan-dinh-danh-dien-tu" {
+		t.Errorf("the channel's own question answered %q, want tai-khoan-dinh-danh-dien-tu", r.ProcedureID)
+	}
+}
