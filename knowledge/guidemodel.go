@@ -1,15 +1,11 @@
 package knowledge
 
 import (
-	"bufio"
-	"bytes"
 	"fmt"
 	"io"
-	"io/fs"
 	"maps"
 	"math"
 	"slices"
-	"strconv"
 	"strings"
 )
 
@@ -148,19 +144,16 @@ const (
 // "guide<TAB>feature<TAB>count", classes and features sorted, after header
 // lines written as comments.
 func (m GuideModel) Write(w io.Writer, header []string) error {
-	var b strings.Builder
-	for _, h := range header {
-		fmt.Fprintf(&b, "# %s\n", h)
-	}
+	b := modelHeader(header)
 	for _, c := range m.classes {
-		fmt.Fprintf(&b, "%s\t%s\t%g\n%s\t%s\t%g\n", c.id, guidePriorKey, round2(c.prior), c.id, guideTotalKey, round2(c.total))
+		fmt.Fprintf(b, "%s\t%s\t%g\n%s\t%s\t%g\n", c.id, guidePriorKey, round2(c.prior), c.id, guideTotalKey, round2(c.total))
 		keys := make([]string, 0, len(c.counts))
 		for k := range c.counts {
 			keys = append(keys, k)
 		}
 		slices.Sort(keys)
 		for _, k := range keys {
-			fmt.Fprintf(&b, "%s\t%s\t%g\n", c.id, k, round2(c.counts[k]))
+			fmt.Fprintf(b, "%s\t%s\t%g\n", c.id, k, round2(c.counts[k]))
 		}
 	}
 	_, err := io.WriteString(w, b.String())
@@ -175,37 +168,28 @@ func round2(v float64) float64 { return math.Round(v*100) / 100 }
 func ParseGuideModel(name string, data []byte) (GuideModel, error) {
 	byID := map[string]*guideClass{}
 	var order []string
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
+	err := eachModelLine(name, data, 3, "guide<TAB>feature<TAB>count", func(_ int, cols []string, v float64) string {
+		if v < 0 {
+			return "count must be a number of at least 0"
 		}
-		parts := strings.Split(line, "\t")
-		if len(parts) != 3 || parts[0] == "" || parts[1] == "" {
-			return GuideModel{}, &FieldError{File: name, Line: n, Msg: "want guide<TAB>feature<TAB>count"}
-		}
-		v, err := strconv.ParseFloat(parts[2], 64)
-		if err != nil || v < 0 || math.IsInf(v, 0) || math.IsNaN(v) {
-			return GuideModel{}, &FieldError{File: name, Line: n, Msg: "count must be a number of at least 0"}
-		}
-		c := byID[parts[0]]
+		c := byID[cols[0]]
 		if c == nil {
-			c = &guideClass{id: parts[0], counts: map[string]float64{}}
-			byID[parts[0]] = c
-			order = append(order, parts[0])
+			c = &guideClass{id: cols[0], counts: map[string]float64{}}
+			byID[cols[0]] = c
+			order = append(order, cols[0])
 		}
-		switch parts[1] {
+		switch cols[1] {
 		case guidePriorKey:
 			c.prior = v
 		case guideTotalKey:
 			c.total = v
 		default:
-			c.counts[parts[1]] = v
+			c.counts[cols[1]] = v
 		}
-	}
-	if err := sc.Err(); err != nil {
-		return GuideModel{}, fmt.Errorf("%s: %w", name, err)
+		return ""
+	})
+	if err != nil {
+		return GuideModel{}, err
 	}
 	var m GuideModel
 	for _, id := range order {
@@ -220,9 +204,5 @@ func ParseGuideModel(name string, data []byte) (GuideModel, error) {
 
 // LoadSeedGuideModel reads the bundled guide model.
 func LoadSeedGuideModel() (GuideModel, error) {
-	data, err := fs.ReadFile(SeedFS(), "guide_model.tsv")
-	if err != nil {
-		return GuideModel{}, err
-	}
-	return ParseGuideModel("guide_model.tsv", data)
+	return loadSeedModel("guide_model.tsv", ParseGuideModel)
 }

@@ -1,16 +1,11 @@
 package knowledge
 
 import (
-	"bufio"
-	"bytes"
 	"fmt"
 	"io"
-	"io/fs"
 	"math"
 	"math/rand/v2"
 	"slices"
-	"strconv"
-	"strings"
 )
 
 // ScopeModel estimates, from a question's words alone, how likely it asks
@@ -82,47 +77,31 @@ const scopeBiasKey = "(bias)"
 // malformed line is an error naming the file and line.
 func ParseScopeModel(name string, data []byte) (ScopeModel, error) {
 	m := ScopeModel{Weights: map[string]float64{}}
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		k, v, ok := strings.Cut(line, "\t")
-		w, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
-		if !ok || k == "" || err != nil || math.IsNaN(w) || math.IsInf(w, 0) {
-			return ScopeModel{}, &FieldError{File: name, Line: n, Msg: "want feature<TAB>weight"}
-		}
-		if k == scopeBiasKey {
+	err := eachModelLine(name, data, 2, "feature<TAB>weight", func(_ int, cols []string, w float64) string {
+		if cols[0] == scopeBiasKey {
 			m.Bias = w
-			continue
+		} else {
+			m.Weights[cols[0]] = w
 		}
-		m.Weights[k] = w
-	}
-	if err := sc.Err(); err != nil {
-		return ScopeModel{}, fmt.Errorf("%s: %w", name, err)
+		return ""
+	})
+	if err != nil {
+		return ScopeModel{}, err
 	}
 	return m, nil
 }
 
 // LoadSeedScopeModel reads the bundled scope model.
 func LoadSeedScopeModel() (ScopeModel, error) {
-	data, err := fs.ReadFile(SeedFS(), "scope_model.tsv")
-	if err != nil {
-		return ScopeModel{}, err
-	}
-	return ParseScopeModel("scope_model.tsv", data)
+	return loadSeedModel("scope_model.tsv", ParseScopeModel)
 }
 
 // Write writes the model in the format ParseScopeModel reads, features
 // sorted, weights smaller than 0.005 in size left out; header lines are
 // written first as comments.
 func (m ScopeModel) Write(w io.Writer, header []string) error {
-	var b strings.Builder
-	for _, h := range header {
-		fmt.Fprintf(&b, "# %s\n", h)
-	}
-	fmt.Fprintf(&b, "%s\t%.4f\n", scopeBiasKey, m.Bias)
+	b := modelHeader(header)
+	fmt.Fprintf(b, "%s\t%.4f\n", scopeBiasKey, m.Bias)
 	keys := make([]string, 0, len(m.Weights))
 	for k, v := range m.Weights {
 		if math.Abs(v) >= 0.005 {
@@ -131,7 +110,7 @@ func (m ScopeModel) Write(w io.Writer, header []string) error {
 	}
 	slices.Sort(keys)
 	for _, k := range keys {
-		fmt.Fprintf(&b, "%s\t%.3f\n", k, m.Weights[k])
+		fmt.Fprintf(b, "%s\t%.3f\n", k, m.Weights[k])
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

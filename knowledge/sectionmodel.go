@@ -1,17 +1,12 @@
 package knowledge
 
 import (
-	"bufio"
-	"bytes"
 	"fmt"
 	"io"
-	"io/fs"
 	"maps"
 	"math"
 	"math/rand/v2"
 	"slices"
-	"strconv"
-	"strings"
 )
 
 // SectionModel estimates which part of a guide a question asks for
@@ -97,31 +92,19 @@ func ParseSectionModel(name string, data []byte) (SectionModel, error) {
 	}
 	bias := map[string]float64{}
 	var ws []weight
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		cols := strings.Split(line, "\t")
-		if len(cols) != 3 || cols[0] == "" || cols[1] == "" {
-			return SectionModel{}, &FieldError{File: name, Line: n, Msg: "want section<TAB>feature<TAB>weight"}
-		}
-		w, err := strconv.ParseFloat(strings.TrimSpace(cols[2]), 64)
-		if err != nil || math.IsNaN(w) || math.IsInf(w, 0) {
-			return SectionModel{}, &FieldError{File: name, Line: n, Msg: "weight is not a number"}
-		}
+	err := eachModelLine(name, data, 3, "section<TAB>feature<TAB>weight", func(_ int, cols []string, w float64) string {
 		if cols[1] == sectionBiasKey {
 			bias[cols[0]] = w
-			continue
+			return ""
 		}
 		if _, ok := bias[cols[0]]; !ok {
-			return SectionModel{}, &FieldError{File: name, Line: n, Msg: "section " + cols[0] + " has no (bias) line before its weights"}
+			return "section " + cols[0] + " has no (bias) line before its weights"
 		}
 		ws = append(ws, weight{cols[0], cols[1], w})
-	}
-	if err := sc.Err(); err != nil {
-		return SectionModel{}, fmt.Errorf("%s: %w", name, err)
+		return ""
+	})
+	if err != nil {
+		return SectionModel{}, err
 	}
 	m := newSectionModel(slices.Collect(maps.Keys(bias)))
 	at := map[string]int{}
@@ -137,27 +120,20 @@ func ParseSectionModel(name string, data []byte) (SectionModel, error) {
 
 // LoadSeedSectionModel reads the bundled section model.
 func LoadSeedSectionModel() (SectionModel, error) {
-	data, err := fs.ReadFile(SeedFS(), "section_model.tsv")
-	if err != nil {
-		return SectionModel{}, err
-	}
-	return ParseSectionModel("section_model.tsv", data)
+	return loadSeedModel("section_model.tsv", ParseSectionModel)
 }
 
 // Write writes the model in the format ParseSectionModel reads, sections
 // and features sorted, each section's bias first, weights smaller than 0.05
 // in size left out; header lines are written first as comments.
 func (m SectionModel) Write(w io.Writer, header []string) error {
-	var b strings.Builder
-	for _, h := range header {
-		fmt.Fprintf(&b, "# %s\n", h)
-	}
+	b := modelHeader(header)
 	features := slices.Sorted(maps.Keys(m.weights))
 	for k, s := range m.sections {
-		fmt.Fprintf(&b, "%s\t%s\t%.4f\n", s, sectionBiasKey, m.bias[k])
+		fmt.Fprintf(b, "%s\t%s\t%.4f\n", s, sectionBiasKey, m.bias[k])
 		for _, f := range features {
 			if v := m.weights[f][k]; math.Abs(v) >= 0.05 {
-				fmt.Fprintf(&b, "%s\t%s\t%.3f\n", s, f, v)
+				fmt.Fprintf(b, "%s\t%s\t%.3f\n", s, f, v)
 			}
 		}
 	}
