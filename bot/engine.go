@@ -148,11 +148,16 @@ const sectionAskedLimit = 0.9
 // Recognition: a question the search is unsure of is answered with the guide
 // its wording resembles when that guide's probability reaches
 // resemblesLimit and the search, reading the whole question, ranks it among
-// its first resemblesRank hits with nothing in the question against it.
-// Calibrated with tools/trainmodels on the tuning question sets.
+// its first resemblesRank hits with nothing in the question against it; or
+// when the probability reaches resemblesFirstLimit and the search ranks the
+// guide first with a confidence of at least resemblesFirstConfidence: two
+// readings agreeing. Calibrated with tools/trainmodels on the tuning
+// question sets.
 const (
-	resemblesLimit = 0.99
-	resemblesRank  = 3
+	resemblesLimit           = 0.99
+	resemblesRank            = 3
+	resemblesFirstLimit      = 0.8
+	resemblesFirstConfidence = 0.3
 )
 
 // CodeIndex links curated guides and official catalogue records by national
@@ -630,13 +635,15 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 // recognised returns the whole question's search result with the guide the
 // question's wording resembles put first, when the guide judge is sure of it
 // (resemblesLimit) and the search ranks it among its first resemblesRank
-// hits with no negative evidence (not off topic, not excluded).
+// hits, or the judge finds it likely (resemblesFirstLimit) and the search
+// ranks it first with some confidence (resemblesFirstConfidence); either
+// way with no negative evidence (not off topic, not excluded).
 func (e *Engine) recognised(q string, search func(string) (SearchResult, error)) (SearchResult, bool) {
 	if e.cfg.Guides == nil {
 		return SearchResult{}, false
 	}
 	id, p := e.cfg.Guides.Resembles(q)
-	if id == "" || p < resemblesLimit {
+	if id == "" || p < resemblesFirstLimit {
 		return SearchResult{}, false
 	}
 	full, err := search(q)
@@ -647,7 +654,8 @@ func (e *Engine) recognised(q string, search func(string) (SearchResult, error))
 		if i >= resemblesRank {
 			break
 		}
-		if h.ID == id && !h.Evidence.OffTopic && !h.Evidence.Excluded {
+		agreed := p >= resemblesLimit || (i == 0 && h.Confidence >= resemblesFirstConfidence)
+		if h.ID == id && agreed && !h.Evidence.OffTopic && !h.Evidence.Excluded {
 			hits := append([]SearchHit{h}, slices.Delete(slices.Clone(full.Hits), i, i+1)...)
 			full.Hits = hits
 			return full, true

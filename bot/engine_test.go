@@ -842,6 +842,9 @@ func TestRecognisedWordingAnswersAGuideTheSearchRanks(t *testing.T) {
 		{"the bundled model", ix, "tro-cap-xa-hoi"},
 		{"a judge not sure enough", resembler{"tro-cap-xa-hoi", 0.6}, ""},
 		{"a guide the search does not rank", resembler{"dang-ky-khai-sinh", 1}, ""},
+		// Less sure, the judge must agree with the search's first hit.
+		{"a likely guide the search ranks first", resembler{"tro-cap-xa-hoi", 0.85}, "tro-cap-xa-hoi"},
+		{"a likely guide the search ranks second", resembler{"huong-luong-huu", 0.85}, ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			db := storetest.New(t)

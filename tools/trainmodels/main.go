@@ -60,13 +60,17 @@ const (
 // folds is how many groups of sets the cross-check splits the sets into.
 const folds = 6
 
-// The engine's limits (bot.asksElseLimit, bot.resemblesLimit and
-// bot.resemblesRank), repeated for the cross-check.
+// The engine's limits (bot.asksElseLimit, bot.resemblesLimit,
+// bot.resemblesRank, bot.resemblesFirstLimit, bot.resemblesFirstConfidence
+// and bot.sectionAskedLimit), repeated for the cross-check.
 const (
 	asksElseLimit  = 0.70
 	resemblesLimit = 0.99
 	resemblesRank  = 3
 	sectionLimit   = 0.9
+
+	resemblesFirstLimit      = 0.8
+	resemblesFirstConfidence = 0.3
 )
 
 type row struct {
@@ -265,14 +269,17 @@ func crossCheck(rows []row, scopeOf func(func(row) bool) []knowledge.ScopeExampl
 		}
 		fmt.Printf("%-6.2f %-7d %-7d\n", limit, dw, dr)
 	}
+	// recognised mirrors bot.recognised with limit in place of
+	// resemblesLimit (the guide ranked first needs only resemblesFirstLimit).
 	recognised := func(i int, limit float64) bool {
 		r := rows[i]
-		if r.answered || r.english || gID[i] == "" || gID[i] == knowledge.GuideNone || pGuide[i] < limit || pScope[i] >= asksElseLimit {
+		if r.answered || r.english || gID[i] == "" || gID[i] == knowledge.GuideNone || pScope[i] >= asksElseLimit {
 			return false
 		}
-		for _, h := range r.top {
+		for k, h := range r.top {
 			if h.ID == gID[i] {
-				return !h.Evidence.OffTopic && !h.Evidence.Excluded
+				agreed := pGuide[i] >= limit || (k == 0 && pGuide[i] >= resemblesFirstLimit && h.Confidence >= resemblesFirstConfidence)
+				return agreed && !h.Evidence.OffTopic && !h.Evidence.Excluded
 			}
 		}
 		return false
