@@ -196,9 +196,10 @@ const MaxTextRunes = 1000
 // are handled one at a time, in arrival order within this process, and sessions
 // are saved with compare-and-set so that several processes stay consistent.
 type Engine struct {
-	cfg   Config
-	log   *slog.Logger
-	locks keyedMutex
+	cfg    Config
+	log    *slog.Logger
+	locks  keyedMutex
+	online sync.Map // onlineKey(p) → e.onlineTopic(p), read on every answer
 }
 
 // New returns an engine or an error naming the missing dependency.
@@ -459,7 +460,7 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 		// discussion, or ask which procedure is meant.
 		if s.Topic != "" {
 			if p, err := e.cfg.Procedures.Procedure(ctx, s.Topic); err == nil {
-				if section := detectSection(w, splitWords(p.Title), onlineTopic(p)); section != "" {
+				if section := detectSection(w, splitWords(p.Title), e.onlineTopic(p)); section != "" {
 					return e.answer(ctx, s, m, p, section, res)
 				}
 			}
@@ -508,7 +509,7 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 		top := res.Hits[0]
 		if s.Topic == top.ID || !ambiguous(res) {
 			if p, err := e.cfg.Procedures.Procedure(ctx, top.ID); err == nil {
-				section := detectSection(w, splitWords(p.Title), onlineTopic(p))
+				section := detectSection(w, splitWords(p.Title), e.onlineTopic(p))
 				if section == "" && s.Section != "" && isFollowUp(w) {
 					section = s.Section
 				}
@@ -519,7 +520,7 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 				// Of the close candidates, the question is worded as
 				// citizens ask about this one.
 				if p, err := e.cfg.Procedures.Procedure(ctx, one.Hits[0].ID); err == nil {
-					return e.answer(ctx, s, m, p, detectSection(w, splitWords(p.Title), onlineTopic(p)), one)
+					return e.answer(ctx, s, m, p, detectSection(w, splitWords(p.Title), e.onlineTopic(p)), one)
 				}
 			}
 			return e.disambiguate(s, m, res, section)
@@ -528,7 +529,7 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 	// Not confident: a follow-up about the topic under discussion is answered.
 	if s.Topic != "" && isFollowUp(w) {
 		if p, err := e.cfg.Procedures.Procedure(ctx, s.Topic); err == nil {
-			if section := detectSection(w, splitWords(p.Title), onlineTopic(p)); section != "" {
+			if section := detectSection(w, splitWords(p.Title), e.onlineTopic(p)); section != "" {
 				return e.answer(ctx, s, m, p, section, res)
 			}
 		}
@@ -558,7 +559,7 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 		// bn") does not answer for it.
 		if one, ok := clauseAnswer(m.Text, search); ok && wholeRanksFirst(res, one) && clauseMay(one) {
 			if p, err := e.cfg.Procedures.Procedure(ctx, one.Hits[0].ID); err == nil {
-				return e.answer(ctx, s, m, p, detectSection(w, splitWords(p.Title), onlineTopic(p)), one)
+				return e.answer(ctx, s, m, p, detectSection(w, splitWords(p.Title), e.onlineTopic(p)), one)
 			}
 		}
 	}
@@ -573,7 +574,7 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 				one = res
 			}
 			if p, err := e.cfg.Procedures.Procedure(ctx, one.Hits[0].ID); err == nil {
-				return e.answer(ctx, s, m, p, detectSection(w, splitWords(p.Title), onlineTopic(p)), one)
+				return e.answer(ctx, s, m, p, detectSection(w, splitWords(p.Title), e.onlineTopic(p)), one)
 			}
 		}
 	}
@@ -583,7 +584,7 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 		// vô đó được không"). The whole message must rank its procedure first.
 		if rest, one, ok := e.thenAnswer(m.Text, search); ok && wholeRanksFirst(res, one) && clauseMay(one) {
 			if p, err := e.cfg.Procedures.Procedure(ctx, one.Hits[0].ID); err == nil {
-				return e.answer(ctx, s, m, p, detectSection(rest, splitWords(p.Title), onlineTopic(p)), one)
+				return e.answer(ctx, s, m, p, detectSection(rest, splitWords(p.Title), e.onlineTopic(p)), one)
 			}
 		}
 	}
@@ -602,7 +603,7 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 		if part := askingPart(m.Text); part != m.Text && (!uncovered() || !e.notCovered(e.normalize(part))) {
 			if _, one, ok := alone(part, search); ok && one.Hits[0].ID == res.Hits[0].ID && !e.excludes(one.Hits[0].ID, q) {
 				if p, err := e.cfg.Procedures.Procedure(ctx, one.Hits[0].ID); err == nil {
-					return e.answer(ctx, s, m, p, detectSection(w, splitWords(p.Title), onlineTopic(p)), one)
+					return e.answer(ctx, s, m, p, detectSection(w, splitWords(p.Title), e.onlineTopic(p)), one)
 				}
 			}
 		}
@@ -611,12 +612,12 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 		// What the paper is for ("… để làm thủ tục ngân hàng") is not what
 		// is asked for.
 		if p, err := e.cfg.Procedures.Procedure(ctx, one.Hits[0].ID); err == nil {
-			return e.answer(ctx, s, m, p, detectSection(rest, splitWords(p.Title), onlineTopic(p)), one)
+			return e.answer(ctx, s, m, p, detectSection(rest, splitWords(p.Title), e.onlineTopic(p)), one)
 		}
 	}
 	if one, ok := e.recognised(q, search); ok {
 		if p, err := e.cfg.Procedures.Procedure(ctx, one.Hits[0].ID); err == nil {
-			return e.answer(ctx, s, m, p, detectSection(w, splitWords(p.Title), onlineTopic(p)), one)
+			return e.answer(ctx, s, m, p, detectSection(w, splitWords(p.Title), e.onlineTopic(p)), one)
 		}
 	}
 	if plausible := plausibleHits(res); len(plausible) >= 2 {
@@ -1149,6 +1150,18 @@ func onlineTopic(p knowledge.Procedure) bool {
 	return onlineCueCount(append([]string{p.Title}, p.Aliases...)) >= 4
 }
 
+// onlineTopic is onlineTopic(p) remembered per version of p (its id, update
+// time and names' count), as every answer asks it.
+func (e *Engine) onlineTopic(p knowledge.Procedure) bool {
+	key := p.ID + "\x00" + p.UpdatedAt.String() + "\x00" + strconv.Itoa(len(p.Aliases)) + "\x00" + p.Title
+	if v, ok := e.online.Load(key); ok {
+		return v.(bool)
+	}
+	v := onlineTopic(p)
+	e.online.Store(key, v)
+	return v
+}
+
 // searchWithin searches q, the whole of message or a part of it, with message
 // as the scope of what a guide is limited to (Searcher.SearchWithin).
 func (e *Engine) searchWithin(ctx context.Context, q, message string) (SearchResult, error) {
@@ -1278,9 +1291,9 @@ func (e *Engine) answer(ctx context.Context, s *Session, m Message, p knowledge.
 		return e.declineAsked(ctx, s, m, p)
 	}
 	if m.Action == "" {
-		section = e.sectionAsked(m.Text, section, onlineTopic(p))
+		section = e.sectionAsked(m.Text, section, e.onlineTopic(p))
 	}
-	if m.Action == "" && !p.IsOfficial() && onlineTopic(p) {
+	if m.Action == "" && !p.IsOfficial() && e.onlineTopic(p) {
 		// A guide to the online channel itself (submitting online, VNeID)
 		// yields to the procedure the question names beside the channel
 		// ("thai sản nộp hồ sơ online được không" asks the maternity
@@ -1761,7 +1774,7 @@ func (e *Engine) namedBesideChannel(ctx context.Context, text string) (knowledge
 		return knowledge.Procedure{}, false
 	}
 	p, err := e.cfg.Procedures.Procedure(ctx, res.Hits[0].ID)
-	if err != nil || onlineTopic(p) || p.IsOfficial() {
+	if err != nil || e.onlineTopic(p) || p.IsOfficial() {
 		return knowledge.Procedure{}, false
 	}
 	return p, true

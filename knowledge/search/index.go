@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -62,6 +63,12 @@ type Index struct {
 	scope        knowledge.ScopeModel       // whether a question asks what no guide answers (see AsksElse)
 	guideModel   knowledge.GuideModel       // which guide a question's wording resembles (see Resembles)
 	sectionModel knowledge.SectionModel     // which part of a guide a question asks for (see SectionAsked)
+
+	// wordsGen counts the changes to what Normalize reads (dictionaries,
+	// vocabulary), made under mu's write lock; words remembers the models'
+	// reading of recent questions for one generation (see modelWords).
+	wordsGen atomic.Uint64
+	words    wordsMemo
 }
 
 // entry is one indexed procedure with the token sets used for confidence.
@@ -505,6 +512,7 @@ func (e *entry) mentions(fold []string) bool {
 func (ix *Index) SetShorthand(sh knowledge.Shorthand) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
+	ix.wordsGen.Add(1)
 	ix.norm = newNormalizer(sh)
 }
 
@@ -581,6 +589,7 @@ func (ix *Index) bleveFor(e *entry) bleve.Index {
 func (ix *Index) SetExpansions(list []knowledge.Expansion) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
+	ix.wordsGen.Add(1)
 	ix.setExpander(newExpander(list))
 }
 
@@ -1051,6 +1060,7 @@ func (e *entry) uses(f string) bool {
 func (ix *Index) Replace(procs []knowledge.Procedure) error {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
+	ix.wordsGen.Add(1)
 	guides, records, err := openPair(ix.mapping)
 	if err != nil {
 		return err
@@ -1161,6 +1171,7 @@ func (ix *Index) Upsert(p knowledge.Procedure) error {
 	e := newEntry(p)
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
+	ix.wordsGen.Add(1)
 	if err := ix.bleveFor(e).Index(p.ID, toDoc(&e.p)); err != nil {
 		return fmt.Errorf("search: index %s: %w", p.ID, err)
 	}
@@ -1182,6 +1193,7 @@ func (ix *Index) Upsert(p knowledge.Procedure) error {
 func (ix *Index) Delete(id string) error {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
+	ix.wordsGen.Add(1)
 	old := ix.procs[id]
 	if old == nil {
 		return nil

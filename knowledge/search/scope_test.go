@@ -1,6 +1,7 @@
 package search
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/dvcbot/dvcbot/knowledge"
@@ -87,5 +88,24 @@ func TestSectionAsked(t *testing.T) {
 	defer ix2.Close()
 	if s, p := ix2.SectionAsked("can giay to gi"); s != "" || p != 0 {
 		t.Errorf("no model: %q %.2f", s, p)
+	}
+}
+
+// The models' reading of a question is remembered only while the
+// dictionaries it was read with stay the same.
+func TestModelWordsFollowTheDictionaries(t *testing.T) {
+	ix, err := New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	before := strings.Join(ix.modelWords("lam cccd o dau"), " ")
+	if again := strings.Join(ix.modelWords("lam cccd o dau"), " "); again != before {
+		t.Fatalf("read twice: %q then %q", before, again)
+	}
+	ix.SetShorthand(knowledge.Shorthand{Words: map[string]string{"cccd": "căn cước"}})
+	after := strings.Join(ix.modelWords("lam cccd o dau"), " ")
+	if !strings.Contains(after, "can cuoc") || after == before {
+		t.Errorf("after the dictionary changed: %q (before %q)", after, before)
 	}
 }
