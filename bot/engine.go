@@ -199,7 +199,7 @@ type Engine struct {
 	cfg    Config
 	log    *slog.Logger
 	locks  keyedMutex
-	online sync.Map // onlineKey(p) → e.onlineTopic(p), read on every answer
+	online sync.Map // procedure id → onlineMemo, see Engine.onlineTopic
 }
 
 // New returns an engine or an error naming the missing dependency.
@@ -1150,16 +1150,23 @@ func onlineTopic(p knowledge.Procedure) bool {
 	return onlineCueCount(append([]string{p.Title}, p.Aliases...)) >= 4
 }
 
-// onlineTopic is onlineTopic(p) remembered per version of p (its id, update
-// time and names' count), as every answer asks it.
+// onlineMemo is onlineTopic of one version of a procedure.
+type onlineMemo struct {
+	version string
+	online  bool
+}
+
+// onlineTopic is onlineTopic(p), remembered for the latest version of each
+// procedure seen (its update time, title and number of aliases), as every
+// answer asks it.
 func (e *Engine) onlineTopic(p knowledge.Procedure) bool {
-	key := p.ID + "\x00" + p.UpdatedAt.String() + "\x00" + strconv.Itoa(len(p.Aliases)) + "\x00" + p.Title
-	if v, ok := e.online.Load(key); ok {
-		return v.(bool)
+	version := p.UpdatedAt.String() + "\x00" + strconv.Itoa(len(p.Aliases)) + "\x00" + p.Title
+	if v, ok := e.online.Load(p.ID); ok && v.(onlineMemo).version == version {
+		return v.(onlineMemo).online
 	}
-	v := onlineTopic(p)
-	e.online.Store(key, v)
-	return v
+	online := onlineTopic(p)
+	e.online.Store(p.ID, onlineMemo{version, online})
+	return online
 }
 
 // searchWithin searches q, the whole of message or a part of it, with message
