@@ -45,23 +45,7 @@ const guideMinCount = 2
 
 // GuideFeatures returns the features GuideModel reads from a question's
 // folded words: every word and every pair of neighbouring words, each once.
-func GuideFeatures(folded []string) []string {
-	seen := make(map[string]bool, 2*len(folded))
-	var out []string
-	add := func(f string) {
-		if !seen[f] {
-			seen[f] = true
-			out = append(out, f)
-		}
-	}
-	for i, t := range folded {
-		add("u:" + t)
-		if i > 0 {
-			add("b:" + folded[i-1] + "_" + t)
-		}
-	}
-	return out
-}
+func GuideFeatures(folded []string) []string { return wordFeatures(folded, 0) }
 
 // Best returns the class the question's folded words most resemble and its
 // posterior probability; "" and 0 for the zero model.

@@ -31,7 +31,12 @@ const scopeTail = 6
 // folded words (vntext.FoldedTokens of the normalised question), each once:
 // every word ("u:"), every pair of neighbouring words ("b:"), and the words
 // and pairs of the last scopeTail words ("t1:", "t:").
-func ScopeFeatures(folded []string) []string {
+func ScopeFeatures(folded []string) []string { return wordFeatures(folded, scopeTail) }
+
+// wordFeatures returns every word of folded ("u:") and every pair of
+// neighbouring words ("b:"), and, when tail > 0, the words and pairs of its
+// last tail words ("t1:", "t:"), each feature once, in that order.
+func wordFeatures(folded []string, tail int) []string {
 	seen := make(map[string]bool, 4*len(folded))
 	var out []string
 	add := func(f string) {
@@ -40,18 +45,17 @@ func ScopeFeatures(folded []string) []string {
 			out = append(out, f)
 		}
 	}
-	for i, t := range folded {
-		add("u:" + t)
-		if i > 0 {
-			add("b:" + folded[i-1] + "_" + t)
+	pairs := func(words []string, one, two string) {
+		for i, t := range words {
+			add(one + t)
+			if i > 0 {
+				add(two + words[i-1] + "_" + t)
+			}
 		}
 	}
-	tail := folded[max(0, len(folded)-scopeTail):]
-	for i, t := range tail {
-		add("t1:" + t)
-		if i > 0 {
-			add("t:" + tail[i-1] + "_" + t)
-		}
+	pairs(folded, "u:", "b:")
+	if tail > 0 {
+		pairs(folded[max(0, len(folded)-tail):], "t1:", "t:")
 	}
 	return out
 }
