@@ -1298,15 +1298,16 @@ func (e *Engine) answer(ctx context.Context, s *Session, m Message, p knowledge.
 		return e.declineAsked(ctx, s, m, p)
 	}
 	if m.Action == "" {
-		section = e.sectionAsked(m.Text, section, e.onlineTopic(p))
-	}
-	if m.Action == "" && !p.IsOfficial() && e.onlineTopic(p) {
-		// A guide to the online channel itself (submitting online, VNeID)
-		// yields to the procedure the question names beside the channel
-		// ("thai sản nộp hồ sơ online được không" asks the maternity
-		// benefit's online way).
-		if q, ok := e.namedBesideChannel(ctx, m.Text); ok && q.ID != p.ID {
-			p, section = q, SectionOnline
+		online := e.onlineTopic(p)
+		section = e.sectionAsked(m.Text, section, online)
+		if online && !p.IsOfficial() {
+			// A guide to the online channel itself (submitting online,
+			// VNeID) yields to the procedure the question names beside the
+			// channel ("thai sản nộp hồ sơ online được không" asks the
+			// maternity benefit's online way).
+			if q, ok := e.namedBesideChannel(ctx, m.Text); ok && q.ID != p.ID {
+				p, section = q, SectionOnline
+			}
 		}
 	}
 	codes, _ := e.cfg.Procedures.(CodeIndex)

@@ -73,16 +73,13 @@ func (m ScopeModel) Probability(folded []string) float64 {
 	return 1 / (1 + math.Exp(-z))
 }
 
-// scopeBiasKey names the bias in the model file.
-const scopeBiasKey = "(bias)"
-
 // ParseScopeModel reads a model file: lines "feature<TAB>weight", "#"
 // comments and blank lines ignored, the bias under the name "(bias)". A
 // malformed line is an error naming the file and line.
 func ParseScopeModel(name string, data []byte) (ScopeModel, error) {
 	m := ScopeModel{Weights: map[string]float64{}}
 	err := eachModelLine(name, data, 2, "feature<TAB>weight", func(_ int, cols []string, w float64) string {
-		if cols[0] == scopeBiasKey {
+		if cols[0] == biasKey {
 			m.Bias = w
 		} else {
 			m.Weights[cols[0]] = w
@@ -105,7 +102,7 @@ func LoadSeedScopeModel() (ScopeModel, error) {
 // written first as comments.
 func (m ScopeModel) Write(w io.Writer, header []string) error {
 	b := modelHeader(header)
-	fmt.Fprintf(b, "%s\t%.4f\n", scopeBiasKey, m.Bias)
+	fmt.Fprintf(b, "%s\t%.4f\n", biasKey, m.Bias)
 	keys := make([]string, 0, len(m.Weights))
 	for k, v := range m.Weights {
 		if math.Abs(v) >= 0.005 {
@@ -136,44 +133,29 @@ func FitScopeModel(examples []ScopeExample) ScopeModel {
 		passes = 15
 		rate   = 0.1
 		l2     = 1e-3
-		minDF  = 2
 	)
-	df := map[string]int{}
-	feats := make([][]string, len(examples))
+	folded := make([][]string, len(examples))
 	for i, ex := range examples {
-		feats[i] = ScopeFeatures(ex.Folded)
-		for _, f := range feats[i] {
-			df[f]++
-		}
+		folded[i] = ex.Folded
 	}
-	for i := range feats {
-		feats[i] = slices.DeleteFunc(feats[i], func(f string) bool { return df[f] < minDF })
-	}
-	order := make([]int, len(examples))
-	for i := range order {
-		order[i] = i
-	}
-	rng := rand.New(rand.NewPCG(1, 2))
+	feats := commonFeatures(folded)
 	m := ScopeModel{Weights: map[string]float64{}}
-	for pass := range passes {
-		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+	shuffledPasses(len(examples), passes, rand.NewPCG(1, 2), func(pass, i int) {
 		eta := rate / (1 + 0.5*float64(pass))
-		for _, i := range order {
-			z := m.Bias
-			for _, f := range feats[i] {
-				z += m.Weights[f]
-			}
-			p := 1 / (1 + math.Exp(-max(-30, min(30, z))))
-			y := 0.0
-			if examples[i].Else {
-				y = 1
-			}
-			g := p - y
-			m.Bias -= eta * g
-			for _, f := range feats[i] {
-				m.Weights[f] -= eta * (g + l2*m.Weights[f])
-			}
+		z := m.Bias
+		for _, f := range feats[i] {
+			z += m.Weights[f]
 		}
-	}
+		p := 1 / (1 + math.Exp(-max(-30, min(30, z))))
+		y := 0.0
+		if examples[i].Else {
+			y = 1
+		}
+		g := p - y
+		m.Bias -= eta * g
+		for _, f := range feats[i] {
+			m.Weights[f] -= eta * (g + l2*m.Weights[f])
+		}
+	})
 	return m
 }

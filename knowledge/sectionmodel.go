@@ -77,9 +77,6 @@ func (m SectionModel) Best(folded []string) (section string, p float64) {
 	return m.sections[best], 1 / sum
 }
 
-// sectionBiasKey names each section's bias in the model file.
-const sectionBiasKey = "(bias)"
-
 // ParseSectionModel reads a model file: lines
 // "section<TAB>feature<TAB>weight", "#" comments and blank lines ignored,
 // each section's bias under the feature name "(bias)". A malformed line is
@@ -93,7 +90,7 @@ func ParseSectionModel(name string, data []byte) (SectionModel, error) {
 	bias := map[string]float64{}
 	var ws []weight
 	err := eachModelLine(name, data, 3, "section<TAB>feature<TAB>weight", func(_ int, cols []string, w float64) string {
-		if cols[1] == sectionBiasKey {
+		if cols[1] == biasKey {
 			bias[cols[0]] = w
 			return ""
 		}
@@ -130,7 +127,7 @@ func (m SectionModel) Write(w io.Writer, header []string) error {
 	b := modelHeader(header)
 	features := slices.Sorted(maps.Keys(m.weights))
 	for k, s := range m.sections {
-		fmt.Fprintf(b, "%s\t%s\t%.4f\n", s, sectionBiasKey, m.bias[k])
+		fmt.Fprintf(b, "%s\t%s\t%.4f\n", s, biasKey, m.bias[k])
 		for _, f := range features {
 			if v := m.weights[f][k]; math.Abs(v) >= 0.05 {
 				fmt.Fprintf(b, "%s\t%s\t%.3f\n", s, f, v)
@@ -155,7 +152,6 @@ func FitSectionModel(examples []SectionExample) SectionModel {
 	const (
 		passes = 15
 		rate   = 0.2
-		minDF  = 2
 	)
 	at := map[string]int{}
 	for _, ex := range examples {
@@ -165,50 +161,38 @@ func FitSectionModel(examples []SectionExample) SectionModel {
 	for k, s := range m.sections {
 		at[s] = k
 	}
-	df := map[string]int{}
-	feats := make([][]string, len(examples))
+	folded := make([][]string, len(examples))
 	for i, ex := range examples {
-		feats[i] = ScopeFeatures(ex.Folded)
-		for _, f := range feats[i] {
-			df[f]++
-		}
+		folded[i] = ex.Folded
 	}
-	for i := range feats {
-		feats[i] = slices.DeleteFunc(feats[i], func(f string) bool { return df[f] < minDF })
-		for _, f := range feats[i] {
+	feats := commonFeatures(folded)
+	for _, fs := range feats {
+		for _, f := range fs {
 			m.weightsOf(f)
 		}
 	}
-	order := make([]int, len(examples))
-	for i := range order {
-		order[i] = i
-	}
-	rng := rand.New(rand.NewPCG(3, 4))
 	z := make([]float64, len(m.sections))
-	for range passes {
-		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
-		for _, i := range order {
-			top := z[m.scores(feats[i], z)]
-			sum := 0.0
-			for k := range z {
-				z[k] = math.Exp(z[k] - top)
-				sum += z[k]
+	shuffledPasses(len(examples), passes, rand.NewPCG(3, 4), func(_, i int) {
+		top := z[m.scores(feats[i], z)]
+		sum := 0.0
+		for k := range z {
+			z[k] = math.Exp(z[k] - top)
+			sum += z[k]
+		}
+		want := at[examples[i].Section]
+		for k := range z {
+			g := z[k] / sum
+			if k == want {
+				g--
 			}
-			want := at[examples[i].Section]
-			for k := range z {
-				g := z[k] / sum
-				if k == want {
-					g--
-				}
-				if math.Abs(g) < 1e-4 {
-					continue
-				}
-				m.bias[k] -= rate * g
-				for _, f := range feats[i] {
-					m.weights[f][k] -= rate * g
-				}
+			if math.Abs(g) < 1e-4 {
+				continue
+			}
+			m.bias[k] -= rate * g
+			for _, f := range feats[i] {
+				m.weights[f][k] -= rate * g
 			}
 		}
-	}
+	})
 	return m
 }

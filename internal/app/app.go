@@ -105,36 +105,10 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		_ = a.Close(context.Background())
 		return nil, err
 	}
-	sh, err := knowledge.LoadSeedShorthand()
-	if err != nil {
+	if err := a.index.SetSeedReaders(); err != nil {
 		_ = a.Close(context.Background())
-		return nil, fmt.Errorf("load shorthand dictionary: %w", err)
+		return nil, err
 	}
-	a.index.SetShorthand(sh)
-	nc, err := knowledge.LoadSeedNotCovered()
-	if err != nil {
-		_ = a.Close(context.Background())
-		return nil, fmt.Errorf("load not-covered topics: %w", err)
-	}
-	a.index.SetNotCovered(nc)
-	sm, err := knowledge.LoadSeedScopeModel()
-	if err != nil {
-		_ = a.Close(context.Background())
-		return nil, fmt.Errorf("load scope model: %w", err)
-	}
-	a.index.SetScopeModel(sm)
-	gm, err := knowledge.LoadSeedGuideModel()
-	if err != nil {
-		_ = a.Close(context.Background())
-		return nil, fmt.Errorf("load guide model: %w", err)
-	}
-	a.index.SetGuideModel(gm)
-	secm, err := knowledge.LoadSeedSectionModel()
-	if err != nil {
-		_ = a.Close(context.Background())
-		return nil, fmt.Errorf("load section model: %w", err)
-	}
-	a.index.SetSectionModel(secm)
 	a.addCloser("search index", func(context.Context) error { return a.index.Close() })
 	a.kb = &kbSync{procs: db.Procedures(), index: a.index, log: log}
 	if err := a.kb.reload(ctx); err != nil {

@@ -2137,40 +2137,52 @@ func NewFromSeed() (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	sh, err := knowledge.LoadSeedShorthand()
-	if err != nil {
-		return nil, err
-	}
 	ix, err := New(exp)
 	if err != nil {
 		return nil, err
 	}
-	ix.SetShorthand(sh)
-	nc, err := knowledge.LoadSeedNotCovered()
-	if err != nil {
+	if err := ix.SetSeedReaders(); err != nil {
+		ix.Close()
 		return nil, err
 	}
-	ix.SetNotCovered(nc)
-	sm, err := knowledge.LoadSeedScopeModel()
-	if err != nil {
-		return nil, err
-	}
-	ix.SetScopeModel(sm)
-	gm, err := knowledge.LoadSeedGuideModel()
-	if err != nil {
-		return nil, err
-	}
-	ix.SetGuideModel(gm)
-	secm, err := knowledge.LoadSeedSectionModel()
-	if err != nil {
-		return nil, err
-	}
-	ix.SetSectionModel(secm)
 	if err := ix.Replace(res.Procedures); err != nil {
 		ix.Close()
 		return nil, err
 	}
 	return ix, nil
+}
+
+// SetSeedReaders gives the index the bundled readers of questions: the
+// shorthand dictionary, the subjects the guides do not cover, and the scope,
+// guide and section models. On an error, which names what could not be
+// loaded, the index is left as it was.
+func (ix *Index) SetSeedReaders() error {
+	sh, err := knowledge.LoadSeedShorthand()
+	if err != nil {
+		return fmt.Errorf("load shorthand dictionary: %w", err)
+	}
+	nc, err := knowledge.LoadSeedNotCovered()
+	if err != nil {
+		return fmt.Errorf("load not-covered topics: %w", err)
+	}
+	sm, err := knowledge.LoadSeedScopeModel()
+	if err != nil {
+		return fmt.Errorf("load scope model: %w", err)
+	}
+	gm, err := knowledge.LoadSeedGuideModel()
+	if err != nil {
+		return fmt.Errorf("load guide model: %w", err)
+	}
+	secm, err := knowledge.LoadSeedSectionModel()
+	if err != nil {
+		return fmt.Errorf("load section model: %w", err)
+	}
+	ix.SetShorthand(sh)
+	ix.SetNotCovered(nc)
+	ix.SetScopeModel(sm)
+	ix.SetGuideModel(gm)
+	ix.SetSectionModel(secm)
+	return nil
 }
 
 // nameGap is how many of the citizen's own words may stand inside a run of a

@@ -112,58 +112,47 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	scopeOf := func(keep func(row) bool) []knowledge.ScopeExample {
-		var out []knowledge.ScopeExample
-		for _, r := range rows {
-			if ex, ok := r.scopeExample(); ok && keep(r) {
-				out = append(out, ex)
-			}
-		}
-		return out
-	}
-	guideOf := func(keep func(row) bool) []knowledge.GuideExample {
-		var out []knowledge.GuideExample
-		for _, r := range rows {
-			if ex, ok := r.guideExample(); ok && keep(r) {
-				out = append(out, ex)
-			}
-		}
-		return out
-	}
-	sectionOf := func(keep func(row) bool) []knowledge.SectionExample {
-		var out []knowledge.SectionExample
-		for _, r := range rows {
-			if ex, ok := r.sectionExample(); ok && keep(r) {
-				out = append(out, ex)
-			}
-		}
-		return out
-	}
+	scopeOf := func(keep func(row) bool) []knowledge.ScopeExample { return examples(rows, row.scopeExample, keep) }
+	guideOf := func(keep func(row) bool) []knowledge.GuideExample { return examples(rows, row.guideExample, keep) }
+	sectionOf := func(keep func(row) bool) []knowledge.SectionExample { return examples(rows, row.sectionExample, keep) }
 	all := func(row) bool { return true }
 	crossCheck(rows, scopeOf, guideOf, *list)
 	crossCheckSections(rows, sectionOf, *list)
-	scope := knowledge.FitScopeModel(scopeOf(all))
-	guides := knowledge.FitGuideModel(guideOf(all))
-	sections := knowledge.FitSectionModel(sectionOf(all))
+	scopeEx, guideEx, sectionEx := scopeOf(all), guideOf(all), sectionOf(all)
+	scope := knowledge.FitScopeModel(scopeEx)
+	guides := knowledge.FitGuideModel(guideEx)
+	sections := knowledge.FitSectionModel(sectionEx)
 	by := "Written by `go run ./tools/trainmodels knowledge/evalset/testdata/heldout*.tsv`; do not edit by hand."
 	write(filepath.Join(*dir, "scope_model.tsv"), func(f *os.File) error {
 		return scope.Write(f, []string{
 			"Scope model: whether a question asks something no how-to guide answers (knowledge.ScopeModel).", by,
-			fmt.Sprintf("Fitted on %d questions of %d tuning sets a guide was in play for.", len(scopeOf(all)), len(paths)),
+			fmt.Sprintf("Fitted on %d questions of %d tuning sets a guide was in play for.", len(scopeEx), len(paths)),
 		})
 	})
 	write(filepath.Join(*dir, "guide_model.tsv"), func(f *os.File) error {
 		return guides.Write(f, []string{
 			"Guide model: which guide a question's wording resembles (knowledge.GuideModel); lines guide, feature, count.", by,
-			fmt.Sprintf("Fitted on %d questions of %d tuning sets.", len(guideOf(all)), len(paths)),
+			fmt.Sprintf("Fitted on %d questions of %d tuning sets.", len(guideEx), len(paths)),
 		})
 	})
 	write(filepath.Join(*dir, "section_model.tsv"), func(f *os.File) error {
 		return sections.Write(f, []string{
 			"Section model: which part of a guide a question asks for (knowledge.SectionModel); lines section, feature, weight.", by,
-			fmt.Sprintf("Fitted on %d questions of %d tuning sets.", len(sectionOf(all)), len(paths)),
+			fmt.Sprintf("Fitted on %d questions of %d tuning sets.", len(sectionEx), len(paths)),
 		})
 	})
+}
+
+// examples returns the examples ex makes of the rows keep takes (ex says
+// whether a row teaches the model at all).
+func examples[E any](rows []row, ex func(row) (E, bool), keep func(row) bool) []E {
+	var out []E
+	for _, r := range rows {
+		if e, ok := ex(r); ok && keep(r) {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // readRows puts every question of the sets to an engine with neither model.
