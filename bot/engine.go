@@ -474,7 +474,7 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 		// In a long message the clause that asks names the procedure; a story
 		// clause may name another with more words ("chưa có thẻ căn cước gắn
 		// chip … cấp hộ chiếu lần đầu thì làm ở đâu?").
-		if one, ok := askedClause(m.Text, search); ok && one.Hits[0].ID != res.Hits[0].ID && !surerThan(res, one) &&
+		if one, ok := e.askedClause(m.Text, search); ok && one.Hits[0].ID != res.Hits[0].ID && !surerThan(res, one) &&
 			!refines(res.Hits[0].Title, one.Hits[0].Title) {
 			// A scene that makes the asked procedure a particular one of it
 			// ("sắp lấy chồng người Hàn Quốc, đăng ký kết hôn làm ở xã được
@@ -566,7 +566,7 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 	if clausesMayAnswer {
 		// The clauses that ask may name a procedure the story around them
 		// outweighs ("bé chưa có căn cước … làm hộ chiếu cho bé cần gì").
-		if one, ok := askedClause(m.Text, search); ok && clauseMay(one) {
+		if one, ok := e.askedClause(m.Text, search); ok && clauseMay(one) {
 			if top := res.Hits[0]; top.ID != one.Hits[0].ID && top.Confidence >= refinedConfidence && refines(top.Title, one.Hits[0].Title) && !top.Evidence.OffTopic && !top.Evidence.Excluded {
 				// The story makes the asked procedure a particular kind of
 				// it ("bạn trai người Hàn … đăng ký kết hôn ở đâu"): the
@@ -709,7 +709,7 @@ const (
 // question, and is not read.
 func clauseAnswer(text string, search func(string) (SearchResult, error)) (SearchResult, bool) {
 	return agreeingClauses(text, search,
-		func(cw words) bool { i, _ := pastCues.find(cw); return i < 0 },
+		func(c string) bool { i, _ := pastCues.find(splitWords(c)); return i < 0 },
 		func(SearchResult) bool { return true })
 }
 
@@ -718,11 +718,19 @@ func clauseAnswer(text string, search func(string) (SearchResult, error)) (Searc
 // than tell the story around it ("bé nhỏ mới 3 tuổi chưa có căn cước"). It
 // returns the search result when every confident question clause that names
 // a procedure (a name of it stands whole in the clause) names the same one
-// without a close rival; otherwise ok is false.
-func askedClause(text string, search func(string) (SearchResult, error)) (SearchResult, bool) {
+// without a close rival; otherwise ok is false. A clause asks in chat
+// shorthand too ("làm hộ chiếu ở Đồng Nai dc hok"): its cues are read with
+// the shorthand expanded.
+func (e *Engine) askedClause(text string, search func(string) (SearchResult, error)) (SearchResult, bool) {
 	return agreeingClauses(text, search,
-		func(cw words) bool { i, _ := askCues.find(cw); return i >= 0 },
+		func(c string) bool { return asks(e.normalize(c)) },
 		namesProcedure)
+}
+
+// asks reports whether clause c asks something (askCues).
+func asks(c string) bool {
+	i, _ := askCues.find(splitWords(c))
+	return i >= 0
 }
 
 // agreeingClauses searches the clauses of a long message (at least
@@ -730,7 +738,7 @@ func askedClause(text string, search func(string) (SearchResult, error)) (Search
 // returns the most confident result when every clause the search is confident
 // about, without a close rival and with a result counts accepts, names the
 // same procedure; otherwise ok is false.
-func agreeingClauses(text string, search func(string) (SearchResult, error), read func(words) bool, counts func(SearchResult) bool) (SearchResult, bool) {
+func agreeingClauses(text string, search func(string) (SearchResult, error), read func(string) bool, counts func(SearchResult) bool) (SearchResult, bool) {
 	if len(splitWords(text).fold) < clauseMinWords {
 		return SearchResult{}, false
 	}
@@ -741,8 +749,7 @@ func agreeingClauses(text string, search func(string) (SearchResult, error), rea
 		if n == maxClauses {
 			break
 		}
-		cw := splitWords(c)
-		if len(cw.fold) < 3 || !read(cw) {
+		if len(splitWords(c).fold) < 3 || !read(c) {
 			continue
 		}
 		n++
@@ -1014,7 +1021,7 @@ func (e *Engine) askedNames(text, id string, search func(string) (SearchResult, 
 	// nào"); it still asks about the procedure when the procedure leads its
 	// search ("vào đại học có được miễn giảm học phí không").
 	lastClause := false
-	if cl := clauses(part); len(cl) > 1 && onlyLastAsks(cl) && e.notCovered(e.normalize(cl[len(cl)-1])) {
+	if cl := clauses(part); len(cl) > 1 && onlyLastAsks(e.normalizeAll(cl)) && e.notCovered(e.normalize(cl[len(cl)-1])) {
 		part, lastClause = cl[len(cl)-1], true
 	}
 	if part == text {
@@ -1028,12 +1035,20 @@ func (e *Engine) askedNames(text, id string, search func(string) (SearchResult, 
 	return ok && one.Hits[0].ID == id
 }
 
+// normalizeAll returns texts with chat shorthand expanded (normalize).
+func (e *Engine) normalizeAll(texts []string) []string {
+	out := make([]string, len(texts))
+	for i, t := range texts {
+		out[i] = e.normalize(t)
+	}
+	return out
+}
+
 // onlyLastAsks reports whether the last of clauses asks something (askCues)
 // and none before it does: the others tell the scene.
 func onlyLastAsks(clauses []string) bool {
 	for i, c := range clauses {
-		k, _ := askCues.find(splitWords(c))
-		if (k >= 0) != (i == len(clauses)-1) {
+		if asks(c) != (i == len(clauses)-1) {
 			return false
 		}
 	}

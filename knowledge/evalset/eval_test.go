@@ -75,6 +75,8 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout64.tsv", 0.01, 0.95, 0.95, 0.98},
 		{"testdata/heldout66.tsv", 0.03, 0.91, 0.95, 0.95},
 		{"testdata/heldout67.tsv", 0.015, 0.98, 0.95, 0.98},
+		{"testdata/heldout68.tsv", 0.02, 0.98, 0.94, 0.96},
+		{"testdata/heldout69.tsv", 0.01, 0.97, 0.9, 0.98},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {
