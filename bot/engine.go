@@ -729,8 +729,7 @@ func (e *Engine) askedClause(text string, search func(string) (SearchResult, err
 
 // asks reports whether clause c asks something (askCues).
 func asks(c string) bool {
-	i, _ := askCues.find(splitWords(c))
-	return i >= 0
+	return firstCue(askCues, c) >= 0
 }
 
 // agreeingClauses searches the clauses of a long message (at least
@@ -1305,7 +1304,7 @@ func (e *Engine) answer(ctx context.Context, s *Session, m Message, p knowledge.
 	if section == "" {
 		section = SectionOverview
 	}
-	if m.Action == "" && !p.IsOfficial() && e.asksElse(m.Text) {
+	if m.Action == "" && !p.IsOfficial() && (e.asksElse(m.Text) || e.asksWhy(m.Text)) {
 		// The judge learnt from questions about the guides' topics; for an
 		// official record's topic (a karaoke licence, a fishing permit) the
 		// words it has not seen read as another subject, so it does not
@@ -1392,6 +1391,50 @@ func (e *Engine) sectionAsked(text, section string, online bool) string {
 // no guide answers.
 func (e *Engine) asksElse(text string) bool {
 	return e.cfg.Scope != nil && text != "" && e.cfg.Scope.AsksElse(text) >= asksElseLimit
+}
+
+// whyCues open a clause that asks why a rule, a fee or a decision is as it
+// is ("sao luật bắt đổi căn cước lúc 25 tuổi vậy", "…, vì sao vậy?"); a
+// how-to guide does not say why. "sao" before one of sameAsSao is part of a
+// name ("sao y", "sao kê", "sao lục"), not "why".
+var (
+	whyCues   = cues("tại sao", "vì sao", "sao")
+	sameAsSao = map[string]bool{"y": true, "ke": true, "luc": true, "chep": true}
+	// purposeWhy asks why too ("đổi vậy để làm gì"): it does not count as
+	// asking how beside a why clause.
+	purposeWhy = cues("để làm gì", "để làm chi")
+	// whereCue asks where beside the ask cues ("phản ánh thì gửi đâu").
+	whereCue = cues("đâu")
+)
+
+// asksWhy reports whether text asks why and nothing else: a clause of it
+// opens with a why cue and no other clause asks anything (askCues). "Sao con
+// tôi hộ nghèo mà trường vẫn thu học phí, tôi muốn phản ánh thì gửi đâu"
+// asks where to send a petition.
+func (e *Engine) asksWhy(text string) bool {
+	why := false
+	for _, c := range clauses(text) {
+		w := splitWords(e.normalize(c))
+		if i, n := whyCues.find(w); i == 0 && (n > 1 || len(w.fold) < 2 || !sameAsSao[w.fold[1]]) {
+			why = true
+			continue
+		}
+		if rest := strings.Join(unmasked(w.acc, purposeWhy.mask(w)), " "); asks(rest) || firstCue(whereCue, rest) >= 0 {
+			return false
+		}
+	}
+	return why
+}
+
+// unmasked returns the syllables of acc that masked does not mark.
+func unmasked(acc []string, masked []bool) []string {
+	var out []string
+	for i, t := range acc {
+		if !masked[i] {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // declineAsked answers a question that speaks of procedure p but asks what
@@ -1782,13 +1825,7 @@ func (k *keyedMutex) lock(key string) func() {
 // to the channel.
 func (e *Engine) namedBesideChannel(ctx context.Context, text string) (knowledge.Procedure, bool) {
 	w := splitWords(e.normalize(text))
-	masked := onlineAndAppCues.mask(w)
-	var rest []string
-	for i, t := range w.acc {
-		if !masked[i] {
-			rest = append(rest, t)
-		}
-	}
+	rest := unmasked(w.acc, onlineAndAppCues.mask(w))
 	if len(rest) == len(w.acc) || len(rest) == 0 {
 		return knowledge.Procedure{}, false
 	}
@@ -1801,4 +1838,10 @@ func (e *Engine) namedBesideChannel(ctx context.Context, text string) (knowledge
 		return knowledge.Procedure{}, false
 	}
 	return p, true
+}
+
+// firstCue returns where in text the first of cl stands, or -1.
+func firstCue(cl cueList, text string) int {
+	i, _ := cl.find(splitWords(text))
+	return i
 }

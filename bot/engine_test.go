@@ -819,6 +819,35 @@ func TestQuestionsAskingSomethingElseOfferTheGuide(t *testing.T) {
 	}
 }
 
+// A question that only asks why a rule or a decision is as it is gets the
+// refusal that offers the guide; a why clause beside one that asks how or
+// where, and "sao y" (a certified copy), are answered.
+func TestWhyQuestionsOfferTheGuide(t *testing.T) {
+	db := storetest.New(t)
+	ix := index(t)
+	e, err := bot.New(bot.Config{Searcher: ix, Normalizer: ix, Topics: ix, Procedures: ix, Sessions: db.Sessions(), Unanswered: db.Unanswered()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := fixture{engine: e, db: db}
+	for i, c := range []struct {
+		q, offered, answered string
+	}{
+		{q: "sao luật bắt đổi căn cước lúc 25, 40, 60 tuổi vậy, đổi hoài mệt quá", offered: "cap-doi-cap-lai-the-can-cuoc"},
+		{q: "tai sao bhyt ho gia dinh nguoi thu 2 lai dong re hon nguoi thu nhat vay", offered: "bhyt-ho-gia-dinh"},
+		{q: "sao y giấy tờ ở ủy ban xã thì mất bao nhiêu tiền một trang", answered: "chung-thuc-ban-sao"},
+		{q: "sao hồ sơ bị trả về, giờ muốn chứng thực bản sao thì làm ở đâu", answered: "chung-thuc-ban-sao"},
+	} {
+		r := f.say(t, fmt.Sprint("w", i), c.q)
+		switch {
+		case c.answered != "" && r.ProcedureID != c.answered:
+			t.Errorf("%q: %s %q, want %s answered", c.q, r.Intent, r.ProcedureID, c.answered)
+		case c.offered != "" && (r.ProcedureID != "" || !slices.Contains(r.Candidates, c.offered)):
+			t.Errorf("%q: %s %q %v, want a refusal offering %s", c.q, r.Intent, r.ProcedureID, r.Candidates, c.offered)
+		}
+	}
+}
+
 // resembler is a GuideJudge that recognises one guide in every question.
 type resembler struct {
 	id string

@@ -294,6 +294,8 @@ func crossCheck(rows []row, scopeOf func(func(row) bool) []knowledge.ScopeExampl
 		switch {
 		case r.answered && !r.english && pScope[i] >= asksElseLimit:
 			fmt.Printf("REFUSED %s %.2f %s\n", map[bool]string{true: "right", false: "wrong"}[r.right], pScope[i], r.question)
+		case r.answered && !r.english && !r.right:
+			fmt.Printf("KEPT wrong %.2f want=%s top=%s %s\n", pScope[i], strings.Join(r.want, "|"), r.top[0].ID, r.question)
 		case recognised(i, resemblesLimit):
 			fmt.Printf("RECOGNISED %s %.2f %s %s\n", map[bool]string{true: "right", false: "wrong"}[slices.Contains(r.want, gID[i])], pGuide[i], gID[i], r.question)
 		}
