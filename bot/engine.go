@@ -1304,7 +1304,7 @@ func (e *Engine) answer(ctx context.Context, s *Session, m Message, p knowledge.
 	if section == "" {
 		section = SectionOverview
 	}
-	if m.Action == "" && !p.IsOfficial() && (e.asksElse(m.Text) || e.asksWhy(m.Text)) {
+	if m.Action == "" && !p.IsOfficial() && e.asksBeyondGuide(m.Text) {
 		// The judge learnt from questions about the guides' topics; for an
 		// official record's topic (a karaoke licence, a fishing permit) the
 		// words it has not seen read as another subject, so it does not
@@ -1391,6 +1391,32 @@ func (e *Engine) sectionAsked(text, section string, online bool) string {
 // no guide answers.
 func (e *Engine) asksElse(text string) bool {
 	return e.cfg.Scope != nil && text != "" && e.cfg.Scope.AsksElse(text) >= asksElseLimit
+}
+
+// asksBeyondGuide reports whether text, though it speaks of a guide's topic,
+// asks what no how-to guide answers: the scope judge finds so (asksElse), it
+// only asks why (asksWhy), or it asks the tax due on a sum (asksTaxOnSum).
+func (e *Engine) asksBeyondGuide(text string) bool {
+	return e.asksElse(text) || e.asksWhy(text) || e.asksTaxOnSum(text)
+}
+
+// moneySum is a sum of money written in figures ("300 triệu", "2 tỷ",
+// "15tr", "500k").
+var moneySum = regexp.MustCompile(`(?i)\d[\d.,]*\s*(triệu|trieu|tỷ|tỉ|ty|ti|tr|nghìn|nghin|ngàn|ngan|k|củ|cu)(?:[^\p{L}\p{N}]|$)`)
+
+var (
+	taxCue     = cues("thuế")
+	howMuchCue = cues("bao nhiêu", "bao nhiu", "nhiêu tiền")
+)
+
+// asksTaxOnSum reports whether text asks how much tax is due on a sum it
+// names ("doanh thu 300 triệu một năm thì đóng thuế bao nhiêu", "bán đất 2
+// tỷ thuế bao nhiêu"): working out a citizen's own tax is for the tax
+// office, not a how-to guide. "thuê" (rent) typed with its marks is not
+// "thuế".
+func (e *Engine) asksTaxOnSum(text string) bool {
+	n := e.normalize(text)
+	return moneySum.MatchString(n) && firstCue(taxCue, n) >= 0 && firstCue(howMuchCue, n) >= 0
 }
 
 // whyCues open a clause that asks why a rule, a fee or a decision is as it

@@ -819,10 +819,11 @@ func TestQuestionsAskingSomethingElseOfferTheGuide(t *testing.T) {
 	}
 }
 
-// A question that only asks why a rule or a decision is as it is gets the
-// refusal that offers the guide; a why clause beside one that asks how or
-// where, and "sao y" (a certified copy), are answered.
-func TestWhyQuestionsOfferTheGuide(t *testing.T) {
+// A question that only asks why a rule or a decision is as it is, or the
+// tax due on a sum it names, gets the refusal that offers the guide; a why
+// clause beside one that asks how or where, a rent beside a fee, and "sao y"
+// (a certified copy) are answered.
+func TestWhyAndTaxDueQuestionsOfferTheGuide(t *testing.T) {
 	db := storetest.New(t)
 	ix := index(t)
 	e, err := bot.New(bot.Config{Searcher: ix, Normalizer: ix, Topics: ix, Procedures: ix, Sessions: db.Sessions(), Unanswered: db.Unanswered()})
@@ -835,6 +836,8 @@ func TestWhyQuestionsOfferTheGuide(t *testing.T) {
 	}{
 		{q: "sao luật bắt đổi căn cước lúc 25, 40, 60 tuổi vậy, đổi hoài mệt quá", offered: "cap-doi-cap-lai-the-can-cuoc"},
 		{q: "tai sao bhyt ho gia dinh nguoi thu 2 lai dong re hon nguoi thu nhat vay", offered: "bhyt-ho-gia-dinh"},
+		{q: "tiệm tạp hóa doanh thu khoảng 300 triệu một năm thì đóng thuế hộ kinh doanh bao nhiêu", offered: "thue-ho-kinh-doanh"},
+		{q: "thuê phòng trọ 2 triệu, đăng ký tạm trú mất bao nhiêu tiền", answered: "dang-ky-tam-tru"},
 		{q: "sao y giấy tờ ở ủy ban xã thì mất bao nhiêu tiền một trang", answered: "chung-thuc-ban-sao"},
 		{q: "sao hồ sơ bị trả về, giờ muốn chứng thực bản sao thì làm ở đâu", answered: "chung-thuc-ban-sao"},
 	} {
