@@ -1532,21 +1532,12 @@ func (e *Engine) askWhich(ctx context.Context, s *Session, m Message) Response {
 	}}}
 }
 
-// fallback says politely what the bot can do and records the question for staff.
+// fallback says politely what the bot can do and records the question for
+// staff. When one procedure stands out (clearLead) and is the only one worth
+// offering, it asks whether that is the one meant, with its button.
 func (e *Engine) fallback(ctx context.Context, s *Session, m Message, res SearchResult) Response {
 	e.record(s, m, IntentFallback, "", "")
 	e.recordUnanswered(ctx, m)
-	var b strings.Builder
-	if nc := e.uncoveredSubject(res, m.Text); nc != nil {
-		// Where to go instead, for a subject the guides do not cover.
-		// It is named, not asserted: a story may mention the subject beside
-		// a procedure that was declined for another reason.
-		fmt.Fprintf(&b, "Xin lỗi, tôi chưa trả lời được câu hỏi này.\n\nVề %s: %s\n\n", nc.Name, nc.Help)
-	} else {
-		b.WriteString("Xin lỗi, tôi chưa tìm được thông tin phù hợp với câu hỏi này.\n\n")
-	}
-	b.WriteString("Tôi có thể hướng dẫn các thủ tục hành chính và dịch vụ công trực tuyến: cần giấy tờ gì, các bước, lệ phí, thời gian, nơi nộp và cách làm online; hoặc tra cứu tình trạng hồ sơ khi bạn gửi mã hồ sơ.\n\n")
-	b.WriteString("Bạn có thể hỏi lại ngắn gọn hơn, ví dụ: “làm lại căn cước cần giấy tờ gì”. Nếu cần hỗ trợ trực tiếp, hãy liên hệ bộ phận Một cửa của Ủy ban nhân dân xã, phường nơi bạn cư trú, hoặc tổng đài Cổng Dịch vụ công quốc gia 1800 1096.")
 	var buttons []Button
 	var ids []string
 	for i, h := range res.Hits {
@@ -1556,8 +1547,29 @@ func (e *Engine) fallback(ctx context.Context, s *Session, m Message, res Search
 		buttons = append(buttons, Button{Label: h.Title, Action: "proc:" + h.ID})
 		ids = append(ids, h.ID)
 	}
-	if len(buttons) > 0 {
-		b.WriteString("\n\nCó phải bạn muốn hỏi một trong các thủ tục sau?")
+	const inPerson = "Nếu cần hỗ trợ trực tiếp, hãy liên hệ bộ phận Một cửa của Ủy ban nhân dân xã, phường nơi bạn cư trú, hoặc tổng đài Cổng Dịch vụ công quốc gia 1800 1096."
+	var b strings.Builder
+	nc := e.uncoveredSubject(res, m.Text)
+	// One procedure stands out but not enough to answer: the bot asks
+	// whether it is the one meant rather than only refuse.
+	confirm := nc == nil && len(ids) == 1 && clearLead(res.Hits[0])
+	switch {
+	case nc != nil:
+		// Where to go instead, for a subject the guides do not cover.
+		// It is named, not asserted: a story may mention the subject beside
+		// a procedure that was declined for another reason.
+		fmt.Fprintf(&b, "Xin lỗi, tôi chưa trả lời được câu hỏi này.\n\nVề %s: %s\n\n", nc.Name, nc.Help)
+	case confirm:
+		fmt.Fprintf(&b, "Có phải bạn hỏi về thủ tục «%s»?\n\nTôi chưa chắc đã hiểu đúng câu hỏi nên chưa trả lời ngay. Bấm nút dưới đây để xem hướng dẫn thủ tục này, hoặc hỏi lại rõ hơn, ví dụ: “làm lại căn cước cần giấy tờ gì”.\n\n%s", res.Hits[0].Title, inPerson)
+	default:
+		b.WriteString("Xin lỗi, tôi chưa tìm được thông tin phù hợp với câu hỏi này.\n\n")
+	}
+	if !confirm {
+		b.WriteString("Tôi có thể hướng dẫn các thủ tục hành chính và dịch vụ công trực tuyến: cần giấy tờ gì, các bước, lệ phí, thời gian, nơi nộp và cách làm online; hoặc tra cứu tình trạng hồ sơ khi bạn gửi mã hồ sơ.\n\n")
+		b.WriteString("Bạn có thể hỏi lại ngắn gọn hơn, ví dụ: “làm lại căn cước cần giấy tờ gì”. " + inPerson)
+		if len(buttons) > 0 {
+			b.WriteString("\n\nCó phải bạn muốn hỏi một trong các thủ tục sau?")
+		}
 	}
 	buttons = append(buttons, Button{Label: "Danh mục thủ tục", Action: "menu"})
 	return Response{Intent: IntentFallback, Candidates: ids, Replies: []Reply{{Text: b.String(), Buttons: buttons}}}

@@ -753,13 +753,15 @@ func TestRefusalOffersAClearLead(t *testing.T) {
 
 // A question declined because it is about a subject the guides do not cover
 // says which subject and where to turn instead, from the not-covered list's
-// help text; a question declined for no such reason keeps the plain refusal.
+// help text; one whose best hit stands out though not enough to answer asks
+// whether that procedure is meant; any other keeps the plain refusal.
 func TestDeclineSaysWhereToGo(t *testing.T) {
 	f := newEngine(t)
 	for i, c := range []struct{ q, want string }{
 		{"gia hạn visa cho người nước ngoài ở đâu", "Phòng Quản lý xuất nhập cảnh"},
 		{"ly hon thi con 3 tuoi toa se xu cho ai nuoi vay ad", "trợ giúp pháp lý"},
-		{"lam ho chiu lan dau can nhung gi", "chưa tìm được thông tin phù hợp"},
+		{"lam ho chiu lan dau can nhung gi", "Có phải bạn hỏi về thủ tục «Cấp hộ chiếu phổ thông»?"},
+		{"máy giặt nhà tôi kêu to quá phải làm sao", "chưa tìm được thông tin phù hợp"},
 	} {
 		r := f.say(t, fmt.Sprintf("w%d", i), c.q)
 		if r.Intent != bot.IntentFallback || r.ProcedureID != "" || !strings.Contains(r.Replies[0].Text, c.want) {
