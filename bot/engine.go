@@ -351,14 +351,7 @@ func (e *Engine) respondBot(ctx context.Context, s *Session, m Message) Response
 	if cmd, arg := command(m.Text); cmd != "" {
 		return e.handleCommand(ctx, s, m, cmd, arg)
 	}
-	q := e.normalize(m.Text)
-	w := splitWords(q)
-	// Whether the citizen typed marks is a property of what they typed, not of
-	// the expansions the normaliser wrote ("ntn" → "như thế nào").
-	w.literal = splitWords(m.Text).literal
-	if part := askingPart(m.Text); part != m.Text {
-		w.markAsked(splitWords(e.normalize(part)))
-	}
+	q, w := e.read(m.Text)
 	switch {
 	case isOnly(greetingCues, w, false):
 		s.Pending = PendingNone
@@ -366,7 +359,7 @@ func (e *Engine) respondBot(ctx context.Context, s *Session, m Message) Response
 	case isOnly(helpCues, w, false):
 		s.Pending = PendingNone
 		return e.help(s, "")
-	case isOnly(thanksCues, w, true):
+	case isOnly(thanksCues, w, true) || thanksFirst(w, m.Text):
 		return Response{Intent: IntentGreeting, Replies: []Reply{{Text: "Rất vui được giúp bạn! Bạn cần hỏi thêm thủ tục nào cứ nhắn nhé."}}}
 	}
 	if r, ok := e.noDirectory(ctx, s, m, w); ok {
@@ -375,7 +368,28 @@ func (e *Engine) respondBot(ctx context.Context, s *Session, m Message) Response
 	if s.Pending == PendingDossierCode {
 		s.Pending = PendingNone // a question instead of a code: answer the question
 	}
+	if rest := withoutPleasantry(m.Text); rest != m.Text {
+		// "chào ad, …": the greeting is not part of what is asked, and its
+		// words would only dilute the evidence for the procedure.
+		m.Text = rest
+		q, w = e.read(rest)
+	}
 	return e.answerQuestion(ctx, s, m, q, w)
+}
+
+// read returns text as the engine reads a question: with chat shorthand
+// expanded, and its words, marked as typed with or without diacritics and
+// with the part that asks (askingPart) noted.
+func (e *Engine) read(text string) (string, words) {
+	q := e.normalize(text)
+	w := splitWords(q)
+	// Whether the citizen typed marks is a property of what they typed, not of
+	// the expansions the normaliser wrote ("ntn" → "như thế nào").
+	w.literal = splitWords(text).literal
+	if part := askingPart(text); part != text {
+		w.markAsked(splitWords(e.normalize(part)))
+	}
+	return q, w
 }
 
 // answerQuestion handles a question about procedures, in the context of s. It
@@ -1882,4 +1896,22 @@ func (e *Engine) namedBesideChannel(ctx context.Context, text string) (knowledge
 func firstCue(cl cueList, text string) int {
 	i, _ := cl.find(splitWords(text))
 	return i
+}
+
+// thanksFirst reports whether a message opens with thanks (after words such
+// as "em", "ad") and asks nothing: no question mark, no ask cue, no follow-up
+// cue ("Em cảm ơn ad, hôm qua em làm căn cước cho bé rất nhanh ạ").
+func thanksFirst(w words, text string) bool {
+	i, _ := thanksCues.find(w)
+	if i < 0 || strings.Contains(text, "?") {
+		return false
+	}
+	for k := range i {
+		if !fillers[w.acc[k]] && !fillers[w.fold[k]] {
+			return false
+		}
+	}
+	a, _ := askCues.find(w)
+	f, _ := followCues.find(w)
+	return a < 0 && f < 0
 }

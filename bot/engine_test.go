@@ -773,6 +773,22 @@ func TestDeclineSaysWhereToGo(t *testing.T) {
 	}
 }
 
+// Thanks that ask nothing get thanks back, however long; thanks before a
+// question, or a greeting before it, leave the question to be answered.
+func TestThanksAndGreetingsBeforeQuestions(t *testing.T) {
+	f := newEngine(t)
+	for i, c := range []struct{ q, intent, id string }{
+		{"Em cảm ơn ad, hôm qua em làm căn cước cho bé rất nhanh ạ", bot.IntentGreeting, ""},
+		{"chào ad, làm căn cước cho bé cần giấy tờ gì", bot.IntentProcedure, "cap-the-can-cuoc"},
+		{"alo ad oi dang ky ket hon can giay to gi", bot.IntentProcedure, "dang-ky-ket-hon"},
+	} {
+		r := f.say(t, fmt.Sprintf("g%d", i), c.q)
+		if r.Intent != c.intent || r.ProcedureID != c.id {
+			t.Errorf("%q: %s %q, want %s %q", c.q, r.Intent, r.ProcedureID, c.intent, c.id)
+		}
+	}
+}
+
 // judge is a ScopeJudge that finds the questions it lists asking something
 // else.
 type judge map[string]float64

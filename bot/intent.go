@@ -709,3 +709,73 @@ func onlineCueCount(names []string) int {
 	}
 	return n
 }
+
+// pleasantryWords may open a message before its question: greetings,
+// thanks, forms of address ("chào ad", "dạ cảm ơn chị", "alo ad ơi"), with
+// their marks. pleasantryCores are the ones that make such an opening a
+// pleasantry rather than the question's own first words.
+var (
+	pleasantryWords = map[string]bool{}
+	pleasantryCores = map[string]bool{}
+)
+
+func init() {
+	for _, w := range []string{"chào", "alo", "hello", "hi", "cảm", "cám", "thanks", "tks"} {
+		pleasantryCores[w] = true
+	}
+	for _, w := range []string{"ơn", "dạ", "vâng", "ad", "admin", "ơi", "ạ", "bạn", "bot", "anh", "chị", "em", "cô", "chú", "bác", "nhiều", "nhé", "nha"} {
+		pleasantryWords[w] = true
+	}
+	for w := range pleasantryCores {
+		pleasantryWords[w] = true
+	}
+}
+
+// minQuestionAfterPleasantry is the least number of words a message must
+// keep after its opening pleasantry for the pleasantry to be left out.
+const minQuestionAfterPleasantry = 3
+
+// withoutPleasantry returns text without the greeting or thanks it opens
+// with ("chào ad, làm căn cước cho bé cần giấy tờ gì" asks "làm căn cước cho
+// bé cần giấy tờ gì"): the longest run of opening words that are all
+// pleasantry words (a word typed without marks counts for the marked one),
+// provided it holds a greeting or thanks and at least
+// minQuestionAfterPleasantry words follow. Otherwise text is returned as is.
+func withoutPleasantry(text string) string {
+	fields := strings.Fields(text)
+	n, core := 0, false
+	for n < len(fields) {
+		t := strings.ToLower(strings.Trim(fields[n], ".,;:!?…-"))
+		if t == "xin" && n+1 < len(fields) && vntext.Fold(strings.ToLower(strings.Trim(fields[n+1], ".,;:!?…-"))) == "chao" {
+			n++
+			continue
+		}
+		w, ok := pleasantryWord(t)
+		if !ok {
+			break
+		}
+		core = core || pleasantryCores[w]
+		n++
+	}
+	if !core || len(fields)-n < minQuestionAfterPleasantry {
+		return text
+	}
+	return strings.Join(fields[n:], " ")
+}
+
+// pleasantryWord returns the pleasantry word t is, as marked in
+// pleasantryWords: t itself, or t typed without its marks.
+func pleasantryWord(t string) (string, bool) {
+	if pleasantryWords[t] {
+		return t, true
+	}
+	if vntext.Fold(t) != t {
+		return "", false
+	}
+	for w := range pleasantryWords {
+		if vntext.Fold(w) == t {
+			return w, true
+		}
+	}
+	return "", false
+}
