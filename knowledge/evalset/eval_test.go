@@ -77,6 +77,8 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout67.tsv", 0.015, 0.98, 0.95, 0.98},
 		{"testdata/heldout68.tsv", 0.02, 0.98, 0.94, 0.96},
 		{"testdata/heldout69.tsv", 0.01, 0.97, 0.9, 0.98},
+		{"testdata/heldout70.tsv", 0.03, 0.98, 0.92, 0.95},
+		{"testdata/heldout71.tsv", 0.03, 0.95, 0.87, 0.95},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {
