@@ -1871,13 +1871,17 @@ func (k *keyedMutex) lock(key string) func() {
 	}
 }
 
-// namedBesideChannel returns the guide text names whole once the words of
-// the online channel (online, trực tuyến, VNeID, dịch vụ công, app …) are
-// left out, when the search is confident of it and it is not itself a guide
-// to the channel.
+// channelWords are the words of the online channel (online, trực tuyến,
+// VNeID, dịch vụ công, app …) and of filing in general ("nộp hồ sơ"), which
+// name the channel guides rather than a procedure.
+var channelWords = append(slices.Clip(onlineAndAppCues), cues("nộp hồ sơ", "làm hồ sơ", "hồ sơ")...)
+
+// namedBesideChannel returns the guide text names whole once the channel's
+// words (channelWords) are left out, when the search is confident of it and
+// it is not itself a guide to the channel.
 func (e *Engine) namedBesideChannel(ctx context.Context, text string) (knowledge.Procedure, bool) {
 	w := splitWords(e.normalize(text))
-	rest := unmasked(w.acc, onlineAndAppCues.mask(w))
+	rest := unmasked(w.acc, channelWords.mask(w))
 	if len(rest) == len(w.acc) || len(rest) == 0 {
 		return knowledge.Procedure{}, false
 	}
