@@ -79,6 +79,8 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout69.tsv", 0.01, 0.97, 0.9, 0.98},
 		{"testdata/heldout70.tsv", 0.03, 0.98, 0.92, 0.95},
 		{"testdata/heldout71.tsv", 0.03, 0.95, 0.87, 0.95},
+		{"testdata/heldout72.tsv", 0.07, 0.92, 0.88, 0.9},
+		{"testdata/heldout73.tsv", 0.02, 0.98, 0.77, 0.97},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {
