@@ -13,6 +13,10 @@ import (
 	"github.com/dvcbot/dvcbot/store/storetest"
 )
 
+// raceStride: under the race detector, one held-out question in raceStride
+// is asked.
+const raceStride = 8
+
 // TestHeldOutAnswersUnchangedByOfficeDirectory asks every held-out question
 // with and without the office directory: the procedure and section answered
 // must be the same (the directory only adds the desk to agency answers), so
@@ -48,6 +52,12 @@ func TestHeldOutAnswersUnchangedByOfficeDirectory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Under the race detector a turn is many times slower: one question in
+	// raceStride is asked (the full sweep runs without it).
+	stride := 1
+	if raceDetector {
+		stride = raceStride
+	}
 	n, agency, asked, office := 0, 0, 0, 0
 	for _, file := range files {
 		f, err := os.Open(file)
@@ -59,7 +69,10 @@ func TestHeldOutAnswersUnchangedByOfficeDirectory(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", file, err)
 		}
-		for _, row := range rows {
+		for i, row := range rows {
+			if i%stride != 0 {
+				continue
+			}
 			q := row.Question
 			n++
 			chat := fmt.Sprintf("%s-%d", filepath.Base(file), row.Line)
@@ -93,7 +106,7 @@ func TestHeldOutAnswersUnchangedByOfficeDirectory(t *testing.T) {
 		}
 	}
 	t.Logf("%d questions, %d agency answers, %d of them ask the commune; %d desk questions answered from the directory", n, agency, asked, office)
-	if office == 0 {
+	if office == 0 && stride == 1 {
 		t.Error("no desk question was answered from the directory")
 	}
 }
