@@ -474,7 +474,7 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 		// discussion, or ask which procedure is meant.
 		if s.Topic != "" {
 			if p, err := e.cfg.Procedures.Procedure(ctx, s.Topic); err == nil {
-				if section := detectSection(w, splitWords(p.Title), e.onlineTopic(p)); section != "" {
+				if section := e.sectionOf(w, p); section != "" {
 					return e.answer(ctx, s, m, p, section, res)
 				}
 			}
@@ -523,7 +523,7 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 		top := res.Hits[0]
 		if s.Topic == top.ID || !ambiguous(res) {
 			if p, err := e.cfg.Procedures.Procedure(ctx, top.ID); err == nil {
-				section := detectSection(w, splitWords(p.Title), e.onlineTopic(p))
+				section := e.sectionOf(w, p)
 				if section == "" && s.Section != "" && isFollowUp(w) {
 					section = s.Section
 				}
@@ -534,7 +534,7 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 				// Of the close candidates, the question is worded as
 				// citizens ask about this one.
 				if p, err := e.cfg.Procedures.Procedure(ctx, one.Hits[0].ID); err == nil {
-					return e.answer(ctx, s, m, p, detectSection(w, splitWords(p.Title), e.onlineTopic(p)), one)
+					return e.answer(ctx, s, m, p, e.sectionOf(w, p), one)
 				}
 			}
 			return e.disambiguate(s, m, res, section)
@@ -543,7 +543,7 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 	// Not confident: a follow-up about the topic under discussion is answered.
 	if s.Topic != "" && isFollowUp(w) {
 		if p, err := e.cfg.Procedures.Procedure(ctx, s.Topic); err == nil {
-			if section := detectSection(w, splitWords(p.Title), e.onlineTopic(p)); section != "" {
+			if section := e.sectionOf(w, p); section != "" {
 				return e.answer(ctx, s, m, p, section, res)
 			}
 		}
@@ -573,7 +573,7 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 		// bn") does not answer for it.
 		if one, ok := clauseAnswer(m.Text, search); ok && wholeRanksFirst(res, one) && clauseMay(one) {
 			if p, err := e.cfg.Procedures.Procedure(ctx, one.Hits[0].ID); err == nil {
-				return e.answer(ctx, s, m, p, detectSection(w, splitWords(p.Title), e.onlineTopic(p)), one)
+				return e.answer(ctx, s, m, p, e.sectionOf(w, p), one)
 			}
 		}
 	}
@@ -588,7 +588,7 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 				one = res
 			}
 			if p, err := e.cfg.Procedures.Procedure(ctx, one.Hits[0].ID); err == nil {
-				return e.answer(ctx, s, m, p, detectSection(w, splitWords(p.Title), e.onlineTopic(p)), one)
+				return e.answer(ctx, s, m, p, e.sectionOf(w, p), one)
 			}
 		}
 	}
@@ -598,7 +598,7 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 		// vô đó được không"). The whole message must rank its procedure first.
 		if rest, one, ok := e.thenAnswer(m.Text, search); ok && wholeRanksFirst(res, one) && clauseMay(one) {
 			if p, err := e.cfg.Procedures.Procedure(ctx, one.Hits[0].ID); err == nil {
-				return e.answer(ctx, s, m, p, detectSection(rest, splitWords(p.Title), e.onlineTopic(p)), one)
+				return e.answer(ctx, s, m, p, e.sectionOf(rest, p), one)
 			}
 		}
 	}
@@ -617,7 +617,7 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 		if part := askingPart(m.Text); part != m.Text && (!uncovered() || !e.notCovered(e.normalize(part))) {
 			if _, one, ok := alone(part, search); ok && one.Hits[0].ID == res.Hits[0].ID && !e.excludes(one.Hits[0].ID, q) {
 				if p, err := e.cfg.Procedures.Procedure(ctx, one.Hits[0].ID); err == nil {
-					return e.answer(ctx, s, m, p, detectSection(w, splitWords(p.Title), e.onlineTopic(p)), one)
+					return e.answer(ctx, s, m, p, e.sectionOf(w, p), one)
 				}
 			}
 		}
@@ -626,12 +626,12 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 		// What the paper is for ("… để làm thủ tục ngân hàng") is not what
 		// is asked for.
 		if p, err := e.cfg.Procedures.Procedure(ctx, one.Hits[0].ID); err == nil {
-			return e.answer(ctx, s, m, p, detectSection(rest, splitWords(p.Title), e.onlineTopic(p)), one)
+			return e.answer(ctx, s, m, p, e.sectionOf(rest, p), one)
 		}
 	}
 	if one, ok := e.recognised(q, search); ok {
 		if p, err := e.cfg.Procedures.Procedure(ctx, one.Hits[0].ID); err == nil {
-			return e.answer(ctx, s, m, p, detectSection(w, splitWords(p.Title), e.onlineTopic(p)), one)
+			return e.answer(ctx, s, m, p, e.sectionOf(w, p), one)
 		}
 	}
 	if plausible := plausibleHits(res); len(plausible) >= 2 {
@@ -1197,6 +1197,13 @@ func (e *Engine) onlineTopic(p knowledge.Procedure) bool {
 	return online
 }
 
+// sectionOf returns the section w asks of p (detectSection), the words of
+// p's title not counting as cues and p's online part read as its whole when
+// p is about the online channel.
+func (e *Engine) sectionOf(w words, p knowledge.Procedure) string {
+	return detectSection(w, splitWords(p.Title), e.onlineTopic(p))
+}
+
 // searchWithin searches q, the whole of message or a part of it, with message
 // as the scope of what a guide is limited to (Searcher.SearchWithin).
 func (e *Engine) searchWithin(ctx context.Context, q, message string) (SearchResult, error) {
@@ -1411,7 +1418,11 @@ func (e *Engine) asksElse(text string) bool {
 // asks what no how-to guide answers: the scope judge finds so (asksElse), it
 // only asks why (asksWhy), or it asks the tax due on a sum (asksTaxOnSum).
 func (e *Engine) asksBeyondGuide(text string) bool {
-	return e.asksElse(text) || e.asksWhy(text) || e.asksTaxOnSum(text)
+	if e.asksElse(text) {
+		return true
+	}
+	n := e.normalize(text)
+	return asksWhy(n) || asksTaxOnSum(n)
 }
 
 // moneySum is a sum of money written in figures ("300 triệu", "2 tỷ",
@@ -1423,13 +1434,12 @@ var (
 	howMuchCue = cues("bao nhiêu", "bao nhiu", "nhiêu tiền")
 )
 
-// asksTaxOnSum reports whether text asks how much tax is due on a sum it
-// names ("doanh thu 300 triệu một năm thì đóng thuế bao nhiêu", "bán đất 2
-// tỷ thuế bao nhiêu"): working out a citizen's own tax is for the tax
-// office, not a how-to guide. "thuê" (rent) typed with its marks is not
-// "thuế".
-func (e *Engine) asksTaxOnSum(text string) bool {
-	n := e.normalize(text)
+// asksTaxOnSum reports whether n (a question with its shorthand expanded)
+// asks how much tax is due on a sum it names ("doanh thu 300 triệu một năm
+// thì đóng thuế bao nhiêu", "bán đất 2 tỷ thuế bao nhiêu"): working out a
+// citizen's own tax is for the tax office, not a how-to guide. "thuê"
+// (rent) typed with its marks is not "thuế".
+func asksTaxOnSum(n string) bool {
 	return moneySum.MatchString(n) && firstCue(taxCue, n) >= 0 && firstCue(howMuchCue, n) >= 0
 }
 
@@ -1447,14 +1457,14 @@ var (
 	whereCue = cues("đâu")
 )
 
-// asksWhy reports whether text asks why and nothing else: a clause of it
-// opens with a why cue and no other clause asks anything (askCues). "Sao con
-// tôi hộ nghèo mà trường vẫn thu học phí, tôi muốn phản ánh thì gửi đâu"
-// asks where to send a petition.
-func (e *Engine) asksWhy(text string) bool {
+// asksWhy reports whether n (a question with its shorthand expanded) asks
+// why and nothing else: a clause of it opens with a why cue and no other
+// clause asks anything (askCues). "Sao con tôi hộ nghèo mà trường vẫn thu
+// học phí, tôi muốn phản ánh thì gửi đâu" asks where to send a petition.
+func asksWhy(n string) bool {
 	why := false
-	for _, c := range clauses(text) {
-		w := splitWords(e.normalize(c))
+	for _, c := range clauses(n) {
+		w := splitWords(c)
 		if i, n := whyCues.find(w); i == 0 && (n > 1 || len(w.fold) < 2 || !sameAsSao[w.fold[1]]) {
 			why = true
 			continue
@@ -1894,28 +1904,4 @@ func (e *Engine) namedBesideChannel(ctx context.Context, text string) (knowledge
 		return knowledge.Procedure{}, false
 	}
 	return p, true
-}
-
-// firstCue returns where in text the first of cl stands, or -1.
-func firstCue(cl cueList, text string) int {
-	i, _ := cl.find(splitWords(text))
-	return i
-}
-
-// thanksFirst reports whether a message opens with thanks (after words such
-// as "em", "ad") and asks nothing: no question mark, no ask cue, no follow-up
-// cue ("Em cảm ơn ad, hôm qua em làm căn cước cho bé rất nhanh ạ").
-func thanksFirst(w words, text string) bool {
-	i, _ := thanksCues.find(w)
-	if i < 0 || strings.Contains(text, "?") {
-		return false
-	}
-	for k := range i {
-		if !fillers[w.acc[k]] && !fillers[w.fold[k]] {
-			return false
-		}
-	}
-	a, _ := askCues.find(w)
-	f, _ := followCues.find(w)
-	return a < 0 && f < 0
 }

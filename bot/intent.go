@@ -126,6 +126,12 @@ func (l cueList) find(w words) (int, int) {
 	return -1, 0
 }
 
+// firstCue returns where in text the first of cl stands, or -1.
+func firstCue(cl cueList, text string) int {
+	i, _ := cl.find(splitWords(text))
+	return i
+}
+
 // mask marks the syllables of w that stand in one of the cues.
 func (cl cueList) mask(w words) []bool {
 	m := make([]bool, len(w.fold))
@@ -694,6 +700,24 @@ func isOnly(l cueList, w words, anywhere bool) bool {
 	return true
 }
 
+// thanksFirst reports whether a message opens with thanks (after words such
+// as "em", "ad") and asks nothing: no question mark, no ask cue, no follow-up
+// cue ("Em cảm ơn ad, hôm qua em làm căn cước cho bé rất nhanh ạ").
+func thanksFirst(w words, text string) bool {
+	i, _ := thanksCues.find(w)
+	if i < 0 || strings.Contains(text, "?") {
+		return false
+	}
+	for k := range i {
+		if !fillers[w.acc[k]] && !fillers[w.fold[k]] {
+			return false
+		}
+	}
+	a, _ := askCues.find(w)
+	f, _ := followCues.find(w)
+	return a < 0 && f < 0
+}
+
 // DefaultDossierPattern matches dossier codes such as 000.00.12.H57-241022-0001 or
 // H57.22-241022-0015: an agency code with dots, -YYMMDD-, a sequence number.
 const DefaultDossierPattern = `(?i)\b[0-9A-Z]{1,6}(?:\.[0-9A-Z]{1,6}){1,5}-\d{6}-\d{3,6}\b`
@@ -716,9 +740,13 @@ func onlineCueCount(names []string) int {
 // thanks, forms of address ("chào ad", "dạ cảm ơn chị", "alo ad ơi"), with
 // their marks. pleasantryCores are the ones that make such an opening a
 // pleasantry rather than the question's own first words.
+// pleasantryFolded maps each pleasantry word typed without marks to the
+// word; of two words folding alike ("cảm", "cám") either stands, since
+// both are cores.
 var (
-	pleasantryWords = map[string]bool{}
-	pleasantryCores = map[string]bool{}
+	pleasantryWords  = map[string]bool{}
+	pleasantryCores  = map[string]bool{}
+	pleasantryFolded = map[string]string{}
 )
 
 func init() {
@@ -730,6 +758,9 @@ func init() {
 	}
 	for w := range pleasantryCores {
 		pleasantryWords[w] = true
+	}
+	for w := range pleasantryWords {
+		pleasantryFolded[vntext.Fold(w)] = w
 	}
 }
 
@@ -774,10 +805,6 @@ func pleasantryWord(t string) (string, bool) {
 	if vntext.Fold(t) != t {
 		return "", false
 	}
-	for w := range pleasantryWords {
-		if vntext.Fold(w) == t {
-			return w, true
-		}
-	}
-	return "", false
+	w, ok := pleasantryFolded[t]
+	return w, ok
 }
