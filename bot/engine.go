@@ -1455,11 +1455,15 @@ var (
 	purposeWhy = cues("để làm gì", "để làm chi")
 	// whereCue asks where beside the ask cues ("phản ánh thì gửi đâu").
 	whereCue = cues("đâu")
+	// rhetorical cues deny rather than ask ("có ích gì đâu", "người già đâu
+	// biết dùng"): beside a why clause, such a clause is a complaint.
+	rhetorical = cues("gì đâu", "đâu biết", "đâu có biết", "làm gì có", "đâu phải", "có ích gì")
 )
 
 // asksWhy reports whether n (a question with its shorthand expanded) asks
 // why and nothing else: a clause of it opens with a why cue and no other
-// clause asks anything (askCues). "Sao con tôi hộ nghèo mà trường vẫn thu
+// clause asks anything (askCues) but rhetorically ("…, người già đâu biết
+// dùng"). "Sao con tôi hộ nghèo mà trường vẫn thu
 // học phí, tôi muốn phản ánh thì gửi đâu" asks where to send a petition.
 func asksWhy(n string) bool {
 	why := false
@@ -1467,6 +1471,9 @@ func asksWhy(n string) bool {
 		w := splitWords(c)
 		if i, n := whyCues.find(w); i == 0 && (n > 1 || len(w.fold) < 2 || !sameAsSao[w.fold[1]]) {
 			why = true
+			continue
+		}
+		if i, _ := rhetorical.find(w); i >= 0 {
 			continue
 		}
 		if rest := strings.Join(unmasked(w.acc, purposeWhy.mask(w)), " "); asks(rest) || firstCue(whereCue, rest) >= 0 {

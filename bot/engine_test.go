@@ -854,6 +854,10 @@ func TestWhyAndTaxDueQuestionsOfferTheGuide(t *testing.T) {
 	}{
 		{q: "sao luật bắt đổi căn cước lúc 25, 40, 60 tuổi vậy, đổi hoài mệt quá", offered: "cap-doi-cap-lai-the-can-cuoc"},
 		{q: "tai sao bhyt ho gia dinh nguoi thu 2 lai dong re hon nguoi thu nhat vay", offered: "bhyt-ho-gia-dinh"},
+		// a complaint beside the why is no question ("… có ích gì đâu")
+		{q: "tại sao học lái xe máy cũng phải thi lý thuyết, có ích gì đâu", offered: "sat-hach-giay-phep-lai-xe"},
+		{q: "sao cái gì cũng bắt cài vneid, ông bà già đâu biết xài", offered: "tai-khoan-dinh-danh-dien-tu"},
+		{q: "sao lâu vậy, đâu phải ai cũng rảnh, giờ làm lại căn cước ở đâu", answered: "cap-doi-cap-lai-the-can-cuoc"},
 		{q: "tiệm tạp hóa doanh thu khoảng 300 triệu một năm thì đóng thuế hộ kinh doanh bao nhiêu", offered: "thue-ho-kinh-doanh"},
 		{q: "thuê phòng trọ 2 triệu, đăng ký tạm trú mất bao nhiêu tiền", answered: "dang-ky-tam-tru"},
 		{q: "sao y giấy tờ ở ủy ban xã thì mất bao nhiêu tiền một trang", answered: "chung-thuc-ban-sao"},

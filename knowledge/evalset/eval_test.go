@@ -83,6 +83,8 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout73.tsv", 0.02, 0.98, 0.95, 0.97},
 		{"testdata/heldout74.tsv", 0.05, 0.96, 0.95, 0.9},
 		{"testdata/heldout75.tsv", 0.05, 0.93, 0.94, 0.92},
+		{"testdata/heldout77.tsv", 0.04, 0.90, 0.86, 0.91},
+		{"testdata/heldout78.tsv", 0.02, 0.95, 0.91, 0.96},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {
