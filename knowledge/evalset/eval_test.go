@@ -85,6 +85,8 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout75.tsv", 0.05, 0.93, 0.94, 0.92},
 		{"testdata/heldout77.tsv", 0.04, 0.90, 0.86, 0.91},
 		{"testdata/heldout78.tsv", 0.02, 0.95, 0.91, 0.96},
+		{"testdata/heldout80.tsv", 0.04, 0.88, 0.91, 0.93},
+		{"testdata/heldout81.tsv", 0.00, 0.94, 0.91, 1.0},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {
