@@ -980,12 +980,13 @@ func (e *Engine) thenAnswer(text string, search func(string) (SearchResult, erro
 }
 
 // doneMarks end a clause about something already done when a word that
-// goes on follows them: "… rồi thì", "… xong rồi giờ" ("rồi mà" is a
+// goes on follows them: "… rồi thì", "… xong rồi giờ", "xây nhà xong muốn
+// chuyển hộ khẩu về" ("rồi mà" is a
 // complaint about the thing done: "bị trừ tiền rồi mà hồ sơ vẫn báo chưa
 // thanh toán").
 var (
 	doneMarks = map[string]bool{"roi": true, "xong": true}
-	goOnWords = map[string]bool{"thi": true, "gio": true, "nen": true}
+	goOnWords = map[string]bool{"thi": true, "gio": true, "nen": true, "muon": true}
 )
 
 // cutDone removes from text the parts that tell what was already done: in a
@@ -1426,8 +1427,9 @@ func (e *Engine) asksBeyondGuide(text string) bool {
 }
 
 // moneySum is a sum of money written in figures ("300 triệu", "2 tỷ",
-// "15tr", "500k").
-var moneySum = regexp.MustCompile(`(?i)\d[\d.,]*\s*(triệu|trieu|tỷ|tỉ|ty|ti|tr|nghìn|nghin|ngàn|ngan|k|củ|cu)(?:[^\p{L}\p{N}]|$)`)
+// "15tr", "500k"), or an amount of goods sold ("2 tấn mực", "500 kg"), whose
+// tax is worked out the same way.
+var moneySum = regexp.MustCompile(`(?i)\d[\d.,]*\s*(triệu|trieu|tỷ|tỉ|ty|ti|tr|nghìn|nghin|ngàn|ngan|k|củ|cu|tấn|tan|tạ|yến|kg|ký)(?:[^\p{L}\p{N}]|$)`)
 
 var (
 	taxCue     = cues("thuế")
@@ -1463,8 +1465,8 @@ var (
 // asksWhy reports whether n (a question with its shorthand expanded) asks
 // why and nothing else: a clause of it opens with a why cue and no other
 // clause asks anything (askCues) but rhetorically ("…, người già đâu biết
-// dùng"). "Sao con tôi hộ nghèo mà trường vẫn thu
-// học phí, tôi muốn phản ánh thì gửi đâu" asks where to send a petition.
+// dùng"). "Sao con tôi hộ nghèo mà trường vẫn thu học phí, tôi muốn phản
+// ánh thì gửi đâu" asks where to send a petition.
 func asksWhy(n string) bool {
 	why := false
 	for _, c := range clauses(n) {

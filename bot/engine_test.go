@@ -859,6 +859,7 @@ func TestWhyAndTaxDueQuestionsOfferTheGuide(t *testing.T) {
 		{q: "sao cái gì cũng bắt cài vneid, ông bà già đâu biết xài", offered: "tai-khoan-dinh-danh-dien-tu"},
 		{q: "sao lâu vậy, đâu phải ai cũng rảnh, giờ làm lại căn cước ở đâu", answered: "cap-doi-cap-lai-the-can-cuoc"},
 		{q: "tiệm tạp hóa doanh thu khoảng 300 triệu một năm thì đóng thuế hộ kinh doanh bao nhiêu", offered: "thue-ho-kinh-doanh"},
+		{q: "vựa em bán được 3 tấn cà phê thì đóng thuế hộ kinh doanh bao nhiêu", offered: "thue-ho-kinh-doanh"},
 		{q: "thuê phòng trọ 2 triệu, đăng ký tạm trú mất bao nhiêu tiền", answered: "dang-ky-tam-tru"},
 		{q: "sao y giấy tờ ở ủy ban xã thì mất bao nhiêu tiền một trang", answered: "chung-thuc-ban-sao"},
 		{q: "sao hồ sơ bị trả về, giờ muốn chứng thực bản sao thì làm ở đâu", answered: "chung-thuc-ban-sao"},

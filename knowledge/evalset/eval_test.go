@@ -87,6 +87,8 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout78.tsv", 0.02, 0.95, 0.91, 0.96},
 		{"testdata/heldout80.tsv", 0.04, 0.88, 0.91, 0.93},
 		{"testdata/heldout81.tsv", 0.00, 0.94, 0.91, 1.0},
+		{"testdata/heldout82.tsv", 0.03, 0.88, 0.87, 0.95},
+		{"testdata/heldout83.tsv", 0.05, 0.91, 0.89, 0.92},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {

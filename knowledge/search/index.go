@@ -724,11 +724,6 @@ func (ix *Index) bestOther(hits []bot.SearchHit, i int) float64 {
 			// question names that the guides do not cover.
 			continue
 		}
-		if !curated && h.Evidence.OffTopic && !hits[i].Evidence.OffTopic {
-			// The question names something that hit is not about and the
-			// official record is: no rival to it.
-			continue
-		}
 		if thingOfAction(h.Evidence, hits[i].Evidence) {
 			// Named only by the thing of the action hits[i] is named by
 			// ("sổ đỏ" in "sang tên sổ đỏ"): no rival to it.
