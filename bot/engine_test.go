@@ -397,6 +397,18 @@ func TestTrust(t *testing.T) {
 			t.Errorf("English question the guides do not cover was answered or offered a guide: %q %+v", q, r)
 		}
 	}
+	// English known by the shape of its words, not a list: no Vietnamese
+	// syllable ends like "rental", "contract" or "notarised".
+	for _, q := range []string{"Is a tenancy contract required to be notarised here?", "Are motorbike rentals insured against accidents?"} {
+		if r = fx.say(t, "en-shape", q); r.Language != "en" || r.ProcedureID != "" {
+			t.Errorf("English %q: %s %q, want an English reply and no guide", q, r.Language, r.ProcedureID)
+		}
+	}
+	for _, q := range []string{"dkkd ho ca the online", "dang ky vneid online tren app shopee"} {
+		if r = fx.say(t, "vi-shape", q); r.Language == "en" {
+			t.Errorf("%q read as English", q)
+		}
+	}
 	if r = fx.say(t, "en3", "How do I renew my visa, please?"); len(r.Replies[0].Buttons) != 1 {
 		t.Errorf("English visa question offered a procedure: %+v", r.Replies[0].Buttons)
 	}

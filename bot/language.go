@@ -51,13 +51,17 @@ func looksEnglish(q string) bool {
 	if len(w.acc) == 0 {
 		return false
 	}
-	n, marked := 0, 0
+	n, shaped, marked := 0, 0, 0
 	for i, a := range w.acc {
 		if a != w.fold[i] {
 			marked++
 		}
-		if englishWords[a] {
+		switch {
+		case englishWords[a]:
 			n++
+			shaped++
+		case len(a) >= 5 && a == w.fold[i] && !vietnameseSyllable(a):
+			shaped++
 		}
 	}
 	// Vietnamese typed with diacritics carries them on most words; English
@@ -65,7 +69,36 @@ func looksEnglish(q string) bool {
 	if marked > max(1, len(w.acc)/10) {
 		return false
 	}
-	return n >= 2 && float64(n) >= 0.3*float64(len(w.acc))
+	// Known English words, or one of them among many words no Vietnamese
+	// syllable can be ("Is a room rental contract required to be notarized?").
+	return n >= 2 && float64(n) >= 0.3*float64(len(w.acc)) ||
+		n >= 1 && shaped >= 3 && float64(shaped) >= 0.5*float64(len(w.acc))
+}
+
+// Vietnamese syllables typed without marks: an onset, one to three vowels
+// and a final ("nghieng", "khuyu", "truong").
+var (
+	syllableOnsets = []string{"ngh", "ng", "gh", "gi", "kh", "nh", "ph", "qu", "th", "tr", "ch", "b", "c", "d", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "x", ""}
+	syllableFinals = []string{"ch", "ng", "nh", "c", "m", "n", "p", "t", ""}
+)
+
+// vietnameseSyllable reports whether the unmarked lowercase word a can be a
+// Vietnamese syllable typed without its marks; "rental", "contract" and
+// "notarized" cannot.
+func vietnameseSyllable(a string) bool {
+	for _, o := range syllableOnsets {
+		rest, ok := strings.CutPrefix(a, o)
+		if !ok {
+			continue
+		}
+		for _, f := range syllableFinals {
+			core, ok := strings.CutSuffix(rest, f)
+			if ok && len(core) >= 1 && len(core) <= 3 && strings.Trim(core, "aeiouy") == "" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // english answers a question asked in English, in English. A question that

@@ -73,7 +73,7 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout62.tsv", 0.016, 0.87, 0.95, 0.97},
 		{"testdata/heldout63.tsv", 0.027, 0.76, 0.97, 0.98},
 		{"testdata/heldout64.tsv", 0.01, 0.95, 0.95, 0.98},
-		{"testdata/heldout66.tsv", 0.015, 0.92, 0.95, 0.98},
+		{"testdata/heldout66.tsv", 0.015, 0.92, 0.95, 0.97},
 		{"testdata/heldout67.tsv", 0.015, 0.98, 0.95, 0.98},
 		{"testdata/heldout68.tsv", 0.01, 0.98, 0.95, 0.98},
 		{"testdata/heldout69.tsv", 0.01, 0.97, 0.91, 0.98},
@@ -89,6 +89,8 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout81.tsv", 0.00, 0.94, 0.91, 1.0},
 		{"testdata/heldout82.tsv", 0.03, 0.88, 0.87, 0.95},
 		{"testdata/heldout83.tsv", 0.05, 0.91, 0.89, 0.92},
+		{"testdata/heldout84.tsv", 0.02, 0.93, 0.87, 0.97},
+		{"testdata/heldout85.tsv", 0.04, 0.90, 0.84, 0.93},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {
