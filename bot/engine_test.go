@@ -870,6 +870,8 @@ func TestWhyAndTaxDueQuestionsOfferTheGuide(t *testing.T) {
 		{q: "tại sao học lái xe máy cũng phải thi lý thuyết, có ích gì đâu", offered: "sat-hach-giay-phep-lai-xe"},
 		{q: "sao cái gì cũng bắt cài vneid, ông bà già đâu biết xài", offered: "tai-khoan-dinh-danh-dien-tu"},
 		{q: "sao lâu vậy, đâu phải ai cũng rảnh, giờ làm lại căn cước ở đâu", answered: "cap-doi-cap-lai-the-can-cuoc"},
+		// the why at the end of the question
+		{q: "hồ sơ xin giấy phép xây dựng nhà ở của tôi bị trả về vì sao vậy", offered: "giay-phep-xay-dung"},
 		{q: "tiệm tạp hóa doanh thu khoảng 300 triệu một năm thì đóng thuế hộ kinh doanh bao nhiêu", offered: "thue-ho-kinh-doanh"},
 		{q: "vựa em bán được 3 tấn cà phê thì đóng thuế hộ kinh doanh bao nhiêu", offered: "thue-ho-kinh-doanh"},
 		{q: "thuê phòng trọ 2 triệu, đăng ký tạm trú mất bao nhiêu tiền", answered: "dang-ky-tam-tru"},

@@ -352,9 +352,11 @@ var (
 	// phoneCues ask for a desk's phone: beside a desk word, or in a conversation
 	// about where to submit.
 	phoneCues = cues("số điện thoại", "điện thoại", "sđt", "sdt", "hotline", "số máy", "liên hệ")
-	// deviceCues speak of the phone as a device, not of a number to call.
+	// deviceCues speak of the phone as a device, not of a number to call,
+	// or of the asker's own number ("đổi sđt trên tài khoản VNeID").
 	deviceCues = cues("trên điện thoại", "bằng điện thoại", "qua điện thoại", "điện thoại thông minh", "trên đt", "bằng đt",
-		"rành điện thoại", "dùng điện thoại", "xài điện thoại", "mất điện thoại", "điện thoại bị", "đổi điện thoại")
+		"rành điện thoại", "dùng điện thoại", "xài điện thoại", "mất điện thoại", "điện thoại bị", "đổi điện thoại",
+		"đổi số điện thoại", "đổi sđt", "đổi sdt", "thay số điện thoại", "thay sđt", "cập nhật số điện thoại", "cập nhật sđt")
 	// addressCues ask where a desk is, beside a deskWord only ("địa chỉ xã"
 	// on a paper is not a desk).
 	addressCues = cues("địa chỉ", "ở đâu", "chỗ nào", "đường nào")

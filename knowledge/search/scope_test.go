@@ -21,7 +21,7 @@ func TestAsksElse(t *testing.T) {
 		{"đổi bằng lái xe ô tô hết bao nhiêu tiền", false},
 		{"bố mất không để lại di chúc, anh em tranh chấp mảnh đất thì tòa sẽ chia cho ai", true},
 		{"không đăng ký tạm trú thì có bị phạt không, phạt bao nhiêu", true},
-		{"bằng lái xe quốc tế có được lái xe ở Nhật không", true},
+		{"lương hưu tháng này sao chưa về tài khoản", true},
 	} {
 		p := ix.AsksElse(c.q)
 		if (p >= 0.73) != c.asks {
