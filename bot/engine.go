@@ -985,6 +985,7 @@ func (e *Engine) thenAnswer(text string, search func(string) (SearchResult, erro
 // complaint about the thing done: "bị trừ tiền rồi mà hồ sơ vẫn báo chưa
 // thanh toán").
 var (
+	lossWords = map[string]bool{"mat": true, "bi": true}
 	doneMarks = map[string]bool{"roi": true, "xong": true}
 	goOnWords = map[string]bool{"thi": true, "gio": true, "nen": true, "muon": true}
 )
@@ -995,19 +996,31 @@ var (
 // đâu"). ok is false when there is none.
 func cutDone(text string) (rest string, ok bool) {
 	var out []string
-	for _, c := range clauses(text) {
+	fold := func(t string) string { return vntext.Fold(strings.ToLower(t)) }
+	cl := clauses(text)
+	for k, c := range cl {
 		toks := strings.Fields(c)
 		cut := -1
 		for i := 1; i+1 < len(toks); i++ {
-			if doneMarks[vntext.Fold(strings.ToLower(toks[i]))] && goOnWords[vntext.Fold(strings.ToLower(toks[i+1]))] {
+			if doneMarks[fold(toks[i])] && goOnWords[fold(toks[i+1])] {
 				cut = i
+			}
+		}
+		// A clause that ends done, before one that goes on ("đăng ký kết
+		// hôn xong xuôi rồi, giờ nhập khẩu cho vợ cần gì"), is all story;
+		// not a loss ("sổ gốc cũng bị lũ cuốn mất rồi, giờ …" says why).
+		if n := len(toks); n > 1 && doneMarks[fold(toks[n-1])] && k+1 < len(cl) && !slices.ContainsFunc(toks, func(t string) bool { return lossWords[fold(t)] }) {
+			if next := strings.Fields(cl[k+1]); len(next) > 0 && goOnWords[fold(next[0])] {
+				cut = n - 1
 			}
 		}
 		if cut >= 0 {
 			toks = toks[cut+1:]
 			ok = true
 		}
-		out = append(out, strings.Join(toks, " "))
+		if len(toks) > 0 {
+			out = append(out, strings.Join(toks, " "))
+		}
 	}
 	return strings.Join(out, ", "), ok
 }

@@ -596,6 +596,10 @@ func TestTrust(t *testing.T) {
 		{"Cán bộ xã bảo phải có giấy xác nhận tình trạng hôn nhân mới cưới lại được, tôi đã ly hôn rồi thì xin giấy đó ở đâu?", "xac-nhan-tinh-trang-hon-nhan"},
 		{"đã xác định mức độ khuyết tật rồi thì xin trợ cấp hằng tháng cần giấy tờ gì", "tro-cap-xa-hoi"},
 		{"đăng ký kết hôn xong rồi thì nhập hộ khẩu cho vợ thế nào", "dang-ky-thuong-tru"},
+		// a whole clause done before one that goes on ("…, giờ"); a building
+		// finished before what is wanted ("… xong muốn …")
+		{"khai tử cho mẹ xong xuôi rồi, giờ xóa thường trú cho bà cần những giấy gì", "xoa-dang-ky-thuong-tru"},
+		{"sửa nhà xong muốn nhập hộ khẩu cho con về nhà mới thì cần gì", "dang-ky-thuong-tru"},
 		// A section cue that takes a word of a name ("nộp thuế") leaves the
 		// procedure the whole question names.
 		{"hộ kinh doanh bán quán nước có phải nộp thuế không", "thue-ho-kinh-doanh"},

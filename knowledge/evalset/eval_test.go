@@ -91,6 +91,8 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout83.tsv", 0.05, 0.91, 0.89, 0.92},
 		{"testdata/heldout84.tsv", 0.02, 0.93, 0.87, 0.97},
 		{"testdata/heldout85.tsv", 0.04, 0.90, 0.84, 0.93},
+		{"testdata/heldout86.tsv", 0.04, 0.88, 0.90, 0.92},
+		{"testdata/heldout87.tsv", 0.02, 0.91, 0.89, 0.98},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {
