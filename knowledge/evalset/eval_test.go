@@ -93,6 +93,8 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout85.tsv", 0.04, 0.90, 0.84, 0.93},
 		{"testdata/heldout86.tsv", 0.04, 0.88, 0.90, 0.92},
 		{"testdata/heldout87.tsv", 0.02, 0.91, 0.89, 0.98},
+		{"testdata/heldout88.tsv", 0.04, 0.86, 0.91, 0.92},
+		{"testdata/heldout89.tsv", 0.02, 0.89, 0.88, 0.96},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {
