@@ -1476,16 +1476,16 @@ var (
 )
 
 // asksWhy reports whether n (a question with its shorthand expanded) asks
-// why and nothing else: a clause of it opens with a why cue (or ends with
-// "vì sao", "tại sao") and no other
-// clause asks anything (askCues) but rhetorically ("…, người già đâu biết
-// dùng"). "Sao con tôi hộ nghèo mà trường vẫn thu học phí, tôi muốn phản
-// ánh thì gửi đâu" asks where to send a petition.
+// why and nothing else: a clause of it opens with a why cue, or ends with
+// "vì sao" or "tại sao" (questionEnd), and no other clause asks anything
+// (askCues) but rhetorically ("…, người già đâu biết dùng"). "Sao con tôi hộ
+// nghèo mà trường vẫn thu học phí, tôi muốn phản ánh thì gửi đâu" asks where
+// to send a petition.
 func asksWhy(n string) bool {
 	why := false
 	for _, c := range clauses(n) {
 		w := splitWords(c)
-		if i, n := whyCues.find(w); i == 0 && (n > 1 || len(w.fold) < 2 || !sameAsSao[w.fold[1]]) || n > 1 && endsClause(w, i+n) {
+		if i, n := whyCues.find(w); i == 0 && (n > 1 || len(w.fold) < 2 || !sameAsSao[w.fold[1]]) || n > 1 && i+n == questionEnd(w) {
 			why = true
 			continue
 		}
@@ -1498,21 +1498,6 @@ func asksWhy(n string) bool {
 	}
 	return why
 }
-
-// endsClause reports whether nothing but closing particles ("vậy", "ạ")
-// follows position i of w: "hồ sơ tách thửa bị từ chối vì sao" asks why at
-// its end.
-func endsClause(w words, i int) bool {
-	for _, f := range w.fold[min(i, len(w.fold)):] {
-		if !closingParticles[f] {
-			return false
-		}
-	}
-	return true
-}
-
-// closingParticles end a question without adding to it, folded.
-var closingParticles = map[string]bool{"vay": true, "v": true, "z": true, "a": true, "nhi": true, "the": true, "ha": true, "day": true, "ta": true}
 
 // unmasked returns the syllables of acc that masked does not mark.
 func unmasked(acc []string, masked []bool) []string {
