@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/dvcbot/dvcbot/knowledge"
@@ -509,6 +510,15 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 		// is the question, unless the message says it is not about that one
 		// ("sáp nhập xã rồi thì sổ đỏ cũ có phải đổi không").
 		if one, ok := e.doneAnswer(m.Text, search); ok && one.Hits[0].ID != res.Hits[0].ID && !e.excludes(one.Hits[0].ID, q) {
+			res = one
+		}
+	}
+	if len(res.Hits) > 0 && res.NotCovered == nil {
+		// Where someone lives ("hộ khẩu ở xa", "thường trú ở quê", "gần
+		// chỗ tạm trú") is the scene of a question about another procedure,
+		// not a question about registering residence: when the message
+		// without it is answered alone, that answer is the question's.
+		if one, ok := e.statusAnswer(m.Text, search); ok && one.Hits[0].ID != res.Hits[0].ID && !e.excludes(one.Hits[0].ID, q) {
 			res = one
 		}
 	}
@@ -1030,6 +1040,102 @@ func cutDone(text string) (rest string, ok bool) {
 // alone (answeredAlone).
 func (e *Engine) doneAnswer(text string, search func(string) (SearchResult, error)) (SearchResult, bool) {
 	rest, ok := cutDone(text)
+	if !ok {
+		return SearchResult{}, false
+	}
+	_, r, ok := e.answeredAlone(rest, search)
+	return r, ok
+}
+
+// residenceNouns name where someone is registered to live.
+var residenceNouns = [][2]string{{"ho", "khau"}, {"thuong", "tru"}, {"tam", "tru"}}
+
+// residenceActions, standing before a residence noun, make it the procedure
+// asked about ("nhập hộ khẩu", "đăng ký tạm trú", "xóa thường trú").
+var residenceActions = map[string]bool{
+	"nhap": true, "chuyen": true, "cat": true, "xoa": true, "tach": true, "lam": true, "xin": true, "doi": true,
+	"sua": true, "dk": true, "dky": true, "dki": true, "ky": true, "bao": true, "han": true, "nhan": true, "giu": true,
+}
+
+// residencePlaces, standing before a residence noun, make it a place ("nơi
+// thường trú", "chỗ tạm trú").
+var residencePlaces = map[string]bool{"noi": true, "cho": true}
+
+// statusAfter may follow a residence noun that says where someone lives: a
+// word that places it ("ở", "tại", "phường", "quê") or a place's name,
+// perhaps after a word of duration ("vẫn ở", "chỉ tạm trú ở").
+var (
+	statusAdverbs = map[string]bool{"van": true, "dang": true, "con": true, "deu": true, "cung": true, "chi": true, "hien": true}
+	statusPlaces  = map[string]bool{"o": true, "tai": true, "ben": true, "phuong": true, "xa": true, "tinh": true, "que": true,
+		"thanh": true, "tp": true, "huyen": true, "quan": true, "thon": true, "ap": true, "nha": true}
+)
+
+// cutStatus removes from text the residence nouns that say where someone
+// lives rather than name the procedure asked about: "hộ khẩu ở xa", "thường
+// trú phường A", "nơi tạm trú", not "nhập hộ khẩu ở nhà chồng" or "đăng ký
+// thường trú ở đâu". ok is false when there is none.
+func cutStatus(text string) (rest string, ok bool) {
+	toks := strings.Fields(text)
+	fold := make([]string, len(toks))
+	for i, t := range toks {
+		fold[i] = vntext.Fold(strings.ToLower(strings.Trim(t, ".,;:?!()\"")))
+	}
+	at := func(i int) string {
+		if i < 0 || i >= len(fold) {
+			return ""
+		}
+		return fold[i]
+	}
+	drop := make([]bool, len(toks))
+	for i := 0; i+1 < len(toks); i++ {
+		if strings.ContainsAny(toks[i], ".,;:?!") || !slices.Contains(residenceNouns, [2]string{fold[i], fold[i+1]}) {
+			continue
+		}
+		k := i - 1
+		for statusAdverbs[at(k)] {
+			k--
+		}
+		before := at(k)
+		place := residencePlaces[before] || before == "ky" && residencePlaces[at(k-2)]
+		if !place && residenceActions[before] {
+			continue
+		}
+		j := i + 2
+		for statusAdverbs[at(j)] {
+			j++
+		}
+		placed := (statusPlaces[at(j)] && at(j+1) != "dau" || j < len(toks) && startsUpper(toks[j])) && !strings.ContainsAny(toks[i+1], ".,;:?!")
+		if place || placed {
+			drop[i], drop[i+1] = true, true
+			ok = true
+		}
+	}
+	if !ok {
+		return text, false
+	}
+	var out []string
+	for i, t := range toks {
+		if !drop[i] {
+			out = append(out, t)
+		} else if p := strings.TrimLeftFunc(t, unicode.IsLetter); p != "" && len(out) > 0 {
+			out[len(out)-1] += p
+		}
+	}
+	return strings.Join(out, " "), true
+}
+
+// startsUpper reports whether t begins with a capital letter: a place's
+// name ("hộ khẩu Nghệ An").
+func startsUpper(t string) bool {
+	r, _ := utf8.DecodeRuneInString(t)
+	return unicode.IsUpper(r)
+}
+
+// statusAnswer reads a question without the residence nouns that say where
+// someone lives (cutStatus): it returns the search result when what is left
+// is answered alone (answeredAlone).
+func (e *Engine) statusAnswer(text string, search func(string) (SearchResult, error)) (SearchResult, bool) {
+	rest, ok := cutStatus(text)
 	if !ok {
 		return SearchResult{}, false
 	}

@@ -600,6 +600,10 @@ func TestTrust(t *testing.T) {
 		// finished before what is wanted ("… xong muốn …")
 		{"khai tử cho mẹ xong xuôi rồi, giờ xóa thường trú cho bà cần những giấy gì", "xoa-dang-ky-thuong-tru"},
 		{"sửa nhà xong muốn nhập hộ khẩu cho con về nhà mới thì cần gì", "dang-ky-thuong-tru"},
+		// Where someone lives ("hộ khẩu ở tỉnh khác", "nơi tạm trú") is the
+		// scene of the procedure asked, not residence registration.
+		{"mua xe mới mà hộ khẩu ở tỉnh khác thì đăng ký biển số ở nơi tạm trú được không", "dang-ky-xe"},
+		{"nhập hộ khẩu ở nhà chồng cần giấy gì", "dang-ky-thuong-tru"},
 		// A section cue that takes a word of a name ("nộp thuế") leaves the
 		// procedure the whole question names.
 		{"hộ kinh doanh bán quán nước có phải nộp thuế không", "thue-ho-kinh-doanh"},

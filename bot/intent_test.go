@@ -20,3 +20,30 @@ func TestWithoutPleasantry(t *testing.T) {
 		}
 	}
 }
+
+// Residence nouns that say where someone lives are left out; those that name
+// the procedure asked about are kept.
+func TestCutStatus(t *testing.T) {
+	for _, c := range []struct {
+		in, want string
+		ok       bool
+	}{
+		{"bé sinh ở bệnh viện tỉnh, hộ khẩu ở xa thì khai sinh ở đâu", "bé sinh ở bệnh viện tỉnh, ở xa thì khai sinh ở đâu", true},
+		{"ho khau van o que, lam ho chieu o day dc ko", "van o que, lam ho chieu o day dc ko", true},
+		{"em hộ khẩu Nghệ An, đăng ký kết hôn ở đâu", "em Nghệ An, đăng ký kết hôn ở đâu", true},
+		{"khai sinh ở nơi tạm trú được không", "khai sinh ở nơi được không", true},
+		{"đăng ký biển số ở nơi đang tạm trú được không", "đăng ký biển số ở nơi đang được không", true},
+		{"gần chỗ thường trú, có trường nào", "gần chỗ, có trường nào", true},
+		// an action makes the noun the procedure asked about
+		{"nhập hộ khẩu ở nhà chồng cần giấy gì", "nhập hộ khẩu ở nhà chồng cần giấy gì", false},
+		{"đăng ký thường trú tại nhà con trai được không", "đăng ký thường trú tại nhà con trai được không", false},
+		// where to register, not where one lives
+		{"tạm trú ở đâu", "tạm trú ở đâu", false},
+		{"thủ tục tạm trú cần gì", "thủ tục tạm trú cần gì", false},
+	} {
+		got, ok := cutStatus(c.in)
+		if got != c.want || ok != c.ok {
+			t.Errorf("cutStatus(%q) = %q, %v; want %q, %v", c.in, got, ok, c.want, c.ok)
+		}
+	}
+}

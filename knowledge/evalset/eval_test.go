@@ -97,6 +97,11 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout89.tsv", 0.02, 0.89, 0.88, 0.96},
 		{"testdata/heldout90.tsv", 0.015, 0.95, 0.86, 0.97},
 		{"testdata/heldout91.tsv", 0.03, 0.9, 0.87, 0.97},
+		{"testdata/heldout93.tsv", 0.02, 0.95, 0.94, 0.97},
+		{"testdata/heldout94.tsv", 0.105, 0.87, 0.93, 0.81},
+		{"testdata/heldout95.tsv", 0.05, 0.89, 0.9, 0.89},
+		{"testdata/heldout96.tsv", 0.02, 0.95, 0.89, 0.96},
+		{"testdata/heldout97.tsv", 0.015, 0.92, 0.93, 0.96},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {
