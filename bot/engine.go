@@ -1070,10 +1070,29 @@ var (
 		"thanh": true, "tp": true, "huyen": true, "quan": true, "thon": true, "ap": true, "nha": true}
 )
 
-// cutStatus removes from text the residence nouns that say where someone
-// lives rather than name the procedure asked about: "hộ khẩu ở xa", "thường
-// trú phường A", "nơi tạm trú", not "nhập hộ khẩu ở nhà chồng" or "đăng ký
-// thường trú ở đâu". ok is false when there is none.
+// benefitNouns name a benefit someone draws; drawVerbs draw it ("hưởng lương
+// hưu", "có lương hưu"). After a word of state ("đang", "vẫn", "không"), or
+// "có" after the one who has it ("bà có lương hưu"), they say what the
+// person lives on: the scene of another question ("đăng ký người phụ thuộc
+// cho mẹ, mẹ có lương hưu thì có được không"). The benefit's own words run
+// on to benefitEnds ("đang hưởng trợ cấp người cao tuổi | thì").
+var (
+	benefitNouns  = [][2]string{{"luong", "huu"}, {"tro", "cap"}}
+	drawVerbs     = map[string]bool{"huong": true, "nhan": true, "linh": true, "lanh": true, "co": true}
+	holderAdverbs = map[string]bool{"dang": true, "van": true, "con": true, "khong": true, "ko": true, "chua": true}
+	holders       = map[string]bool{"ba": true, "bo": true, "me": true, "ma": true, "ong": true, "toi": true, "tui": true,
+		"em": true, "minh": true, "chong": true, "vo": true, "cu": true, "nha": true, "ngoai": true, "noi": true}
+	benefitEnds = map[string]bool{"thi": true, "ma": true, "nhung": true, "nen": true, "gio": true, "de": true, "muon": true,
+		"co": true, "duoc": true, "dc": true, "can": true, "xin": true, "lam": true, "vua": true, "moi": true, "roi": true,
+		"khi": true, "va": true, "voi": true, "hay": true, "hoac": true, "o": true, "tai": true}
+)
+
+// cutStatus removes from text what says where someone lives or what they
+// live on rather than name the procedure asked about: residence nouns that
+// place someone ("hộ khẩu ở xa", "thường trú phường A", "nơi tạm trú"; not
+// "nhập hộ khẩu ở nhà chồng" or "đăng ký thường trú ở đâu"), and a benefit
+// someone draws ("mẹ đang hưởng trợ cấp người cao tuổi"). ok is false when
+// there is none.
 func cutStatus(text string) (rest string, ok bool) {
 	toks := strings.Fields(text)
 	fold := make([]string, len(toks))
@@ -1110,6 +1129,27 @@ func cutStatus(text string) (rest string, ok bool) {
 			ok = true
 		}
 	}
+	for i := 1; i+1 < len(toks); i++ {
+		if strings.ContainsAny(toks[i], ".,;:?!") || !slices.Contains(benefitNouns, [2]string{fold[i], fold[i+1]}) || !drawVerbs[fold[i-1]] {
+			continue
+		}
+		from := i - 1
+		switch before := at(from - 1); {
+		case holderAdverbs[before]:
+			from--
+		case fold[from] == "co" && holders[before]:
+		default:
+			continue
+		}
+		to := i + 2
+		for to < len(toks) && to < i+6 && !strings.ContainsAny(toks[to-1], ".,;:?!") && !benefitEnds[fold[to]] {
+			to++
+		}
+		for k := from; k < to; k++ {
+			drop[k] = true
+		}
+		ok = true
+	}
 	if !ok {
 		return text, false
 	}
@@ -1131,16 +1171,20 @@ func startsUpper(t string) bool {
 	return unicode.IsUpper(r)
 }
 
-// statusAnswer reads a question without the residence nouns that say where
-// someone lives (cutStatus): it returns the search result when what is left
-// is answered alone (answeredAlone).
+// statusAnswer reads a question without what says where someone lives or
+// what they live on (cutStatus): it returns the search result when what is left
+// is answered alone (answeredAlone), with its section cues if need be (a cue
+// may have taken a word of a name: "mai táng phí").
 func (e *Engine) statusAnswer(text string, search func(string) (SearchResult, error)) (SearchResult, bool) {
 	rest, ok := cutStatus(text)
 	if !ok {
 		return SearchResult{}, false
 	}
-	_, r, ok := e.answeredAlone(rest, search)
-	return r, ok
+	if _, r, ok := e.answeredAlone(rest, search); ok {
+		return r, true
+	}
+	r, err := search(e.normalize(rest))
+	return r, err == nil && r.Confident && !ambiguous(r) && r.NotCovered == nil
 }
 
 // askedNames reports whether the part of text that asks (askingPart) is

@@ -34,6 +34,10 @@ func TestCutStatus(t *testing.T) {
 		{"khai sinh ở nơi tạm trú được không", "khai sinh ở nơi được không", true},
 		{"đăng ký biển số ở nơi đang tạm trú được không", "đăng ký biển số ở nơi đang được không", true},
 		{"gần chỗ thường trú, có trường nào", "gần chỗ, có trường nào", true},
+		// a benefit someone draws is what they live on
+		{"xin mai táng phí cho bà đang hưởng trợ cấp người cao tuổi thì nộp ở đâu", "xin mai táng phí cho bà thì nộp ở đâu", true},
+		{"đăng ký người phụ thuộc cho mẹ, mẹ có lương hưu thì có được không", "đăng ký người phụ thuộc cho mẹ, mẹ thì có được không", true},
+		{"muốn đóng bảo hiểm để sau này có lương hưu", "muốn đóng bảo hiểm để sau này có lương hưu", false},
 		// an action makes the noun the procedure asked about
 		{"nhập hộ khẩu ở nhà chồng cần giấy gì", "nhập hộ khẩu ở nhà chồng cần giấy gì", false},
 		{"đăng ký thường trú tại nhà con trai được không", "đăng ký thường trú tại nhà con trai được không", false},
