@@ -224,3 +224,59 @@ func countDigitRuns(s string) int {
 	}
 	return n
 }
+
+// A citizen asking where their own submitted file stands ("hồ sơ sổ đỏ của
+// tôi nộp 3 tháng rồi sao chưa có") needs its status, which only the file's
+// code can give: the bot asks for the code instead of explaining a
+// procedure. submittedCues say a file was handed in, waitCues that its
+// outcome is still awaited or asked for; lookupHowCues ask how to look a file
+// up oneself, which the lookup guide answers ("nộp hồ sơ 10 ngày rồi chưa
+// thấy gì, tra cứu ở đâu"), and askForMeCues ask the bot to look ("xem giúp
+// bà hồ sơ tới đâu rồi"), which overrides them.
+var (
+	submittedCues = cues("nộp", "đã làm", "đã đăng ký", "đã gửi", "gửi hồ sơ", "nộp hs")
+	waitCues      = cues("chưa thấy", "chưa được duyệt", "chưa duyệt", "duyệt chưa", "chưa có", "chưa xong", "xong chưa",
+		"chưa trả", "chưa nhận được", "chưa về", "hẹn mãi", "hẹn hoài", "hẹn đi hẹn lại", "đến đâu rồi", "tới đâu rồi",
+		"sao lâu", "lâu vậy", "lâu thế", "chưa giải quyết", "chưa đc duyệt")
+	lookupHowCues = cues("tra cứu", "tra", "kiểm tra", "xem", "coi", "theo dõi", "cách nào", "ở đâu", "chỗ nào", "trang nào",
+		"làm sao biết", "làm sao để biết", "tiến độ")
+	askForMeCues = cues("xem giúp", "xem giùm", "check giúp", "kiểm tra giúp", "kiểm tra giùm", "tra giúp", "tra giùm")
+	neverCues    = cues("chưa bao giờ", "chưa có bao giờ")
+)
+
+// asksOwnDossier reports whether w asks where the asker's own submitted file
+// stands, and not how long the procedure takes in general ("bình thường mất
+// bao lâu") or how to look a file up.
+func asksOwnDossier(w words) bool {
+	at, n := submittedCues.find(w)
+	if at < 0 {
+		return false
+	}
+	rest := words{acc: w.acc[at+n:], fold: w.fold[at+n:], literal: w.literal}
+	if i, _ := waitCues.find(rest); i < 0 {
+		return false
+	}
+	if i, _ := neverCues.find(w); i >= 0 {
+		return false
+	}
+	if i, _ := durationCues.find(w); i >= 0 {
+		return false
+	}
+	if i, _ := askForMeCues.find(w); i >= 0 {
+		return true
+	}
+	i, _ := lookupHowCues.find(w)
+	return i < 0
+}
+
+// ownDossier answers a question about the asker's own file: only its code
+// tells where it stands, so the bot asks for it (the next message with a code
+// is looked up) and says who else can tell.
+func (e *Engine) ownDossier(s *Session, m Message) Response {
+	s.Pending, s.PendingArg = PendingDossierCode, ""
+	e.record(s, m, IntentDossier, "", "")
+	return Response{Intent: IntentDossier, Candidates: []string{}, Replies: []Reply{{
+		Text: "Tôi chỉ xem được tình trạng một hồ sơ khi có **mã hồ sơ** (in trên giấy biên nhận hoặc trong tin nhắn xác nhận khi nộp trực tuyến, ví dụ: 000.00.12.H57-241022-0001). Bạn gửi mã để tôi tra cứu.\n" +
+			"Nếu hồ sơ đã quá ngày hẹn trả hoặc bạn cần biết lý do chậm, bạn hỏi trực tiếp bộ phận một cửa nơi đã nộp, hoặc gửi phản ánh trên Cổng Dịch vụ công quốc gia.",
+	}}}
+}

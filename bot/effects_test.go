@@ -245,3 +245,45 @@ func TestInboxNotificationsAreHandedOverOnceAndNeverLost(t *testing.T) {
 		t.Fatalf("one-step inbox: %v, %d calls, replies %v", err, one.calls, resp.Replies)
 	}
 }
+
+// A question about where one's own file stands is answered by asking for its
+// code, which the next message looks up; a question about how to look a file
+// up oneself is answered with the lookup guide.
+func TestOwnDossierQuestionAsksForItsCode(t *testing.T) {
+	r := newEffectsRig(t, nil)
+	for _, q := range []string{
+		"hồ sơ sổ đỏ của tôi nộp 3 tháng rồi sao chưa có",
+		"ba toi nop ho so tro cap 2 thang roi sao chua duoc duyet",
+		"con ơi xem giúp bà hồ sơ căn cước nộp tháng trước giờ tới đâu rồi",
+	} {
+		resp, err := r.handle("own", q, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.Intent != bot.IntentDossier || resp.ProcedureID != "" || !strings.Contains(resp.Replies[0].Text, "mã hồ sơ") {
+			t.Errorf("%q: intent %s, procedure %q, reply %q; want the dossier code asked for", q, resp.Intent, resp.ProcedureID, resp.Replies[0].Text)
+		}
+	}
+	// The code, then the phone digits that prove the asker's right to see it.
+	if resp, err := r.handle("own", "H57.22-241022-0015", ""); err != nil || !strings.Contains(resp.Replies[0].Text, "4 số cuối") {
+		t.Fatalf("code answered with %v, %v", resp.Replies, err)
+	}
+	if _, err := r.handle("own", "1234", ""); err != nil {
+		t.Fatal(err)
+	}
+	if r.dossiers.lookups != 1 {
+		t.Errorf("%d lookups after the code and digits were sent, want 1", r.dossiers.lookups)
+	}
+	for _, q := range []string{
+		"nộp hồ sơ 10 ngày rồi chưa thấy gì, tra cứu ở đâu",
+		"Tôi nộp hồ sơ cấp lại căn cước 3 tuần chưa có, bình thường mất bao lâu vậy",
+	} {
+		resp, err := r.handle("how", q, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.Intent == bot.IntentDossier {
+			t.Errorf("%q answered as a question about one's own file", q)
+		}
+	}
+}

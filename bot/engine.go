@@ -402,6 +402,9 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 		// ("Vietnam" → "Việt Nam").
 		return e.english(ctx, s, m)
 	}
+	if asksOwnDossier(w) {
+		return e.ownDossier(s, m)
+	}
 	// Each distinct text is searched once per turn: a question without a
 	// section cue is its own stripped form, and the whole question may be
 	// needed twice below.
