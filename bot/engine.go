@@ -516,6 +516,13 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 			res = one
 		}
 	}
+	if res.Confident && res.NotCovered == nil {
+		// The procedure asked for to reach another ("xin mã số thuế cho mẹ
+		// để đăng ký người phụ thuộc") is the question; the purpose is why.
+		if one, ok := e.meansAnswer(m.Text, res.Hits[0].ID, search); ok && !e.excludes(one.Hits[0].ID, q) {
+			res = one
+		}
+	}
 	if len(res.Hits) > 0 && res.NotCovered == nil {
 		// Where someone lives ("hộ khẩu ở xa", "thường trú ở quê", "gần
 		// chỗ tạm trú") is the scene of a question about another procedure,
@@ -890,6 +897,40 @@ func (e *Engine) purposeAnswer(text string, search func(string) (SearchResult, e
 		}
 	}
 	return rw, r, true
+}
+
+// meansAnswer answers a question that names a procedure and, after "để", the
+// procedure id it is a step towards: without its purpose clauses the
+// question names another procedure whole and is answered with it alone
+// (namedAlone), and a purpose read alone is answered with id. A procedure
+// the question says is done ("làm khai tử xong rồi, giờ làm gì để nhận tiền
+// mai táng") is the story, not the means.
+func (e *Engine) meansAnswer(text, id string, search func(string) (SearchResult, error)) (SearchResult, bool) {
+	rest, purposes := cutPurpose(text)
+	if len(purposes) == 0 || tellsDone(rest) {
+		return SearchResult{}, false
+	}
+	_, r, ok := e.namedAlone(rest, search)
+	if !ok || r.Hits[0].ID == id {
+		return SearchResult{}, false
+	}
+	for _, purpose := range purposes {
+		if p, err := search(e.normalize(purpose)); err == nil && p.Confident && p.Hits[0].ID == id {
+			return r, true
+		}
+	}
+	return SearchResult{}, false
+}
+
+// tellsDone reports whether text says something is already done ("xong",
+// "rồi", "r").
+func tellsDone(text string) bool {
+	for _, t := range strings.Fields(text) {
+		if f := vntext.Fold(strings.ToLower(strings.Trim(t, ".,;:?!"))); doneMarks[f] || f == "r" {
+			return true
+		}
+	}
+	return false
 }
 
 // answeredAlone searches part of a message as a question of its own (read as

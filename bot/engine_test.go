@@ -604,6 +604,9 @@ func TestTrust(t *testing.T) {
 		// scene of the procedure asked, not residence registration.
 		{"mua xe mới mà hộ khẩu ở tỉnh khác thì đăng ký biển số ở nơi tạm trú được không", "dang-ky-xe"},
 		{"nhập hộ khẩu ở nhà chồng cần giấy gì", "dang-ky-thuong-tru"},
+		// The procedure asked for as a step towards another ("… để đăng ký
+		// người phụ thuộc") is the question.
+		{"làm mã số thuế cá nhân cho bố để đăng ký người phụ thuộc cần gì", "ma-so-thue-ca-nhan"},
 		// A section cue that takes a word of a name ("nộp thuế") leaves the
 		// procedure the whole question names.
 		{"hộ kinh doanh bán quán nước có phải nộp thuế không", "thue-ho-kinh-doanh"},
