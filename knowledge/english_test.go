@@ -78,6 +78,13 @@ func TestSeedEnglishReadsQuestions(t *testing.T) {
 		{q: "How long is maternity leave for my wife and who pays it?", named: "che-do-thai-san", section: "time"},
 		{q: "I'm leaving Vietnam for good. Can I withdraw my social insurance as a lump sum?", named: "bhxh-mot-lan", section: "conditions"},
 		{q: "I worked in Korea, can I withdraw my social insurance there?", section: "conditions"},
+		// a foreign father registers the birth at the same commune
+		{q: "I am Canadian and my Vietnamese wife gave birth in Hue. How do we register our baby's birth?", named: "dang-ky-khai-sinh", section: "steps"},
+		{q: "Our aunt left her house and land to my mother. What papers are needed to register the inheritance?", named: "thua-ke-dat", section: "documents"},
+		{q: "Where do we get a disability certificate for our daughter?", named: "xac-dinh-khuyet-tat", section: "agency"},
+		{q: "I want to buy land in Da Nang as a foreigner, is it possible?", notCovered: true},
+		{q: "Can my mother register permanent residence at my house in Hanoi?", named: "dang-ky-thuong-tru", section: "conditions"},
+		{q: "How do I get a permanent residence card? I am British.", notCovered: true},
 		{q: "We want to enrol our son in first grade at the public school near us. What documents?", named: "tuyen-sinh-dau-cap", section: "documents"},
 		{q: "My wife and I want to open a coffee shop. What do we need to register?", named: "dang-ky-ho-kinh-doanh", section: "documents"},
 		{q: "My employer asks for a police certificate. How long does it take?", named: "ly-lich-tu-phap", section: "time"},
