@@ -782,7 +782,8 @@ func agreeingClauses(text string, search func(string) (SearchResult, error), rea
 		if n == maxClauses {
 			break
 		}
-		if len(splitWords(c).fold) < 3 || !read(c) {
+		if len(splitWords(c).fold) < 3 || !read(c) || strings.Contains(c, ",") {
+			// A list names several things: it is no one procedure's clause.
 			continue
 		}
 		n++
@@ -1285,18 +1286,48 @@ var askCues = cues("gì", "j", "thế nào", "ntn", "làm sao", "ra sao", "ở �
 var pastCues = cues("đã", "từ năm", "hồi", "trước đây", "năm ngoái", "đã từng")
 
 // clauses splits text at sentence ends, commas, semicolons and line breaks.
+// An item of a list ("căn cước, sổ đỏ, bằng lái có phải đổi không") is no
+// clause: a part of at most listItemWords words stays with the part after
+// it, joined by its comma.
 func clauses(text string) []string {
-	parts := strings.FieldsFunc(text, func(r rune) bool {
-		return strings.ContainsRune(".?!,;:\n", r)
-	})
-	out := parts[:0]
-	for _, p := range parts {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
+	var out []string
+	carry := ""
+	last := 0
+	flush := func(p string, sep byte) {
+		p = strings.TrimSpace(p)
+		if p == "" {
+			return
+		}
+		if carry != "" {
+			p = carry + ", " + p
+			carry = ""
+		}
+		if sep == ',' && len(strings.Fields(p)) <= listItemWords {
+			carry = p
+			return
+		}
+		out = append(out, p)
+	}
+	for i := 0; i < len(text); i++ {
+		if strings.IndexByte(".?!,;:\n", text[i]) >= 0 {
+			flush(text[last:i], text[i])
+			last = i + 1
+		}
+	}
+	flush(text[last:], 0)
+	if carry != "" {
+		if len(out) > 0 {
+			out[len(out)-1] += ", " + carry
+		} else {
+			out = append(out, carry)
 		}
 	}
 	return out
 }
+
+// listItemWords is the most words of a comma-separated part read as an item
+// of a list rather than a clause.
+const listItemWords = 2
 
 // Confidence levels: a hit of at least sureConfidence is not checked against
 // the whole question's reading; below the answer threshold, a hit at least

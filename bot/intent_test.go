@@ -1,6 +1,9 @@
 package bot
 
-import "testing"
+import (
+	"slices"
+	"testing"
+)
 
 // The greeting or thanks a message opens with is left out of the question;
 // a message that is all greeting, or leaves too little, is kept whole.
@@ -48,6 +51,23 @@ func TestCutStatus(t *testing.T) {
 		got, ok := cutStatus(c.in)
 		if got != c.want || ok != c.ok {
 			t.Errorf("cutStatus(%q) = %q, %v; want %q, %v", c.in, got, ok, c.want, c.ok)
+		}
+	}
+}
+
+// A message is split into clauses at sentence ends and commas, but the items
+// of a list stay together.
+func TestClausesKeepListsTogether(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want []string
+	}{
+		{"Ông nội mất rồi, làm khai tử ở đâu?", []string{"Ông nội mất rồi", "làm khai tử ở đâu"}},
+		{"sáp nhập tỉnh, giấy tờ như căn cước, sổ đỏ, bằng lái có phải đổi không", []string{"sáp nhập tỉnh", "giấy tờ như căn cước", "sổ đỏ, bằng lái có phải đổi không"}},
+		{"mất ví. Căn cước, bằng lái", []string{"mất ví", "Căn cước, bằng lái"}},
+	} {
+		if got := clauses(c.in); !slices.Equal(got, c.want) {
+			t.Errorf("clauses(%q) = %q, want %q", c.in, got, c.want)
 		}
 	}
 }
