@@ -399,8 +399,25 @@ func TestTrust(t *testing.T) {
 	}
 	// English known by the shape of its words, not a list: no Vietnamese
 	// syllable ends like "rental", "contract" or "notarised".
-	for _, q := range []string{"Is a tenancy contract required to be notarised here?", "Are motorbike rentals insured against accidents?"} {
-		if r = fx.say(t, "en-shape", q); r.Language != "en" || r.ProcedureID != "" {
+	if r = fx.say(t, "en-shape", "Is a tenancy contract required to be notarised here?"); r.Language != "en" || r.ProcedureID != "cong-chung-hop-dong" {
+		t.Errorf("English notarised contract: %s %q, want an English lead to the notarisation guide", r.Language, r.ProcedureID)
+	}
+	if r = fx.say(t, "en-shape", "Are motorbike rentals insured against accidents?"); r.Language != "en" || r.ProcedureID != "" {
+		t.Errorf("English insurance question: %s %q, want an English reply and no guide", r.Language, r.ProcedureID)
+	}
+	// A question no topic names is read through the Vietnamese of its words:
+	// answered when the search is sure of one guide, with its own lead; a
+	// subject the guides do not cover anywhere in it, or one the guide's
+	// topic excludes, leaves it unanswered.
+	if r = fx.say(t, "en-words", "how many days do we have to do the sang ten after buying a second hand xe?"); r.Language != "en" || r.ProcedureID != "sang-ten-xe" ||
+		!strings.HasPrefix(r.Replies[0].Text, "Your question seems to be about") {
+		t.Errorf("English with Vietnamese words: %s %q %q, want the vehicle transfer guide with an English lead", r.Language, r.ProcedureID, r.Replies[0].Text)
+	}
+	for _, q := range []string{
+		"how much does a lawyer charge for a divorce in Da Nang?",
+		"Can I get my Japanese pension as a lump sum once I am back home?",
+	} {
+		if r = fx.say(t, "en-words-oos", q); r.Language != "en" || r.ProcedureID != "" {
 			t.Errorf("English %q: %s %q, want an English reply and no guide", q, r.Language, r.ProcedureID)
 		}
 	}

@@ -3,6 +3,8 @@ package bot
 import (
 	"context"
 	"strings"
+
+	"github.com/dvcbot/dvcbot/knowledge"
 )
 
 // englishWords are common English words that are not Vietnamese syllables
@@ -110,6 +112,10 @@ func vietnameseSyllable(a string) bool {
 // (visas, work permits) is never answered with a guide.
 func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 	r := e.cfg.English.Read(m.Text)
+	// The whole message must name no uncovered subject for its words to be
+	// read in Vietnamese ("I lost my US passport … Where can I get a new
+	// one?").
+	wholeCovered := r.NotCovered == ""
 	if qs := questionSentence(m.Text); qs != "" {
 		// The sentence that asks decides: a residence card mentioned beside
 		// "Can I convert my UK driving licence?" is the asker's situation.
@@ -135,6 +141,15 @@ func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 			return resp
 		}
 	}
+	if wholeCovered && len(r.Named) == 0 {
+		if p, ok := e.translatedGuide(ctx, m.Text); ok {
+			resp := e.answer(ctx, s, m, p, r.Section, SearchResult{})
+			lead := "Your question seems to be about the procedure called, in Vietnamese, “" + p.Title + "”. The answer below is in Vietnamese; a phone translator or a Vietnamese-speaking friend can help you read it. " + inPerson
+			resp.Replies[0].Text = lead + "\n\n" + resp.Replies[0].Text
+			resp.Language = "en"
+			return resp
+		}
+	}
 	e.record(s, m, IntentFallback, "", "")
 	e.recordUnanswered(ctx, m)
 	text := strings.Join([]string{
@@ -155,4 +170,26 @@ func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 		text += "\n\nThe Vietnamese guides below may be what you need; a Vietnamese-speaking friend or the one-stop desk can help you read them."
 	}
 	return Response{Intent: IntentFallback, Language: "en", Candidates: ids, Replies: []Reply{{Text: text, Buttons: append(offer, buttons...)}}}
+}
+
+// translatedGuide reads an English question that no topic of the glossary
+// names through the Vietnamese of its words (English.Translate) and returns
+// the guide the search is confident of for them, alone and without an
+// uncovered subject, with one of its names standing whole in them, unless
+// the glossary's topic for that guide says the question is about something
+// else (English.Excludes).
+func (e *Engine) translatedGuide(ctx context.Context, text string) (knowledge.Procedure, bool) {
+	vi := e.cfg.English.Translate(text)
+	if vi == "" {
+		return knowledge.Procedure{}, false
+	}
+	r, err := e.searchWithin(ctx, vi, vi)
+	if err != nil || !r.Confident || ambiguous(r) || r.NotCovered != nil || !namesProcedure(r) || r.Hits[0].Official {
+		return knowledge.Procedure{}, false
+	}
+	if e.cfg.English.Excludes(r.Hits[0].ID, text) {
+		return knowledge.Procedure{}, false
+	}
+	p, err := e.cfg.Procedures.Procedure(ctx, r.Hits[0].ID)
+	return p, err == nil
 }

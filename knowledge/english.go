@@ -3,6 +3,7 @@ package knowledge
 import (
 	"fmt"
 	"io/fs"
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -14,6 +15,15 @@ type English struct {
 	NotCovered []string         `yaml:"not_covered"`
 	Sections   []EnglishSection `yaml:"sections"`
 	Topics     []EnglishTopic   `yaml:"topics"`
+	Words      []EnglishWord    `yaml:"words"`
+}
+
+// EnglishWord is a word or phrase of English, or of Vietnamese typed inside
+// an English question ("sang ten"), and the Vietnamese words the search reads
+// for it (Translate).
+type EnglishWord struct {
+	EN []string `yaml:"en"`
+	VI string   `yaml:"vi"`
 }
 
 // EnglishSection is one section and the English phrases that ask for it.
@@ -66,8 +76,98 @@ func ParseEnglish(name string, data []byte) (English, error) {
 			return English{}, &FieldError{File: name, Field: fmt.Sprintf("topics[%d]", i), Msg: "needs an id, a gloss and phrases or hints"}
 		}
 	}
+	for i := range g.Words {
+		w := &g.Words[i]
+		if w.EN = englishPhrases(w.EN); len(w.EN) == 0 || strings.TrimSpace(w.VI) == "" || slices.ContainsFunc(w.EN, func(p string) bool { return strings.Contains(p, gapMark) }) {
+			return English{}, &FieldError{File: name, Field: fmt.Sprintf("words[%d]", i), Msg: "needs English phrases without gaps and their Vietnamese"}
+		}
+	}
 	return g, nil
 }
+
+// Translate returns the Vietnamese words of the glossary's words that an
+// English question holds, in the question's order, a longer phrase before the
+// shorter ones inside it ("driving licence" before "licence"), with the other
+// words that say something kept as typed; "" when it holds no glossary word.
+// It is a reading for the search, not a translation to show.
+func (g English) Translate(q string) string {
+	toks := strings.Fields(englishText(q))
+	var out []string
+	known := false
+	for i := 0; i < len(toks); {
+		best, vi := 0, ""
+		for _, w := range g.Words {
+			for _, p := range w.EN {
+				pt := strings.Fields(p)
+				if len(pt) > best && i+len(pt) <= len(toks) && slices.Equal(toks[i:i+len(pt)], pt) {
+					best, vi = len(pt), w.VI
+				}
+			}
+		}
+		if best == 0 {
+			// A word the glossary does not know is kept as typed, unless it
+			// only builds the sentence: the search then counts it as a word
+			// about something else ("which hospital is best for giving
+			// birth").
+			if !englishStop[toks[i]] && !isNumber(toks[i]) {
+				out = append(out, toks[i])
+			}
+			i++
+			continue
+		}
+		known = true
+		if len(out) == 0 || out[len(out)-1] != vi {
+			out = append(out, vi)
+		}
+		i += best
+	}
+	if !known {
+		return ""
+	}
+	return strings.Join(out, " ")
+}
+
+// Excludes reports whether an English question names something a topic of
+// guide id says the guide is not about (its excluded_by: a Korean pension is
+// not the Vietnamese lump sum).
+func (g English) Excludes(id, q string) bool {
+	text := " " + englishText(q) + " "
+	for _, t := range g.Topics {
+		if t.ID != id {
+			continue
+		}
+		for _, p := range t.ExcludedBy {
+			if strings.Contains(text, " "+p+" ") || strings.Contains(p, gapMark) && containsWithGaps(text, p) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// isNumber reports whether t is written with digits only.
+func isNumber(t string) bool {
+	return t != "" && strings.Trim(t, "0123456789") == ""
+}
+
+// englishStop are the words that build an English sentence without saying
+// what it is about.
+var englishStop = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`a an the and or but if then so of to in on at by for from with without into onto about
+		as than that this these those there here it its i me my mine we us our you your he him his she her they them their
+		is are was were be been being am do does did done doing have has had having will would can could shall should may
+		might must need needs needed want wants wanted get gets got getting go goes going went make made take takes took
+		how what when where which who whom whose why yes no not any some all every each both either much many more most
+		very too also just only still already again now today yesterday tomorrow ago please pls thanks thank thx hi hello
+		hey dear sir madam anyone someone something anything one ones im i'm ive i've dont don't doesnt doesn't cant can't
+		isnt isn't wont won't u ur ok okay well really actually maybe since after before while during until up down out
+		over under again same other another new old first last next few little long short days day weeks week months
+		month years year time times way ways help know tell say said says let lets like just mean does do`) {
+		m[w] = true
+	}
+	return m
+}()
 
 // LoadSeedEnglish reads the bundled English glossary.
 func LoadSeedEnglish() (English, error) {

@@ -106,3 +106,23 @@ func TestSeedEnglishReadsQuestions(t *testing.T) {
 		}
 	}
 }
+
+// Translate reads an English question as the Vietnamese of its glossary
+// words, a longer phrase first, with the other words that say something kept
+// and the grammar dropped; a question with no glossary word reads as nothing.
+func TestSeedEnglishTranslate(t *testing.T) {
+	g, err := knowledge.LoadSeedEnglish()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ q, want string }{
+		{"How do I register my baby's birth?", "đăng ký baby s đăng ký khai sinh"},
+		{"lost my driving licence, can I get a new one", "mất cấp lại giấy phép lái xe cấp lại"},
+		{"which hospital is best for giving birth", "hospital best giving đăng ký khai sinh"},
+		{"what is the weather like", ""},
+	} {
+		if got := g.Translate(c.q); got != c.want {
+			t.Errorf("Translate(%q) = %q, want %q", c.q, got, c.want)
+		}
+	}
+}

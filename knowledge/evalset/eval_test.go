@@ -106,6 +106,7 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout99.tsv", 0.05, 0.95, 0.92, 0.91},
 		{"testdata/heldout100.tsv", 0.046, 0.97, 0.9, 0.92},
 		{"testdata/heldout101.tsv", 0.02, 0.96, 0.89, 0.95},
+		{"testdata/heldout102.tsv", 0.035, 0.74, 0.73, 0.96},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {
