@@ -108,6 +108,8 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout101.tsv", 0.02, 0.96, 0.89, 0.95},
 		{"testdata/heldout102.tsv", 0.03, 0.75, 0.73, 0.96},
 		{"testdata/heldout103.tsv", 0.01, 0.62, 0.68, 0.97},
+		{"testdata/heldout104.tsv", 0.01, 0.6, 0.6, 0.97},
+		{"testdata/heldout105.tsv", 0.025, 0.93, 0.94, 0.95},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {
