@@ -110,6 +110,7 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout103.tsv", 0.01, 0.62, 0.68, 0.97},
 		{"testdata/heldout104.tsv", 0.01, 0.6, 0.6, 0.97},
 		{"testdata/heldout105.tsv", 0.025, 0.93, 0.94, 0.95},
+		{"testdata/heldout106.tsv", 0.09, 0.51, 0.64, 0.89},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {
