@@ -1106,9 +1106,9 @@ var residenceActions = map[string]bool{
 // thường trú", "chỗ tạm trú").
 var residencePlaces = map[string]bool{"noi": true, "cho": true}
 
-// statusAfter may follow a residence noun that says where someone lives: a
-// word that places it ("ở", "tại", "phường", "quê") or a place's name,
-// perhaps after a word of duration ("vẫn ở", "chỉ tạm trú ở").
+// statusPlaces may follow a residence noun that says where someone lives
+// ("ở", "tại", "phường", "quê"; a place's name does too), perhaps after one of
+// statusAdverbs ("vẫn ở", "chỉ tạm trú ở").
 var (
 	statusAdverbs = map[string]bool{"van": true, "dang": true, "con": true, "deu": true, "cung": true, "chi": true, "hien": true}
 	statusPlaces  = map[string]bool{"o": true, "tai": true, "ben": true, "phuong": true, "xa": true, "tinh": true, "que": true,
@@ -1139,74 +1139,112 @@ var (
 // someone draws ("mẹ đang hưởng trợ cấp người cao tuổi"). ok is false when
 // there is none.
 func cutStatus(text string) (rest string, ok bool) {
-	toks := strings.Fields(text)
-	fold := make([]string, len(toks))
-	for i, t := range toks {
-		fold[i] = vntext.Fold(strings.ToLower(strings.Trim(t, ".,;:?!()\"")))
+	st := newStatusText(text)
+	drop := make([]bool, len(st.toks))
+	residence, benefit := st.markResidence(drop), st.markBenefits(drop)
+	if !residence && !benefit {
+		return text, false
 	}
-	at := func(i int) string {
-		if i < 0 || i >= len(fold) {
-			return ""
+	var out []string
+	for i, t := range st.toks {
+		if !drop[i] {
+			out = append(out, t)
+		} else if p := strings.TrimLeftFunc(t, unicode.IsLetter); p != "" && len(out) > 0 {
+			out[len(out)-1] += p // the comma or full stop after a dropped word stays
 		}
-		return fold[i]
 	}
-	drop := make([]bool, len(toks))
-	for i := 0; i+1 < len(toks); i++ {
-		if strings.ContainsAny(toks[i], ".,;:?!") || !slices.Contains(residenceNouns, [2]string{fold[i], fold[i+1]}) {
+	return strings.Join(out, " "), true
+}
+
+// statusText is a message as cutStatus reads it: its words as typed and the
+// same folded, without the punctuation around them.
+type statusText struct {
+	toks, fold []string
+}
+
+func newStatusText(text string) statusText {
+	st := statusText{toks: strings.Fields(text)}
+	st.fold = make([]string, len(st.toks))
+	for i, t := range st.toks {
+		st.fold[i] = vntext.Fold(strings.ToLower(strings.Trim(t, ".,;:?!()\"")))
+	}
+	return st
+}
+
+// at is the folded word at i, "" outside the message.
+func (st statusText) at(i int) string {
+	if i < 0 || i >= len(st.fold) {
+		return ""
+	}
+	return st.fold[i]
+}
+
+// pairAt reports whether words i and i+1 are one of pairs, with no
+// punctuation between them.
+func (st statusText) pairAt(i int, pairs [][2]string) bool {
+	return i+1 < len(st.toks) && !strings.ContainsAny(st.toks[i], ".,;:?!") && slices.Contains(pairs, [2]string{st.fold[i], st.fold[i+1]})
+}
+
+// markResidence marks in drop the residence nouns that place someone
+// (residencePlaces before them, or statusPlaces or a place's name after
+// them) and are not the object of a residenceActions word, and reports
+// whether there was one.
+func (st statusText) markResidence(drop []bool) bool {
+	found := false
+	for i := range st.toks {
+		if !st.pairAt(i, residenceNouns) {
 			continue
 		}
 		k := i - 1
-		for statusAdverbs[at(k)] {
+		for statusAdverbs[st.at(k)] {
 			k--
 		}
-		before := at(k)
-		place := residencePlaces[before] || before == "ky" && residencePlaces[at(k-2)]
+		before := st.at(k)
+		place := residencePlaces[before] || before == "ky" && residencePlaces[st.at(k-2)] // "nơi đăng ký thường trú"
 		if !place && residenceActions[before] {
 			continue
 		}
 		j := i + 2
-		for statusAdverbs[at(j)] {
+		for statusAdverbs[st.at(j)] {
 			j++
 		}
-		placed := (statusPlaces[at(j)] && at(j+1) != "dau" || j < len(toks) && startsUpper(toks[j])) && !strings.ContainsAny(toks[i+1], ".,;:?!")
+		placed := (statusPlaces[st.at(j)] && st.at(j+1) != "dau" || j < len(st.toks) && startsUpper(st.toks[j])) &&
+			!strings.ContainsAny(st.toks[i+1], ".,;:?!")
 		if place || placed {
 			drop[i], drop[i+1] = true, true
-			ok = true
+			found = true
 		}
 	}
-	for i := 1; i+1 < len(toks); i++ {
-		if strings.ContainsAny(toks[i], ".,;:?!") || !slices.Contains(benefitNouns, [2]string{fold[i], fold[i+1]}) || !drawVerbs[fold[i-1]] {
+	return found
+}
+
+// markBenefits marks in drop a benefit someone draws, from the word of state
+// or the "có" before it to benefitEnds (at most four words on), and reports
+// whether there was one.
+func (st statusText) markBenefits(drop []bool) bool {
+	found := false
+	for i := 1; i < len(st.toks); i++ {
+		if !st.pairAt(i, benefitNouns) || !drawVerbs[st.fold[i-1]] {
 			continue
 		}
 		from := i - 1
-		switch before := at(from - 1); {
+		switch before := st.at(from - 1); {
 		case holderAdverbs[before]:
 			from--
-		case fold[from] == "co" && holders[before]:
+		case st.fold[from] == "co" && holders[before]:
 		default:
 			continue
 		}
 		to := i + 2
-		for to < len(toks) && to < i+6 && !strings.ContainsAny(toks[to-1], ".,;:?!") && !benefitEnds[fold[to]] {
+		for to < len(st.toks) && to < i+6 && !strings.ContainsAny(st.toks[to-1], ".,;:?!") && !benefitEnds[st.fold[to]] {
 			to++
 		}
 		for k := from; k < to; k++ {
 			drop[k] = true
 		}
-		ok = true
+		found = true
 	}
-	if !ok {
-		return text, false
-	}
-	var out []string
-	for i, t := range toks {
-		if !drop[i] {
-			out = append(out, t)
-		} else if p := strings.TrimLeftFunc(t, unicode.IsLetter); p != "" && len(out) > 0 {
-			out[len(out)-1] += p
-		}
-	}
-	return strings.Join(out, " "), true
+	return found
 }
 
 // startsUpper reports whether t begins with a capital letter: a place's
