@@ -1132,6 +1132,12 @@ var (
 		"khi": true, "va": true, "voi": true, "hay": true, "hoac": true, "o": true, "tai": true}
 )
 
+// insuranceBenefits begin the names of insurance benefits drawn for a while
+// ("trợ cấp thất nghiệp", "… thai sản", "… ốm đau"): drawing one is where
+// the procedures that go with it start (vocational training, reporting a new
+// job), not a scene beside another question.
+var insuranceBenefits = map[string]bool{"that": true, "thai": true, "om": true}
+
 // cutStatus removes from text what says where someone lives or what they
 // live on rather than name the procedure asked about: residence nouns that
 // place someone ("hộ khẩu ở xa", "thường trú phường A", "nơi tạm trú"; not
@@ -1224,7 +1230,7 @@ func (st statusText) markResidence(drop []bool) bool {
 func (st statusText) markBenefits(drop []bool) bool {
 	found := false
 	for i := 1; i < len(st.toks); i++ {
-		if !st.pairAt(i, benefitNouns) || !drawVerbs[st.fold[i-1]] {
+		if !st.pairAt(i, benefitNouns) || !drawVerbs[st.fold[i-1]] || insuranceBenefits[st.at(i+2)] {
 			continue
 		}
 		from := i - 1

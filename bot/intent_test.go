@@ -41,6 +41,8 @@ func TestCutStatus(t *testing.T) {
 		{"xin mai táng phí cho bà đang hưởng trợ cấp người cao tuổi thì nộp ở đâu", "xin mai táng phí cho bà thì nộp ở đâu", true},
 		{"đăng ký người phụ thuộc cho mẹ, mẹ có lương hưu thì có được không", "đăng ký người phụ thuộc cho mẹ, mẹ thì có được không", true},
 		{"muốn đóng bảo hiểm để sau này có lương hưu", "muốn đóng bảo hiểm để sau này có lương hưu", false},
+		// an insurance benefit drawn for a while is where its procedures start
+		{"đang hưởng trợ cấp thất nghiệp, muốn học nghề thì làm gì", "đang hưởng trợ cấp thất nghiệp, muốn học nghề thì làm gì", false},
 		// an action makes the noun the procedure asked about
 		{"nhập hộ khẩu ở nhà chồng cần giấy gì", "nhập hộ khẩu ở nhà chồng cần giấy gì", false},
 		{"đăng ký thường trú tại nhà con trai được không", "đăng ký thường trú tại nhà con trai được không", false},
