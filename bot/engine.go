@@ -941,10 +941,22 @@ func tellsDone(text string) bool {
 func (e *Engine) answeredAlone(part string, search func(string) (SearchResult, error)) (words, SearchResult, bool) {
 	w := splitWords(e.normalize(part))
 	r, err := search(stripSectionCues(w))
-	if err != nil || !r.Confident || ambiguous(r) || r.NotCovered != nil {
+	if err != nil || !answersAlone(r) {
 		return words{}, SearchResult{}, false
 	}
 	return w, r, true
+}
+
+// answersAlone reports whether a search result answers its question on its
+// own: confident, without a close rival and without an uncovered subject.
+func answersAlone(r SearchResult) bool {
+	return r.Confident && !ambiguous(r) && r.NotCovered == nil
+}
+
+// namesOneGuide reports whether a search result answers alone (answersAlone)
+// with a curated guide it names whole.
+func namesOneGuide(r SearchResult) bool {
+	return answersAlone(r) && namesProcedure(r) && !r.Hits[0].Official
 }
 
 // namedAlone is answeredAlone for a part that must also name its procedure
@@ -1273,7 +1285,7 @@ func (e *Engine) statusAnswer(text string, search func(string) (SearchResult, er
 		return r, true
 	}
 	r, err := search(e.normalize(rest))
-	return r, err == nil && r.Confident && !ambiguous(r) && r.NotCovered == nil
+	return r, err == nil && answersAlone(r)
 }
 
 // askedNames reports whether the part of text that asks (askingPart) is
@@ -2188,7 +2200,7 @@ func (e *Engine) namedBesideChannel(ctx context.Context, text string) (knowledge
 		return knowledge.Procedure{}, false
 	}
 	res, err := e.searchWithin(ctx, strings.Join(rest, " "), text)
-	if err != nil || !res.Confident || ambiguous(res) || res.NotCovered != nil || !namesProcedure(res) || res.Hits[0].Official {
+	if err != nil || !namesOneGuide(res) {
 		return knowledge.Procedure{}, false
 	}
 	p, err := e.cfg.Procedures.Procedure(ctx, res.Hits[0].ID)

@@ -184,7 +184,7 @@ func (e *Engine) translatedGuide(ctx context.Context, text string) (knowledge.Pr
 		return knowledge.Procedure{}, false
 	}
 	r, err := e.searchWithin(ctx, vi, vi)
-	if err != nil || !r.Confident || ambiguous(r) || r.NotCovered != nil || !namesProcedure(r) || r.Hits[0].Official {
+	if err != nil || !namesOneGuide(r) {
 		return knowledge.Procedure{}, false
 	}
 	if e.cfg.English.Excludes(r.Hits[0].ID, text) {

@@ -137,7 +137,7 @@ func (g English) Excludes(id, q string) bool {
 			continue
 		}
 		for _, p := range t.ExcludedBy {
-			if strings.Contains(text, " "+p+" ") || strings.Contains(p, gapMark) && containsWithGaps(text, p) {
+			if containsPhrase(text, p) {
 				return true
 			}
 		}
@@ -162,8 +162,8 @@ var englishStop = func() map[string]bool {
 		very too also just only still already again now today yesterday tomorrow ago please pls thanks thank thx hi hello
 		hey dear sir madam anyone someone something anything one ones im i'm ive i've dont don't doesnt doesn't cant can't
 		isnt isn't wont won't u ur ok okay well really actually maybe since after before while during until up down out
-		over under again same other another new old first last next few little long short days day weeks week months
-		month years year time times way ways help know tell say said says let lets like just mean does do`) {
+		over under same other another new old first last next few little long short days day weeks week months
+		month years year time times way ways help know tell say said says let lets like mean`) {
 		m[w] = true
 	}
 	return m
@@ -185,7 +185,7 @@ func (g English) Read(q string) EnglishReading {
 	// first returns the first of phrases the question contains ("" for none).
 	first := func(phrases []string) string {
 		for _, p := range phrases {
-			if strings.Contains(text, " "+p+" ") || strings.Contains(p, gapMark) && containsWithGaps(text, p) {
+			if containsPhrase(text, p) {
 				return p
 			}
 		}
@@ -250,6 +250,13 @@ const (
 	gapMark = " ... "
 	maxGap  = 4
 )
+
+// containsPhrase reports whether text (words between single spaces, padded
+// with a space each side) holds phrase p whole, or its parts with the gaps
+// p allows (containsWithGaps).
+func containsPhrase(text, p string) bool {
+	return strings.Contains(text, " "+p+" ") || strings.Contains(p, gapMark) && containsWithGaps(text, p)
+}
 
 // containsWithGaps reports whether text (words between single spaces, padded
 // with a space each side) holds the parts of phrase p in order, each part
