@@ -528,7 +528,7 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 		// chỗ tạm trú") is the scene of a question about another procedure,
 		// not a question about registering residence: when the message
 		// without it is answered alone, that answer is the question's.
-		if one, ok := e.statusAnswer(m.Text, search); ok && one.Hits[0].ID != res.Hits[0].ID && !e.excludes(one.Hits[0].ID, q) {
+		if one, ok := e.statusAnswer(m.Text, res, search); ok && one.Hits[0].ID != res.Hits[0].ID && !e.excludes(one.Hits[0].ID, q) {
 			res = one
 		}
 	}
@@ -1153,14 +1153,16 @@ var insuranceBenefits = map[string]bool{"that": true, "thai": true, "om": true}
 // cutStatus removes from text what says where someone lives or what they
 // live on rather than name the procedure asked about: residence nouns that
 // place someone ("hộ khẩu ở xa", "thường trú phường A", "nơi tạm trú"; not
-// "nhập hộ khẩu ở nhà chồng" or "đăng ký thường trú ở đâu"), and a benefit
-// someone draws ("mẹ đang hưởng trợ cấp người cao tuổi"). ok is false when
-// there is none.
-func cutStatus(text string) (rest string, ok bool) {
+// "nhập hộ khẩu ở nhà chồng" or "đăng ký thường trú ở đâu"), a benefit
+// someone draws ("mẹ đang hưởng trợ cấp người cao tuổi") and, when rental
+// is set, a rented room someone lives in ("hai đứa thuê trọ chung"). ok is
+// false when there is none.
+func cutStatus(text string, rental bool) (rest string, ok bool) {
 	st := newStatusText(text)
 	drop := make([]bool, len(st.toks))
 	residence, benefit := st.markResidence(drop), st.markBenefits(drop)
-	if !residence && !benefit {
+	rental = rental && st.markRental(drop)
+	if !residence && !rental && !benefit {
 		return text, false
 	}
 	var out []string
@@ -1236,6 +1238,41 @@ func (st statusText) markResidence(drop []bool) bool {
 	return found
 }
 
+// rentalNouns say someone rents a room to live in ("thuê trọ", "ở trọ",
+// "phòng trọ"); landlordWords before them make the room a business ("cho
+// thuê trọ", "mở phòng trọ", "kinh doanh nhà trọ").
+var (
+	rentalNouns   = [][2]string{{"thue", "tro"}, {"o", "tro"}, {"phong", "tro"}, {"nha", "tro"}, {"xom", "tro"}}
+	landlordWords = map[string]bool{"cho": true, "mo": true, "doanh": true, "xay": true, "chu": true, "ban": true, "mua": true}
+)
+
+// markRental marks in drop the words that say someone lives in a rented
+// room (rentalNouns, with "thuê" before "phòng trọ"), unless a landlord
+// speaks of the room as a business, and reports whether there were any:
+// renting is the scene of a question about marrying or changing schools
+// there, and the residence question, when it is one, names itself
+// ("đăng ký tạm trú").
+func (st statusText) markRental(drop []bool) bool {
+	found := false
+	for i := range st.toks {
+		if !st.pairAt(i, rentalNouns) {
+			continue
+		}
+		from := i
+		if st.fold[i] != "thue" && st.at(i-1) == "thue" {
+			from--
+		}
+		if landlordWords[st.at(from-1)] {
+			continue
+		}
+		for k := from; k < i+2; k++ {
+			drop[k] = true
+		}
+		found = true
+	}
+	return found
+}
+
 // markBenefits marks in drop a benefit someone draws, from the word of state
 // or the "có" before it to benefitEnds (at most four words on), and reports
 // whether there was one.
@@ -1272,20 +1309,43 @@ func startsUpper(t string) bool {
 	return unicode.IsUpper(r)
 }
 
+// residenceGuide reports whether hit is about where someone is registered
+// to live or stay.
+func residenceGuide(hit SearchHit) bool {
+	return hit.Field == "Cư trú" || strings.Contains(vntext.Fold(strings.ToLower(hit.Title)), "tam tru")
+}
+
 // statusAnswer reads a question without what says where someone lives or
 // what they live on (cutStatus): it returns the search result when what is left
 // is answered alone (answeredAlone), with its section cues if need be (a cue
 // may have taken a word of a name: "mai táng phí").
-func (e *Engine) statusAnswer(text string, search func(string) (SearchResult, error)) (SearchResult, bool) {
-	rest, ok := cutStatus(text)
+func (e *Engine) statusAnswer(text string, res SearchResult, search func(string) (SearchResult, error)) (SearchResult, bool) {
+	// A rented room is the scene only where it made the answer a residence
+	// guide; beside another guide it may be what makes the question clear.
+	rest, ok := cutStatus(text, len(res.Hits) > 0 && residenceGuide(res.Hits[0]))
 	if !ok {
 		return SearchResult{}, false
 	}
-	if _, r, ok := e.answeredAlone(rest, search); ok {
+	if _, r, ok := e.answeredAlone(rest, search); ok && !namesWhole(r, res) {
 		return r, true
 	}
 	r, err := search(e.normalize(rest))
-	return r, err == nil && answersAlone(r)
+	return r, err == nil && answersAlone(r) && !namesWhole(r, res)
+}
+
+// namesWhole reports whether the procedure res answers is named whole
+// (Evidence.FullName) among the hits of r: what is left of the message still
+// asks about it.
+func namesWhole(r, res SearchResult) bool {
+	if len(res.Hits) == 0 {
+		return false
+	}
+	for _, h := range r.Hits {
+		if h.ID == res.Hits[0].ID && h.Evidence.FullName {
+			return true
+		}
+	}
+	return false
 }
 
 // askedNames reports whether the part of text that asks (askingPart) is

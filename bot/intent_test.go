@@ -28,29 +28,36 @@ func TestWithoutPleasantry(t *testing.T) {
 // the procedure asked about are kept.
 func TestCutStatus(t *testing.T) {
 	for _, c := range []struct {
-		in, want string
-		ok       bool
+		in, want   string
+		ok, rental bool
 	}{
-		{"bé sinh ở bệnh viện tỉnh, hộ khẩu ở xa thì khai sinh ở đâu", "bé sinh ở bệnh viện tỉnh, ở xa thì khai sinh ở đâu", true},
-		{"ho khau van o que, lam ho chieu o day dc ko", "van o que, lam ho chieu o day dc ko", true},
-		{"em hộ khẩu Nghệ An, đăng ký kết hôn ở đâu", "em Nghệ An, đăng ký kết hôn ở đâu", true},
-		{"khai sinh ở nơi tạm trú được không", "khai sinh ở nơi được không", true},
-		{"đăng ký biển số ở nơi đang tạm trú được không", "đăng ký biển số ở nơi đang được không", true},
-		{"gần chỗ thường trú, có trường nào", "gần chỗ, có trường nào", true},
+		{"bé sinh ở bệnh viện tỉnh, hộ khẩu ở xa thì khai sinh ở đâu", "bé sinh ở bệnh viện tỉnh, ở xa thì khai sinh ở đâu", true, false},
+		{"ho khau van o que, lam ho chieu o day dc ko", "van o que, lam ho chieu o day dc ko", true, false},
+		{"em hộ khẩu Nghệ An, đăng ký kết hôn ở đâu", "em Nghệ An, đăng ký kết hôn ở đâu", true, false},
+		{"khai sinh ở nơi tạm trú được không", "khai sinh ở nơi được không", true, false},
+		{"đăng ký biển số ở nơi đang tạm trú được không", "đăng ký biển số ở nơi đang được không", true, false},
+		{"gần chỗ thường trú, có trường nào", "gần chỗ, có trường nào", true, false},
 		// a benefit someone draws is what they live on
-		{"xin mai táng phí cho bà đang hưởng trợ cấp người cao tuổi thì nộp ở đâu", "xin mai táng phí cho bà thì nộp ở đâu", true},
-		{"đăng ký người phụ thuộc cho mẹ, mẹ có lương hưu thì có được không", "đăng ký người phụ thuộc cho mẹ, mẹ thì có được không", true},
-		{"muốn đóng bảo hiểm để sau này có lương hưu", "muốn đóng bảo hiểm để sau này có lương hưu", false},
+		{"xin mai táng phí cho bà đang hưởng trợ cấp người cao tuổi thì nộp ở đâu", "xin mai táng phí cho bà thì nộp ở đâu", true, false},
+		{"đăng ký người phụ thuộc cho mẹ, mẹ có lương hưu thì có được không", "đăng ký người phụ thuộc cho mẹ, mẹ thì có được không", true, false},
+		{"muốn đóng bảo hiểm để sau này có lương hưu", "muốn đóng bảo hiểm để sau này có lương hưu", false, false},
 		// an insurance benefit drawn for a while is where its procedures start
-		{"đang hưởng trợ cấp thất nghiệp, muốn học nghề thì làm gì", "đang hưởng trợ cấp thất nghiệp, muốn học nghề thì làm gì", false},
+		{"đang hưởng trợ cấp thất nghiệp, muốn học nghề thì làm gì", "đang hưởng trợ cấp thất nghiệp, muốn học nghề thì làm gì", false, false},
 		// an action makes the noun the procedure asked about
-		{"nhập hộ khẩu ở nhà chồng cần giấy gì", "nhập hộ khẩu ở nhà chồng cần giấy gì", false},
-		{"đăng ký thường trú tại nhà con trai được không", "đăng ký thường trú tại nhà con trai được không", false},
+		{"nhập hộ khẩu ở nhà chồng cần giấy gì", "nhập hộ khẩu ở nhà chồng cần giấy gì", false, false},
+		{"đăng ký thường trú tại nhà con trai được không", "đăng ký thường trú tại nhà con trai được không", false, false},
 		// where to register, not where one lives
-		{"tạm trú ở đâu", "tạm trú ở đâu", false},
-		{"thủ tục tạm trú cần gì", "thủ tục tạm trú cần gì", false},
+		{"tạm trú ở đâu", "tạm trú ở đâu", false, false},
+		{"thủ tục tạm trú cần gì", "thủ tục tạm trú cần gì", false, false},
+		// a rented room someone lives in, where it is read at all
+		{"Hai đứa thuê trọ chung muốn đăng ký kết hôn", "Hai đứa chung muốn đăng ký kết hôn", true, true},
+		{"con người thuê phòng trọ cần chuyển trường", "con người cần chuyển trường", true, true},
+		{"Hai đứa thuê trọ chung muốn đăng ký kết hôn", "Hai đứa thuê trọ chung muốn đăng ký kết hôn", false, false},
+		// a landlord's rooms are a business
+		{"cho thuê trọ thì khai báo gì", "cho thuê trọ thì khai báo gì", false, true},
+		{"mở nhà trọ cần giấy phép gì", "mở nhà trọ cần giấy phép gì", false, true},
 	} {
-		got, ok := cutStatus(c.in)
+		got, ok := cutStatus(c.in, c.rental)
 		if got != c.want || ok != c.ok {
 			t.Errorf("cutStatus(%q) = %q, %v; want %q, %v", c.in, got, ok, c.want, c.ok)
 		}

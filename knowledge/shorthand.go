@@ -74,6 +74,12 @@ type NotCoveredTopic struct {
 	// nationality procedures; "bằng lái xe" before "của Hàn Quốc" is a
 	// foreign licence to exchange, not a foreign country's own paper.
 	Except []string `json:"except,omitempty" yaml:"except,omitempty"`
+	// Figures: the phrases count only in a question that gives the asker's
+	// own figures (a number of years, a salary, an age: "đóng 22 năm",
+	// "lương 7tr"): "thai sản được bao nhiêu" may ask for the rates a guide
+	// states, "lương em 7tr thì thai sản được bao nhiêu" asks for one
+	// person's sum, which the paying office works out.
+	Figures bool `json:"figures,omitempty" yaml:"figures,omitempty"`
 }
 
 // ParseNotCovered reads a not-covered topics file ({topics: [...]}).

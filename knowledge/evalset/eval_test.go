@@ -111,6 +111,12 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout104.tsv", 0.01, 0.6, 0.6, 0.97},
 		{"testdata/heldout105.tsv", 0.025, 0.93, 0.94, 0.95},
 		{"testdata/heldout106.tsv", 0.09, 0.51, 0.64, 0.89},
+		{"testdata/heldout107.tsv", 0.02, 0.89, 0.91, 0.97},
+		{"testdata/heldout108.tsv", 0.03, 0.93, 0.89, 0.94},
+		{"testdata/heldout109.tsv", 0.035, 0.83, 0.88, 0.97},
+		{"testdata/heldout110.tsv", 0.045, 0.59, 0.71, 0.94},
+		{"testdata/heldout111.tsv", 0.04, 0.95, 0.89, 0.93},
+		{"testdata/heldout112.tsv", 0.02, 0.84, 0.91, 0.95},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {

@@ -148,13 +148,14 @@ type offTopic struct {
 	marked  []cue // count only typed with their marks (knowledge.NotCoveredTopic.Marked)
 	asks    bool  // its phrases say what is asked (knowledge.NotCoveredTopic.Asks)
 	except  []cue // phrases in which its own do not count (knowledge.NotCoveredTopic.Except)
+	figures bool  // its phrases count only beside the asker's figures (knowledge.NotCoveredTopic.Figures)
 }
 
 // SetNotCovered replaces the list of subjects the knowledge base does not cover.
 func (ix *Index) SetNotCovered(list []knowledge.NotCoveredTopic) {
 	var out []offTopic
 	for _, t := range list {
-		out = append(out, offTopic{topic: bot.NotCovered{Name: t.Name, Help: t.Help}, phrases: newCues(t.Phrases), marked: newCues(t.Marked), asks: t.Asks, except: newCues(t.Except)})
+		out = append(out, offTopic{topic: bot.NotCovered{Name: t.Name, Help: t.Help}, phrases: newCues(t.Phrases), marked: newCues(t.Marked), asks: t.Asks, except: newCues(t.Except), figures: t.Figures})
 	}
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
@@ -285,12 +286,40 @@ func (ix *Index) offTopicPhrases(q string, toks, folds []string) ([]offPhrase, *
 			}
 		}
 	}
+	figures := sync.OnceValue(func() bool { return givesFigures(folds) })
 	for i := range ix.offTopics {
 		t := &ix.offTopics[i]
+		if t.figures && !figures() {
+			continue
+		}
 		scan(t, t.phrases, func(c cue, k int) bool { return c.matchAt(toks, folds, k) }, false)
 		scan(t, t.marked, func(c cue, k int) bool { return c.markedAt(toks, k) }, true)
 	}
 	return found, first
+}
+
+// figureUnits follow a number that is one person's own figure: years paid,
+// a salary, an age, months.
+var figureUnits = map[string]bool{"nam": true, "trieu": true, "tr": true, "tuoi": true, "thang": true, "t": true, "cu": true}
+
+// givesFigures reports whether a question (folded syllables) gives a figure
+// of the asker's own: a number before one of figureUnits ("22 năm", "8
+// triệu") or with one stuck to it ("7tr", "6tr5", "60t").
+func givesFigures(folds []string) bool {
+	for k, f := range folds {
+		n := len(f) - len(strings.TrimLeft(f, "0123456789"))
+		if n == 0 {
+			continue
+		}
+		unit := strings.TrimRight(f[n:], "0123456789")
+		if unit == "" && k+1 < len(folds) {
+			unit = folds[k+1]
+		}
+		if figureUnits[unit] {
+			return true
+		}
+	}
+	return false
 }
 
 // excepts reports whether the n syllables at k of the question stand inside

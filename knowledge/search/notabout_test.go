@@ -120,6 +120,12 @@ func TestNegativeEvidence(t *testing.T) {
 		// studying at a university is a setting; applying to one is a subject
 		"đang học đại học ở xa thì đăng ký nghĩa vụ quân sự ở đâu": false,
 		"xét tuyển đại học năm nay thế nào":                        true,
+		// one person's sum, worked out from figures they give, is the
+		// paying office's to say; the rates a guide states are not
+		"e dong bhxh 6 nam luong 8 trieu thi rut 1 lan dc bn":           true,
+		"sinh con thứ 2 lương em 7tr thì được nhận tổng cộng bao nhiêu": true,
+		"sinh con được nhận bao nhiêu tiền thai sản":                    false,
+		"trợ cấp người khuyết tật mỗi tháng được bao nhiêu":             false,
 	} {
 		if got := ix.NotCovered(q) != nil; got != named {
 			t.Errorf("NotCovered(%q) = %v, want %v", q, got, named)
