@@ -8,6 +8,7 @@ import (
 
 	"github.com/dvcbot/dvcbot/knowledge"
 	"github.com/dvcbot/dvcbot/knowledge/vntext"
+	"golang.org/x/text/unicode/norm"
 )
 
 // normalizer rewrites chat shorthand and repairs typing noise before a question
@@ -330,13 +331,63 @@ func rephone(toks []string, v vocabulary) {
 		if len(t) < 2 || !vntext.HasDiacritics(t) || !isLetters(t) || v.written(t) {
 			continue
 		}
-		for _, c := range soundAlikes(t) {
+		for _, c := range append(soundAlikes(t), retones(t)...) {
 			if fits(i, c) {
 				toks[i] = c
 				break
 			}
 		}
 	}
+}
+
+// toneMarks are the five Vietnamese tone marks as combining characters
+// (acute, grave, hook above, tilde, dot below).
+var toneMarks = []rune{'\u0301', '\u0300', '\u0309', '\u0303', '\u0323'}
+
+// retones returns syllable t with its tone mark put right where a phone
+// keyboard or an old habit put it wrong: the same tone on another vowel (the
+// old placement "xoá", "hoà", "thuỷ" for "xóa", "hòa", "thủy"), and, for a
+// syllable no Vietnamese word spells (one ending in c, ch, p or t takes only
+// the acute or the dot below: "căn cươc"), each of those two tones on each
+// vowel. The vowel marks (ă, â, ê, ô, ơ, ư, đ) stay as typed. A well-formed
+// syllable keeps its tone: "chó" is not "cho". rephone keeps only a spelling
+// that forms a phrase the guides write.
+func retones(t string) []string {
+	var base []rune // t in NFD without its tone
+	var tone rune
+	for _, r := range norm.NFD.String(t) {
+		if slices.Contains(toneMarks, r) {
+			tone = r
+			continue
+		}
+		base = append(base, r)
+	}
+	tones := []rune{tone}
+	if f := vntext.Fold(t); (strings.HasSuffix(f, "c") || strings.HasSuffix(f, "ch") || strings.HasSuffix(f, "p") || strings.HasSuffix(f, "t")) &&
+		tone != toneMarks[0] && tone != toneMarks[4] {
+		tones = []rune{toneMarks[0], toneMarks[4]}
+	}
+	if tones[0] == 0 {
+		return nil
+	}
+	var out []string
+	for k, r := range base {
+		if !strings.ContainsRune("aeiouy", r) {
+			continue
+		}
+		// after the vowel's own marks (the horn of ư, the breve of ă)
+		at := k + 1
+		for at < len(base) && unicode.Is(unicode.Mn, base[at]) {
+			at++
+		}
+		for _, m := range tones {
+			c := norm.NFC.String(string(slices.Concat(base[:at], []rune{m}, base[at:])))
+			if c != t {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
 }
 
 // soundAlikes returns the spellings of syllable t that sound alike in some

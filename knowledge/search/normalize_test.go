@@ -63,6 +63,11 @@ func TestNormalizeShorthandAndNoise(t *testing.T) {
 		{"xây nhà trọn gói", "xây nhà trọn gói"},
 		{"chú tôi làm nông", "chú tôi làm nông"},
 		{"dấy to", "dấy to"},
+		// A tone put on the wrong vowel (the old placement), or one a stop
+		// final cannot take; a well-formed word keeps its tone.
+		{"xoá thường trú cho bố", "xóa thường trú cho bố"},
+		{"đổi căn cươc", "đổi căn cước"},
+		{"khai sinh cho con chó", "khai sinh cho con chó"},
 		// The horn a phone keyboard left off one vowel of "ươ".
 		{"làm căn cuớc cho nguời nhà đuợc không", "làm căn cước cho người nhà được không"},
 		{"chuyển truờng, đưọc không", "chuyển trường, được không"},
