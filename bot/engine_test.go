@@ -392,6 +392,12 @@ func TestTrust(t *testing.T) {
 	if r.Language != "en" || r.ProcedureID != "" || r.Replies[0].Buttons[0].Action != "proc:doi-giay-phep-lai-xe" {
 		t.Errorf("English hint: %+v", r)
 	}
+	// The sentence that asks clears an uncovered subject named before it only
+	// when it names what it asks about: "How do I book it?" asks about the
+	// embassy's certificate.
+	if r = fx.say(t, "en-it", "I need a certificate of no impediment from my embassy to marry in Vietnam. How do I book it?"); r.ProcedureID != "" || r.Language != "en" {
+		t.Errorf("English question about an embassy's paper was answered with %q", r.ProcedureID)
+	}
 	for _, q := range []string{"I lost my Australian passport in Hanoi, where should I go?", "How can I register a Vietnamese SIM card with my passport?"} {
 		if r = fx.say(t, "en-oos", q); r.ProcedureID != "" || len(r.Replies[0].Buttons) != 1 {
 			t.Errorf("English question the guides do not cover was answered or offered a guide: %q %+v", q, r)

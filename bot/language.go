@@ -117,9 +117,11 @@ func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 	// one?").
 	wholeCovered := r.NotCovered == ""
 	if qs := questionSentence(m.Text); qs != "" {
-		// The sentence that asks decides: a residence card mentioned beside
-		// "Can I convert my UK driving licence?" is the asker's situation.
-		if rq := e.cfg.English.Read(qs); r.NotCovered != "" && rq.NotCovered == "" {
+		// The sentence that asks decides when it names what it asks about: a
+		// residence card mentioned beside "Can I convert my UK driving
+		// licence?" is the asker's situation, but "How do I book it?" asks
+		// about the uncovered thing named before.
+		if rq := e.cfg.English.Read(qs); r.NotCovered != "" && rq.NotCovered == "" && len(rq.Named)+len(rq.Hinted) > 0 {
 			r.NotCovered = ""
 		} else if rq.Section != "" {
 			r.Section = rq.Section
