@@ -163,7 +163,10 @@ var englishStop = func() map[string]bool {
 		hey dear sir madam anyone someone something anything one ones im i'm ive i've dont don't doesnt doesn't cant can't
 		isnt isn't wont won't u ur ok okay well really actually maybe since after before while during until up down out
 		over under same other another new old first last next few little long short days day weeks week months
-		month years year time times way ways help know tell say said says let lets like mean`) {
+		month years year time times way ways help know tell say said says let lets like mean
+		m s t d re ll ve vietnamese vietnam viet vn hanoi hcmc saigon
+		fee fees cost costs charge price free documents document papers paperwork bring online office apply application
+		request within allowed legally officially ward commune phuong district province`) {
 		m[w] = true
 	}
 	return m
