@@ -62,7 +62,7 @@ func TestSeedEnglishReadsQuestions(t *testing.T) {
 		{q: "I want to marry my Vietnamese fiancée. How long does it take?", named: "ket-hon-co-yeu-to-nuoc-ngoai", section: "time"},
 		{q: "Where do I apply for a work permit?", notCovered: true},
 		{q: "I married a Vietnamese woman, how do I get a temporary residence card?", notCovered: true},
-		{q: "I lost my Australian passport in Hanoi, where should I go?", section: "agency"},
+		{q: "I lost my Australian passport in Hanoi, where should I go?", section: "agency", notCovered: true},
 		{q: "Is my driving licence valid here?", hinted: "doi-giay-phep-lai-xe"},
 		{q: "Where do I get a birth certificate for my baby?", hinted: "dang-ky-khai-sinh", section: "agency"},
 		{q: "How do I get a VAT tax refund at the airport?", section: "steps"},
@@ -116,7 +116,7 @@ func TestSeedEnglishTranslate(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, c := range []struct{ q, want string }{
-		{"How do I register my baby's birth?", "đăng ký baby s đăng ký khai sinh"},
+		{"How do I register my baby's birth?", "đăng ký baby đăng ký khai sinh"},
 		{"lost my driving licence, can I get a new one", "mất cấp lại giấy phép lái xe cấp lại"},
 		{"which hospital is best for giving birth", "hospital best giving đăng ký khai sinh"},
 		{"what is the weather like", ""},
