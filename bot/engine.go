@@ -517,6 +517,14 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 		}
 	}
 	if res.Confident && res.NotCovered == nil {
+		// Submitting online names the portal's guide; a procedure named
+		// beside it is what is asked about ("nộp hồ sơ sang tên đất qua
+		// mạng được không").
+		if one, ok := e.usageAnswer(m.Text, res, search); ok && !e.excludes(one.Hits[0].ID, q) {
+			res = one
+		}
+	}
+	if res.Confident && res.NotCovered == nil {
 		// The procedure asked for to reach another ("xin mã số thuế cho mẹ
 		// để đăng ký người phụ thuộc") is the question; the purpose is why.
 		if one, ok := e.meansAnswer(m.Text, res.Hits[0].ID, search); ok && !e.excludes(one.Hits[0].ID, q) {
@@ -1090,6 +1098,40 @@ func cutDone(text string) (rest string, ok bool) {
 		}
 	}
 	return strings.Join(out, ", "), ok
+}
+
+// usageField is the field of the guides to the portal itself (submitting,
+// paying, looking up, logging in): how to use the portal for any procedure.
+const usageField = "Hướng dẫn sử dụng"
+
+// submitWords say a file is handed in, or where online: words of the guide
+// to submitting online that any procedure's question may use ("thai sản nộp
+// hồ sơ online trên dịch vụ công được không").
+var submitWords = map[string]bool{"nop": true, "ho": true, "so": true, "online": true, "truc": true, "tuyen": true,
+	"qua": true, "mang": true, "tren": true, "dich": true, "vu": true, "cong": true}
+
+// usageAnswer reads a question the portal's guide to submitting a file
+// answers (usageField) without the words of submitting online (submitWords):
+// when what is left is answered alone (answeredAlone) by a guide to a
+// procedure, not as a generic question, on a run of at least two syllables
+// of its names that fit them at least half (Evidence.Anchor, NameFit), the
+// question asks how to do that procedure online, which its own guide says.
+func (e *Engine) usageAnswer(text string, res SearchResult, search func(string) (SearchResult, error)) (SearchResult, bool) {
+	if len(res.Hits) == 0 || res.Hits[0].Field != usageField || !strings.Contains(vntext.Fold(strings.ToLower(res.Hits[0].Title)), "nop ho so") {
+		return SearchResult{}, false
+	}
+	w := splitWords(e.normalize(text))
+	var rest []string
+	for i, f := range w.fold {
+		if !submitWords[f] {
+			rest = append(rest, w.acc[i])
+		}
+	}
+	if len(rest) == len(w.fold) {
+		return SearchResult{}, false
+	}
+	_, r, ok := e.answeredAlone(strings.Join(rest, " "), search)
+	return r, ok && !genericQuestion(r) && r.Hits[0].Field != usageField && !r.Hits[0].Official && r.Hits[0].Evidence.Anchor >= 2 && r.Hits[0].Evidence.NameFit >= 0.5
 }
 
 // doneAnswer reads a question without what it says was already done
