@@ -166,7 +166,7 @@ var englishStop = func() map[string]bool {
 		month years year time times way ways help know tell say said says let lets like mean
 		m s t d re ll ve vietnamese vietnam viet vn hanoi hcmc saigon
 		fee fees cost costs charge price free documents document papers paperwork bring online office apply application
-		request within allowed legally officially ward commune phuong district province`) {
+		request within allowed legally officially ward commune phuong district province good carry`) {
 		m[w] = true
 	}
 	return m
