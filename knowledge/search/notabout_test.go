@@ -126,6 +126,7 @@ func TestNegativeEvidence(t *testing.T) {
 		"sinh con thứ 2 lương em 7tr thì được nhận tổng cộng bao nhiêu": true,
 		"sinh con được nhận bao nhiêu tiền thai sản":                    false,
 		"trợ cấp người khuyết tật mỗi tháng được bao nhiêu":             false,
+		"đóng bảo hiểm 7 tháng thì thai sản được bao nhiêu tháng":       false,
 	} {
 		if got := ix.NotCovered(q) != nil; got != named {
 			t.Errorf("NotCovered(%q) = %v, want %v", q, got, named)
