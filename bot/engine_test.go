@@ -95,6 +95,8 @@ func TestSectionQuestions(t *testing.T) {
 		// 0.74: a false refusal its cross-check counts among the right answers
 		// it refuses.)
 		{"nộp phạt giao thông thay cho bạn được không", "nop-phat-vi-pham-giao-thong", bot.SectionConditions},
+		// "làm thủ tục gì" asks what to do, step by step.
+		{"bố mất rồi, giờ đổi chủ hộ sang mẹ thì làm thủ tục gì", "dieu-chinh-thong-tin-cu-tru", bot.SectionSteps},
 		// A title naming the online way ("… trực tuyến") is no online topic:
 		// how to do it online asks its online part.
 		{"đăng ký cho con vào lớp 1 trên mạng làm sao", "tuyen-sinh-dau-cap", bot.SectionOnline},

@@ -194,7 +194,9 @@ var sectionCues = []struct {
 		// "gồm những bước gì": "bước" alone, typed without marks, may be "buộc"
 		"những bước", "mấy bước", "bao nhiêu bước", "bước gì", "bước nào", "từng bước",
 		// the order of several papers to make again: "làm lại cái nào trước", "bắt đầu từ đâu"
-		"cái nào trước", "làm gì trước", "bắt đầu từ đâu", "thứ tự")},
+		"cái nào trước", "làm gì trước", "bắt đầu từ đâu", "thứ tự",
+		// "làm thủ tục gì" asks what to do, step by step
+		"thủ tục gì", "thủ tục j", "thủ tục thế nào", "thủ tục ra sao", "những gì trước")},
 	{SectionConditions, cues("điều kiện", "tiêu chí", "tối thiểu bao nhiêu", "tối đa bao nhiêu", "ít nhất bao nhiêu", "ai được", "ai phải", "ai có trách nhiệm", "ai đi", "đối tượng", "trường hợp nào", "được hưởng", "đủ điều kiện", "yêu cầu gì", "mấy tuổi", "bao nhiêu tuổi", "đủ tuổi", "độ tuổi", "bao nhiêu m2", "bao nhiêu mét",
 		// yes/no questions about one's own case: "có phải ... không", "... được không"
 		"có phải", "có cần", "có được", "được không", "có bắt buộc", "bắt buộc", "có bị", "có còn", "còn giá trị", "còn hiệu lực", "phải không", "có đủ", "có thể", "bao nhiêu năm", "mấy năm", "đóng bao lâu",
