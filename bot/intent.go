@@ -174,12 +174,16 @@ var sectionCues = []struct {
 	cues    cueList
 }{
 	{SectionOnline, cues("online", "onl", "trực tuyến", "qua mạng", "trên mạng", "vneid", "cổng dịch vụ công", "dịch vụ công quốc gia", "trên dịch vụ công", "qua dịch vụ công", "trên dvc", "qua dvc", "dvcqg", "tại nhà", "qua app", "qua ứng dụng", "trên ứng dụng", "không cần đến", "trên app", "trên điện thoại", "etax", "trang nào", "trên trang", "website", "trên web")},
-	{SectionTime, cues("bao lâu", "mất bao lâu", "mất mấy ngày", "mấy ngày", "tháng mấy", "ngày mấy", "trong ngày", "lấy ngay", "bao giờ có", "khi nào có", "bao nhiêu ngày", "mấy hôm", "thời gian", "khi nào", "bao giờ", "hạn chót", "thời hạn", "hạn cuối", "hạn nộp", "deadline", "lâu không", "trong vòng", "ngày nào", "bao nhiêu giờ", "mấy tiếng", "bao nhiêu tiếng", "mấy tháng", "bao nhiêu tháng", "mấy tuần", "bao nhiêu tuần", "bao nhiêu lâu")},
+	{SectionTime, cues("bao lâu", "mất bao lâu", "mất mấy ngày", "mấy ngày", "tháng mấy", "ngày mấy", "trong ngày", "lấy ngay", "bao giờ có", "khi nào có", "bao nhiêu ngày", "mấy hôm", "thời gian", "khi nào", "bao giờ", "hạn chót", "thời hạn", "hạn cuối", "hạn nộp", "deadline", "lâu không", "trong vòng", "ngày nào", "bao nhiêu giờ", "mấy tiếng", "bao nhiêu tiếng", "mấy tháng", "bao nhiêu tháng", "mấy tuần", "bao nhiêu tuần", "bao nhiêu lâu",
+		// when in the year or the day: "xét hộ cận nghèo vào lúc nào", "báo trước mấy giờ"
+		"lúc nào", "vào lúc nào", "mấy lần một năm", "mấy lần 1 năm", "trước mấy giờ")},
 	{SectionFees, cues("phí", "lệ phí", "mất thuế", "tốn thuế", "tốn tiền", "tốn phí", "tốn bao nhiêu", "tốn hết bao nhiêu", "mất phí", "có mất phí", "mất bao nhiêu", "bao nhiêu tiền", "mất tiền", "tốn tiền", "giá bao nhiêu", "giá tiền", "chi phí", "tiền phí", "nộp bao nhiêu", "hết bao nhiêu", "tốn bao nhiêu", "miễn phí", "bao nhiêu", "mấy tiền", "khoản tiền", "khoản phí", "những khoản",
 		// taxes and charges a procedure brings ("tặng cho đất có phải đóng thuế không")
 		"đóng thuế", "nộp thuế", "miễn thuế", "chịu thuế", "đóng tiền", "nộp tiền", "tiền thuế", "tính tiền", "tiền sử dụng đất",
 		// how much one pays in ("mỗi tháng đóng ít nhất bao nhiêu")
-		"đóng ít nhất", "đóng tối thiểu", "mỗi tháng đóng", "đóng mỗi tháng")},
+		"đóng ít nhất", "đóng tối thiểu", "mỗi tháng đóng", "đóng mỗi tháng",
+		// which sums are paid: "sổ đỏ lần đầu phải nộp những tiền gì", "mấy nghìn một trang"
+		"tiền gì", "những tiền gì", "khoản tiền gì", "những khoản gì", "mấy nghìn", "mấy trăm nghìn", "mấy chục nghìn")},
 	{SectionAgency, cues("ở đâu", "chỗ nào", "nơi nào", "cơ quan nào", "nộp ở", "làm ở", "đến đâu", "đi đâu", "phòng nào", "nơi nộp", "nơi làm", "nộp tại", "làm tại", "ai cấp", "ai giải quyết", "tòa nào", "tòa án nào", "sở nào", "lên đâu", "nộp đơn ở", "cơ quan gì", "chỗ nào", "ở tòa", "lên xã", "lên phường",
 		// "X hay Y?" between two offices, "nộp cho ai"
 		"nộp cho ai", "gửi cho ai", "gửi ai", "đơn gửi ai", "nộp ai", "công an nào", "cho ai", "hỏi ai", "gặp ai", "ai tiếp nhận", "hay công an", "hay cơ quan", "hay bhxh", "hay bảo hiểm xã hội", "hay ubnd", "hay ủy ban", "hay sở", "hay phòng", "hay cơ quan thuế", "hay chi cục",
@@ -187,7 +191,9 @@ var sectionCues = []struct {
 		"đóng đâu", "xin đâu", "nộp đâu", "làm đâu", "đăng ký đâu", "lấy đâu", "ra đâu", "gửi đâu", "về đâu", "báo ai", "báo cho ai",
 		// which of two places or which unit: "ở phường được không hay phải về quê", "về xã bên nào làm"
 		"hay phải ra", "hay phải lên", "hay phải về", "hay phải đến", "hay lên", "hay ra", "hay về", "hay ở", "xã nào", "phường nào", "tỉnh nào", "bên nào")},
-	{SectionDocuments, cues("giấy tờ", "hồ sơ gồm", "hồ sơ cần", "cần hồ sơ", "bộ hồ sơ", "hồ sơ gì", "hồ sơ những gì", "cần những gì", "cần gì", "mang theo", "mang gì", "chuẩn bị gì", "chuẩn bị những gì", "thành phần hồ sơ", "cần có gì", "cần mang", "những gì", "gồm gì", "gồm những gì", "mẫu đơn", "tờ khai", "thông tin gì", "những thông tin", "nội dung gì", "những nội dung", "giấy gì", "bản vẽ gì", "cần chuẩn bị")},
+	{SectionDocuments, cues("giấy tờ", "hồ sơ gồm", "hồ sơ cần", "cần hồ sơ", "bộ hồ sơ", "hồ sơ gì", "hồ sơ những gì", "cần những gì", "cần gì", "mang theo", "mang gì", "chuẩn bị gì", "chuẩn bị những gì", "thành phần hồ sơ", "cần có gì", "cần mang", "những gì", "gồm gì", "gồm những gì", "mẫu đơn", "tờ khai", "thông tin gì", "những thông tin", "nội dung gì", "những nội dung", "giấy gì", "bản vẽ gì", "cần chuẩn bị",
+		// what to bring, said in other ways: "đem theo gì", "mang cái gì theo"
+		"đem theo", "cầm theo", "mang cái gì", "đem gì", "cầm gì", "cái gì theo", "nộp gì", "nộp những gì")},
 	{SectionSteps, cues("thế nào", "như thế nào", "làm sao", "ra sao", "các bước", "quy trình", "cách làm", "trình tự", "làm gì", "hướng dẫn", "cách", "bước", "như nào", "làm thế nào",
 		// everyday and regional ways of asking how: "khóa tài khoản kiểu gì", "đăng nhập bằng gì", "mần răng"
 		"kiểu gì", "kiểu nào", "cách nào", "bằng gì", "làm răng", "mần răng", "ra răng",
@@ -202,7 +208,9 @@ var sectionCues = []struct {
 		"có phải", "có cần", "có được", "được không", "có bắt buộc", "bắt buộc", "có bị", "có còn", "còn giá trị", "còn hiệu lực", "phải không", "có đủ", "có thể", "bao nhiêu năm", "mấy năm", "đóng bao lâu",
 		// what one is entitled to or must reach ("được nghỉ mấy ngày", "diện tích tối thiểu là bao nhiêu")
 		"được nghỉ mấy ngày", "nghỉ mấy ngày", "được nghỉ bao nhiêu ngày", "nghỉ bao nhiêu ngày", "tối đa bao nhiêu ngày", "được hưởng bao nhiêu ngày",
-		"đóng bhxh bao lâu", "đóng bảo hiểm bao lâu", "đóng bảo hiểm xã hội bao lâu", "tối thiểu là bao nhiêu", "dưới bao nhiêu", "trên bao nhiêu", "tuổi được", "tuổi có được", "tuổi đã được")},
+		"đóng bhxh bao lâu", "đóng bảo hiểm bao lâu", "đóng bảo hiểm xã hội bao lâu", "tối thiểu là bao nhiêu", "dưới bao nhiêu", "trên bao nhiêu", "tuổi được", "tuổi có được", "tuổi đã được",
+		// whether one may yet, or which kinds may: "đăng ký kết hôn được chưa hay phải đợi", "loại xe nào"
+		"được chưa", "hay phải đợi", "hay phải chờ", "loại nào", "đúng không", "đúng ko")},
 	{SectionLegal, cues("căn cứ", "luật nào", "văn bản nào", "quy định nào", "nghị định", "thông tư", "cơ sở pháp lý", "pháp lý", "theo luật", "quy định")},
 }
 
