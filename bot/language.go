@@ -133,23 +133,12 @@ func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 	inPerson := "For help in person: the one-stop desk (bộ phận Một cửa) of the commune or ward People's Committee where you live, or the portal hotline 1800 1096."
 	if len(r.Named) == 1 {
 		if p, err := e.cfg.Procedures.Procedure(ctx, r.Named[0].ID); err == nil {
-			// One reply, the English lead first: a client that shows only the
-			// first reply (`reply` in /api/chat) shows both, with the section's
-			// buttons.
-			resp := e.answer(ctx, s, m, p, r.Section, SearchResult{})
-			lead := "Your question is about " + r.Named[0].Gloss + ": in Vietnamese, “" + p.Title + "”. The answer below is in Vietnamese; a phone translator or a Vietnamese-speaking friend can help you read it. " + inPerson
-			resp.Replies[0].Text = lead + "\n\n" + resp.Replies[0].Text
-			resp.Language = "en"
-			return resp
+			return e.answerInEnglish(ctx, s, m, p, r.Section, "Your question is about "+r.Named[0].Gloss+": in Vietnamese, “"+p.Title+"”. ", inPerson)
 		}
 	}
 	if wholeCovered && len(r.Named) == 0 {
 		if p, ok := e.translatedGuide(ctx, m.Text); ok {
-			resp := e.answer(ctx, s, m, p, r.Section, SearchResult{})
-			lead := "Your question seems to be about the procedure called, in Vietnamese, “" + p.Title + "”. The answer below is in Vietnamese; a phone translator or a Vietnamese-speaking friend can help you read it. " + inPerson
-			resp.Replies[0].Text = lead + "\n\n" + resp.Replies[0].Text
-			resp.Language = "en"
-			return resp
+			return e.answerInEnglish(ctx, s, m, p, r.Section, "Your question seems to be about the procedure called, in Vietnamese, “"+p.Title+"”. ", inPerson)
 		}
 	}
 	e.record(s, m, IntentFallback, "", "")
@@ -172,6 +161,18 @@ func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 		text += "\n\nThe Vietnamese guides below may be what you need; a Vietnamese-speaking friend or the one-stop desk can help you read them."
 	}
 	return Response{Intent: IntentFallback, Language: "en", Candidates: ids, Replies: []Reply{{Text: text, Buttons: append(offer, buttons...)}}}
+}
+
+// answerInEnglish answers m with section of guide p in Vietnamese, in one
+// reply that opens with an English lead (what the question is about, that
+// the answer is in Vietnamese, and inPerson): a client that shows only the
+// first reply (`reply` in /api/chat) shows both, with the section's buttons.
+func (e *Engine) answerInEnglish(ctx context.Context, s *Session, m Message, p knowledge.Procedure, section, about, inPerson string) Response {
+	resp := e.answer(ctx, s, m, p, section, SearchResult{})
+	lead := about + "The answer below is in Vietnamese; a phone translator or a Vietnamese-speaking friend can help you read it. " + inPerson
+	resp.Replies[0].Text = lead + "\n\n" + resp.Replies[0].Text
+	resp.Language = "en"
+	return resp
 }
 
 // translatedGuide reads an English question that no topic of the glossary

@@ -302,9 +302,10 @@ func (ix *Index) offTopicPhrases(q string, toks, folds []string) ([]offPhrase, *
 // a salary, an age, months.
 var figureUnits = map[string]bool{"nam": true, "trieu": true, "tr": true, "tuoi": true, "thang": true, "t": true, "cu": true}
 
-// givesFigures reports whether a question (folded syllables) gives a figure
-// of the asker's own: a number before one of figureUnits ("22 năm", "8
-// triệu") or with one stuck to it ("7tr", "6tr5", "60t").
+// givesFigures reports whether a question (folded syllables, as normalized:
+// "7tr" and "60t" are already "7 triệu", "60 tuổi") gives a figure of the
+// asker's own: a number before one of figureUnits ("22 năm", "8 triệu") or
+// with one stuck to it that normalizing leaves ("6tr5").
 func givesFigures(folds []string) bool {
 	for k, f := range folds {
 		n := len(f) - len(strings.TrimLeft(f, "0123456789"))
