@@ -1411,6 +1411,12 @@ func (e *Engine) askedNames(text, id string, search func(string) (SearchResult, 
 	if err != nil || strings.TrimSpace(r.Query) == "" || genericQuestion(r) || lastClause && len(r.Hits) > 0 && r.Hits[0].ID == id {
 		return true
 	}
+	if whole, err := search(e.normalize(part)); err == nil && whole.Confident && whole.NotCovered == nil && whole.Hits[0].ID == id && whole.Hits[0].Evidence.FullName {
+		// A section cue may have taken a word of the name ("giấy phép xây
+		// dựng có thời hạn": "thời hạn" reads as the time); the part that
+		// asks, read whole, names the procedure.
+		return true
+	}
 	_, one, ok := e.namedAlone(part, search)
 	return ok && one.Hits[0].ID == id
 }
@@ -1621,7 +1627,9 @@ func ambiguous(r SearchResult) bool {
 	}
 	a := r.Hits[0]
 	for _, b := range r.Hits[1:] {
-		if !a.Official && b.Official {
+		if !a.Official && b.Official || a.Evidence.Closely && b.Evidence.Excluded {
+			// A record is the long tail behind a guide; a guide the question
+			// says it is not about is no rival to a record it names closely.
 			continue
 		}
 		if a.Confidence >= sureConfidence && a.Confidence-b.Confidence >= sureGap {

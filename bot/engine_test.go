@@ -390,6 +390,17 @@ func TestTrust(t *testing.T) {
 			t.Errorf("English %q: %s/%s %+v, want %s/%s with an English lead", c.q, r.ProcedureID, r.Section, r.Replies, c.id, c.section)
 		}
 	}
+	// Words the glossary does not know tell the asker's story when the
+	// words it knows name one guide whole ("register … marriage"); one
+	// word that names a guide ("wedding") does not.
+	r = fx.say(t, "en-story", "both of us are vietnamese citizens living in different provinces, where do we register our marriage?")
+	if r.Language != "en" || r.ProcedureID != "dang-ky-ket-hon" || r.Section != bot.SectionAgency || !strings.HasPrefix(r.Replies[0].Text, "Your question seems to be about") {
+		t.Errorf("English story around a named procedure: %s %s/%s %q", r.Language, r.ProcedureID, r.Section, r.Replies[0].Text)
+	}
+	r = fx.say(t, "en-wedding", "How much does a wedding banquet for 300 guests cost in Saigon?")
+	if r.Language != "en" || r.ProcedureID != "" {
+		t.Errorf("English wedding banquet: %s %q, want an English reply and no guide", r.Language, r.ProcedureID)
+	}
 	r = fx.say(t, "en-hint", "Where can I get a driving licence test date?")
 	if r.Language != "en" || r.ProcedureID != "" || r.Replies[0].Buttons[0].Action != "proc:doi-giay-phep-lai-xe" {
 		t.Errorf("English hint: %+v", r)

@@ -350,6 +350,19 @@ var overviewCues = cues("phải làm sao", "làm thế nào bây giờ")
 // The part of the message that asks (askedPart) is read first, the whole
 // message when that part asks for no section.
 func detectSection(w words, ignore words, onlineTopic bool) string {
+	section := detectSectionCues(w, ignore, onlineTopic)
+	if onlineTopic && section == SectionSteps && detectSectionCues(w, ignore, false) == SectionOnline {
+		// A guide to an online channel asked how to do it on a channel the
+		// question names ("nộp phạt nguội online trên dịch vụ công thế
+		// nào", "tích hợp bằng lái vào vneid làm sao") is asked its online
+		// part: 197 tuning rows call it so, 113 the steps.
+		return SectionOnline
+	}
+	return section
+}
+
+// detectSectionCues is detectSection read from the cues alone.
+func detectSectionCues(w words, ignore words, onlineTopic bool) string {
 	if q, ok := w.askedPart(); ok {
 		// A story told around the question says nothing of what is asked
 		// ("… mấy tháng tôi nằm viện. Giấy đó có phải chứng thực không?").

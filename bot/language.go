@@ -187,8 +187,32 @@ func (e *Engine) translatedGuide(ctx context.Context, text string) (knowledge.Pr
 		return knowledge.Procedure{}, false
 	}
 	r, err := e.searchWithin(ctx, vi, vi)
-	if err != nil || !namesOneGuide(r) {
+	if err != nil || len(r.Hits) == 0 {
 		return knowledge.Procedure{}, false
+	}
+	if !namesOneGuide(r) {
+		// Words the glossary does not know count as another subject, and
+		// an everyday sentence has many ("both of us are vietnamese citizens
+		// living in different provinces, where do we register our
+		// marriage?"). The words it knows decide when they name one guide
+		// whole and alone, and the whole reading ranks that guide first
+		// with nothing against it: the other words then only tell the
+		// asker's story. Two glossary words or more must say it, the
+		// name three syllables or more ("register … marriage": "đăng ký
+		// kết hôn"), and the guide's text must use every word of the
+		// reading: one word ("passport", "wedding") names what many
+		// questions only mention, and a word it never uses ("social
+		// insurance" beside "enroll") is another subject.
+		top := r.Hits[0]
+		known, n := e.cfg.English.TranslateKnown(text)
+		if n < 2 || known == vi || top.Official || top.Evidence.OffTopic || top.Evidence.Excluded {
+			return knowledge.Procedure{}, false
+		}
+		k, err := e.searchWithin(ctx, known, known)
+		if err != nil || !namesOneGuide(k) || k.Hits[0].ID != top.ID || k.Hits[0].Evidence.NameFit < 0.99 || k.Hits[0].Evidence.Anchor < 3 || k.Hits[0].Evidence.Residual > 0 {
+			return knowledge.Procedure{}, false
+		}
+		r = k
 	}
 	if e.cfg.English.Excludes(r.Hits[0].ID, text) {
 		return knowledge.Procedure{}, false

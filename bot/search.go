@@ -96,6 +96,11 @@ type Evidence struct {
 	// guide is written for (its situation list: "mất ví có căn cước và bằng
 	// lái"), which outweighs the single procedures it leads to.
 	Situation bool `json:"situation,omitempty"`
+	// Closely: an official record the question names closely (a run of
+	// three syllables or more of its names, nearly every word of the
+	// question in its text); such a record is weighed against other records
+	// only, and a guide the question says it is not about is no rival to it.
+	Closely bool `json:"closely,omitempty"`
 	// NameLo and NameHi bound the widest unbroken run of the question's
 	// content words ([NameLo, NameHi)) that is a run of one of the names;
 	// both 0 when there is none.

@@ -91,9 +91,30 @@ func ParseEnglish(name string, data []byte) (English, error) {
 // words that say something kept as typed; "" when it holds no glossary word.
 // It is a reading for the search, not a translation to show.
 func (g English) Translate(q string) string {
+	return g.translate(q, true)
+}
+
+// TranslateKnown is Translate without the words the glossary does not know:
+// the Vietnamese of the glossary's words alone, in the question's order ("" when
+// it holds none), and how many distinct glossary entries the question holds.
+func (g English) TranslateKnown(q string) (string, int) {
+	return g.translateCount(q, false)
+}
+
+// translate reads q's glossary words in Vietnamese, keeping the other words
+// that say something as typed when keepUnknown is set.
+func (g English) translate(q string, keepUnknown bool) string {
+	vi, _ := g.translateCount(q, keepUnknown)
+	return vi
+}
+
+// translateCount is translate, with the number of distinct glossary entries
+// read.
+func (g English) translateCount(q string, keepUnknown bool) (string, int) {
 	toks := strings.Fields(englishText(q))
 	var out []string
 	known := false
+	entries := map[string]bool{}
 	for i := 0; i < len(toks); {
 		best, vi := 0, ""
 		for _, w := range g.Words {
@@ -109,22 +130,23 @@ func (g English) Translate(q string) string {
 			// only builds the sentence: the search then counts it as a word
 			// about something else ("which hospital is best for giving
 			// birth").
-			if !englishStop[toks[i]] && !isNumber(toks[i]) {
+			if keepUnknown && !englishStop[toks[i]] && !isNumber(toks[i]) {
 				out = append(out, toks[i])
 			}
 			i++
 			continue
 		}
 		known = true
+		entries[vi] = true
 		if len(out) == 0 || out[len(out)-1] != vi {
 			out = append(out, vi)
 		}
 		i += best
 	}
 	if !known {
-		return ""
+		return "", 0
 	}
-	return strings.Join(out, " ")
+	return strings.Join(out, " "), len(entries)
 }
 
 // Excludes reports whether an English question names something a topic of

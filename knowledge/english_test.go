@@ -125,4 +125,18 @@ func TestSeedEnglishTranslate(t *testing.T) {
 			t.Errorf("Translate(%q) = %q, want %q", c.q, got, c.want)
 		}
 	}
+	// TranslateKnown drops the words the glossary does not know and counts
+	// the glossary entries read.
+	for _, c := range []struct {
+		q, want string
+		n       int
+	}{
+		{"which hospital is best for giving birth", "đăng ký khai sinh", 1},
+		{"where do we register our marriage?", "đăng ký đăng ký kết hôn", 2},
+		{"what is the weather like", "", 0},
+	} {
+		if got, n := g.TranslateKnown(c.q); got != c.want || n != c.n {
+			t.Errorf("TranslateKnown(%q) = %q, %d; want %q, %d", c.q, got, n, c.want, c.n)
+		}
+	}
 }

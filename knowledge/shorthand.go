@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io/fs"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 
@@ -82,20 +83,63 @@ type NotCoveredTopic struct {
 	Figures bool `json:"figures,omitempty" yaml:"figures,omitempty"`
 }
 
-// ParseNotCovered reads a not-covered topics file ({topics: [...]}).
+// CountryMark is the place-holder in a not-covered phrase for the name of
+// another country: "khai sinh bên <nước>" stands for "khai sinh bên hàn
+// quốc", "khai sinh bên lào", … (see ParseNotCovered).
+const CountryMark = "<nước>"
+
+// ParseNotCovered reads a not-covered topics file ({countries: [...],
+// countries_marked: [...], topics: [...]}). A phrase holding CountryMark is
+// written out once per country: with each of `countries` (names that read as
+// nothing else once typed without marks) as a phrase, and with each of
+// `countries_marked` ("lào" is "lao" of "lao động" without its marks) as a
+// marked phrase, which counts only as typed with its marks. A template among
+// a topic's marked phrases is written out as marked phrases only.
 func ParseNotCovered(name string, data []byte) ([]NotCoveredTopic, error) {
 	var doc struct {
-		Topics []NotCoveredTopic `yaml:"topics"`
+		Countries       []string          `yaml:"countries"`
+		CountriesMarked []string          `yaml:"countries_marked"`
+		Topics          []NotCoveredTopic `yaml:"topics"`
 	}
 	if err := decodeStrict(name, data, &doc); err != nil {
 		return nil, err
 	}
+	plain, marked := cleanList(doc.Countries, true), cleanList(doc.CountriesMarked, true)
 	for i, t := range doc.Topics {
 		if t.Name == "" || t.Help == "" || len(cleanList(t.Phrases, true))+len(cleanList(t.Marked, true)) == 0 {
 			return nil, &FieldError{File: name, Field: fmt.Sprintf("topics[%d]", i), Msg: "needs a name, phrases (or marked phrases) and help"}
 		}
+		var phrases, marks []string
+		for _, p := range t.Phrases {
+			if !strings.Contains(p, CountryMark) {
+				phrases = append(phrases, p)
+				continue
+			}
+			if len(plain)+len(marked) == 0 {
+				return nil, &FieldError{File: name, Field: fmt.Sprintf("topics[%d]", i), Msg: fmt.Sprintf("%q names %s but the file lists no countries", p, CountryMark)}
+			}
+			phrases = append(phrases, fillCountry(p, plain)...)
+			marks = append(marks, fillCountry(p, marked)...)
+		}
+		for _, p := range t.Marked {
+			if !strings.Contains(p, CountryMark) {
+				marks = append(marks, p)
+				continue
+			}
+			marks = append(marks, fillCountry(p, append(plain, marked...))...)
+		}
+		doc.Topics[i].Phrases, doc.Topics[i].Marked = phrases, marks
 	}
 	return doc.Topics, nil
+}
+
+// fillCountry writes template out once per country name.
+func fillCountry(template string, countries []string) []string {
+	out := make([]string, 0, len(countries))
+	for _, c := range countries {
+		out = append(out, strings.ReplaceAll(template, CountryMark, c))
+	}
+	return out
 }
 
 // LoadSeedNotCovered reads the bundled not-covered topics.

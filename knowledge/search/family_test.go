@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/dvcbot/dvcbot/bot"
 	"github.com/dvcbot/dvcbot/knowledge"
 )
 
@@ -176,6 +177,28 @@ func TestRecordMoreLikelyThanGuide(t *testing.T) {
 		got := res.Confident && len(res.Hits) > 0 && res.Hits[0].ID == c.guide
 		if got != c.answered {
 			t.Errorf("%q: guide %s answered %v, want %v (confident %v, %+v)", c.q, c.guide, got, c.answered, res.Confident, res.Hits[:min(3, len(res.Hits))])
+		}
+	}
+}
+
+// namesRecord: a record is weighed against other records only when a run of
+// three syllables or more of its names stands in the question and its text
+// uses nearly every word of it, with nothing against it.
+func TestNamesRecord(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		ev   bot.Evidence
+		want bool
+	}{
+		{"giấy phép bán lẻ rượu", bot.Evidence{Anchor: 5, Residual: 0.25}, true},
+		{"khôi phục mã số thuế", bot.Evidence{Anchor: 3, Residual: 0.25}, true},
+		{"chuyển trường (two syllables) đại học", bot.Evidence{Anchor: 2, Residual: 0.1}, false},
+		{"thay đổi người đại diện beside the founding", bot.Evidence{Anchor: 4, Residual: 0.35}, false},
+		{"named but off topic", bot.Evidence{Anchor: 5, Residual: 0.1, OffTopic: true}, false},
+		{"named but excluded", bot.Evidence{Anchor: 5, Residual: 0.1, Excluded: true}, false},
+	} {
+		if got := namesRecord(c.ev); got != c.want {
+			t.Errorf("%s: namesRecord = %v, want %v", c.name, got, c.want)
 		}
 	}
 }

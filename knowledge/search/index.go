@@ -764,6 +764,30 @@ func (ix *Index) bestOther(hits []bot.SearchHit, i int) float64 {
 	return 0
 }
 
+// bestRecord returns the score of the best official record other than
+// hits[i] that the question does not say it is not about, 0 if none; callers
+// hold a lock.
+func (ix *Index) bestRecord(hits []bot.SearchHit, i int) float64 {
+	for j, h := range hits {
+		if j != i && ix.isOfficial(h.ID) && !vetoed(h.Evidence) {
+			return h.Score // hits are sorted: the first competitor is the best
+		}
+	}
+	return 0
+}
+
+// namesRecord reports whether a question names an official record closely
+// enough to weigh it against other records only (see Index.search): a run of
+// three syllables or more of its names stands in the question ("giấy phép
+// bán lẻ rượu", "khôi phục mã số thuế") and its text uses nearly every word
+// of the question (recordResidual). A record that shares a two-syllable
+// phrase ("chuyển trường" of a lower-secondary transfer asked about a
+// university) or leaves much of the question unexplained ("thay đổi người
+// đại diện" beside the founding of a company) still competes with the guides.
+func namesRecord(ev bot.Evidence) bool {
+	return ev.Anchor >= 3 && ev.Residual < recordResidual && !vetoed(ev)
+}
+
 // firstOfFamily keeps, of the official records of one family (see
 // recordFamily), the best ranked: the others are the same procedure at
 // another level or agency, ordered by officialWeight, or another action on
@@ -1539,6 +1563,17 @@ func (ix *Index) search(ctx context.Context, q, scope string, limit int, snippet
 			h.Evidence.Margin = (h.Score - other) / h.Score
 		}
 		h.Confidence = ix.model.Probability(h.Evidence)
+		if h.Official && namesRecord(h.Evidence) {
+			h.Evidence.Closely = true
+			// Guides and records are scored in indexes of their own: a
+			// record the question names closely is weighed against the
+			// other records only.
+			among := h.Evidence
+			if h.Score > 0 {
+				among.Margin = (h.Score - ix.bestRecord(res.Hits, i)) / h.Score
+			}
+			h.Confidence = max(h.Confidence, ix.model.Probability(among))
+		}
 		alone := h.Evidence
 		alone.Margin = 0
 		h.Plausibility = ix.model.Probability(alone)
@@ -1566,6 +1601,21 @@ func (ix *Index) search(ctx context.Context, q, scope string, limit int, snippet
 		for i := 1; i < len(res.Hits) && i < min(limit, 3); i++ {
 			h := res.Hits[i]
 			if ev := h.Evidence; h.Confidence >= ix.threshold && h.Confidence >= res.Hits[0].Confidence+promoteGap && !vetoed(ev) && ev.Coverage >= first.Coverage && ev.NameFit >= first.NameFit {
+				putFirst(res.Hits, i, h)
+				break
+			}
+		}
+	}
+	// An official record the search trusts comes before a first guide it
+	// does not trust when the record is the more plausible answer on its own
+	// evidence: the question names the long-tail procedure ("giấy phép bán
+	// lẻ rượu") and shares only a word or two with the guide ("hộ kinh
+	// doanh"). Guides and records are scored in indexes of their own, so
+	// their scores do not rank one against the other.
+	if len(res.Hits) > 1 && !ix.isOfficial(res.Hits[0].ID) && res.Hits[0].Confidence < ix.threshold {
+		for i := 1; i < len(res.Hits) && i < min(limit, 3); i++ {
+			if h := res.Hits[i]; ix.isOfficial(h.ID) && h.Confidence >= ix.threshold && h.Evidence.Closely &&
+				h.Plausibility > res.Hits[0].Plausibility+recordLead {
 				putFirst(res.Hits, i, h)
 				break
 			}
@@ -2245,6 +2295,12 @@ func (ix *Index) recordMoreLikely(hits []bot.SearchHit, limit int) bool {
 
 // recordLead: see recordMoreLikely.
 const recordLead = 0.05
+
+// recordResidual is the largest share of a question an official record's
+// text may leave unexplained for the question to name the record closely
+// (namesRecord): "chứng thực hợp đồng tặng cho xe ô tô" shares only "xe ô
+// tô" with the licence to run a transport business.
+const recordResidual = 0.3
 
 // namesAllOf reports whether e's names use every word of what the official
 // record rec acts on and its qualifier, but the words that glue a qualifier
