@@ -397,6 +397,12 @@ func TestTrust(t *testing.T) {
 	if r.Language != "en" || r.ProcedureID != "dang-ky-ket-hon" || r.Section != bot.SectionAgency || !strings.HasPrefix(r.Replies[0].Text, "Your question seems to be about") {
 		t.Errorf("English story around a named procedure: %s %s/%s %q", r.Language, r.ProcedureID, r.Section, r.Replies[0].Text)
 	}
+	// Two topics named (a foreigner's stay, a weapon): the Vietnamese
+	// reading of the words chooses one of them.
+	r = fx.say(t, "en-two", "I inherited an antique Korean sword from my grandfather. Do I have to declare it to the police?")
+	if r.Language != "en" || r.ProcedureID != "khai-bao-vu-khi-tho-so" {
+		t.Errorf("English question naming two topics: %s %q, want the weapon's guide", r.Language, r.ProcedureID)
+	}
 	r = fx.say(t, "en-wedding", "How much does a wedding banquet for 300 guests cost in Saigon?")
 	if r.Language != "en" || r.ProcedureID != "" {
 		t.Errorf("English wedding banquet: %s %q, want an English reply and no guide", r.Language, r.ProcedureID)

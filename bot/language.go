@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/dvcbot/dvcbot/knowledge"
@@ -136,6 +137,20 @@ func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 			return e.answerInEnglish(ctx, s, m, p, r.Section, "Your question is about "+r.Named[0].Gloss+": in Vietnamese, “"+p.Title+"”. ", inPerson)
 		}
 	}
+	if wholeCovered && len(r.Named) > 1 {
+		// Several topics named ("antique Japanese swords … declare them to
+		// the police" names a foreigner's stay and the weapon): the reading
+		// of the words in Vietnamese chooses, when it answers one of them.
+		// A life situation named beside them (a lost wallet) walks through
+		// them all: no single one is chosen over it.
+		situation := slices.ContainsFunc(r.Named, func(t knowledge.EnglishTopic) bool {
+			q, err := e.cfg.Procedures.Procedure(ctx, t.ID)
+			return err == nil && q.Field == SituationField
+		})
+		if p, ok := e.translatedGuide(ctx, m.Text); ok && !situation && slices.ContainsFunc(r.Named, func(t knowledge.EnglishTopic) bool { return t.ID == p.ID }) {
+			return e.answerInEnglish(ctx, s, m, p, r.Section, "Your question seems to be about the procedure called, in Vietnamese, “"+p.Title+"”. ", inPerson)
+		}
+	}
 	if wholeCovered && len(r.Named) == 0 {
 		if p, ok := e.translatedGuide(ctx, m.Text); ok {
 			return e.answerInEnglish(ctx, s, m, p, r.Section, "Your question seems to be about the procedure called, in Vietnamese, “"+p.Title+"”. ", inPerson)
@@ -190,7 +205,10 @@ func (e *Engine) translatedGuide(ctx context.Context, text string) (knowledge.Pr
 	if err != nil || len(r.Hits) == 0 {
 		return knowledge.Procedure{}, false
 	}
-	if !namesOneGuide(r) {
+	if !namesOneGuide(r) && !(answersAlone(r) && !r.Hits[0].Official && r.Hits[0].Confidence >= sureConfidence && r.Hits[0].Evidence.Residual == 0) {
+		// (A reading the search is sure of, every word of it in the
+		// guide's text, names its guide though no name stands whole:
+		// "add … into VNeID" is the integration of papers.)
 		// Words the glossary does not know count as another subject, and
 		// an everyday sentence has many ("both of us are vietnamese citizens
 		// living in different provinces, where do we register our
