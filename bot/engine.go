@@ -2301,8 +2301,9 @@ func (k *keyedMutex) lock(key string) func() {
 var channelWords = append(slices.Clip(onlineAndAppCues), cues("nộp hồ sơ", "làm hồ sơ", "hồ sơ")...)
 
 // namedBesideChannel returns the guide text names whole once the channel's
-// words (channelWords) are left out, when the search is confident of it and
-// it is not itself a guide to the channel.
+// words (channelWords) are left out, when the search is confident of it, it
+// is not itself a guide to the channel and the whole text does not say it is
+// not about it (its not_about).
 func (e *Engine) namedBesideChannel(ctx context.Context, text string) (knowledge.Procedure, bool) {
 	w := splitWords(e.normalize(text))
 	rest := unmasked(w.acc, channelWords.mask(w))
@@ -2314,7 +2315,10 @@ func (e *Engine) namedBesideChannel(ctx context.Context, text string) (knowledge
 		return knowledge.Procedure{}, false
 	}
 	p, err := e.cfg.Procedures.Procedure(ctx, res.Hits[0].ID)
-	if err != nil || e.onlineTopic(p) || p.IsOfficial() {
+	if err != nil || e.onlineTopic(p) || p.IsOfficial() || e.excludes(p.ID, e.normalize(text)) {
+		// Nor a guide the whole message says it is not about: "trên VNeID
+		// năm sinh sai so với giấy khai sinh" is the population data, not
+		// a correction of the birth record.
 		return knowledge.Procedure{}, false
 	}
 	return p, true

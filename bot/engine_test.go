@@ -403,6 +403,13 @@ func TestTrust(t *testing.T) {
 	if r.Language != "en" || r.ProcedureID != "khai-bao-vu-khi-tho-so" {
 		t.Errorf("English question naming two topics: %s %q, want the weapon's guide", r.Language, r.ProcedureID)
 	}
+	// A procedure named beside an online channel is what is asked, unless
+	// the message says it is not about it: data on VNeID that differs from
+	// the birth certificate is the population data, not the birth record.
+	r = fx.say(t, "vneid-data", "Trên VNeID năm sinh của bố tôi bị sai so với giấy khai sinh, sửa ở đâu")
+	if r.ProcedureID != "dieu-chinh-thong-tin-dan-cu" {
+		t.Errorf("VNeID data differing from the birth certificate: %q, want dieu-chinh-thong-tin-dan-cu", r.ProcedureID)
+	}
 	r = fx.say(t, "en-wedding", "How much does a wedding banquet for 300 guests cost in Saigon?")
 	if r.Language != "en" || r.ProcedureID != "" {
 		t.Errorf("English wedding banquet: %s %q, want an English reply and no guide", r.Language, r.ProcedureID)
