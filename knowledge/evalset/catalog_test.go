@@ -78,6 +78,7 @@ func TestLongTailAnsweredFromRecords(t *testing.T) {
 	}{
 		{"testdata/longtail.tsv", 0.70, 0.04},
 		{"testdata/longtail2.tsv", 0, 1}, // held out: measured, never tuned
+		{"testdata/longtail3.tsv", 0, 1}, // held out: measured, never tuned
 	} {
 		t.Run(set.path, func(t *testing.T) { longTail(t, ix, records, set.path, set.top1, set.maxWrong) })
 	}
