@@ -190,12 +190,13 @@ func (e *Engine) answerInEnglish(ctx context.Context, s *Session, m Message, p k
 	return resp
 }
 
-// translatedGuide reads an English question that no topic of the glossary
-// names through the Vietnamese of its words (English.Translate) and returns
-// the guide the search is confident of for them, alone and without an
-// uncovered subject, with one of its names standing whole in them, unless
-// the glossary's topic for that guide says the question is about something
-// else (English.Excludes).
+// translatedGuide reads an English question through the Vietnamese of its
+// words (English.Translate) and returns the guide the search is confident of
+// for them, alone and without an uncovered subject, with one of its names
+// standing whole in them or sure of it (sureReading), or else the guide its
+// glossary words alone name (knownWordsGuide), unless the glossary's topic
+// for that guide says the question is about something else
+// (English.Excludes).
 func (e *Engine) translatedGuide(ctx context.Context, text string) (knowledge.Procedure, bool) {
 	vi := e.cfg.English.Translate(text)
 	if vi == "" {
@@ -205,29 +206,9 @@ func (e *Engine) translatedGuide(ctx context.Context, text string) (knowledge.Pr
 	if err != nil || len(r.Hits) == 0 {
 		return knowledge.Procedure{}, false
 	}
-	if !namesOneGuide(r) && !(answersAlone(r) && !r.Hits[0].Official && r.Hits[0].Confidence >= sureConfidence && r.Hits[0].Evidence.Residual == 0) {
-		// (A reading the search is sure of, every word of it in the
-		// guide's text, names its guide though no name stands whole:
-		// "add … into VNeID" is the integration of papers.)
-		// Words the glossary does not know count as another subject, and
-		// an everyday sentence has many ("both of us are vietnamese citizens
-		// living in different provinces, where do we register our
-		// marriage?"). The words it knows decide when they name one guide
-		// whole and alone, and the whole reading ranks that guide first
-		// with nothing against it: the other words then only tell the
-		// asker's story. Two glossary words or more must say it, the
-		// name three syllables or more ("register … marriage": "đăng ký
-		// kết hôn"), and the guide's text must use every word of the
-		// reading: one word ("passport", "wedding") names what many
-		// questions only mention, and a word it never uses ("social
-		// insurance" beside "enroll") is another subject.
-		top := r.Hits[0]
-		known, n := e.cfg.English.TranslateKnown(text)
-		if n < 2 || known == vi || top.Official || top.Evidence.OffTopic || top.Evidence.Excluded {
-			return knowledge.Procedure{}, false
-		}
-		k, err := e.searchWithin(ctx, known, known)
-		if err != nil || !namesOneGuide(k) || k.Hits[0].ID != top.ID || k.Hits[0].Evidence.NameFit < 0.99 || k.Hits[0].Evidence.Anchor < 3 || k.Hits[0].Evidence.Residual > 0 {
+	if !namesOneGuide(r) && !sureReading(r) {
+		k, ok := e.knownWordsGuide(ctx, text, vi, r.Hits[0])
+		if !ok {
 			return knowledge.Procedure{}, false
 		}
 		r = k
@@ -237,4 +218,37 @@ func (e *Engine) translatedGuide(ctx context.Context, text string) (knowledge.Pr
 	}
 	p, err := e.cfg.Procedures.Procedure(ctx, r.Hits[0].ID)
 	return p, err == nil
+}
+
+// sureReading reports whether r answers alone with a guide the search is
+// sure of (sureConfidence) whose text uses every word of the reading: it
+// names its guide though no name stands whole ("add … into VNeID" is the
+// integration of papers).
+func sureReading(r SearchResult) bool {
+	return answersAlone(r) && !r.Hits[0].Official && r.Hits[0].Confidence >= sureConfidence && r.Hits[0].Evidence.Residual == 0
+}
+
+// knownWordsGuide reads only the glossary's words of an English question
+// (English.TranslateKnown) and returns their search result when they name
+// the guide top, the whole reading vi's best hit with nothing against it,
+// whole and alone. Words the glossary does not know count as another
+// subject, and an everyday sentence has many ("both of us are vietnamese
+// citizens living in different provinces, where do we register our
+// marriage?"): they then only tell the asker's story. Two glossary words or
+// more must say it, with a name of three syllables or more ("register …
+// marriage": "đăng ký kết hôn"), and the guide's text must use every word of
+// the reading: one word ("passport", "wedding") names what many questions
+// only mention, and a word the guide never uses ("social insurance" beside
+// "enroll") is another subject.
+func (e *Engine) knownWordsGuide(ctx context.Context, text, vi string, top SearchHit) (SearchResult, bool) {
+	known, n := e.cfg.English.TranslateKnown(text)
+	if n < 2 || known == vi || top.Official || top.Evidence.OffTopic || top.Evidence.Excluded {
+		return SearchResult{}, false
+	}
+	k, err := e.searchWithin(ctx, known, known)
+	if err != nil || !namesOneGuide(k) || k.Hits[0].ID != top.ID {
+		return SearchResult{}, false
+	}
+	ev := k.Hits[0].Evidence
+	return k, ev.NameFit >= 0.99 && ev.Anchor >= 3 && ev.Residual == 0
 }
