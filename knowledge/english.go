@@ -24,6 +24,8 @@ type English struct {
 type EnglishWord struct {
 	EN []string `yaml:"en"`
 	VI string   `yaml:"vi"`
+	// words holds each of EN split into words, once, by ParseEnglish.
+	words [][]string
 }
 
 // EnglishSection is one section and the English phrases that ask for it.
@@ -81,6 +83,10 @@ func ParseEnglish(name string, data []byte) (English, error) {
 		if w.EN = englishPhrases(w.EN); len(w.EN) == 0 || strings.TrimSpace(w.VI) == "" || slices.ContainsFunc(w.EN, func(p string) bool { return strings.Contains(p, gapMark) }) {
 			return English{}, &FieldError{File: name, Field: fmt.Sprintf("words[%d]", i), Msg: "needs English phrases without gaps and their Vietnamese"}
 		}
+		w.words = make([][]string, len(w.EN))
+		for k, p := range w.EN {
+			w.words[k] = strings.Fields(p)
+		}
 	}
 	return g, nil
 }
@@ -118,8 +124,7 @@ func (g English) translateCount(q string, keepUnknown bool) (string, int) {
 	for i := 0; i < len(toks); {
 		best, vi := 0, ""
 		for _, w := range g.Words {
-			for _, p := range w.EN {
-				pt := strings.Fields(p)
+			for _, pt := range w.words {
 				if len(pt) > best && i+len(pt) <= len(toks) && slices.Equal(toks[i:i+len(pt)], pt) {
 					best, vi = len(pt), w.VI
 				}
