@@ -1104,14 +1104,9 @@ func cutDone(text string) (rest string, ok bool) {
 // paying, looking up, logging in): how to use the portal for any procedure.
 const usageField = "Hướng dẫn sử dụng"
 
-// submitWords say a file is handed in, or where online: words of the guide
-// to submitting online that any procedure's question may use ("thai sản nộp
-// hồ sơ online trên dịch vụ công được không").
-var submitWords = map[string]bool{"nop": true, "ho": true, "so": true, "online": true, "truc": true, "tuyen": true,
-	"qua": true, "mang": true, "tren": true, "dich": true, "vu": true, "cong": true}
-
 // usageAnswer reads a question the portal's guide to submitting a file
-// answers (usageField) without the words of submitting online (submitWords):
+// answers (usageField) without the words of the online channel and of
+// handing in a file (channelWords, as namedBesideChannel reads them):
 // when what is left is answered alone (answeredAlone) by a guide to a
 // procedure, not as a generic question, on a run of at least two syllables
 // of its names that fit them at least half (Evidence.Anchor, NameFit), the
@@ -1120,17 +1115,11 @@ func (e *Engine) usageAnswer(text string, res SearchResult, search func(string) 
 	if len(res.Hits) == 0 || res.Hits[0].Field != usageField || !strings.Contains(vntext.Fold(strings.ToLower(res.Hits[0].Title)), "nop ho so") {
 		return SearchResult{}, false
 	}
-	w := splitWords(e.normalize(text))
-	var rest []string
-	for i, f := range w.fold {
-		if !submitWords[f] {
-			rest = append(rest, w.acc[i])
-		}
-	}
-	if len(rest) == len(w.fold) {
+	rest, ok := e.withoutChannel(text)
+	if !ok {
 		return SearchResult{}, false
 	}
-	_, r, ok := e.answeredAlone(strings.Join(rest, " "), search)
+	_, r, ok := e.answeredAlone(rest, search)
 	return r, ok && !genericQuestion(r) && r.Hits[0].Field != usageField && !r.Hits[0].Official && r.Hits[0].Evidence.Anchor >= 2 && r.Hits[0].Evidence.NameFit >= 0.5
 }
 
@@ -2300,17 +2289,25 @@ func (k *keyedMutex) lock(key string) func() {
 // name the channel guides rather than a procedure.
 var channelWords = append(slices.Clip(onlineAndAppCues), cues("nộp hồ sơ", "làm hồ sơ", "hồ sơ")...)
 
+// withoutChannel returns text, normalized, without the words of the online
+// channel and of handing in a file (channelWords); ok is false when it holds
+// none of them.
+func (e *Engine) withoutChannel(text string) (rest string, ok bool) {
+	w := splitWords(e.normalize(text))
+	kept := unmasked(w.acc, channelWords.mask(w))
+	return strings.Join(kept, " "), len(kept) < len(w.acc)
+}
+
 // namedBesideChannel returns the guide text names whole once the channel's
 // words (channelWords) are left out, when the search is confident of it, it
 // is not itself a guide to the channel and the whole text does not say it is
 // not about it (its not_about).
 func (e *Engine) namedBesideChannel(ctx context.Context, text string) (knowledge.Procedure, bool) {
-	w := splitWords(e.normalize(text))
-	rest := unmasked(w.acc, channelWords.mask(w))
-	if len(rest) == len(w.acc) || len(rest) == 0 {
+	rest, ok := e.withoutChannel(text)
+	if !ok || rest == "" {
 		return knowledge.Procedure{}, false
 	}
-	res, err := e.searchWithin(ctx, strings.Join(rest, " "), text)
+	res, err := e.searchWithin(ctx, rest, text)
 	if err != nil || !namesOneGuide(res) {
 		return knowledge.Procedure{}, false
 	}

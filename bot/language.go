@@ -143,11 +143,11 @@ func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 		// of the words in Vietnamese chooses, when it answers one of them.
 		// A life situation named beside them (a lost wallet) walks through
 		// them all: no single one is chosen over it.
-		situation := slices.ContainsFunc(r.Named, func(t knowledge.EnglishTopic) bool {
-			q, err := e.cfg.Procedures.Procedure(ctx, t.ID)
-			return err == nil && q.Field == SituationField
-		})
-		if p, ok := e.translatedGuide(ctx, m.Text); ok && !situation && slices.ContainsFunc(r.Named, func(t knowledge.EnglishTopic) bool { return t.ID == p.ID }) {
+		if p, ok := e.translatedGuide(ctx, m.Text); ok && slices.ContainsFunc(r.Named, func(t knowledge.EnglishTopic) bool { return t.ID == p.ID }) &&
+			!slices.ContainsFunc(r.Named, func(t knowledge.EnglishTopic) bool {
+				q, err := e.cfg.Procedures.Procedure(ctx, t.ID)
+				return err == nil && q.Field == SituationField
+			}) {
 			return e.answerInEnglish(ctx, s, m, p, r.Section, "Your question seems to be about the procedure called, in Vietnamese, “"+p.Title+"”. ", inPerson)
 		}
 	}

@@ -97,7 +97,8 @@ func ParseEnglish(name string, data []byte) (English, error) {
 // words that say something kept as typed; "" when it holds no glossary word.
 // It is a reading for the search, not a translation to show.
 func (g English) Translate(q string) string {
-	return g.translate(q, true)
+	vi, _ := g.translateCount(q, true)
+	return vi
 }
 
 // TranslateKnown is Translate without the words the glossary does not know:
@@ -107,19 +108,12 @@ func (g English) TranslateKnown(q string) (string, int) {
 	return g.translateCount(q, false)
 }
 
-// translate reads q's glossary words in Vietnamese, keeping the other words
-// that say something as typed when keepUnknown is set.
-func (g English) translate(q string, keepUnknown bool) string {
-	vi, _ := g.translateCount(q, keepUnknown)
-	return vi
-}
-
-// translateCount is translate, with the number of distinct glossary entries
-// read.
+// translateCount reads q's glossary words in Vietnamese, keeping the other
+// words that say something as typed when keepUnknown is set, and counts the
+// distinct glossary entries read.
 func (g English) translateCount(q string, keepUnknown bool) (string, int) {
 	toks := strings.Fields(englishText(q))
 	var out []string
-	known := false
 	entries := map[string]bool{}
 	for i := 0; i < len(toks); {
 		best, vi := 0, ""
@@ -141,14 +135,13 @@ func (g English) translateCount(q string, keepUnknown bool) (string, int) {
 			i++
 			continue
 		}
-		known = true
 		entries[vi] = true
 		if len(out) == 0 || out[len(out)-1] != vi {
 			out = append(out, vi)
 		}
 		i += best
 	}
-	if !known {
+	if len(entries) == 0 {
 		return "", 0
 	}
 	return strings.Join(out, " "), len(entries)

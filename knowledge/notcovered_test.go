@@ -37,6 +37,14 @@ topics:
 	if !errors.As(err, &fe) {
 		t.Fatalf("a template without countries: err = %v, want a FieldError", err)
 	}
+	_, err = ParseNotCovered("t.yaml", []byte(`topics:
+  - name: x
+    marked: [<nước> cấp]
+    help: y
+`))
+	if !errors.As(err, &fe) {
+		t.Fatalf("a marked template without countries: err = %v, want a FieldError", err)
+	}
 }
 
 func sorted(s []string) []string {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io/fs"
+	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -105,9 +106,14 @@ func ParseNotCovered(name string, data []byte) ([]NotCoveredTopic, error) {
 		return nil, err
 	}
 	plain, marked := cleanList(doc.Countries, true), cleanList(doc.CountriesMarked, true)
+	all := slices.Concat(plain, marked)
 	for i, t := range doc.Topics {
+		field := fmt.Sprintf("topics[%d]", i)
 		if t.Name == "" || t.Help == "" || len(cleanList(t.Phrases, true))+len(cleanList(t.Marked, true)) == 0 {
-			return nil, &FieldError{File: name, Field: fmt.Sprintf("topics[%d]", i), Msg: "needs a name, phrases (or marked phrases) and help"}
+			return nil, &FieldError{File: name, Field: field, Msg: "needs a name, phrases (or marked phrases) and help"}
+		}
+		noCountries := func(p string) error {
+			return &FieldError{File: name, Field: field, Msg: fmt.Sprintf("%q names %s but the file lists no countries", p, CountryMark)}
 		}
 		var phrases, marks []string
 		for _, p := range t.Phrases {
@@ -115,8 +121,8 @@ func ParseNotCovered(name string, data []byte) ([]NotCoveredTopic, error) {
 				phrases = append(phrases, p)
 				continue
 			}
-			if len(plain)+len(marked) == 0 {
-				return nil, &FieldError{File: name, Field: fmt.Sprintf("topics[%d]", i), Msg: fmt.Sprintf("%q names %s but the file lists no countries", p, CountryMark)}
+			if len(all) == 0 {
+				return nil, noCountries(p)
 			}
 			phrases = append(phrases, fillCountry(p, plain)...)
 			marks = append(marks, fillCountry(p, marked)...)
@@ -126,7 +132,10 @@ func ParseNotCovered(name string, data []byte) ([]NotCoveredTopic, error) {
 				marks = append(marks, p)
 				continue
 			}
-			marks = append(marks, fillCountry(p, append(plain, marked...))...)
+			if len(all) == 0 {
+				return nil, noCountries(p)
+			}
+			marks = append(marks, fillCountry(p, all)...)
 		}
 		doc.Topics[i].Phrases, doc.Topics[i].Marked = phrases, marks
 	}
