@@ -112,30 +112,30 @@ func ParseNotCovered(name string, data []byte) ([]NotCoveredTopic, error) {
 		if t.Name == "" || t.Help == "" || len(cleanList(t.Phrases, true))+len(cleanList(t.Marked, true)) == 0 {
 			return nil, &FieldError{File: name, Field: field, Msg: "needs a name, phrases (or marked phrases) and help"}
 		}
-		noCountries := func(p string) error {
-			return &FieldError{File: name, Field: field, Msg: fmt.Sprintf("%q names %s but the file lists no countries", p, CountryMark)}
-		}
+		// A phrase not a template is kept in keep; a template is written out
+		// with asPhrase countries as phrases and asMarked ones as marked.
 		var phrases, marks []string
-		for _, p := range t.Phrases {
+		spell := func(p string, keep *[]string, asPhrase, asMarked []string) error {
 			if !strings.Contains(p, CountryMark) {
-				phrases = append(phrases, p)
-				continue
+				*keep = append(*keep, p)
+				return nil
 			}
 			if len(all) == 0 {
-				return nil, noCountries(p)
+				return &FieldError{File: name, Field: field, Msg: fmt.Sprintf("%q names %s but the file lists no countries", p, CountryMark)}
 			}
-			phrases = append(phrases, fillCountry(p, plain)...)
-			marks = append(marks, fillCountry(p, marked)...)
+			phrases = append(phrases, fillCountry(p, asPhrase)...)
+			marks = append(marks, fillCountry(p, asMarked)...)
+			return nil
+		}
+		for _, p := range t.Phrases {
+			if err := spell(p, &phrases, plain, marked); err != nil {
+				return nil, err
+			}
 		}
 		for _, p := range t.Marked {
-			if !strings.Contains(p, CountryMark) {
-				marks = append(marks, p)
-				continue
+			if err := spell(p, &marks, nil, all); err != nil {
+				return nil, err
 			}
-			if len(all) == 0 {
-				return nil, noCountries(p)
-			}
-			marks = append(marks, fillCountry(p, all)...)
 		}
 		doc.Topics[i].Phrases, doc.Topics[i].Marked = phrases, marks
 	}
