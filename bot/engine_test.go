@@ -397,6 +397,17 @@ func TestTrust(t *testing.T) {
 	if r.Language != "en" || r.ProcedureID != "dang-ky-ket-hon" || r.Section != bot.SectionAgency || !strings.HasPrefix(r.Replies[0].Text, "Your question seems to be about") {
 		t.Errorf("English story around a named procedure: %s %s/%s %q", r.Language, r.ProcedureID, r.Section, r.Replies[0].Text)
 	}
+	// English puts a noun's words the other way round: "BHYT card" is "thẻ
+	// BHYT", and the guide's name stands in the known words in another order.
+	r = fx.say(t, "en-order", "i lost my BHYT card from my company, how to get it reissued")
+	if r.Language != "en" || r.ProcedureID != "cap-lai-the-bhyt" {
+		t.Errorf("English name in another order: %s %q, want cap-lai-the-bhyt", r.Language, r.ProcedureID)
+	}
+	// A household business's tax is not its registration.
+	r = fx.say(t, "en-hkd-tax", "How much tax does a small coffee shop household business pay and how is it declared?")
+	if r.Language != "en" || r.ProcedureID != "thue-ho-kinh-doanh" {
+		t.Errorf("English household business tax: %s %q, want thue-ho-kinh-doanh", r.Language, r.ProcedureID)
+	}
 	// Two topics named (a foreigner's stay, a weapon): the Vietnamese
 	// reading of the words chooses one of them.
 	r = fx.say(t, "en-two", "I inherited an antique Korean sword from my grandfather. Do I have to declare it to the police?")

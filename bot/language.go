@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/dvcbot/dvcbot/knowledge"
+	"github.com/dvcbot/dvcbot/knowledge/vntext"
 )
 
 // englishWords are common English words that are not Vietnamese syllables
@@ -246,9 +247,48 @@ func (e *Engine) knownWordsGuide(ctx context.Context, text, vi string, top Searc
 		return SearchResult{}, false
 	}
 	k, err := e.searchWithin(ctx, known, known)
-	if err != nil || !namesOneGuide(k) || k.Hits[0].ID != top.ID {
+	if err != nil || !answersAlone(k) || k.Hits[0].Official || k.Hits[0].ID != top.ID {
 		return SearchResult{}, false
 	}
 	ev := k.Hits[0].Evidence
-	return k, ev.NameFit >= 0.99 && ev.Anchor >= 3 && ev.Residual == 0
+	if ev.Residual != 0 {
+		return SearchResult{}, false
+	}
+	if namesProcedure(k) && ev.NameFit >= 0.99 && ev.Anchor >= 3 {
+		return k, true
+	}
+	// English puts a noun's words the other way round ("BHYT card" is "thẻ
+	// BHYT"): a name of three syllables or more standing in the reading in
+	// any order names its guide too.
+	p, err := e.cfg.Procedures.Procedure(ctx, top.ID)
+	return k, err == nil && namedInAnyOrder(p, known)
+}
+
+// namedInAnyOrder reports whether every syllable of one of p's names (its
+// title or an alias) of three syllables or more is among text's syllables, as
+// many times as the name holds it, in any order.
+func namedInAnyOrder(p knowledge.Procedure, text string) bool {
+	have := map[string]int{}
+	for _, w := range strings.Fields(vntext.Fold(strings.ToLower(text))) {
+		have[w]++
+	}
+	for _, name := range append([]string{p.Title}, p.Aliases...) {
+		words := strings.Fields(vntext.Fold(strings.ToLower(name)))
+		if len(words) < 3 {
+			continue
+		}
+		need := map[string]int{}
+		ok := true
+		for _, w := range words {
+			need[w]++
+			if need[w] > have[w] {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
 }
