@@ -403,6 +403,17 @@ func TestTrust(t *testing.T) {
 	if r.Language != "en" || r.ProcedureID != "cap-lai-the-bhyt" {
 		t.Errorf("English name in another order: %s %q, want cap-lai-the-bhyt", r.Language, r.ProcedureID)
 	}
+	// Vietnamese papers named with their marks among many English words
+	// leave the message English, and are read as they stand; a site's
+	// address ("dichvucong.gov.vn") and "log in" are no Vietnamese.
+	for _, c := range []struct{ q, id string }{
+		{"our sổ đỏ is torn and faded. how long does it take to get a replacement?", "cap-doi-cap-lai-so-do"},
+		{"how to log in to dichvucong.gov.vn with VNeID", "huong-dan-dang-nhap-dvc"},
+	} {
+		if r = fx.say(t, "en-"+c.id, c.q); r.Language != "en" || r.ProcedureID != c.id {
+			t.Errorf("English %q: %s %q, want an English lead and %s", c.q, r.Language, r.ProcedureID, c.id)
+		}
+	}
 	// A household business's tax is not its registration.
 	r = fx.say(t, "en-hkd-tax", "How much tax does a small coffee shop household business pay and how is it declared?")
 	if r.Language != "en" || r.ProcedureID != "thue-ho-kinh-doanh" {

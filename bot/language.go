@@ -44,7 +44,7 @@ var englishWords = map[string]bool{
 	"some": true, "all": true, "that": true, "these": true, "because": true, "also": true, "only": true,
 	"after": true, "before": true, "since": true, "today": true, "yesterday": true, "time": true,
 	"sick": true, "leave": true, "maternity": true, "employer": true, "salary": true, "tax": true, "refund": true,
-	"us": true, "by": true, "yes": true,
+	"us": true, "by": true, "yes": true, "log": true, "login": true, "logged": true,
 }
 
 // looksEnglish reports whether a question is written in English: no Vietnamese
@@ -69,8 +69,10 @@ func looksEnglish(q string) bool {
 		}
 	}
 	// Vietnamese typed with diacritics carries them on most words; English
-	// may carry one or two ("fiancée", a place written "Đà Nẵng").
-	if marked > max(1, len(w.acc)/10) {
+	// may carry one or two ("fiancée", a place written "Đà Nẵng"), or a
+	// few more when it names Vietnamese papers among many English words
+	// ("our sổ đỏ is torn and faded. how long does it take …").
+	if marked > max(1, len(w.acc)/10) && (n < 4 || 3*marked > len(w.acc) || float64(n) < 0.3*float64(len(w.acc))) {
 		return false
 	}
 	// Known English words, or one of them among many words no Vietnamese

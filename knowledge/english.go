@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+
+	"github.com/dvcbot/dvcbot/knowledge/vntext"
 )
 
 // English is the glossary that reads questions asked in English (see
@@ -124,6 +126,20 @@ func (g English) translateCount(q string, keepUnknown bool) (string, int) {
 				}
 			}
 		}
+		if best == 0 && marked(toks[i]) {
+			// Vietnamese words written with their marks ("our sổ đỏ is
+			// torn") are already what the glossary would give: a run of
+			// them reads as one entry.
+			j := i
+			for j < len(toks) && marked(toks[j]) {
+				j++
+			}
+			vi := strings.Join(toks[i:j], " ")
+			entries[vi] = true
+			out = append(out, vi)
+			i = j
+			continue
+		}
 		if best == 0 {
 			// A word the glossary does not know is kept as typed, unless it
 			// only builds the sentence: the search then counts it as a word
@@ -163,6 +179,12 @@ func (g English) Excludes(id, q string) bool {
 		}
 	}
 	return false
+}
+
+// marked reports whether the word t carries a Vietnamese mark (a letter
+// beyond plain ASCII that folds to one: "sổ", "đỏ").
+func marked(t string) bool {
+	return vntext.Fold(t) != t
 }
 
 // isNumber reports whether t is written with digits only.
