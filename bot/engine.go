@@ -916,7 +916,7 @@ func (e *Engine) purposeAnswer(text string, search func(string) (SearchResult, e
 // mai táng") is the story, not the means.
 func (e *Engine) meansAnswer(text, id string, search func(string) (SearchResult, error)) (SearchResult, bool) {
 	rest, purposes := cutPurpose(text)
-	if len(purposes) == 0 || tellsDone(rest) {
+	if len(purposes) == 0 || tellsDone(rest) || !seeksPaper(rest) {
 		return SearchResult{}, false
 	}
 	_, r, ok := e.namedAlone(rest, search)
@@ -930,6 +930,23 @@ func (e *Engine) meansAnswer(text, id string, search func(string) (SearchResult,
 	}
 	return SearchResult{}, false
 }
+
+// seeksPaper reports whether text says someone does or asks for something
+// (seekWords: "xin", "làm", "đăng ký" …): the means to a purpose is sought,
+// while a story before "để" ("cháu khuyết tật ở nhờ mấy hôm để khám bệnh")
+// only tells who and why.
+func seeksPaper(text string) bool {
+	for _, t := range strings.Fields(text) {
+		if seekWords[vntext.Fold(strings.ToLower(strings.Trim(t, ".,;:?!")))] {
+			return true
+		}
+	}
+	return false
+}
+
+// seekWords are the folded syllables of the verbs a means is sought with.
+var seekWords = map[string]bool{"xin": true, "lam": true, "dang": true, "cap": true, "nop": true, "doi": true, "khai": true,
+	"bao": true, "tach": true, "sang": true, "chung": true, "cong": true, "rut": true, "trich": true, "dk": true, "dky": true, "mo": true}
 
 // tellsDone reports whether text says something is already done ("xong",
 // "rồi", "r").

@@ -414,6 +414,16 @@ func TestTrust(t *testing.T) {
 			t.Errorf("English %q: %s %q, want an English lead and %s", c.q, r.Language, r.ProcedureID, c.id)
 		}
 	}
+	// An illness or a hospital stay told as the reason for something else is
+	// the scene; a story before "để" is not a means sought.
+	for _, c := range []struct{ q, id string }{
+		{"bố em bị tai biến lên ở nhà em một tuần để chữa bệnh thì có phải thông báo lưu trú không", "thong-bao-luu-tru"},
+		{"chị tôi tạm nghỉ bán tạp hóa 3 tháng vì nằm viện, có phải báo tạm ngừng hộ kinh doanh không", "thay-doi-ho-kinh-doanh"},
+	} {
+		if r = fx.say(t, "scene-"+c.id, c.q); r.ProcedureID != c.id {
+			t.Errorf("%q: %q, want %s", c.q, r.ProcedureID, c.id)
+		}
+	}
 	// A household business's tax is not its registration.
 	r = fx.say(t, "en-hkd-tax", "How much tax does a small coffee shop household business pay and how is it declared?")
 	if r.Language != "en" || r.ProcedureID != "thue-ho-kinh-doanh" {
