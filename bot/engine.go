@@ -531,6 +531,14 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 			res = one
 		}
 	}
+	if res.Confident && res.NotCovered == nil {
+		// A paper asked about as a need of a procedure named before ("đăng
+		// ký kết hôn có cần xác nhận tình trạng hôn nhân không") asks about
+		// that procedure's papers, not how to get the paper.
+		if one, ok := e.needsAnswer(m.Text, res, search); ok && !e.excludes(one.Hits[0].ID, q) {
+			res = one
+		}
+	}
 	if len(res.Hits) > 0 && res.NotCovered == nil {
 		// Where someone lives ("hộ khẩu ở xa", "thường trú ở quê", "gần
 		// chỗ tạm trú") is the scene of a question about another procedure,
@@ -930,6 +938,51 @@ func (e *Engine) meansAnswer(text, id string, search func(string) (SearchResult,
 	}
 	return SearchResult{}, false
 }
+
+// needsAnswer reads a message that asks whether a paper or a person is
+// needed ("… có cần bản sao giấy khai sinh có chứng thực không", "… có phải
+// xác nhận độc thân không") after naming a procedure: when the words before
+// the need name a procedure whole and are answered with it alone, and res
+// answers with the paper's own procedure, that procedure is the question's.
+func (e *Engine) needsAnswer(text string, res SearchResult, search func(string) (SearchResult, error)) (SearchResult, bool) {
+	toks := strings.Fields(text)
+	fold := make([]string, len(toks))
+	for i, t := range toks {
+		fold[i] = vntext.Fold(strings.ToLower(strings.Trim(t, ".,;:?!()")))
+	}
+	at := -1
+	for i := len(toks) - 2; i >= 2; i-- {
+		if (fold[i] == "co" && (fold[i+1] == "can" || fold[i+1] == "phai")) || (fold[i] == "can" && fold[i+1] == "phai") {
+			at = i
+			break
+		}
+	}
+	if at < 0 {
+		return SearchResult{}, false
+	}
+	k := at + 2
+	for k < len(fold) && needVerbs[fold[k]] {
+		k++
+	}
+	if k >= len(fold) || !needObjects[fold[k]] {
+		return SearchResult{}, false
+	}
+	_, r, ok := e.namedAlone(strings.Join(toks[:at], " "), search)
+	if !ok || r.Hits[0].ID == res.Hits[0].ID {
+		return SearchResult{}, false
+	}
+	return r, true
+}
+
+// needVerbs may stand between "có cần"/"có phải" and the thing needed
+// ("có phải mang bản sao …"); needObjects start a paper that supports a
+// file (a copy, a confirmation) or a person who comes along. A permit or
+// a certificate one asks whether to obtain ("có cần xin giấy an toàn thực
+// phẩm") is a procedure of its own, and so is the question.
+var (
+	needVerbs   = map[string]bool{"mang": true, "nop": true, "co": true, "them": true, "phai": true}
+	needObjects = map[string]bool{"ban": true, "xac": true, "nguoi": true}
+)
 
 // seeksPaper reports whether text says someone does or asks for something
 // (seekWords: "xin", "làm", "đăng ký" …): the means to a purpose is sought,

@@ -424,6 +424,17 @@ func TestTrust(t *testing.T) {
 			t.Errorf("%q: %q, want %s", c.q, r.ProcedureID, c.id)
 		}
 	}
+	// A supporting paper asked about as a need of the procedure named before
+	// it asks about that procedure; a permit asked whether to obtain is its
+	// own procedure.
+	for _, c := range []struct{ q, id string }{
+		{"đăng ký kết hôn có phải mang xác nhận tình trạng hôn nhân không", "dang-ky-ket-hon"},
+		{"mở quán ăn có cần xin giấy an toàn thực phẩm không", "an-toan-thuc-pham"},
+	} {
+		if r = fx.say(t, "need-"+c.id, c.q); r.ProcedureID != c.id {
+			t.Errorf("%q: %q, want %s", c.q, r.ProcedureID, c.id)
+		}
+	}
 	// A household business's tax is not its registration.
 	r = fx.say(t, "en-hkd-tax", "How much tax does a small coffee shop household business pay and how is it declared?")
 	if r.Language != "en" || r.ProcedureID != "thue-ho-kinh-doanh" {
