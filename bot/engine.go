@@ -431,14 +431,16 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 			res = full
 		}
 	}
-	if res.Confident && res.Hits[0].Confidence < sureConfidence {
+	if stripped := stripSectionCues(w); res.Confident && stripped != q {
 		// A section cue may have taken a word of a name ("nộp thuế" in "hộ
 		// kinh doanh có phải nộp thuế không" is the business tax, not the
 		// registration): a procedure the whole question names whole, or is
-		// sure of, and trusts more wins. A hit the search is sure of is not
-		// second-guessed (and the turn is spared a search).
+		// sure of, and trusts more wins. A hit the search is sure of yields
+		// only to a name the whole question reads with more of its words
+		// ("chi phí" in "hỗ trợ chi phí học tập" is no fee).
 		if full, err := search(q); err == nil && full.Confident && full.Hits[0].ID != res.Hits[0].ID &&
-			(full.Hits[0].Evidence.FullName || full.Hits[0].Confidence >= sureConfidence) && full.Hits[0].Confidence > res.Hits[0].Confidence {
+			(full.Hits[0].Evidence.FullName || full.Hits[0].Confidence >= sureConfidence) && full.Hits[0].Confidence > res.Hits[0].Confidence &&
+			(res.Hits[0].Confidence < sureConfidence || full.Hits[0].Evidence.FullName && full.Hits[0].Evidence.NameFit >= 0.99 && full.Hits[0].Evidence.Anchor > res.Hits[0].Evidence.Anchor) {
 			res = full
 		}
 	}
