@@ -287,12 +287,16 @@ func (ix *Index) offTopicPhrases(q string, toks, folds []string) ([]offPhrase, *
 		}
 	}
 	figures := sync.OnceValue(func() bool { return givesFigures(folds) })
+	// In a message typed with its marks, a syllable typed without any is
+	// that syllable ("nuôi cho đàng hoàng" is no "nuôi chó"): a phrase
+	// stands only with its own marks there.
+	typedMarked := markedMessage(toks, folds)
 	for i := range ix.offTopics {
 		t := &ix.offTopics[i]
 		if t.figures && !figures() {
 			continue
 		}
-		scan(t, t.phrases, func(c cue, k int) bool { return c.matchAt(toks, folds, k) }, false)
+		scan(t, t.phrases, func(c cue, k int) bool { return c.matchAt(toks, folds, k) && (!typedMarked || c.markedAt(toks, k)) }, false)
 		scan(t, t.marked, func(c cue, k int) bool { return c.markedAt(toks, k) }, true)
 	}
 	return found, first
@@ -2318,4 +2322,16 @@ func (e *entry) namesAllOf(rec *entry) bool {
 		}
 	}
 	return true
+}
+
+// markedMessage reports whether at least half of a message's syllables (toks
+// as typed, folds folded) carry marks.
+func markedMessage(toks, folds []string) bool {
+	n := 0
+	for i := range toks {
+		if toks[i] != folds[i] {
+			n++
+		}
+	}
+	return 2*n >= len(toks)
 }
