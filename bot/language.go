@@ -64,7 +64,7 @@ func looksEnglish(q string) bool {
 		case englishWords[a]:
 			n++
 			shaped++
-		case len(a) >= 5 && a == w.fold[i] && !vietnameseSyllable(a):
+		case len(a) >= 5 && a == w.fold[i] && !vntext.UnmarkedSyllable(a):
 			shaped++
 		}
 	}
@@ -79,32 +79,6 @@ func looksEnglish(q string) bool {
 	// syllable can be ("Is a room rental contract required to be notarized?").
 	return n >= 2 && float64(n) >= 0.3*float64(len(w.acc)) ||
 		n >= 1 && shaped >= 3 && float64(shaped) >= 0.5*float64(len(w.acc))
-}
-
-// Vietnamese syllables typed without marks: an onset, one to three vowels
-// and a final ("nghieng", "khuyu", "truong").
-var (
-	syllableOnsets = []string{"ngh", "ng", "gh", "gi", "kh", "nh", "ph", "qu", "th", "tr", "ch", "b", "c", "d", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "x", ""}
-	syllableFinals = []string{"ch", "ng", "nh", "c", "m", "n", "p", "t", ""}
-)
-
-// vietnameseSyllable reports whether the unmarked lowercase word a can be a
-// Vietnamese syllable typed without its marks; "rental", "contract" and
-// "notarized" cannot.
-func vietnameseSyllable(a string) bool {
-	for _, o := range syllableOnsets {
-		rest, ok := strings.CutPrefix(a, o)
-		if !ok {
-			continue
-		}
-		for _, f := range syllableFinals {
-			core, ok := strings.CutSuffix(rest, f)
-			if ok && len(core) >= 1 && len(core) <= 3 && strings.Trim(core, "aeiouy") == "" {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // english answers a question asked in English, in English. A question that

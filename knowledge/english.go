@@ -140,6 +140,16 @@ func (g English) translateCount(q string, keepUnknown bool) (string, int) {
 			i = j
 			continue
 		}
+		if n := vietnameseRun(toks[i:]); best == 0 && n >= 2 {
+			// Vietnamese words typed without marks ("a ho kinh doanh", "phieu
+			// ly lich tu phap"), two or more that build no English sentence,
+			// are read as they stand and count as one entry.
+			vi := strings.Join(toks[i:i+n], " ")
+			entries[vi] = true
+			out = append(out, vi)
+			i += n
+			continue
+		}
 		if best == 0 {
 			// A word the glossary does not know is kept as typed, unless it
 			// only builds the sentence: the search then counts it as a word
@@ -180,6 +190,30 @@ func (g English) Excludes(id, q string) bool {
 	}
 	return false
 }
+
+// vietnameseRun returns how many of the words toks starts with can be
+// Vietnamese syllables typed without marks (vntext.UnmarkedSyllable) and are
+// none of the words that build an English sentence (englishStop) or everyday
+// English words of that shape (englishSyllables).
+func vietnameseRun(toks []string) int {
+	n := 0
+	for n < len(toks) && !englishStop[toks[n]] && !englishSyllables[toks[n]] && vntext.UnmarkedSyllable(toks[n]) {
+		n++
+	}
+	return n
+}
+
+// englishSyllables are everyday English words shaped like an unmarked
+// Vietnamese syllable.
+var englishSyllables = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`son sons man men ban bin pin tin hot cut got lot nut hat bat cat net pet set bet let sit hit kit
+		hung hang sing ring long tong thin then than that chin chat nap cap tap map hip tip top pop shop chip ship ha hi
+		on in an ten pen hen den rob mob job sob mom dad baby`) {
+		m[w] = true
+	}
+	return m
+}()
 
 // marked reports whether the word t carries a Vietnamese mark (a letter
 // beyond plain ASCII that folds to one: "sổ", "đỏ").

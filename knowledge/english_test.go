@@ -134,6 +134,12 @@ func TestSeedEnglishTranslate(t *testing.T) {
 		{"which hospital is best for giving birth", "đăng ký khai sinh", 1},
 		{"where do we register our marriage?", "đăng ký đăng ký kết hôn", 2},
 		{"what is the weather like", "", 0},
+		// Vietnamese words among English ones are read as they stand, each
+		// run one entry: with their marks, or without them when two or more
+		// build no English sentence.
+		{"our sổ đỏ is torn", "sổ đỏ bị rách hỏng", 2},
+		{"how long does it take to get the ly lich tu phap", "ly lich tu phap", 1},
+		{"a hot pin for my son", "con", 1},
 	} {
 		if got, n := g.TranslateKnown(c.q); got != c.want || n != c.n {
 			t.Errorf("TranslateKnown(%q) = %q, %d; want %q, %d", c.q, got, n, c.want, c.n)

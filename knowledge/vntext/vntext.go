@@ -119,3 +119,29 @@ func isSep(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) }
 // Key returns the folded tokens of s joined by single spaces: a stable key for
 // grouping questions ("Làm CCCD ở đâu?" and "lam cccd o dau" share one key).
 func Key(s string) string { return strings.Join(FoldedTokens(s), " ") }
+
+// Vietnamese syllables typed without marks: an onset, one to three vowels
+// and a final ("nghieng", "khuyu", "truong").
+var (
+	syllableOnsets = []string{"ngh", "ng", "gh", "gi", "kh", "nh", "ph", "qu", "th", "tr", "ch", "b", "c", "d", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "x", ""}
+	syllableFinals = []string{"ch", "ng", "nh", "c", "m", "n", "p", "t", ""}
+)
+
+// UnmarkedSyllable reports whether the unmarked lowercase word a can be a
+// Vietnamese syllable typed without its marks; "rental", "contract" and
+// "notarized" cannot.
+func UnmarkedSyllable(a string) bool {
+	for _, o := range syllableOnsets {
+		rest, ok := strings.CutPrefix(a, o)
+		if !ok {
+			continue
+		}
+		for _, f := range syllableFinals {
+			core, ok := strings.CutSuffix(rest, f)
+			if ok && len(core) >= 1 && len(core) <= 3 && strings.Trim(core, "aeiouy") == "" {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -44,3 +44,17 @@ func TestClean(t *testing.T) {
 		t.Error("HasDiacritics")
 	}
 }
+
+func TestUnmarkedSyllable(t *testing.T) {
+	for _, c := range []struct {
+		w    string
+		want bool
+	}{
+		{"nghieng", true}, {"khuyu", true}, {"truong", true}, {"phap", true}, {"y", true},
+		{"rental", false}, {"contract", false}, {"notarized", false}, {"vneid", false}, {"log", false},
+	} {
+		if got := UnmarkedSyllable(c.w); got != c.want {
+			t.Errorf("UnmarkedSyllable(%q) = %v, want %v", c.w, got, c.want)
+		}
+	}
+}
