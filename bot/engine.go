@@ -419,7 +419,8 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 		}
 		return r, err
 	}
-	res, err := search(stripSectionCues(w))
+	stripped := stripSectionCues(w)
+	res, err := search(stripped)
 	if err != nil {
 		e.log.ErrorContext(ctx, "search failed", "err", err)
 	}
@@ -431,13 +432,15 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 			res = full
 		}
 	}
-	if stripped := stripSectionCues(w); res.Confident && stripped != q {
+	if res.Confident && stripped != q && (res.Hits[0].Confidence < sureConfidence || res.Hits[0].Evidence.Residual > 0) {
 		// A section cue may have taken a word of a name ("nộp thuế" in "hộ
 		// kinh doanh có phải nộp thuế không" is the business tax, not the
 		// registration): a procedure the whole question names whole, or is
 		// sure of, and trusts more wins. A hit the search is sure of yields
 		// only to a name the whole question reads with more of its words
-		// ("chi phí" in "hỗ trợ chi phí học tập" is no fee).
+		// ("chi phí" in "hỗ trợ chi phí học tập" is no fee), and is not
+		// second-guessed when it explains every word left (the turn is
+		// spared a search).
 		if full, err := search(q); err == nil && full.Confident && full.Hits[0].ID != res.Hits[0].ID &&
 			(full.Hits[0].Evidence.FullName || full.Hits[0].Confidence >= sureConfidence) && full.Hits[0].Confidence > res.Hits[0].Confidence &&
 			(res.Hits[0].Confidence < sureConfidence || full.Hits[0].Evidence.FullName && full.Hits[0].Evidence.NameFit >= 0.99 && full.Hits[0].Evidence.Anchor > res.Hits[0].Evidence.Anchor) {
@@ -944,8 +947,9 @@ func (e *Engine) meansAnswer(text, id string, search func(string) (SearchResult,
 // needsAnswer reads a message that asks whether a paper or a person is
 // needed ("… có cần bản sao giấy khai sinh có chứng thực không", "… có phải
 // xác nhận độc thân không") after naming a procedure: when the words before
-// the need name a procedure whole and are answered with it alone, and res
-// answers with the paper's own procedure, that procedure is the question's.
+// the need name a procedure whole and are answered with it alone, another
+// than the one res answers with (the paper's own), that procedure is the
+// question's.
 func (e *Engine) needsAnswer(text string, res SearchResult, search func(string) (SearchResult, error)) (SearchResult, bool) {
 	toks := strings.Fields(text)
 	fold := make([]string, len(toks))
@@ -991,8 +995,11 @@ var (
 // while a story before "để" ("cháu khuyết tật ở nhờ mấy hôm để khám bệnh")
 // only tells who and why.
 func seeksPaper(text string) bool {
-	for _, t := range strings.Fields(text) {
-		if seekWords[vntext.Fold(strings.ToLower(strings.Trim(t, ".,;:?!")))] {
+	toks := strings.Fields(text)
+	for i, t := range toks {
+		f := vntext.Fold(strings.ToLower(strings.Trim(t, ".,;:?!")))
+		// "dang" is "đăng" (ký) only before "ký"; alone it is "đang" (now).
+		if seekWords[f] || f == "dang" && i+1 < len(toks) && vntext.Fold(strings.ToLower(toks[i+1])) == "ky" {
 			return true
 		}
 	}
@@ -1000,7 +1007,7 @@ func seeksPaper(text string) bool {
 }
 
 // seekWords are the folded syllables of the verbs a means is sought with.
-var seekWords = map[string]bool{"xin": true, "lam": true, "dang": true, "cap": true, "nop": true, "doi": true, "khai": true,
+var seekWords = map[string]bool{"xin": true, "lam": true, "cap": true, "nop": true, "doi": true, "khai": true,
 	"bao": true, "tach": true, "sang": true, "chung": true, "cong": true, "rut": true, "trich": true, "dk": true, "dky": true, "mo": true}
 
 // tellsDone reports whether text says something is already done ("xong",

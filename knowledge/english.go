@@ -126,24 +126,10 @@ func (g English) translateCount(q string, keepUnknown bool) (string, int) {
 				}
 			}
 		}
-		if best == 0 && marked(toks[i]) {
-			// Vietnamese words written with their marks ("our sổ đỏ is
-			// torn") are already what the glossary would give: a run of
-			// them reads as one entry.
-			j := i
-			for j < len(toks) && marked(toks[j]) {
-				j++
-			}
-			vi := strings.Join(toks[i:j], " ")
-			entries[vi] = true
-			out = append(out, vi)
-			i = j
-			continue
-		}
-		if n := vietnameseRun(toks[i:]); best == 0 && n >= 2 {
-			// Vietnamese words typed without marks ("a ho kinh doanh", "phieu
-			// ly lich tu phap"), two or more that build no English sentence,
-			// are read as they stand and count as one entry.
+		if n := vietnameseRun(toks[i:]); best == 0 && n > 0 {
+			// Vietnamese words among English ones are already what the
+			// glossary would give: a run of them reads as it stands, as one
+			// entry.
 			vi := strings.Join(toks[i:i+n], " ")
 			entries[vi] = true
 			out = append(out, vi)
@@ -191,14 +177,25 @@ func (g English) Excludes(id, q string) bool {
 	return false
 }
 
-// vietnameseRun returns how many of the words toks starts with can be
-// Vietnamese syllables typed without marks (vntext.UnmarkedSyllable) and are
-// none of the words that build an English sentence (englishStop) or everyday
-// English words of that shape (englishSyllables).
+// vietnameseRun returns how many Vietnamese words toks starts with: words
+// written with their marks ("our sổ đỏ is torn"), or two or more typed
+// without them that can be Vietnamese syllables (vntext.UnmarkedSyllable)
+// and are none of the words that build an English sentence (englishStop) or
+// everyday English words of that shape (englishSyllables: "a ho kinh
+// doanh", "the ly lich tu phap"); 0 for none.
 func vietnameseRun(toks []string) int {
 	n := 0
+	if len(toks) > 0 && marked(toks[0]) {
+		for n < len(toks) && marked(toks[n]) {
+			n++
+		}
+		return n
+	}
 	for n < len(toks) && !englishStop[toks[n]] && !englishSyllables[toks[n]] && vntext.UnmarkedSyllable(toks[n]) {
 		n++
+	}
+	if n < 2 {
+		return 0
 	}
 	return n
 }
@@ -209,7 +206,7 @@ var englishSyllables = func() map[string]bool {
 	m := map[string]bool{}
 	for _, w := range strings.Fields(`son sons man men ban bin pin tin hot cut got lot nut hat bat cat net pet set bet let sit hit kit
 		hung hang sing ring long tong thin then than that chin chat nap cap tap map hip tip top pop shop chip ship ha hi
-		on in an ten pen hen den rob mob job sob mom dad baby`) {
+		on in an ten pen hen den rob mob job sob mom`) {
 		m[w] = true
 	}
 	return m
