@@ -275,21 +275,52 @@ func (g English) Read(q string) EnglishReading {
 			break
 		}
 	}
+	// A topic named only in a purpose clause ("… to residential so we can
+	// build a house") is why, not what is asked: it is a hint.
+	main := text
+	if at := purposeAt(text); at >= 0 {
+		main = text[:at] + " "
+	}
 	seen := map[string]bool{}
 	for _, t := range g.Topics {
 		if seen[t.ID] || has(t.ExcludedBy) {
 			continue
 		}
 		switch {
-		case has(t.Phrases):
+		case containsAny(main, t.Phrases):
 			r.Named = append(r.Named, t)
 			seen[t.ID] = true
-		case has(t.Hints):
+		case has(t.Phrases) || has(t.Hints):
 			r.Hinted = append(r.Hinted, t)
 			seen[t.ID] = true
 		}
 	}
 	return r
+}
+
+// englishPurposes open a purpose clause ("so we can marry").
+var englishPurposes = []string{" so we can ", " so i can ", " so she can ", " so he can ", " so they can ", " so that ", " in order to "}
+
+// purposeAt returns where the first purpose clause of text (padded with
+// spaces, as englishText gives it) starts, or -1.
+func purposeAt(text string) int {
+	at := -1
+	for _, p := range englishPurposes {
+		if i := strings.Index(text, p); i >= 0 && (at < 0 || i < at) {
+			at = i
+		}
+	}
+	return at
+}
+
+// containsAny reports whether text holds one of phrases (containsPhrase).
+func containsAny(text string, phrases []string) bool {
+	for _, p := range phrases {
+		if containsPhrase(text, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // englishText lowercases s and turns everything but letters, digits and

@@ -86,6 +86,8 @@ func TestSeedEnglishReadsQuestions(t *testing.T) {
 		{q: "Can my mother register permanent residence at my house in Hanoi?", named: "dang-ky-thuong-tru", section: "conditions"},
 		{q: "How do I get a permanent residence card? I am British.", notCovered: true},
 		{q: "How do I get a divorce in Vietnam? My husband agrees.", named: "ly-hon", section: "steps"},
+		// a topic named only in a purpose clause is why, not what is asked
+		{q: "How much does it cost to change our rice field to residential land so we can build a house?", named: "chuyen-muc-dich-su-dung-dat", hinted: "giay-phep-xay-dung", section: "fees"},
 		{q: "There is a mistake on my son's birth certificate, how can I correct it?", named: "thay-doi-cai-chinh-ho-tich", section: "steps"},
 		{q: "Where can I certify my signature on a power of attorney?", named: "chung-thuc-chu-ky", section: "agency"},
 		{q: "My phone was stolen. How do I lock my VNeID?", named: "khoa-mo-khoa-can-cuoc-dien-tu", section: "steps"},
