@@ -951,11 +951,8 @@ func (e *Engine) meansAnswer(text, id string, search func(string) (SearchResult,
 // than the one res answers with (the paper's own), that procedure is the
 // question's.
 func (e *Engine) needsAnswer(text string, res SearchResult, search func(string) (SearchResult, error)) (SearchResult, bool) {
-	toks := strings.Fields(text)
-	fold := make([]string, len(toks))
-	for i, t := range toks {
-		fold[i] = vntext.Fold(strings.ToLower(strings.Trim(t, ".,;:?!()")))
-	}
+	st := newStatusText(text)
+	toks, fold := st.toks, st.fold
 	at := -1
 	for i := len(toks) - 2; i >= 2; i-- {
 		if (fold[i] == "co" && (fold[i+1] == "can" || fold[i+1] == "phai")) || (fold[i] == "can" && fold[i+1] == "phai") {
@@ -995,11 +992,10 @@ var (
 // while a story before "để" ("cháu khuyết tật ở nhờ mấy hôm để khám bệnh")
 // only tells who and why.
 func seeksPaper(text string) bool {
-	toks := strings.Fields(text)
-	for i, t := range toks {
-		f := vntext.Fold(strings.ToLower(strings.Trim(t, ".,;:?!")))
+	st := newStatusText(text)
+	for i, f := range st.fold {
 		// "dang" is "đăng" (ký) only before "ký"; alone it is "đang" (now).
-		if seekWords[f] || f == "dang" && i+1 < len(toks) && vntext.Fold(strings.ToLower(toks[i+1])) == "ky" {
+		if seekWords[f] || f == "dang" && st.at(i+1) == "ky" {
 			return true
 		}
 	}

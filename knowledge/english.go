@@ -185,8 +185,8 @@ func (g English) Excludes(id, q string) bool {
 // doanh", "the ly lich tu phap"); 0 for none.
 func vietnameseRun(toks []string) int {
 	n := 0
-	if len(toks) > 0 && marked(toks[0]) {
-		for n < len(toks) && marked(toks[n]) {
+	if len(toks) > 0 && vntext.HasDiacritics(toks[0]) {
+		for n < len(toks) && vntext.HasDiacritics(toks[n]) {
 			n++
 		}
 		return n
@@ -211,12 +211,6 @@ var englishSyllables = func() map[string]bool {
 	}
 	return m
 }()
-
-// marked reports whether the word t carries a Vietnamese mark (a letter
-// beyond plain ASCII that folds to one: "sổ", "đỏ").
-func marked(t string) bool {
-	return vntext.Fold(t) != t
-}
 
 // isNumber reports whether t is written with digits only.
 func isNumber(t string) bool {
@@ -258,17 +252,8 @@ func LoadSeedEnglish() (English, error) {
 // case and punctuation aside.
 func (g English) Read(q string) EnglishReading {
 	text := " " + englishText(q) + " "
-	// first returns the first of phrases the question contains ("" for none).
-	first := func(phrases []string) string {
-		for _, p := range phrases {
-			if containsPhrase(text, p) {
-				return p
-			}
-		}
-		return ""
-	}
-	has := func(phrases []string) bool { return first(phrases) != "" }
-	r := EnglishReading{NotCovered: first(g.NotCovered)}
+	has := func(phrases []string) bool { return firstPhrase(text, phrases) != "" }
+	r := EnglishReading{NotCovered: firstPhrase(text, g.NotCovered)}
 	for _, s := range g.Sections {
 		if has(s.Phrases) {
 			r.Section = s.Section
@@ -287,7 +272,7 @@ func (g English) Read(q string) EnglishReading {
 			continue
 		}
 		switch {
-		case containsAny(main, t.Phrases):
+		case firstPhrase(main, t.Phrases) != "":
 			r.Named = append(r.Named, t)
 			seen[t.ID] = true
 		case has(t.Phrases) || has(t.Hints):
@@ -313,14 +298,15 @@ func purposeAt(text string) int {
 	return at
 }
 
-// containsAny reports whether text holds one of phrases (containsPhrase).
-func containsAny(text string, phrases []string) bool {
+// firstPhrase returns the first of phrases that text holds (containsPhrase),
+// "" for none.
+func firstPhrase(text string, phrases []string) string {
 	for _, p := range phrases {
 		if containsPhrase(text, p) {
-			return true
+			return p
 		}
 	}
-	return false
+	return ""
 }
 
 // englishText lowercases s and turns everything but letters, digits and
