@@ -409,6 +409,10 @@ func TestTrust(t *testing.T) {
 	for _, c := range []struct{ q, id string }{
 		{"our sổ đỏ is torn and faded. how long does it take to get a replacement?", "cap-doi-cap-lai-so-do"},
 		{"how to log in to dichvucong.gov.vn with VNeID", "huong-dan-dang-nhap-dvc"},
+		// An uncovered subject named as what a paper is for is the reason,
+		// and a Visa card pays a fee: neither is what is asked.
+		{"I need a phieu ly lich tu phap for my work permit renewal. where do I apply?", "ly-lich-tu-phap"},
+		{"can i pay the fee on dichvucong with a foreign visa card?", "huong-dan-thanh-toan-truc-tuyen"},
 	} {
 		if r = fx.say(t, "en-"+c.id, c.q); r.Language != "en" || r.ProcedureID != c.id {
 			t.Errorf("English %q: %s %q, want an English lead and %s", c.q, r.Language, r.ProcedureID, c.id)

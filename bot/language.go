@@ -120,7 +120,7 @@ func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 		// of the words in Vietnamese chooses, when it answers one of them.
 		// A life situation named beside them (a lost wallet) walks through
 		// them all: no single one is chosen over it.
-		if p, ok := e.translatedGuide(ctx, m.Text); ok && slices.ContainsFunc(r.Named, func(t knowledge.EnglishTopic) bool { return t.ID == p.ID }) &&
+		if p, ok := e.translatedGuide(ctx, r.Asked); ok && slices.ContainsFunc(r.Named, func(t knowledge.EnglishTopic) bool { return t.ID == p.ID }) &&
 			!slices.ContainsFunc(r.Named, func(t knowledge.EnglishTopic) bool {
 				q, err := e.cfg.Procedures.Procedure(ctx, t.ID)
 				return err == nil && q.Field == SituationField
@@ -129,7 +129,7 @@ func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 		}
 	}
 	if wholeCovered && len(r.Named) == 0 {
-		if p, ok := e.translatedGuide(ctx, m.Text); ok {
+		if p, ok := e.translatedGuide(ctx, r.Asked); ok {
 			return e.answerInEnglish(ctx, s, m, p, r.Section, "Your question seems to be about the procedure called, in Vietnamese, “"+p.Title+"”. ", inPerson)
 		}
 	}
@@ -229,6 +229,9 @@ func (e *Engine) knownWordsGuide(ctx context.Context, text, vi string, top Searc
 	ev := k.Hits[0].Evidence
 	if ev.Residual != 0 {
 		return SearchResult{}, false
+	}
+	if sureReading(k) && ev.Anchor >= 3 {
+		return k, true
 	}
 	if namesProcedure(k) && ev.NameFit >= 0.99 && ev.Anchor >= 3 {
 		return k, true

@@ -56,6 +56,15 @@ type EnglishReading struct {
 	Named, Hinted []EnglishTopic
 	// Section is the section asked for ("" for none).
 	Section string
+	// Purpose is a not-covered subject named only as what something is
+	// for ("a criminal record for my work permit renewal"): the asker's
+	// reason, not what is asked. It does not make the question
+	// NotCovered.
+	Purpose string
+	// Asked is the question's text (as englishText gives it) without its
+	// Purpose: what the words of the question are read from
+	// (Translate).
+	Asked string
 }
 
 // ParseEnglish reads an English glossary. Every topic needs an id, a gloss and
@@ -253,7 +262,19 @@ func LoadSeedEnglish() (English, error) {
 func (g English) Read(q string) EnglishReading {
 	text := " " + englishText(q) + " "
 	has := func(phrases []string) bool { return firstPhrase(text, phrases) != "" }
-	r := EnglishReading{NotCovered: firstPhrase(text, g.NotCovered)}
+	r := EnglishReading{Asked: strings.TrimSpace(text)}
+	if firstPhrase(text, g.NotCovered) != "" {
+		// A known word that holds a not-covered subject is another thing
+		// ("a Visa card" pays a fee); a subject named as what something is
+		// for is the asker's reason ("… for my work permit renewal").
+		words := g.maskWords(text)
+		r.NotCovered = firstPhrase(maskPurposes(words, g.NotCovered), g.NotCovered)
+		if r.NotCovered == "" {
+			if r.Purpose = firstPhrase(words, g.NotCovered); r.Purpose != "" {
+				r.Asked = strings.TrimSpace(maskPurposes(text, g.NotCovered))
+			}
+		}
+	}
 	for _, s := range g.Sections {
 		if has(s.Phrases) {
 			r.Section = s.Section
@@ -282,6 +303,69 @@ func (g English) Read(q string) EnglishReading {
 	}
 	return r
 }
+
+// maskWords blanks out of text (padded with spaces, as englishText gives
+// it) the glossary's words that hold a not-covered subject inside them ("visa
+// card" holds "visa"): the longer phrase is what the question says.
+func (g English) maskWords(text string) string {
+	for _, w := range g.Words {
+		for _, p := range w.EN {
+			p = englishText(p)
+			if firstPhrase(" "+p+" ", g.NotCovered) == "" {
+				continue
+			}
+			text = strings.ReplaceAll(text, " "+p+" ", " # ")
+		}
+	}
+	return text
+}
+
+// maskPurposes blanks out of text (padded with spaces, as englishText gives
+// it) every not-covered subject of phrases that "for" opens as a purpose
+// ("a criminal record for my work permit renewal"), with the word after it
+// that only says which step ("renewal", "application"). After a verb or a
+// noun that takes "for" ("apply for a visa", "documents for my work permit")
+// the subject is what is asked and stays.
+func maskPurposes(text string, phrases []string) string {
+	words := strings.Fields(text)
+	for _, p := range phrases {
+		pw := strings.Fields(p)
+		for i := 0; i+len(pw) <= len(words); i++ {
+			if !slices.Equal(words[i:i+len(pw)], pw) {
+				continue
+			}
+			lead := i - 1
+			if lead >= 0 && purposeDeterminers[words[lead]] {
+				lead--
+			}
+			// "for" after a verb that takes it ("apply for a visa") opens
+			// the thing asked, not a purpose.
+			if lead < 0 || words[lead] != "for" || lead > 0 && forVerbs[words[lead-1]] {
+				continue
+			}
+			end := i + len(pw)
+			if end < len(words) && purposeTails[words[end]] {
+				end++
+			}
+			for k := lead; k < end; k++ {
+				words[k] = "#"
+			}
+		}
+	}
+	return " " + strings.Join(words, " ") + " "
+}
+
+// purposeDeterminers may stand between "for" and the subject it opens;
+// purposeTails say which step of it ("for my work permit renewal").
+var (
+	purposeDeterminers = map[string]bool{"a": true, "an": true, "my": true, "our": true, "the": true, "his": true, "her": true, "their": true, "your": true}
+	purposeTails       = map[string]bool{"application": true, "applications": true, "renewal": true, "extension": true, "file": true, "papers": true, "process": true}
+	forVerbs           = map[string]bool{"apply": true, "applying": true, "applied": true, "ask": true, "asking": true, "asked": true, "look": true, "looking": true,
+		"pay": true, "paying": true, "paid": true, "wait": true, "waiting": true, "qualify": true, "eligible": true, "register": true, "registering": true,
+		"request": true, "requesting": true, "sponsor": true, "sponsoring": true, "fee": true, "fees": true, "cost": true, "price": true, "documents": true,
+		"papers": true, "requirements": true, "procedure": true, "process": true, "need": true, "needs": true, "needed": true, "require": true,
+		"required": true, "requires": true, "necessary": true, "prepare": true, "ready": true}
+)
 
 // englishPurposes open a purpose clause ("so we can marry").
 var englishPurposes = []string{" so we can ", " so i can ", " so she can ", " so he can ", " so they can ", " so that ", " in order to "}

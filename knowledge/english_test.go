@@ -101,6 +101,11 @@ func TestSeedEnglishReadsQuestions(t *testing.T) {
 		{q: "convert foreign driving licence to vietnamese one", named: "doi-giay-phep-lai-xe"},
 		{q: "I'm an American living in Da Nang with a US driver's license. Can I exchange it for a Vietnamese license?", named: "doi-giay-phep-lai-xe", section: "conditions"},
 		{q: "I have a temporary residence card. Can I convert my UK driving licence?", named: "doi-giay-phep-lai-xe", hinted: "khai-bao-tam-tru-nguoi-nuoc-ngoai", section: "conditions", notCovered: true},
+		// a subject not covered named only as what a paper is for, or
+		// inside a longer known word ("visa card"), is not what is asked
+		{q: "I need a criminal record for my work permit renewal, how long?", named: "ly-lich-tu-phap", section: "time"},
+		{q: "What documents do I need for my work permit?", section: "documents", notCovered: true},
+		{q: "Can I pay the fee with a Visa card?", section: "fees"},
 	} {
 		r := g.Read(c.q)
 		if (r.NotCovered != "") != c.notCovered || (!c.notCovered || c.named != "") && (strings.Join(ids(r.Named), ",") != c.named || strings.Join(ids(r.Hinted), ",") != c.hinted || r.Section != c.section) {
@@ -126,6 +131,11 @@ func TestSeedEnglishTranslate(t *testing.T) {
 		if got := g.Translate(c.q); got != c.want {
 			t.Errorf("Translate(%q) = %q, want %q", c.q, got, c.want)
 		}
+	}
+	// A purpose that names an uncovered subject is left out of what is read.
+	r := g.Read("I need a criminal record for my work permit renewal")
+	if r.Purpose != "work permit" || r.NotCovered != "" || g.Translate(r.Asked) != "lý lịch tư pháp" {
+		t.Errorf("purpose: %+v reads %q", r, g.Translate(r.Asked))
 	}
 	// TranslateKnown drops the words the glossary does not know and counts
 	// the glossary entries read.
