@@ -213,7 +213,9 @@ func sureReading(r SearchResult) bool {
 // citizens living in different provinces, where do we register our
 // marriage?"): they then only tell the asker's story. Two glossary words or
 // more must say it, with a name of three syllables or more ("register …
-// marriage": "đăng ký kết hôn"), and the guide's text must use every word of
+// marriage": "đăng ký kết hôn") or a reading the search is sure of
+// (sureReading) that rests on three syllables or more ("foreigner tam tru
+// declaration"), and the guide's text must use every word of
 // the reading: one word ("passport", "wedding") names what many questions
 // only mention, and a word the guide never uses ("social insurance" beside
 // "enroll") is another subject.
