@@ -413,6 +413,9 @@ func TestTrust(t *testing.T) {
 		// and a Visa card pays a fee: neither is what is asked.
 		{"I need a phieu ly lich tu phap for my work permit renewal. where do I apply?", "ly-lich-tu-phap"},
 		{"can i pay the fee on dichvucong with a foreign visa card?", "huong-dan-thanh-toan-truc-tuyen"},
+		// A life situation named beside one of its procedures walks
+		// through them all.
+		{"lost my wallet with my ID card and driving licence. what do i need to redo?", "mat-giay-to-tuy-than"},
 	} {
 		if r = fx.say(t, "en-"+c.id, c.q); r.Language != "en" || r.ProcedureID != c.id {
 			t.Errorf("English %q: %s %q, want an English lead and %s", c.q, r.Language, r.ProcedureID, c.id)

@@ -127,6 +127,12 @@ func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 			}) {
 			return e.answerInEnglish(ctx, s, m, p, r.Section, "Your question seems to be about the procedure called, in Vietnamese, “"+p.Title+"”. ", inPerson)
 		}
+		// The life situation walks through each of them.
+		for _, t := range r.Named {
+			if p, err := e.cfg.Procedures.Procedure(ctx, t.ID); err == nil && p.Field == SituationField {
+				return e.answerInEnglish(ctx, s, m, p, r.Section, "Your question is about "+t.Gloss+": in Vietnamese, “"+p.Title+"”. ", inPerson)
+			}
+		}
 	}
 	if wholeCovered && len(r.Named) == 0 {
 		if p, ok := e.translatedGuide(ctx, r.Asked); ok {
