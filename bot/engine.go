@@ -513,6 +513,15 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 		}
 	}
 	if res.Confident && res.NotCovered == nil {
+		// A procedure given as the reason ("đổi căn cước vì chuyển hộ khẩu
+		// sang tỉnh khác có mất tiền không") is why, not what is asked:
+		// the message without it answers alone.
+		if _, one, ok := e.answeredAlone(cutReason(m.Text), search); ok && one.Hits[0].ID != res.Hits[0].ID && !surerThan(res, one) &&
+			!refines(res.Hits[0].Title, one.Hits[0].Title) && !e.excludes(one.Hits[0].ID, q) {
+			res = one
+		}
+	}
+	if res.Confident && res.NotCovered == nil {
 		// A procedure already done ("đã ly hôn rồi thì xin giấy xác nhận
 		// tình trạng hôn nhân ở đâu") is the story; the one asked after it
 		// is the question, unless the message says it is not about that one
@@ -1067,6 +1076,37 @@ func afterThen(text string) (rest string, ok bool) {
 		}
 	}
 	return "", false
+}
+
+// cutReason returns text without its reason clauses: in a clause, the words
+// from a "vì" (typed with its mark, or "bởi vì", "tại vì" without) that
+// follows two words or more, to the clause's end ("đổi căn cước vì chuyển
+// hộ khẩu" keeps "đổi căn cước"); "" when there is none. Unmarked "vi" alone
+// is as often "ví" (a wallet) or "vi phạm".
+func cutReason(text string) string {
+	var out []string
+	cut := false
+	for _, c := range clauses(text) {
+		toks := strings.Fields(c)
+		for i := 2; i < len(toks); i++ {
+			t := strings.ToLower(strings.Trim(toks[i], ".,;:?!"))
+			prev := vntext.Fold(strings.ToLower(toks[i-1]))
+			if t == "vì" || t == "vi" && (prev == "boi" || prev == "tai") {
+				if prev == "boi" || prev == "tai" {
+					i-- // "bởi vì", "tại vì": the reason starts a word before
+				}
+				toks, cut = toks[:i], true
+				break
+			}
+		}
+		if len(toks) > 0 {
+			out = append(out, strings.Join(toks, " "))
+		}
+	}
+	if !cut {
+		return ""
+	}
+	return strings.Join(out, ", ")
 }
 
 // refines reports whether the title specific names a particular kind of the
