@@ -416,6 +416,9 @@ func TestTrust(t *testing.T) {
 		// A life situation named beside one of its procedures walks
 		// through them all.
 		{"lost my wallet with my ID card and driving licence. what do i need to redo?", "mat-giay-to-tuy-than"},
+		// A topic named only in the story, before a sentence that asks
+		// about another guide, is the story.
+		{"I just got my Vietnamese passport after 20 years in the US. Can I register thuong tru at my sister's house?", "dang-ky-thuong-tru"},
 	} {
 		if r = fx.say(t, "en-"+c.id, c.q); r.Language != "en" || r.ProcedureID != c.id {
 			t.Errorf("English %q: %s %q, want an English lead and %s", c.q, r.Language, r.ProcedureID, c.id)

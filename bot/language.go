@@ -88,13 +88,17 @@ func looksEnglish(q string) bool {
 // and where to get help in person, with the procedures it names or hints at as
 // buttons, and is recorded for staff. A subject the guides do not cover
 // (visas, work permits) is never answered with a guide.
+// inPersonHelp tells an English speaker where to get help in person.
+const inPersonHelp = "For help in person: the one-stop desk (bộ phận Một cửa) of the commune or ward People's Committee where you live, or the portal hotline 1800 1096."
+
 func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 	r := e.cfg.English.Read(m.Text)
 	// The whole message must name no uncovered subject for its words to be
 	// read in Vietnamese ("I lost my US passport … Where can I get a new
 	// one?").
 	wholeCovered := r.NotCovered == ""
-	if qs := questionSentence(m.Text); qs != "" {
+	qs := questionSentence(m.Text)
+	if qs != "" {
 		// The sentence that asks decides when it names what it asks about: a
 		// residence card mentioned beside "Can I convert my UK driving
 		// licence?" is the asker's situation, but "How do I book it?" asks
@@ -108,7 +112,20 @@ func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 	if r.NotCovered != "" {
 		r.Named, r.Hinted = nil, nil // visas, work permits: no guide answers them
 	}
-	inPerson := "For help in person: the one-stop desk (bộ phận Một cửa) of the commune or ward People's Committee where you live, or the portal hotline 1800 1096."
+	if len(r.Named) == 1 && qs != "" {
+		// A topic named only in the story ("I got my Vietnamese passport
+		// back …") while the sentence that asks reads as another guide
+		// ("Can I register permanent residence?") is the asker's story.
+		if rq := e.cfg.English.Read(qs); len(rq.Named) == 0 && rq.NotCovered == "" {
+			named, err := e.cfg.Procedures.Procedure(ctx, r.Named[0].ID)
+			if p, ok := e.translatedGuide(ctx, rq.Asked); ok && err == nil && p.ID != named.ID && !refines(named.Title, p.Title) {
+				// A story that makes the asked procedure a particular one
+				// of it (a foreigner's marriage) keeps that one.
+				return e.answerInEnglish(ctx, s, m, p, r.Section, "Your question seems to be about the procedure called, in Vietnamese, “"+p.Title+"”. ", inPersonHelp)
+			}
+		}
+	}
+	inPerson := inPersonHelp
 	if len(r.Named) == 1 {
 		if p, err := e.cfg.Procedures.Procedure(ctx, r.Named[0].ID); err == nil {
 			return e.answerInEnglish(ctx, s, m, p, r.Section, "Your question is about "+r.Named[0].Gloss+": in Vietnamese, “"+p.Title+"”. ", inPerson)
