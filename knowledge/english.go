@@ -135,6 +135,11 @@ func (g English) translateCount(q string, keepUnknown bool) (string, int) {
 				}
 			}
 		}
+		if n := placeAt(toks[i:]); best == 0 && n > 0 {
+			// A place says where, never what is asked.
+			i += n
+			continue
+		}
 		if n := vietnameseRun(toks[i:]); best == 0 && n > 0 {
 			// Vietnamese words among English ones are already what the
 			// glossary would give: a run of them reads as it stands, as one
@@ -221,6 +226,32 @@ var englishSyllables = func() map[string]bool {
 	return m
 }()
 
+// englishPlaces are Vietnamese places as English speakers type them, without
+// marks ("Ha Giang", "Hoi An"): the setting of a question, never its subject.
+var englishPlaces = func() [][]string {
+	var out [][]string
+	for _, p := range strings.Split(`ha noi|ha giang|ha long|ha tinh|ha nam|hoi an|da nang|da lat|phu quoc|nha trang|vung tau|can tho|mui ne|sa pa|`+
+		`ho chi minh city|ho chi minh|binh duong|dong nai|hai phong|quang ninh|quang nam|quang ngai|nghe an|thanh hoa|ninh binh|`+
+		`bac ninh|long an|tay ninh|khanh hoa|lam dong|kien giang|lao cai|phu yen|quy nhon|buon ma thuot|bien hoa|thu duc|`+
+		`ben tre|tien giang|an giang|dong thap|ca mau|bac giang|thai nguyen|vinh phuc|hai duong|hung yen|nam dinh|thai binh|`+
+		`gia lai|kon tum|dak lak|quang binh|quang tri|thua thien hue|cat ba|con dao|tam coc|phong nha`, "|") {
+		out = append(out, strings.Fields(p))
+	}
+	slices.SortFunc(out, func(a, b []string) int { return len(b) - len(a) })
+	return out
+}()
+
+// placeAt returns how many tokens of toks a place of englishPlaces takes at
+// their start (0 for none).
+func placeAt(toks []string) int {
+	for _, p := range englishPlaces {
+		if len(p) <= len(toks) && slices.Equal(toks[:len(p)], p) {
+			return len(p)
+		}
+	}
+	return 0
+}
+
 // isNumber reports whether t is written with digits only.
 func isNumber(t string) bool {
 	return t != "" && strings.Trim(t, "0123456789") == ""
@@ -242,7 +273,8 @@ var englishStop = func() map[string]bool {
 		month years year time times way ways help know tell say said says let lets like mean
 		m s t d re ll ve vietnamese vietnam viet vn hanoi hcmc saigon
 		fee fees cost costs charge price free documents document papers paperwork bring online office apply application
-		request within allowed legally officially ward commune phuong district province good carry`) {
+		request within allowed legally officially ward commune phuong district province good carry
+		city town village island loop trip street hue sapa dalat hanoi saigon`) {
 		m[w] = true
 	}
 	return m
