@@ -2402,7 +2402,7 @@ func (k *keyedMutex) lock(key string) func() {
 // channelWords are the words of the online channel (online, trực tuyến,
 // VNeID, dịch vụ công, app …) and of filing in general ("nộp hồ sơ"), which
 // name the channel guides rather than a procedure.
-var channelWords = append(slices.Clip(onlineAndAppCues), cues("nộp hồ sơ", "làm hồ sơ", "hồ sơ")...)
+var channelWords = append(slices.Clip(onlineAndAppCues), cues("nộp hồ sơ", "làm hồ sơ", "hồ sơ", "dịch vụ công", "dvc")...)
 
 // withoutChannel returns text, normalized, without the words of the online
 // channel and of handing in a file (channelWords); ok is false when it holds
