@@ -106,6 +106,9 @@ func TestSeedEnglishReadsQuestions(t *testing.T) {
 		{q: "I need a criminal record for my work permit renewal, how long?", named: "ly-lich-tu-phap", section: "time"},
 		{q: "What documents do I need for my work permit?", section: "documents", notCovered: true},
 		{q: "Can I pay the fee with a Visa card?", section: "fees"},
+		// English as a second language asks for sections in its own words
+		{q: "I want marry with Vietnamese girl, what paper I need prepare?", named: "ket-hon-co-yeu-to-nuoc-ngoai", section: "documents"},
+		{q: "criminal record how many time to get?", named: "ly-lich-tu-phap", section: "time"},
 	} {
 		r := g.Read(c.q)
 		if (r.NotCovered != "") != c.notCovered || (!c.notCovered || c.named != "") && (strings.Join(ids(r.Named), ",") != c.named || strings.Join(ids(r.Hinted), ",") != c.hinted || r.Section != c.section) {
