@@ -81,6 +81,9 @@ func looksEnglish(q string) bool {
 		n >= 1 && shaped >= 3 && float64(shaped) >= 0.5*float64(len(w.acc))
 }
 
+// inPersonHelp tells an English speaker where to get help in person.
+const inPersonHelp = "For help in person: the one-stop desk (bộ phận Một cửa) of the commune or ward People's Committee where you live, or the portal hotline 1800 1096."
+
 // english answers a question asked in English, in English. A question that
 // establishes one covered procedure (seed/english.yaml) is answered with it:
 // a short English lead naming the procedure in both languages, then, in the
@@ -88,9 +91,6 @@ func looksEnglish(q string) bool {
 // and where to get help in person, with the procedures it names or hints at as
 // buttons, and is recorded for staff. A subject the guides do not cover
 // (visas, work permits) is never answered with a guide.
-// inPersonHelp tells an English speaker where to get help in person.
-const inPersonHelp = "For help in person: the one-stop desk (bộ phận Một cửa) of the commune or ward People's Committee where you live, or the portal hotline 1800 1096."
-
 func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 	r := e.cfg.English.Read(m.Text)
 	// The whole message must name no uncovered subject for its words to be
@@ -121,14 +121,13 @@ func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 			if p, ok := e.translatedGuide(ctx, rq.Asked); ok && err == nil && p.ID != named.ID && !refines(named.Title, p.Title) {
 				// A story that makes the asked procedure a particular one
 				// of it (a foreigner's marriage) keeps that one.
-				return e.answerInEnglish(ctx, s, m, p, r.Section, "Your question seems to be about the procedure called, in Vietnamese, “"+p.Title+"”. ", inPersonHelp)
+				return e.answerInEnglish(ctx, s, m, p, r.Section, "Your question seems to be about the procedure called, in Vietnamese, “"+p.Title+"”. ")
 			}
 		}
 	}
-	inPerson := inPersonHelp
 	if len(r.Named) == 1 {
 		if p, err := e.cfg.Procedures.Procedure(ctx, r.Named[0].ID); err == nil {
-			return e.answerInEnglish(ctx, s, m, p, r.Section, "Your question is about "+r.Named[0].Gloss+": in Vietnamese, “"+p.Title+"”. ", inPerson)
+			return e.answerInEnglish(ctx, s, m, p, r.Section, "Your question is about "+r.Named[0].Gloss+": in Vietnamese, “"+p.Title+"”. ")
 		}
 	}
 	if wholeCovered && len(r.Named) > 1 {
@@ -142,25 +141,25 @@ func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 				q, err := e.cfg.Procedures.Procedure(ctx, t.ID)
 				return err == nil && q.Field == SituationField
 			}) {
-			return e.answerInEnglish(ctx, s, m, p, r.Section, "Your question seems to be about the procedure called, in Vietnamese, “"+p.Title+"”. ", inPerson)
+			return e.answerInEnglish(ctx, s, m, p, r.Section, "Your question seems to be about the procedure called, in Vietnamese, “"+p.Title+"”. ")
 		}
 		// The life situation walks through each of them.
 		for _, t := range r.Named {
 			if p, err := e.cfg.Procedures.Procedure(ctx, t.ID); err == nil && p.Field == SituationField {
-				return e.answerInEnglish(ctx, s, m, p, r.Section, "Your question is about "+t.Gloss+": in Vietnamese, “"+p.Title+"”. ", inPerson)
+				return e.answerInEnglish(ctx, s, m, p, r.Section, "Your question is about "+t.Gloss+": in Vietnamese, “"+p.Title+"”. ")
 			}
 		}
 	}
 	if wholeCovered && len(r.Named) == 0 {
 		if p, ok := e.translatedGuide(ctx, r.Asked); ok {
-			return e.answerInEnglish(ctx, s, m, p, r.Section, "Your question seems to be about the procedure called, in Vietnamese, “"+p.Title+"”. ", inPerson)
+			return e.answerInEnglish(ctx, s, m, p, r.Section, "Your question seems to be about the procedure called, in Vietnamese, “"+p.Title+"”. ")
 		}
 	}
 	e.record(s, m, IntentFallback, "", "")
 	e.recordUnanswered(ctx, m)
 	text := strings.Join([]string{
 		"Sorry, I can only answer in Vietnamese. I explain Vietnamese public-service procedures (which papers, steps, fees, time limits, where to apply and how to apply online on the National Public Service Portal, " + e.cfg.PortalURL + ") and look up the status of a submitted file from its code.",
-		inPerson,
+		inPersonHelp,
 		"Foreigners: visas, temporary residence cards and the declaration of where you stay are handled by the Immigration Office of the provincial police (Phòng Quản lý xuất nhập cảnh) and the commune police; your embassy or consulate can also help.",
 	}, "\n\n")
 	buttons := []Button{{Label: "Cổng Dịch vụ công / National portal", URL: e.cfg.PortalURL}}
@@ -180,11 +179,11 @@ func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 
 // answerInEnglish answers m with section of guide p in Vietnamese, in one
 // reply that opens with an English lead (what the question is about, that
-// the answer is in Vietnamese, and inPerson): a client that shows only the
+// the answer is in Vietnamese, and where to get help in person): a client that shows only the
 // first reply (`reply` in /api/chat) shows both, with the section's buttons.
-func (e *Engine) answerInEnglish(ctx context.Context, s *Session, m Message, p knowledge.Procedure, section, about, inPerson string) Response {
+func (e *Engine) answerInEnglish(ctx context.Context, s *Session, m Message, p knowledge.Procedure, section, about string) Response {
 	resp := e.answer(ctx, s, m, p, section, SearchResult{})
-	lead := about + "The answer below is in Vietnamese; a phone translator or a Vietnamese-speaking friend can help you read it. " + inPerson
+	lead := about + "The answer below is in Vietnamese; a phone translator or a Vietnamese-speaking friend can help you read it. " + inPersonHelp
 	resp.Replies[0].Text = lead + "\n\n" + resp.Replies[0].Text
 	resp.Language = "en"
 	return resp

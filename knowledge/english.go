@@ -274,7 +274,7 @@ var englishStop = func() map[string]bool {
 		m s t d re ll ve vietnamese vietnam viet vn hanoi hcmc saigon
 		fee fees cost costs charge price free documents document papers paperwork bring online office apply application
 		request within allowed legally officially ward commune phuong district province good carry
-		city town village island loop trip street hue sapa dalat hanoi saigon`) {
+		city town village island loop trip street hue sapa dalat`) {
 		m[w] = true
 	}
 	return m
