@@ -112,42 +112,37 @@ func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 	if r.NotCovered != "" {
 		r.Named, r.Hinted = nil, nil // visas, work permits: no guide answers them
 	}
-	if len(r.Named) == 1 && qs != "" {
-		// A topic named only in the story ("I got my Vietnamese passport
-		// back …") while the sentence that asks reads as another guide
-		// ("Can I register permanent residence?") is the asker's story.
-		if rq := e.cfg.English.Read(qs); len(rq.Named) == 0 && rq.NotCovered == "" {
-			named, err := e.cfg.Procedures.Procedure(ctx, r.Named[0].ID)
-			if p, ok := e.translatedGuide(ctx, rq.Asked); ok && err == nil && p.ID != named.ID && !refines(named.Title, p.Title) {
-				// A story that makes the asked procedure a particular one
-				// of it (a foreigner's marriage) keeps that one.
-				return e.answerInEnglish(ctx, s, m, p, r.Section, "Your question seems to be about the procedure called, in Vietnamese, “"+p.Title+"”. ")
+	if len(r.Named) == 1 {
+		named, err := e.cfg.Procedures.Procedure(ctx, r.Named[0].ID)
+		if err == nil && qs != "" {
+			// A topic named only in the story ("I got my Vietnamese
+			// passport back …") while the sentence that asks reads as
+			// another guide ("Can I register permanent residence?") is the
+			// asker's story, unless the story makes the asked procedure a
+			// particular one of it (a foreigner's marriage keeps that one).
+			if rq := e.cfg.English.Read(qs); len(rq.Named) == 0 && rq.NotCovered == "" {
+				if p, ok := e.translatedGuide(ctx, rq.Asked); ok && p.ID != named.ID && !refines(named.Title, p.Title) {
+					return e.answerInEnglish(ctx, s, m, p, r.Section, "Your question seems to be about the procedure called, in Vietnamese, “"+p.Title+"”. ")
+				}
 			}
 		}
-	}
-	if len(r.Named) == 1 {
-		if p, err := e.cfg.Procedures.Procedure(ctx, r.Named[0].ID); err == nil {
-			return e.answerInEnglish(ctx, s, m, p, r.Section, "Your question is about "+r.Named[0].Gloss+": in Vietnamese, “"+p.Title+"”. ")
+		if err == nil {
+			return e.answerInEnglish(ctx, s, m, named, r.Section, "Your question is about "+r.Named[0].Gloss+": in Vietnamese, “"+named.Title+"”. ")
 		}
 	}
 	if wholeCovered && len(r.Named) > 1 {
-		// Several topics named ("antique Japanese swords … declare them to
-		// the police" names a foreigner's stay and the weapon): the reading
-		// of the words in Vietnamese chooses, when it answers one of them.
-		// A life situation named beside them (a lost wallet) walks through
-		// them all: no single one is chosen over it.
-		if p, ok := e.translatedGuide(ctx, r.Asked); ok && slices.ContainsFunc(r.Named, func(t knowledge.EnglishTopic) bool { return t.ID == p.ID }) &&
-			!slices.ContainsFunc(r.Named, func(t knowledge.EnglishTopic) bool {
-				q, err := e.cfg.Procedures.Procedure(ctx, t.ID)
-				return err == nil && q.Field == SituationField
-			}) {
-			return e.answerInEnglish(ctx, s, m, p, r.Section, "Your question seems to be about the procedure called, in Vietnamese, “"+p.Title+"”. ")
-		}
-		// The life situation walks through each of them.
+		// Several topics named: a life situation among them (a lost
+		// wallet) walks through them all, and no single one is chosen over
+		// it; otherwise ("antique Japanese swords … declare them to the
+		// police" names a foreigner's stay and the weapon) the reading of
+		// the words in Vietnamese chooses, when it answers one of them.
 		for _, t := range r.Named {
 			if p, err := e.cfg.Procedures.Procedure(ctx, t.ID); err == nil && p.Field == SituationField {
 				return e.answerInEnglish(ctx, s, m, p, r.Section, "Your question is about "+t.Gloss+": in Vietnamese, “"+p.Title+"”. ")
 			}
+		}
+		if p, ok := e.translatedGuide(ctx, r.Asked); ok && slices.ContainsFunc(r.Named, func(t knowledge.EnglishTopic) bool { return t.ID == p.ID }) {
+			return e.answerInEnglish(ctx, s, m, p, r.Section, "Your question seems to be about the procedure called, in Vietnamese, “"+p.Title+"”. ")
 		}
 	}
 	if wholeCovered && len(r.Named) == 0 {

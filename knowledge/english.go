@@ -18,6 +18,9 @@ type English struct {
 	Sections   []EnglishSection `yaml:"sections"`
 	Topics     []EnglishTopic   `yaml:"topics"`
 	Words      []EnglishWord    `yaml:"words"`
+	// holdingNotCovered are the phrases of Words that hold a not-covered
+	// subject inside them ("visa card"), found once by ParseEnglish.
+	holdingNotCovered []string
 }
 
 // EnglishWord is a word or phrase of English, or of Vietnamese typed inside
@@ -97,6 +100,9 @@ func ParseEnglish(name string, data []byte) (English, error) {
 		w.words = make([][]string, len(w.EN))
 		for k, p := range w.EN {
 			w.words[k] = strings.Fields(p)
+			if firstPhrase(" "+p+" ", g.NotCovered) != "" {
+				g.holdingNotCovered = append(g.holdingNotCovered, p)
+			}
 		}
 	}
 	return g, nil
@@ -340,14 +346,8 @@ func (g English) Read(q string) EnglishReading {
 // it) the glossary's words that hold a not-covered subject inside them ("visa
 // card" holds "visa"): the longer phrase is what the question says.
 func (g English) maskWords(text string) string {
-	for _, w := range g.Words {
-		for _, p := range w.EN {
-			p = englishText(p)
-			if firstPhrase(" "+p+" ", g.NotCovered) == "" {
-				continue
-			}
-			text = strings.ReplaceAll(text, " "+p+" ", " # ")
-		}
+	for _, p := range g.holdingNotCovered {
+		text = strings.ReplaceAll(text, " "+p+" ", " # ")
 	}
 	return text
 }
