@@ -280,7 +280,19 @@ var englishStop = func() map[string]bool {
 		m s t d re ll ve vietnamese vietnam viet vn hanoi hcmc saigon
 		fee fees cost costs charge price free documents document papers paperwork bring online office apply application
 		request within allowed legally officially ward commune phuong district province good carry
-		city town village island loop trip street hue sapa dalat`) {
+		city town village island loop trip street hue sapa dalat
+		paper put puts through ask asks asking asked myself
+		yourself himself herself themselves show shows instead together step steps procedure
+		procedures process requirements requirement required conditions condition deadline deadlines hour hours
+		possible impossible place people person guy guys man woman girl boy lady somebody anybody everybody
+		thing things stuff kind lots lot even everything nothing finish finished find see read told thinks think
+		thought hear heard call called side part end list enough often exactly quickly asap fast soon late
+		later right true sorry answer question info information whats aren isn hasn didn wasn yet whether anymore
+		different same between become became come came coming gone arrive arrives arrived sure family friend
+		friends girlfriend boyfriend partner colleague colleagues english language speak speaking citizen citizens
+		teacher engineer employee employees staff manager director hr worker workers freelancer housewife student
+		students live lives living work works worked working sleep sign signed open opening opened submit
+		submitted submitting pay paid pays paying`) {
 		m[w] = true
 	}
 	return m
