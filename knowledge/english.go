@@ -317,12 +317,17 @@ func (g English) Read(q string) EnglishReading {
 		// A known word that holds a not-covered subject is another thing
 		// ("a Visa card" pays a fee); a subject named as what something is
 		// for is the asker's reason ("… for my work permit renewal").
-		words := g.maskWords(text)
+		// A subject named as where something happened ("born in Tu Du
+		// hospital", "lost … in a taxi") or as what the asker has ("she
+		// has Vietnamese nationality") is the asker's situation too.
+		settled := maskSituation(text, g.NotCovered)
+		words := g.maskWords(settled)
 		r.NotCovered = firstPhrase(maskPurposes(words, g.NotCovered), g.NotCovered)
 		if r.NotCovered == "" {
 			if r.Purpose = firstPhrase(words, g.NotCovered); r.Purpose != "" {
-				r.Asked = strings.TrimSpace(maskPurposes(text, g.NotCovered))
+				settled = maskPurposes(settled, g.NotCovered)
 			}
+			r.Asked = strings.TrimSpace(settled)
 		}
 	}
 	for _, s := range g.Sections {
@@ -398,6 +403,59 @@ func maskPurposes(text string, phrases []string) string {
 	}
 	return " " + strings.Join(words, " ") + " "
 }
+
+// maskSituation blanks out of text (padded with spaces, as englishText gives
+// it) every not-covered subject of phrases that only tells the asker's
+// situation: a place where something happened, after "in", "at", "on" or
+// "inside" with at most two words between ("in Tu Du hospital", "in a taxi"),
+// and a nationality or a foreign passport the asker has, after "has",
+// "have", "hold" or "holds" with at most two words between ("has Vietnamese
+// and Korean passport"). Asking to get one ("how can he get Vietnamese
+// nationality") keeps it.
+func maskSituation(text string, phrases []string) string {
+	words := strings.Fields(text)
+	changed := false
+	for _, p := range phrases {
+		pw := strings.Fields(p)
+		last := pw[len(pw)-1]
+		var leads map[string]bool
+		switch {
+		case situationPlaces[last]:
+			leads = placePrepositions
+		case situationStandings[last]:
+			leads = standingVerbs
+		default:
+			continue
+		}
+		for i := 0; i+len(pw) <= len(words); i++ {
+			if !slices.Equal(words[i:i+len(pw)], pw) {
+				continue
+			}
+			for k := i - 1; k >= 0 && k >= i-3; k-- {
+				if leads[words[k]] {
+					for j := i; j < i+len(pw); j++ {
+						words[j] = "#"
+					}
+					changed = true
+					break
+				}
+			}
+		}
+	}
+	if !changed {
+		return text
+	}
+	return " " + strings.Join(words, " ") + " "
+}
+
+// The not-covered subjects that can be where something happened or what an
+// asker has, and the words that make them so (maskSituation).
+var (
+	situationPlaces    = map[string]bool{"hospital": true, "taxi": true}
+	placePrepositions  = map[string]bool{"in": true, "at": true, "on": true, "inside": true}
+	situationStandings = map[string]bool{"nationality": true, "citizenship": true, "passport": true}
+	standingVerbs      = map[string]bool{"has": true, "have": true, "hold": true, "holds": true}
+)
 
 // purposeDeterminers may stand between "for" and the subject it opens;
 // purposeTails say which step of it ("for my work permit renewal").

@@ -165,3 +165,24 @@ func TestSeedEnglishTranslate(t *testing.T) {
 		}
 	}
 }
+
+// A not-covered subject that only tells where something happened or what the
+// asker has is the situation, not what is asked; asking to get it is still
+// asking about it.
+func TestSeedEnglishReadSituation(t *testing.T) {
+	g, err := knowledge.LoadSeedEnglish()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ q, notCovered string }{
+		{"Our baby born in Tu Du hospital last week. what paper we must bring for birth certificate?", ""},
+		{"lost my driving licence in a taxi, how much to make again?", ""},
+		{"son turn 17, he has vietnamese and korean passport both. he must register military service?", ""},
+		{"which hospital is best for giving birth", "hospital"},
+		{"how can my son get vietnamese nationality", "nationality"},
+	} {
+		if got := g.Read(c.q).NotCovered; got != c.notCovered {
+			t.Errorf("Read(%q).NotCovered = %q, want %q", c.q, got, c.notCovered)
+		}
+	}
+}
