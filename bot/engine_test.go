@@ -383,12 +383,20 @@ func TestTrust(t *testing.T) {
 		// Everyday English words that are no Vietnamese syllable make it
 		// English ("her job last month").
 		{"My husband lost his job last month. Can he receive unemployment benefits at 55?", "tro-cap-that-nghiep", bot.SectionConditions},
+		// Short English words that no Vietnamese syllable can be ("dad",
+		// "yrs", "moved") count too.
+		{"dad worked 25 yrs in vietnam at a state company, moved to czech in the 90s, now 70. can he still claim a vietnamese pension?", "huong-luong-huu", bot.SectionConditions},
 	} {
 		r = fx.say(t, "en-"+c.id, c.q)
 		if r.Language != "en" || r.ProcedureID != c.id || r.Section != c.section || len(r.Replies) != 1 || len(r.Replies[0].Buttons) == 0 ||
 			!strings.HasPrefix(r.Replies[0].Text, "Your question is about") || r.Source == nil {
 			t.Errorf("English %q: %s/%s %+v, want %s/%s with an English lead", c.q, r.ProcedureID, r.Section, r.Replies, c.id, c.section)
 		}
+	}
+	// Vietnamese abbreviations typed without marks ("bhyt", "ntn") are no
+	// English words.
+	if r = fx.say(t, "vi-abbrev", "tich hop the bhyt vao vneid ntn"); r.Language == "en" {
+		t.Errorf("Vietnamese with abbreviations read as English: %+v", r)
 	}
 	// Words the glossary does not know tell the asker's story when the
 	// words it knows name one guide whole ("register … marriage"); one

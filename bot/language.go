@@ -64,7 +64,7 @@ func looksEnglish(q string) bool {
 		case englishWords[a]:
 			n++
 			shaped++
-		case len(a) >= 5 && a == w.fold[i] && !vntext.UnmarkedSyllable(a):
+		case (len(a) >= 5 || len(a) >= 3 && strings.ContainsAny(a, "aeiou")) && a == w.fold[i] && !vntext.UnmarkedSyllable(a):
 			shaped++
 		}
 	}
