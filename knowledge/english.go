@@ -342,13 +342,16 @@ func (g English) Read(q string) EnglishReading {
 	if at := purposeAt(text); at >= 0 {
 		main = text[:at] + " "
 	}
+	// A paper the asker only has ("I live in Japan with a Vietnamese
+	// passport", "i only have tam tru") is their situation: it is a hint.
+	held := maskHeld(main)
 	seen := map[string]bool{}
 	for _, t := range g.Topics {
 		if seen[t.ID] || has(t.ExcludedBy) {
 			continue
 		}
 		switch {
-		case firstPhrase(main, t.Phrases) != "":
+		case firstPhrase(held, t.Phrases) != "":
 			r.Named = append(r.Named, t)
 			seen[t.ID] = true
 		case has(t.Phrases) || has(t.Hints):
@@ -447,6 +450,39 @@ func maskSituation(text string, phrases []string) string {
 	}
 	return " " + strings.Join(words, " ") + " "
 }
+
+// maskHeld blanks out of text (padded with spaces, as englishText gives it)
+// the three words after each word that says what the asker has or goes with
+// when they name a paper ("with a vietnamese passport", "only have tam
+// tru"); "have to" says what must be done and keeps them.
+func maskHeld(text string) string {
+	words := strings.Fields(text)
+	changed := false
+	for k := 0; k+1 < len(words); k++ {
+		if !heldVerbs[words[k]] || words[k+1] == "to" {
+			continue
+		}
+		end := min(len(words), k+4)
+		if !slices.ContainsFunc(words[k+1:end], func(w string) bool { return heldPapers[w] }) {
+			continue // "with the police", "have a foreign friend"
+		}
+		for j := k + 1; j < end; j++ {
+			words[j] = "#"
+		}
+		changed = true
+	}
+	if !changed {
+		return text
+	}
+	return " " + strings.Join(words, " ") + " "
+}
+
+// heldVerbs say what the asker has or goes with, heldPapers what papers
+// that can be (maskHeld).
+var (
+	heldVerbs  = map[string]bool{"with": true, "has": true, "have": true, "hold": true, "holds": true}
+	heldPapers = map[string]bool{"passport": true, "passports": true, "cccd": true, "tam": true, "tru": true, "card": true, "licence": true, "license": true, "khau": true}
+)
 
 // The not-covered subjects that can be where something happened or what an
 // asker has, and the words that make them so (maskSituation).

@@ -186,3 +186,29 @@ func TestSeedEnglishReadSituation(t *testing.T) {
 		}
 	}
 }
+
+// A paper the asker only has is their situation: its topic is a hint, not
+// named; a paper said with "have to" or a friend one is "with" are not held.
+func TestSeedEnglishReadHeld(t *testing.T) {
+	g, err := knowledge.LoadSeedEnglish()
+	if err != nil {
+		t.Fatal(err)
+	}
+	named := func(q, id string) bool {
+		for _, tp := range g.Read(q).Named {
+			if tp.ID == id {
+				return true
+			}
+		}
+		return false
+	}
+	if named("Parents want to gift me their land. I live in Japan with a Vietnamese passport. What papers do we need?", "cap-ho-chieu") {
+		t.Error("a passport the asker lives with is named")
+	}
+	if !named("How do I renew my Vietnamese passport?", "cap-ho-chieu") {
+		t.Error("a passport asked about is not named")
+	}
+	if !named("My Korean friend is staying in my room. Does my landlord need to register her with the police?", "khai-bao-tam-tru-nguoi-nuoc-ngoai") {
+		t.Error("'with the police' hides the foreigner's stay")
+	}
+}
