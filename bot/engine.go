@@ -512,11 +512,16 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 			res = one
 		}
 	}
-	if res.Confident && res.NotCovered == nil {
+	for _, cut := range situationCuts {
 		// A procedure given as the reason ("đổi căn cước vì chuyển hộ khẩu
-		// sang tỉnh khác có mất tiền không") is why, not what is asked:
-		// the message without it answers alone.
-		if _, one, ok := e.answeredAlone(cutReason(m.Text), search); ok && one.Hits[0].ID != res.Hits[0].ID && !surerThan(res, one) &&
+		// sang tỉnh khác có mất tiền không") or a paper the asker has ("bố
+		// mẹ chỉ có tạm trú thì con có đăng ký vào lớp 1 được không") is
+		// the situation, not what is asked: the message without it answers
+		// alone.
+		if !res.Confident || res.NotCovered != nil {
+			break
+		}
+		if _, one, ok := e.answeredAlone(cut(m.Text), search); ok && one.Hits[0].ID != res.Hits[0].ID && !surerThan(res, one) &&
 			!refines(res.Hits[0].Title, one.Hits[0].Title) && !e.excludes(one.Hits[0].ID, q) {
 			res = one
 		}
@@ -1108,6 +1113,65 @@ func cutReason(text string) string {
 	}
 	return strings.Join(out, ", ")
 }
+
+// situationCuts remove from a question what only tells the asker's
+// situation; each returns "" when the question holds none.
+var situationCuts = []func(string) string{cutReason, cutHeld}
+
+// cutHeld returns text without the papers it says the asker has: "có" (or
+// "co" typed without marks), with "chỉ", "đã" or "đang" before it, and the
+// paper named after it ("bố mẹ chỉ có tạm trú", "đã có sổ hộ khẩu"); "" when
+// there is none.
+func cutHeld(text string) string {
+	toks := strings.Fields(text)
+	var out []string
+	cut := false
+	for i := 0; i < len(toks); i++ {
+		if vntext.Fold(strings.ToLower(toks[i])) == "co" && (toks[i] == "có" || toks[i] == "co" || toks[i] == "Có" || toks[i] == "Co") {
+			if n := heldPaperAt(toks[i+1:]); n > 0 {
+				if k := len(out) - 1; k >= 0 && heldLeads[vntext.Fold(strings.ToLower(out[k]))] {
+					out = out[:k]
+				}
+				i += n
+				cut = true
+				continue
+			}
+		}
+		out = append(out, toks[i])
+	}
+	if !cut {
+		return ""
+	}
+	return strings.Join(out, " ")
+}
+
+// heldPaperAt returns how many tokens of toks a paper of heldPapers takes at
+// their start, punctuation after it aside (0 for none).
+func heldPaperAt(toks []string) int {
+	for _, p := range heldPapers {
+		if len(p) > len(toks) {
+			continue
+		}
+		ok := true
+		for k, w := range p {
+			if vntext.Fold(strings.ToLower(strings.Trim(toks[k], ".,;:?!"))) != w {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return len(p)
+		}
+	}
+	return 0
+}
+
+// heldPapers are the papers an asker says they have (cutHeld), folded, a
+// longer name first; heldLeads the words that may stand before "có".
+var (
+	heldPapers = [][]string{{"so", "ho", "khau"}, {"the", "can", "cuoc"}, {"tam", "tru"}, {"thuong", "tru"}, {"ho", "khau"}, {"kt3"}, {"can", "cuoc"}, {"cccd"}, {"ho", "chieu"}}
+	heldLeads  = map[string]bool{"chi": true, "da": true, "dang": true}
+)
 
 // refines reports whether the title specific names a particular kind of the
 // procedure titled general: every syllable of general is in it ("Đăng ký kết

@@ -439,6 +439,8 @@ func TestTrust(t *testing.T) {
 		// A procedure given as the reason is why, not what is asked.
 		{"đổi căn cước vì chuyển hộ khẩu sang tỉnh khác có mất tiền không", "cap-doi-cap-lai-the-can-cuoc"},
 		{"chị tôi tạm nghỉ bán tạp hóa 3 tháng vì nằm viện, có phải báo tạm ngừng hộ kinh doanh không", "thay-doi-ho-kinh-doanh"},
+		// A paper the asker has is the situation.
+		{"dang ky vao lop 1 online cho con, bo me chi co tam tru thi co dang ky dc ko", "tuyen-sinh-dau-cap"},
 	} {
 		if r = fx.say(t, "scene-"+c.id, c.q); r.ProcedureID != c.id {
 			t.Errorf("%q: %q, want %s", c.q, r.ProcedureID, c.id)
