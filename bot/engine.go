@@ -677,6 +677,19 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 			}
 		}
 	}
+	if qs := questionSentence(m.Text); qs != "" && len(res.Hits) > 0 && res.NotCovered == nil {
+		// A story told in sentences before the one that asks ("… giấy phạt
+		// nguội gửi về nhà tôi. Tức ghê. Thủ tục sang tên xe gồm những bước
+		// nào?"): the asking sentence names its guide whole and the search
+		// is sure of it alone, and the whole message finds it among its
+		// first few.
+		if _, one, ok := e.namedAlone(qs, search); ok && one.Hits[0].Confidence >= sureConfidence && one.Hits[0].Evidence.FullName &&
+			amongFirst(res, one.Hits[0].ID, 3) && clauseMay(one) {
+			if p, err := e.cfg.Procedures.Procedure(ctx, one.Hits[0].ID); err == nil {
+				return e.answer(ctx, s, m, p, e.sectionOf(w, p), one)
+			}
+		}
+	}
 	if rest, one, ok := e.purposeAnswer(m.Text, search); ok {
 		// What the paper is for ("… để làm thủ tục ngân hàng") is not what
 		// is asked for.
@@ -1112,6 +1125,19 @@ func cutReason(text string) string {
 		return ""
 	}
 	return strings.Join(out, ", ")
+}
+
+// amongFirst reports whether id is among the first n hits of r.
+func amongFirst(r SearchResult, id string, n int) bool {
+	for i, h := range r.Hits {
+		if i >= n {
+			break
+		}
+		if h.ID == id {
+			return true
+		}
+	}
+	return false
 }
 
 // situationCuts remove from a question what only tells the asker's
