@@ -201,7 +201,7 @@ func (e *Engine) translatedGuide(ctx context.Context, text string) (knowledge.Pr
 		return knowledge.Procedure{}, false
 	}
 	if !namesOneGuide(r) && !sureReading(r) {
-		k, ok := e.knownWordsGuide(ctx, text, vi, r.Hits[0])
+		k, ok := e.knownWordsGuide(ctx, text, vi, r)
 		if !ok {
 			return knowledge.Procedure{}, false
 		}
@@ -232,8 +232,9 @@ const knownWordsConfidence = 0.85
 
 // knownWordsGuide reads only the glossary's words of an English question
 // (English.TranslateKnown) and returns their search result when they name
-// the guide top, the whole reading vi's best hit with nothing against it,
-// whole and alone. Words the glossary does not know count as another
+// the best hit of whole, the search result of the whole reading vi, with
+// nothing against it, whole and alone (a reading that is all glossary
+// words is whole itself). Words the glossary does not know count as another
 // subject, and an everyday sentence has many ("both of us are vietnamese
 // citizens living in different provinces, where do we register our
 // marriage?"): they then only tell the asker's story. Two glossary words or
@@ -244,13 +245,20 @@ const knownWordsConfidence = 0.85
 // the reading: one word ("passport", "wedding") names what many questions
 // only mention, and a word the guide never uses ("social insurance" beside
 // "enroll") is another subject.
-func (e *Engine) knownWordsGuide(ctx context.Context, text, vi string, top SearchHit) (SearchResult, bool) {
+func (e *Engine) knownWordsGuide(ctx context.Context, text, vi string, whole SearchResult) (SearchResult, bool) {
 	known, n := e.cfg.English.TranslateKnown(text)
-	if n < 2 || known == vi || top.Official || top.Evidence.OffTopic || top.Evidence.Excluded {
+	top := whole.Hits[0]
+	if n < 2 || top.Official || top.Evidence.OffTopic || top.Evidence.Excluded {
 		return SearchResult{}, false
 	}
-	k, err := e.searchWithin(ctx, known, known)
-	if err != nil || !answersAlone(k) || k.Hits[0].Official || k.Hits[0].ID != top.ID {
+	k := whole
+	if known != vi {
+		var err error
+		if k, err = e.searchWithin(ctx, known, known); err != nil {
+			return SearchResult{}, false
+		}
+	}
+	if !answersAlone(k) || k.Hits[0].Official || k.Hits[0].ID != top.ID {
 		return SearchResult{}, false
 	}
 	ev := k.Hits[0].Evidence
