@@ -1145,15 +1145,15 @@ func amongFirst(r SearchResult, id string, n int) bool {
 var situationCuts = []func(string) string{cutReason, cutHeld}
 
 // cutHeld returns text without the papers it says the asker has: "có" (or
-// "co" typed without marks), with "chỉ", "đã" or "đang" before it, and the
-// paper named after it ("bố mẹ chỉ có tạm trú", "đã có sổ hộ khẩu"); "" when
-// there is none.
+// "co" typed without marks) and the paper named right after it, with the
+// "chỉ", "đã" or "đang" standing before it ("bố mẹ chỉ có tạm trú", "đã có
+// sổ hộ khẩu"); "" when there is none.
 func cutHeld(text string) string {
 	toks := strings.Fields(text)
 	var out []string
 	cut := false
 	for i := 0; i < len(toks); i++ {
-		if vntext.Fold(strings.ToLower(toks[i])) == "co" && (toks[i] == "có" || toks[i] == "co" || toks[i] == "Có" || toks[i] == "Co") {
+		if t := strings.ToLower(toks[i]); t == "có" || t == "co" {
 			if n := heldPaperAt(toks[i+1:]); n > 0 {
 				if k := len(out) - 1; k >= 0 && heldLeads[vntext.Fold(strings.ToLower(out[k]))] {
 					out = out[:k]

@@ -463,7 +463,7 @@ func maskHeld(text string) string {
 			continue
 		}
 		end := min(len(words), k+4)
-		if !slices.ContainsFunc(words[k+1:end], func(w string) bool { return heldPapers[w] }) {
+		if !slices.ContainsFunc(words[k+1:end], func(w string) bool { return heldPaperWords[w] }) {
 			continue // "with the police", "have a foreign friend"
 		}
 		for j := k + 1; j < end; j++ {
@@ -477,15 +477,18 @@ func maskHeld(text string) string {
 	return " " + strings.Join(words, " ") + " "
 }
 
-// heldVerbs say what the asker has or goes with, heldPapers what papers
-// that can be (maskHeld).
+// heldVerbs say what the asker has or goes with, heldPaperWords the words
+// of the papers that can be (maskHeld).
 var (
-	heldVerbs  = map[string]bool{"with": true, "has": true, "have": true, "hold": true, "holds": true}
-	heldPapers = map[string]bool{"passport": true, "passports": true, "cccd": true, "tam": true, "tru": true, "card": true, "licence": true, "license": true, "khau": true}
+	heldVerbs      = map[string]bool{"with": true, "has": true, "have": true, "hold": true, "holds": true}
+	heldPaperWords = map[string]bool{"passport": true, "passports": true, "cccd": true, "tam": true, "tru": true, "card": true, "licence": true, "license": true, "khau": true}
 )
 
 // The not-covered subjects that can be where something happened or what an
-// asker has, and the words that make them so (maskSituation).
+// asker has, and the words that make them so (maskSituation). standingVerbs
+// are heldVerbs but "with": a visa or a card one is "on" or "with" is as
+// often what is asked about ("my husband is on an e-visa, how long can he
+// stay"), and masking it lost more questions than it gained.
 var (
 	situationPlaces    = map[string]bool{"hospital": true, "taxi": true}
 	placePrepositions  = map[string]bool{"in": true, "at": true, "on": true, "inside": true}
