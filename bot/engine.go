@@ -1144,60 +1144,29 @@ func amongFirst(r SearchResult, id string, n int) bool {
 // situation; each returns "" when the question holds none.
 var situationCuts = []func(string) string{cutReason, cutHeld}
 
-// cutHeld returns text without the papers it says the asker has: "có" (or
-// "co" typed without marks) and the paper named right after it, with the
-// "chỉ", "đã" or "đang" standing before it ("bố mẹ chỉ có tạm trú", "đã có
-// sổ hộ khẩu"); "" when there is none.
+// cutHeld returns text without the papers it says the asker has
+// (heldPapers: "bố mẹ chỉ có tạm trú", "đã có sổ hộ khẩu"); "" when there
+// is none.
 func cutHeld(text string) string {
-	toks := strings.Fields(text)
-	var out []string
-	cut := false
-	for i := 0; i < len(toks); i++ {
-		if t := strings.ToLower(toks[i]); t == "có" || t == "co" {
-			if n := heldPaperAt(toks[i+1:]); n > 0 {
-				if k := len(out) - 1; k >= 0 && heldLeads[vntext.Fold(strings.ToLower(out[k]))] {
-					out = out[:k]
-				}
-				i += n
-				cut = true
-				continue
-			}
-		}
-		out = append(out, toks[i])
-	}
-	if !cut {
+	w := splitWords(text)
+	kept := unmasked(w.acc, heldPapers.mask(w))
+	if len(kept) == len(w.acc) {
 		return ""
 	}
-	return strings.Join(out, " ")
+	return strings.Join(kept, " ")
 }
 
-// heldPaperAt returns how many tokens of toks a paper of heldPapers takes at
-// their start, punctuation after it aside (0 for none).
-func heldPaperAt(toks []string) int {
-	for _, p := range heldPapers {
-		if len(p) > len(toks) {
-			continue
-		}
-		ok := true
-		for k, w := range p {
-			if vntext.Fold(strings.ToLower(strings.Trim(toks[k], ".,;:?!"))) != w {
-				ok = false
-				break
-			}
-		}
-		if ok {
-			return len(p)
+// heldPapers say that the asker has a paper: "có" and the paper, with the
+// "chỉ", "đã" or "đang" that may stand before it (cutHeld).
+var heldPapers = func() cueList {
+	var phrases []string
+	for _, paper := range []string{"sổ hộ khẩu", "thẻ căn cước", "tạm trú", "thường trú", "hộ khẩu", "kt3", "căn cước", "cccd", "hộ chiếu"} {
+		for _, lead := range []string{"", "chỉ ", "đã ", "đang "} {
+			phrases = append(phrases, lead+"có "+paper)
 		}
 	}
-	return 0
-}
-
-// heldPapers are the papers an asker says they have (cutHeld), folded, a
-// longer name first; heldLeads the words that may stand before "có".
-var (
-	heldPapers = [][]string{{"so", "ho", "khau"}, {"the", "can", "cuoc"}, {"tam", "tru"}, {"thuong", "tru"}, {"ho", "khau"}, {"kt3"}, {"can", "cuoc"}, {"cccd"}, {"ho", "chieu"}}
-	heldLeads  = map[string]bool{"chi": true, "da": true, "dang": true}
-)
+	return cues(phrases...)
+}()
 
 // refines reports whether the title specific names a particular kind of the
 // procedure titled general: every syllable of general is in it ("Đăng ký kết

@@ -97,13 +97,17 @@ func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 	// read in Vietnamese ("I lost my US passport … Where can I get a new
 	// one?").
 	wholeCovered := r.NotCovered == ""
+	// The sentence that asks, read once; qs is "" for a message of one
+	// sentence.
 	qs := questionSentence(m.Text)
+	var rq knowledge.EnglishReading
 	if qs != "" {
+		rq = e.cfg.English.Read(qs)
 		// The sentence that asks decides when it names what it asks about: a
 		// residence card mentioned beside "Can I convert my UK driving
 		// licence?" is the asker's situation, but "How do I book it?" asks
 		// about the uncovered thing named before.
-		if rq := e.cfg.English.Read(qs); r.NotCovered != "" && rq.NotCovered == "" && len(rq.Named)+len(rq.Hinted) > 0 {
+		if r.NotCovered != "" && rq.NotCovered == "" && len(rq.Named)+len(rq.Hinted) > 0 {
 			r.NotCovered = ""
 		} else if rq.Section != "" {
 			r.Section = rq.Section
@@ -120,7 +124,7 @@ func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 			// another guide ("Can I register permanent residence?") is the
 			// asker's story, unless the story makes the asked procedure a
 			// particular one of it (a foreigner's marriage keeps that one).
-			if rq := e.cfg.English.Read(qs); len(rq.Named) == 0 && rq.NotCovered == "" {
+			if len(rq.Named) == 0 && rq.NotCovered == "" {
 				if p, ok := e.translatedGuide(ctx, rq.Asked); ok && p.ID != named.ID && !refines(named.Title, p.Title) {
 					return e.answerInEnglish(ctx, s, m, p, r.Section, "Your question seems to be about the procedure called, in Vietnamese, “"+p.Title+"”. ")
 				}
