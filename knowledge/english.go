@@ -21,6 +21,16 @@ type English struct {
 	// holdingNotCovered are the phrases of Words that hold a not-covered
 	// subject inside them ("visa card"), found once by ParseEnglish.
 	holdingNotCovered []string
+	// situated are the not-covered phrases that can tell only the asker's
+	// situation, split into words once by ParseEnglish (maskSituation).
+	situated []situatedPhrase
+}
+
+// situatedPhrase is a not-covered phrase that a word among leads, at most
+// two words before it, makes the asker's situation (maskSituation).
+type situatedPhrase struct {
+	words []string
+	leads map[string]bool
 }
 
 // EnglishWord is a word or phrase of English, or of Vietnamese typed inside
@@ -79,6 +89,15 @@ func ParseEnglish(name string, data []byte) (English, error) {
 		return English{}, err
 	}
 	g.NotCovered = englishPhrases(g.NotCovered)
+	for _, p := range g.NotCovered {
+		pw := strings.Fields(p)
+		switch last := pw[len(pw)-1]; {
+		case situationPlaces[last]:
+			g.situated = append(g.situated, situatedPhrase{pw, placePrepositions})
+		case situationStandings[last]:
+			g.situated = append(g.situated, situatedPhrase{pw, standingVerbs})
+		}
+	}
 	for i := range g.Sections {
 		s := &g.Sections[i]
 		if s.Phrases = englishPhrases(s.Phrases); s.Section == "" || len(s.Phrases) == 0 {
@@ -320,7 +339,7 @@ func (g English) Read(q string) EnglishReading {
 		// A subject named as where something happened ("born in Tu Du
 		// hospital", "lost … in a taxi") or as what the asker has ("she
 		// has Vietnamese nationality") is the asker's situation too.
-		settled := maskSituation(text, g.NotCovered)
+		settled := g.maskSituation(text)
 		words := g.maskWords(settled)
 		r.NotCovered = firstPhrase(maskPurposes(words, g.NotCovered), g.NotCovered)
 		if r.NotCovered == "" {
@@ -408,45 +427,29 @@ func maskPurposes(text string, phrases []string) string {
 }
 
 // maskSituation blanks out of text (padded with spaces, as englishText gives
-// it) every not-covered subject of phrases that only tells the asker's
-// situation: a place where something happened, after "in", "at", "on" or
+// it) every not-covered subject that only tells the asker's situation
+// (situated): a place where something happened, after "in", "at", "on" or
 // "inside" with at most two words between ("in Tu Du hospital", "in a taxi"),
 // and a nationality or a foreign passport the asker has, after "has",
 // "have", "hold" or "holds" with at most two words between ("has Vietnamese
 // and Korean passport"). Asking to get one ("how can he get Vietnamese
 // nationality") keeps it.
-func maskSituation(text string, phrases []string) string {
+func (g English) maskSituation(text string) string {
 	words := strings.Fields(text)
-	changed := false
-	for _, p := range phrases {
-		pw := strings.Fields(p)
-		last := pw[len(pw)-1]
-		var leads map[string]bool
-		switch {
-		case situationPlaces[last]:
-			leads = placePrepositions
-		case situationStandings[last]:
-			leads = standingVerbs
-		default:
-			continue
-		}
-		for i := 0; i+len(pw) <= len(words); i++ {
-			if !slices.Equal(words[i:i+len(pw)], pw) {
+	for _, p := range g.situated {
+		for i := 0; i+len(p.words) <= len(words); i++ {
+			if !slices.Equal(words[i:i+len(p.words)], p.words) {
 				continue
 			}
 			for k := i - 1; k >= 0 && k >= i-3; k-- {
-				if leads[words[k]] {
-					for j := i; j < i+len(pw); j++ {
+				if p.leads[words[k]] {
+					for j := i; j < i+len(p.words); j++ {
 						words[j] = "#"
 					}
-					changed = true
 					break
 				}
 			}
 		}
-	}
-	if !changed {
-		return text
 	}
 	return " " + strings.Join(words, " ") + " "
 }
@@ -457,7 +460,6 @@ func maskSituation(text string, phrases []string) string {
 // tru"); "have to" says what must be done and keeps them.
 func maskHeld(text string) string {
 	words := strings.Fields(text)
-	changed := false
 	for k := 0; k+1 < len(words); k++ {
 		if !heldVerbs[words[k]] || words[k+1] == "to" {
 			continue
@@ -469,10 +471,6 @@ func maskHeld(text string) string {
 		for j := k + 1; j < end; j++ {
 			words[j] = "#"
 		}
-		changed = true
-	}
-	if !changed {
-		return text
 	}
 	return " " + strings.Join(words, " ") + " "
 }
