@@ -684,7 +684,7 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 		// is sure of it alone, and the whole message finds it among its
 		// first few.
 		if _, one, ok := e.namedAlone(qs, search); ok && one.Hits[0].Confidence >= sureConfidence && one.Hits[0].Evidence.FullName &&
-			amongFirst(res, one.Hits[0].ID, 3) && clauseMay(one) {
+			slices.ContainsFunc(firstHits(res, 3), func(h SearchHit) bool { return h.ID == one.Hits[0].ID }) && clauseMay(one) {
 			if p, err := e.cfg.Procedures.Procedure(ctx, one.Hits[0].ID); err == nil {
 				return e.answer(ctx, s, m, p, e.sectionOf(w, p), one)
 			}
@@ -1127,17 +1127,9 @@ func cutReason(text string) string {
 	return strings.Join(out, ", ")
 }
 
-// amongFirst reports whether id is among the first n hits of r.
-func amongFirst(r SearchResult, id string, n int) bool {
-	for i, h := range r.Hits {
-		if i >= n {
-			break
-		}
-		if h.ID == id {
-			return true
-		}
-	}
-	return false
+// firstHits returns the first n hits of r (all of them when it has fewer).
+func firstHits(r SearchResult, n int) []SearchHit {
+	return r.Hits[:min(n, len(r.Hits))]
 }
 
 // situationCuts remove from a question what only tells the asker's
@@ -1825,12 +1817,7 @@ const refinedConfidence = 0.5
 // part alone does not name ("chứng chỉ năng lực xây dựng … thì nộp ở Sở Xây
 // dựng hay Bộ Xây dựng").
 func officialAmong(r SearchResult, n int) bool {
-	for i, h := range r.Hits {
-		if i < n && h.Official {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(firstHits(r, n), func(h SearchHit) bool { return h.Official })
 }
 
 // surerThan reports whether the search is sure of a's best hit
