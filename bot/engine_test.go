@@ -427,6 +427,9 @@ func TestTrust(t *testing.T) {
 		// A topic named only in the story, before a sentence that asks
 		// about another guide, is the story.
 		{"I just got my Vietnamese passport after 20 years in the US. Can I register thuong tru at my sister's house?", "dang-ky-thuong-tru"},
+		// A story that names no topic, told in sentences before the one
+		// that asks, is read apart from it.
+		{"I'm 68, US citizen but I never gave up my Vietnamese nationality and still have my old VN passport. I want to retire in Da Lat and live with my younger brother in his house. Can I register permanent residence (ho khau) at his house?", "dang-ky-thuong-tru"},
 	} {
 		if r = fx.say(t, "en-"+c.id, c.q); r.Language != "en" || r.ProcedureID != c.id {
 			t.Errorf("English %q: %s %q, want an English lead and %s", c.q, r.Language, r.ProcedureID, c.id)

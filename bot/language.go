@@ -153,6 +153,15 @@ func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 		if p, ok := e.translatedGuide(ctx, r.Asked); ok {
 			return e.answerInEnglish(ctx, s, m, p, r.Section, "Your question seems to be about the procedure called, in Vietnamese, “"+p.Title+"”. ")
 		}
+		// A story told in sentences before the one that asks ("I'm 68 …
+		// still have my old VN passport. … Can I register permanent
+		// residence at his house?"): the asking sentence read alone decides,
+		// unless the whole message says its guide is not what it is about.
+		if qs != "" && rq.NotCovered == "" && len(rq.Named) == 0 {
+			if p, ok := e.translatedGuide(ctx, rq.Asked); ok && !e.cfg.English.Excludes(p.ID, r.Asked) {
+				return e.answerInEnglish(ctx, s, m, p, r.Section, "Your question seems to be about the procedure called, in Vietnamese, “"+p.Title+"”. ")
+			}
+		}
 	}
 	e.record(s, m, IntentFallback, "", "")
 	e.recordUnanswered(ctx, m)

@@ -18,6 +18,10 @@ type English struct {
 	Sections   []EnglishSection `yaml:"sections"`
 	Topics     []EnglishTopic   `yaml:"topics"`
 	Words      []EnglishWord    `yaml:"words"`
+	// Story are phrases that only tell who the asker is ("I was born in
+	// Vietnam", "I never renounced"): they are read as no word at all, so
+	// they neither name a subject nor count against a guide.
+	Story []string `yaml:"story"`
 	// holdingNotCovered are the phrases of Words that hold a not-covered
 	// subject inside them ("visa card"), found once by ParseEnglish.
 	holdingNotCovered []string
@@ -89,6 +93,11 @@ func ParseEnglish(name string, data []byte) (English, error) {
 		return English{}, err
 	}
 	g.NotCovered = englishPhrases(g.NotCovered)
+	if g.Story = englishPhrases(g.Story); slices.ContainsFunc(g.Story, func(p string) bool { return strings.Contains(p, gapMark) }) {
+		return English{}, &FieldError{File: name, Field: "story", Msg: "needs phrases without gaps"}
+	}
+	// The longest first: "i was born in" before "i was born".
+	slices.SortStableFunc(g.Story, func(a, b string) int { return len(b) - len(a) })
 	for _, p := range g.NotCovered {
 		pw := strings.Fields(p)
 		switch last := pw[len(pw)-1]; {
@@ -148,7 +157,7 @@ func (g English) TranslateKnown(q string) (string, int) {
 // words that say something as typed when keepUnknown is set, and counts the
 // distinct glossary entries read.
 func (g English) translateCount(q string, keepUnknown bool) (string, int) {
-	toks := strings.Fields(englishText(q))
+	toks := strings.Fields(englishText(g.maskStory(" " + englishText(q) + " ")))
 	var out []string
 	entries := map[string]bool{}
 	for i := 0; i < len(toks); {
@@ -329,24 +338,26 @@ func LoadSeedEnglish() (English, error) {
 // Read finds what an English question names. Phrases match whole words,
 // case and punctuation aside.
 func (g English) Read(q string) EnglishReading {
-	text := " " + englishText(q) + " "
+	text := g.maskStory(" " + englishText(q) + " ")
 	has := func(phrases []string) bool { return firstPhrase(text, phrases) != "" }
 	r := EnglishReading{Asked: strings.TrimSpace(text)}
+	// A subject named as where something happened ("born in Tu Du
+	// hospital", "lost … in a taxi") or as what the asker has ("she has
+	// Vietnamese nationality", "on my Australian passport") is the asker's
+	// situation.
+	settled := g.maskSituation(text)
 	if firstPhrase(text, g.NotCovered) != "" {
 		// A known word that holds a not-covered subject is another thing
 		// ("a Visa card" pays a fee); a subject named as what something is
 		// for is the asker's reason ("… for my work permit renewal").
-		// A subject named as where something happened ("born in Tu Du
-		// hospital", "lost … in a taxi") or as what the asker has ("she
-		// has Vietnamese nationality") is the asker's situation too.
-		settled := g.maskSituation(text)
 		words := g.maskWords(settled)
 		r.NotCovered = firstPhrase(maskPurposes(words, g.NotCovered), g.NotCovered)
 		if r.NotCovered == "" {
+			asked := settled
 			if r.Purpose = firstPhrase(words, g.NotCovered); r.Purpose != "" {
-				settled = maskPurposes(settled, g.NotCovered)
+				asked = maskPurposes(settled, g.NotCovered)
 			}
-			r.Asked = strings.TrimSpace(settled)
+			r.Asked = strings.TrimSpace(asked)
 		}
 	}
 	for _, s := range g.Sections {
@@ -366,7 +377,9 @@ func (g English) Read(q string) EnglishReading {
 	held := maskHeld(main)
 	seen := map[string]bool{}
 	for _, t := range g.Topics {
-		if seen[t.ID] || has(t.ExcludedBy) {
+		// The asker's situation excludes no topic ("on my Australian
+		// passport, can I apply for a Vietnamese passport").
+		if seen[t.ID] || firstPhrase(settled, t.ExcludedBy) != "" {
 			continue
 		}
 		switch {
@@ -379,6 +392,15 @@ func (g English) Read(q string) EnglishReading {
 		}
 	}
 	return r
+}
+
+// maskStory blanks out of text (padded with spaces, as englishText gives it)
+// every phrase of Story: who the asker is, not what is asked.
+func (g English) maskStory(text string) string {
+	for _, p := range g.Story {
+		text = strings.ReplaceAll(text, " "+p+" ", " # ")
+	}
+	return text
 }
 
 // maskWords blanks out of text (padded with spaces, as englishText gives
@@ -455,20 +477,40 @@ func (g English) maskSituation(text string) string {
 }
 
 // maskHeld blanks out of text (padded with spaces, as englishText gives it)
-// the three words after each word that says what the asker has or goes with
-// when they name a paper ("with a vietnamese passport", "only have tam
-// tru"); "have to" says what must be done and keeps them.
+// the papers the asker has or goes with, named within four words after a
+// word that says so ("with a vietnamese passport", "still have my old VN
+// passport", "only have tam tru"), and the papers joined to them by "and" or
+// "or" ("a vn passport and tam tru"); "have to" says what must be done and
+// keeps them.
 func maskHeld(text string) string {
 	words := strings.Fields(text)
+	// lastPaper returns the index of the last paper word of words[from:to]
+	// (to capped at the end), or -1.
+	lastPaper := func(from, to int) int {
+		last := -1
+		for j := from; j < min(to, len(words)); j++ {
+			if heldPaperWords[words[j]] {
+				last = j
+			}
+		}
+		return last
+	}
 	for k := 0; k+1 < len(words); k++ {
 		if !heldVerbs[words[k]] || words[k+1] == "to" {
 			continue
 		}
-		end := min(len(words), k+4)
-		if !slices.ContainsFunc(words[k+1:end], func(w string) bool { return heldPaperWords[w] }) {
+		end := lastPaper(k+1, k+5)
+		if end < 0 {
 			continue // "with the police", "have a foreign friend"
 		}
-		for j := k + 1; j < end; j++ {
+		for end+1 < len(words) && (words[end+1] == "and" || words[end+1] == "or") {
+			next := lastPaper(end+2, end+5)
+			if next < 0 {
+				break
+			}
+			end = next
+		}
+		for j := k + 1; j <= end; j++ {
 			words[j] = "#"
 		}
 	}

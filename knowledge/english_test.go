@@ -211,4 +211,33 @@ func TestSeedEnglishReadHeld(t *testing.T) {
 	if !named("My Korean friend is staying in my room. Does my landlord need to register her with the police?", "khai-bao-tam-tru-nguoi-nuoc-ngoai") {
 		t.Error("'with the police' hides the foreigner's stay")
 	}
+	// four words may stand between the verb and the paper
+	if named("I still have my old VN passport. Can I register permanent residence at my brother's house?", "cap-ho-chieu") {
+		t.Error("a passport the asker still has, four words on, is named")
+	}
+}
+
+// Phrases that only tell who the asker is are read as no word: they name no
+// subject and count against no guide.
+func TestSeedEnglishStory(t *testing.T) {
+	g, err := knowledge.LoadSeedEnglish()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ q, want string }{
+		{"I was born in Saigon, I want to marry my girlfriend", "đăng ký kết hôn"},
+		{"we were both born in Vietnam, where do we register our marriage", "đăng ký đăng ký kết hôn"},
+		// a birth asked about is still read
+		{"our baby was born last week, how to register the birth", "con đăng ký khai sinh đăng ký đăng ký khai sinh"},
+	} {
+		if got, _ := g.TranslateKnown(c.q); got != c.want {
+			t.Errorf("TranslateKnown(%q) = %q, want %q", c.q, got, c.want)
+		}
+	}
+	if r := g.Read("I never gave up my Vietnamese nationality. Can I register permanent residence?"); r.NotCovered != "" {
+		t.Errorf("a nationality never given up is read as the subject: %+v", r)
+	}
+	if r := g.Read("how can my son get vietnamese nationality"); r.NotCovered != "nationality" {
+		t.Errorf("asking for a nationality: NotCovered = %q", r.NotCovered)
+	}
 }

@@ -105,7 +105,7 @@ var stopPhrases = compilePhrases([]string{
 	"mấy ngày", "mấy hôm", "ở đâu", "chỗ nào", "nơi nào", "có được không", "được không", "có phải", "có cần",
 	// which law: "theo luật nào", "quy định ở văn bản nào"
 	"luật nào", "văn bản nào", "quy định nào", "nghị định nào", "thông tư nào", "căn cứ pháp lý", "cơ sở pháp lý", "áp dụng",
-	"giấy tờ gì", "giấy tờ", "gồm những gì", "cần những gì", "những gì", "mang theo", "mang gì theo", "mang những gì theo", "mang cái gì theo", "mang gì", "chuẩn bị", "có mất phí", "mất phí", "tốn phí",
+	"giấy tờ gì", "giấy tờ", "gồm những gì", "cần những gì", "những gì", "mang theo", "mang gì theo", "mang những gì theo", "mang những gì", "cần mang", "mang cái gì theo", "mang gì", "chuẩn bị", "có mất phí", "mất phí", "tốn phí",
 	"xin hỏi", "cho hỏi", "cho tôi hỏi", "cho em hỏi", "cho mình hỏi", "cho anh hỏi", "cho chị hỏi", "cho cháu hỏi", "cho bác hỏi", "cho con hỏi", "cho tui hỏi", "cho tớ hỏi", "cho mk hỏi", "cho e hỏi", "cho ad hỏi", "ad cho hỏi", "ad ơi", "thủ tục", "hướng dẫn tôi", "giúp tôi", "giúp mình", "vui lòng",
 	"tôi", "mình", "em", "anh", "chị", "ơi", "ạ", "à", "nhé", "nhỉ", "vậy", "thế", "thì", "là", "có", "muốn",
 	"cần", "phải", "hỏi", "giúp", "cho", "của", "và", "với", "để", "được", "những", "các", "gì", "nào",
