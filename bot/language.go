@@ -109,7 +109,7 @@ func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 		// about the uncovered thing named before.
 		if r.NotCovered != "" && rq.NotCovered == "" && len(rq.Named)+len(rq.Hinted) > 0 {
 			r.NotCovered = ""
-		} else if rq.Section != "" {
+		} else if rq.Section != "" && !r.EndsHow {
 			r.Section = rq.Section
 		}
 	}

@@ -73,6 +73,9 @@ type EnglishReading struct {
 	Named, Hinted []EnglishTopic
 	// Section is the section asked for ("" for none).
 	Section string
+	// EndsHow is set when the message ends on "how" ("… need update?
+	// how"): it asks the steps, whatever its sentences say before.
+	EndsHow bool
 	// Purpose is a not-covered subject named only as what something is
 	// for ("a criminal record for my work permit renewal"): the asker's
 	// reason, not what is asked. It does not make the question
@@ -107,6 +110,8 @@ func ParseEnglish(name string, data []byte) (English, error) {
 			g.situated = append(g.situated, situatedPhrase{pw, standingVerbs})
 		}
 	}
+	// The longest first: "temporary residence card" before "residence card".
+	slices.SortStableFunc(g.situated, func(a, b situatedPhrase) int { return len(b.words) - len(a.words) })
 	for i := range g.Sections {
 		s := &g.Sections[i]
 		if s.Phrases = englishPhrases(s.Phrases); s.Section == "" || len(s.Phrases) == 0 {
@@ -366,6 +371,9 @@ func (g English) Read(q string) EnglishReading {
 			break
 		}
 	}
+	if r.EndsHow = strings.HasSuffix(text, " how "); r.EndsHow {
+		r.Section = "steps"
+	}
 	// A topic named only in a purpose clause ("… to residential so we can
 	// build a house") is why, not what is asked: it is a hint.
 	main := text
@@ -532,7 +540,7 @@ var (
 var (
 	situationPlaces    = map[string]bool{"hospital": true, "taxi": true}
 	placePrepositions  = map[string]bool{"in": true, "at": true, "on": true, "inside": true}
-	situationStandings = map[string]bool{"nationality": true, "citizenship": true, "passport": true}
+	situationStandings = map[string]bool{"nationality": true, "citizenship": true, "passport": true, "card": true, "trc": true}
 	standingVerbs      = map[string]bool{"has": true, "have": true, "hold": true, "holds": true}
 )
 

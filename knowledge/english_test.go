@@ -100,7 +100,8 @@ func TestSeedEnglishReadsQuestions(t *testing.T) {
 		{q: "how much speeding fine motorbike", notCovered: true},
 		{q: "convert foreign driving licence to vietnamese one", named: "doi-giay-phep-lai-xe"},
 		{q: "I'm an American living in Da Nang with a US driver's license. Can I exchange it for a Vietnamese license?", named: "doi-giay-phep-lai-xe", section: "conditions"},
-		{q: "I have a temporary residence card. Can I convert my UK driving licence?", named: "doi-giay-phep-lai-xe", hinted: "khai-bao-tam-tru-nguoi-nuoc-ngoai", section: "conditions", notCovered: true},
+		// a residence card the asker has is the situation
+		{q: "I have a temporary residence card. Can I convert my UK driving licence?", named: "doi-giay-phep-lai-xe", hinted: "khai-bao-tam-tru-nguoi-nuoc-ngoai", section: "conditions"},
 		// a subject not covered named only as what a paper is for, or
 		// inside a longer known word ("visa card"), is not what is asked
 		{q: "I need a criminal record for my work permit renewal, how long?", named: "ly-lich-tu-phap", section: "time"},
@@ -178,6 +179,8 @@ func TestSeedEnglishReadSituation(t *testing.T) {
 		{"Our baby born in Tu Du hospital last week. what paper we must bring for birth certificate?", ""},
 		{"lost my driving licence in a taxi, how much to make again?", ""},
 		{"son turn 17, he has vietnamese and korean passport both. he must register military service?", ""},
+		{"I have a TRC, can I exchange my licence for a Vietnamese one?", ""},
+		{"how do I renew my TRC", "trc"},
 		{"which hospital is best for giving birth", "hospital"},
 		{"how can my son get vietnamese nationality", "nationality"},
 	} {
@@ -236,6 +239,10 @@ func TestSeedEnglishStory(t *testing.T) {
 	}
 	if r := g.Read("I never gave up my Vietnamese nationality. Can I register permanent residence?"); r.NotCovered != "" {
 		t.Errorf("a nationality never given up is read as the subject: %+v", r)
+	}
+	// a message that ends on "how" asks the steps
+	if r := g.Read("my passport renew so passport number is different now. tax code information need update? how"); r.Section != "steps" || !r.EndsHow {
+		t.Errorf("ending on how: section %q", r.Section)
 	}
 	if r := g.Read("how can my son get vietnamese nationality"); r.NotCovered != "nationality" {
 		t.Errorf("asking for a nationality: NotCovered = %q", r.NotCovered)
