@@ -201,6 +201,11 @@ func (g English) translateCount(q string, keepUnknown bool) (string, int) {
 			continue
 		}
 		entries[vi] = true
+		if best >= 2 {
+			// A phrase of two English words or more ("register my
+			// company") says as much as two words do.
+			entries[vi+" "+gapMark] = true
+		}
 		if len(out) == 0 || out[len(out)-1] != vi {
 			out = append(out, vi)
 		}
@@ -436,6 +441,12 @@ func maskPurposes(text string, phrases []string) string {
 				continue
 			}
 			lead := i - 1
+			if lead >= 1 && !purposeDeterminers[words[lead]] && words[lead] != "for" &&
+				(words[lead-1] == "for" || purposeDeterminers[words[lead-1]]) {
+				// one word may say whose or which ("for wife visa", "for
+				// my country embassy")
+				lead--
+			}
 			if lead >= 0 && purposeDeterminers[words[lead]] {
 				lead--
 			}

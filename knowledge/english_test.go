@@ -145,6 +145,10 @@ func TestSeedEnglishTranslate(t *testing.T) {
 	if r.Purpose != "work permit" || r.NotCovered != "" || g.Translate(r.Asked) != "lý lịch tư pháp" {
 		t.Errorf("purpose: %+v reads %q", r, g.Translate(r.Asked))
 	}
+	// One word may say whose purpose it is.
+	if r := g.Read("we need copy of our marriage certificate for wife visa"); r.Purpose != "visa" || r.NotCovered != "" {
+		t.Errorf("purpose after one word: %+v", r)
+	}
 	// TranslateKnown drops the words the glossary does not know and counts
 	// the glossary entries read.
 	for _, c := range []struct {
@@ -160,6 +164,8 @@ func TestSeedEnglishTranslate(t *testing.T) {
 		{"our sổ đỏ is torn", "sổ đỏ bị rách hỏng", 2},
 		{"how long does it take to get the ly lich tu phap", "ly lich tu phap", 1},
 		{"a hot pin for my son", "con", 1},
+		// a phrase of two English words or more counts as two
+		{"can i register my company online", "đăng ký doanh nghiệp", 2},
 	} {
 		if got, n := g.TranslateKnown(c.q); got != c.want || n != c.n {
 			t.Errorf("TranslateKnown(%q) = %q, %d; want %q, %d", c.q, got, n, c.want, c.n)
