@@ -153,7 +153,9 @@ func (g English) Translate(q string) string {
 
 // TranslateKnown is Translate without the words the glossary does not know:
 // the Vietnamese of the glossary's words alone, in the question's order ("" when
-// it holds none), and how many distinct glossary entries the question holds.
+// it holds none), and how many distinct glossary entries the question holds,
+// an entry read from a phrase of two English words or more counting twice
+// ("register my company" says as much as "register … company").
 func (g English) TranslateKnown(q string) (string, int) {
 	return g.translateCount(q, false)
 }
@@ -164,7 +166,9 @@ func (g English) TranslateKnown(q string) (string, int) {
 func (g English) translateCount(q string, keepUnknown bool) (string, int) {
 	toks := strings.Fields(englishText(g.maskStory(" " + englishText(q) + " ")))
 	var out []string
-	entries := map[string]bool{}
+	// entries are the glossary entries read; phrased those read from a
+	// phrase of two English words or more, which count twice.
+	entries, phrased := map[string]bool{}, map[string]bool{}
 	for i := 0; i < len(toks); {
 		best, vi := 0, ""
 		for _, w := range g.Words {
@@ -202,9 +206,7 @@ func (g English) translateCount(q string, keepUnknown bool) (string, int) {
 		}
 		entries[vi] = true
 		if best >= 2 {
-			// A phrase of two English words or more ("register my
-			// company") says as much as two words do.
-			entries[vi+" "+gapMark] = true
+			phrased[vi] = true
 		}
 		if len(out) == 0 || out[len(out)-1] != vi {
 			out = append(out, vi)
@@ -214,7 +216,7 @@ func (g English) translateCount(q string, keepUnknown bool) (string, int) {
 	if len(entries) == 0 {
 		return "", 0
 	}
-	return strings.Join(out, " "), len(entries)
+	return strings.Join(out, " "), len(entries) + len(phrased)
 }
 
 // Excludes reports whether an English question names something a topic of
@@ -353,8 +355,7 @@ func (g English) Read(q string) EnglishReading {
 	r := EnglishReading{Asked: strings.TrimSpace(text)}
 	// A subject named as where something happened ("born in Tu Du
 	// hospital", "lost … in a taxi") or as what the asker has ("she has
-	// Vietnamese nationality", "on my Australian passport") is the asker's
-	// situation.
+	// Vietnamese nationality", "I have a TRC") is the asker's situation.
 	settled := g.maskSituation(text)
 	if firstPhrase(text, g.NotCovered) != "" {
 		// A known word that holds a not-covered subject is another thing
@@ -390,8 +391,8 @@ func (g English) Read(q string) EnglishReading {
 	held := maskHeld(main)
 	seen := map[string]bool{}
 	for _, t := range g.Topics {
-		// The asker's situation excludes no topic ("on my Australian
-		// passport, can I apply for a Vietnamese passport").
+		// The asker's situation excludes no topic ("I have an American
+		// passport, can I get a Vietnamese passport too").
 		if seen[t.ID] || firstPhrase(settled, t.ExcludedBy) != "" {
 			continue
 		}
@@ -428,7 +429,8 @@ func (g English) maskWords(text string) string {
 
 // maskPurposes blanks out of text (padded with spaces, as englishText gives
 // it) every not-covered subject of phrases that "for" opens as a purpose
-// ("a criminal record for my work permit renewal"), with the word after it
+// ("a criminal record for my work permit renewal"; one word may stand between:
+// "for wife visa", "for my country embassy"), with the word after it
 // that only says which step ("renewal", "application"). After a verb or a
 // noun that takes "for" ("apply for a visa", "documents for my work permit")
 // the subject is what is asked and stays.
@@ -471,10 +473,11 @@ func maskPurposes(text string, phrases []string) string {
 // it) every not-covered subject that only tells the asker's situation
 // (situated): a place where something happened, after "in", "at", "on" or
 // "inside" with at most two words between ("in Tu Du hospital", "in a taxi"),
-// and a nationality or a foreign passport the asker has, after "has",
-// "have", "hold" or "holds" with at most two words between ("has Vietnamese
-// and Korean passport"). Asking to get one ("how can he get Vietnamese
-// nationality") keeps it.
+// and a nationality, a foreign passport, a residence card or a TRC the asker
+// has, after "has", "have", "hold" or "holds" with at most two words between
+// ("has Vietnamese and Korean passport", "I have a TRC"). Asking to get one
+// ("how can he get Vietnamese nationality", "how do I renew my TRC") keeps
+// it.
 func (g English) maskSituation(text string) string {
 	words := strings.Fields(text)
 	for _, p := range g.situated {

@@ -220,6 +220,10 @@ func TestSeedEnglishReadHeld(t *testing.T) {
 	if !named("My Korean friend is staying in my room. Does my landlord need to register her with the police?", "khai-bao-tam-tru-nguoi-nuoc-ngoai") {
 		t.Error("'with the police' hides the foreigner's stay")
 	}
+	// a foreign passport the asker has excludes no topic
+	if !named("I have an American passport, can I get a Vietnamese passport too?", "cap-ho-chieu") {
+		t.Error("a foreign passport the asker has excludes the Vietnamese one")
+	}
 	// four words may stand between the verb and the paper
 	if named("I still have my old VN passport. Can I register permanent residence at my brother's house?", "cap-ho-chieu") {
 		t.Error("a passport the asker still has, four words on, is named")

@@ -77,8 +77,8 @@ func TestLongTailAnsweredFromRecords(t *testing.T) {
 		top1, maxWrong float64
 	}{
 		{"testdata/longtail.tsv", 0.89, 0.02},
-		{"testdata/longtail2.tsv", 0, 1}, // held out: measured, never tuned
-		{"testdata/longtail3.tsv", 0, 1}, // held out: measured, never tuned
+		{"testdata/longtail2.tsv", 0, 1},       // held out: measured, never tuned
+		{"testdata/longtail3.tsv", 0, 1},       // held out: measured, never tuned
 		{"testdata/longtail4.tsv", 0.61, 0.06}, // tuning (twenty-seventh session)
 	} {
 		t.Run(set.path, func(t *testing.T) { longTail(t, ix, records, set.path, set.top1, set.maxWrong) })
