@@ -154,6 +154,8 @@ var storyPhrases = compilePhrases([]string{"hàng xóm", "láng giềng", "ngư�
 // search like question words. Names of communes and districts are too many and too ambiguous to
 // list; "Việt Nam" is left out ("quốc tịch Việt Nam" is a subject).
 var placeNames = compilePhrases([]string{
+	// the mainland and an island as where someone lives ("hộ khẩu đất liền", "ở xã đảo")
+	"đất liền", "xã đảo", "huyện đảo", "ngoài đảo", "trên đảo",
 	"an giang", "bà rịa", "vũng tàu", "bạc liêu", "bắc giang", "bắc kạn", "bắc ninh", "bến tre", "bình dương",
 	"bình định", "bình phước", "bình thuận", "cà mau", "cao bằng", "cần thơ", "đà nẵng", "đắk lắk", "đắk nông",
 	"điện biên", "đồng nai", "đồng tháp", "gia lai", "hà giang", "hà nam", "hà nội", "hà tĩnh", "hải dương",
