@@ -879,7 +879,7 @@ func TestOfficialRecordLinks(t *testing.T) {
 func TestRefusalOffersAClearLead(t *testing.T) {
 	f := newEngine(t)
 	for i, c := range []struct{ q, want string }{
-		{"lam ho chiu lan dau can nhung gi", "proc:cap-ho-chieu"},
+		{"xe ba banh cho nguoi khuyet tat co phai dang ky bien so ko", "proc:dang-ky-xe"},
 		{"giá vàng hôm nay", ""},
 	} {
 		r := f.say(t, fmt.Sprintf("l%d", i), c.q)
@@ -908,7 +908,7 @@ func TestDeclineSaysWhereToGo(t *testing.T) {
 	for i, c := range []struct{ q, want string }{
 		{"gia hạn visa cho người nước ngoài ở đâu", "Phòng Quản lý xuất nhập cảnh"},
 		{"ly hon thi con 3 tuoi toa se xu cho ai nuoi vay ad", "trợ giúp pháp lý"},
-		{"lam ho chiu lan dau can nhung gi", "Có phải bạn hỏi về thủ tục «Cấp hộ chiếu phổ thông»?"},
+		{"xe ba banh cho nguoi khuyet tat co phai dang ky bien so ko", "Có phải bạn hỏi về thủ tục «Đăng ký, cấp biển số xe»?"},
 		{"máy giặt nhà tôi kêu to quá phải làm sao", "chưa tìm được thông tin phù hợp"},
 	} {
 		r := f.say(t, fmt.Sprintf("w%d", i), c.q)
