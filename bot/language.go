@@ -126,7 +126,7 @@ func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 			// particular one of it (a foreigner's marriage keeps that one).
 			if len(rq.Named) == 0 && rq.NotCovered == "" {
 				if p, ok := e.translatedGuide(ctx, rq.Asked); ok && p.ID != named.ID && !refines(named.Title, p.Title) {
-					return e.answerInEnglish(ctx, s, m, p, r.Section, "Your question seems to be about the procedure called, in Vietnamese, “"+p.Title+"”. ")
+					return e.answerInEnglish(ctx, s, m, p, r.Section, translatedLead(p))
 				}
 			}
 		}
@@ -146,12 +146,12 @@ func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 			}
 		}
 		if p, ok := e.translatedGuide(ctx, r.Asked); ok && slices.ContainsFunc(r.Named, func(t knowledge.EnglishTopic) bool { return t.ID == p.ID }) {
-			return e.answerInEnglish(ctx, s, m, p, r.Section, "Your question seems to be about the procedure called, in Vietnamese, “"+p.Title+"”. ")
+			return e.answerInEnglish(ctx, s, m, p, r.Section, translatedLead(p))
 		}
 	}
 	if wholeCovered && len(r.Named) == 0 {
 		if p, ok := e.translatedGuide(ctx, r.Asked); ok {
-			return e.answerInEnglish(ctx, s, m, p, r.Section, "Your question seems to be about the procedure called, in Vietnamese, “"+p.Title+"”. ")
+			return e.answerInEnglish(ctx, s, m, p, r.Section, translatedLead(p))
 		}
 		// A story told in sentences before the one that asks ("I'm 68 …
 		// still have my old VN passport. … Can I register permanent
@@ -159,7 +159,7 @@ func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 		// unless the whole message says its guide is not what it is about.
 		if qs != "" && rq.NotCovered == "" && len(rq.Named) == 0 {
 			if p, ok := e.translatedGuide(ctx, rq.Asked); ok && !e.cfg.English.Excludes(p.ID, r.Asked) {
-				return e.answerInEnglish(ctx, s, m, p, r.Section, "Your question seems to be about the procedure called, in Vietnamese, “"+p.Title+"”. ")
+				return e.answerInEnglish(ctx, s, m, p, r.Section, translatedLead(p))
 			}
 		}
 	}
@@ -183,6 +183,13 @@ func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 		text += "\n\nThe Vietnamese guides below may be what you need; a Vietnamese-speaking friend or the one-stop desk can help you read them."
 	}
 	return Response{Intent: IntentFallback, Language: "en", Candidates: ids, Replies: []Reply{{Text: text, Buttons: append(offer, buttons...)}}}
+}
+
+// translatedLead is the English lead of an answer found by reading the
+// question's words in Vietnamese (translatedGuide): the procedure it seems
+// to be about, by its Vietnamese title.
+func translatedLead(p knowledge.Procedure) string {
+	return "Your question seems to be about the procedure called, in Vietnamese, “" + p.Title + "”. "
 }
 
 // answerInEnglish answers m with section of guide p in Vietnamese, in one
@@ -278,7 +285,9 @@ func (e *Engine) knownWordsGuide(ctx context.Context, text, vi string, whole Sea
 	if ev.Residual != 0 {
 		return SearchResult{}, false
 	}
-	if ev.Anchor >= 3 && (sureReading(k) || k.Hits[0].Confidence >= knownWordsConfidence) {
+	// Sure readings (sureReading) are among these: the checks above are
+	// its own, and knownWordsConfidence is below sureConfidence.
+	if ev.Anchor >= 3 && k.Hits[0].Confidence >= knownWordsConfidence {
 		return k, true
 	}
 	if namesProcedure(k) && ev.NameFit >= 0.99 && ev.Anchor >= 3 {

@@ -411,17 +411,20 @@ func (g English) Read(q string) EnglishReading {
 // maskStory blanks out of text (padded with spaces, as englishText gives it)
 // every phrase of Story: who the asker is, not what is asked.
 func (g English) maskStory(text string) string {
-	for _, p := range g.Story {
-		text = strings.ReplaceAll(text, " "+p+" ", " # ")
-	}
-	return text
+	return maskPhrases(text, g.Story)
 }
 
 // maskWords blanks out of text (padded with spaces, as englishText gives
 // it) the glossary's words that hold a not-covered subject inside them ("visa
 // card" holds "visa"): the longer phrase is what the question says.
 func (g English) maskWords(text string) string {
-	for _, p := range g.holdingNotCovered {
+	return maskPhrases(text, g.holdingNotCovered)
+}
+
+// maskPhrases replaces each of phrases standing whole in text (padded with
+// spaces, as englishText gives it) by "#", in the order given.
+func maskPhrases(text string, phrases []string) string {
+	for _, p := range phrases {
 		text = strings.ReplaceAll(text, " "+p+" ", " # ")
 	}
 	return text
