@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/dvcbot/dvcbot/knowledge"
 	"github.com/dvcbot/dvcbot/knowledge/vntext"
@@ -124,7 +125,10 @@ func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 			// another guide ("Can I register permanent residence?") is the
 			// asker's story, unless the story makes the asked procedure a
 			// particular one of it (a foreigner's marriage keeps that one).
-			if len(rq.Named) == 0 && rq.NotCovered == "" {
+			// A paper the asking sentence says to bring ("does she have
+			// to bring the court divorce decision?") is one of the named
+			// procedure's papers, not another procedure.
+			if len(rq.Named) == 0 && rq.NotCovered == "" && !bringsPaper(qs) {
 				if p, ok := e.translatedGuide(ctx, rq.Asked); ok && p.ID != named.ID && !refines(named.Title, p.Title) {
 					return e.answerInEnglish(ctx, s, m, p, r.Section, translatedLead(p))
 				}
@@ -183,6 +187,18 @@ func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 		text += "\n\nThe Vietnamese guides below may be what you need; a Vietnamese-speaking friend or the one-stop desk can help you read them."
 	}
 	return Response{Intent: IntentFallback, Language: "en", Candidates: ids, Replies: []Reply{{Text: text, Buttons: append(offer, buttons...)}}}
+}
+
+// bringsPaper reports whether sentence asks about a paper to bring or hand
+// in ("do I have to bring …", "should I attach …").
+func bringsPaper(sentence string) bool {
+	for _, w := range strings.FieldsFunc(strings.ToLower(sentence), func(r rune) bool { return !unicode.IsLetter(r) }) {
+		switch w {
+		case "bring", "attach", "submit", "provide", "present":
+			return true
+		}
+	}
+	return false
 }
 
 // translatedLead is the English lead of an answer found by reading the
