@@ -485,9 +485,14 @@ func TestTrust(t *testing.T) {
 	if r.Language != "en" || r.ProcedureID != "" {
 		t.Errorf("English wedding banquet: %s %q, want an English reply and no guide", r.Language, r.ProcedureID)
 	}
-	r = fx.say(t, "en-hint", "Where can I get a driving licence test date?")
+	r = fx.say(t, "en-hint", "What colour is a driving licence in Vietnam?")
 	if r.Language != "en" || r.ProcedureID != "" || r.Replies[0].Buttons[0].Action != "proc:doi-giay-phep-lai-xe" {
 		t.Errorf("English hint: %+v", r)
+	}
+	// A licence test is the first licence's guide.
+	r = fx.say(t, "en-test", "Where can I get a driving licence test date?")
+	if r.Language != "en" || r.ProcedureID != "sat-hach-giay-phep-lai-xe" {
+		t.Errorf("English licence test: %s %q, want sat-hach-giay-phep-lai-xe", r.Language, r.ProcedureID)
 	}
 	// The sentence that asks clears an uncovered subject named before it only
 	// when it names what it asks about: "How do I book it?" asks about the
