@@ -74,7 +74,8 @@ type EnglishReading struct {
 	// Section is the section asked for ("" for none).
 	Section string
 	// EndsHow is set when the message ends on "how" ("… need update?
-	// how"): it asks the steps, whatever its sentences say before.
+	// how"): it asks the steps, whatever its sentences say before, or how
+	// to do it online when it asks about that ("… thru VNeID? how").
 	EndsHow bool
 	// Purpose is a not-covered subject named only as what something is
 	// for ("a criminal record for my work permit renewal"): the asker's
@@ -377,7 +378,8 @@ func (g English) Read(q string) EnglishReading {
 			break
 		}
 	}
-	if r.EndsHow = strings.HasSuffix(text, " how "); r.EndsHow {
+	// "… online? how" asks how to do it online: the online section says so.
+	if r.EndsHow = strings.HasSuffix(text, " how "); r.EndsHow && r.Section != "online" {
 		r.Section = "steps"
 	}
 	// A topic named only in a purpose clause ("… to residential so we can
