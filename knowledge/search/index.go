@@ -1548,19 +1548,12 @@ func (ix *Index) search(ctx context.Context, q, scope string, limit int, snippet
 	var replaced map[string]bool
 	res.Hits, replaced = ix.curatedFirst(ix.firstOfFamily(hits))
 	situationFirst(res.Hits)
-	// Confidence is needed for the hits returned and for the first guide
-	// (which may move to the front).
-	firstGuide := -1
-	for i, h := range res.Hits {
-		if !ix.isOfficial(h.ID) {
-			firstGuide = i
-			break
-		}
-	}
+	// Confidence for every hit re-ranked, not only those returned: a hit
+	// below the limit may move to the front (the first guide; the first one
+	// the question does not veto, when every hit above it is vetoed: "giấy
+	// phép bán lẻ rượu" for a grocery names the record, and every guide of a
+	// household business the question shares words with is off its topic).
 	for i := range res.Hits {
-		if i >= limit && i != firstGuide {
-			continue
-		}
 		h := &res.Hits[i]
 		other := ix.bestOther(res.Hits, i)
 		if h.Score > 0 {
@@ -1586,7 +1579,7 @@ func (ix *Index) search(ctx context.Context, q, scope string, limit int, snippet
 	// gives the first place to the next one that is not vetoed, when that one
 	// is the more likely answer.
 	if len(res.Hits) > 1 && vetoed(res.Hits[0].Evidence) {
-		for i := 1; i < len(res.Hits) && i < limit; i++ {
+		for i := 1; i < len(res.Hits); i++ {
 			if h := res.Hits[i]; !vetoed(h.Evidence) {
 				if h.Confidence <= res.Hits[0].Confidence {
 					break
