@@ -100,3 +100,25 @@ func TestOfficialTwinsAndWholeTitles(t *testing.T) {
 		t.Errorf("whole title: %+v, want the record, not the food-safety guide", res.Hits)
 	}
 }
+
+// TestOfficialRecordBelowTheLimitFirst: a record the question names, ranked
+// below the hits returned by guides that are all off the question's topic,
+// takes the first place: every re-ranked hit is weighed, not only those
+// returned.
+func TestOfficialRecordBelowTheLimitFirst(t *testing.T) {
+	ix, err := search.NewFromSeed()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if err := ix.Upsert(official("2.000101", "Cấp giấy phép bán lẻ sản phẩm rượu", "Cấp tỉnh")); err != nil {
+		t.Fatal(err)
+	}
+	res, err := ix.Search(context.Background(), "Tiệm tạp hóa nhà tôi muốn bán thêm rượu chai thì xin giấy phép bán lẻ rượu ở phòng kinh tế huyện hả?", 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Hits) == 0 || res.Hits[0].ID != "tthc-2-000101" {
+		t.Fatalf("hits %+v, want the retail alcohol licence record first", res.Hits)
+	}
+}
