@@ -28,6 +28,10 @@ type English struct {
 	// situated are the not-covered phrases that can tell only the asker's
 	// situation, split into words once by ParseEnglish (maskSituation).
 	situated []situatedPhrase
+	// standing are situated and the papers an asker may be "on", go "with"
+	// or be "holding" (heldStandings): their situation only when the
+	// question then names a covered topic (Read).
+	standing []situatedPhrase
 }
 
 // situatedPhrase is a not-covered phrase that a word among leads, at most
@@ -104,15 +108,23 @@ func ParseEnglish(name string, data []byte) (English, error) {
 	slices.SortStableFunc(g.Story, func(a, b string) int { return len(b) - len(a) })
 	for _, p := range g.NotCovered {
 		pw := strings.Fields(p)
-		switch last := pw[len(pw)-1]; {
+		last := pw[len(pw)-1]
+		switch {
 		case situationPlaces[last]:
 			g.situated = append(g.situated, situatedPhrase{pw, placePrepositions})
 		case situationStandings[last]:
 			g.situated = append(g.situated, situatedPhrase{pw, standingVerbs})
 		}
+		if leads := heldStandings[last]; leads != nil {
+			g.standing = append(g.standing, situatedPhrase{pw, leads})
+		}
 	}
+	// Read masks both where a phrase is in both lists.
+	g.standing = append(g.standing, g.situated...)
 	// The longest first: "temporary residence card" before "residence card".
-	slices.SortStableFunc(g.situated, func(a, b situatedPhrase) int { return len(b.words) - len(a.words) })
+	for _, list := range [][]situatedPhrase{g.situated, g.standing} {
+		slices.SortStableFunc(list, func(a, b situatedPhrase) int { return len(b.words) - len(a.words) })
+	}
 	for i := range g.Sections {
 		s := &g.Sections[i]
 		if s.Phrases = englishPhrases(s.Phrases); s.Section == "" || len(s.Phrases) == 0 {
@@ -349,15 +361,33 @@ func LoadSeedEnglish() (English, error) {
 }
 
 // Read finds what an English question names. Phrases match whole words,
-// case and punctuation aside.
+// case and punctuation aside. A visa, a residence card or a passport the
+// asker is "on", goes "with" or is "holding" is their situation when, read
+// so, the question names a covered topic and no other uncovered subject ("a
+// foreigner with a temporary residence card, can I get a VNeID account?");
+// otherwise it is what is asked about ("my husband is on an e-visa, how long
+// can he stay").
 func (g English) Read(q string) EnglishReading {
+	r := g.read(q, g.situated)
+	if r.NotCovered == "" || len(g.standing) == 0 {
+		return r
+	}
+	if soft := g.read(q, g.standing); soft.NotCovered == "" && len(soft.Named) > 0 {
+		return soft
+	}
+	return r
+}
+
+// read is Read with the subjects that are the asker's situation where they
+// stand (situated: g.situated, or g.standing as well).
+func (g English) read(q string, situated []situatedPhrase) EnglishReading {
 	text := g.maskStory(" " + englishText(q) + " ")
 	has := func(phrases []string) bool { return firstPhrase(text, phrases) != "" }
 	r := EnglishReading{Asked: strings.TrimSpace(text)}
 	// A subject named as where something happened ("born in Tu Du
 	// hospital", "lost … in a taxi") or as what the asker has ("she has
 	// Vietnamese nationality", "I have a TRC") is the asker's situation.
-	settled := g.maskSituation(text)
+	settled := maskSituation(text, situated)
 	if firstPhrase(text, g.NotCovered) != "" {
 		// A known word that holds a not-covered subject is another thing
 		// ("a Visa card" pays a fee); a subject named as what something is
@@ -475,17 +505,18 @@ func maskPurposes(text string, phrases []string) string {
 }
 
 // maskSituation blanks out of text (padded with spaces, as englishText gives
-// it) every not-covered subject that only tells the asker's situation
-// (situated): a place where something happened, after "in", "at", "on" or
-// "inside" with at most two words between ("in Tu Du hospital", "in a taxi"),
-// and a nationality, a foreign passport, a residence card or a TRC the asker
-// has, after "has", "have", "hold" or "holds" with at most two words between
-// ("has Vietnamese and Korean passport", "I have a TRC"). Asking to get one
-// ("how can he get Vietnamese nationality", "how do I renew my TRC") keeps
-// it.
-func (g English) maskSituation(text string) string {
+// it) every phrase of situated that one of its leads, at most two words
+// before it, makes the asker's situation. English.situated holds a place
+// where something happened, after "in", "at", "on" or "inside" ("in Tu Du
+// hospital", "in a taxi"), and a nationality, a foreign passport, a
+// residence card or a TRC the asker has, after "has", "have", "hold" or
+// "holds" ("has Vietnamese and Korean passport", "I have a TRC");
+// English.standing adds a visa one is "on" and papers one goes "with" or is
+// "holding". Asking to get one ("how can he get Vietnamese nationality",
+// "how do I renew my TRC") keeps it.
+func maskSituation(text string, situated []situatedPhrase) string {
 	words := strings.Fields(text)
-	for _, p := range g.situated {
+	for _, p := range situated {
 		for i := 0; i+len(p.words) <= len(words); i++ {
 			if !slices.Equal(words[i:i+len(p.words)], p.words) {
 				continue
@@ -549,6 +580,17 @@ func maskHeld(text string) string {
 var (
 	heldVerbs      = map[string]bool{"with": true, "has": true, "have": true, "hold": true, "holds": true}
 	heldPaperWords = map[string]bool{"passport": true, "passports": true, "cccd": true, "tam": true, "tru": true, "card": true, "licence": true, "license": true, "khau": true}
+)
+
+// heldStandings are the last words of the papers an asker may be "on", go
+// "with" or be "holding" (a visa, a residence card, a passport), each with
+// the words that say so (English.standing).
+// A passport is not one the asker is "on" here: "change her surname on her
+// Australian passport" asks about that passport.
+var (
+	heldLeads     = map[string]bool{"with": true, "holding": true, "only": true, "has": true, "have": true, "hold": true, "holds": true}
+	visaLeads     = map[string]bool{"with": true, "on": true, "holding": true, "only": true, "has": true, "have": true, "hold": true, "holds": true}
+	heldStandings = map[string]map[string]bool{"visa": visaLeads, "e-visa": visaLeads, "card": heldLeads, "trc": heldLeads, "passport": heldLeads}
 )
 
 // The not-covered subjects that can be where something happened or what an

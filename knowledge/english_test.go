@@ -194,6 +194,12 @@ func TestSeedEnglishReadSituation(t *testing.T) {
 		{"how do I renew my TRC", "trc"},
 		{"which hospital is best for giving birth", "hospital"},
 		{"how can my son get vietnamese nationality", "nationality"},
+		// A paper one is on, goes with or holds is the situation only when
+		// the question then names a covered topic.
+		{"As a foreigner with a temporary residence card, can I get a VNeID account?", ""},
+		{"Can a foreigner on a tourist visa have a motorbike registered in their own name?", ""},
+		{"my husband is on an e-visa, how long can he stay", "e-visa"},
+		{"My Vietnamese wife wants to change her surname on her Australian passport. How?", "australian passport"},
 	} {
 		if got := g.Read(c.q).NotCovered; got != c.notCovered {
 			t.Errorf("Read(%q).NotCovered = %q, want %q", c.q, got, c.notCovered)
