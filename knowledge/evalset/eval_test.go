@@ -119,7 +119,7 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout112.tsv", 0.01, 0.92, 0.97, 0.98},
 		{"testdata/heldout113.tsv", 0.02, 0.88, 0.94, 0.98},
 		{"testdata/heldout114.tsv", 0.015, 0.96, 0.97, 0.97},
-		{"testdata/heldout115.tsv", 0.01, 0.95, 0.98, 0.98},
+		{"testdata/heldout115.tsv", 0.01, 0.97, 0.98, 0.98},
 		{"testdata/heldout116.tsv", 0.01, 0.97, 0.97, 0.98},
 		{"testdata/heldout117.tsv", 0.025, 0.85, 0.96, 0.98},
 		{"testdata/heldout118.tsv", 0.03, 0.92, 0.96, 0.97},
@@ -130,16 +130,16 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout121.tsv", 0.01, 0.9, 0.96, 0.98},
 		{"testdata/heldout126.tsv", 0.04, 0.81, 0.92, 0.97},
 		{"testdata/heldout124.tsv", 0.01, 0.92, 0.96, 0.98},
-		{"testdata/heldout125.tsv", 0.01, 0.89, 0.96, 0.98},
+		{"testdata/heldout125.tsv", 0.01, 0.9, 0.96, 0.98},
 		{"testdata/heldout127.tsv", 0.015, 0.91, 0.98, 0.98},
 		{"testdata/heldout128.tsv", 0.01, 0.87, 0.93, 0.98},
 		{"testdata/heldout131.tsv", 0.01, 0.84, 0.96, 0.98},
 		{"testdata/heldout129.tsv", 0.025, 0.91, 0.96, 0.98},
-		{"testdata/heldout130.tsv", 0.02, 0.88, 0.97, 0.98},
+		{"testdata/heldout130.tsv", 0.02, 0.89, 0.97, 0.98},
 		{"testdata/heldout134.tsv", 0.01, 0.97, 0.96, 0.98},
 		{"testdata/heldout135.tsv", 0.01, 0.9, 0.94, 0.98},
 		{"testdata/heldout132.tsv", 0.015, 0.91, 0.96, 0.97},
-		{"testdata/heldout133.tsv", 0.01, 0.89, 0.92, 0.98},
+		{"testdata/heldout133.tsv", 0.01, 0.91, 0.92, 0.98},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {
