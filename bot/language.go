@@ -4,7 +4,6 @@ import (
 	"context"
 	"slices"
 	"strings"
-	"unicode"
 
 	"github.com/dvcbot/dvcbot/knowledge"
 	"github.com/dvcbot/dvcbot/knowledge/vntext"
@@ -192,7 +191,7 @@ func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 // bringsPaper reports whether sentence asks about a paper to bring or hand
 // in ("do I have to bring …", "should I attach …").
 func bringsPaper(sentence string) bool {
-	for _, w := range strings.FieldsFunc(strings.ToLower(sentence), func(r rune) bool { return !unicode.IsLetter(r) }) {
+	for _, w := range vntext.Tokens(sentence) {
 		switch w {
 		case "bring", "attach", "submit", "provide", "present":
 			return true

@@ -3,6 +3,7 @@ package knowledge
 import (
 	"fmt"
 	"io/fs"
+	"maps"
 	"slices"
 	"strings"
 	"unicode"
@@ -588,16 +589,27 @@ var (
 // A passport is not one the asker is "on" here: "change her surname on her
 // Australian passport" asks about that passport.
 var (
-	heldLeads     = map[string]bool{"with": true, "holding": true, "only": true, "has": true, "have": true, "hold": true, "holds": true}
-	visaLeads     = map[string]bool{"with": true, "on": true, "holding": true, "only": true, "has": true, "have": true, "hold": true, "holds": true}
+	heldLeads     = withWords(heldVerbs, "holding", "only")
+	visaLeads     = withWords(heldLeads, "on")
 	heldStandings = map[string]map[string]bool{"visa": visaLeads, "e-visa": visaLeads, "card": heldLeads, "trc": heldLeads, "passport": heldLeads}
 )
+
+// withWords returns a new set of the words of set and more.
+func withWords(set map[string]bool, more ...string) map[string]bool {
+	out := maps.Clone(set)
+	for _, w := range more {
+		out[w] = true
+	}
+	return out
+}
 
 // The not-covered subjects that can be where something happened or what an
 // asker has, and the words that make them so (maskSituation). standingVerbs
 // are heldVerbs but "with": a visa or a card one is "on" or "with" is as
 // often what is asked about ("my husband is on an e-visa, how long can he
-// stay"), and masking it lost more questions than it gained.
+// stay"), and masking it always lost more questions than it gained; it is
+// masked only when the question then names a covered topic (heldStandings,
+// English.standing).
 var (
 	situationPlaces    = map[string]bool{"hospital": true, "taxi": true}
 	placePrepositions  = map[string]bool{"in": true, "at": true, "on": true, "inside": true}
