@@ -151,6 +151,14 @@ func ParseEnglish(name string, data []byte) (English, error) {
 				g.holdingNotCovered = append(g.holdingNotCovered, p)
 			}
 		}
+		// The Vietnamese of a word, typed without its marks inside an
+		// English question ("apply for tro cap that nghiep", "any thai san
+		// leave"), reads as that word: it competes with the English phrases
+		// as one of them, so "thai san" is read before "thai". One syllable
+		// alone ("xe", "con") is too often an English word or a typo.
+		if folded := vntext.FoldedTokens(w.VI); len(folded) >= 2 && !slices.ContainsFunc(w.words, func(ws []string) bool { return slices.Equal(ws, folded) }) {
+			w.words = append(w.words, folded)
+		}
 	}
 	return g, nil
 }
@@ -184,13 +192,18 @@ func (g English) translateCount(q string, keepUnknown bool) (string, int) {
 	// phrase of two English words or more, which count twice.
 	entries, phrased := map[string]bool{}, map[string]bool{}
 	for i := 0; i < len(toks); {
-		best, vi := 0, ""
+		best, vi, folded := 0, "", false
 		for _, w := range g.Words {
-			for _, pt := range w.words {
+			for k, pt := range w.words {
 				if len(pt) > best && i+len(pt) <= len(toks) && slices.Equal(toks[i:i+len(pt)], pt) {
-					best, vi = len(pt), w.VI
+					best, vi, folded = len(pt), w.VI, k >= len(w.EN)
 				}
 			}
+		}
+		if folded && vietnameseRun(toks[i:]) > best {
+			// A word's Vietnamese that starts a longer run of Vietnamese
+			// ("khai bao tam tru") is part of what the run says.
+			best = 0
 		}
 		if n := placeAt(toks[i:]); best == 0 && n > 0 {
 			// A place says where, never what is asked.
@@ -508,7 +521,7 @@ func maskPurposes(text string, phrases []string) string {
 // maskSituation blanks out of text (padded with spaces, as englishText gives
 // it) every phrase of situated that one of its leads, at most two words
 // before it, makes the asker's situation. English.situated holds a place
-// where something happened, after "in", "at", "on" or "inside" ("in Tu Du
+// where something happened, after "in", "at", "on", "inside" or "from" ("in Tu Du
 // hospital", "in a taxi"), and a nationality, a foreign passport, a
 // residence card or a TRC the asker has, after "has", "have", "hold" or
 // "holds" ("has Vietnamese and Korean passport", "I have a TRC");
@@ -612,7 +625,7 @@ func withWords(set map[string]bool, more ...string) map[string]bool {
 // English.standing).
 var (
 	situationPlaces    = map[string]bool{"hospital": true, "taxi": true}
-	placePrepositions  = map[string]bool{"in": true, "at": true, "on": true, "inside": true}
+	placePrepositions  = map[string]bool{"in": true, "at": true, "on": true, "inside": true, "from": true}
 	situationStandings = map[string]bool{"nationality": true, "citizenship": true, "passport": true, "card": true, "trc": true}
 	standingVerbs      = map[string]bool{"has": true, "have": true, "hold": true, "holds": true}
 )
