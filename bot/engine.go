@@ -1840,7 +1840,15 @@ func surerThan(a, b SearchResult) bool {
 	if top := a.Hits[0]; top.Evidence.Situation {
 		return top.Field != SituationField
 	}
-	return b.Hits[0].Confidence < sureConfidence
+	if b.Hits[0].Confidence < sureConfidence {
+		return true
+	}
+	// Both sure: the whole message's reading stands when it rests on more
+	// than twice the words and leaves less of them unexplained ("sổ bảo
+	// hiểm xã hội … bị mất, giờ muốn làm lương hưu thì xin cấp lại ra sao"
+	// asks for the book again; the pension is why).
+	ea, eb := a.Hits[0].Evidence, b.Hits[0].Evidence
+	return ea.Anchor > 2*eb.Anchor && ea.Residual < eb.Residual
 }
 
 // clauseFloor is the least plausibility the whole message's best hit needs
