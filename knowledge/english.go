@@ -205,8 +205,9 @@ func (g English) translateCount(q string, keepUnknown bool) (string, int) {
 			// ("khai bao tam tru") is part of what the run says.
 			best = 0
 		}
-		if n := placeAt(toks[i:]); best == 0 && n > 0 {
-			// A place says where, never what is asked.
+		if n := placeAt(toks[i:]); n > best {
+			// A place says where, never what is asked ("Thai Binh" is no
+			// Thai national).
 			i += n
 			continue
 		}
@@ -268,8 +269,8 @@ func (g English) Excludes(id, q string) bool {
 // written with their marks ("our sổ đỏ is torn"), or two or more typed
 // without them that can be Vietnamese syllables (vntext.UnmarkedSyllable)
 // and are none of the words that build an English sentence (englishStop) or
-// everyday English words of that shape (englishSyllables: "a ho kinh
-// doanh", "the ly lich tu phap"); 0 for none.
+// everyday English words of that shape (englishSyllables) first or last
+// ("a ho kinh doanh", "the ly lich tu phap"); 0 for none.
 func vietnameseRun(toks []string) int {
 	n := 0
 	if len(toks) > 0 && vntext.HasDiacritics(toks[0]) {
@@ -278,8 +279,13 @@ func vietnameseRun(toks []string) int {
 		}
 		return n
 	}
-	for n < len(toks) && !englishStop[toks[n]] && !englishSyllables[toks[n]] && vntext.UnmarkedSyllable(toks[n]) {
+	// An everyday English word of that shape may stand inside a run ("tro
+	// cap hang thang"), never first or last.
+	for n < len(toks) && !englishStop[toks[n]] && (n > 0 || !englishSyllables[toks[n]]) && vntext.UnmarkedSyllable(toks[n]) {
 		n++
+	}
+	for n > 0 && englishSyllables[toks[n-1]] {
+		n--
 	}
 	if n < 2 {
 		return 0
