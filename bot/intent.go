@@ -611,6 +611,10 @@ func titleMask(w, title words) []bool {
 	return out
 }
 
+// namedCharges are charges named with a one-syllable section cue ("học
+// phí", "viện phí"): what a question is about, which stripSectionCues keeps.
+var namedCharges = map[string]bool{"hoc phi": true, "vien phi": true, "an phi": true}
+
 // singleWordCues are the one-syllable section cues ("online", "vneid", "phí").
 var singleWordCues = func() map[string]bool {
 	m := map[string]bool{}
@@ -645,6 +649,9 @@ func stripSectionCues(w words) string {
 				if keep[i] && matchCue(w, i, c) {
 					if len(c.fold) == 1 && w.acc[i] == w.fold[i] && c.acc[0] != c.fold[0] {
 						continue // "phi" may be "phí" or "phi nông nghiệp": leave it to the search
+					}
+					if len(c.fold) == 1 && i > 0 && namedCharges[w.fold[i-1]+" "+w.fold[i]] {
+						continue // "học phí" is the tuition a guide is about, not its fee
 					}
 					for k := i; k < i+len(c.fold); k++ {
 						keep[k] = false

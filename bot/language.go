@@ -127,7 +127,10 @@ func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 			// A paper the asking sentence says to bring ("does she have
 			// to bring the court divorce decision?") is one of the named
 			// procedure's papers, not another procedure.
-			if len(rq.Named) == 0 && rq.NotCovered == "" && !bringsPaper(qs) {
+			// A sentence that asks about it ("where do i go to change it,
+			// any ward or only where my ho khau is") asks about the named
+			// paper.
+			if len(rq.Named) == 0 && rq.NotCovered == "" && !bringsPaper(qs) && !refersBackEnglish(qs) {
 				if p, ok := e.translatedGuide(ctx, rq.Asked); ok && p.ID != named.ID && !refines(named.Title, p.Title) {
 					return e.answerInEnglish(ctx, s, m, p, r.Section, translatedLead(p))
 				}
@@ -199,6 +202,26 @@ func bringsPaper(sentence string) bool {
 	}
 	return false
 }
+
+// refersBackEnglish reports whether sentence names what it asks about only
+// by a pronoun for something named before ("change it", "get a new one",
+// "renew them"): "it" after a word that makes it the sentence's empty subject
+// ("is it possible", "how long will it take") does not.
+func refersBackEnglish(sentence string) bool {
+	w := vntext.Tokens(sentence)
+	for i, t := range w {
+		if (t == "it" || t == "one" || t == "them") && i > 0 && !emptySubjectLeads[w[i-1]] {
+			return true
+		}
+	}
+	return false
+}
+
+// emptySubjectLeads are the words after which "it" is the sentence's empty
+// subject or "one" a number (refersBackEnglish).
+var emptySubjectLeads = map[string]bool{"is": true, "was": true, "does": true, "did": true, "will": true, "would": true, "can": true,
+	"could": true, "should": true, "make": true, "makes": true, "take": true, "takes": true, "isn": true, "doesn": true, "only": true,
+	"no": true, "any": true, "every": true, "each": true, "which": true, "than": true, "this": true, "that": true}
 
 // translatedLead is the English lead of an answer found by reading the
 // question's words in Vietnamese (translatedGuide): the procedure it seems
