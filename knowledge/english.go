@@ -249,7 +249,8 @@ func (g English) translateCount(q string, keepUnknown bool) (string, int) {
 
 // Excludes reports whether an English question names something a topic of
 // guide id says the guide is not about (its excluded_by: a Korean pension is
-// not the Vietnamese lump sum).
+// not the Vietnamese lump sum). A thing named only to say there is none ("no
+// property fight", "without a lawyer") excludes nothing.
 func (g English) Excludes(id, q string) bool {
 	text := " " + englishText(q) + " "
 	for _, t := range g.Topics {
@@ -257,13 +258,37 @@ func (g English) Excludes(id, q string) bool {
 			continue
 		}
 		for _, p := range t.ExcludedBy {
-			if containsPhrase(text, p) {
+			if containsPhrase(text, p) && !onlyNegated(text, p) {
 				return true
 			}
 		}
 	}
 	return false
 }
+
+// onlyNegated reports whether every place text (padded with spaces, as
+// englishText gives it) holds phrase p, a phrase without gaps, follows a word
+// that says there is none of it ("no", "not", "without", "never").
+func onlyNegated(text, p string) bool {
+	if strings.Contains(p, gapMark) {
+		return false
+	}
+	rest, found := text, false
+	for {
+		i := strings.Index(rest, " "+p+" ")
+		if i < 0 {
+			return found
+		}
+		before := strings.Fields(rest[:i])
+		if len(before) == 0 || !negations[before[len(before)-1]] {
+			return false
+		}
+		found, rest = true, rest[i+len(p)+1:]
+	}
+}
+
+// negations say there is none of what follows (onlyNegated).
+var negations = map[string]bool{"no": true, "not": true, "without": true, "never": true}
 
 // vietnameseRun returns how many Vietnamese words toks starts with: words
 // written with their marks ("our sổ đỏ is torn"), or two or more typed

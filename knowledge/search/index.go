@@ -46,7 +46,7 @@ type Index struct {
 	compacting   bool
 	closed       bool
 	procs        map[string]*entry
-	situated     []string // ids of the entries with a life situation (entry.situations), sorted
+	situated     []string        // ids of the entries with a life situation (entry.situations), sorted
 	expPairs     map[string]bool // folded two-syllable phrases of expansion terms
 	exp          *expander
 	norm         *normalizer
