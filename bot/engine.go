@@ -635,7 +635,7 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 	if clausesMayAnswer {
 		// The clauses that ask may name a procedure the story around them
 		// outweighs ("bé chưa có căn cước … làm hộ chiếu cho bé cần gì").
-		if one, ok := e.askedClause(m.Text, search); ok && clauseMay(one) {
+		if one, ok := e.askedClause(m.Text, search); ok && clauseMay(one) && !wholeNamesOther(res, one) {
 			if top := res.Hits[0]; top.ID != one.Hits[0].ID && top.Confidence >= refinedConfidence && refines(top.Title, one.Hits[0].Title) && !top.Evidence.OffTopic && !top.Evidence.Excluded {
 				// The story makes the asked procedure a particular kind of
 				// it ("bạn trai người Hàn … đăng ký kết hôn ở đâu"): the
@@ -1850,6 +1850,27 @@ func surerThan(a, b SearchResult) bool {
 	ea, eb := a.Hits[0].Evidence, b.Hits[0].Evidence
 	return ea.Anchor > 2*eb.Anchor && ea.Residual < eb.Residual
 }
+
+// wholeNamesOther reports whether the whole message's best hit, another
+// procedure than the clause's, is named whole by the message with some
+// confidence (wholeNamedConfidence) and read with more of its words than
+// the clause's procedure is: "mua xe máy mới mà hộ khẩu ở tỉnh khác, đăng ký
+// biển số ở nơi đang tạm trú được không" names the vehicle's registration;
+// the clause's "tạm trú" is where the asker lives. A clause's procedure the
+// whole message reads as fully ("thừa kế đất cần những giấy tờ gì, giấy
+// chứng tử của bà bị mất rồi") stays the question.
+func wholeNamesOther(whole, part SearchResult) bool {
+	top, id := whole.Hits[0], part.Hits[0].ID
+	if top.ID == id || !top.Evidence.FullName || top.Evidence.NameFit < 0.99 || top.Confidence < wholeNamedConfidence ||
+		top.Evidence.OffTopic || top.Evidence.Excluded {
+		return false
+	}
+	i := slices.IndexFunc(whole.Hits, func(h SearchHit) bool { return h.ID == id })
+	return i < 0 || whole.Hits[i].Evidence.Anchor < top.Evidence.Anchor
+}
+
+// wholeNamedConfidence: see wholeNamesOther.
+const wholeNamedConfidence = 0.5
 
 // clauseFloor is the least plausibility the whole message's best hit needs
 // for a part of the message to answer with it.
