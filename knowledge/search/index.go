@@ -46,7 +46,6 @@ type Index struct {
 	compacting   bool
 	closed       bool
 	procs        map[string]*entry
-	situated     []string        // ids of the entries with a life situation (entry.situations), sorted
 	expPairs     map[string]bool // folded two-syllable phrases of expansion terms
 	exp          *expander
 	norm         *normalizer
@@ -1244,44 +1243,8 @@ func (ix *Index) Upsert(p knowledge.Procedure) error {
 	}
 	ix.count(e, 1)
 	ix.procs[p.ID] = e
-	ix.setSituated(p.ID, len(e.situations) > 0)
 	ix.wrote()
 	return nil
-}
-
-// setSituated records whether the entry id has a life situation
-// (Index.situated).
-func (ix *Index) setSituated(id string, has bool) {
-	i, found := slices.BinarySearch(ix.situated, id)
-	switch {
-	case has && !found:
-		ix.situated = slices.Insert(ix.situated, i, id)
-	case !has && found:
-		ix.situated = slices.Delete(ix.situated, i, i+1)
-	}
-}
-
-// withSituations returns found with every guide whose life situation the
-// question (its tokens and their folded forms) tells added, scored as the
-// lowest of found, when the text search did not rank it among found: a
-// situation is told by a few words in a message whose other words rank
-// other guides ("nộp hồ sơ trợ cấp 3 tháng rồi không thấy trả lời, muốn
-// phản ánh thì gửi ở đâu" is the complaint guide's situation).
-func (ix *Index) withSituations(found []*bsearch.DocumentMatch, toks, folds []string) []*bsearch.DocumentMatch {
-	var low float64
-	have := make(map[string]bool, len(found))
-	for i, h := range found {
-		have[h.ID] = true
-		if i == 0 || h.Score < low {
-			low = h.Score
-		}
-	}
-	for _, id := range ix.situated {
-		if e := ix.procs[id]; !have[id] && e != nil && e.inSituation(toks, folds) {
-			found = append(found, &bsearch.DocumentMatch{ID: id, Score: low})
-		}
-	}
-	return found
 }
 
 // Delete removes a procedure from answers. Deleting an unknown id is not an error.
@@ -1298,7 +1261,6 @@ func (ix *Index) Delete(id string) error {
 	}
 	ix.count(old, -1)
 	delete(ix.procs, id)
-	ix.setSituated(id, false)
 	ix.wrote()
 	return nil
 }
@@ -1487,7 +1449,6 @@ func (ix *Index) search(ctx context.Context, q, scope string, limit int, snippet
 		}
 		found = append(found, sr.Hits...)
 	}
-	found = ix.withSituations(found, qtoks, qfolds)
 
 	// What depends only on the question and the statistics is computed once:
 	// curated guides and official records are weighed with their own.
