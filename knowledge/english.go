@@ -23,6 +23,12 @@ type English struct {
 	// Vietnam", "I never renounced"): they are read as no word at all, so
 	// they neither name a subject nor count against a guide.
 	Story []string `yaml:"story"`
+	// Countries and Nationalities are written out for "<country>" and
+	// "<nationality>" in the phrases of not_covered, story, words and the
+	// topics (expandPlaces): "back in <country>" stands for "back in korea",
+	// "back in japan", ….
+	Countries     []string `yaml:"countries"`
+	Nationalities []string `yaml:"nationalities"`
 	// holdingNotCovered are the phrases of Words that hold a not-covered
 	// subject inside them ("visa card"), found once by ParseEnglish.
 	holdingNotCovered []string
@@ -99,6 +105,9 @@ type EnglishReading struct {
 func ParseEnglish(name string, data []byte) (English, error) {
 	var g English
 	if err := decodeStrict(name, data, &g); err != nil {
+		return English{}, err
+	}
+	if err := g.expandPlaces(name); err != nil {
 		return English{}, err
 	}
 	g.NotCovered = englishPhrases(g.NotCovered)
@@ -725,6 +734,56 @@ func englishPhrases(list []string) []string {
 		}
 	}
 	return out
+}
+
+// Place-holders in the glossary's phrases for another country and its
+// people (English.Countries, English.Nationalities).
+const (
+	countryMark     = "<country>"
+	nationalityMark = "<nationality>"
+)
+
+// expandPlaces writes out every phrase of the glossary that holds
+// countryMark or nationalityMark once per country or nationality, in place.
+// A place-holder without its list is an error.
+func (g *English) expandPlaces(name string) error {
+	var err error
+	expand := func(field string, list []string) []string {
+		var out []string
+		for _, p := range list {
+			ps := []string{p}
+			for _, m := range []struct {
+				mark  string
+				names []string
+			}{{countryMark, g.Countries}, {nationalityMark, g.Nationalities}} {
+				if !strings.Contains(p, m.mark) {
+					continue
+				}
+				if len(m.names) == 0 && err == nil {
+					err = &FieldError{File: name, Field: field, Msg: fmt.Sprintf("uses %s but the glossary lists none", m.mark)}
+				}
+				var next []string
+				for _, q := range ps {
+					for _, n := range m.names {
+						next = append(next, strings.ReplaceAll(q, m.mark, n))
+					}
+				}
+				ps = next
+			}
+			out = append(out, ps...)
+		}
+		return out
+	}
+	g.NotCovered, g.Story = expand("not_covered", g.NotCovered), expand("story", g.Story)
+	for i := range g.Topics {
+		t := &g.Topics[i]
+		field := fmt.Sprintf("topics[%d]", i)
+		t.Phrases, t.Hints, t.ExcludedBy = expand(field, t.Phrases), expand(field, t.Hints), expand(field, t.ExcludedBy)
+	}
+	for i := range g.Words {
+		g.Words[i].EN = expand(fmt.Sprintf("words[%d]", i), g.Words[i].EN)
+	}
+	return err
 }
 
 // gapMark stands between the parts of a phrase written with "..." (see
