@@ -430,6 +430,12 @@ func TestTrust(t *testing.T) {
 		// A story that names no topic, told in sentences before the one
 		// that asks, is read apart from it.
 		{"I'm 68, US citizen but I never gave up my Vietnamese nationality and still have my old VN passport. I want to retire in Da Lat and live with my younger brother in his house. Can I register permanent residence (ho khau) at his house?", "dang-ky-thuong-tru"},
+		// A sentence that asks about "it" asks about the paper named
+		// before, not about the household registration of where one lives.
+		{"my CCCD expires when i turn 25 next month. where do i go to change it, any ward or only where my ho khau is", "cap-doi-cap-lai-the-can-cuoc"},
+		// A benefit's name typed without marks inside English is that
+		// benefit.
+		{"quit job end of last month. how long do i have to apply for tro cap that nghiep, is it 3 months?", "tro-cap-that-nghiep"},
 	} {
 		if r = fx.say(t, "en-"+c.id, c.q); r.Language != "en" || r.ProcedureID != c.id {
 			t.Errorf("English %q: %s %q, want an English lead and %s", c.q, r.Language, r.ProcedureID, c.id)
@@ -447,6 +453,14 @@ func TestTrust(t *testing.T) {
 		// Sentences of story before the one that asks, which names its
 		// guide whole.
 		{"Năm trước tôi bán xe máy cho người quen nhưng chưa sang tên, nay họ vượt đèn đỏ, giấy phạt nguội gửi về nhà tôi. Tức ghê. Thủ tục sang tên xe gồm những bước nào?", "sang-ten-xe"},
+		// Where the asker lives is the scene of a question the whole
+		// message names with more of its words.
+		{"mua xe may moi ma ho khau o tinh khac, dang ky bien so o noi dang tam tru dc ko", "dang-ky-xe"},
+		// The whole message, sure and resting on more words, outweighs a
+		// sure clause that names only the reason.
+		{"sổ bảo hiểm xã hội của ông nhà tôi bị mất, giờ muốn làm lương hưu thì xin cấp lại ra sao", "cap-lai-so-bhxh"},
+		// A near-poor household is who asks; the tuition is what.
+		{"Nhà em hộ cận nghèo, con học cấp 2 có được giảm học phí không", "mien-giam-hoc-phi"},
 	} {
 		if r = fx.say(t, "scene-"+c.id, c.q); r.ProcedureID != c.id {
 			t.Errorf("%q: %q, want %s", c.q, r.ProcedureID, c.id)

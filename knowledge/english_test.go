@@ -14,6 +14,8 @@ func TestParseEnglishRejectsIncompleteEntries(t *testing.T) {
 		"topic without phrases or hints": "topics:\n  - id: x\n    gloss: x\n",
 		"section without phrase":         "sections:\n  - section: fees\n",
 		"unknown key":                    "topic:\n  - id: x\n",
+		"country place-holder, no list":  "not_covered: [back in <country>]\n",
+		"nationality, no list":           "topics:\n  - id: x\n    gloss: x\n    phrases: [a b]\n    excluded_by: [<nationality> pension]\n",
 	} {
 		_, err := knowledge.ParseEnglish("english.yaml", []byte(doc))
 		var fe *knowledge.FieldError
@@ -26,6 +28,52 @@ func TestParseEnglishRejectsIncompleteEntries(t *testing.T) {
 // TestSeedEnglishReadsQuestions checks the bundled glossary on the kinds of
 // English questions foreigners ask: a named procedure with its section, a
 // subject the guides do not cover, a foreigner's own passport, a hint.
+// TestParseEnglishWritesOutPlaces: a phrase with a place-holder stands for
+// one phrase per country or nationality listed, wherever phrases are read.
+func TestParseEnglishWritesOutPlaces(t *testing.T) {
+	doc := `countries: [korea, the uk]
+nationalities: [korean, british]
+not_covered: [back in <country>, <nationality> passport]
+topics:
+  - id: bhxh-mot-lan
+    gloss: a lump sum
+    phrases: [lump sum]
+    excluded_by: [paid in <country>]
+  - id: ly-hon
+    gloss: a divorce
+    phrases: [divorce]
+    excluded_by: [property]
+words:
+  - {en: [<nationality>], vi: người nước ngoài}
+`
+	g, err := knowledge.ParseEnglish("english.yaml", []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		q, notCovered string
+	}{
+		{"we registered our marriage back in the uk", "back in the uk"},
+		{"can i renew my korean passport here", "korean passport"},
+		{"my british passport expired", "british passport"},
+		{"lump sum for my korean husband", ""},
+	} {
+		if got := g.Read(c.q).NotCovered; got != c.notCovered {
+			t.Errorf("Read(%q).NotCovered = %q, want %q", c.q, got, c.notCovered)
+		}
+	}
+	if !g.Excludes("bhxh-mot-lan", "a lump sum of the insurance I paid in korea") || g.Excludes("bhxh-mot-lan", "a lump sum of the insurance I paid") {
+		t.Error("excluded_by 'paid in <country>' should exclude 'paid in korea' and nothing else")
+	}
+	// A thing named only to say there is none excludes nothing.
+	if g.Excludes("ly-hon", "we agree to divorce, no property fight") || !g.Excludes("ly-hon", "divorce and the property, no lawyer") {
+		t.Error("excluded_by 'property' should exclude a property named, not one named only to say there is none")
+	}
+	if got := g.Translate("my british wife"); !strings.Contains(got, "người nước ngoài") {
+		t.Errorf("Translate(my british wife) = %q, want the nationality read", got)
+	}
+}
+
 func TestSeedEnglishReadsQuestions(t *testing.T) {
 	g, err := knowledge.LoadSeedEnglish()
 	if err != nil {
