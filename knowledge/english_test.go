@@ -50,18 +50,12 @@ words:
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range []struct {
-		q, notCovered string
-	}{
+	checkNotCovered(t, g, []notCoveredCase{
 		{"we registered our marriage back in the uk", "back in the uk"},
 		{"can i renew my korean passport here", "korean passport"},
 		{"my british passport expired", "british passport"},
 		{"lump sum for my korean husband", ""},
-	} {
-		if got := g.Read(c.q).NotCovered; got != c.notCovered {
-			t.Errorf("Read(%q).NotCovered = %q, want %q", c.q, got, c.notCovered)
-		}
-	}
+	})
 	if !g.Excludes("bhxh-mot-lan", "a lump sum of the insurance I paid in korea") || g.Excludes("bhxh-mot-lan", "a lump sum of the insurance I paid") {
 		t.Error("excluded_by 'paid in <country>' should exclude 'paid in korea' and nothing else")
 	}
@@ -235,7 +229,7 @@ func TestSeedEnglishReadSituation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range []struct{ q, notCovered string }{
+	checkNotCovered(t, g, []notCoveredCase{
 		{"Our baby born in Tu Du hospital last week. what paper we must bring for birth certificate?", ""},
 		{"lost my driving licence in a taxi, how much to make again?", ""},
 		{"son turn 17, he has vietnamese and korean passport both. he must register military service?", ""},
@@ -249,11 +243,7 @@ func TestSeedEnglishReadSituation(t *testing.T) {
 		{"Can a foreigner on a tourist visa have a motorbike registered in their own name?", ""},
 		{"my husband is on an e-visa, how long can he stay", "e-visa"},
 		{"My Vietnamese wife wants to change her surname on her Australian passport. How?", "australian passport"},
-	} {
-		if got := g.Read(c.q).NotCovered; got != c.notCovered {
-			t.Errorf("Read(%q).NotCovered = %q, want %q", c.q, got, c.notCovered)
-		}
-	}
+	})
 }
 
 // A paper the asker only has is their situation: its topic is a hint, not
@@ -304,5 +294,20 @@ func TestSeedEnglishStory(t *testing.T) {
 	// a message that ends on "how" asks the steps
 	if r := g.Read("my passport renew so passport number is different now. tax code information need update? how"); r.Section != "steps" || !r.EndsHow {
 		t.Errorf("ending on how: section %q", r.Section)
+	}
+}
+
+// notCoveredCase is a question and the not-covered subject Read should find
+// in it ("" for none).
+type notCoveredCase struct{ q, notCovered string }
+
+// checkNotCovered reads each case's question with g and reports a subject
+// other than the one wanted.
+func checkNotCovered(t *testing.T, g knowledge.English, cases []notCoveredCase) {
+	t.Helper()
+	for _, c := range cases {
+		if got := g.Read(c.q).NotCovered; got != c.notCovered {
+			t.Errorf("Read(%q).NotCovered = %q, want %q", c.q, got, c.notCovered)
+		}
 	}
 }
