@@ -1821,10 +1821,12 @@ func officialAmong(r SearchResult, n int) bool {
 }
 
 // surerThan reports whether the search is sure of a's best hit
-// (sureConfidence) and less sure of b's: the whole message then establishes
-// its procedure better than a clause of it ("mẹ mất hơn một tháng, nghe nói
-// có tiền mai táng phí, làm sao để nhận và cắt khẩu luôn một thể" is the
-// joint death registration, not the clause's removal from the register). A
+// (sureConfidence) and less sure of b's, or sure of both while a's rests on
+// more than twice the words and leaves less of them unexplained: the whole
+// message then establishes its procedure better than a clause of it ("mẹ mất
+// hơn một tháng, nghe nói có tiền mai táng phí, làm sao để nhận và cắt khẩu
+// luôn một thể" is the joint death registration, not the clause's removal
+// from the register). A
 // situation a situation guide walks through is the message's story, not what
 // it asks ("vợ mất căn cước … làm hộ chiếu cho vợ cần gì"), however sure; the
 // situation of a procedure's own guide, told whole, names that procedure
