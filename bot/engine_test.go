@@ -393,6 +393,27 @@ func TestTrust(t *testing.T) {
 			t.Errorf("English %q: %s/%s %+v, want %s/%s with an English lead", c.q, r.ProcedureID, r.Section, r.Replies, c.id, c.section)
 		}
 	}
+	// An English question that asks what no how-to guide answers (a fine,
+	// another body's decision, an opinion) is declined in English, saying
+	// so, with the guide of the procedure it names as a button; its how-to
+	// twin is answered.
+	for _, c := range []struct{ q, offered string }{
+		{"what's the fine if I register my baby's birth late? she's already 4 months", "dang-ky-khai-sinh"},
+		{"Is a Vietnamese criminal record certificate accepted in Canada?", "ly-lich-tu-phap"},
+		{"Honestly, is it easier for a foreigner to marry in Vietnam or in Thailand? Which is faster in your opinion?", ""},
+	} {
+		r = fx.say(t, "en-asks", c.q)
+		if r.Language != "en" || r.ProcedureID != "" || r.Intent != bot.IntentFallback || !strings.HasPrefix(r.Replies[0].Text, "I can't answer that one.") {
+			t.Errorf("English question asking what no guide answers %q: %s %s %q", c.q, r.Language, r.ProcedureID, r.Replies[0].Text)
+			continue
+		}
+		if c.offered != "" && !slices.ContainsFunc(r.Replies[0].Buttons, func(b bot.Button) bool { return b.Action == "proc:"+c.offered }) {
+			t.Errorf("%q: buttons %+v, want the guide %s offered", c.q, r.Replies[0].Buttons, c.offered)
+		}
+	}
+	if r = fx.say(t, "en-asks-twin", "I got fined for something else last year. How do I register my baby's birth?"); r.ProcedureID != "dang-ky-khai-sinh" {
+		t.Errorf("a fine only in the story: %s %q, want dang-ky-khai-sinh", r.ProcedureID, r.Replies[0].Text)
+	}
 	// Vietnamese abbreviations typed without marks ("bhyt", "ntn") are no
 	// English words.
 	if r = fx.say(t, "vi-abbrev", "tich hop the bhyt vao vneid ntn"); r.Language == "en" {

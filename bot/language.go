@@ -108,10 +108,16 @@ func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 		// licence?" is the asker's situation, but "How do I book it?" asks
 		// about the uncovered thing named before.
 		if r.NotCovered != "" && rq.NotCovered == "" && len(rq.Named)+len(rq.Hinted) > 0 {
-			r.NotCovered = ""
+			r.NotCovered, r.AsksElse = "", ""
 		} else if rq.Section != "" && !r.EndsHow {
 			r.Section = rq.Section
 		}
+	}
+	if r.AsksElse != "" {
+		// "what's the fine if I register my baby's birth late?": no guide
+		// answers it, but the guide of the procedure it names may still
+		// help.
+		return e.declineAsksElseEnglish(ctx, s, m, append(slices.Clone(r.Named), r.Hinted...))
 	}
 	if r.NotCovered != "" {
 		r.Named, r.Hinted = nil, nil // visas, work permits: no guide answers them
@@ -189,6 +195,32 @@ func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 		text += "\n\nThe Vietnamese guides below may be what you need; a Vietnamese-speaking friend or the one-stop desk can help you read them."
 	}
 	return Response{Intent: IntentFallback, Language: "en", Candidates: ids, Replies: []Reply{{Text: text, Buttons: append(offer, buttons...)}}}
+}
+
+// declineAsksElseEnglish answers an English question that asks what no
+// how-to guide answers (a fine, another body's decision, an opinion) with a
+// reply in English that says so and where to ask, and offers the guides of
+// the topics it names (at most three) as buttons. The question is recorded
+// for staff like any other unanswered one.
+func (e *Engine) declineAsksElseEnglish(ctx context.Context, s *Session, m Message, topics []knowledge.EnglishTopic) Response {
+	e.record(s, m, IntentFallback, "", "")
+	e.recordUnanswered(ctx, m)
+	text := strings.Join([]string{
+		"I can't answer that one. I explain how to do Vietnamese public-service procedures (which papers, steps, fees, time limits, where and how to apply online), not fines, disputes, what an office, a court, an employer or another country will decide, or opinions.",
+		"The office that handles the matter can tell you; state legal aid centres (Trung tâm trợ giúp pháp lý) help eligible people free of charge. " + inPersonHelp,
+	}, "\n\n")
+	var buttons []Button
+	ids := []string{}
+	for _, t := range topics {
+		if p, err := e.cfg.Procedures.Procedure(ctx, t.ID); err == nil && len(buttons) < 3 && !slices.Contains(ids, p.ID) {
+			buttons = append(buttons, Button{Label: p.Title + " (" + t.Gloss + ")", Action: "proc:" + p.ID})
+			ids = append(ids, p.ID)
+		}
+	}
+	if len(buttons) > 0 {
+		text += "\n\nThe Vietnamese guide below explains the procedure itself."
+	}
+	return Response{Intent: IntentFallback, Language: "en", Candidates: ids, Replies: []Reply{{Text: text, Buttons: append(buttons, Button{Label: "Cổng Dịch vụ công / National portal", URL: e.cfg.PortalURL})}}}
 }
 
 // bringsPaper reports whether sentence asks about a paper to bring or hand

@@ -15,10 +15,16 @@ import (
 // seed/english.yaml): the subjects the guides do not cover, the words that ask
 // for a section, and the English phrases that name a covered procedure.
 type English struct {
-	NotCovered []string         `yaml:"not_covered"`
-	Sections   []EnglishSection `yaml:"sections"`
-	Topics     []EnglishTopic   `yaml:"topics"`
-	Words      []EnglishWord    `yaml:"words"`
+	NotCovered []string `yaml:"not_covered"`
+	// AsksElse are phrases that say what is asked rather than what about:
+	// a fine, what someone else will decide or may refuse, whether a paper
+	// is accepted elsewhere, an opinion, a prediction ("what's the fine",
+	// "can they refuse", "accepted in"). No how-to guide answers them,
+	// whatever procedure the question names.
+	AsksElse []string         `yaml:"asks_else"`
+	Sections []EnglishSection `yaml:"sections"`
+	Topics   []EnglishTopic   `yaml:"topics"`
+	Words    []EnglishWord    `yaml:"words"`
 	// Story are phrases that only tell who the asker is ("I was born in
 	// Vietnam", "I never renounced"): they are read as no word at all, so
 	// they neither name a subject nor count against a guide.
@@ -77,8 +83,12 @@ type EnglishTopic struct {
 
 // EnglishReading is what the glossary finds in one English question.
 type EnglishReading struct {
-	// NotCovered is the first not-covered subject the question names, if any.
+	// NotCovered is the first not-covered subject the question names, if any,
+	// or else the first AsksElse phrase it holds.
 	NotCovered string
+	// AsksElse is set to NotCovered when that is an AsksElse phrase: the
+	// question asks what no guide answers about a topic it may name.
+	AsksElse string
 	// Named are the topics the question establishes, Hinted those it only
 	// hints at, each once, in glossary order.
 	Named, Hinted []EnglishTopic
@@ -110,7 +120,7 @@ func ParseEnglish(name string, data []byte) (English, error) {
 	if err := g.expandPlaces(name); err != nil {
 		return English{}, err
 	}
-	g.NotCovered = englishPhrases(g.NotCovered)
+	g.NotCovered, g.AsksElse = englishPhrases(g.NotCovered), englishPhrases(g.AsksElse)
 	if g.Story = englishPhrases(g.Story); slices.ContainsFunc(g.Story, func(p string) bool { return strings.Contains(p, gapMark) }) {
 		return English{}, &FieldError{File: name, Field: "story", Msg: "needs phrases without gaps"}
 	}
@@ -456,6 +466,11 @@ func (g English) read(q string, situated []situatedPhrase) EnglishReading {
 			r.Asked = strings.TrimSpace(asked)
 		}
 	}
+	if r.NotCovered == "" {
+		if a := firstPhrase(settled, g.AsksElse); a != "" {
+			r.NotCovered, r.AsksElse = a, a
+		}
+	}
 	for _, s := range g.Sections {
 		if has(s.Phrases) {
 			r.Section = s.Section
@@ -644,7 +659,7 @@ var (
 var (
 	heldLeads     = withWords(heldVerbs, "holding", "only")
 	visaLeads     = withWords(heldLeads, "on")
-	heldStandings = map[string]map[string]bool{"visa": visaLeads, "e-visa": visaLeads, "card": heldLeads, "trc": heldLeads, "passport": heldLeads}
+	heldStandings = map[string]map[string]bool{"visa": visaLeads, "e-visa": visaLeads, "permit": visaLeads, "card": heldLeads, "trc": heldLeads, "passport": heldLeads}
 )
 
 // withWords returns a new set of the words of set and more.
@@ -775,6 +790,7 @@ func (g *English) expandPlaces(name string) error {
 		return out
 	}
 	g.NotCovered, g.Story = expand("not_covered", g.NotCovered), expand("story", g.Story)
+	g.AsksElse = expand("asks_else", g.AsksElse)
 	for i := range g.Topics {
 		t := &g.Topics[i]
 		field := fmt.Sprintf("topics[%d]", i)

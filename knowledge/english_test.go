@@ -152,6 +152,14 @@ func TestSeedEnglishReadsQuestions(t *testing.T) {
 		// English as a second language asks for sections in its own words
 		{q: "I want marry with Vietnamese girl, what paper I need prepare?", named: "ket-hon-co-yeu-to-nuoc-ngoai", section: "documents"},
 		{q: "criminal record how many time to get?", named: "ly-lich-tu-phap", section: "time"},
+		// the law a procedure rests on
+		{q: "Which decree covers converting a foreign driving licence?", named: "doi-giay-phep-lai-xe", section: "legal"},
+		// the five guides last given English phrases
+		{q: "We lost the so do of our house in the flood. How do we get a new one?", named: "cap-doi-cap-lai-so-do", section: "steps"},
+		{q: "My family has farmed this plot for 40 years but never had a so do. What documents do we need?", named: "cap-so-do-lan-dau", section: "documents"},
+		{q: "My parents are selling a plot in Binh Duong to a neighbour, where do they sign?", named: "chuyen-nhuong-dat", section: "agency"},
+		{q: "Our homestay needs a security and order certificate from the police. How long does it take?", named: "chung-nhan-an-ninh-trat-tu", section: "time"},
+		{q: "The commune's birth records were destroyed in the storm. Can my wife re-register her birth?", named: "dang-ky-lai-khai-sinh", section: "conditions"},
 	} {
 		r := g.Read(c.q)
 		if (r.NotCovered != "") != c.notCovered || (!c.notCovered || c.named != "") && (strings.Join(ids(r.Named), ",") != c.named || strings.Join(ids(r.Hinted), ",") != c.hinted || r.Section != c.section) {
@@ -308,6 +316,33 @@ func checkNotCovered(t *testing.T, g knowledge.English, cases []notCoveredCase) 
 	for _, c := range cases {
 		if got := g.Read(c.q).NotCovered; got != c.notCovered {
 			t.Errorf("Read(%q).NotCovered = %q, want %q", c.q, got, c.notCovered)
+		}
+	}
+}
+
+// A question that asks what no how-to guide answers about a topic it names
+// (a fine, what someone else will decide, an opinion) reads as asking
+// something else, while the topic stays named for the reply's buttons; in a
+// story told before the sentence that asks, the same words are no such
+// question.
+func TestSeedEnglishAsksElse(t *testing.T) {
+	g, err := knowledge.LoadSeedEnglish()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ q, asks, named string }{
+		{"what's the fine if I register my baby's birth late?", "what s the fine", "dang-ky-khai-sinh"},
+		{"Can my employer refuse to do my tax finalization if I quit in October?", "can my employer", "quyet-toan-thue-tncn"},
+		{"Is a Vietnamese international driving permit accepted in California?", "accepted in", "giay-phep-lai-xe-quoc-te"},
+		{"How do I register my baby's birth?", "", "dang-ky-khai-sinh"},
+	} {
+		r := g.Read(c.q)
+		var named []string
+		for _, tp := range r.Named {
+			named = append(named, tp.ID)
+		}
+		if r.AsksElse != c.asks || (c.asks != "" && r.NotCovered != c.asks) || strings.Join(named, ",") != c.named {
+			t.Errorf("%q: asks %q not covered %q named %v, want asks %q named %s", c.q, r.AsksElse, r.NotCovered, named, c.asks, c.named)
 		}
 	}
 }
