@@ -411,6 +411,16 @@ func TestTrust(t *testing.T) {
 			t.Errorf("%q: buttons %+v, want the guide %s offered", c.q, r.Replies[0].Buttons, c.offered)
 		}
 	}
+	// A card or a visa the asker has, told before a sentence that asks
+	// without naming it, is their situation when the question's words read
+	// in Vietnamese name one guide; in the sentence that asks, it is what
+	// is asked about.
+	if r = fx.say(t, "en-standing", "I'm a foreigner with a TRC and just bought a new motorbike. What papers do I need to register it and get plates?"); r.ProcedureID != "dang-ky-xe" {
+		t.Errorf("a residence card the asker has: %s %q, want dang-ky-xe", r.ProcedureID, r.Replies[0].Text)
+	}
+	if r = fx.say(t, "en-standing-asked", "my foreign husband is on an e-visa, how long can he stay each time?"); r.ProcedureID != "" {
+		t.Errorf("a visa asked about: answered %s", r.ProcedureID)
+	}
 	if r = fx.say(t, "en-asks-twin", "I got fined for something else last year. How do I register my baby's birth?"); r.ProcedureID != "dang-ky-khai-sinh" {
 		t.Errorf("a fine only in the story: %s %q, want dang-ky-khai-sinh", r.ProcedureID, r.Replies[0].Text)
 	}

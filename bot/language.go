@@ -119,6 +119,16 @@ func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 		// help.
 		return e.declineAsksElseEnglish(ctx, s, m, append(slices.Clone(r.Named), r.Hinted...))
 	}
+	if r.NotCovered != "" && r.StandingAsked != "" && qs != "" && rq.NotCovered == "" {
+		// A residence card or a visa the asker has, told in a sentence
+		// before one that asks without naming it, whose words read in
+		// Vietnamese name one guide: that guide. In the sentence that asks
+		// ("my husband is on an e-visa, how long can he stay") the card or
+		// the visa is what is asked about.
+		if p, ok := e.translatedGuide(ctx, r.StandingAsked); ok {
+			return e.answerInEnglish(ctx, s, m, p, r.Section, translatedLead(p))
+		}
+	}
 	if r.NotCovered != "" {
 		r.Named, r.Hinted = nil, nil // visas, work permits: no guide answers them
 	}

@@ -107,6 +107,12 @@ type EnglishReading struct {
 	// Purpose: what the words of the question are read from
 	// (Translate).
 	Asked string
+	// StandingAsked is set when the only uncovered subject the question
+	// names is a visa, a card, a permit or a passport the asker is "on",
+	// goes "with" or is "holding", and no topic is named: it is Asked with
+	// that subject read as the asker's situation, for a reading of its
+	// words in Vietnamese.
+	StandingAsked string
 }
 
 // ParseEnglish reads an English glossary. Every topic needs an id, a gloss and
@@ -436,8 +442,16 @@ func (g English) Read(q string) EnglishReading {
 	if r.NotCovered == "" || len(g.standing) == 0 {
 		return r
 	}
-	if soft := g.read(q, g.standing); soft.NotCovered == "" && len(soft.Named) > 0 {
+	soft := g.read(q, g.standing)
+	if soft.NotCovered == "" && len(soft.Named) > 0 {
 		return soft
+	}
+	if soft.NotCovered == "" {
+		// Read as the asker's situation, the question names no uncovered
+		// subject but no topic either: what it asks may still be read in
+		// Vietnamese ("I'm a foreigner with a TRC. What papers to register
+		// it and get plates?").
+		r.StandingAsked = soft.Asked
 	}
 	return r
 }
