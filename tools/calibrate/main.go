@@ -11,8 +11,9 @@
 // top-1 over in-scope questions. -current reports the shipped DefaultModel
 // instead of fitting one; -dump FILE writes each question's best hit (its
 // features, right or not) for analysis; -fit-top N fits on the best N hits of
-// each question (3 by default; 1 fitted worse). Never pass the frozen set
-// (knowledge/evalset/frozen): it measures the result and must not shape it.
+// each question (3 by default; 1 fitted worse). Never pass the frozen sets
+// (knowledge/evalset/frozen) nor the cold checks (knowledge/evalset/cold):
+// they measure the result and must not shape it.
 package main
 
 import (
@@ -21,6 +22,7 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/dvcbot/dvcbot/bot"
@@ -53,8 +55,8 @@ func main() {
 	var xs [][]float64
 	var ys []float64
 	for _, path := range flag.Args() {
-		if strings.Contains(path, "frozen") {
-			log.Fatalf("%s: the frozen set must not be used for calibration", path)
+		if strings.Contains(path, "frozen") || strings.Contains(path, filepath.Join("evalset", "cold")) {
+			log.Fatalf("%s: the frozen sets and the cold checks must not be used for calibration", path)
 		}
 		f, err := os.Open(path)
 		if err != nil {

@@ -28,7 +28,8 @@
 // scope model refuses, how many of the questions it left unanswered the
 // guide model answers, rightly or not, and how many of the sections of its
 // right answers the section model puts right and wrong. Never pass the frozen sets
-// (knowledge/evalset/frozen) nor the development set: they measure the
+// (knowledge/evalset/frozen), the cold checks (knowledge/evalset/cold) nor
+// the development set: they measure the
 // result and must not shape it.
 package main
 
@@ -173,8 +174,8 @@ func readRows(paths []string) ([]row, error) {
 	var rows []row
 	n := 0
 	for si, path := range paths {
-		if strings.Contains(path, "frozen") || strings.Contains(path, filepath.Join("shared", "eval")) {
-			return nil, fmt.Errorf("%s: the frozen and development sets must not be used for fitting", path)
+		if strings.Contains(path, "frozen") || strings.Contains(path, filepath.Join("evalset", "cold")) || strings.Contains(path, filepath.Join("shared", "eval")) {
+			return nil, fmt.Errorf("%s: the frozen sets, the cold checks and the development set must not be used for fitting", path)
 		}
 		f, err := os.Open(path)
 		if err != nil {
