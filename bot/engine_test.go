@@ -424,6 +424,15 @@ func TestTrust(t *testing.T) {
 	if r = fx.say(t, "en-asks-twin", "I got fined for something else last year. How do I register my baby's birth?"); r.ProcedureID != "dang-ky-khai-sinh" {
 		t.Errorf("a fine only in the story: %s %q, want dang-ky-khai-sinh", r.ProcedureID, r.Replies[0].Text)
 	}
+	// A short question too few words of which are English to tell is read
+	// as English when the glossary names a procedure in it; Vietnamese typed
+	// without marks that holds one glossary phrase stays Vietnamese.
+	if r = fx.say(t, "en-short", "fee to reissue a lost can cuoc?"); r.Language != "en" || r.ProcedureID != "cap-doi-cap-lai-the-can-cuoc" {
+		t.Errorf("short English question: %s %q, want an English answer about the card's re-issue", r.Language, r.ProcedureID)
+	}
+	if r = fx.say(t, "vi-short", "mo quan karaoke can giay an ninh trat tu ko"); r.Language == "en" {
+		t.Errorf("Vietnamese without marks holding a glossary phrase read as English: %+v", r)
+	}
 	// Vietnamese abbreviations typed without marks ("bhyt", "ntn") are no
 	// English words.
 	if r = fx.say(t, "vi-abbrev", "tich hop the bhyt vao vneid ntn"); r.Language == "en" {

@@ -81,6 +81,29 @@ func looksEnglish(q string) bool {
 		n >= 1 && shaped >= 3 && float64(shaped) >= 0.5*float64(len(w.acc))
 }
 
+// namesInEnglish reports whether a short question typed without marks,
+// too short for looksEnglish to be sure of, is English all the same: it
+// holds at least two known English words and three of English's shape
+// (looksEnglish), and the English glossary reads
+// a covered procedure named in it ("fee to reissue a lost can cuoc?").
+func (e *Engine) namesInEnglish(q string) bool {
+	w := splitWords(q)
+	known, shaped := 0, 0
+	for i, a := range w.acc {
+		if a != w.fold[i] {
+			return false
+		}
+		switch {
+		case englishWords[a]:
+			known++
+			shaped++
+		case (len(a) >= 5 || len(a) >= 3 && strings.ContainsAny(a, "aeiou")) && !vntext.UnmarkedSyllable(a):
+			shaped++
+		}
+	}
+	return known >= 2 && shaped >= 3 && len(e.cfg.English.Read(q).Named) > 0
+}
+
 // inPersonHelp tells an English speaker where to get help in person.
 const inPersonHelp = "For help in person: the one-stop desk (bộ phận Một cửa) of the commune or ward People's Committee where you live, or the portal hotline 1800 1096."
 
