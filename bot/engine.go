@@ -973,7 +973,8 @@ func (e *Engine) meansAnswer(text, id string, search func(string) (SearchResult,
 
 // needsAnswer reads a message that asks whether a paper or a person is
 // needed ("… có cần bản sao giấy khai sinh có chứng thực không", "… có phải
-// xác nhận độc thân không") after naming a procedure: when the words before
+// xác nhận độc thân không", "… co can giay xac nhan doc than k") after
+// naming a procedure: when the words before
 // the need name a procedure whole and are answered with it alone, another
 // than the one res answers with (the paper's own), that procedure is the
 // question's.
@@ -993,6 +994,9 @@ func (e *Engine) needsAnswer(text string, res SearchResult, search func(string) 
 	k := at + 2
 	for k < len(fold) && needVerbs[fold[k]] {
 		k++
+	}
+	if k+1 < len(fold) && fold[k] == "giay" && fold[k+1] == "xac" {
+		k++ // "giấy xác nhận …" is a confirmation too
 	}
 	if k >= len(fold) || !needObjects[fold[k]] {
 		return SearchResult{}, false

@@ -82,6 +82,9 @@ func TestSectionQuestions(t *testing.T) {
 		{"bảo hiểm xã hội tự nguyện đóng đâu", "bhxh-tu-nguyen", bot.SectionAgency},
 		{"bố mẹ tặng cho đất cho con có phải đóng thuế không", "tang-cho-dat", bot.SectionFees},
 		{"khai sinh cho con cần gì", "dang-ky-khai-sinh", bot.SectionDocuments},
+		// A confirmation asked as a need of the procedure named before it is
+		// one of that procedure's papers.
+		{"dang ky ket hon can mang gi, co can giay xac nhan doc than k", "dang-ky-ket-hon", bot.SectionDocuments},
 		// A yes/no question about one's own case, with no other cue, asks the conditions.
 		{"nghỉ việc 2 tháng rồi, làm trợ cấp thất nghiệp còn kịp ko", "tro-cap-that-nghiep", bot.SectionConditions},
 		{"xã em sáp nhập rồi, căn cước ghi địa chỉ cũ có phải đổi ko", "giay-to-sau-sap-xep-dia-gioi", bot.SectionConditions},
