@@ -974,10 +974,9 @@ func (e *Engine) meansAnswer(text, id string, search func(string) (SearchResult,
 // needsAnswer reads a message that asks whether a paper or a person is
 // needed ("… có cần bản sao giấy khai sinh có chứng thực không", "… có phải
 // xác nhận độc thân không", "… co can giay xac nhan doc than k") after
-// naming a procedure: when the words before
-// the need name a procedure whole and are answered with it alone, another
-// than the one res answers with (the paper's own), that procedure is the
-// question's.
+// naming a procedure: when the words before the need name a procedure whole
+// and are answered with it alone, another than the one res answers with
+// (the paper's own), that procedure is the question's.
 func (e *Engine) needsAnswer(text string, res SearchResult, search func(string) (SearchResult, error)) (SearchResult, bool) {
 	st := newStatusText(text)
 	toks, fold := st.toks, st.fold

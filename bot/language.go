@@ -55,19 +55,7 @@ func looksEnglish(q string) bool {
 	if len(w.acc) == 0 {
 		return false
 	}
-	n, shaped, marked := 0, 0, 0
-	for i, a := range w.acc {
-		if a != w.fold[i] {
-			marked++
-		}
-		switch {
-		case englishWords[a]:
-			n++
-			shaped++
-		case (len(a) >= 5 || len(a) >= 3 && strings.ContainsAny(a, "aeiou")) && a == w.fold[i] && !vntext.UnmarkedSyllable(a):
-			shaped++
-		}
-	}
+	n, shaped, marked := englishCounts(w)
 	// Vietnamese typed with diacritics carries them on most words; English
 	// may carry one or two ("fiancée", a place written "Đà Nẵng"), or a
 	// few more when it names Vietnamese papers among many English words
@@ -81,27 +69,34 @@ func looksEnglish(q string) bool {
 		n >= 1 && shaped >= 3 && float64(shaped) >= 0.5*float64(len(w.acc))
 }
 
-// namesInEnglish reports whether a short question typed without marks,
-// too short for looksEnglish to be sure of, is English all the same: it
-// holds at least two known English words and three of English's shape
-// (looksEnglish), and the English glossary reads
-// a covered procedure named in it ("fee to reissue a lost can cuoc?").
+// namesInEnglish reports whether a short question typed without marks, too
+// short for looksEnglish to be sure of, is English all the same: it holds at
+// least two known English words and three of English's shape
+// (englishCounts), and the English glossary reads a covered procedure named
+// in it ("fee to reissue a lost can cuoc?").
 func (e *Engine) namesInEnglish(q string) bool {
-	w := splitWords(q)
-	known, shaped := 0, 0
+	known, shaped, marked := englishCounts(splitWords(q))
+	return marked == 0 && known >= 2 && shaped >= 3 && len(e.cfg.English.Read(q).Named) > 0
+}
+
+// englishCounts counts the words of w that are known English words
+// (englishWords), those of English's shape (known ones, and words of five
+// letters or more, or of three with a vowel, typed without marks and no
+// Vietnamese syllable), and those typed with Vietnamese marks.
+func englishCounts(w words) (known, shaped, marked int) {
 	for i, a := range w.acc {
 		if a != w.fold[i] {
-			return false
+			marked++
 		}
 		switch {
 		case englishWords[a]:
 			known++
 			shaped++
-		case (len(a) >= 5 || len(a) >= 3 && strings.ContainsAny(a, "aeiou")) && !vntext.UnmarkedSyllable(a):
+		case (len(a) >= 5 || len(a) >= 3 && strings.ContainsAny(a, "aeiou")) && a == w.fold[i] && !vntext.UnmarkedSyllable(a):
 			shaped++
 		}
 	}
-	return known >= 2 && shaped >= 3 && len(e.cfg.English.Read(q).Named) > 0
+	return known, shaped, marked
 }
 
 // inPersonHelp tells an English speaker where to get help in person.
@@ -113,7 +108,10 @@ const inPersonHelp = "For help in person: the one-stop desk (bộ phận Một c
 // same reply, the guide's section in Vietnamese. Any other question gets what the bot covers
 // and where to get help in person, with the procedures it names or hints at as
 // buttons, and is recorded for staff. A subject the guides do not cover
-// (visas, work permits) is never answered with a guide.
+// (visas, work permits) is never answered with a guide, nor is a question
+// that asks what no how-to guide answers (a fine, another body's decision,
+// an opinion: English.AsksElse), which is told so, with the guide of the
+// procedure it names as a button.
 func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 	r := e.cfg.English.Read(m.Text)
 	// The whole message must name no uncovered subject for its words to be

@@ -436,7 +436,9 @@ func LoadSeedEnglish() (English, error) {
 // so, the question names a covered topic and no other uncovered subject ("a
 // foreigner with a temporary residence card, can I get a VNeID account?");
 // otherwise it is what is asked about ("my husband is on an e-visa, how long
-// can he stay").
+// can he stay"). When, read so, the question names neither an uncovered
+// subject nor a topic, StandingAsked holds what it asks, for the caller to
+// read in Vietnamese.
 func (g English) Read(q string) EnglishReading {
 	r := g.read(q, g.situated)
 	if r.NotCovered == "" || len(g.standing) == 0 {
@@ -666,7 +668,8 @@ var (
 )
 
 // heldStandings are the last words of the papers an asker may be "on", go
-// "with" or be "holding" (a visa, a residence card, a passport), each with
+// "with" or be "holding" (a visa, a work permit, a residence card, a
+// passport), each with
 // the words that say so (English.standing).
 // A passport is not one the asker is "on" here: "change her surname on her
 // Australian passport" asks about that passport.
