@@ -861,9 +861,13 @@ func agreeingClauses(text string, search func(string) (SearchResult, error), rea
 // namedWholeClean reports whether a hit not trusted enough to answer is
 // still named whole by the text searched, plausibly and with nothing against
 // it (see agreeingClauses).
-func namedWholeClean(h SearchHit) bool {
+func namedWholeClean(h SearchHit) bool { return namedWholeFrom(h, nearConfidence) }
+
+// namedWholeFrom reports whether h is named whole by the text searched, with
+// a confidence of at least min and nothing against it.
+func namedWholeFrom(h SearchHit, min float64) bool {
 	ev := h.Evidence
-	return ev.FullName && ev.NameFit >= 0.99 && h.Confidence >= nearConfidence && !ev.OffTopic && !ev.Excluded
+	return ev.FullName && ev.NameFit >= 0.99 && h.Confidence >= min && !ev.OffTopic && !ev.Excluded
 }
 
 // nearConfidence is the confidence from which a hit named whole is only just
@@ -1829,9 +1833,9 @@ func officialAmong(r SearchResult, n int) bool {
 // message then establishes its procedure better than a clause of it ("mẹ mất
 // hơn một tháng, nghe nói có tiền mai táng phí, làm sao để nhận và cắt khẩu
 // luôn một thể" is the joint death registration, not the clause's removal
-// from the register). A
-// situation a situation guide walks through is the message's story, not what
-// it asks ("vợ mất căn cước … làm hộ chiếu cho vợ cần gì"), however sure; the
+// from the register). A situation a situation guide walks through is the
+// message's story, not what it asks ("vợ mất căn cước … làm hộ chiếu cho vợ
+// cần gì"), however sure; the
 // situation of a procedure's own guide, told whole, names that procedure
 // better than any one clause ("xe hỏng nát bán sắt vụn, cái giấy đăng ký với
 // biển số phải làm gì" is the deregistration, not the registration). A
@@ -1866,8 +1870,7 @@ func surerThan(a, b SearchResult) bool {
 // chứng tử của bà bị mất rồi") stays the question.
 func wholeNamesOther(whole, part SearchResult) bool {
 	top, id := whole.Hits[0], part.Hits[0].ID
-	if top.ID == id || !top.Evidence.FullName || top.Evidence.NameFit < 0.99 || top.Confidence < wholeNamedConfidence ||
-		top.Evidence.OffTopic || top.Evidence.Excluded {
+	if top.ID == id || !namedWholeFrom(top, wholeNamedConfidence) {
 		return false
 	}
 	i := slices.IndexFunc(whole.Hits, func(h SearchHit) bool { return h.ID == id })

@@ -206,40 +206,32 @@ func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 			}
 		}
 	}
-	e.record(s, m, IntentFallback, "", "")
-	e.recordUnanswered(ctx, m)
 	text := strings.Join([]string{
 		"Sorry, I can only answer in Vietnamese. I explain Vietnamese public-service procedures (which papers, steps, fees, time limits, where to apply and how to apply online on the National Public Service Portal, " + e.cfg.PortalURL + ") and look up the status of a submitted file from its code.",
 		inPersonHelp,
 		"Foreigners: visas, temporary residence cards and the declaration of where you stay are handled by the Immigration Office of the provincial police (Phòng Quản lý xuất nhập cảnh) and the commune police; your embassy or consulate can also help.",
 	}, "\n\n")
-	buttons := []Button{{Label: "Cổng Dịch vụ công / National portal", URL: e.cfg.PortalURL}}
-	var offer []Button
-	ids := []string{}
-	for _, t := range append(r.Named, r.Hinted...) {
-		if p, err := e.cfg.Procedures.Procedure(ctx, t.ID); err == nil && len(offer) < 3 {
-			offer = append(offer, Button{Label: p.Title + " (" + t.Gloss + ")", Action: "proc:" + p.ID})
-			ids = append(ids, p.ID)
-		}
-	}
-	if len(offer) > 0 {
-		text += "\n\nThe Vietnamese guides below may be what you need; a Vietnamese-speaking friend or the one-stop desk can help you read them."
-	}
-	return Response{Intent: IntentFallback, Language: "en", Candidates: ids, Replies: []Reply{{Text: text, Buttons: append(offer, buttons...)}}}
+	return e.declineInEnglish(ctx, s, m, text, "The Vietnamese guides below may be what you need; a Vietnamese-speaking friend or the one-stop desk can help you read them.", append(r.Named, r.Hinted...))
 }
 
 // declineAsksElseEnglish answers an English question that asks what no
 // how-to guide answers (a fine, another body's decision, an opinion) with a
 // reply in English that says so and where to ask, and offers the guides of
-// the topics it names (at most three) as buttons. The question is recorded
-// for staff like any other unanswered one.
+// the topics it names as buttons (declineInEnglish).
 func (e *Engine) declineAsksElseEnglish(ctx context.Context, s *Session, m Message, topics []knowledge.EnglishTopic) Response {
-	e.record(s, m, IntentFallback, "", "")
-	e.recordUnanswered(ctx, m)
 	text := strings.Join([]string{
 		"I can't answer that one. I explain how to do Vietnamese public-service procedures (which papers, steps, fees, time limits, where and how to apply online), not fines, disputes, what an office, a court, an employer or another country will decide, or opinions.",
 		"The office that handles the matter can tell you; state legal aid centres (Trung tâm trợ giúp pháp lý) help eligible people free of charge. " + inPersonHelp,
 	}, "\n\n")
+	return e.declineInEnglish(ctx, s, m, text, "The Vietnamese guide below explains the procedure itself.", topics)
+}
+
+// declineInEnglish records m as unanswered and replies with text in English,
+// the guides of topics (each once, at most three) as buttons with offerNote
+// after text when there is one, and the national portal's button.
+func (e *Engine) declineInEnglish(ctx context.Context, s *Session, m Message, text, offerNote string, topics []knowledge.EnglishTopic) Response {
+	e.record(s, m, IntentFallback, "", "")
+	e.recordUnanswered(ctx, m)
 	var buttons []Button
 	ids := []string{}
 	for _, t := range topics {
@@ -249,9 +241,10 @@ func (e *Engine) declineAsksElseEnglish(ctx context.Context, s *Session, m Messa
 		}
 	}
 	if len(buttons) > 0 {
-		text += "\n\nThe Vietnamese guide below explains the procedure itself."
+		text += "\n\n" + offerNote
 	}
-	return Response{Intent: IntentFallback, Language: "en", Candidates: ids, Replies: []Reply{{Text: text, Buttons: append(buttons, Button{Label: "Cổng Dịch vụ công / National portal", URL: e.cfg.PortalURL})}}}
+	buttons = append(buttons, Button{Label: "Cổng Dịch vụ công / National portal", URL: e.cfg.PortalURL})
+	return Response{Intent: IntentFallback, Language: "en", Candidates: ids, Replies: []Reply{{Text: text, Buttons: buttons}}}
 }
 
 // bringsPaper reports whether sentence asks about a paper to bring or hand

@@ -30,9 +30,9 @@ type English struct {
 	// they neither name a subject nor count against a guide.
 	Story []string `yaml:"story"`
 	// Countries and Nationalities are written out for "<country>" and
-	// "<nationality>" in the phrases of not_covered, story, words and the
-	// topics (expandPlaces): "back in <country>" stands for "back in korea",
-	// "back in japan", ….
+	// "<nationality>" in the phrases of not_covered, asks_else, story, words
+	// and the topics (expandPlaces): "back in <country>" stands for "back in
+	// korea", "back in japan", ….
 	Countries     []string `yaml:"countries"`
 	Nationalities []string `yaml:"nationalities"`
 	// holdingNotCovered are the phrases of Words that hold a not-covered
@@ -592,8 +592,8 @@ func maskPurposes(text string, phrases []string) string {
 // maskSituation blanks out of text (padded with spaces, as englishText gives
 // it) every phrase of situated that one of its leads, at most two words
 // before it, makes the asker's situation. English.situated holds a place
-// where something happened, after "in", "at", "on", "inside" or "from" ("in Tu Du
-// hospital", "in a taxi"), and a nationality, a foreign passport, a
+// where something happened, after "in", "at", "on", "inside" or "from" ("in
+// Tu Du hospital", "in a taxi"), and a nationality, a foreign passport, a
 // residence card or a TRC the asker has, after "has", "have", "hold" or
 // "holds" ("has Vietnamese and Korean passport", "I have a TRC");
 // English.standing adds a visa one is "on" and papers one goes "with" or is
@@ -669,8 +669,7 @@ var (
 
 // heldStandings are the last words of the papers an asker may be "on", go
 // "with" or be "holding" (a visa, a work permit, a residence card, a
-// passport), each with
-// the words that say so (English.standing).
+// passport), each with the words that say so (English.standing).
 // A passport is not one the asker is "on" here: "change her surname on her
 // Australian passport" asks about that passport.
 var (
