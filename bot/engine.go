@@ -397,7 +397,7 @@ func (e *Engine) read(text string) (string, words) {
 // answers a procedure only when the search is confident in it; it asks back
 // when two or more procedures are plausible, and otherwise declines politely.
 func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q string, w words) Response {
-	if looksEnglish(q) || looksEnglish(m.Text) || e.namesInEnglish(m.Text) {
+	if looksEnglish(q) || looksEnglish(m.Text) || e.namesInEnglish(m.Text) || e.chatEnglish(m.Text) {
 		// As typed too: the normaliser may write a place in Vietnamese
 		// ("Vietnam" → "Việt Nam").
 		return e.english(ctx, s, m)

@@ -433,6 +433,20 @@ func TestTrust(t *testing.T) {
 	if r = fx.say(t, "en-short", "fee to reissue a lost can cuoc?"); r.Language != "en" || r.ProcedureID != "cap-doi-cap-lai-the-can-cuoc" {
 		t.Errorf("short English question: %s %q, want an English answer about the card's re-issue", r.Language, r.ProcedureID)
 	}
+	// English typed as people chat on a phone ("how much 2 renew my drivers
+	// lic", "wat docs") is read with its chat spellings written out; a
+	// Vietnamese question holding none stays Vietnamese.
+	for _, c := range []struct{ q, id, section string }{
+		{"how much 2 renew my drivers lic", "doi-giay-phep-lai-xe", bot.SectionFees},
+		{"dl expired last month can i still renew", "doi-giay-phep-lai-xe", bot.SectionConditions},
+	} {
+		if r = fx.say(t, "en-chat", c.q); r.Language != "en" || r.ProcedureID != c.id || r.Section != c.section {
+			t.Errorf("chat English %q: %s %s/%s, want %s/%s", c.q, r.Language, r.ProcedureID, r.Section, c.id, c.section)
+		}
+	}
+	if r = fx.say(t, "vi-chat", "lam lai bang lai xe bi mat can j"); r.Language == "en" {
+		t.Errorf("Vietnamese chat read as English: %+v", r)
+	}
 	if r = fx.say(t, "vi-short", "mo quan karaoke can giay an ninh trat tu ko"); r.Language == "en" {
 		t.Errorf("Vietnamese without marks holding a glossary phrase read as English: %+v", r)
 	}

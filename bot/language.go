@@ -79,6 +79,15 @@ func (e *Engine) namesInEnglish(q string) bool {
 	return marked == 0 && known >= 2 && shaped >= 3 && len(e.cfg.English.Read(q).Named) > 0
 }
 
+// chatEnglish reports whether q is English typed the way people chat on a
+// phone: it holds a chat spelling no Vietnamese syllable can be ("pls",
+// "wat", "govt", "didnt"), and written out (English.Expand) it reads as
+// English (looksEnglish, namesInEnglish).
+func (e *Engine) chatEnglish(q string) bool {
+	x, sure := e.cfg.English.Expand(q)
+	return sure > 0 && (looksEnglish(x) || e.namesInEnglish(x))
+}
+
 // englishCounts counts the words of w that are known English words
 // (englishWords), those of English's shape (known ones, and words of five
 // letters or more, or of three with a vowel, typed without marks and no
@@ -113,14 +122,17 @@ const inPersonHelp = "For help in person: the one-stop desk (bộ phận Một c
 // an opinion: English.AsksElse), which is told so, with the guide of the
 // procedure it names as a button.
 func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
-	r := e.cfg.English.Read(m.Text)
+	// Chat spellings written out ("pls", "wat", "cert"): the message is read
+	// as if typed in full; m itself is recorded as typed.
+	text, _ := e.cfg.English.Expand(m.Text)
+	r := e.cfg.English.Read(text)
 	// The whole message must name no uncovered subject for its words to be
 	// read in Vietnamese ("I lost my US passport … Where can I get a new
 	// one?").
 	wholeCovered := r.NotCovered == ""
 	// The sentence that asks, read once; qs is "" for a message of one
 	// sentence.
-	qs := questionSentence(m.Text)
+	qs := questionSentence(text)
 	var rq knowledge.EnglishReading
 	if qs != "" {
 		rq = e.cfg.English.Read(qs)
@@ -206,12 +218,12 @@ func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 			}
 		}
 	}
-	text := strings.Join([]string{
+	reply := strings.Join([]string{
 		"Sorry, I can only answer in Vietnamese. I explain Vietnamese public-service procedures (which papers, steps, fees, time limits, where to apply and how to apply online on the National Public Service Portal, " + e.cfg.PortalURL + ") and look up the status of a submitted file from its code.",
 		inPersonHelp,
 		"Foreigners: visas, temporary residence cards and the declaration of where you stay are handled by the Immigration Office of the provincial police (Phòng Quản lý xuất nhập cảnh) and the commune police; your embassy or consulate can also help.",
 	}, "\n\n")
-	return e.declineInEnglish(ctx, s, m, text, "The Vietnamese guides below may be what you need; a Vietnamese-speaking friend or the one-stop desk can help you read them.", append(r.Named, r.Hinted...))
+	return e.declineInEnglish(ctx, s, m, reply, "The Vietnamese guides below may be what you need; a Vietnamese-speaking friend or the one-stop desk can help you read them.", append(r.Named, r.Hinted...))
 }
 
 // declineAsksElseEnglish answers an English question that asks what no

@@ -35,6 +35,12 @@ type English struct {
 	// korea", "back in japan", ….
 	Countries     []string `yaml:"countries"`
 	Nationalities []string `yaml:"nationalities"`
+	// Chat are the chat spellings of English words typed on a phone
+	// ("pls", "wat", "cert", "didnt") and common misspellings, each with
+	// the words it stands for (Expand).
+	Chat []EnglishChat `yaml:"chat"`
+	// chat maps each chat spelling of Chat to the words it stands for.
+	chat map[string]string
 	// holdingNotCovered are the phrases of Words that hold a not-covered
 	// subject inside them ("visa card"), found once by ParseEnglish.
 	holdingNotCovered []string
@@ -62,6 +68,14 @@ type EnglishWord struct {
 	VI string   `yaml:"vi"`
 	// words holds each of EN split into words, once, by ParseEnglish.
 	words [][]string
+}
+
+// EnglishChat is one way of writing English words on a phone: the chat
+// spellings (single words, lowercase) and the words they stand for ("" drops
+// a filler such as "lol").
+type EnglishChat struct {
+	Short []string `yaml:"short"`
+	Full  string   `yaml:"full"`
 }
 
 // EnglishSection is one section and the English phrases that ask for it.
@@ -127,6 +141,21 @@ func ParseEnglish(name string, data []byte) (English, error) {
 		return English{}, err
 	}
 	g.NotCovered, g.AsksElse = englishPhrases(g.NotCovered), englishPhrases(g.AsksElse)
+	g.chat = map[string]string{}
+	for i, c := range g.Chat {
+		if len(c.Short) == 0 {
+			return English{}, &FieldError{File: name, Field: fmt.Sprintf("chat[%d]", i), Msg: "needs its chat spellings"}
+		}
+		for _, sh := range c.Short {
+			if f := strings.Fields(englishText(sh)); len(f) != 1 || f[0] != sh {
+				return English{}, &FieldError{File: name, Field: fmt.Sprintf("chat[%d]", i), Msg: fmt.Sprintf("chat spelling %q must be one lowercase word", sh)}
+			}
+			if _, dup := g.chat[sh]; dup {
+				return English{}, &FieldError{File: name, Field: fmt.Sprintf("chat[%d]", i), Msg: fmt.Sprintf("chat spelling %q given twice", sh)}
+			}
+			g.chat[sh] = strings.TrimSpace(c.Full)
+		}
+	}
 	if g.Story = englishPhrases(g.Story); slices.ContainsFunc(g.Story, func(p string) bool { return strings.Contains(p, gapMark) }) {
 		return English{}, &FieldError{File: name, Field: "story", Msg: "needs phrases without gaps"}
 	}
@@ -186,6 +215,46 @@ func ParseEnglish(name string, data []byte) (English, error) {
 		}
 	}
 	return g, nil
+}
+
+// Expand writes out the chat spellings of English words in q (English.Chat:
+// "pls" → "please", "didnt" → "didn't", "cert" → "certificate"), word by
+// word, case aside, and leaves everything else as typed, punctuation
+// included, so that the sentences of q stay where they were. sure counts the
+// chat spellings written out that no Vietnamese syllable typed without marks
+// can be and that are longer than one letter ("pls", "wat", "govt", not
+// "u", "r" or "doc"): they tell that q is written in English.
+func (g English) Expand(q string) (expanded string, sure int) {
+	if len(g.chat) == 0 {
+		return q, 0
+	}
+	var b strings.Builder
+	rs := []rune(q)
+	for i := 0; i < len(rs); {
+		if !unicode.IsLetter(rs[i]) && !unicode.IsDigit(rs[i]) {
+			b.WriteRune(rs[i])
+			i++
+			continue
+		}
+		j := i
+		for j < len(rs) && (unicode.IsLetter(rs[j]) || unicode.IsDigit(rs[j])) {
+			j++
+		}
+		word := string(rs[i:j])
+		full, ok := g.chat[strings.ToLower(word)]
+		if !ok {
+			b.WriteString(word)
+			i = j
+			continue
+		}
+		// A filler ("lol") is dropped: nothing is written in its place.
+		b.WriteString(full)
+		if lw := strings.ToLower(word); len(lw) > 1 && !vntext.UnmarkedSyllable(lw) {
+			sure++
+		}
+		i = j
+	}
+	return b.String(), sure
 }
 
 // Translate returns the Vietnamese words of the glossary's words that an

@@ -346,3 +346,41 @@ func TestSeedEnglishAsksElse(t *testing.T) {
 		}
 	}
 }
+
+// TestSeedEnglishExpand: chat spellings are written out word by word, case
+// aside, everything else (punctuation, Vietnamese) left as typed; only those
+// no Vietnamese syllable can be count as sure signs of English.
+func TestSeedEnglishExpand(t *testing.T) {
+	g, err := knowledge.LoadSeedEnglish()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		q, want string
+		sure    int
+	}{
+		{"pls help, lost my passport. wat do i do?", "please help, lost my passport. what do i do?", 2},
+		{"Didnt get my birth cert yet lol", "didn't get my birth certificate yet ", 3},
+		{"u know where 2 go for temp residence reg?", "you know where 2 go for temporary residence registration?", 2},
+		{"làm lại căn cước cần gì", "làm lại căn cước cần gì", 0},
+		// One letter, or a chat spelling that is also a Vietnamese
+		// syllable, is written out but is no sign of English.
+		{"r u ok", "are you ok", 0},
+	} {
+		got, sure := g.Expand(c.q)
+		if got != c.want || sure != c.sure {
+			t.Errorf("Expand(%q) = %q, %d; want %q, %d", c.q, got, sure, c.want, c.sure)
+		}
+	}
+	for name, doc := range map[string]string{
+		"two words":   "chat:\n  - {short: [thank you], full: thanks}\n",
+		"uppercase":   "chat:\n  - {short: [PLS], full: please}\n",
+		"given twice": "chat:\n  - {short: [pls], full: please}\n  - {short: [pls], full: pleased}\n",
+		"no spelling": "chat:\n  - {full: please}\n",
+	} {
+		var fe *knowledge.FieldError
+		if _, err := knowledge.ParseEnglish("english.yaml", []byte(doc)); !errors.As(err, &fe) {
+			t.Errorf("%s: err = %v, want a FieldError", name, err)
+		}
+	}
+}
