@@ -484,7 +484,14 @@ var englishStop = func() map[string]bool {
 		friends girlfriend boyfriend partner colleague colleagues english language speak speaking citizen citizens
 		teacher engineer employee employees staff manager director hr worker workers freelancer housewife student
 		students live lives living work works worked working sleep sign signed open opening opened submit
-		submitted submitting pay paid pays paying`) {
+		submitted submitting pay paid pays paying
+		actually currently recently already exactly really
+		send sends sent sending start starts started starting begin begins began give gives gave given giving
+		comes agree agrees agreed both each either neither anything something someone anyone everyone
+		set sets rule rules issue issues issued issuing
+		besides except including member members male female local hire hired new due expect expected expecting
+		wonder wondering wondered plan plans planning planned hope hoping confused confusing able unable
+		let allow allows own`) {
 		m[w] = true
 	}
 	return m
