@@ -181,7 +181,7 @@ func TestSeedEnglishTranslate(t *testing.T) {
 		// the words that only build a second-language sentence are dropped
 		{"my wife want put her driving licence inside VNeID app. how she do?", "vợ giấy phép lái xe tích hợp giấy tờ vào vneid app"},
 		{"lost my driving licence, can I get a new one", "mất cấp lại giấy phép lái xe cấp lại"},
-		{"which hospital is best for giving birth", "hospital best giving đăng ký khai sinh"},
+		{"which hospital is best for giving birth", "hospital best đăng ký khai sinh"},
 		{"what is the weather like", ""},
 		// a place says where, not what: it is left out
 		{"lost my driving licence on the Ha Giang loop", "mất cấp lại giấy phép lái xe"},
