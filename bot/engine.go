@@ -1234,9 +1234,38 @@ func (e *Engine) thenAnswer(text string, search func(string) (SearchResult, erro
 // thanh toán").
 var (
 	lossWords = map[string]bool{"mat": true, "bi": true}
-	doneMarks = map[string]bool{"roi": true, "xong": true}
+	doneMarks = map[string]bool{"roi": true, "r": true, "xong": true}
 	goOnWords = map[string]bool{"thi": true, "gio": true, "nen": true, "muon": true}
 )
+
+// goesOn reports whether toks, following a done mark, go on to another
+// matter: a word of goOnWords, or "mà" before another record that "still"
+// holds the old ("con đổi tên rồi mà thẻ BHYT vẫn tên cũ", "… mà VNeID vẫn
+// còn tên bố": that record is asked about). "rồi mà" is otherwise a
+// complaint about the thing done ("bị trừ tiền rồi mà hồ sơ vẫn báo chưa
+// thanh toán").
+func goesOn(toks []string, fold func(string) string) bool {
+	if len(toks) == 0 {
+		return false
+	}
+	if goOnWords[fold(toks[0])] {
+		return true
+	}
+	if fold(toks[0]) != "ma" {
+		return false
+	}
+	for i := 2; i < len(toks) && i <= 6; i++ {
+		if fold(toks[i]) != "van" {
+			continue
+		}
+		for _, t := range toks[i+1 : min(len(toks), i+6)] {
+			if f := fold(t); f == "cu" || f == "con" {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 // cutDone removes from text the parts that tell what was already done: in a
 // clause, the words up to "rồi"/"xong" followed by "thì", "giờ" or
@@ -1250,7 +1279,7 @@ func cutDone(text string) (rest string, ok bool) {
 		toks := strings.Fields(c)
 		cut := -1
 		for i := 1; i+1 < len(toks); i++ {
-			if doneMarks[fold(toks[i])] && goOnWords[fold(toks[i+1])] {
+			if doneMarks[fold(toks[i])] && goesOn(toks[i+1:], fold) {
 				cut = i
 			}
 		}

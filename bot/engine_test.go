@@ -792,6 +792,8 @@ func TestTrust(t *testing.T) {
 		{"Cán bộ xã bảo phải có giấy xác nhận tình trạng hôn nhân mới cưới lại được, tôi đã ly hôn rồi thì xin giấy đó ở đâu?", "xac-nhan-tinh-trang-hon-nhan"},
 		{"đã xác định mức độ khuyết tật rồi thì xin trợ cấp hằng tháng cần giấy tờ gì", "tro-cap-xa-hoi"},
 		{"đăng ký kết hôn xong rồi thì nhập hộ khẩu cho vợ thế nào", "dang-ky-thuong-tru"},
+		// "… r mà <another record> vẫn … cũ": that record is asked about.
+		{"con doi ten r ma the bhyt van ten cu thi doi o dau", "cap-lai-the-bhyt"},
 		// a whole clause done before one that goes on ("…, giờ"); a building
 		// finished before what is wanted ("… xong muốn …")
 		{"khai tử cho mẹ xong xuôi rồi, giờ xóa thường trú cho bà cần những giấy gì", "xoa-dang-ky-thuong-tru"},
