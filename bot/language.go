@@ -45,6 +45,12 @@ var englishWords = map[string]bool{
 	"after": true, "before": true, "since": true, "today": true, "yesterday": true, "time": true,
 	"sick": true, "leave": true, "maternity": true, "employer": true, "salary": true, "tax": true, "refund": true,
 	"us": true, "by": true, "yes": true, "log": true, "login": true, "logged": true,
+	// words of keyword queries ("newborn khai sinh papers needed")
+	"papers": true, "paper": true, "needed": true, "required": true, "requirements": true, "steps": true, "procedure": true,
+	"process": true, "newborn": true, "activate": true, "replace": true, "replacement": true, "transfer": true, "cancel": true,
+	"return": true, "plate": true, "plates": true, "registration": true, "confirmation": true, "copy": true, "copies": true,
+	"diploma": true, "expired": true, "renewal": true, "deadline": true, "exemption": true, "deduction": true, "household": true,
+	"permanent": true, "guardianship": true, "adopt": true, "adoption": true, "motorbike": true, "car": true, "bike": true,
 }
 
 // looksEnglish reports whether a question is written in English: no Vietnamese

@@ -82,6 +82,12 @@ type EnglishChat struct {
 type EnglishSection struct {
 	Section string   `yaml:"section"`
 	Phrases []string `yaml:"phrases"`
+	// Ends are words that ask for the section when a message ends on them
+	// and no phrase asks for another: a query typed as keywords
+	// ("death registration grandma documents", "vneid level 2 activate
+	// steps"). Inside a sentence they are often only an object ("submit
+	// documents online").
+	Ends []string `yaml:"ends"`
 }
 
 // EnglishTopic names one guide in English. Phrases establish it; Hints only
@@ -182,6 +188,10 @@ func ParseEnglish(name string, data []byte) (English, error) {
 	}
 	for i := range g.Sections {
 		s := &g.Sections[i]
+		s.Ends = englishPhrases(s.Ends)
+		if slices.ContainsFunc(s.Ends, func(w string) bool { return strings.Contains(w, " ") }) {
+			return English{}, &FieldError{File: name, Field: fmt.Sprintf("sections[%d]", i), Msg: "ends must be single words"}
+		}
 		if s.Phrases = englishPhrases(s.Phrases); s.Section == "" || len(s.Phrases) == 0 {
 			return English{}, &FieldError{File: name, Field: fmt.Sprintf("sections[%d]", i), Msg: "needs a section and phrases"}
 		}
@@ -567,6 +577,14 @@ func (g English) read(q string, situated []situatedPhrase) EnglishReading {
 		if has(s.Phrases) {
 			r.Section = s.Section
 			break
+		}
+	}
+	if f := strings.Fields(text); r.Section == "" && len(f) > 0 {
+		for _, s := range g.Sections {
+			if slices.Contains(s.Ends, f[len(f)-1]) {
+				r.Section = s.Section
+				break
+			}
 		}
 	}
 	// "… online? how" asks how to do it online: the online section says so.

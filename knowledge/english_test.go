@@ -384,3 +384,25 @@ func TestSeedEnglishExpand(t *testing.T) {
 		}
 	}
 }
+
+// TestSeedEnglishSectionEnds: a keyword query that ends on a section's word
+// asks for that section; inside a sentence such a word is an object, and a
+// phrase that asks for another section wins.
+func TestSeedEnglishSectionEnds(t *testing.T) {
+	g, err := knowledge.LoadSeedEnglish()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for q, want := range map[string]string{
+		"death registration grandma documents": "documents",
+		"vneid level 2 activate steps":         "steps",
+		"pit finalization deadline":            "time",
+		"can i submit documents online":        "online",
+		"documents for the birth registration": "documents",
+		"how much are the documents":           "fees",
+	} {
+		if got := g.Read(q).Section; got != want {
+			t.Errorf("Read(%q).Section = %q, want %q", q, got, want)
+		}
+	}
+}
