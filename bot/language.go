@@ -76,13 +76,15 @@ func looksEnglish(q string) bool {
 }
 
 // namesInEnglish reports whether a short question typed without marks, too
-// short for looksEnglish to be sure of, is English all the same: it holds at
-// least two known English words and three of English's shape
-// (englishCounts), and the English glossary reads a covered procedure named
-// in it ("fee to reissue a lost can cuoc?").
+// short for looksEnglish to be sure of, is English all the same: it holds
+// three words of English's shape or more (englishCounts), two of them known
+// English words or all its words of that shape ("pit finalization
+// deadline"), and the English glossary reads a covered procedure named in it
+// ("fee to reissue a lost can cuoc?").
 func (e *Engine) namesInEnglish(q string) bool {
-	known, shaped, marked := englishCounts(splitWords(q))
-	return marked == 0 && known >= 2 && shaped >= 3 && len(e.cfg.English.Read(q).Named) > 0
+	w := splitWords(q)
+	known, shaped, marked := englishCounts(w)
+	return marked == 0 && (known >= 2 || known >= 1 && shaped == len(w.acc)) && shaped >= 3 && len(e.cfg.English.Read(q).Named) > 0
 }
 
 // chatEnglish reports whether q is English typed the way people chat on a
