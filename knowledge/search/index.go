@@ -2008,6 +2008,13 @@ func (st *stats) matchNames(q []qtoken, e *entry, ev *bot.Evidence) {
 			for k+n < len(name) && i+n < len(q) && q[i+n].is(fold[k+n], name[k+n]) {
 				n++
 			}
+			// A syllable typed with another tone ("hộ chiểu", "giấy phép
+			// lái xẻ", as speech recognition gives them) completes a whole
+			// name whose other syllables stand as typed; it does not go on
+			// to a part of one.
+			if k == 0 && k+n == len(name)-1 && i+n < len(q) && q[i+n].near(fold[k+n], name[k+n]) {
+				n++
+			}
 			end := i + n // the question's run is q[i:end]
 			if n >= 2 && k+n < len(name) {
 				// A name may go on after a few words of the citizen's own

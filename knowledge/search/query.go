@@ -187,6 +187,13 @@ func (p phrase) at(toks []qtoken, i int) bool {
 // folded, and the same marks when t was typed with marks.
 func (t qtoken) is(fold, acc string) bool { return t.fold == fold && (!t.marked || t.acc == acc) }
 
+// near is is, but a syllable typed with another tone ("hộ chiểu", "lái
+// xẻ", as speech recognition and hurried typing give them) stands for the
+// name's (matchNames lets it only complete a whole name).
+func (t qtoken) near(fold, acc string) bool {
+	return t.fold == fold && (!t.marked || t.acc == acc || vntext.Toneless(t.acc) == vntext.Toneless(acc))
+}
+
 // phraseAt returns how many tokens from i form one of list (0 if none); the
 // list is compiled longest first, so the longest phrase there wins.
 func phraseAt(list []phrase, toks []qtoken, i int) int {

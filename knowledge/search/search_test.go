@@ -187,6 +187,10 @@ func TestNameWithTheCitizensWords(t *testing.T) {
 		// The thing first, the action after it ("sang tên xe máy").
 		{"xe máy mua lại thì sang tên ở đâu", "sang-ten-xe", true},
 		{"xe máy mua lại ở đâu", "sang-ten-xe", false},
+		// A last syllable typed with another tone, as voice typing gives
+		// it, completes a name; the other syllables stand as typed.
+		{"làm hộ chiểu ở đâu", "cap-ho-chieu", true},
+		{"đổi giấy phép lái xẻ trên mạng", "doi-giay-phep-lai-xe", true},
 	} {
 		res, err := ix.Search(context.Background(), c.q, 10)
 		if err != nil {

@@ -93,6 +93,22 @@ func Fold(s string) string {
 	return b.String()
 }
 
+// Toneless returns s lower-cased without its tone marks (sắc, huyền, hỏi,
+// ngã, nặng) but with its vowel marks and đ ("chiểu" and "chiếu" both give
+// "chiêu"; "xẻ" gives "xe"): two syllables typed with different tones, as
+// speech recognition and hurried typing do, give the same string.
+func Toneless(s string) string {
+	var b strings.Builder
+	for _, r := range norm.NFD.String(strings.ToLower(s)) {
+		switch r {
+		case 0x300, 0x301, 0x303, 0x309, 0x323:
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return norm.NFC.String(b.String())
+}
+
 // HasDiacritics reports whether s has any Vietnamese mark or đ.
 func HasDiacritics(s string) bool {
 	for _, r := range norm.NFD.String(s) {

@@ -58,3 +58,11 @@ func TestUnmarkedSyllable(t *testing.T) {
 		}
 	}
 }
+
+func TestToneless(t *testing.T) {
+	for in, want := range map[string]string{"chiểu": "chiêu", "chiếu": "chiêu", "Xẻ": "xe", "đường": "đương", "căn cước": "căn cươc", "ho": "ho"} {
+		if got := Toneless(in); got != want {
+			t.Errorf("Toneless(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
