@@ -3,6 +3,7 @@ package search
 import (
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -140,7 +141,60 @@ func (n *normalizer) normalize(q string, v vocabulary) string {
 		words = append(words, t)
 	}
 	words, _ = n.applyPhrases(words)
-	return strings.Join(words, " ")
+	return strings.Join(spellNumbers(words), " ")
+}
+
+// spokenDigits are the Vietnamese number words a voice recogniser writes out
+// (folded), and spokenUnits the units that make a run of them a number
+// ("sáu mươi tuổi", "mười lăm ngày").
+var (
+	spokenDigits = map[string]int{"mot": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4, "nam": 5, "lam": 5, "sau": 6, "bay": 7,
+		"tam": 8, "chin": 9}
+	spokenUnits = map[string]bool{"tuoi": true, "ngay": true, "thang": true, "nam": true, "tuan": true, "trieu": true,
+		"nghin": true, "ngan": true, "m2": true, "met": true}
+)
+
+// spellNumbers writes as digits the numbers spoken out before a unit
+// ("sáu mươi tuổi" → "60 tuổi", "mười lăm ngày" → "15 ngày", "hai mươi
+// năm" → "20 năm"): tens with "mươi" or "mười", then an optional unit
+// digit. A lone digit word is left as it stands ("ba tháng", "bà", "một
+// lần").
+func spellNumbers(toks []string) []string {
+	var out []string
+	for i := 0; i < len(toks); {
+		if v, n := spokenNumber(toks[i:]); n > 0 && i+n < len(toks) && spokenUnits[vntext.Fold(toks[i+n])] {
+			out = append(out, strconv.Itoa(v))
+			i += n
+			continue
+		}
+		out = append(out, toks[i])
+		i++
+	}
+	return out
+}
+
+// spokenNumber reads a number of tens at the start of toks: "mười [d]" or
+// "<d> mươi [d]"; n is how many tokens it takes (0 for none).
+func spokenNumber(toks []string) (v, n int) {
+	f := func(i int) string {
+		if i < len(toks) {
+			return vntext.Fold(toks[i])
+		}
+		return ""
+	}
+	switch {
+	case f(0) == "muoi" && toks[0] == "mười" || toks[0] == "muoi" && f(1) != "" && spokenDigits[f(1)] == 0:
+		v, n = 10, 1
+	case spokenDigits[f(0)] > 1 && f(1) == "muoi":
+		v, n = spokenDigits[f(0)]*10, 2
+	default:
+		return 0, 0
+	}
+	if d := spokenDigits[f(n)]; d > 0 && spokenUnits[f(n+1)] {
+		// "hai mươi lăm tuổi", "mười mốt" is left as typed
+		v, n = v+d, n+1
+	}
+	return v, n
 }
 
 // applyPhrases rewrites the phrases of toks (see shorthand.yaml) and reports

@@ -37,6 +37,14 @@ func TestNormalizeShorthandAndNoise(t *testing.T) {
 		{"đánh rơi căn cước ở chợ", "làm mất căn cước ở chợ"},
 		{"dợ tui mới sanh, làm giấy khai sanh", "vợ tôi mới sinh, làm giấy khai sinh"},
 		{"xã sát nhập rồi", "xã sáp nhập rồi"},
+		// numbers a voice recogniser writes out, before a unit; a lone
+		// digit word or one before no unit stays ("ba tháng", "bhxh một lần")
+		{"năm nay tôi sáu mươi tuổi", "năm nay tôi 60 tuổi"},
+		{"nộp mười lăm ngày rồi", "nộp 15 ngày rồi"},
+		{"bà bảy mươi lăm tuổi", "bà 75 tuổi"},
+		{"đóng hai mươi năm bảo hiểm", "đóng 20 năm bảo hiểm"},
+		{"chờ ba tháng", "chờ ba tháng"},
+		{"rút bhxh một lần", "rút bhxh một lần"},
 		{"rot mat bang lai", "bị mất bang lai"},
 		{"dang ky khaisinh", "dang ky khai sinh"},
 		{"ddaang kys khai sinh", "dang ky khai sinh"},
