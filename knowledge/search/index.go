@@ -373,7 +373,23 @@ func (e *entry) outsideScope(toks, folds []string, pl plan) bool {
 // scores as if named whole, twice the best other hit, so the single
 // procedures it leads to become its runners-up.
 func situationFirst(hits []bot.SearchHit) {
+	// A life situation guide whose situation the question describes comes
+	// before a single procedure whose own situation it describes too ("bị
+	// mất cả căn cước lẫn giấy khai sinh" is the lost-papers situation, not
+	// only the card's re-issue).
+	order := make([]int, 0, len(hits))
 	for i, h := range hits {
+		if h.Field == bot.SituationField {
+			order = append(order, i)
+		}
+	}
+	for i, h := range hits {
+		if h.Field != bot.SituationField {
+			order = append(order, i)
+		}
+	}
+	for _, i := range order {
+		h := hits[i]
 		if !h.Evidence.Situation || vetoed(h.Evidence) {
 			continue
 		}

@@ -214,6 +214,9 @@ func TestSituationGuides(t *testing.T) {
 	}{
 		{"mk bị mất hộ chiếu với căn cước khi đi chợ đêm, giờ làm gì đầu tiên", "mat-giay-to-tuy-than", true},
 		{"bi mat cccd va bang lai cung luc thi lam lai o dau", "mat-giay-to-tuy-than", true},
+		// The card's own situation is described too: the life situation
+		// guide comes first.
+		{"Bị mất cả căn cước lẫn giấy khai sinh khi dọn nhà, giờ phải làm lại những gì?", "mat-giay-to-tuy-than", true},
 		// A bank card lost with the wallet is one of the situation's papers,
 		// not the bank's own subject.
 		{"Tôi bị rớt nguyên cái ví: căn cước, bằng lái, thẻ ngân hàng. Giờ phải làm lại những gì trước?", "mat-giay-to-tuy-than", true},
