@@ -144,20 +144,21 @@ func (n *normalizer) normalize(q string, v vocabulary) string {
 	return strings.Join(spellNumbers(words), " ")
 }
 
-// spokenDigits are the Vietnamese number words a voice recogniser writes out
-// (folded), and spokenUnits the units that make a run of them a number
-// ("sáu mươi tuổi", "mười lăm ngày").
+// spokenDigits are the Vietnamese digit words a voice recogniser writes out,
+// with their marks ("lăm", "tư" and "mốt" after tens); spokenUnits the units
+// (folded) that make a run of them a number ("sáu mươi tuổi", "mười lăm
+// ngày").
 var (
-	spokenDigits = map[string]int{"mot": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4, "nam": 5, "lam": 5, "sau": 6, "bay": 7,
-		"tam": 8, "chin": 9}
+	spokenDigits = map[string]int{"một": 1, "mốt": 1, "hai": 2, "ba": 3, "bốn": 4, "tư": 4, "năm": 5, "lăm": 5, "sáu": 6,
+		"bảy": 7, "tám": 8, "chín": 9}
 	spokenUnits = map[string]bool{"tuoi": true, "ngay": true, "thang": true, "nam": true, "tuan": true, "trieu": true,
 		"nghin": true, "ngan": true, "m2": true, "met": true}
 )
 
-// spellNumbers writes as digits the numbers spoken out before a unit
-// ("sáu mươi tuổi" → "60 tuổi", "mười lăm ngày" → "15 ngày", "hai mươi
-// năm" → "20 năm"): tens with "mươi" or "mười", then an optional unit
-// digit. A lone digit word is left as it stands ("ba tháng", "bà", "một
+// spellNumbers writes as digits the tens spoken out before a unit ("sáu
+// mươi tuổi" → "60 tuổi", "mười lăm ngày" → "15 ngày", "hai mươi năm" →
+// "20 năm"), typed with their marks: without them "sau muoi ngay" may be
+// "after ten days". A lone digit word is left as it stands ("ba tháng", "một
 // lần").
 func spellNumbers(toks []string) []string {
 	var out []string
@@ -173,25 +174,25 @@ func spellNumbers(toks []string) []string {
 	return out
 }
 
-// spokenNumber reads a number of tens at the start of toks: "mười [d]" or
-// "<d> mươi [d]"; n is how many tokens it takes (0 for none).
+// spokenNumber reads tens at the start of toks: "mười [d]" or "<d> mươi
+// [d]", the digit after them only before a unit; n is how many tokens it
+// takes (0 for none).
 func spokenNumber(toks []string) (v, n int) {
-	f := func(i int) string {
+	at := func(i int) string {
 		if i < len(toks) {
-			return vntext.Fold(toks[i])
+			return toks[i]
 		}
 		return ""
 	}
-	switch {
-	case f(0) == "muoi" && toks[0] == "mười" || toks[0] == "muoi" && f(1) != "" && spokenDigits[f(1)] == 0:
+	switch d := spokenDigits[at(0)]; {
+	case at(0) == "mười":
 		v, n = 10, 1
-	case spokenDigits[f(0)] > 1 && f(1) == "muoi":
-		v, n = spokenDigits[f(0)]*10, 2
+	case d > 1 && at(1) == "mươi":
+		v, n = d*10, 2
 	default:
 		return 0, 0
 	}
-	if d := spokenDigits[f(n)]; d > 0 && spokenUnits[f(n+1)] {
-		// "hai mươi lăm tuổi", "mười mốt" is left as typed
+	if d := spokenDigits[at(n)]; d > 0 && spokenUnits[vntext.Fold(at(n+1))] {
 		v, n = v+d, n+1
 	}
 	return v, n

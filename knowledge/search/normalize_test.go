@@ -45,6 +45,8 @@ func TestNormalizeShorthandAndNoise(t *testing.T) {
 		{"đóng hai mươi năm bảo hiểm", "đóng 20 năm bảo hiểm"},
 		{"chờ ba tháng", "chờ ba tháng"},
 		{"rút bhxh một lần", "rút bhxh một lần"},
+		{"sau mười ngày mới có", "sau 10 ngày mới có"},
+		{"sau muoi ngay", "sau muoi ngay"},
 		{"rot mat bang lai", "bị mất bang lai"},
 		{"dang ky khaisinh", "dang ky khai sinh"},
 		{"ddaang kys khai sinh", "dang ky khai sinh"},
