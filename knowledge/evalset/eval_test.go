@@ -210,3 +210,18 @@ func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Log(string(p))
 	return len(p), nil
 }
+
+// TestMeasureOnly: the frozen sets and the cold checks are refused by the
+// tools that calibrate or fit; tuning sets are not.
+func TestMeasureOnly(t *testing.T) {
+	for path, want := range map[string]bool{
+		"knowledge/evalset/frozen/heldout4.tsv":    true,
+		"knowledge/evalset/cold/heldout156.tsv":    true,
+		"knowledge/evalset/testdata/heldout1.tsv":  false,
+		"knowledge/evalset/testdata/heldout99.tsv": false,
+	} {
+		if got := evalset.MeasureOnly(path); got != want {
+			t.Errorf("MeasureOnly(%q) = %v, want %v", path, got, want)
+		}
+	}
+}

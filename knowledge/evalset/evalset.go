@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 
 	"github.com/dvcbot/dvcbot/bot"
@@ -301,4 +302,11 @@ func (r ChatReport) PrintSummary(w io.Writer) {
 	fmt.Fprintf(w, "rows: %d (in scope %d, out of scope %d)   top-1: %.3f (%d)   section: %.3f (%d/%d)   out-of-scope handled: %.3f (%d/%d)   wrong-answer rate: %.3f (%d)   asked/declined in scope: %d (offered the right one: %d)\n",
 		r.InScope+r.OutScope, r.InScope, r.OutScope, r.ProcedureRate(), r.ProcedureRight, r.SectionRate(), r.SectionRight, r.SectionRows,
 		r.OutScopeRate(), r.OutScopeFallback, r.OutScope, r.WrongRate(), r.Wrong, r.Unanswered, r.AskedRight)
+}
+
+// MeasureOnly reports whether path is one of the frozen sets (frozen/) or
+// the cold checks (cold/): they measure the result and must never shape it,
+// so tools that calibrate or fit refuse them.
+func MeasureOnly(path string) bool {
+	return strings.Contains(path, "frozen") || strings.Contains(path, filepath.Join("evalset", "cold"))
 }

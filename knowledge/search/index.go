@@ -373,35 +373,26 @@ func (e *entry) outsideScope(toks, folds []string, pl plan) bool {
 // scores as if named whole, twice the best other hit, so the single
 // procedures it leads to become its runners-up.
 func situationFirst(hits []bot.SearchHit) {
+	describes := func(h bot.SearchHit) bool { return h.Evidence.Situation && !vetoed(h.Evidence) }
 	// A life situation guide whose situation the question describes comes
 	// before a single procedure whose own situation it describes too ("bị
 	// mất cả căn cước lẫn giấy khai sinh" is the lost-papers situation, not
 	// only the card's re-issue).
-	order := make([]int, 0, len(hits))
-	for i, h := range hits {
-		if h.Field == bot.SituationField {
-			order = append(order, i)
-		}
+	i := slices.IndexFunc(hits, func(h bot.SearchHit) bool { return h.Field == bot.SituationField && describes(h) })
+	if i < 0 {
+		i = slices.IndexFunc(hits, describes)
 	}
-	for i, h := range hits {
-		if h.Field != bot.SituationField {
-			order = append(order, i)
-		}
-	}
-	for _, i := range order {
-		h := hits[i]
-		if !h.Evidence.Situation || vetoed(h.Evidence) {
-			continue
-		}
-		best := h.Score
-		for _, o := range hits {
-			best = max(best, o.Score)
-		}
-		h.Score = 2 * best
-		h.Evidence.FullName, h.Evidence.NameFit = true, 1
-		putFirst(hits, i, h)
+	if i < 0 {
 		return
 	}
+	h := hits[i]
+	best := h.Score
+	for _, o := range hits {
+		best = max(best, o.Score)
+	}
+	h.Score = 2 * best
+	h.Evidence.FullName, h.Evidence.NameFit = true, 1
+	putFirst(hits, i, h)
 }
 
 // putFirst moves the hits before i one place down and puts h, the hit at i

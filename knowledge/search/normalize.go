@@ -395,9 +395,9 @@ func rephone(toks []string, v vocabulary) {
 	}
 }
 
-// toneMarks are the five Vietnamese tone marks as combining characters
-// (acute, grave, hook above, tilde, dot below).
-var toneMarks = []rune{'\u0301', '\u0300', '\u0309', '\u0303', '\u0323'}
+// toneMarks are the five Vietnamese tone marks (vntext.ToneMarks: acute,
+// grave, hook above, tilde, dot below).
+var toneMarks = vntext.ToneMarks
 
 // retones returns syllable t with its tone mark put right where a phone
 // keyboard or an old habit put it wrong: the same tone on another vowel (the

@@ -4,6 +4,7 @@
 package vntext
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 
@@ -100,14 +101,17 @@ func Fold(s string) string {
 func Toneless(s string) string {
 	var b strings.Builder
 	for _, r := range norm.NFD.String(strings.ToLower(s)) {
-		switch r {
-		case 0x300, 0x301, 0x303, 0x309, 0x323:
-		default:
+		if !slices.Contains(ToneMarks, r) {
 			b.WriteRune(r)
 		}
 	}
 	return norm.NFC.String(b.String())
 }
+
+// ToneMarks are the five Vietnamese tone marks as combining characters, in
+// this order: acute (sắc), grave (huyền), hook above (hỏi), tilde (ngã), dot
+// below (nặng).
+var ToneMarks = []rune{'\u0301', '\u0300', '\u0309', '\u0303', '\u0323'}
 
 // HasDiacritics reports whether s has any Vietnamese mark or đ.
 func HasDiacritics(s string) bool {

@@ -22,7 +22,6 @@ import (
 	"fmt"
 	"log"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/dvcbot/dvcbot/bot"
@@ -55,7 +54,7 @@ func main() {
 	var xs [][]float64
 	var ys []float64
 	for _, path := range flag.Args() {
-		if strings.Contains(path, "frozen") || strings.Contains(path, filepath.Join("evalset", "cold")) {
+		if evalset.MeasureOnly(path) {
 			log.Fatalf("%s: the frozen sets and the cold checks must not be used for calibration", path)
 		}
 		f, err := os.Open(path)

@@ -174,7 +174,7 @@ func readRows(paths []string) ([]row, error) {
 	var rows []row
 	n := 0
 	for si, path := range paths {
-		if strings.Contains(path, "frozen") || strings.Contains(path, filepath.Join("evalset", "cold")) || strings.Contains(path, filepath.Join("shared", "eval")) {
+		if evalset.MeasureOnly(path) || strings.Contains(path, filepath.Join("shared", "eval")) {
 			return nil, fmt.Errorf("%s: the frozen sets, the cold checks and the development set must not be used for fitting", path)
 		}
 		f, err := os.Open(path)
