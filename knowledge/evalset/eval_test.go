@@ -162,6 +162,8 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout159.tsv", 0.02, 0.85, 0.87, 1.0},
 		{"testdata/heldout160.tsv", 0.005, 0.96, 0.9, 0.98},
 		{"testdata/heldout161.tsv", 0.0, 0.89, 0.38, 1.0},
+		{"testdata/heldout156.tsv", 0.045, 0.9, 0.89, 0.91},
+		{"testdata/heldout157.tsv", 0.07, 0.79, 0.77, 0.92},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {
