@@ -164,6 +164,9 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout161.tsv", 0.0, 0.89, 0.38, 1.0},
 		{"testdata/heldout156.tsv", 0.045, 0.9, 0.89, 0.91},
 		{"testdata/heldout157.tsv", 0.07, 0.79, 0.77, 0.92},
+		{"testdata/heldout164.tsv", 0.02, 0.92, 0.92, 0.97},
+		{"testdata/heldout165.tsv", 0.02, 0.94, 0.8, 0.97},
+		{"testdata/heldout166.tsv", 0.075, 0.57, 0.93, 0.97},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {
