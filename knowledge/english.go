@@ -41,6 +41,11 @@ type English struct {
 	Chat []EnglishChat `yaml:"chat"`
 	// chat maps each chat spelling of Chat to the words it stands for.
 	chat map[string]string
+	// spelled holds every word of six letters or more that the glossary's
+	// phrases use, and dropped each of them with one letter left out
+	// (repairTypo), both built once by ParseEnglish.
+	spelled map[string]bool
+	dropped map[string][]string
 	// holdingNotCovered are the phrases of Words that hold a not-covered
 	// subject inside them ("visa card"), found once by ParseEnglish.
 	holdingNotCovered []string
@@ -224,12 +229,125 @@ func ParseEnglish(name string, data []byte) (English, error) {
 			w.words = append(w.words, folded)
 		}
 	}
+	g.indexSpellings()
 	return g, nil
 }
 
+// minRepaired is the length from which a glossary word is repaired when typed
+// with one letter dropped, doubled, added or two swapped (repairTypo): in
+// shorter words one edit too often makes another word ("form", "from").
+const minRepaired = 7
+
+// indexSpellings builds the spellings repairTypo knows: the words of the
+// glossary's phrases of minRepaired letters or more.
+func (g *English) indexSpellings() {
+	g.spelled, g.dropped = map[string]bool{}, map[string][]string{}
+	add := func(phrases ...string) {
+		for _, p := range phrases {
+			for _, w := range strings.Fields(strings.ReplaceAll(p, gapMark, " ")) {
+				if len(w) < minRepaired || g.spelled[w] || !asciiLetters(w) {
+					continue
+				}
+				g.spelled[w] = true
+				for i := range len(w) {
+					d := w[:i] + w[i+1:]
+					if !slices.Contains(g.dropped[d], w) {
+						g.dropped[d] = append(g.dropped[d], w)
+					}
+				}
+			}
+		}
+	}
+	add(g.NotCovered...)
+	add(g.AsksElse...)
+	add(g.Story...)
+	for _, sec := range g.Sections {
+		add(sec.Phrases...)
+		add(sec.Ends...)
+	}
+	for _, t := range g.Topics {
+		add(t.Phrases...)
+		add(t.Hints...)
+		add(t.ExcludedBy...)
+	}
+	for _, w := range g.Words {
+		add(w.EN...)
+	}
+	for _, c := range g.Chat {
+		add(englishText(c.Full))
+	}
+}
+
+// repairTypo returns the glossary word that w (lowercase) is a typing slip
+// of — one letter dropped ("mispelled"), doubled or added ("regisstration"),
+// or two neighbours swapped ("certifciate") — when exactly one glossary word
+// of minRepaired letters or more is that close and w is neither a glossary
+// word nor a Vietnamese syllable typed without marks. A letter typed for
+// another is left alone, and so is any slip in the last three letters: they
+// too often make another real word ("carried" and "married", "courts" and
+// "court", "retires" and "retirees"). ok is false when w is left as typed.
+func (g English) repairTypo(w string) (string, bool) {
+	if len(w) < minRepaired || g.spelled[w] || !asciiLetters(w) || vntext.UnmarkedSyllable(w) {
+		return "", false
+	}
+	// Slips in a word's last letters are left alone: there English inflects
+	// ("retires", "retirees").
+	const ending = 3
+	found := map[string]bool{}
+	for _, c := range g.dropped[w] { // a letter dropped
+		if i := firstDiff(c, w); i < len(c)-ending {
+			found[c] = true
+		}
+	}
+	for i := range len(w) - ending { // a letter added or doubled
+		if d := w[:i] + w[i+1:]; g.spelled[d] {
+			found[d] = true
+		}
+	}
+	b := []byte(w)
+	for i := 0; i+1 < len(b)-ending+1; i++ { // two neighbours swapped
+		if b[i] == b[i+1] {
+			continue
+		}
+		b[i], b[i+1] = b[i+1], b[i]
+		if g.spelled[string(b)] {
+			found[string(b)] = true
+		}
+		b[i], b[i+1] = b[i+1], b[i]
+	}
+	if len(found) != 1 {
+		return "", false
+	}
+	for c := range found {
+		return c, true
+	}
+	return "", false
+}
+
+// firstDiff returns the index of the first byte where a and b differ, or the
+// length of the shorter.
+func firstDiff(a, b string) int {
+	i := 0
+	for i < len(a) && i < len(b) && a[i] == b[i] {
+		i++
+	}
+	return i
+}
+
+// asciiLetters reports whether w is made of the letters a to z only.
+func asciiLetters(w string) bool {
+	for i := range len(w) {
+		if w[i] < 'a' || w[i] > 'z' {
+			return false
+		}
+	}
+	return w != ""
+}
+
 // Expand writes out the chat spellings of English words in q (English.Chat:
-// "pls" → "please", "didnt" → "didn't", "cert" → "certificate"), word by
-// word, case aside, and leaves everything else as typed, punctuation
+// "pls" → "please", "didnt" → "didn't", "cert" → "certificate") and repairs
+// the typing slips of the glossary's long words (repairTypo: "mispelled" →
+// "misspelled"), word by word, case aside, and leaves everything else as typed, punctuation
 // included, so that the sentences of q stay where they were. sure counts the
 // chat spellings written out that no Vietnamese syllable typed without marks
 // can be and that are longer than one letter ("pls", "wat", "govt", not
@@ -253,6 +371,9 @@ func (g English) Expand(q string) (expanded string, sure int) {
 		word := string(rs[i:j])
 		full, ok := g.chat[strings.ToLower(word)]
 		if !ok {
+			if fixed, ok := g.repairTypo(strings.ToLower(word)); ok {
+				word = fixed
+			}
 			b.WriteString(word)
 			i = j
 			continue

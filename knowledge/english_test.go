@@ -385,6 +385,35 @@ func TestSeedEnglishExpand(t *testing.T) {
 	}
 }
 
+// TestEnglishRepairsTypos: a long glossary word typed with one letter
+// dropped, added or two swapped is read as the word; a real word one slip
+// from a glossary word in its last letters (an inflection), a letter typed
+// for another, a short word and a Vietnamese syllable stay as typed.
+func TestEnglishRepairsTypos(t *testing.T) {
+	g, err := knowledge.ParseEnglish("english.yaml", []byte(`chat:
+  - {short: [pls], full: please}
+words:
+  - {en: [misspelled, certificate, registration, retirees, nights, married, birth], vi: x}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ q, want string }{
+		{"my name is mispelled pls", "my name is misspelled please"},
+		{"Birth certifciate", "Birth certificate"},
+		{"regisstration paper", "registration paper"},
+		{"she retires soon", "she retires soon"},             // "retirees": an inflection
+		{"stayed two night", "stayed two night"},             // shorter than seven letters
+		{"they carried it", "they carried it"},               // a letter for another ("married")
+		{"dang ky thuong tru", "dang ky thuong tru"},         // Vietnamese syllables
+		{"misspelled certificate", "misspelled certificate"}, // already right
+	} {
+		if got, _ := g.Expand(c.q); got != c.want {
+			t.Errorf("Expand(%q) = %q, want %q", c.q, got, c.want)
+		}
+	}
+}
+
 // TestSeedEnglishSectionEnds: a keyword query that ends on a section's word
 // asks for that section; inside a sentence such a word is an object, and a
 // phrase that asks for another section wins.
