@@ -389,6 +389,11 @@ func TestTrust(t *testing.T) {
 		// Short English words that no Vietnamese syllable can be ("dad",
 		// "yrs", "moved") count too.
 		{"dad worked 25 yrs in vietnam at a state company, moved to czech in the 90s, now 70. can he still claim a vietnamese pension?", "huong-luong-huu", bot.SectionConditions},
+		// A life situation told before the sentence that asks frames it:
+		// the paper asked about is asked within the merger, and papers lost
+		// together are the lost-papers situation, not one card's re-issue.
+		{"My mother's so do still shows the old district name, and the district was merged last year. Do we need to change the so do before we sell?", "giay-to-sau-sap-xep-dia-gioi", bot.SectionConditions},
+		{"My cousin lost his wallet with his can cuoc and bang lai. What should he do?", "mat-giay-to-tuy-than", bot.SectionOverview},
 	} {
 		r = fx.say(t, "en-"+c.id, c.q)
 		if r.Language != "en" || r.ProcedureID != c.id || r.Section != c.section || len(r.Replies) != 1 || len(r.Replies[0].Buttons) == 0 ||

@@ -187,7 +187,9 @@ func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 			// A sentence that asks about it ("where do i go to change it,
 			// any ward or only where my ho khau is") asks about the named
 			// paper.
-			if len(rq.Named) == 0 && rq.NotCovered == "" && !bringsPaper(qs) && !refersBackEnglish(qs) {
+			// A life situation told in the story (a merger, papers lost
+			// together) is what the asking sentence's paper is asked within.
+			if len(rq.Named) == 0 && rq.NotCovered == "" && !bringsPaper(qs) && !refersBackEnglish(qs) && named.Field != SituationField {
 				if p, ok := e.translatedGuide(ctx, rq.Asked); ok && p.ID != named.ID && !refines(named.Title, p.Title) {
 					return e.answerInEnglish(ctx, s, m, p, r.Section, translatedLead(p))
 				}
