@@ -192,7 +192,11 @@ var sectionCues = []struct {
 		// which of two places or which unit: "ở phường được không hay phải về quê", "về xã bên nào làm"
 		"hay phải ra", "hay phải lên", "hay phải về", "hay phải đến", "hay lên", "hay ra", "hay về", "hay ở", "xã nào", "phường nào", "tỉnh nào", "bên nào",
 		// which of two offices, said with either: "ở ubnd huyện hay xã", "nộp ở công ty hay tự nộp"
-		"hay xã", "hay huyện", "hay phường", "hay văn phòng", "hay công ty", "hay trường", "bên trai hay", "bên nội hay", "nộp lên đâu")},
+		"hay xã", "hay huyện", "hay phường", "hay văn phòng", "hay công ty", "hay trường", "bên trai hay", "bên nội hay", "nộp lên đâu",
+		// "nộp cho trường hay nộp lên phòng", "ở phường của vợ hay của chồng", "báo với ai"
+		"hay nộp", "hay tự nộp", "hay ngân hàng", "hay nhà trường", "hay của", "với ai",
+		// central speech: "ra xã mô", "làm ở mô"
+		"ở mô", "xã mô", "ra mô", "đi mô", "chỗ mô", "nơi mô", "phường mô")},
 	{SectionDocuments, cues("giấy tờ", "hồ sơ gồm", "hồ sơ cần", "cần hồ sơ", "bộ hồ sơ", "hồ sơ gì", "hồ sơ những gì", "cần những gì", "cần gì", "mang theo", "mang gì", "chuẩn bị gì", "chuẩn bị những gì", "thành phần hồ sơ", "cần có gì", "cần mang", "những gì", "gồm gì", "gồm những gì", "mẫu đơn", "tờ khai", "thông tin gì", "những thông tin", "nội dung gì", "những nội dung", "giấy gì", "bản vẽ gì", "cần chuẩn bị",
 		// what to bring, said in other ways: "đem theo gì", "mang cái gì theo"
 		"đem theo", "cầm theo", "mang cái gì", "đem gì", "cầm gì", "cái gì theo", "nộp gì", "nộp những gì")},
