@@ -199,7 +199,9 @@ var sectionCues = []struct {
 		"ở mô", "xã mô", "ra mô", "đi mô", "chỗ mô", "nơi mô", "phường mô")},
 	{SectionDocuments, cues("giấy tờ", "hồ sơ gồm", "hồ sơ cần", "cần hồ sơ", "bộ hồ sơ", "hồ sơ gì", "hồ sơ những gì", "cần những gì", "cần gì", "mang theo", "mang gì", "chuẩn bị gì", "chuẩn bị những gì", "thành phần hồ sơ", "cần có gì", "cần mang", "những gì", "gồm gì", "gồm những gì", "mẫu đơn", "tờ khai", "thông tin gì", "những thông tin", "nội dung gì", "những nội dung", "giấy gì", "bản vẽ gì", "cần chuẩn bị",
 		// what to bring, said in other ways: "đem theo gì", "mang cái gì theo"
-		"đem theo", "cầm theo", "mang cái gì", "đem gì", "cầm gì", "cái gì theo", "nộp gì", "nộp những gì")},
+		"đem theo", "cầm theo", "mang cái gì", "đem gì", "cầm gì", "cái gì theo", "nộp gì", "nộp những gì",
+		// central speech ("chi" for "gì"): "hồ sơ cần những chi", "đưa theo chi"
+		"đưa theo", "những chi", "cần chi", "giấy chi", "mang chi", "gồm chi")},
 	{SectionSteps, cues("thế nào", "như thế nào", "làm sao", "ra sao", "các bước", "quy trình", "cách làm", "trình tự", "làm gì", "hướng dẫn", "cách", "bước", "như nào", "làm thế nào",
 		// everyday and regional ways of asking how: "khóa tài khoản kiểu gì", "đăng nhập bằng gì", "mần răng"
 		"kiểu gì", "kiểu nào", "cách nào", "bằng gì", "làm răng", "mần răng", "ra răng",
