@@ -41,9 +41,9 @@ type English struct {
 	Chat []EnglishChat `yaml:"chat"`
 	// chat maps each chat spelling of Chat to the words it stands for.
 	chat map[string]string
-	// spelled holds every word of six letters or more that the glossary's
-	// phrases use, and dropped each of them with one letter left out
-	// (repairTypo), both built once by ParseEnglish.
+	// spelled holds every word of minRepaired letters or more that the
+	// glossary's phrases use, and dropped each of them with one letter left
+	// out (repairTypo), both built once by ParseEnglish.
 	spelled map[string]bool
 	dropped map[string][]string
 	// holdingNotCovered are the phrases of Words that hold a not-covered
@@ -347,11 +347,12 @@ func asciiLetters(w string) bool {
 // Expand writes out the chat spellings of English words in q (English.Chat:
 // "pls" → "please", "didnt" → "didn't", "cert" → "certificate") and repairs
 // the typing slips of the glossary's long words (repairTypo: "mispelled" →
-// "misspelled"), word by word, case aside, and leaves everything else as typed, punctuation
-// included, so that the sentences of q stay where they were. sure counts the
-// chat spellings written out that no Vietnamese syllable typed without marks
-// can be and that are longer than one letter ("pls", "wat", "govt", not
-// "u", "r" or "doc"): they tell that q is written in English.
+// "misspelled"), word by word, case aside, and leaves everything else as
+// typed, punctuation included, so that the sentences of q stay where they
+// were. sure counts the chat spellings written out that no Vietnamese
+// syllable typed without marks can be and that are longer than one letter
+// ("pls", "wat", "govt", not "u", "r" or "doc"): they tell that q is written
+// in English; a repaired slip does not count.
 func (g English) Expand(q string) (expanded string, sure int) {
 	if len(g.chat) == 0 {
 		return q, 0

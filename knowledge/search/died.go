@@ -48,12 +48,12 @@ func in(set map[string]bool, t string) bool {
 // "mất" at its end ("mẹ tôi vừa mất", "bo em mat roi") with "khuất" (as in
 // "đã khuất", passed away), so that the clause after it does not read as a
 // paper lost ("mẹ tôi mất, sổ đỏ đứng tên mẹ" is no lost land certificate).
-// "qua đời" was tried: it reads as the death registration itself and took
-// questions whose story only begins with a death ("chồng mất 5 năm, giờ
-// đăng ký kết hôn"). Only a clause made of a
-// relative, the words that may go with one and "mất" at the end is
-// rewritten: a loss verb ("bị mất"), a thing ("căn cước của bố mất") or
-// anything else leaves it as it is.
+// Only a clause made of a relative, the words that may go with one and
+// "mất" at the end is rewritten: a loss verb ("bị mất"), a thing ("căn cước
+// của bố mất") or anything else leaves it as it is. "qua đời" was tried in
+// its place: it reads as the death registration itself and took questions
+// whose story only begins with a death ("chồng mất 5 năm, giờ đăng ký kết
+// hôn").
 func diedClause(clause string) string {
 	toks := strings.Fields(clause)
 	at := -1
@@ -66,13 +66,15 @@ func diedClause(clause string) string {
 		return clause
 	}
 	kin := false
-	for i, t := range toks[:at] {
-		// A two-word relative ("người thân") is read as its first word.
-		if in(diedKin, t) || i+1 < at && in(diedKin, t+" "+toks[i+1]) {
+	for i := 0; i < at; i++ {
+		t := toks[i]
+		switch {
+		case i+1 < at && in(diedKin, t+" "+toks[i+1]): // "người thân"
 			kin = true
-			continue
-		}
-		if !in(diedBefore, t) && !(i > 0 && toks[i-1] == "người" && t == "thân") && !isNumber(t) {
+			i++
+		case in(diedKin, t):
+			kin = true
+		case !in(diedBefore, t) && !isNumber(t):
 			return clause
 		}
 	}

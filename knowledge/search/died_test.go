@@ -18,6 +18,8 @@ func TestDiedClause(t *testing.T) {
 		{"bố mất căn cước", "bố mất căn cước"},
 		{"mất bao lâu", "mất bao lâu"},
 		{"giấy tờ mất rồi", "giấy tờ mất rồi"},
+		{"người thân tôi vừa mất", "người thân tôi vừa khuất"},
+		{"nguoi than moi mat", "nguoi than moi khuất"},
 	} {
 		if got := diedClause(c.in); got != c.want {
 			t.Errorf("diedClause(%q) = %q, want %q", c.in, got, c.want)

@@ -576,7 +576,7 @@ func (ix *Index) Normalize(q string) string {
 // normalizeClauses splits q at commas, semicolons, full stops, question and
 // exclamation marks and line breaks, and returns the clauses normalized one
 // by one, leaving out those with no words; a clause that says a relative
-// died with "mất" at its end says "qua đời" (diedClause). Callers hold a lock.
+// died with "mất" at its end says "khuất" (diedClause). Callers hold a lock.
 func (ix *Index) normalizeClauses(q string) []string {
 	var out []string
 	for _, p := range strings.FieldsFunc(q, func(r rune) bool { return strings.ContainsRune(",;.!?\n", r) }) {
