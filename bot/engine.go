@@ -692,9 +692,15 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 	}
 	if rest, one, ok := e.purposeAnswer(m.Text, search); ok {
 		// What the paper is for ("… để làm thủ tục ngân hàng") is not what
-		// is asked for.
+		// is asked for, unless the question ends inside the purpose
+		// ("chuyển hộ khẩu để đi học cần giấy tờ gì"): when the words left
+		// ask for nothing, the whole question's cues say what it asks.
 		if p, err := e.cfg.Procedures.Procedure(ctx, one.Hits[0].ID); err == nil {
-			return e.answer(ctx, s, m, p, e.sectionOf(rest, p), one)
+			section := e.sectionOf(rest, p)
+			if section == "" {
+				section = e.sectionOf(w, p)
+			}
+			return e.answer(ctx, s, m, p, section, one)
 		}
 	}
 	if one, ok := e.recognised(q, search); ok {

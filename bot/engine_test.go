@@ -691,6 +691,11 @@ func TestTrust(t *testing.T) {
 	if r := fx.say(t, "purpose-exam", "Tôi cần chứng thực bản sao học bạ và bằng tốt nghiệp để nộp hồ sơ thi tuyển viên chức, khoảng 10 trang. Cho hỏi chứng thực bản sao ở xã thì mỗi trang bao nhiêu tiền?"); r.ProcedureID != "chung-thuc-ban-sao" {
 		t.Errorf("a recruitment exam as the purpose: %q, want chung-thuc-ban-sao", r.ProcedureID)
 	}
+	// A question that ends inside its purpose asks with the purpose's words:
+	// "cần giấy tờ gì" after "để đi học" still asks for the papers.
+	if r := fx.say(t, "purpose-end", "chuyển hộ khẩu để đi học cần giấy tờ gì"); r.ProcedureID != "dang-ky-thuong-tru" || r.Section != bot.SectionDocuments {
+		t.Errorf("a question ending in its purpose: %s/%s, want dang-ky-thuong-tru/documents", r.ProcedureID, r.Section)
+	}
 	// A foreign guest told in the story makes the clause that asks about
 	// declaring a stay the foreigner's declaration; a renter's own stay,
 	// naming no foreigner, is never answered with it.
