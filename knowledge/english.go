@@ -305,7 +305,7 @@ func (g English) repairTypo(w string) (string, bool) {
 		}
 	}
 	b := []byte(w)
-	for i := 0; i+1 < len(b)-ending+1; i++ { // two neighbours swapped
+	for i := 0; i < len(b)-ending; i++ { // two neighbours swapped
 		if b[i] == b[i+1] {
 			continue
 		}

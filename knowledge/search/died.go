@@ -8,41 +8,21 @@ import (
 
 // Kinship words that may be the subject of "mất" meaning "died" ("bố em
 // mất"), the words that may stand between them and the verb (possessives,
-// time adverbs, numbers), and those that may follow it to the clause's end
-// ("rồi", "được 2 năm"). Each is matched as typed with its marks, or folded
-// when typed without them.
+// time adverbs; numbers too), and those that may follow it to the clause's
+// end ("rồi", "được 2 năm"). They are cues: typed with marks a word must
+// have their very marks, typed without them it matches any.
 var (
-	diedKin = wordSet("bố", "mẹ", "ba", "má", "cha", "ông", "bà", "chồng", "vợ", "con", "cháu",
-		"anh", "chị", "em", "cô", "chú", "bác", "dì", "cậu", "mợ", "thím", "dượng", "người thân")
-	diedBefore = wordSet("tôi", "tui", "mình", "em", "anh", "chị", "con", "cháu", "nhà", "của", "ruột",
+	diedKin = newCues([]string{"bố", "mẹ", "ba", "má", "cha", "ông", "bà", "chồng", "vợ", "con", "cháu",
+		"anh", "chị", "em", "cô", "chú", "bác", "dì", "cậu", "mợ", "thím", "dượng", "người thân"})
+	diedBefore = newCues([]string{"tôi", "tui", "mình", "em", "anh", "chị", "con", "cháu", "nhà", "của", "ruột",
 		"nội", "ngoại", "già", "đẻ", "chồng", "vợ", "vừa", "mới", "đã", "hôm", "qua", "trước",
-		"tuần", "tháng", "năm", "ngày", "cách", "đây", "thì", "là", "ấy", "đó", "cũ", "cụ", "bên")
-	diedAfter = wordSet("rồi", "ạ", "r", "lâu", "được", "đc", "hơn", "năm", "tháng", "ngày", "tuần",
-		"nay", "rồi ạ", "vậy", "nên", "ạ ạ")
+		"tuần", "tháng", "năm", "ngày", "cách", "đây", "thì", "là", "ấy", "đó", "cũ", "cụ", "bên"})
+	diedAfter = newCues([]string{"rồi", "ạ", "r", "lâu", "được", "đc", "hơn", "năm", "tháng", "ngày", "tuần",
+		"nay", "vậy", "nên"})
 	// diedLoss are the words that make "mất" a loss even after a relative
 	// ("mẹ em bị mất", "bố làm mất").
-	diedLoss = wordSet("bị", "làm", "đánh", "rơi", "rớt", "trộm", "giật", "lạc", "cháy", "trôi")
+	diedLoss = newCues([]string{"bị", "làm", "đánh", "rơi", "rớt", "trộm", "giật", "lạc", "cháy", "trôi"})
 )
-
-// wordSet holds each word as written and, for a word with marks, folded
-// under "~" so that a token typed without marks finds it.
-func wordSet(words ...string) map[string]bool {
-	m := map[string]bool{}
-	for _, w := range words {
-		m[w] = true
-		m["~"+vntext.Fold(w)] = true
-	}
-	return m
-}
-
-// in reports whether token t (lower case) is in set: as typed when it has
-// marks, folded when it has none.
-func in(set map[string]bool, t string) bool {
-	if vntext.HasDiacritics(t) {
-		return set[t]
-	}
-	return set["~"+vntext.Fold(t)]
-}
 
 // diedClause rewrites a clause (lower case) that says a relative died with
 // "mất" at its end ("mẹ tôi vừa mất", "bo em mat roi") with "khuất" (as in
@@ -65,24 +45,35 @@ func diedClause(clause string) string {
 	if at < 1 {
 		return clause
 	}
+	folds := foldAll(toks)
+	// span is how many tokens from i the longest of cs takes, when it ends
+	// before end (0 otherwise).
+	span := func(cs []cue, i, end int) int {
+		n := 0
+		for _, c := range cs {
+			if k := len(c.fold); k > n && i+k <= end && c.matchAt(toks, folds, i) {
+				n = k
+			}
+		}
+		return n
+	}
 	kin := false
-	for i := 0; i < at; i++ {
-		t := toks[i]
-		switch {
-		case i+1 < at && in(diedKin, t+" "+toks[i+1]): // "người thân"
-			kin = true
+	for i := 0; i < at; {
+		if n := span(diedKin, i, at); n > 0 { // "người thân" in one step
+			kin, i = true, i+n
+		} else if n := span(diedBefore, i, at); n > 0 {
+			i += n
+		} else if isNumber(folds[i]) {
 			i++
-		case in(diedKin, t):
-			kin = true
-		case !in(diedBefore, t) && !isNumber(t):
+		} else {
 			return clause
 		}
 	}
-	if !kin || in(diedLoss, toks[at-1]) {
+	if !kin || span(diedLoss, at-1, at) > 0 {
 		return clause
 	}
-	for _, t := range toks[at+1:] {
-		if !in(diedAfter, t) && !isNumber(t) {
+	for i := at + 1; i < len(toks); i++ {
+		if span(diedAfter, i, len(toks)) == 0 && !isNumber(folds[i]) {
 			return clause
 		}
 	}
