@@ -167,6 +167,8 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout164.tsv", 0.005, 0.92, 0.93, 1.0},
 		{"testdata/heldout165.tsv", 0.02, 0.94, 0.8, 0.97},
 		{"testdata/heldout166.tsv", 0.05, 0.77, 0.93, 0.97},
+		{"testdata/heldout162.tsv", 0.04, 0.9, 0.93, 0.94},
+		{"testdata/heldout163.tsv", 0.06, 0.8, 0.78, 0.97},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {
