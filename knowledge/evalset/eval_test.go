@@ -169,6 +169,8 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout166.tsv", 0.05, 0.77, 0.93, 0.97},
 		{"testdata/heldout162.tsv", 0.04, 0.9, 0.93, 0.94},
 		{"testdata/heldout163.tsv", 0.06, 0.8, 0.78, 0.97},
+		{"testdata/heldout169.tsv", 0.03, 0.93, 0.9, 0.94},
+		{"testdata/heldout170.tsv", 0.075, 0.71, 0.87, 0.95},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {
