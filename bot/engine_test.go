@@ -394,6 +394,9 @@ func TestTrust(t *testing.T) {
 		// together are the lost-papers situation, not one card's re-issue.
 		{"My mother's so do still shows the old district name, and the district was merged last year. Do we need to change the so do before we sell?", "giay-to-sau-sap-xep-dia-gioi", bot.SectionConditions},
 		{"My cousin lost his wallet with his can cuoc and bang lai. What should he do?", "mat-giay-to-tuy-than", bot.SectionOverview},
+		// Two topics named, the sentence that asks names one alone: the
+		// other is the story.
+		{"I got my Vietnamese passport back after growing up in France. Can I register permanent residence (thuong tru) at my aunt's house in Hai Phong?", "dang-ky-thuong-tru", bot.SectionConditions},
 	} {
 		r = fx.say(t, "en-"+c.id, c.q)
 		if r.Language != "en" || r.ProcedureID != c.id || r.Section != c.section || len(r.Replies) != 1 || len(r.Replies[0].Buttons) == 0 ||

@@ -213,6 +213,14 @@ func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 		if p, ok := e.translatedGuide(ctx, r.Asked); ok && slices.ContainsFunc(r.Named, func(t knowledge.EnglishTopic) bool { return t.ID == p.ID }) {
 			return e.answerInEnglish(ctx, s, m, p, r.Section, translatedLead(p))
 		}
+		// The sentence that asks names one of them alone ("I got my
+		// Vietnamese passport back … Can I register permanent residence
+		// (thuong tru) at my aunt's house?"): the others are the story.
+		if qs != "" && rq.NotCovered == "" && len(rq.Named) == 1 {
+			if p, err := e.cfg.Procedures.Procedure(ctx, rq.Named[0].ID); err == nil {
+				return e.answerInEnglish(ctx, s, m, p, r.Section, "Your question is about "+rq.Named[0].Gloss+": in Vietnamese, “"+p.Title+"”. ")
+			}
+		}
 	}
 	if wholeCovered && len(r.Named) == 0 {
 		if p, ok := e.translatedGuide(ctx, r.Asked); ok {

@@ -52,6 +52,9 @@ type English struct {
 	// situated are the not-covered phrases that can tell only the asker's
 	// situation, split into words once by ParseEnglish (maskSituation).
 	situated []situatedPhrase
+	// plainTopicPhrases are the phrases of Topics without gaps, gathered
+	// once by ParseEnglish: those maskPurposes can find opened by "for".
+	plainTopicPhrases []string
 	// standing are situated and the papers an asker may be "on", go "with"
 	// or be "holding" (heldStandings): their situation only when the
 	// question then names a covered topic (Read).
@@ -227,6 +230,13 @@ func ParseEnglish(name string, data []byte) (English, error) {
 		// alone ("xe", "con") is too often an English word or a typo.
 		if folded := vntext.FoldedTokens(w.VI); len(folded) >= 2 && !slices.ContainsFunc(w.words, func(ws []string) bool { return slices.Equal(ws, folded) }) {
 			w.words = append(w.words, folded)
+		}
+	}
+	for _, t := range g.Topics {
+		for _, p := range t.Phrases {
+			if !strings.Contains(p, gapMark) {
+				g.plainTopicPhrases = append(g.plainTopicPhrases, p)
+			}
 		}
 	}
 	g.indexSpellings()
@@ -722,7 +732,12 @@ func (g English) read(q string, situated []situatedPhrase) EnglishReading {
 	// A paper the asker only has ("I live in Japan with a Vietnamese
 	// passport", "i only have tam tru") is their situation: it is a hint.
 	held := maskHeld(main)
+	// A topic named only as what something is for ("the giay xac nhan cu
+	// tru for my kid's school enrolment") is the asker's reason when the
+	// question names another topic outside it (purposed).
+	forHeld := maskPurposes(held, g.plainTopicPhrases)
 	seen := map[string]bool{}
+	var purposed []EnglishTopic
 	for _, t := range g.Topics {
 		// The asker's situation excludes no topic ("I have an American
 		// passport, can I get a Vietnamese passport too").
@@ -730,13 +745,28 @@ func (g English) read(q string, situated []situatedPhrase) EnglishReading {
 			continue
 		}
 		switch {
-		case firstPhrase(held, t.Phrases) != "":
+		case firstPhrase(forHeld, t.Phrases) != "":
 			r.Named = append(r.Named, t)
+			seen[t.ID] = true
+		case firstPhrase(held, t.Phrases) != "":
+			purposed = append(purposed, t)
 			seen[t.ID] = true
 		case has(t.Phrases) || has(t.Hints):
 			r.Hinted = append(r.Hinted, t)
 			seen[t.ID] = true
 		}
+	}
+	if len(r.Named) == 0 {
+		// Nothing else named: the purpose is what is asked ("how long for
+		// a school enrolment").
+		r.Named = purposed
+	} else if len(purposed) > 0 {
+		r.Hinted = append(r.Hinted, purposed...)
+		var phrases []string
+		for _, t := range purposed {
+			phrases = append(phrases, t.Phrases...)
+		}
+		r.Asked = strings.TrimSpace(maskPurposes(" "+r.Asked+" ", phrases))
 	}
 	return r
 }
@@ -779,10 +809,10 @@ func maskPurposes(text string, phrases []string) string {
 				continue
 			}
 			lead := i - 1
-			if lead >= 1 && !purposeDeterminers[words[lead]] && words[lead] != "for" &&
-				(words[lead-1] == "for" || purposeDeterminers[words[lead-1]]) {
-				// one word may say whose or which ("for wife visa", "for
-				// my country embassy")
+			// Two words may say whose or which ("for wife visa", "for my
+			// country embassy", "for my kid's school enrolment", "for the
+			// UK spouse visa").
+			for skipped := 0; skipped < 2 && lead >= 1 && !purposeDeterminers[words[lead]] && words[lead] != "for"; skipped++ {
 				lead--
 			}
 			if lead >= 0 && purposeDeterminers[words[lead]] {

@@ -131,6 +131,10 @@ func TestSeedEnglishReadsQuestions(t *testing.T) {
 		// a topic named only in a purpose clause is why, not what is asked
 		{q: "How much does it cost to change our rice field to residential land so we can build a house?", named: "chuyen-muc-dich-su-dung-dat", hinted: "giay-phep-xay-dung", section: "fees"},
 		{q: "There is a mistake on my son's birth certificate, how can I correct it?", named: "thay-doi-cai-chinh-ho-tich", section: "steps"},
+		// a topic "for" opens as a purpose beside another one named is the
+		// asker's reason; named alone, it is what is asked
+		{q: "Need the giay xac nhan cu tru for my kid's school enrolment. how many days does it take?", named: "xac-nhan-thong-tin-cu-tru", hinted: "tuyen-sinh-dau-cap", section: "time"},
+		{q: "how long for my son's school enrolment?", named: "tuyen-sinh-dau-cap", section: "time"},
 		{q: "Where can I certify my signature on a power of attorney?", named: "chung-thuc-chu-ky", section: "agency"},
 		{q: "My phone was stolen. How do I lock my VNeID?", named: "khoa-mo-khoa-can-cuoc-dien-tu", section: "steps"},
 		{q: "How much does a new electricity connection cost for my house?", named: "cap-dien-moi", section: "fees"},
@@ -198,6 +202,16 @@ func TestSeedEnglishTranslate(t *testing.T) {
 	// One word may say whose purpose it is.
 	if r := g.Read("we need copy of our marriage certificate for wife visa"); r.Purpose != "visa" || r.NotCovered != "" {
 		t.Errorf("purpose after one word: %+v", r)
+	}
+	// Two may, after a determiner or without one.
+	for _, q := range []string{"For the UK spouse visa my wife needs a police certificate from Vietnam", "Need ly lich tu phap so 2 for a Japanese work visa"} {
+		if r := g.Read(q); r.Purpose == "" || r.NotCovered != "" {
+			t.Errorf("purpose after two words: %q: %+v", q, r)
+		}
+	}
+	// A covered topic opened as a purpose is left out of what is read.
+	if r := g.Read("Need the giay xac nhan cu tru for my kid's school enrolment"); strings.Contains(r.Asked, "school") {
+		t.Errorf("topic purpose kept in what is asked: %q", r.Asked)
 	}
 	// TranslateKnown drops the words the glossary does not know and counts
 	// the glossary entries read.
