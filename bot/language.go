@@ -334,7 +334,8 @@ func (e *Engine) answerInEnglish(ctx context.Context, s *Session, m Message, p k
 // standing whole in them or sure of it (sureReading), or else the guide its
 // glossary words alone name (knownWordsGuide), unless the glossary's topic
 // for that guide says the question is about something else
-// (English.Excludes).
+// (English.Excludes). A guide an English-speaking asker means as another
+// (a marriage, one with a foreigner) is that other (English.EnglishFor).
 func (e *Engine) translatedGuide(ctx context.Context, text string) (knowledge.Procedure, bool) {
 	vi := e.cfg.English.Translate(text)
 	if vi == "" {
@@ -354,7 +355,7 @@ func (e *Engine) translatedGuide(ctx context.Context, text string) (knowledge.Pr
 	if e.cfg.English.Excludes(r.Hits[0].ID, text) {
 		return knowledge.Procedure{}, false
 	}
-	p, err := e.cfg.Procedures.Procedure(ctx, r.Hits[0].ID)
+	p, err := e.cfg.Procedures.Procedure(ctx, e.cfg.English.EnglishFor(r.Hits[0].ID, text))
 	return p, err == nil
 }
 

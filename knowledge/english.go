@@ -107,6 +107,11 @@ type EnglishTopic struct {
 	Phrases    []string `yaml:"phrases"`
 	Hints      []string `yaml:"hints"`
 	ExcludedBy []string `yaml:"excluded_by"`
+	// ReadFor are guides that the Vietnamese reading of an English
+	// question may find when an English-speaking asker means this one:
+	// a marriage asked about in English is, unless the question says both
+	// are Vietnamese, one with a foreigner (EnglishFor).
+	ReadFor []string `yaml:"read_for"`
 }
 
 // EnglishReading is what the glossary finds in one English question.
@@ -500,6 +505,23 @@ func (g English) Excludes(id, q string) bool {
 		}
 	}
 	return false
+}
+
+// EnglishFor returns the guide an English question means when the reading
+// of its words in Vietnamese found guide id: the topic that is read for id
+// (ReadFor) unless the question names id itself or says the topic is not
+// what it is about (Excludes); id otherwise.
+func (g English) EnglishFor(id, q string) string {
+	for _, t := range g.Topics {
+		if !slices.Contains(t.ReadFor, id) || g.Excludes(t.ID, q) {
+			continue
+		}
+		if slices.ContainsFunc(g.Read(q).Named, func(n EnglishTopic) bool { return n.ID == id }) {
+			return id
+		}
+		return t.ID
+	}
+	return id
 }
 
 // onlyNegated reports whether every place text (padded with spaces, as

@@ -449,3 +449,22 @@ func TestSeedEnglishSectionEnds(t *testing.T) {
 		}
 	}
 }
+
+// A marriage the Vietnamese reading of an English question finds is, for an
+// English-speaking asker, one with a foreigner, unless the question says
+// both are Vietnamese.
+func TestSeedEnglishFor(t *testing.T) {
+	g, err := knowledge.LoadSeedEnglish()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ id, q, want string }{
+		{"dang-ky-ket-hon", "Do I really need a medical paper to register the marriage?", "ket-hon-co-yeu-to-nuoc-ngoai"},
+		{"dang-ky-ket-hon", "we are both vietnamese, where do we register our marriage?", "dang-ky-ket-hon"},
+		{"dang-ky-khai-sinh", "how do we register our baby's birth?", "dang-ky-khai-sinh"},
+	} {
+		if got := g.EnglishFor(c.id, c.q); got != c.want {
+			t.Errorf("EnglishFor(%s, %q) = %s, want %s", c.id, c.q, got, c.want)
+		}
+	}
+}
