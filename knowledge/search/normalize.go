@@ -239,7 +239,7 @@ func (n *normalizer) repair(t string, v vocabulary) []string {
 	if num, unit := splitNumberUnit(f); unit != "" {
 		return []string{num, unit}
 	}
-	for _, cand := range []string{vniStrip(f), telexStrip(f), collapseRuns(f)} {
+	for _, cand := range []string{vniStrip(f), telexStrip(f), collapseRuns(f), telexLateVowel(f)} {
 		if cand != f && cand != "" && v.word(cand) {
 			return []string{cand}
 		}
@@ -332,6 +332,35 @@ func telexStrip(s string) string {
 		out = append(out, c)
 	}
 	return string(out)
+}
+
+// telexLateVowel undoes a Telex circumflex key typed after the final
+// consonant ("thata" for "thât", "thatas" → "that"): a syllable whose vowels
+// are followed by consonants and then by one of a, e or o that its vowels
+// already hold, and at most tone keys after it, loses that letter and the
+// keys; any other token is returned as it is.
+func telexLateVowel(s string) string {
+	i := 0
+	for i < len(s) && strings.IndexByte("aeiouy", s[i]) < 0 {
+		i++
+	}
+	j := i
+	for j < len(s) && strings.IndexByte("aeiouy", s[j]) >= 0 {
+		j++
+	}
+	k := j
+	for k < len(s) && strings.IndexByte("aeiouy", s[k]) < 0 {
+		k++
+	}
+	if i == j || j == k || k == len(s) || strings.IndexByte("aeo", s[k]) < 0 || strings.IndexByte(s[i:j], s[k]) < 0 {
+		return s
+	}
+	for _, c := range []byte(s[k+1:]) {
+		if strings.IndexByte("sfrxj", c) < 0 {
+			return s
+		}
+	}
+	return s[:k]
 }
 
 // untranspose repairs, in place, a token typed without marks with two

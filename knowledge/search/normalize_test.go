@@ -54,6 +54,8 @@ func TestNormalizeShorthandAndNoise(t *testing.T) {
 		// A Telex tone key may come before the final consonant.
 		{"lafm giaasy khai sinh", "lam giay khai sinh"},
 		{"truwowngf hopwj", "truong hop"},
+		// A circumflex key may come after the final consonant too.
+		{"lam thatas nghiep", "lam that nghiep"},
 		{"giấy khai sinhhhh", "giấy khai sinh"},
 		// Two neighbouring letters swapped by a thumb.
 		{"khia sinh cho con", "khai sinh cho con"},
