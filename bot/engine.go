@@ -498,10 +498,12 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 		// clause may name another with more words ("chưa có thẻ căn cước gắn
 		// chip … cấp hộ chiếu lần đầu thì làm ở đâu?").
 		if one, ok := e.askedClause(m.Text, search); ok && one.Hits[0].ID != res.Hits[0].ID && !surerThan(res, one) &&
-			!refines(res.Hits[0].Title, one.Hits[0].Title) {
+			!refines(res.Hits[0].Title, one.Hits[0].Title) && !e.excludes(one.Hits[0].ID, q) {
 			// A scene that makes the asked procedure a particular one of it
 			// ("sắp lấy chồng người Hàn Quốc, đăng ký kết hôn làm ở xã được
-			// không") keeps that one.
+			// không") keeps that one, and so does a message that says the
+			// clause's procedure is not what it is about ("sau sáp nhập tỉnh
+			// địa chỉ trên cccd đổi rồi, có phải làm lại cccd không").
 			res = one
 		} else if _, one, ok := e.thenAnswer(m.Text, search); ok && one.Hits[0].ID != res.Hits[0].ID && !surerThan(res, one) &&
 			!refines(res.Hits[0].Title, one.Hits[0].Title) && !e.excludes(one.Hits[0].ID, q) {

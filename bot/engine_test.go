@@ -750,6 +750,11 @@ func TestTrust(t *testing.T) {
 	if r := fx.say(t, "refined-kind", "Em gái mình sắp lấy chồng người Hàn Quốc, cho hỏi đăng ký kết hôn thì làm ở xã được không hay phải lên tỉnh ạ?"); r.ProcedureID != "ket-hon-co-yeu-to-nuoc-ngoai" {
 		t.Errorf("marriage to a Korean: %q, want ket-hon-co-yeu-to-nuoc-ngoai", r.ProcedureID)
 	}
+	// Nor does a message that says the asking clause's procedure is not
+	// what it is about: a card to redo because the province merged.
+	if r := fx.say(t, "merged-card", "sau sap nhap tinh dia chi tren cccd doi roi, co phai lam lai cccd ko"); r.ProcedureID != "giay-to-sau-sap-xep-dia-gioi" {
+		t.Errorf("a card after the merger: %q, want giay-to-sau-sap-xep-dia-gioi", r.ProcedureID)
+	}
 	// A clause does not answer for a whole message that is about something
 	// else: who the new commune chairman is and his phone number.
 	if r := fx.say(t, "chairman", "có ai bít ông chủ tịch xã mới sau sáp nhập tên j, sđt bn k ạ"); r.ProcedureID != "" {
