@@ -1007,10 +1007,11 @@ func firstPhrase(text string, phrases []string) string {
 	return ""
 }
 
-// englishText lowercases s and turns everything but letters, digits and
-// hyphens into single spaces.
+// englishText lowercases s, drops Vietnamese marks (a "căn cước card" reads
+// as a "can cuoc card", as most foreigners type it) and turns everything but
+// letters, digits and hyphens into single spaces.
 func englishText(s string) string {
-	return strings.Join(strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+	return strings.Join(strings.FieldsFunc(vntext.Fold(strings.ToLower(s)), func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-'
 	}), " ")
 }

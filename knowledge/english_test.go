@@ -223,9 +223,12 @@ func TestSeedEnglishTranslate(t *testing.T) {
 		{"where do we register our marriage?", "đăng ký đăng ký kết hôn", 2},
 		{"what is the weather like", "", 0},
 		// Vietnamese words among English ones are read as they stand, each
-		// run one entry: with their marks, or without them when two or more
-		// build no English sentence.
-		{"our sổ đỏ is torn", "sổ đỏ bị rách hỏng", 2},
+		// run one entry, when two or more build no English sentence; typed
+		// with their marks they read as typed without them, here the
+		// glossary's "so do", a phrase of two words.
+		{"our sổ đỏ is torn", "sổ đỏ bị rách hỏng", 3},
+		{"our so do is torn", "sổ đỏ bị rách hỏng", 3},
+		{"ho ba lam cai giay", "ho ba lam cai giay", 1},
 		// a glossary word's Vietnamese typed without marks is that word
 		{"how long does it take to get the ly lich tu phap", "lý lịch tư pháp", 2},
 		{"a hot pin for my son", "con", 1},
