@@ -548,20 +548,14 @@ func onlyNegated(text, p string) bool {
 // negations say there is none of what follows (onlyNegated).
 var negations = map[string]bool{"no": true, "not": true, "without": true, "never": true}
 
-// vietnameseRun returns how many Vietnamese words toks starts with: words
-// written with their marks ("our sổ đỏ is torn"), or two or more typed
-// without them that can be Vietnamese syllables (vntext.UnmarkedSyllable)
-// and are none of the words that build an English sentence (englishStop) or
-// everyday English words of that shape (englishSyllables) first or last
-// ("a ho kinh doanh", "the ly lich tu phap"); 0 for none.
+// vietnameseRun returns how many Vietnamese words toks (as englishText gives
+// them, without marks) starts with: two or more that can be Vietnamese
+// syllables (vntext.UnmarkedSyllable) and are none of the words that build
+// an English sentence (englishStop) or everyday English words of that shape
+// (englishSyllables) first or last ("a ho kinh doanh", "the ly lich tu
+// phap", "our sổ đỏ is torn"); 0 for none.
 func vietnameseRun(toks []string) int {
 	n := 0
-	if len(toks) > 0 && vntext.HasDiacritics(toks[0]) {
-		for n < len(toks) && vntext.HasDiacritics(toks[n]) {
-			n++
-		}
-		return n
-	}
 	// An everyday English word of that shape may stand inside a run ("tro
 	// cap hang thang"), never first or last.
 	for n < len(toks) && !englishStop[toks[n]] && (n > 0 || !englishSyllables[toks[n]]) && vntext.UnmarkedSyllable(toks[n]) {
