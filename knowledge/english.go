@@ -96,6 +96,12 @@ type EnglishSection struct {
 	// steps"). Inside a sentence they are often only an object ("submit
 	// documents online").
 	Ends []string `yaml:"ends"`
+	// Leading sections are read first, in the glossary's order: asked at
+	// all, one is the section, wherever the others stand (Read).
+	Leading bool `yaml:"leading"`
+	// Weak sections are read last, in the glossary's order, when no other
+	// section is asked (Read).
+	Weak bool `yaml:"weak"`
 }
 
 // EnglishTopic names one guide in English. Phrases establish it; Hints only
@@ -721,8 +727,31 @@ func (g English) read(q string, situated []situatedPhrase) EnglishReading {
 			r.NotCovered, r.AsksElse = a, a
 		}
 	}
+	// A leading section wins when it is asked at all, in the glossary's
+	// order ("can I pay it online" asks how to do it online); of the others
+	// the one asked first ("how much does it cost and how many days"), and
+	// of phrases starting at the same word the one listed first ("how can i"
+	// asks the steps, not whether one can). A weak section's phrases
+	// ("can i", "does the") open many questions that ask something else:
+	// they count only when no other section is asked, in the glossary's
+	// order.
+	at := -1
 	for _, s := range g.Sections {
-		if has(s.Phrases) {
+		if s.Leading || s.Weak {
+			continue
+		}
+		for _, p := range s.Phrases {
+			if i := phraseAt(text, p); i >= 0 && (at < 0 || i < at) {
+				r.Section, at = s.Section, i
+			}
+		}
+	}
+	for _, s := range g.Sections {
+		if s.Leading && has(s.Phrases) {
+			r.Section = s.Section
+			break
+		}
+		if s.Weak && r.Section == "" && has(s.Phrases) {
 			r.Section = s.Section
 			break
 		}
@@ -1091,6 +1120,27 @@ const (
 // containsPhrase reports whether text (words between single spaces, padded
 // with a space each side) holds phrase p whole, or its parts with the gaps
 // p allows (containsWithGaps).
+// phraseAt returns where in text (padded with spaces, as englishText gives
+// it) phrase p first stands whole, its gaps filled as containsPhrase fills
+// them, or -1.
+func phraseAt(text, p string) int {
+	if !strings.Contains(p, gapMark) {
+		return strings.Index(text, " "+p+" ")
+	}
+	parts := strings.Split(p, gapMark)
+	for from := 0; ; {
+		at := strings.Index(text[from:], " "+parts[0]+" ")
+		if at < 0 {
+			return -1
+		}
+		start := from + at
+		if restFollows(text, start+len(parts[0])+1, parts[1:]) {
+			return start
+		}
+		from = start + 1
+	}
+}
+
 func containsPhrase(text, p string) bool {
 	return strings.Contains(text, " "+p+" ") || strings.Contains(p, gapMark) && containsWithGaps(text, p)
 }
