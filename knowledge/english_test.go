@@ -453,6 +453,31 @@ func TestSeedEnglishSectionEnds(t *testing.T) {
 	}
 }
 
+// Leading sections win when asked at all; of time, fees, where and how the
+// one asked first; the weak cues of conditions only when nothing else is.
+func TestSeedEnglishSectionOrder(t *testing.T) {
+	g, err := knowledge.LoadSeedEnglish()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for q, want := range map[string]string{
+		"got a camera fine, can i pay it online?":                    "online",
+		"how much does it cost and how many days does it take":       "fees",
+		"how long does it take and how much does it cost":            "time",
+		"Can I pay the fee with a Visa card?":                        "fees",
+		"can kids even get a can cuoc card? what age":                "conditions",
+		"our driver wants his own household. tach ho possible?":      "conditions",
+		"cant log into dichvucong with vneid, it keeps looping back": "steps",
+		"do we register at ubnd phuong or somewhere else?":           "agency",
+		"what documents do we need and how much is the fee":          "documents",
+		"which decree sets the fee":                                  "legal",
+	} {
+		if got := g.Read(q).Section; got != want {
+			t.Errorf("Read(%q).Section = %q, want %q", q, got, want)
+		}
+	}
+}
+
 // A marriage the Vietnamese reading of an English question finds is, for an
 // English-speaking asker, one with a foreigner, unless the question says
 // both are Vietnamese.
