@@ -433,7 +433,7 @@ words:
 
 // TestSeedEnglishSectionEnds: a keyword query that ends on a section's word
 // asks for that section; inside a sentence such a word is an object, and a
-// phrase that asks for another section wins.
+// phrase that asks for another section wins, in the order Read reads them.
 func TestSeedEnglishSectionEnds(t *testing.T) {
 	g, err := knowledge.LoadSeedEnglish()
 	if err != nil {
