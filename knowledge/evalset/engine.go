@@ -12,7 +12,7 @@ import (
 // real dialogue engine over s and procs, in a fresh conversation, with sessions
 // kept in memory. It is what `dvcctl eval` and the evaluation tests measure.
 func EngineAsker(s bot.Searcher, procs bot.ProcedureSource) (func(ctx context.Context, i int, q string) (Answer, error), error) {
-	cfg := bot.Config{Searcher: s, Procedures: procs, Sessions: &memSessions{m: map[string]bot.Session{}}}
+	cfg := bot.Config{Searcher: s, Procedures: procs, Sessions: MemorySessions()}
 	if n, ok := s.(bot.Normalizer); ok {
 		cfg.Normalizer = n
 	}
@@ -36,6 +36,12 @@ func EngineAsker(s bot.Searcher, procs bot.ProcedureSource) (func(ctx context.Co
 		r, err := e.Handle(ctx, bot.Message{Channel: "eval", ChatID: fmt.Sprint(i), Text: q})
 		return Answer{ProcedureID: r.ProcedureID, Section: r.Section, Intent: r.Intent, Candidates: r.Candidates, Language: r.Language}, err
 	}, nil
+}
+
+// MemorySessions returns an empty in-memory bot.SessionStore with
+// compare-and-set: for measuring answers without a database in the way.
+func MemorySessions() bot.SessionStore {
+	return &memSessions{m: map[string]bot.Session{}}
 }
 
 // memSessions is an in-memory bot.SessionStore with compare-and-set.
