@@ -196,7 +196,7 @@ func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 			}
 		}
 		if err == nil {
-			return e.answerInEnglish(ctx, s, m, named, r.Section, "Your question is about "+r.Named[0].Gloss+": in Vietnamese, “"+named.Title+"”. ")
+			return e.answerInEnglish(ctx, s, m, named, r.Section, namedLead(r.Named[0], named))
 		}
 	}
 	if wholeCovered && len(r.Named) > 1 {
@@ -207,7 +207,7 @@ func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 		// the words in Vietnamese chooses, when it answers one of them.
 		for _, t := range r.Named {
 			if p, err := e.cfg.Procedures.Procedure(ctx, t.ID); err == nil && p.Field == SituationField {
-				return e.answerInEnglish(ctx, s, m, p, r.Section, "Your question is about "+t.Gloss+": in Vietnamese, “"+p.Title+"”. ")
+				return e.answerInEnglish(ctx, s, m, p, r.Section, namedLead(t, p))
 			}
 		}
 		if p, ok := e.translatedGuide(ctx, r.Asked); ok && slices.ContainsFunc(r.Named, func(t knowledge.EnglishTopic) bool { return t.ID == p.ID }) {
@@ -218,7 +218,7 @@ func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 		// (thuong tru) at my aunt's house?"): the others are the story.
 		if qs != "" && rq.NotCovered == "" && len(rq.Named) == 1 {
 			if p, err := e.cfg.Procedures.Procedure(ctx, rq.Named[0].ID); err == nil {
-				return e.answerInEnglish(ctx, s, m, p, r.Section, "Your question is about "+rq.Named[0].Gloss+": in Vietnamese, “"+p.Title+"”. ")
+				return e.answerInEnglish(ctx, s, m, p, r.Section, namedLead(rq.Named[0], p))
 			}
 		}
 	}
@@ -308,6 +308,12 @@ func refersBackEnglish(sentence string) bool {
 var emptySubjectLeads = map[string]bool{"is": true, "was": true, "does": true, "did": true, "will": true, "would": true, "can": true,
 	"could": true, "should": true, "make": true, "makes": true, "take": true, "takes": true, "isn": true, "doesn": true, "only": true,
 	"no": true, "any": true, "every": true, "each": true, "which": true, "than": true, "this": true, "that": true}
+
+// namedLead is the English lead of an answer to a question that names
+// topic t of the glossary: what it is about, and p's Vietnamese title.
+func namedLead(t knowledge.EnglishTopic, p knowledge.Procedure) string {
+	return "Your question is about " + t.Gloss + ": in Vietnamese, “" + p.Title + "”. "
+}
 
 // translatedLead is the English lead of an answer found by reading the
 // question's words in Vietnamese (translatedGuide): the procedure it seems

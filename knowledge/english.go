@@ -847,6 +847,10 @@ func maskPhrases(text string, phrases []string) string {
 // the subject is what is asked and stays.
 func maskPurposes(text string, phrases []string) string {
 	words := strings.Fields(text)
+	if !slices.Contains(words, "for") {
+		// No purpose is opened: nothing to look for among the phrases.
+		return " " + strings.Join(words, " ") + " "
+	}
 	for _, p := range phrases {
 		pw := strings.Fields(p)
 		for i := 0; i+len(pw) <= len(words); i++ {
@@ -1117,12 +1121,10 @@ const (
 	maxGap  = 4
 )
 
-// containsPhrase reports whether text (words between single spaces, padded
-// with a space each side) holds phrase p whole, or its parts with the gaps
-// p allows (containsWithGaps).
-// phraseAt returns where in text (padded with spaces, as englishText gives
-// it) phrase p first stands whole, its gaps filled as containsPhrase fills
-// them, or -1.
+// phraseAt returns where text (words between single spaces, padded with a
+// space each side, as englishText gives it) first holds phrase p whole, or
+// its parts in order, each part whole, with at most maxGap words between one
+// part and the next where p has a gap; -1 when it does not.
 func phraseAt(text, p string) int {
 	if !strings.Contains(p, gapMark) {
 		return strings.Index(text, " "+p+" ")
@@ -1141,26 +1143,10 @@ func phraseAt(text, p string) int {
 	}
 }
 
+// containsPhrase reports whether text holds phrase p, with the gaps p allows
+// (phraseAt).
 func containsPhrase(text, p string) bool {
-	return strings.Contains(text, " "+p+" ") || strings.Contains(p, gapMark) && containsWithGaps(text, p)
-}
-
-// containsWithGaps reports whether text (words between single spaces, padded
-// with a space each side) holds the parts of phrase p in order, each part
-// whole, with at most maxGap words between one part and the next.
-func containsWithGaps(text, p string) bool {
-	parts := strings.Split(p, gapMark)
-	for from := 0; ; {
-		at := strings.Index(text[from:], " "+parts[0]+" ")
-		if at < 0 {
-			return false
-		}
-		start := from + at
-		if restFollows(text, start+len(parts[0])+1, parts[1:]) {
-			return true
-		}
-		from = start + 1
-	}
+	return phraseAt(text, p) >= 0
 }
 
 // restFollows reports whether parts follow in text from pos (just after a
