@@ -171,6 +171,8 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout163.tsv", 0.06, 0.8, 0.78, 0.97},
 		{"testdata/heldout169.tsv", 0.03, 0.93, 0.9, 0.94},
 		{"testdata/heldout170.tsv", 0.025, 0.93, 0.84, 0.95},
+		{"testdata/heldout167.tsv", 0.025, 0.85, 0.94, 0.94},
+		{"testdata/heldout168.tsv", 0.045, 0.73, 0.73, 0.97},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {
