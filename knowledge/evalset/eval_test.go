@@ -173,6 +173,8 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout170.tsv", 0.025, 0.93, 0.84, 0.95},
 		{"testdata/heldout167.tsv", 0.025, 0.85, 0.94, 0.94},
 		{"testdata/heldout168.tsv", 0.045, 0.73, 0.73, 0.97},
+		{"testdata/heldout173.tsv", 0.025, 0.95, 0.91, 0.95},
+		{"testdata/heldout174.tsv", 0.085, 0.67, 0.82, 0.93},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {
