@@ -473,9 +473,11 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 			res = full
 		}
 	}
-	if s.Topic == "" && refersBack(w) && !namesProcedure(res) {
+	if s.Topic == "" && refersBack(w) && !namesProcedure(res) && !(res.Confident && pointsBackWithin(w)) {
 		// "thủ tục này", "hồ sơ này" with nothing under discussion: the
-		// citizen means a procedure the bot has not been told.
+		// citizen means a procedure the bot has not been told, unless the
+		// message told it before pointing back ("… giấy xác nhận số chứng
+		// minh cũ …, xin giấy đó ở đâu?") and the search is confident of it.
 		return e.askWhich(ctx, s, m)
 	}
 	if genericQuestion(res) {
@@ -1749,6 +1751,19 @@ func genericQuestion(res SearchResult) bool {
 var backReferences = cues("thủ tục này", "thủ tục đó", "thủ tục trên", "hồ sơ này", "hồ sơ đó", "giấy tờ này",
 	"giấy này", "giấy đó", "việc này", "việc đó", "trường hợp này", "trường hợp đó", "cái này", "cái đó", "vụ này", "vụ đó")
 
+// pointsBackWithin reports whether the question's first back reference
+// ("giấy đó") comes after words of its own that may name what it points at
+// (backWithinWords or more): "thủ tục này làm trên điện thoại được không"
+// opens on it and points at nothing it says.
+func pointsBackWithin(w words) bool {
+	i, _ := backReferences.find(w)
+	return i >= backWithinWords
+}
+
+// backWithinWords is how many words must come before a back reference for
+// the question itself to have named what it points at (pointsBackWithin).
+const backWithinWords = 4
+
 // refersBack reports whether the question points at a procedure named before.
 func refersBack(w words) bool {
 	i, _ := backReferences.find(w)
@@ -1951,6 +1966,15 @@ func isFollowUp(w words) bool {
 
 // answer shows one section (or the overview) of p and makes p the topic.
 func (e *Engine) answer(ctx context.Context, s *Session, m Message, p knowledge.Procedure, section string, res SearchResult) Response {
+	return e.answerGuide(ctx, s, m, p, section, res, true)
+}
+
+// answerGuide is answer; a guide to the online channel yields to a
+// procedure named beside the channel only when yields is set: an English
+// question's guide was chosen by the English glossary, which has read the
+// whole message, and the Vietnamese words it holds ("different from her
+// tạm trú") are its story.
+func (e *Engine) answerGuide(ctx context.Context, s *Session, m Message, p knowledge.Procedure, section string, res SearchResult, yields bool) Response {
 	if section == "" {
 		section = SectionOverview
 	}
@@ -1964,7 +1988,7 @@ func (e *Engine) answer(ctx context.Context, s *Session, m Message, p knowledge.
 	if m.Action == "" {
 		online := e.onlineTopic(p)
 		section = e.sectionAsked(m.Text, section, online)
-		if online && !p.IsOfficial() {
+		if online && !p.IsOfficial() && yields {
 			// A guide to the online channel itself (submitting online,
 			// VNeID) yields to the procedure the question names beside the
 			// channel ("thai sản nộp hồ sơ online được không" asks the

@@ -189,8 +189,11 @@ func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 			// paper.
 			// A life situation told in the story (a merger, papers lost
 			// together) is what the asking sentence's paper is asked within.
+			// A sentence that asks how to use the portal ("can we pay online
+			// instead of going to the police station?") asks it for the named
+			// procedure.
 			if len(rq.Named) == 0 && rq.NotCovered == "" && !bringsPaper(qs) && !refersBackEnglish(qs) && named.Field != SituationField {
-				if p, ok := e.translatedGuide(ctx, rq.Asked); ok && p.ID != named.ID && !refines(named.Title, p.Title) {
+				if p, ok := e.translatedGuide(ctx, rq.Asked); ok && p.ID != named.ID && !refines(named.Title, p.Title) && p.Field != usageField {
 					return e.answerInEnglish(ctx, s, m, p, r.Section, translatedLead(p))
 				}
 			}
@@ -327,7 +330,7 @@ func translatedLead(p knowledge.Procedure) string {
 // the answer is in Vietnamese, and where to get help in person): a client that shows only the
 // first reply (`reply` in /api/chat) shows both, with the section's buttons.
 func (e *Engine) answerInEnglish(ctx context.Context, s *Session, m Message, p knowledge.Procedure, section, about string) Response {
-	resp := e.answer(ctx, s, m, p, section, SearchResult{})
+	resp := e.answerGuide(ctx, s, m, p, section, SearchResult{}, false)
 	lead := about + "The answer below is in Vietnamese; a phone translator or a Vietnamese-speaking friend can help you read it. " + inPersonHelp
 	resp.Replies[0].Text = lead + "\n\n" + resp.Replies[0].Text
 	resp.Language = "en"
