@@ -294,7 +294,7 @@ func bringsPaper(sentence string) bool {
 
 // refersBackEnglish reports whether sentence names what it asks about only
 // by a pronoun for something named before ("change it", "get a new one",
-// "renew them"): "it" after a word that makes it the sentence's empty subject
+// "renew them", "get this paper"): "it" after a word that makes it the sentence's empty subject
 // ("is it possible", "how long will it take") does not.
 func refersBackEnglish(sentence string) bool {
 	w := vntext.Tokens(sentence)
@@ -302,9 +302,21 @@ func refersBackEnglish(sentence string) bool {
 		if (t == "it" || t == "one" || t == "them") && i > 0 && !emptySubjectLeads[w[i-1]] {
 			return true
 		}
+		if pointingWords[t] && i+1 < len(w) && paperWords[w[i+1]] {
+			return true // "where can she get this paper?"
+		}
 	}
 	return false
 }
+
+// pointingWords and paperWords make a phrase that points at a paper or a
+// procedure named before ("this paper", "that certificate"):
+// refersBackEnglish.
+var (
+	pointingWords = map[string]bool{"this": true, "that": true, "these": true, "those": true}
+	paperWords    = map[string]bool{"paper": true, "papers": true, "document": true, "documents": true, "certificate": true,
+		"form": true, "procedure": true, "one": true, "card": true, "confirmation": true}
+)
 
 // emptySubjectLeads are the words after which "it" is the sentence's empty
 // subject or "one" a number (refersBackEnglish).
