@@ -175,6 +175,8 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout168.tsv", 0.045, 0.73, 0.73, 0.97},
 		{"testdata/heldout173.tsv", 0.025, 0.95, 0.91, 0.95},
 		{"testdata/heldout174.tsv", 0.085, 0.67, 0.82, 0.93},
+		{"testdata/heldout175.tsv", 0.07, 0.77, 0.89, 0.88},
+		{"testdata/heldout176.tsv", 0.01, 0.79, 0.7, 1.0},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {
