@@ -129,7 +129,7 @@ func TestSeedEnglishReadsQuestions(t *testing.T) {
 		{q: "How do I get a permanent residence card? I am British.", notCovered: true},
 		{q: "How do I get a divorce in Vietnam? My husband agrees.", named: "ly-hon", section: "steps"},
 		// a topic named only in a purpose clause is why, not what is asked
-		{q: "How much does it cost to change our rice field to residential land so we can build a house?", named: "chuyen-muc-dich-su-dung-dat", hinted: "giay-phep-xay-dung", section: "fees"},
+		{q: "How much does it cost to change our rice field to residential land so we can build a house?", named: "chuyen-muc-dich-su-dung-dat", section: "fees"},
 		{q: "There is a mistake on my son's birth certificate, how can I correct it?", named: "thay-doi-cai-chinh-ho-tich", section: "steps"},
 		// a topic "for" opens as a purpose beside another one named is the
 		// asker's reason; named alone, it is what is asked
