@@ -397,6 +397,13 @@ func TestTrust(t *testing.T) {
 		// Two topics named, the sentence that asks names one alone: the
 		// other is the story.
 		{"I got my Vietnamese passport back after growing up in France. Can I register permanent residence (thuong tru) at my aunt's house in Hai Phong?", "dang-ky-thuong-tru", bot.SectionConditions},
+		// A sentence that asks how to use the portal asks it for the
+		// procedure named before; a Vietnamese name with its marks in the
+		// story does not take an answer about the portal; "this paper"
+		// points back like "it".
+		{"I got a speeding ticket from a camera last week. Can I pay online instead of queuing at the police station?", "nop-phat-vi-pham-giao-thong", bot.SectionOnline},
+		{"My husband's birthday is wrong on VNeID, it differs from his tạm trú papers. How does he get the national database fixed?", "dieu-chinh-thong-tin-dan-cu", bot.SectionSteps},
+		{"My sister needs a paper proving she is single to marry abroad. Her ho khau is in Hue. Where can she get this paper?", "xac-nhan-tinh-trang-hon-nhan", bot.SectionAgency},
 	} {
 		r = fx.say(t, "en-"+c.id, c.q)
 		if r.Language != "en" || r.ProcedureID != c.id || r.Section != c.section || len(r.Replies) != 1 || len(r.Replies[0].Buttons) == 0 ||
@@ -632,6 +639,9 @@ func TestTrust(t *testing.T) {
 		"muốn bán nhà thì nhờ cơ quan nào định giá nhà cho đúng",
 		// a benefit paid over there is that country's
 		"bà ngoại đang nhận lương hưu bên Mỹ, về Việt Nam sống có bị đánh thuế không",
+		// a procedure named with the country that runs it is that country's
+		"con rể tôi người Đài, cần lý lịch tư pháp của Đài Loan thì xin ở đâu",
+		"nghỉ việc bên Hàn rồi, làm trợ cấp thất nghiệp bên hàn cần giấy gì",
 		// being let off a land charge is not a school fee exemption
 		"gia đình liệt sĩ có được giảm tiền sử dụng đất khi làm sổ không"} {
 		r := fx.say(t, "oos-"+q, q)
@@ -647,6 +657,10 @@ func TestTrust(t *testing.T) {
 	fx.say(t, "deixis2", "đăng ký khai sinh cho con")
 	if r := fx.say(t, "deixis2", "thủ tục này làm online được không"); r.ProcedureID != "dang-ky-khai-sinh" {
 		t.Errorf("back reference with a topic: %q", r.ProcedureID)
+	}
+	// A back reference after the message named the paper points at it.
+	if r := fx.say(t, "deixis3", "Công chứng đòi giấy xác nhận số chứng minh nhân dân cũ của mẹ tôi, giấy này xin ở đâu?"); r.ProcedureID != "xac-nhan-so-cmnd" {
+		t.Errorf("back reference within the message: %q (%s), want xac-nhan-so-cmnd", r.ProcedureID, r.Intent)
 	}
 	// A long story around the question: the clause that names the procedure
 	// is answered, with the section the whole message asks for; a clause about

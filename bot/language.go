@@ -294,8 +294,9 @@ func bringsPaper(sentence string) bool {
 
 // refersBackEnglish reports whether sentence names what it asks about only
 // by a pronoun for something named before ("change it", "get a new one",
-// "renew them", "get this paper"): "it" after a word that makes it the sentence's empty subject
-// ("is it possible", "how long will it take") does not.
+// "renew them", "get this paper"): "it" after a word that makes it the
+// sentence's empty subject ("is it possible", "how long will it take") does
+// not.
 func refersBackEnglish(sentence string) bool {
 	w := vntext.Tokens(sentence)
 	for i, t := range w {
