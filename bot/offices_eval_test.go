@@ -24,10 +24,11 @@ const (
 // TestHeldOutAnswersUnchangedByOfficeDirectory asks the held-out questions
 // (one in sweepStride) with and without the office directory: the procedure
 // and section answered must be the same (the directory only adds the desk to
-// agency answers), so the trust thresholds measured without it still hold. Only questions about a
-// desk that no guide answers ("thứ 7 bộ phận một cửa có làm việc không",
-// labelled "-") may get a desk answer instead of a refusal (or a wrong guess),
-// and so may a question the engine refuses without the directory.
+// agency answers), so the trust thresholds measured without it still hold.
+// Only questions about a desk that no guide answers ("thứ 7 bộ phận một cửa
+// có làm việc không", labelled "-") may get a desk answer instead of a
+// refusal (or a wrong guess), and so may a question the engine refuses
+// without the directory.
 func TestHeldOutAnswersUnchangedByOfficeDirectory(t *testing.T) {
 	if testing.Short() {
 		t.Skip("asks half the held-out questions twice")

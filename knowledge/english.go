@@ -727,35 +727,7 @@ func (g English) read(q string, situated []situatedPhrase) EnglishReading {
 			r.NotCovered, r.AsksElse = a, a
 		}
 	}
-	// A leading section wins when it is asked at all, in the glossary's
-	// order ("can I pay it online" asks how to do it online); of the others
-	// the one asked first ("how much does it cost and how many days"), and
-	// of phrases starting at the same word the one listed first ("how can i"
-	// asks the steps, not whether one can). A weak section's phrases
-	// ("can i", "does the") open many questions that ask something else:
-	// they count only when no other section is asked, in the glossary's
-	// order.
-	at := -1
-	for _, s := range g.Sections {
-		if s.Leading || s.Weak {
-			continue
-		}
-		for _, p := range s.Phrases {
-			if i := phraseAt(text, p); i >= 0 && (at < 0 || i < at) {
-				r.Section, at = s.Section, i
-			}
-		}
-	}
-	for _, s := range g.Sections {
-		if s.Leading && has(s.Phrases) {
-			r.Section = s.Section
-			break
-		}
-		if s.Weak && r.Section == "" && has(s.Phrases) {
-			r.Section = s.Section
-			break
-		}
-	}
+	r.Section = g.askedSection(text)
 	if f := strings.Fields(text); r.Section == "" && len(f) > 0 {
 		for _, s := range g.Sections {
 			if slices.Contains(s.Ends, f[len(f)-1]) {
@@ -836,6 +808,43 @@ func maskPhrases(text string, phrases []string) string {
 		text = strings.ReplaceAll(text, " "+p+" ", " # ")
 	}
 	return text
+}
+
+// askedSection returns the section text (as read holds it) asks by its
+// phrases, "" for none. A leading section wins when it is asked at all, in
+// the glossary's order ("can I pay it online" asks how to do it online); of
+// the others the one asked first ("how much does it cost and how many
+// days"), and of phrases starting at the same word the one listed first
+// ("how can i" asks the steps, not whether one can). A weak section's
+// phrases ("can i", "does the") open many questions that ask something
+// else: they count only when no other section is asked, in the glossary's
+// order.
+func (g English) askedSection(text string) string {
+	for _, s := range g.Sections {
+		if s.Leading && firstPhrase(text, s.Phrases) != "" {
+			return s.Section
+		}
+	}
+	section, at := "", -1
+	for _, s := range g.Sections {
+		if s.Leading || s.Weak {
+			continue
+		}
+		for _, p := range s.Phrases {
+			if i := phraseAt(text, p); i >= 0 && (at < 0 || i < at) {
+				section, at = s.Section, i
+			}
+		}
+	}
+	if section != "" {
+		return section
+	}
+	for _, s := range g.Sections {
+		if s.Weak && firstPhrase(text, s.Phrases) != "" {
+			return s.Section
+		}
+	}
+	return ""
 }
 
 // maskPurposes blanks out of text (padded with spaces, as englishText gives
