@@ -177,6 +177,8 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout174.tsv", 0.085, 0.67, 0.82, 0.93},
 		{"testdata/heldout175.tsv", 0.07, 0.77, 0.89, 0.88},
 		{"testdata/heldout176.tsv", 0.01, 0.79, 0.7, 1.0},
+		{"testdata/heldout171.tsv", 0.06, 0.89, 0.92, 0.91},
+		{"testdata/heldout172.tsv", 0.025, 0.81, 0.85, 1.0},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {
