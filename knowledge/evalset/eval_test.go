@@ -179,6 +179,8 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout176.tsv", 0.01, 0.79, 0.7, 1.0},
 		{"testdata/heldout171.tsv", 0.06, 0.89, 0.92, 0.91},
 		{"testdata/heldout172.tsv", 0.025, 0.81, 0.85, 1.0},
+		{"testdata/heldout179.tsv", 0.015, 0.89, 0.88, 1.0},
+		{"testdata/heldout180.tsv", 0.045, 0.78, 0.66, 0.93},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {
