@@ -181,6 +181,8 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout172.tsv", 0.025, 0.81, 0.85, 1.0},
 		{"testdata/heldout179.tsv", 0.015, 0.89, 0.88, 1.0},
 		{"testdata/heldout180.tsv", 0.045, 0.78, 0.66, 0.93},
+		{"testdata/heldout181.tsv", 0.05, 0.89, 0.85, 0.9},
+		{"testdata/heldout182.tsv", 0.015, 0.92, 0.83, 0.98},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {
