@@ -404,12 +404,25 @@ func TestTrust(t *testing.T) {
 		{"I got a speeding ticket from a camera last week. Can I pay online instead of queuing at the police station?", "nop-phat-vi-pham-giao-thong", bot.SectionOnline},
 		{"My husband's birthday is wrong on VNeID, it differs from his tạm trú papers. How does he get the national database fixed?", "dieu-chinh-thong-tin-dan-cu", bot.SectionSteps},
 		{"My sister needs a paper proving she is single to marry abroad. Her ho khau is in Hue. Where can she get this paper?", "xac-nhan-tinh-trang-hon-nhan", bot.SectionAgency},
+		// English as a translation app gives it: official names word for
+		// word, "lose" for what a procedure takes, Vietnamese word order,
+		// Vietnamese words among few English ones.
+		{"Certificate of land use rights lost, how to reissue?", "cap-doi-cap-lai-so-do", bot.SectionSteps},
+		{"tach ho lose how many days have result", "tach-ho", bot.SectionTime},
+		{"Bank ask paper confirm residence because now no more household book. Where I ask that paper?", "xac-nhan-thong-tin-cu-tru", bot.SectionAgency},
+		{"make hộ chiếu first time how much money", "cap-ho-chieu", bot.SectionFees},
 	} {
 		r = fx.say(t, "en-"+c.id, c.q)
 		if r.Language != "en" || r.ProcedureID != c.id || r.Section != c.section || len(r.Replies) != 1 || len(r.Replies[0].Buttons) == 0 ||
-			!strings.HasPrefix(r.Replies[0].Text, "Your question is about") || r.Source == nil {
+			!strings.HasPrefix(r.Replies[0].Text, "Your question") || r.Source == nil {
 			t.Errorf("English %q: %s/%s %+v, want %s/%s with an English lead", c.q, r.ProcedureID, r.Section, r.Replies, c.id, c.section)
 		}
+	}
+	// A marriage asked about in English that names no foreigner may be two
+	// Vietnamese citizens' own: the bot asks which, with both guides.
+	if r := fx.say(t, "en-either", "marriage register follow which law which decree"); r.Language != "en" || r.ProcedureID != "" ||
+		!slices.Equal(r.Candidates, []string{"dang-ky-ket-hon", "ket-hon-co-yeu-to-nuoc-ngoai"}) || !strings.HasPrefix(r.Replies[0].Text, "Which of these do you mean?") {
+		t.Errorf("English marriage, no foreigner named: %s %v %q, want both marriage guides offered", r.ProcedureID, r.Candidates, r.Replies[0].Text)
 	}
 	// An English question that asks what no how-to guide answers (a fine,
 	// another body's decision, an opinion) is declined in English, saying

@@ -51,6 +51,13 @@ var englishWords = map[string]bool{
 	"return": true, "plate": true, "plates": true, "registration": true, "confirmation": true, "copy": true, "copies": true,
 	"diploma": true, "expired": true, "renewal": true, "deadline": true, "exemption": true, "deduction": true, "household": true,
 	"permanent": true, "guardianship": true, "adopt": true, "adoption": true, "motorbike": true, "car": true, "bike": true,
+	// words translation apps give for Vietnamese chat ("bang lai put into
+	// VNeID how do", "make hộ chiếu first time how much money")
+	"into": true, "put": true, "make": true, "money": true, "first": true, "bring": true, "total": true, "together": true,
+	"prepare": true, "follow": true, "law": true, "decree": true, "wrong": true, "adjust": true, "data": true, "exam": true,
+	"split": true, "give": true, "stop": true, "selling": true, "temporarily": true, "withdraw": true, "subsidy": true,
+	"monthly": true, "ask": true, "sign": true, "grandfather": true, "grandmother": true, "grandma": true, "grandpa": true,
+	"student": true, "room": true, "rent": true, "sell": true, "sold": true, "buy": true, "bought": true,
 }
 
 // looksEnglish reports whether a question is written in English: no Vietnamese
@@ -166,7 +173,7 @@ func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 		// Vietnamese name one guide: that guide. In the sentence that asks
 		// ("my husband is on an e-visa, how long can he stay") the card or
 		// the visa is what is asked about.
-		if p, ok := e.translatedGuide(ctx, r.StandingAsked); ok {
+		if p, ok := e.translatedGuide(ctx, r.StandingAsked, text); ok {
 			return e.answerInEnglish(ctx, s, m, p, r.Section, translatedLead(p))
 		}
 	}
@@ -193,7 +200,7 @@ func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 			// instead of going to the police station?") asks it for the named
 			// procedure.
 			if len(rq.Named) == 0 && rq.NotCovered == "" && !bringsPaper(qs) && !refersBackEnglish(qs) && named.Field != SituationField {
-				if p, ok := e.translatedGuide(ctx, rq.Asked); ok && p.ID != named.ID && !refines(named.Title, p.Title) && p.Field != usageField {
+				if p, ok := e.translatedGuide(ctx, rq.Asked, text); ok && p.ID != named.ID && !refines(named.Title, p.Title) && p.Field != usageField {
 					return e.answerInEnglish(ctx, s, m, p, r.Section, translatedLead(p))
 				}
 			}
@@ -213,7 +220,7 @@ func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 				return e.answerInEnglish(ctx, s, m, p, r.Section, namedLead(t, p))
 			}
 		}
-		if p, ok := e.translatedGuide(ctx, r.Asked); ok && slices.ContainsFunc(r.Named, func(t knowledge.EnglishTopic) bool { return t.ID == p.ID }) {
+		if p, ok := e.translatedGuide(ctx, r.Asked, text); ok && slices.ContainsFunc(r.Named, func(t knowledge.EnglishTopic) bool { return t.ID == p.ID }) {
 			return e.answerInEnglish(ctx, s, m, p, r.Section, translatedLead(p))
 		}
 		// The sentence that asks names one of them alone ("I got my
@@ -226,7 +233,7 @@ func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 		}
 	}
 	if wholeCovered && len(r.Named) == 0 {
-		if p, ok := e.translatedGuide(ctx, r.Asked); ok {
+		if p, ok := e.translatedGuide(ctx, r.Asked, text); ok {
 			return e.answerInEnglish(ctx, s, m, p, r.Section, translatedLead(p))
 		}
 		// A story told in sentences before the one that asks ("I'm 68 …
@@ -234,9 +241,16 @@ func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 		// residence at his house?"): the asking sentence read alone decides,
 		// unless the whole message says its guide is not what it is about.
 		if qs != "" && rq.NotCovered == "" && len(rq.Named) == 0 {
-			if p, ok := e.translatedGuide(ctx, rq.Asked); ok && !e.cfg.English.Excludes(p.ID, r.Asked) {
+			if p, ok := e.translatedGuide(ctx, rq.Asked, text); ok && !e.cfg.English.Excludes(p.ID, r.Asked) {
 				return e.answerInEnglish(ctx, s, m, p, r.Section, translatedLead(p))
 			}
+		}
+	}
+	if wholeCovered && len(r.Named) == 0 {
+		// "register marrige pay fee or free": two Vietnamese citizens'
+		// marriage or one with a foreigner; the papers differ, so it asks.
+		if topics := e.eitherInEnglish(ctx, r.Asked, text); len(topics) > 0 {
+			return e.declineInEnglish(ctx, s, m, "Which of these do you mean? The papers and the office differ between them. "+inPersonHelp, "The guides are in Vietnamese; a phone translator or a Vietnamese-speaking friend can help you read them.", topics)
 		}
 	}
 	reply := strings.Join([]string{
@@ -357,28 +371,56 @@ func (e *Engine) answerInEnglish(ctx context.Context, s *Session, m Message, p k
 // glossary words alone name (knownWordsGuide), unless the glossary's topic
 // for that guide says the question is about something else
 // (English.Excludes). A guide an English-speaking asker means as another
-// (a marriage, one with a foreigner) is that other (English.EnglishFor).
-func (e *Engine) translatedGuide(ctx context.Context, text string) (knowledge.Procedure, bool) {
+// (a marriage, one with a foreigner) is that other (English.EnglishFor, which
+// reads message, the whole message text stands in, for who the asker is).
+func (e *Engine) translatedGuide(ctx context.Context, text, message string) (knowledge.Procedure, bool) {
+	found, ok := e.translatedHit(ctx, text)
+	if !ok {
+		return knowledge.Procedure{}, false
+	}
+	id := e.cfg.English.EnglishFor(found, text, message)
+	if id == "" {
+		return knowledge.Procedure{}, false
+	}
+	p, err := e.cfg.Procedures.Procedure(ctx, id)
+	return p, err == nil
+}
+
+// translatedHit returns the guide the search finds, as translatedGuide
+// requires it, for the Vietnamese of text's words, before the guide an
+// English-speaking asker means by it (English.EnglishFor) is chosen.
+func (e *Engine) translatedHit(ctx context.Context, text string) (string, bool) {
 	vi := e.cfg.English.Translate(text)
 	if vi == "" {
-		return knowledge.Procedure{}, false
+		return "", false
 	}
 	r, err := e.searchWithin(ctx, vi, vi)
 	if err != nil || len(r.Hits) == 0 {
-		return knowledge.Procedure{}, false
+		return "", false
 	}
 	if !namesOneGuide(r) && !sureReading(r) {
 		k, ok := e.knownWordsGuide(ctx, text, vi, r)
 		if !ok {
-			return knowledge.Procedure{}, false
+			return "", false
 		}
 		r = k
 	}
 	if e.cfg.English.Excludes(r.Hits[0].ID, text) {
-		return knowledge.Procedure{}, false
+		return "", false
 	}
-	p, err := e.cfg.Procedures.Procedure(ctx, e.cfg.English.EnglishFor(r.Hits[0].ID, text))
-	return p, err == nil
+	return r.Hits[0].ID, true
+}
+
+// eitherInEnglish returns the two topics an English question may mean when
+// the guide its words find is one an English-speaking asker may mean as
+// another and nothing in message says which (English.Either: a marriage
+// without a foreigner named may be two Vietnamese citizens'); nil otherwise.
+func (e *Engine) eitherInEnglish(ctx context.Context, text, message string) []knowledge.EnglishTopic {
+	found, ok := e.translatedHit(ctx, text)
+	if !ok {
+		return nil
+	}
+	return e.cfg.English.Either(found, text, message)
 }
 
 // sureReading reports whether r answers alone with a guide the search is

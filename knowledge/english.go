@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io/fs"
 	"maps"
+	"regexp"
 	"slices"
 	"strings"
 	"unicode"
@@ -118,6 +119,12 @@ type EnglishTopic struct {
 	// a marriage asked about in English is, unless the question says both
 	// are Vietnamese, one with a foreigner (EnglishFor).
 	ReadFor []string `yaml:"read_for"`
+	// ReadForWhen, when given, are the phrases of which the question must
+	// hold one for ReadFor to apply (a foreigner named, a nationality): a
+	// marriage asked about in English without one may be two Vietnamese
+	// citizens' as well ("marriage register follow which law", typed
+	// through a translation app), and is asked (EnglishFor).
+	ReadForWhen []string `yaml:"read_for_when"`
 }
 
 // EnglishReading is what the glossary finds in one English question.
@@ -218,6 +225,7 @@ func ParseEnglish(name string, data []byte) (English, error) {
 	for i := range g.Topics {
 		t := &g.Topics[i]
 		t.Hints, t.ExcludedBy = englishPhrases(t.Hints), englishPhrases(t.ExcludedBy)
+		t.ReadForWhen = englishPhrases(t.ReadForWhen)
 		if t.Phrases = englishPhrases(t.Phrases); t.ID == "" || t.Gloss == "" || len(t.Phrases)+len(t.Hints) == 0 {
 			return English{}, &FieldError{File: name, Field: fmt.Sprintf("topics[%d]", i), Msg: "needs an id, a gloss and phrases or hints"}
 		}
@@ -407,8 +415,15 @@ func (g English) Expand(q string) (expanded string, sure int) {
 		}
 		i = j
 	}
-	return b.String(), sure
+	return takesNotLoses.ReplaceAllString(b.String(), "takes${2}${3}"), sure
 }
+
+// takesNotLoses is "lose" where it says what a procedure takes, as
+// translation apps render the Vietnamese "mất" of "mất bao lâu", "mất bao
+// nhiêu tiền" ("report death at commune lose how many days", "make again
+// lose money or not"): it is followed by how long, how much or money. "Lost"
+// stays a loss ("card lost how many days to reissue" is a card that was lost).
+var takesNotLoses = regexp.MustCompile(`(?i)\b(lose|loses|losing)(\s+)(how long|how many|how much|money|any money|much money|time|fees?|any fees?)\b`)
 
 // Translate returns the Vietnamese words of the glossary's words that an
 // English question holds, in the question's order, a longer phrase before the
@@ -516,8 +531,11 @@ func (g English) Excludes(id, q string) bool {
 // EnglishFor returns the guide an English question means when the reading
 // of its words in Vietnamese found guide id: the topic that is read for id
 // (ReadFor) unless the question names id itself or says the topic is not
-// what it is about (Excludes); id otherwise.
-func (g English) EnglishFor(id, q string) string {
+// what it is about (Excludes); id otherwise. It returns "" when the question
+// could mean either: the topic's ReadForWhen phrases are given and neither q
+// nor message, the whole message q was read from (its story says who the
+// asker is: "My visa runs out in 5 weeks"), holds one of them.
+func (g English) EnglishFor(id, q, message string) string {
 	for _, t := range g.Topics {
 		if !slices.Contains(t.ReadFor, id) || g.Excludes(t.ID, q) {
 			continue
@@ -525,9 +543,34 @@ func (g English) EnglishFor(id, q string) string {
 		if slices.ContainsFunc(g.Read(q).Named, func(n EnglishTopic) bool { return n.ID == id }) {
 			return id
 		}
+		if len(t.ReadForWhen) > 0 && firstPhrase(" "+englishText(q)+" "+englishText(message)+" ", t.ReadForWhen) == "" {
+			return ""
+		}
 		return t.ID
 	}
 	return id
+}
+
+// Either returns the topic of guide id and the topic read for it when an
+// English question could mean either (EnglishFor returns ""), the guide the
+// words found first; nil otherwise.
+func (g English) Either(id, q, message string) []EnglishTopic {
+	if g.EnglishFor(id, q, message) != "" {
+		return nil
+	}
+	var own, other *EnglishTopic
+	for i, t := range g.Topics {
+		switch {
+		case t.ID == id && own == nil:
+			own = &g.Topics[i]
+		case slices.Contains(t.ReadFor, id) && other == nil:
+			other = &g.Topics[i]
+		}
+	}
+	if own == nil || other == nil {
+		return nil
+	}
+	return []EnglishTopic{*own, *other}
 }
 
 // onlyNegated reports whether every place text (padded with spaces, as
@@ -1116,6 +1159,7 @@ func (g *English) expandPlaces(name string) error {
 		t := &g.Topics[i]
 		field := fmt.Sprintf("topics[%d]", i)
 		t.Phrases, t.Hints, t.ExcludedBy = expand(field, t.Phrases), expand(field, t.Hints), expand(field, t.ExcludedBy)
+		t.ReadForWhen = expand(field, t.ReadForWhen)
 	}
 	for i := range g.Words {
 		g.Words[i].EN = expand(fmt.Sprintf("words[%d]", i), g.Words[i].EN)

@@ -467,20 +467,52 @@ func TestSeedEnglishSectionEnds(t *testing.T) {
 }
 
 // A marriage the Vietnamese reading of an English question finds is, for an
-// English-speaking asker, one with a foreigner, unless the question says
-// both are Vietnamese.
+// English-speaking asker, one with a foreigner when the message names one
+// (a foreigner, a nationality, a visa, even in its story), two Vietnamese
+// citizens' when it says both are Vietnamese, and either (asked) when it
+// says nothing of who marries, as a question typed through a translation
+// app does.
 func TestSeedEnglishFor(t *testing.T) {
 	g, err := knowledge.LoadSeedEnglish()
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range []struct{ id, q, want string }{
-		{"dang-ky-ket-hon", "Do I really need a medical paper to register the marriage?", "ket-hon-co-yeu-to-nuoc-ngoai"},
-		{"dang-ky-ket-hon", "we are both vietnamese, where do we register our marriage?", "dang-ky-ket-hon"},
-		{"dang-ky-khai-sinh", "how do we register our baby's birth?", "dang-ky-khai-sinh"},
+	for _, c := range []struct{ id, q, message, want string }{
+		{"dang-ky-ket-hon", "Do I really need a medical paper to register the marriage?", "I'm British. Do I really need a medical paper to register the marriage?", "ket-hon-co-yeu-to-nuoc-ngoai"},
+		{"dang-ky-ket-hon", "How long does it take to get the marriage certificate?", "How long does it take to get the marriage certificate? My visa runs out in 5 weeks.", "ket-hon-co-yeu-to-nuoc-ngoai"},
+		{"dang-ky-ket-hon", "we are both vietnamese, where do we register our marriage?", "we are both vietnamese, where do we register our marriage?", "dang-ky-ket-hon"},
+		{"dang-ky-ket-hon", "register marriage pay fee or free", "register marriage pay fee or free", ""},
+		{"dang-ky-khai-sinh", "how do we register our baby's birth?", "how do we register our baby's birth?", "dang-ky-khai-sinh"},
 	} {
-		if got := g.EnglishFor(c.id, c.q); got != c.want {
-			t.Errorf("EnglishFor(%s, %q) = %s, want %s", c.id, c.q, got, c.want)
+		if got := g.EnglishFor(c.id, c.q, c.message); got != c.want {
+			t.Errorf("EnglishFor(%s, %q, %q) = %q, want %q", c.id, c.q, c.message, got, c.want)
+		}
+	}
+	either := g.Either("dang-ky-ket-hon", "marriage register follow which law", "marriage register follow which law")
+	if len(either) != 2 || either[0].ID != "dang-ky-ket-hon" || either[1].ID != "ket-hon-co-yeu-to-nuoc-ngoai" {
+		t.Errorf("Either(marriage, no foreigner named) = %v, want both marriage topics", either)
+	}
+	if got := g.Either("dang-ky-ket-hon", "marry my Korean fiance", "marry my Korean fiance"); got != nil {
+		t.Errorf("Either(marriage, a Korean named) = %v, want nil", got)
+	}
+}
+
+// "Lose" followed by how long or how much is what a procedure takes, as
+// translation apps render "mất bao lâu"; "lost" stays a loss.
+func TestSeedEnglishExpandTakes(t *testing.T) {
+	g, err := knowledge.LoadSeedEnglish()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for q, want := range map[string]string{
+		"tach ho lose how many days have result":      "tach ho takes how many days have result",
+		"BHYT card lost make again lose money or not": "BHYT card lost make again takes money or not",
+		"divorce agree both side Lose how long":       "divorce agree both side takes how long",
+		"card lost how many days to reissue":          "card lost how many days to reissue",
+		"i lose my wallet":                            "i lose my wallet",
+	} {
+		if got, _ := g.Expand(q); got != want {
+			t.Errorf("Expand(%q) = %q, want %q", q, got, want)
 		}
 	}
 }
