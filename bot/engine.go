@@ -681,6 +681,17 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 			}
 		}
 	}
+	if main, side, ok := sideQuestion(m.Text); ok && uncovered() && e.notCovered(e.normalize(side)) && !e.notCovered(e.normalize(main)) {
+		// A side question after the one that asks, opened by "mà",
+		// "nhân tiện", "tiện hỏi" ("… Phí đăng ký bao nhiêu? Mà ngân hàng
+		// nào lãi thấp nhất"), names the subject the guides do not cover:
+		// the question before it is answered when it names one guide alone.
+		if _, one, ok := e.namedAlone(main, search); ok && !e.excludes(one.Hits[0].ID, e.normalize(main)) {
+			if p, err := e.cfg.Procedures.Procedure(ctx, one.Hits[0].ID); err == nil {
+				return e.answer(ctx, s, m, p, e.sectionOf(splitWords(e.normalize(main)), p), one)
+			}
+		}
+	}
 	if qs := questionSentence(m.Text); qs != "" && len(res.Hits) > 0 && res.NotCovered == nil {
 		// A story told in sentences before the one that asks ("… giấy phạt
 		// nguội gửi về nhà tôi. Tức ghê. Thủ tục sang tên xe gồm những bước
@@ -1197,6 +1208,23 @@ func refines(specific, general string) bool {
 // askingPart is the part of a message that asks: its sentence that asks
 // (questionSentence), and in it what follows the last "thì" (afterThen) unless
 // the "thì" ends a duration; otherwise the whole message.
+// sideCue opens a side question after the one a message asks: "mà", "à
+// mà", "còn nữa" at the start of a sentence, or "nhân tiện", "tiện hỏi",
+// "tiện thể", "với lại", "ngoài ra", "hỏi thêm" after a sentence or a comma
+// (marked or typed without marks).
+var sideCue = regexp.MustCompile(`(?i)(?:[.?!]+\s*(?:à mà|a ma|mà|ma|còn nữa|con nua)\s|[.?!,;]+\s*(?:nhân tiện|nhan tien|tiện hỏi|tien hoi|tiện thể|tien the|với lại|voi lai|ngoài ra|ngoai ra|hỏi thêm|hoi them|cho hỏi thêm|cho hoi them)\s)`)
+
+// sideQuestion splits text at its first side cue (sideCue) into the question
+// before it and the side question from it; ok is false when text has none,
+// or nothing stands before it.
+func sideQuestion(text string) (main, side string, ok bool) {
+	loc := sideCue.FindStringIndex(text)
+	if loc == nil || strings.TrimSpace(text[:loc[0]]) == "" {
+		return "", "", false
+	}
+	return text[:loc[0]+1], text[loc[0]:], true
+}
+
 func askingPart(text string) string {
 	part := text
 	if qs := questionSentence(text); qs != "" {

@@ -671,6 +671,20 @@ func TestTrust(t *testing.T) {
 	if r := fx.say(t, "deixis2", "thủ tục này làm online được không"); r.ProcedureID != "dang-ky-khai-sinh" {
 		t.Errorf("back reference with a topic: %q", r.ProcedureID)
 	}
+	// A side question ("với lại", "mà", "nhân tiện") that names what no
+	// guide covers leaves the question before it to be answered; asked
+	// alone, the uncovered subject is still declined.
+	for _, c := range []struct{ q, id string }{
+		{"le phi ho chieu bn tien, voi lai di han quoc co can visa ko", "cap-ho-chieu"},
+		{"Vay ngân hàng, ngân hàng bảo phải đăng ký thế chấp sổ đỏ ở văn phòng đất đai. Phí đăng ký thế chấp bao nhiêu? Mà ngân hàng nào lãi thấp nhất bây giờ ạ", "dang-ky-the-chap"},
+	} {
+		if r := fx.say(t, "side-"+c.id, c.q); r.ProcedureID != c.id {
+			t.Errorf("side question %q: answered %q (%s), want %s", c.q, r.ProcedureID, r.Intent, c.id)
+		}
+	}
+	if r := fx.say(t, "side-alone", "ngân hàng nào lãi thấp nhất bây giờ ạ"); r.ProcedureID != "" {
+		t.Errorf("uncovered subject asked alone: answered %q", r.ProcedureID)
+	}
 	// A back reference after the message named the paper points at it.
 	if r := fx.say(t, "deixis3", "Công chứng đòi giấy xác nhận số chứng minh nhân dân cũ của mẹ tôi, giấy này xin ở đâu?"); r.ProcedureID != "xac-nhan-so-cmnd" {
 		t.Errorf("back reference within the message: %q (%s), want xac-nhan-so-cmnd", r.ProcedureID, r.Intent)

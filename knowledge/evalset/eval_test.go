@@ -184,6 +184,7 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout181.tsv", 0.05, 0.89, 0.85, 0.9},
 		{"testdata/heldout182.tsv", 0.015, 0.92, 0.83, 0.98},
 		{"testdata/heldout183.tsv", 0.0, 0.96, 0.82, 1.0},
+		{"testdata/heldout184.tsv", 0.015, 0.9, 0.89, 0.95},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {
