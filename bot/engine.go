@@ -685,10 +685,15 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 		// A side question after the one that asks, opened by "mà",
 		// "nhân tiện", "tiện hỏi" ("… Phí đăng ký bao nhiêu? Mà ngân hàng
 		// nào lãi thấp nhất"), names the subject the guides do not cover:
-		// the question before it is answered when it names one guide alone.
+		// the question before it is answered when it names one guide alone,
+		// and the reply says where the side question is handled.
 		if _, one, ok := e.namedAlone(main, search); ok && !e.excludes(one.Hits[0].ID, e.normalize(main)) {
 			if p, err := e.cfg.Procedures.Procedure(ctx, one.Hits[0].ID); err == nil {
-				return e.answer(ctx, s, m, p, e.sectionOf(splitWords(e.normalize(main)), p), one)
+				resp := e.answer(ctx, s, m, p, e.sectionOf(splitWords(e.normalize(main)), p), one)
+				if nc := e.cfg.Topics.NotCovered(e.normalize(side)); nc != nil && nc.Help != "" && len(resp.Replies) > 0 {
+					resp.Replies[0].Text += "\n\nCâu hỏi thêm của bạn (" + nc.Name + ") không thuộc các thủ tục mình hướng dẫn. " + nc.Help
+				}
+				return resp
 			}
 		}
 	}

@@ -678,8 +678,8 @@ func TestTrust(t *testing.T) {
 		{"le phi ho chieu bn tien, voi lai di han quoc co can visa ko", "cap-ho-chieu"},
 		{"Vay ngân hàng, ngân hàng bảo phải đăng ký thế chấp sổ đỏ ở văn phòng đất đai. Phí đăng ký thế chấp bao nhiêu? Mà ngân hàng nào lãi thấp nhất bây giờ ạ", "dang-ky-the-chap"},
 	} {
-		if r := fx.say(t, "side-"+c.id, c.q); r.ProcedureID != c.id {
-			t.Errorf("side question %q: answered %q (%s), want %s", c.q, r.ProcedureID, r.Intent, c.id)
+		if r := fx.say(t, "side-"+c.id, c.q); r.ProcedureID != c.id || !strings.Contains(r.Replies[0].Text, "Câu hỏi thêm của bạn") {
+			t.Errorf("side question %q: answered %q (%s) %q, want %s and a word on the side question", c.q, r.ProcedureID, r.Intent, r.Replies, c.id)
 		}
 	}
 	if r := fx.say(t, "side-alone", "ngân hàng nào lãi thấp nhất bây giờ ạ"); r.ProcedureID != "" {
