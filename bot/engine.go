@@ -681,19 +681,22 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 			}
 		}
 	}
-	if main, side, ok := sideQuestion(m.Text); ok && uncovered() && e.notCovered(e.normalize(side)) && !e.notCovered(e.normalize(main)) {
+	if main, side, ok := sideQuestion(m.Text); ok && uncovered() {
 		// A side question after the one that asks, opened by "mà",
 		// "nhân tiện", "tiện hỏi" ("… Phí đăng ký bao nhiêu? Mà ngân hàng
 		// nào lãi thấp nhất"), names the subject the guides do not cover:
 		// the question before it is answered when it names one guide alone,
-		// and the reply says where the side question is handled.
-		if _, one, ok := e.namedAlone(main, search); ok && !e.excludes(one.Hits[0].ID, e.normalize(main)) {
-			if p, err := e.cfg.Procedures.Procedure(ctx, one.Hits[0].ID); err == nil {
-				resp := e.answer(ctx, s, m, p, e.sectionOf(splitWords(e.normalize(main)), p), one)
-				if nc := e.cfg.Topics.NotCovered(e.normalize(side)); nc != nil && nc.Help != "" && len(resp.Replies) > 0 {
-					resp.Replies[0].Text += "\n\nCâu hỏi thêm của bạn (" + nc.Name + ") không thuộc các thủ tục mình hướng dẫn. " + nc.Help
+		// and the reply says where the side question is handled. (uncovered
+		// holds only with the not-covered topics configured.)
+		if nc, asked := e.cfg.Topics.NotCovered(e.normalize(side)), e.normalize(main); nc != nil && !e.notCovered(asked) {
+			if w, one, ok := e.namedAlone(main, search); ok && !e.excludes(one.Hits[0].ID, asked) {
+				if p, err := e.cfg.Procedures.Procedure(ctx, one.Hits[0].ID); err == nil {
+					resp := e.answer(ctx, s, m, p, e.sectionOf(w, p), one)
+					if nc.Help != "" && len(resp.Replies) > 0 {
+						resp.Replies[0].Text += "\n\nCâu hỏi thêm của bạn (" + nc.Name + ") không thuộc các thủ tục mình hướng dẫn. " + nc.Help
+					}
+					return resp
 				}
-				return resp
 			}
 		}
 	}
@@ -1210,9 +1213,6 @@ func refines(specific, general string) bool {
 	return len(g) > 0
 }
 
-// askingPart is the part of a message that asks: its sentence that asks
-// (questionSentence), and in it what follows the last "thì" (afterThen) unless
-// the "thì" ends a duration; otherwise the whole message.
 // sideCue opens a side question after the one a message asks: "mà", "à
 // mà", "còn nữa" at the start of a sentence, or "nhân tiện", "tiện hỏi",
 // "tiện thể", "với lại", "ngoài ra", "hỏi thêm" after a sentence or a comma
@@ -1230,6 +1230,9 @@ func sideQuestion(text string) (main, side string, ok bool) {
 	return text[:loc[0]+1], text[loc[0]:], true
 }
 
+// askingPart is the part of a message that asks: its sentence that asks
+// (questionSentence), and in it what follows the last "thì" (afterThen) unless
+// the "thì" ends a duration; otherwise the whole message.
 func askingPart(text string) string {
 	part := text
 	if qs := questionSentence(text); qs != "" {

@@ -232,10 +232,16 @@ func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 			}
 		}
 	}
+	// either: the two guides the whole question may mean, when its words
+	// find one an English-speaking asker may mean as another and nothing
+	// says which (a marriage without a foreigner named).
+	var either []knowledge.EnglishTopic
 	if wholeCovered && len(r.Named) == 0 {
-		if p, ok := e.translatedGuide(ctx, r.Asked, text); ok {
+		p, alternatives, ok := e.translatedChoice(ctx, r.Asked, text)
+		if ok {
 			return e.answerInEnglish(ctx, s, m, p, r.Section, translatedLead(p))
 		}
+		either = alternatives
 		// A story told in sentences before the one that asks ("I'm 68 …
 		// still have my old VN passport. … Can I register permanent
 		// residence at his house?"): the asking sentence read alone decides,
@@ -246,12 +252,10 @@ func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 			}
 		}
 	}
-	if wholeCovered && len(r.Named) == 0 {
+	if len(either) > 0 {
 		// "register marrige pay fee or free": two Vietnamese citizens'
 		// marriage or one with a foreigner; the papers differ, so it asks.
-		if topics := e.eitherInEnglish(ctx, r.Asked, text); len(topics) > 0 {
-			return e.declineInEnglish(ctx, s, m, "Which of these do you mean? The papers and the office differ between them. "+inPersonHelp, "The guides are in Vietnamese; a phone translator or a Vietnamese-speaking friend can help you read them.", topics)
-		}
+		return e.declineInEnglish(ctx, s, m, "Which of these do you mean? The papers and the office differ between them. "+inPersonHelp, "The guides are in Vietnamese; a phone translator or a Vietnamese-speaking friend can help you read them.", either)
 	}
 	reply := strings.Join([]string{
 		"Sorry, I can only answer in Vietnamese. I explain Vietnamese public-service procedures (which papers, steps, fees, time limits, where to apply and how to apply online on the National Public Service Portal, " + e.cfg.PortalURL + ") and look up the status of a submitted file from its code.",
@@ -374,53 +378,41 @@ func (e *Engine) answerInEnglish(ctx context.Context, s *Session, m Message, p k
 // (a marriage, one with a foreigner) is that other (English.EnglishFor, which
 // reads message, the whole message text stands in, for who the asker is).
 func (e *Engine) translatedGuide(ctx context.Context, text, message string) (knowledge.Procedure, bool) {
-	found, ok := e.translatedHit(ctx, text)
-	if !ok {
-		return knowledge.Procedure{}, false
-	}
-	id := e.cfg.English.EnglishFor(found, text, message)
-	if id == "" {
-		return knowledge.Procedure{}, false
-	}
-	p, err := e.cfg.Procedures.Procedure(ctx, id)
-	return p, err == nil
+	p, _, ok := e.translatedChoice(ctx, text, message)
+	return p, ok
 }
 
-// translatedHit returns the guide the search finds, as translatedGuide
-// requires it, for the Vietnamese of text's words, before the guide an
-// English-speaking asker means by it (English.EnglishFor) is chosen.
-func (e *Engine) translatedHit(ctx context.Context, text string) (string, bool) {
+// translatedChoice is translatedGuide that also returns, when the guide the
+// words find is one an English-speaking asker may mean as another and
+// nothing in text or message says which (English.Either: a marriage without
+// a foreigner named may be two Vietnamese citizens'), the two guides to ask
+// between; ok is false then.
+func (e *Engine) translatedChoice(ctx context.Context, text, message string) (p knowledge.Procedure, either []knowledge.EnglishTopic, ok bool) {
 	vi := e.cfg.English.Translate(text)
 	if vi == "" {
-		return "", false
+		return knowledge.Procedure{}, nil, false
 	}
 	r, err := e.searchWithin(ctx, vi, vi)
 	if err != nil || len(r.Hits) == 0 {
-		return "", false
+		return knowledge.Procedure{}, nil, false
 	}
 	if !namesOneGuide(r) && !sureReading(r) {
 		k, ok := e.knownWordsGuide(ctx, text, vi, r)
 		if !ok {
-			return "", false
+			return knowledge.Procedure{}, nil, false
 		}
 		r = k
 	}
-	if e.cfg.English.Excludes(r.Hits[0].ID, text) {
-		return "", false
+	found := r.Hits[0].ID
+	if e.cfg.English.Excludes(found, text) {
+		return knowledge.Procedure{}, nil, false
 	}
-	return r.Hits[0].ID, true
-}
-
-// eitherInEnglish returns the two topics an English question may mean when
-// the guide its words find is one an English-speaking asker may mean as
-// another and nothing in message says which (English.Either: a marriage
-// without a foreigner named may be two Vietnamese citizens'); nil otherwise.
-func (e *Engine) eitherInEnglish(ctx context.Context, text, message string) []knowledge.EnglishTopic {
-	found, ok := e.translatedHit(ctx, text)
-	if !ok {
-		return nil
+	id := e.cfg.English.EnglishFor(found, text, message)
+	if id == "" {
+		return knowledge.Procedure{}, e.cfg.English.Either(found, text, message), false
 	}
-	return e.cfg.English.Either(found, text, message)
+	p, err = e.cfg.Procedures.Procedure(ctx, id)
+	return p, nil, err == nil
 }
 
 // sureReading reports whether r answers alone with a guide the search is
