@@ -187,6 +187,8 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout184.tsv", 0.015, 0.9, 0.89, 0.95},
 		{"testdata/heldout177.tsv", 0.035, 0.86, 0.93, 0.97},
 		{"testdata/heldout178.tsv", 0.075, 0.8, 0.75, 0.93},
+		{"testdata/heldout187.tsv", 0.03, 0.92, 0.9, 0.95},
+		{"testdata/heldout188.tsv", 0.05, 0.88, 0.81, 0.98},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {
