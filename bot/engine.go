@@ -626,6 +626,22 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 	}
 	clausesMayAnswer := res.NotCovered == nil && len(res.Hits) > 0
 	if clausesMayAnswer {
+		// What was done before is the story ("sổ BHXH ghi sai họ tên sau khi
+		// cải chính hộ tịch thì sửa ở đâu"): the message without it answers
+		// alone with a procedure the whole message finds among its first few.
+		// A scene may make it a particular kind of it ("… người Hàn quen
+		// nhau 3 năm rồi, giờ đăng ký kết hôn"): the whole message's first
+		// hit stays, unless the story is a procedure done ("khai tử cho mẹ
+		// xong rồi, giờ xóa thường trú").
+		if one, ok := e.doneAnswer(m.Text, search); ok && clauseMay(one) &&
+			slices.ContainsFunc(firstHits(res, 3), func(h SearchHit) bool { return h.ID == one.Hits[0].ID }) &&
+			(one.Hits[0].ID == res.Hits[0].ID || !refines(res.Hits[0].Title, one.Hits[0].Title) || e.storyNamed(m.Text, search)) {
+			if p, err := e.cfg.Procedures.Procedure(ctx, one.Hits[0].ID); err == nil {
+				return e.answer(ctx, s, m, p, e.sectionOf(w, p), one)
+			}
+		}
+	}
+	if clausesMayAnswer {
 		// The whole message must rank the clause's procedure first, and find
 		// it at least somewhat plausible (clauseFloor): a clause of a
 		// message about something else ("ông chủ tịch xã mới tên gì, sđt
@@ -1317,8 +1333,8 @@ func goesOn(toks []string, fold func(string) string) bool {
 // clause, the words up to "rồi"/"xong" followed by "thì", "giờ" or
 // "nên" ("đã ly hôn rồi thì xin giấy này ở đâu" keeps "thì xin giấy này ở
 // đâu"). ok is false when there is none.
-func cutDone(text string) (rest string, ok bool) {
-	var out []string
+func cutDone(text string) (rest, story string, ok bool) {
+	var out, told []string
 	fold := func(t string) string { return vntext.Fold(strings.ToLower(t)) }
 	cl := clauses(text)
 	for k, c := range cl {
@@ -1329,6 +1345,7 @@ func cutDone(text string) (rest string, ok bool) {
 				cut = i
 			}
 		}
+
 		// A clause that ends done, before one that goes on ("đăng ký kết
 		// hôn xong xuôi rồi, giờ nhập khẩu cho vợ cần gì"), is all story;
 		// not a loss ("sổ gốc cũng bị lũ cuốn mất rồi, giờ …" says why).
@@ -1338,14 +1355,44 @@ func cutDone(text string) (rest string, ok bool) {
 			}
 		}
 		if cut >= 0 {
+			told = append(told, strings.Join(toks[:cut+1], " "))
 			toks = toks[cut+1:]
+			ok = true
+		}
+		if from, to := afterSpan(toks, fold); from >= 0 {
+			// "sau khi đổi tên thì …", "… vẫn tên cũ sau khi cải chính hộ
+			// tịch thì sửa ở đâu": what was done before is the story.
+			told = append(told, strings.Join(toks[from:to], " "))
+			toks = append(slices.Clone(toks[:from]), toks[to:]...)
 			ok = true
 		}
 		if len(toks) > 0 {
 			out = append(out, strings.Join(toks, " "))
 		}
 	}
-	return strings.Join(out, ", "), ok
+	return strings.Join(out, ", "), strings.Join(told, ", "), ok
+}
+
+// afterSpan finds in toks a span "sau khi … thì" telling what was done
+// before what is asked: it returns the span's first index and the index
+// after its "thì" (which is dropped too), or -1 when there is none or the
+// span holds a loss ("sau khi bị mất ví thì …" says what the asker needs).
+func afterSpan(toks []string, fold func(string) string) (from, to int) {
+	for i := 0; i+2 < len(toks); i++ {
+		if fold(toks[i]) != "sau" || fold(toks[i+1]) != "khi" {
+			continue
+		}
+		for k := i + 2; k < len(toks)-1; k++ {
+			if lossWords[fold(toks[k])] {
+				return -1, -1
+			}
+			if fold(toks[k]) == "thi" {
+				return i, k + 1
+			}
+		}
+		return -1, -1
+	}
+	return -1, -1
 }
 
 // usageField is the field of the guides to the portal itself (submitting,
@@ -1375,12 +1422,23 @@ func (e *Engine) usageAnswer(text string, res SearchResult, search func(string) 
 // (cutDone): it returns the search result when what is left is answered
 // alone (answeredAlone).
 func (e *Engine) doneAnswer(text string, search func(string) (SearchResult, error)) (SearchResult, bool) {
-	rest, ok := cutDone(text)
+	rest, _, ok := cutDone(text)
 	if !ok {
 		return SearchResult{}, false
 	}
 	_, r, ok := e.answeredAlone(rest, search)
 	return r, ok
+}
+
+// storyNamed reports whether what text says was already done (cutDone)
+// is answered alone as a procedure: a procedure done, not a scene.
+func (e *Engine) storyNamed(text string, search func(string) (SearchResult, error)) bool {
+	_, story, ok := cutDone(text)
+	if !ok {
+		return false
+	}
+	_, _, named := e.answeredAlone(story, search)
+	return named
 }
 
 // residenceNouns name where someone is registered to live.

@@ -857,6 +857,10 @@ func TestTrust(t *testing.T) {
 		// finished before what is wanted ("… xong muốn …")
 		{"khai tử cho mẹ xong xuôi rồi, giờ xóa thường trú cho bà cần những giấy gì", "xoa-dang-ky-thuong-tru"},
 		{"sửa nhà xong muốn nhập hộ khẩu cho con về nhà mới thì cần gì", "dang-ky-thuong-tru"},
+		// what was done "sau khi … thì" is the story too; "giờ" (now) before
+		// what is asked says nothing about which procedure
+		{"sau khi đổi tên cho con thì thẻ bảo hiểm y tế của bé đổi lại ở đâu", "cap-lai-the-bhyt"},
+		{"giờ đi đổi căn cước cần mang những gì", "cap-doi-cap-lai-the-can-cuoc"},
 		// Where someone lives ("hộ khẩu ở tỉnh khác", "nơi tạm trú") is the
 		// scene of the procedure asked, not residence registration.
 		{"mua xe mới mà hộ khẩu ở tỉnh khác thì đăng ký biển số ở nơi tạm trú được không", "dang-ky-xe"},

@@ -112,6 +112,8 @@ var stopPhrases = compilePhrases([]string{
 	"sao", "đâu", "bao", "nhiêu", "lâu", "không", "ko", "k", "hả", "ở", "làm", "cách", "xin", "nếu", "khi",
 	"mà", "thôi", "rồi", "đã", "đang", "sẽ", "này", "đó", "kia", "ai", "nên", "hay", "hoặc", "bị", "bạn",
 	"dạ", "vâng", "như", "ra", "gồm", "ad", "bot", "nay", "hôm", "lúc",
+	// "now" before what is asked ("giờ đi đổi căn cước cần gì")
+	"giờ", "bây giờ", "hiện giờ",
 	// spoken particles and pronouns of messages dictated by voice ("bà hỏi
 	// cái này nè", "khai sinh cho nó được không")
 	"nè", "nó", "ờ", "ừ", "hen", "nhen", "ấy",
