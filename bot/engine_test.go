@@ -382,6 +382,8 @@ func TestTrust(t *testing.T) {
 		// The portal's own guides; English words tell English from
 		// Vietnamese typed without marks.
 		{"How can I track my application status?", "huong-dan-tra-cuu-ho-so", bot.SectionSteps},
+		// "… for that" at the end of the sentence that asks is the procedure named before
+		{"I can't log in to dich vu cong with my VNeID. Do I need level 2 for that?", "huong-dan-dang-nhap-dvc", bot.SectionConditions},
 		{"I live in Germany and my father passed away in Hue. How do I register his death?", "dang-ky-khai-tu", bot.SectionSteps},
 		// Everyday English words that are no Vietnamese syllable make it
 		// English ("her job last month").
@@ -1051,6 +1053,10 @@ func TestDeclineSaysWhereToGo(t *testing.T) {
 		{"ly hon thi con 3 tuoi toa se xu cho ai nuoi vay ad", "trợ giúp pháp lý"},
 		{"xe ba banh cho nguoi khuyet tat co phai dang ky bien so ko", "Có phải bạn hỏi về thủ tục «Đăng ký, cấp biển số xe»?"},
 		{"máy giặt nhà tôi kêu to quá phải làm sao", "chưa tìm được thông tin phù hợp"},
+		// a church wedding is the parish's, the legal registration the commune's;
+		// a border pass is not the passport
+		{"cưới ở nhà thờ thì cha xứ bắt học giáo lý hôn nhân mấy buổi", "giáo xứ"},
+		{"xin giấy thông hành sang Lạng Sơn qua Bằng Tường mất mấy ngày", "đồn Biên phòng"},
 	} {
 		r := f.say(t, fmt.Sprintf("w%d", i), c.q)
 		if r.Intent != bot.IntentFallback || r.ProcedureID != "" || !strings.Contains(r.Replies[0].Text, c.want) {

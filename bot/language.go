@@ -312,9 +312,9 @@ func bringsPaper(sentence string) bool {
 
 // refersBackEnglish reports whether sentence names what it asks about only
 // by a pronoun for something named before ("change it", "get a new one",
-// "renew them", "get this paper"): "it" after a word that makes it the
-// sentence's empty subject ("is it possible", "how long will it take") does
-// not.
+// "renew them", "get this paper", "… for that" at its end): "it" after a
+// word that makes it the sentence's empty subject ("is it possible", "how
+// long will it take") does not.
 func refersBackEnglish(sentence string) bool {
 	w := vntext.Tokens(sentence)
 	for i, t := range w {
@@ -323,6 +323,9 @@ func refersBackEnglish(sentence string) bool {
 		}
 		if pointingWords[t] && i+1 < len(w) && paperWords[w[i+1]] {
 			return true // "where can she get this paper?"
+		}
+		if (t == "that" || t == "this") && i == len(w)-1 && i > 0 && w[i-1] == "for" {
+			return true // "do i need level 2 for that": what the named one needs
 		}
 	}
 	return false
