@@ -183,7 +183,9 @@ var sectionCues = []struct {
 		// how much one pays in ("mỗi tháng đóng ít nhất bao nhiêu")
 		"đóng ít nhất", "đóng tối thiểu", "mỗi tháng đóng", "đóng mỗi tháng",
 		// which sums are paid: "sổ đỏ lần đầu phải nộp những tiền gì", "mấy nghìn một trang"
-		"tiền gì", "những tiền gì", "khoản tiền gì", "những khoản gì", "mấy nghìn", "mấy trăm nghìn", "mấy chục nghìn")},
+		"tiền gì", "những tiền gì", "khoản tiền gì", "những khoản gì", "mấy nghìn", "mấy trăm nghìn", "mấy chục nghìn",
+		// "bao tiền" is "bao nhiêu tiền" in a hurry ("hộ chiếu hết bao tiền")
+		"bao tiền", "hết bao tiền")},
 	{SectionAgency, cues("ở đâu", "chỗ nào", "nơi nào", "cơ quan nào", "nộp ở", "làm ở", "đến đâu", "đi đâu", "phòng nào", "nơi nộp", "nơi làm", "nộp tại", "làm tại", "ai cấp", "ai giải quyết", "tòa nào", "tòa án nào", "sở nào", "lên đâu", "nộp đơn ở", "cơ quan gì", "chỗ nào", "ở tòa", "lên xã", "lên phường",
 		// "X hay Y?" between two offices, "nộp cho ai"
 		"nộp cho ai", "gửi cho ai", "gửi ai", "đơn gửi ai", "nộp ai", "công an nào", "cho ai", "hỏi ai", "gặp ai", "ai tiếp nhận", "hay công an", "hay cơ quan", "hay bhxh", "hay bảo hiểm xã hội", "hay ubnd", "hay ủy ban", "hay sở", "hay phòng", "hay cơ quan thuế", "hay chi cục",
@@ -196,7 +198,10 @@ var sectionCues = []struct {
 		// "nộp cho trường hay nộp lên phòng", "ở phường của vợ hay của chồng", "báo với ai"
 		"hay nộp", "hay tự nộp", "hay ngân hàng", "hay nhà trường", "hay của", "với ai",
 		// central speech: "ra xã mô", "làm ở mô"
-		"ở mô", "xã mô", "ra mô", "đi mô", "chỗ mô", "nơi mô", "phường mô")},
+		"ở mô", "xã mô", "ra mô", "đi mô", "chỗ mô", "nơi mô", "phường mô",
+		// which of two places: "ở quê hay nơi đang học", "chỗ mới hay chỗ cũ",
+		// "tỉnh cũ hay tỉnh mới", "xin ở xã nơi sinh hay xin ở chỗ đang ở"
+		"hay nơi", "hay chỗ", "hay tỉnh", "hay quê", "hay xin ở", "hay làm ở", "hay nộp ở", "cơ quan thuế nào", "chi cục thuế nào")},
 	{SectionDocuments, cues("giấy tờ", "hồ sơ gồm", "hồ sơ cần", "cần hồ sơ", "bộ hồ sơ", "hồ sơ gì", "hồ sơ những gì", "cần những gì", "cần gì", "mang theo", "mang gì", "chuẩn bị gì", "chuẩn bị những gì", "thành phần hồ sơ", "cần có gì", "cần mang", "những gì", "gồm gì", "gồm những gì", "mẫu đơn", "tờ khai", "thông tin gì", "những thông tin", "nội dung gì", "những nội dung", "giấy gì", "bản vẽ gì", "cần chuẩn bị",
 		// what to bring, said in other ways: "đem theo gì", "mang cái gì theo"
 		"đem theo", "cầm theo", "mang cái gì", "đem gì", "cầm gì", "cái gì theo", "nộp gì", "nộp những gì",
