@@ -1332,7 +1332,8 @@ func goesOn(toks []string, fold func(string) string) bool {
 // cutDone removes from text the parts that tell what was already done: in a
 // clause, the words up to "rồi"/"xong" followed by "thì", "giờ" or
 // "nên" ("đã ly hôn rồi thì xin giấy này ở đâu" keeps "thì xin giấy này ở
-// đâu"). ok is false when there is none.
+// đâu"), and a span "sau khi … thì" (afterSpan). story is what it removed;
+// ok is false when there is none.
 func cutDone(text string) (rest, story string, ok bool) {
 	var out, told []string
 	fold := func(t string) string { return vntext.Fold(strings.ToLower(t)) }
@@ -1345,7 +1346,6 @@ func cutDone(text string) (rest, story string, ok bool) {
 				cut = i
 			}
 		}
-
 		// A clause that ends done, before one that goes on ("đăng ký kết
 		// hôn xong xuôi rồi, giờ nhập khẩu cho vợ cần gì"), is all story;
 		// not a loss ("sổ gốc cũng bị lũ cuốn mất rồi, giờ …" says why).
