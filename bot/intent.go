@@ -201,7 +201,7 @@ var sectionCues = []struct {
 		"ở mô", "xã mô", "ra mô", "đi mô", "chỗ mô", "nơi mô", "phường mô",
 		// which of two places: "ở quê hay nơi đang học", "chỗ mới hay chỗ cũ",
 		// "tỉnh cũ hay tỉnh mới", "xin ở xã nơi sinh hay xin ở chỗ đang ở"
-		"hay nơi", "hay chỗ", "hay tỉnh", "hay quê", "hay xin ở", "hay làm ở", "hay nộp ở", "cơ quan thuế nào", "chi cục thuế nào")},
+		"hay nơi", "hay chỗ", "hay tỉnh", "hay quê", "hay xin ở", "hay làm ở", "hay nộp ở", "cơ quan thuế nào")},
 	{SectionDocuments, cues("giấy tờ", "hồ sơ gồm", "hồ sơ cần", "cần hồ sơ", "bộ hồ sơ", "hồ sơ gì", "hồ sơ những gì", "cần những gì", "cần gì", "mang theo", "mang gì", "chuẩn bị gì", "chuẩn bị những gì", "thành phần hồ sơ", "cần có gì", "cần mang", "những gì", "gồm gì", "gồm những gì", "mẫu đơn", "tờ khai", "thông tin gì", "những thông tin", "nội dung gì", "những nội dung", "giấy gì", "bản vẽ gì", "cần chuẩn bị",
 		// what to bring, said in other ways: "đem theo gì", "mang cái gì theo"
 		"đem theo", "cầm theo", "mang cái gì", "đem gì", "cầm gì", "cái gì theo", "nộp gì", "nộp những gì",
@@ -707,7 +707,7 @@ func stripSectionCues(w words) string {
 
 var (
 	placePrepositions = map[string]bool{"o": true, "tai": true, "len": true, "ra": true, "den": true, "toi": true, "xuong": true}
-	deskPlaceCues     = cues("công an", "ủy ban", "uỷ ban", "ubnd", "ủy ban nhân dân", "một cửa", "bộ phận một cửa")
+	deskPlaceCues     = cues("công an", "ủy ban", "uỷ ban", "ubnd", "ủy ban nhân dân", "một cửa", "bộ phận một cửa", "cơ quan thuế")
 	levelWords        = map[string]bool{"phuong": true, "xa": true, "quan": true, "huyen": true, "tinh": true, "thanh": true, "pho": true, "thi": true, "tran": true}
 )
 
