@@ -863,6 +863,9 @@ func TestTrust(t *testing.T) {
 		// what is asked says nothing about which procedure
 		{"sau khi đổi tên cho con thì thẻ bảo hiểm y tế của bé đổi lại ở đâu", "cap-lai-the-bhyt"},
 		{"giờ đi đổi căn cước cần mang những gì", "cap-doi-cap-lai-the-can-cuoc"},
+		// a relative staying a few days needs a stay notice, whatever the
+		// asker calls it
+		{"bà con dưới quê lên chơi vài hôm thì nhà có phải đăng ký tạm trú cho họ không", "thong-bao-luu-tru"},
 		// Where someone lives ("hộ khẩu ở tỉnh khác", "nơi tạm trú") is the
 		// scene of the procedure asked, not residence registration.
 		{"mua xe mới mà hộ khẩu ở tỉnh khác thì đăng ký biển số ở nơi tạm trú được không", "dang-ky-xe"},
