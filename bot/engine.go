@@ -535,7 +535,7 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 		// tình trạng hôn nhân ở đâu") is the story; the one asked after it
 		// is the question, unless the message says it is not about that one
 		// ("sáp nhập xã rồi thì sổ đỏ cũ có phải đổi không").
-		if one, ok := e.doneAnswer(m.Text, search); ok && one.Hits[0].ID != res.Hits[0].ID && !e.excludes(one.Hits[0].ID, q) {
+		if one, _, ok := e.doneAnswer(m.Text, search); ok && one.Hits[0].ID != res.Hits[0].ID && !e.excludes(one.Hits[0].ID, q) {
 			res = one
 		}
 	}
@@ -633,9 +633,8 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 		// nhau 3 năm rồi, giờ đăng ký kết hôn"): the whole message's first
 		// hit stays, unless the story is a procedure done ("khai tử cho mẹ
 		// xong rồi, giờ xóa thường trú").
-		if one, ok := e.doneAnswer(m.Text, search); ok && clauseMay(one) &&
-			slices.ContainsFunc(firstHits(res, 3), func(h SearchHit) bool { return h.ID == one.Hits[0].ID }) &&
-			(one.Hits[0].ID == res.Hits[0].ID || !refines(res.Hits[0].Title, one.Hits[0].Title) || e.storyNamed(m.Text, search)) {
+		if one, story, ok := e.doneAnswer(m.Text, search); ok && clauseMay(one) && amongFirst(res, one.Hits[0].ID, 3) &&
+			(one.Hits[0].ID == res.Hits[0].ID || !refines(res.Hits[0].Title, one.Hits[0].Title) || e.storyNamed(story, search)) {
 			if p, err := e.cfg.Procedures.Procedure(ctx, one.Hits[0].ID); err == nil {
 				return e.answer(ctx, s, m, p, e.sectionOf(w, p), one)
 			}
@@ -723,7 +722,7 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 		// is sure of it alone, and the whole message finds it among its
 		// first few.
 		if _, one, ok := e.namedAlone(qs, search); ok && one.Hits[0].Confidence >= sureConfidence && one.Hits[0].Evidence.FullName &&
-			slices.ContainsFunc(firstHits(res, 3), func(h SearchHit) bool { return h.ID == one.Hits[0].ID }) && clauseMay(one) {
+			amongFirst(res, one.Hits[0].ID, 3) && clauseMay(one) {
 			if p, err := e.cfg.Procedures.Procedure(ctx, one.Hits[0].ID); err == nil {
 				return e.answer(ctx, s, m, p, e.sectionOf(w, p), one)
 			}
@@ -1420,23 +1419,20 @@ func (e *Engine) usageAnswer(text string, res SearchResult, search func(string) 
 
 // doneAnswer reads a question without what it says was already done
 // (cutDone): it returns the search result when what is left is answered
-// alone (answeredAlone).
-func (e *Engine) doneAnswer(text string, search func(string) (SearchResult, error)) (SearchResult, bool) {
-	rest, _, ok := cutDone(text)
+// alone (answeredAlone), and the story it left out.
+func (e *Engine) doneAnswer(text string, search func(string) (SearchResult, error)) (SearchResult, string, bool) {
+	rest, story, ok := cutDone(text)
 	if !ok {
-		return SearchResult{}, false
+		return SearchResult{}, "", false
 	}
 	_, r, ok := e.answeredAlone(rest, search)
-	return r, ok
+	return r, story, ok
 }
 
-// storyNamed reports whether what text says was already done (cutDone)
-// is answered alone as a procedure: a procedure done, not a scene.
-func (e *Engine) storyNamed(text string, search func(string) (SearchResult, error)) bool {
-	_, story, ok := cutDone(text)
-	if !ok {
-		return false
-	}
+// storyNamed reports whether story, what a message says was already done
+// (doneAnswer), is answered alone as a procedure: a procedure done, not a
+// scene.
+func (e *Engine) storyNamed(story string, search func(string) (SearchResult, error)) bool {
 	_, _, named := e.answeredAlone(story, search)
 	return named
 }
@@ -1964,6 +1960,11 @@ const corroborated = 0.5
 // of: a story must say which kind ("bạn trai người Hàn"), not merely share
 // the general name ("khai sinh … ở đâu" is not the late re-registration).
 const refinedConfidence = 0.5
+
+// amongFirst reports whether guide id is among the first n hits of r.
+func amongFirst(r SearchResult, id string, n int) bool {
+	return slices.ContainsFunc(firstHits(r, n), func(h SearchHit) bool { return h.ID == id })
+}
 
 // officialAmong reports whether an official record is among the first n hits
 // of r: the whole message may be about a long-tail procedure the question

@@ -387,7 +387,7 @@ func (e *Engine) translatedGuide(ctx context.Context, text, message string) (kno
 
 // translatedChoice is translatedGuide that also returns, when the guide the
 // words find is one an English-speaking asker may mean as another and
-// nothing in text or message says which (English.Either: a marriage without
+// nothing in text or message says which (English.Choose: a marriage without
 // a foreigner named may be two Vietnamese citizens'), the two guides to ask
 // between; ok is false then.
 func (e *Engine) translatedChoice(ctx context.Context, text, message string) (p knowledge.Procedure, either []knowledge.EnglishTopic, ok bool) {
@@ -410,9 +410,9 @@ func (e *Engine) translatedChoice(ctx context.Context, text, message string) (p 
 	if e.cfg.English.Excludes(found, text) {
 		return knowledge.Procedure{}, nil, false
 	}
-	id := e.cfg.English.EnglishFor(found, text, message)
+	id, either := e.cfg.English.Choose(found, text, message)
 	if id == "" {
-		return knowledge.Procedure{}, e.cfg.English.Either(found, text, message), false
+		return knowledge.Procedure{}, either, false
 	}
 	p, err = e.cfg.Procedures.Procedure(ctx, id)
 	return p, nil, err == nil

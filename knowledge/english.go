@@ -555,8 +555,16 @@ func (g English) EnglishFor(id, q, message string) string {
 // English question could mean either (EnglishFor returns ""), the guide the
 // words found first; nil otherwise.
 func (g English) Either(id, q, message string) []EnglishTopic {
-	if g.EnglishFor(id, q, message) != "" {
-		return nil
+	_, either := g.Choose(id, q, message)
+	return either
+}
+
+// Choose is EnglishFor and Either read once: the guide the question means,
+// or "" and the two topics it could mean (nil when id has no topic of its
+// own or none read for it).
+func (g English) Choose(id, q, message string) (string, []EnglishTopic) {
+	if got := g.EnglishFor(id, q, message); got != "" {
+		return got, nil
 	}
 	var own, other *EnglishTopic
 	for i, t := range g.Topics {
@@ -568,9 +576,9 @@ func (g English) Either(id, q, message string) []EnglishTopic {
 		}
 	}
 	if own == nil || other == nil {
-		return nil
+		return "", nil
 	}
-	return []EnglishTopic{*own, *other}
+	return "", []EnglishTopic{*own, *other}
 }
 
 // onlyNegated reports whether every place text (padded with spaces, as
