@@ -189,6 +189,8 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout178.tsv", 0.05, 0.84, 0.76, 0.93},
 		{"testdata/heldout187.tsv", 0.025, 0.92, 0.9, 0.97},
 		{"testdata/heldout188.tsv", 0.045, 0.9, 0.81, 0.98},
+		{"testdata/heldout185.tsv", 0.03, 0.91, 0.94, 0.91},
+		{"testdata/heldout186.tsv", 0.1, 0.78, 0.81, 0.86},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {
