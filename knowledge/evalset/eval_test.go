@@ -191,6 +191,8 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout188.tsv", 0.045, 0.9, 0.81, 0.98},
 		{"testdata/heldout185.tsv", 0.03, 0.91, 0.94, 0.91},
 		{"testdata/heldout186.tsv", 0.1, 0.78, 0.81, 0.86},
+		{"testdata/heldout191.tsv", 0.005, 0.92, 0.91, 0.98},
+		{"testdata/heldout192.tsv", 0.075, 0.71, 0.8, 0.88},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {
