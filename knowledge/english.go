@@ -125,6 +125,14 @@ type EnglishTopic struct {
 	// citizens' as well ("marriage register follow which law", typed
 	// through a translation app), and is asked (EnglishFor).
 	ReadForWhen []string `yaml:"read_for_when"`
+	// Needs, when given, are phrases of which the question must hold one
+	// for a phrase of the topic to name it; without one the phrase only
+	// hints at it. A merger is the guide's subject when papers are asked
+	// about ("after the merger … do I have to change my can cuoc"), not
+	// when the question only dates something by it ("who is the new
+	// chairman after the merger", "certified copies at the ward after the
+	// merger").
+	Needs []string `yaml:"needs"`
 }
 
 // EnglishReading is what the glossary finds in one English question.
@@ -225,7 +233,7 @@ func ParseEnglish(name string, data []byte) (English, error) {
 	for i := range g.Topics {
 		t := &g.Topics[i]
 		t.Hints, t.ExcludedBy = englishPhrases(t.Hints), englishPhrases(t.ExcludedBy)
-		t.ReadForWhen = englishPhrases(t.ReadForWhen)
+		t.ReadForWhen, t.Needs = englishPhrases(t.ReadForWhen), englishPhrases(t.Needs)
 		if t.Phrases = englishPhrases(t.Phrases); t.ID == "" || t.Gloss == "" || len(t.Phrases)+len(t.Hints) == 0 {
 			return English{}, &FieldError{File: name, Field: fmt.Sprintf("topics[%d]", i), Msg: "needs an id, a gloss and phrases or hints"}
 		}
@@ -298,6 +306,7 @@ func (g *English) indexSpellings() {
 		add(t.Phrases...)
 		add(t.Hints...)
 		add(t.ExcludedBy...)
+		add(t.Needs...)
 	}
 	for _, w := range g.Words {
 		add(w.EN...)
@@ -812,11 +821,12 @@ func (g English) read(q string, situated []situatedPhrase) EnglishReading {
 		if seen[t.ID] || firstPhrase(settled, t.ExcludedBy) != "" {
 			continue
 		}
+		needed := len(t.Needs) == 0 || has(t.Needs)
 		switch {
-		case firstPhrase(forHeld, t.Phrases) != "":
+		case needed && firstPhrase(forHeld, t.Phrases) != "":
 			r.Named = append(r.Named, t)
 			seen[t.ID] = true
-		case firstPhrase(held, t.Phrases) != "":
+		case needed && firstPhrase(held, t.Phrases) != "":
 			purposed = append(purposed, t)
 			seen[t.ID] = true
 		case has(t.Phrases) || has(t.Hints):
@@ -1167,7 +1177,7 @@ func (g *English) expandPlaces(name string) error {
 		t := &g.Topics[i]
 		field := fmt.Sprintf("topics[%d]", i)
 		t.Phrases, t.Hints, t.ExcludedBy = expand(field, t.Phrases), expand(field, t.Hints), expand(field, t.ExcludedBy)
-		t.ReadForWhen = expand(field, t.ReadForWhen)
+		t.ReadForWhen, t.Needs = expand(field, t.ReadForWhen), expand(field, t.Needs)
 	}
 	for i := range g.Words {
 		g.Words[i].EN = expand(fmt.Sprintf("words[%d]", i), g.Words[i].EN)

@@ -99,6 +99,11 @@ func TestSeedEnglishReadsQuestions(t *testing.T) {
 		notCovered             bool
 	}{
 		{q: "How do I pay a traffic fine online?", named: "nop-phat-vi-pham-giao-thong", section: "online"},
+		// A merger names its guide when papers are asked about (needs), and
+		// only hints at it when it dates something else.
+		{q: "after the merger my can cuoc still shows the old ward, do i have to change it?", named: "giay-to-sau-sap-xep-dia-gioi", section: "conditions"},
+		{q: "Who is the new chairman of the province after the merger?", hinted: "giay-to-sau-sap-xep-dia-gioi"},
+		{q: "can i get certified copies at the ward after the merger?", named: "chung-thuc-ban-sao", hinted: "giay-to-sau-sap-xep-dia-gioi", section: "conditions"},
 		{q: "Can I convert my UK driving licence to a Vietnamese one?", named: "doi-giay-phep-lai-xe", section: "conditions"},
 		{q: "I lost my driver's license, what documents do I need?", named: "cap-lai-giay-phep-lai-xe", section: "documents"},
 		{q: "I want to marry my Vietnamese fiancée. How long does it take?", named: "ket-hon-co-yeu-to-nuoc-ngoai", section: "time"},
