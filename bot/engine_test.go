@@ -1060,6 +1060,9 @@ func TestDeclineSaysWhereToGo(t *testing.T) {
 		// a border pass is not the passport
 		{"cưới ở nhà thờ thì cha xứ bắt học giáo lý hôn nhân mấy buổi", "giáo xứ"},
 		{"xin giấy thông hành sang Lạng Sơn qua Bằng Tường mất mấy ngày", "đồn Biên phòng"},
+		// an employer's own insurance and tax filings are not a worker's procedure
+		{"công ty mới thành lập, đăng ký tham gia BHXH cho đơn vị lần đầu thế nào", "Bảo hiểm xã hội cơ sở nơi đặt trụ sở"},
+		{"khai thuế TNCN hàng tháng cho nhân viên nộp ở đâu", "cơ quan thuế quản lý doanh nghiệp"},
 	} {
 		r := f.say(t, fmt.Sprintf("w%d", i), c.q)
 		if r.Intent != bot.IntentFallback || r.ProcedureID != "" || !strings.Contains(r.Replies[0].Text, c.want) {
