@@ -537,6 +537,8 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 		// ("sáp nhập xã rồi thì sổ đỏ cũ có phải đổi không").
 		if one, _, ok := e.doneAnswer(m.Text, search); ok && one.Hits[0].ID != res.Hits[0].ID && !e.excludes(one.Hits[0].ID, q) {
 			res = one
+		} else if one, ok := e.leftToDo(m.Text, res, search); ok && !e.excludes(one.Hits[0].ID, q) {
+			res = one
 		}
 	}
 	if res.Confident && res.NotCovered == nil {
@@ -1427,6 +1429,43 @@ func (e *Engine) doneAnswer(text string, search func(string) (SearchResult, erro
 	}
 	_, r, ok := e.answeredAlone(rest, search)
 	return r, story, ok
+}
+
+// leftToDo reads what a message asks after a procedure it says was done
+// when res, the whole message's answer, bundles that procedure with others
+// (its title holds the done one's: "Liên thông đăng ký khai tử, xóa đăng ký
+// thường trú, …" after "khai tử xong rồi"): the bundle is no longer what the
+// asker needs, and the part after the story, answered alone by a guide
+// other than the bundle and the done one, among the whole message's first
+// three hits, is what is left to do ("… khai tử xong rồi, giờ xóa thường
+// trú cho bố thì hồ sơ gồm những gì").
+func (e *Engine) leftToDo(text string, res SearchResult, search func(string) (SearchResult, error)) (SearchResult, bool) {
+	_, story, ok := cutDone(text)
+	if !ok || len(res.Hits) == 0 {
+		return SearchResult{}, false
+	}
+	// The story read without the words that say it is done ("khai tử xong
+	// rồi" is "khai tử").
+	var told []string
+	for _, t := range strings.Fields(story) {
+		if !doneMarks[vntext.Fold(strings.ToLower(strings.Trim(t, ",")))] {
+			told = append(told, t)
+		}
+	}
+	done, err := search(stripSectionCues(splitWords(e.normalize(strings.Join(told, " ")))))
+	if err != nil || !done.Confident || done.NotCovered != nil || len(done.Hits) == 0 || done.Hits[0].ID == res.Hits[0].ID || !refines(res.Hits[0].Title, done.Hits[0].Title) {
+		return SearchResult{}, false
+	}
+	at := strings.LastIndex(text, story)
+	if at < 0 {
+		return SearchResult{}, false
+	}
+	_, left, ok := e.answeredAlone(text[at+len(story):], search)
+	if !ok {
+		return SearchResult{}, false
+	}
+	id := left.Hits[0].ID
+	return left, id != res.Hits[0].ID && id != done.Hits[0].ID && amongFirst(res, id, 3)
 }
 
 // storyNamed reports whether story, what a message says was already done

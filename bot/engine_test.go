@@ -859,6 +859,9 @@ func TestTrust(t *testing.T) {
 		// finished before what is wanted ("… xong muốn …")
 		{"khai tử cho mẹ xong xuôi rồi, giờ xóa thường trú cho bà cần những giấy gì", "xoa-dang-ky-thuong-tru"},
 		{"sửa nhà xong muốn nhập hộ khẩu cho con về nhà mới thì cần gì", "dang-ky-thuong-tru"},
+		// a bundle that holds the procedure done is no longer what is left
+		// to do ("… đã mất, khai tử xong rồi, giờ …")
+		{"ông tôi mất rồi, khai tử xong rồi, giờ xóa thường trú cho ông cần giấy gì", "xoa-dang-ky-thuong-tru"},
 		// what was done "sau khi … thì" is the story too; "giờ" (now) before
 		// what is asked says nothing about which procedure
 		{"sau khi đổi tên cho con thì thẻ bảo hiểm y tế của bé đổi lại ở đâu", "cap-lai-the-bhyt"},
