@@ -862,6 +862,10 @@ func TestTrust(t *testing.T) {
 		// a bundle that holds the procedure done is no longer what is left
 		// to do ("… đã mất, khai tử xong rồi, giờ …")
 		{"ông tôi mất rồi, khai tử xong rồi, giờ xóa thường trú cho ông cần giấy gì", "xoa-dang-ky-thuong-tru"},
+		// a birth still to register without the father is the birth's
+		// guide; a father who wants to be named is the recognition's
+		{"làm khai sinh cho bé mà bố mẹ chưa cưới thì cần giấy gì", "dang-ky-khai-sinh"},
+		{"khai sinh cho con rồi, giờ bố cháu muốn nhận con thì làm sao", "dang-ky-nhan-cha-me-con"},
 		// what was done "sau khi … thì" is the story too; "giờ" (now) before
 		// what is asked says nothing about which procedure
 		{"sau khi đổi tên cho con thì thẻ bảo hiểm y tế của bé đổi lại ở đâu", "cap-lai-the-bhyt"},
