@@ -696,6 +696,34 @@ func stripSectionCues(w words) string {
 			keep[j] = false
 		}
 	}
+	// "công an xã làm được không", "phường có nhận không": the office as
+	// the one that does it is where, not what, too.
+	for i := 0; i < len(w.fold); i++ {
+		n := 0
+		for _, c := range deskPlaceCues { // longest first
+			if matchCue(w, i, c) {
+				n = len(c.fold)
+				break
+			}
+		}
+		if n == 0 {
+			continue
+		}
+		end := i + n
+		for end < len(w.fold) && levelWords[w.fold[end]] {
+			end++
+		}
+		at := end
+		if at < len(w.fold) && w.fold[at] == "co" {
+			at++
+		}
+		if at < len(w.fold) && officeActs[w.fold[at]] {
+			for j := i; j < end; j++ {
+				keep[j] = false
+			}
+		}
+		i = end - 1
+	}
 	var parts []string
 	for i, a := range w.acc {
 		if keep[i] {
@@ -704,6 +732,10 @@ func stripSectionCues(w words) string {
 	}
 	return strings.Join(parts, " ")
 }
+
+// officeActs are what an office does for the citizen, said right after it
+// ("công an xã làm được không", "ủy ban có nhận không").
+var officeActs = map[string]bool{"lam": true, "nhan": true, "cap": true, "giai": true, "tiep": true, "xu": true}
 
 var (
 	placePrepositions = map[string]bool{"o": true, "tai": true, "len": true, "ra": true, "den": true, "toi": true, "xuong": true}

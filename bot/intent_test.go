@@ -80,3 +80,19 @@ func TestClausesKeepListsTogether(t *testing.T) {
 		}
 	}
 }
+
+// The office the citizen goes to, after "ở", "lên" … or as the one that does
+// the work ("công an xã làm được không"), is left out of what is searched;
+// an office named otherwise stays.
+func TestStripSectionCuesDropsOffices(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"làm lại căn cước ở công an phường", "làm lại căn cước"},
+		{"căn cước công an xã làm được không", "căn cước làm"},
+		{"căn cước ủy ban xã có nhận không", "căn cước có nhận không"},
+		{"giấy xác nhận của công an xã", "giấy xác nhận của công an xã"},
+	} {
+		if got := stripSectionCues(splitWords(c.in)); got != c.want {
+			t.Errorf("stripSectionCues(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
