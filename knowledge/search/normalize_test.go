@@ -37,6 +37,8 @@ func TestNormalizeShorthandAndNoise(t *testing.T) {
 		{"đánh rơi căn cước ở chợ", "làm mất căn cước ở chợ"},
 		{"dợ tui mới sanh, làm giấy khai sanh", "vợ tôi mới sinh, làm giấy khai sinh"},
 		{"xã sát nhập rồi", "xã sáp nhập rồi"},
+		{"căn cướt làm ở đâu", "căn cước làm ở đâu"},
+		{"lam pasport online", "lam hộ chiếu online"},
 		// numbers a voice recogniser writes out, before a unit; a lone
 		// digit word or one before no unit stays ("ba tháng", "bhxh một lần")
 		{"năm nay tôi sáu mươi tuổi", "năm nay tôi 60 tuổi"},
