@@ -1494,6 +1494,7 @@ var residencePlaces = map[string]bool{"noi": true, "cho": true}
 // ("ở", "tại", "phường", "quê"; a place's name does too), perhaps after one of
 // statusAdverbs ("vẫn ở", "chỉ tạm trú ở").
 var (
+	statusOwners  = map[string]bool{"cua": true, "em": true, "toi": true, "tui": true, "minh": true, "anh": true, "chi": true}
 	statusAdverbs = map[string]bool{"van": true, "dang": true, "con": true, "deu": true, "cung": true, "chi": true, "hien": true}
 	statusPlaces  = map[string]bool{"o": true, "tai": true, "ben": true, "phuong": true, "xa": true, "tinh": true, "que": true,
 		"thanh": true, "tp": true, "huyen": true, "quan": true, "thon": true, "ap": true, "nha": true}
@@ -1597,8 +1598,8 @@ func (st statusText) markResidence(drop []bool) bool {
 			continue
 		}
 		j := i + 2
-		for statusAdverbs[st.at(j)] {
-			j++
+		for statusAdverbs[st.at(j)] || statusOwners[st.at(j)] {
+			j++ // "hộ khẩu em ở Thanh Hóa", "hộ khẩu của mình vẫn ở quê"
 		}
 		placed := (statusPlaces[st.at(j)] && st.at(j+1) != "dau" || j < len(st.toks) && startsUpper(st.toks[j])) &&
 			!strings.ContainsAny(st.toks[i+1], ".,;:?!")

@@ -34,6 +34,7 @@ func TestCutStatus(t *testing.T) {
 		{"bé sinh ở bệnh viện tỉnh, hộ khẩu ở xa thì khai sinh ở đâu", "bé sinh ở bệnh viện tỉnh, ở xa thì khai sinh ở đâu", true, false},
 		{"ho khau van o que, lam ho chieu o day dc ko", "van o que, lam ho chieu o day dc ko", true, false},
 		{"em hộ khẩu Nghệ An, đăng ký kết hôn ở đâu", "em Nghệ An, đăng ký kết hôn ở đâu", true, false},
+		{"làm hộ chiếu ở Bình Dương được không, hộ khẩu em ở Thanh Hóa", "làm hộ chiếu ở Bình Dương được không, em ở Thanh Hóa", true, false},
 		{"khai sinh ở nơi tạm trú được không", "khai sinh ở nơi được không", true, false},
 		{"đăng ký biển số ở nơi đang tạm trú được không", "đăng ký biển số ở nơi đang được không", true, false},
 		{"gần chỗ thường trú, có trường nào", "gần chỗ, có trường nào", true, false},
