@@ -710,8 +710,8 @@ func stripSectionCues(w words) string {
 			continue
 		}
 		end := i + n
-		for end < len(w.fold) && levelWords[w.fold[end]] {
-			end++
+		for end < len(w.fold) && (levelWords[w.fold[end]] || w.fold[end] == "cap" && end+1 < len(w.fold) && levelWords[w.fold[end+1]]) {
+			end++ // "công an phường", "công an cấp xã"
 		}
 		at := end
 		if at < len(w.fold) && w.fold[at] == "co" {

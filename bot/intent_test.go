@@ -89,6 +89,7 @@ func TestStripSectionCuesDropsOffices(t *testing.T) {
 	for _, c := range []struct{ in, want string }{
 		{"làm lại căn cước ở công an phường", "làm lại căn cước"},
 		{"căn cước công an xã làm được không", "căn cước làm"},
+		{"căn cước công an cấp xã làm được không", "căn cước làm"},
 		{"căn cước ủy ban xã có nhận không", "căn cước có nhận không"},
 		{"giấy xác nhận của công an xã", "giấy xác nhận của công an xã"},
 	} {
