@@ -12,9 +12,14 @@ import (
 )
 
 // Clean returns s in NFC with control characters removed and runs of white space
-// collapsed to one space, trimmed. Letters keep their case and diacritics.
+// collapsed to one space, trimmed; bytes that are not UTF-8 become U+FFFD.
+// Letters keep their case and diacritics. Clean(Clean(s)) == Clean(s).
 func Clean(s string) string {
-	s = norm.NFC.String(s)
+	// Bytes that are not UTF-8 become U+FFFD before normalizing, so that the
+	// marks after them compose as they will the next time ("\xf2" then
+	// U+0340 would otherwise keep U+0340 once and turn it into U+0300 the
+	// next).
+	s = norm.NFC.String(strings.ToValidUTF8(s, "\ufffd"))
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
