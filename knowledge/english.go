@@ -560,17 +560,10 @@ func (g English) EnglishFor(id, q, message string) string {
 	return id
 }
 
-// Either returns the topic of guide id and the topic read for it when an
-// English question could mean either (EnglishFor returns ""), the guide the
-// words found first; nil otherwise.
-func (g English) Either(id, q, message string) []EnglishTopic {
-	_, either := g.Choose(id, q, message)
-	return either
-}
-
-// Choose is EnglishFor and Either read once: the guide the question means,
-// or "" and the two topics it could mean (nil when id has no topic of its
-// own or none read for it).
+// Choose returns the guide an English question means (EnglishFor), or, when
+// it could mean either, "" and the topic of guide id and the topic read for
+// it, the guide the words found first (nil when id has no topic of its own
+// or none is read for it).
 func (g English) Choose(id, q, message string) (string, []EnglishTopic) {
 	if got := g.EnglishFor(id, q, message); got != "" {
 		return got, nil

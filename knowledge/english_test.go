@@ -493,12 +493,12 @@ func TestSeedEnglishFor(t *testing.T) {
 			t.Errorf("EnglishFor(%s, %q, %q) = %q, want %q", c.id, c.q, c.message, got, c.want)
 		}
 	}
-	either := g.Either("dang-ky-ket-hon", "marriage register follow which law", "marriage register follow which law")
+	_, either := g.Choose("dang-ky-ket-hon", "marriage register follow which law", "marriage register follow which law")
 	if len(either) != 2 || either[0].ID != "dang-ky-ket-hon" || either[1].ID != "ket-hon-co-yeu-to-nuoc-ngoai" {
-		t.Errorf("Either(marriage, no foreigner named) = %v, want both marriage topics", either)
+		t.Errorf("Choose(marriage, no foreigner named) = %v, want both marriage topics", either)
 	}
-	if got := g.Either("dang-ky-ket-hon", "marry my Korean fiance", "marry my Korean fiance"); got != nil {
-		t.Errorf("Either(marriage, a Korean named) = %v, want nil", got)
+	if _, got := g.Choose("dang-ky-ket-hon", "marry my Korean fiance", "marry my Korean fiance"); got != nil {
+		t.Errorf("Choose(marriage, a Korean named) = %v, want nil", got)
 	}
 }
 
