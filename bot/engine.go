@@ -535,9 +535,9 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 		// tình trạng hôn nhân ở đâu") is the story; the one asked after it
 		// is the question, unless the message says it is not about that one
 		// ("sáp nhập xã rồi thì sổ đỏ cũ có phải đổi không").
-		if one, _, ok := e.doneAnswer(m.Text, search); ok && one.Hits[0].ID != res.Hits[0].ID && !e.excludes(one.Hits[0].ID, q) {
+		if one, story, ok := e.doneAnswer(m.Text, search); ok && one.Hits[0].ID != res.Hits[0].ID && !e.excludes(one.Hits[0].ID, q) {
 			res = one
-		} else if one, ok := e.leftToDo(m.Text, res, search); ok && !e.excludes(one.Hits[0].ID, q) {
+		} else if one, ok := e.leftToDo(m.Text, story, res, search); ok && !e.excludes(one.Hits[0].ID, q) {
 			res = one
 		}
 	}
@@ -1097,6 +1097,13 @@ func tellsDone(text string) bool {
 	return false
 }
 
+// searchNamed searches the words of part that say which procedure is meant:
+// normalized, without its section cues and the office it names
+// (stripSectionCues).
+func (e *Engine) searchNamed(part string, search func(string) (SearchResult, error)) (SearchResult, error) {
+	return search(stripSectionCues(splitWords(e.normalize(part))))
+}
+
 // answeredAlone searches part of a message as a question of its own (read as
 // the whole one is: shorthand expanded, section cues left out) and returns
 // its words and the result when the search is confident, without a close
@@ -1421,7 +1428,8 @@ func (e *Engine) usageAnswer(text string, res SearchResult, search func(string) 
 
 // doneAnswer reads a question without what it says was already done
 // (cutDone): it returns the search result when what is left is answered
-// alone (answeredAlone), and the story it left out.
+// alone (answeredAlone), and the story it left out ("" when there is none),
+// whether or not what is left is answered.
 func (e *Engine) doneAnswer(text string, search func(string) (SearchResult, error)) (SearchResult, string, bool) {
 	rest, story, ok := cutDone(text)
 	if !ok {
@@ -1431,17 +1439,17 @@ func (e *Engine) doneAnswer(text string, search func(string) (SearchResult, erro
 	return r, story, ok
 }
 
-// leftToDo reads what a message asks after a procedure it says was done
-// when res, the whole message's answer, bundles that procedure with others
+// leftToDo reads what message text asks after story, a procedure it says
+// was done (doneAnswer), when res, the whole message's answer, bundles that
+// procedure with others
 // (its title holds the done one's: "Liên thông đăng ký khai tử, xóa đăng ký
 // thường trú, …" after "khai tử xong rồi"): the bundle is no longer what the
 // asker needs, and the part after the story, answered alone by a guide
 // other than the bundle and the done one, among the whole message's first
 // three hits, is what is left to do ("… khai tử xong rồi, giờ xóa thường
 // trú cho bố thì hồ sơ gồm những gì").
-func (e *Engine) leftToDo(text string, res SearchResult, search func(string) (SearchResult, error)) (SearchResult, bool) {
-	_, story, ok := cutDone(text)
-	if !ok || len(res.Hits) == 0 {
+func (e *Engine) leftToDo(text, story string, res SearchResult, search func(string) (SearchResult, error)) (SearchResult, bool) {
+	if story == "" || len(res.Hits) == 0 {
 		return SearchResult{}, false
 	}
 	// The story read without the words that say it is done ("khai tử xong
@@ -1452,7 +1460,7 @@ func (e *Engine) leftToDo(text string, res SearchResult, search func(string) (Se
 			told = append(told, t)
 		}
 	}
-	done, err := search(stripSectionCues(splitWords(e.normalize(strings.Join(told, " ")))))
+	done, err := e.searchNamed(strings.Join(told, " "), search)
 	if err != nil || !done.Confident || done.NotCovered != nil || len(done.Hits) == 0 || done.Hits[0].ID == res.Hits[0].ID || !refines(res.Hits[0].Title, done.Hits[0].Title) {
 		return SearchResult{}, false
 	}
@@ -1738,7 +1746,7 @@ func (e *Engine) askedNames(text, id string, search func(string) (SearchResult, 
 	if part == text {
 		return true
 	}
-	r, err := search(stripSectionCues(splitWords(e.normalize(part))))
+	r, err := e.searchNamed(part, search)
 	if err != nil || strings.TrimSpace(r.Query) == "" || genericQuestion(r) || lastClause && len(r.Hits) > 0 && r.Hits[0].ID == id {
 		return true
 	}
