@@ -678,40 +678,23 @@ func stripSectionCues(w words) string {
 		if !placePrepositions[w.fold[i]] {
 			continue
 		}
-		n := 0
-		for _, c := range deskPlaceCues { // longest first
-			if matchCue(w, i+1, c) {
-				n = len(c.fold)
-				break
-			}
-		}
-		if n == 0 {
+		end := officeEnd(w, i+1)
+		if end == i+1 {
 			continue
-		}
-		end := i + 1 + n
-		for end < len(w.fold) && levelWords[w.fold[end]] {
-			end++
 		}
 		for j := i; j < end; j++ {
 			keep[j] = false
 		}
 	}
-	// "công an xã làm được không", "phường có nhận không": the office as
-	// the one that does it is where, not what, too.
+	// "công an xã làm được không", "ủy ban có nhận không": the office as the
+	// one that does it is where, not what, too.
 	for i := 0; i < len(w.fold); i++ {
-		n := 0
-		for _, c := range deskPlaceCues { // longest first
-			if matchCue(w, i, c) {
-				n = len(c.fold)
-				break
-			}
-		}
-		if n == 0 {
+		end := officeEnd(w, i)
+		if end == i {
 			continue
 		}
-		end := i + n
 		for end < len(w.fold) && (levelWords[w.fold[end]] || w.fold[end] == "cap" && end+1 < len(w.fold) && levelWords[w.fold[end+1]]) {
-			end++ // "công an phường", "công an cấp xã"
+			end++ // "công an cấp xã"
 		}
 		at := end
 		if at < len(w.fold) && w.fold[at] == "co" {
@@ -731,6 +714,22 @@ func stripSectionCues(w words) string {
 		}
 	}
 	return strings.Join(parts, " ")
+}
+
+// officeEnd returns the index after the office named at i of w (the longest
+// of deskPlaceCues there, and the level words after it: "công an phường"),
+// or i when none is named there.
+func officeEnd(w words, i int) int {
+	for _, c := range deskPlaceCues { // longest first
+		if matchCue(w, i, c) {
+			end := i + len(c.fold)
+			for end < len(w.fold) && levelWords[w.fold[end]] {
+				end++
+			}
+			return end
+		}
+	}
+	return i
 }
 
 // officeActs are what an office does for the citizen, said right after it
