@@ -195,6 +195,8 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout192.tsv", 0.05, 0.79, 0.81, 0.93},
 		{"testdata/heldout189.tsv", 0.03, 0.9, 0.94, 0.92},
 		{"testdata/heldout190.tsv", 0.06, 0.89, 0.83, 0.93},
+		{"testdata/heldout195.tsv", 0.045, 0.85, 0.94, 0.94},
+		{"testdata/heldout196.tsv", 0.01, 0.87, 0.91, 0.97},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {
