@@ -291,6 +291,19 @@ func TestSituationGuides(t *testing.T) {
 		{"Em họ dưới quê lên nhà tôi chơi mấy hôm, có phải báo công an không?", "thong-bao-luu-tru", true},
 		// Where a dossier stands, whatever procedure it was handed in for.
 		{"Nộp hồ sơ đăng ký thường trú online 10 ngày rồi, xem hồ sơ đến đâu thì tra thế nào?", "huong-dan-tra-cuu-ho-so", true},
+		{"nộp hồ sơ xin xác nhận độc thân rồi mà không biết xong chưa, tra cứu ở đâu", "huong-dan-tra-cuu-ho-so", true},
+		// An office refused a procedure and the citizen wants to complain;
+		// a decision with its own appeal (a trademark office) is not it.
+		{"phường không chịu làm thủ tục đổi họ cho con mà không nêu lý do, tôi muốn khiếu nại thì làm thế nào", "khieu-nai-to-cao", true},
+		{"đăng ký nhãn hiệu bị cục sở hữu trí tuệ từ chối, khiếu nại thế nào", "", false},
+		// The old registration removed by itself after moving; the household
+		// book gone, and what to hand in instead.
+		{"đã đăng ký thường trú ở chỗ mới rồi thì thường trú ở quê có tự xóa không", "xoa-dang-ky-thuong-tru", true},
+		{"công ty đòi bản sao hộ khẩu mà sổ bị thu rồi, giờ nộp giấy gì thay", "xac-nhan-thong-tin-cu-tru", true},
+		// Land of someone who died put in the heirs' names.
+		{"bố mất không để lại di chúc, sổ đỏ đứng tên bố, anh em muốn để mẹ đứng tên thì làm sao", "thua-ke-dat", true},
+		// Whether the registration fee is due on a gift of land.
+		{"tặng cho đất cho con có phải nộp lệ phí trước bạ không", "le-phi-truoc-ba", true},
 		// A thing of a None group tells another situation: the same birth with
 		// the papers made at once is the joint registration's own situation.
 		{"vừa sinh em bé, làm giấy tờ một lần có cả thẻ bhyt với hộ khẩu được không", "lien-thong-khai-sinh", true},
