@@ -1070,6 +1070,10 @@ func TestDeclineSaysWhereToGo(t *testing.T) {
 		// an employer's own insurance and tax filings are not a worker's procedure
 		{"công ty mới thành lập, đăng ký tham gia BHXH cho đơn vị lần đầu thế nào", "Bảo hiểm xã hội cơ sở nơi đặt trụ sở"},
 		{"khai thuế TNCN hàng tháng cho nhân viên nộp ở đâu", "cơ quan thuế quản lý doanh nghiệp"},
+		// a degree or a savings book to update after a name was corrected is
+		// the school's or the bank's, not the correction done before
+		{"Sửa tên trên bằng đại học sau khi đã đổi tên trong khai sinh thì làm ở đâu?", "cơ quan đã cấp văn bằng"},
+		{"đổi họ cho con rồi thì sổ tiết kiệm đứng tên cháu ở ngân hàng đổi tên thế nào", "ngân hàng nơi bạn giao dịch"},
 	} {
 		r := f.say(t, fmt.Sprintf("w%d", i), c.q)
 		if r.Intent != bot.IntentFallback || r.ProcedureID != "" || !strings.Contains(r.Replies[0].Text, c.want) {
