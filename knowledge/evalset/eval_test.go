@@ -197,6 +197,10 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout190.tsv", 0.045, 0.92, 0.84, 0.93},
 		{"testdata/heldout195.tsv", 0.03, 0.87, 0.93, 0.95},
 		{"testdata/heldout196.tsv", 0.01, 0.87, 0.91, 0.97},
+		{"testdata/heldout193.tsv", 0.045, 0.77, 0.67, 0.97},
+		{"testdata/heldout194.tsv", 0.045, 0.82, 0.93, 0.95},
+		{"testdata/heldout199.tsv", 0.01, 0.98, 0.96, 0.97},
+		{"testdata/heldout200.tsv", 0.05, 0.78, 0.86, 0.93},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {
