@@ -169,6 +169,15 @@ func TestSeedEnglishReadsQuestions(t *testing.T) {
 		{q: "My parents are selling a plot in Binh Duong to a neighbour, where do they sign?", named: "chuyen-nhuong-dat", section: "agency"},
 		{q: "Our homestay needs a security and order certificate from the police. How long does it take?", named: "chung-nhan-an-ninh-trat-tu", section: "time"},
 		{q: "The commune's birth records were destroyed in the storm. Can my wife re-register her birth?", named: "dang-ky-lai-khai-sinh", section: "conditions"},
+		// the paper that still carries the old ID number is the one updated;
+		// the old number's confirmation is another paper
+		{q: "My tax registration still shows my old CMND, how do I update it?", named: "thay-doi-thong-tin-dang-ky-thue", section: "steps"},
+		{q: "my so bhxh has the old cmnd number, not my can cuoc. how to update?", named: "cap-lai-so-bhxh", section: "steps"},
+		{q: "The bank wants a paper confirming my old CMND number. Where do I get it?", named: "xac-nhan-so-cmnd", section: "agency"},
+		// a misspelt name is the correction of the paper it is on
+		{q: "They spelled my name wrong on our marriage certificate. How do we fix it?", named: "thay-doi-cai-chinh-ho-tich", hinted: "ket-hon-co-yeu-to-nuoc-ngoai", section: "steps"},
+		{q: "can we do the baby's khai sinh, ho khau and bhyt card in one go?", named: "lien-thong-khai-sinh", section: "conditions"},
+		{q: "Her ho khau book was taken away last year; what paper proves her address now?", named: "xac-nhan-thong-tin-cu-tru", section: "documents"},
 	} {
 		r := g.Read(c.q)
 		if (r.NotCovered != "") != c.notCovered || (!c.notCovered || c.named != "") && (strings.Join(ids(r.Named), ",") != c.named || strings.Join(ids(r.Hinted), ",") != c.hinted || r.Section != c.section) {
