@@ -1074,6 +1074,10 @@ func TestDeclineSaysWhereToGo(t *testing.T) {
 		// the school's or the bank's, not the correction done before
 		{"Sửa tên trên bằng đại học sau khi đã đổi tên trong khai sinh thì làm ở đâu?", "cơ quan đã cấp văn bằng"},
 		{"đổi họ cho con rồi thì sổ tiết kiệm đứng tên cháu ở ngân hàng đổi tên thế nào", "ngân hàng nơi bạn giao dịch"},
+		// choosing between the one-off withdrawal and a pension is advice;
+		// what land sells for is the market's
+		{"nên rút bhxh một lần hay đóng tiếp để sau này lấy lương hưu", "1900 9068"},
+		{"đất thổ cư ở xã em giờ bao nhiêu 1 mét vậy", "bảng giá đất của tỉnh"},
 	} {
 		r := f.say(t, fmt.Sprintf("w%d", i), c.q)
 		if r.Intent != bot.IntentFallback || r.ProcedureID != "" || !strings.Contains(r.Replies[0].Text, c.want) {

@@ -327,6 +327,12 @@ func TestSituationGuides(t *testing.T) {
 		// A first passport told by the trip; an older person's VNeID account.
 		{"được con gái bên Úc mời sang thăm, chưa làm hộ chiếu bao giờ, làm ở đâu", "cap-ho-chieu", true},
 		{"ông tôi 75 tuổi dùng điện thoại bàn phím, không có smartphone thì làm VNeID được không", "tai-khoan-dinh-danh-dien-tu", true},
+		// Another procedure done on the app is that procedure's question,
+		// not the older person's account.
+		{"đăng ký tạm trú trên vneid mà mẹ tôi không biết dùng điện thoại thì nhờ ai làm", "dang-ky-tam-tru", false},
+		// A copy of the birth record or its re-registration named is that
+		// paper's own procedure, whatever else the story lost or applied for.
+		{"mất giấy khai sinh gốc, đi làm hộ chiếu bị đòi bản trích lục thì xin ở đâu", "trich-luc-ho-tich", false},
 		// A father recognising a child born outside marriage.
 		{"mình là mẹ đơn thân, khai sinh của bé để trống phần cha, giờ bố bé muốn nhận con thì cần giấy tờ gì", "dang-ky-nhan-cha-me-con", true},
 		// A birth certificate lost with the commune's register.
