@@ -178,6 +178,11 @@ func TestSeedEnglishReadsQuestions(t *testing.T) {
 		{q: "They spelled my name wrong on our marriage certificate. How do we fix it?", named: "thay-doi-cai-chinh-ho-tich", hinted: "ket-hon-co-yeu-to-nuoc-ngoai", section: "steps"},
 		{q: "can we do the baby's khai sinh, ho khau and bhyt card in one go?", named: "lien-thong-khai-sinh", section: "conditions"},
 		{q: "Her ho khau book was taken away last year; what paper proves her address now?", named: "xac-nhan-thong-tin-cu-tru", section: "documents"},
+		// a hospital's records, a body donation and a DNA clinic are no
+		// procedure of the guides
+		{q: "How do I get a copy of my medical records from the hospital?", notCovered: true},
+		{q: "My aunt wants to donate her body to science. Who registers that?", notCovered: true},
+		{q: "Is there a DNA clinic in Hanoi that does it cheaply?", notCovered: true},
 	} {
 		r := g.Read(c.q)
 		if (r.NotCovered != "") != c.notCovered || (!c.notCovered || c.named != "") && (strings.Join(ids(r.Named), ",") != c.named || strings.Join(ids(r.Hinted), ",") != c.hinted || r.Section != c.section) {
@@ -203,6 +208,10 @@ func TestSeedEnglishTranslate(t *testing.T) {
 		{"what is the weather like", ""},
 		// a place says where, not what: it is left out
 		{"lost my driving licence on the Ha Giang loop", "mất cấp lại giấy phép lái xe"},
+		// "correct" of an amount and "stay" of a paper are no correction and
+		// no guest's stay
+		{"is that the correct amount", "đúng không"},
+		{"does my licence stay valid", "giấy phép lái xe còn giá trị"},
 	} {
 		if got := g.Translate(c.q); got != c.want {
 			t.Errorf("Translate(%q) = %q, want %q", c.q, got, c.want)
