@@ -302,6 +302,11 @@ func TestSituationGuides(t *testing.T) {
 		{"công ty đòi bản sao hộ khẩu mà sổ bị thu rồi, giờ nộp giấy gì thay", "xac-nhan-thong-tin-cu-tru", true},
 		// Land of someone who died put in the heirs' names.
 		{"bố mất không để lại di chúc, sổ đỏ đứng tên bố, anh em muốn để mẹ đứng tên thì làm sao", "thua-ke-dat", true},
+		// Land given while alive, told with "cho"; a change of use to build
+		// the child a house, or a polite "cho cháu hỏi", is not a gift.
+		{"ông bà muốn cho cháu nội miếng đất vườn thì làm giấy tờ thế nào", "tang-cho-dat", true},
+		{"muốn chuyển đất lúa lên đất ở để cất nhà cho con thì xin ở đâu", "chuyen-muc-dich-su-dung-dat", false},
+		{"cho cháu hỏi làm sổ đỏ lần đầu cần giấy gì", "cap-so-do-lan-dau", false},
 		// Whether the registration fee is due on a gift of land.
 		{"tặng cho đất cho con có phải nộp lệ phí trước bạ không", "le-phi-truoc-ba", true},
 		// A thing of a None group tells another situation: the same birth with
