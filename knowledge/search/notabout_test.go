@@ -319,6 +319,10 @@ func TestSituationGuides(t *testing.T) {
 		{"con tôi 14 tuổi đang học lớp 8, trường bảo phải có căn cước, đi làm cho cháu cần giấy gì", "cap-the-can-cuoc", true},
 		{"bố mẹ cháu mất cả trong tai nạn, ông bà nội đang nuôi cháu, cần giấy tờ gì để ông bà đứng ra lo cho cháu", "dang-ky-giam-ho", true},
 		{"cả nhà vào Nam làm công nhân, muốn cho con lớp 4 học trường gần chỗ trọ", "chuyen-truong", true},
+		// Registering the family's residence for the school, or moving a
+		// bedridden mother's residence, is that procedure's question.
+		{"cả nhà chuyển vào Bình Dương, đăng ký tạm trú cho con để xin học thì làm ở đâu", "dang-ky-tam-tru", false},
+		{"mẹ tôi nằm một chỗ không đi được, muốn nhập khẩu mẹ về nhà tôi thì làm sao", "dang-ky-thuong-tru", false},
 		// The household head changing; someone gone for good still registered.
 		{"bố em là chủ hộ vừa mất, giờ mẹ em đứng tên chủ hộ thì phải làm thủ tục gì", "dieu-chinh-thong-tin-cu-tru", true},
 		{"em trai định cư bên Úc mấy năm rồi mà hộ khẩu nhà vẫn còn tên, muốn xóa tên thì làm thế nào", "xoa-dang-ky-thuong-tru", true},
