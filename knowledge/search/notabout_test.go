@@ -270,6 +270,11 @@ func TestSituationGuides(t *testing.T) {
 		// "nhà nước" no house; a couple's property is another matter.
 		{"em o Ha Noi con ban gai o Nghe An, cuoi nhau thi ra xa nao dang ky, xa ben em hay ben co ay", "dang-ky-ket-hon", true},
 		{"Sắp cưới vợ cùng xã thì cần lo những giấy tờ gì với nhà nước", "dang-ky-ket-hon", true},
+		// A father recognised by a couple who never married, and a stall's
+		// food paper ("cuoi" typed without marks may be "cười"), are no
+		// wedding.
+		{"hai đứa không cưới mà có con, giờ làm giấy nhận cha cho bé cần gì", "dang-ky-nhan-cha-me-con", false},
+		{"ban xoi o cho, hang xom cuoi bao chua co giay, lam giay an toan thuc pham can gi", "an-toan-thuc-pham", false},
 		{"Nhà bố mẹ cho riêng trước khi cưới, sau khi đăng ký kết hôn có thành tài sản chung không?", "", false},
 		{"đưa bằng lái xe lên app để khỏi mang bản giấy theo người", "tich-hop-giay-to-vao-can-cuoc", true},
 		// One paper, under two names, is not the situation of losing several.
