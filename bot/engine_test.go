@@ -1083,6 +1083,9 @@ func TestDeclineSaysWhereToGo(t *testing.T) {
 		{"con dấu công ty bị mất thì làm sao", "tự khắc con dấu"},
 		{"mất chìa khóa xe máy, làm lại ở đâu", "Tiệm sửa khóa"},
 		{"đổi tên hợp đồng nước sinh hoạt sang tên con", "công ty cấp nước"},
+		// a workplace's own confirmation; life inside the army after the call-up
+		{"xin giấy xác nhận đang công tác ở đâu", "nơi bạn làm việc"},
+		{"con đi bộ đội, muốn lên thăm con ở đơn vị thì xin phép ai", "Đơn vị quân đội"},
 	} {
 		r := f.say(t, fmt.Sprintf("w%d", i), c.q)
 		if r.Intent != bot.IntentFallback || r.ProcedureID != "" || !strings.Contains(r.Replies[0].Text, c.want) {
