@@ -201,6 +201,10 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout194.tsv", 0.01, 0.86, 0.92, 0.97},
 		{"testdata/heldout199.tsv", 0.0, 0.98, 0.96, 1.0},
 		{"testdata/heldout200.tsv", 0.01, 0.82, 0.87, 0.97},
+		{"testdata/heldout197.tsv", 0.045, 0.85, 0.91, 0.94},
+		{"testdata/heldout198.tsv", 0.11, 0.66, 0.81, 0.91},
+		{"testdata/heldout203.tsv", 0.005, 0.98, 0.93, 1.0},
+		{"testdata/heldout204.tsv", 0.035, 0.82, 0.85, 0.95},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {
