@@ -198,9 +198,11 @@ func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 			// together) is what the asking sentence's paper is asked within.
 			// A sentence that asks how to use the portal ("can we pay online
 			// instead of going to the police station?") asks it for the named
-			// procedure.
+			// procedure. The whole message may still say the asking
+			// sentence's guide is not what it is about ("selling my bike
+			// … what do I do with the plate?" is no registration).
 			if len(rq.Named) == 0 && rq.NotCovered == "" && !bringsPaper(qs) && !refersBackEnglish(qs) && named.Field != SituationField {
-				if p, ok := e.translatedGuide(ctx, rq.Asked, text); ok && p.ID != named.ID && !refines(named.Title, p.Title) && p.Field != usageField {
+				if p, ok := e.translatedGuide(ctx, rq.Asked, text); ok && p.ID != named.ID && !refines(named.Title, p.Title) && p.Field != usageField && !e.cfg.English.Excludes(p.ID, r.Asked) {
 					return e.answerInEnglish(ctx, s, m, p, r.Section, translatedLead(p))
 				}
 			}

@@ -321,7 +321,7 @@ func (g *English) indexSpellings() {
 // or two neighbours swapped ("certifciate") — when exactly one glossary word
 // of minRepaired letters or more is that close and w is neither a glossary
 // word nor a Vietnamese syllable typed without marks. A letter typed for
-// another is left alone, and so is any slip in the last three letters: they
+// another is left alone, and so is a dropped first letter and any slip in the last three letters: they
 // too often make another real word ("carried" and "married", "courts" and
 // "court", "retires" and "retirees"). ok is false when w is left as typed.
 func (g English) repairTypo(w string) (string, bool) {
@@ -332,8 +332,10 @@ func (g English) repairTypo(w string) (string, bool) {
 	// ("retires", "retirees").
 	const ending = 3
 	found := map[string]bool{}
+	// A first letter is seldom dropped, and a word without it is often
+	// another real one ("hanging" is no "changing").
 	for _, c := range g.dropped[w] { // a letter dropped
-		if i := firstDiff(c, w); i < len(c)-ending {
+		if i := firstDiff(c, w); i > 0 && i < len(c)-ending {
 			found[c] = true
 		}
 	}

@@ -178,11 +178,25 @@ func TestSeedEnglishReadsQuestions(t *testing.T) {
 		{q: "They spelled my name wrong on our marriage certificate. How do we fix it?", named: "thay-doi-cai-chinh-ho-tich", hinted: "ket-hon-co-yeu-to-nuoc-ngoai", section: "steps"},
 		{q: "can we do the baby's khai sinh, ho khau and bhyt card in one go?", named: "lien-thong-khai-sinh", section: "conditions"},
 		{q: "Her ho khau book was taken away last year; what paper proves her address now?", named: "xac-nhan-thong-tin-cu-tru", section: "documents"},
+		// a replacement card, a new cavet or plate, a wrecked bike's plate
+		{q: "Can she apply for a replacement can cuoc online?", named: "cap-doi-cap-lai-the-can-cuoc", section: "online"},
+		{q: "The cavet was stolen with the bike. How do we get a new cavet?", named: "cap-lai-dang-ky-bien-so-xe", section: "steps"},
+		{q: "My licence plate fell off on the highway, what papers for a new bien so?", named: "cap-lai-dang-ky-bien-so-xe", section: "documents"},
+		{q: "My bike was wrecked in a crash. Do I hand the plate back to the police?", named: "thu-hoi-dang-ky-bien-so-xe"},
+		// complaints about an officer or a fine, a katana on the wall
+		{q: "How can I officially complain about the fine? The light was yellow.", named: "khieu-nai-to-cao", section: "steps"},
+		{q: "I have a katana hanging on the wall. Must I declare it?", named: "khai-bao-vu-khi-tho-so", section: "conditions"},
+		// a foreign boyfriend staying, a landlord who never registered a tenant
+		{q: "My Canadian boyfriend is staying at my house. Do I report him to the cong an?", named: "khai-bao-tam-tru-nguoi-nuoc-ngoai"},
 		// a hospital's records, a body donation and a DNA clinic are no
 		// procedure of the guides
 		{q: "How do I get a copy of my medical records from the hospital?", notCovered: true},
 		{q: "My aunt wants to donate her body to science. Who registers that?", notCovered: true},
 		{q: "Is there a DNA clinic in Hanoi that does it cheaply?", notCovered: true},
+		// a bank card frozen, an airline's rules, a licence's points
+		{q: "My bank card was in the stolen wallet. Which bank hotline do I call to freeze it?", notCovered: true},
+		{q: "Her can cuoc got lost. Can she still fly tomorrow with VNeID?", notCovered: true},
+		{q: "Who loses the license points for a camera ticket, me or my wife?", notCovered: true},
 	} {
 		r := g.Read(c.q)
 		if (r.NotCovered != "") != c.notCovered || (!c.notCovered || c.named != "") && (strings.Join(ids(r.Named), ",") != c.named || strings.Join(ids(r.Hinted), ",") != c.hinted || r.Section != c.section) {
@@ -433,7 +447,7 @@ func TestEnglishRepairsTypos(t *testing.T) {
 	g, err := knowledge.ParseEnglish("english.yaml", []byte(`chat:
   - {short: [pls], full: please}
 words:
-  - {en: [misspelled, certificate, registration, retirees, nights, married, birth], vi: x}
+  - {en: [misspelled, certificate, registration, retirees, nights, married, birth, changing], vi: x}
 `))
 	if err != nil {
 		t.Fatal(err)
@@ -445,6 +459,7 @@ words:
 		{"she retires soon", "she retires soon"},             // "retirees": an inflection
 		{"stayed two night", "stayed two night"},             // shorter than seven letters
 		{"they carried it", "they carried it"},               // a letter for another ("married")
+		{"hanging on the wall", "hanging on the wall"},       // a first letter dropped ("changing")
 		{"dang ky thuong tru", "dang ky thuong tru"},         // Vietnamese syllables
 		{"misspelled certificate", "misspelled certificate"}, // already right
 	} {
