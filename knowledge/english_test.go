@@ -188,6 +188,12 @@ func TestSeedEnglishReadsQuestions(t *testing.T) {
 		{q: "I have a katana hanging on the wall. Must I declare it?", named: "khai-bao-vu-khi-tho-so", section: "conditions"},
 		// a foreign boyfriend staying, a landlord who never registered a tenant
 		{q: "My Canadian boyfriend is staying at my house. Do I report him to the cong an?", named: "khai-bao-tam-tru-nguoi-nuoc-ngoai"},
+		// a power of attorney to sell a flat is notarised; a letter
+		// authorising a friend has its signature certified; a foreigner
+		// moving flats declares the new address
+		{q: "She needs a power of attorney so her sister can sell the flat, where is that done?", named: "cong-chung-hop-dong", section: "agency"},
+		{q: "Does my authorization letter need to be certified?", named: "chung-thuc-chu-ky", section: "conditions"},
+		{q: "Do I have to declare my new address with the police when I change flats?", named: "khai-bao-tam-tru-nguoi-nuoc-ngoai", section: "conditions"},
 		// a hospital's records, a body donation and a DNA clinic are no
 		// procedure of the guides
 		{q: "How do I get a copy of my medical records from the hospital?", notCovered: true},
