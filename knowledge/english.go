@@ -1101,11 +1101,23 @@ func firstPhrase(text string, phrases []string) string {
 
 // englishText lowercases s, drops Vietnamese marks (a "căn cước card" reads
 // as a "can cuoc card", as most foreigners type it) and turns everything but
-// letters, digits and hyphens into single spaces.
+// letters, digits and hyphens into single spaces. A number joined by a
+// hyphen to the words after it stands apart ("a 6-month-old" reads as "a 6
+// month-old", as "a six month-old" would).
 func englishText(s string) string {
-	return strings.Join(strings.FieldsFunc(vntext.Fold(strings.ToLower(s)), func(r rune) bool {
+	fields := strings.FieldsFunc(vntext.Fold(strings.ToLower(s)), func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-'
-	}), " ")
+	})
+	out := fields[:0:0]
+	for _, f := range fields {
+		digits := strings.IndexFunc(f, func(r rune) bool { return !unicode.IsDigit(r) })
+		if digits > 0 && f[digits] == '-' && digits+1 < len(f) && unicode.IsLetter(rune(f[digits+1])) {
+			out = append(out, f[:digits], f[digits+1:])
+			continue
+		}
+		out = append(out, f)
+	}
+	return strings.Join(out, " ")
 }
 
 // englishPhrases puts phrases in the form englishText gives, dropping empty

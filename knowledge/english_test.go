@@ -194,6 +194,12 @@ func TestSeedEnglishReadsQuestions(t *testing.T) {
 		{q: "She needs a power of attorney so her sister can sell the flat, where is that done?", named: "cong-chung-hop-dong", section: "agency"},
 		{q: "Does my authorization letter need to be certified?", named: "chung-thuc-chu-ky", section: "conditions"},
 		{q: "Do I have to declare my new address with the police when I change flats?", named: "khai-bao-tam-tru-nguoi-nuoc-ngoai", section: "conditions"},
+		// a number joined to words by a hyphen stands apart; "registering"
+		// the birth; a pupil moved mid-year; a child's sick days
+		{q: "Passport for a 6-month-old: what documents?", named: "cap-ho-chieu", section: "documents"},
+		{q: "Which decree applies when registering the birth of a child with one foreign parent?", named: "dang-ky-khai-sinh", section: "legal"},
+		{q: "How do I transfer my 2nd grader to a public school in Hanoi?", named: "chuyen-truong", section: "steps"},
+		{q: "I took 5 days off to stay with my sick son in hospital. Does social insurance pay me for those days?", named: "che-do-om-dau", section: "conditions"},
 		// a hospital's records, a body donation and a DNA clinic are no
 		// procedure of the guides
 		{q: "How do I get a copy of my medical records from the hospital?", notCovered: true},
