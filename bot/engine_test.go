@@ -1086,6 +1086,10 @@ func TestDeclineSaysWhereToGo(t *testing.T) {
 		// a workplace's own confirmation; life inside the army after the call-up
 		{"xin giấy xác nhận đang công tác ở đâu", "nơi bạn làm việc"},
 		{"con đi bộ đội, muốn lên thăm con ở đơn vị thì xin phép ai", "Đơn vị quân đội"},
+		// a kindergarten's intake is not the grade 1 enrolment; an airport's
+		// fee is the airline's
+		{"tuyển sinh mầm non cho bé 4 tuổi nộp hồ sơ ở đâu", "trường mầm non gần nhà"},
+		{"phí sân bay có tính vào vé không", "hãng hàng không"},
 	} {
 		r := f.say(t, fmt.Sprintf("w%d", i), c.q)
 		if r.Intent != bot.IntentFallback || r.ProcedureID != "" || !strings.Contains(r.Replies[0].Text, c.want) {
