@@ -200,6 +200,10 @@ func TestSeedEnglishReadsQuestions(t *testing.T) {
 		{q: "Which decree applies when registering the birth of a child with one foreign parent?", named: "dang-ky-khai-sinh", section: "legal"},
 		{q: "How do I transfer my 2nd grader to a public school in Hanoi?", named: "chuyen-truong", section: "steps"},
 		{q: "I took 5 days off to stay with my sick son in hospital. Does social insurance pay me for those days?", named: "che-do-om-dau", section: "conditions"},
+		// what a fine is for is no how-to guide's; documents certified
+		{q: "The police fined me for not declaring my stay, how do I pay?", notCovered: true},
+		{q: "Is the fine for no residence registration paid at the ward?", notCovered: true},
+		{q: "Can the ward certify my documents on Saturday?", named: "chung-thuc-ban-sao", section: "conditions"},
 		// a hospital's records, a body donation and a DNA clinic are no
 		// procedure of the guides
 		{q: "How do I get a copy of my medical records from the hospital?", notCovered: true},
