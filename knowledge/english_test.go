@@ -204,6 +204,11 @@ func TestSeedEnglishReadsQuestions(t *testing.T) {
 		{q: "The police fined me for not declaring my stay, how do I pay?", notCovered: true},
 		{q: "Is the fine for no residence registration paid at the ward?", notCovered: true},
 		{q: "Can the ward certify my documents on Saturday?", named: "chung-thuc-ban-sao", section: "conditions"},
+		// a household business paused; social insurance cashed out; a
+		// copy's Vietnamese name
+		{q: "Can she suspend the ho kinh doanh for 6 months?", named: "thay-doi-ho-kinh-doanh", section: "conditions"},
+		{q: "I want to cash out my so bao hiem before I leave. What paper do I need?", named: "bhxh-mot-lan", section: "documents"},
+		{q: "Where can I get sao y ban chinh done?", named: "chung-thuc-ban-sao", section: "agency"},
 		// a hospital's records, a body donation and a DNA clinic are no
 		// procedure of the guides
 		{q: "How do I get a copy of my medical records from the hospital?", notCovered: true},
