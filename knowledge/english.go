@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/dvcbot/dvcbot/knowledge/vntext"
 )
@@ -321,9 +322,10 @@ func (g *English) indexSpellings() {
 // or two neighbours swapped ("certifciate") — when exactly one glossary word
 // of minRepaired letters or more is that close and w is neither a glossary
 // word nor a Vietnamese syllable typed without marks. A letter typed for
-// another is left alone, and so is a dropped first letter and any slip in the last three letters: they
-// too often make another real word ("carried" and "married", "courts" and
-// "court", "retires" and "retirees"). ok is false when w is left as typed.
+// another is left alone, and so are a dropped first letter and any slip in
+// the last three letters: they too often make another real word ("carried"
+// and "married", "hanging" and "changing", "courts" and "court", "retires"
+// and "retirees"). ok is false when w is left as typed.
 func (g English) repairTypo(w string) (string, bool) {
 	if len(w) < minRepaired || g.spelled[w] || !asciiLetters(w) || vntext.UnmarkedSyllable(w) {
 		return "", false
@@ -332,8 +334,6 @@ func (g English) repairTypo(w string) (string, bool) {
 	// ("retires", "retirees").
 	const ending = 3
 	found := map[string]bool{}
-	// A first letter is seldom dropped, and a word without it is often
-	// another real one ("hanging" is no "changing").
 	for _, c := range g.dropped[w] { // a letter dropped
 		if i := firstDiff(c, w); i > 0 && i < len(c)-ending {
 			found[c] = true
@@ -1108,16 +1108,21 @@ func englishText(s string) string {
 	fields := strings.FieldsFunc(vntext.Fold(strings.ToLower(s)), func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-'
 	})
-	out := fields[:0:0]
+	out := make([]string, 0, len(fields))
 	for _, f := range fields {
-		digits := strings.IndexFunc(f, func(r rune) bool { return !unicode.IsDigit(r) })
-		if digits > 0 && f[digits] == '-' && digits+1 < len(f) && unicode.IsLetter(rune(f[digits+1])) {
-			out = append(out, f[:digits], f[digits+1:])
+		if num, rest, ok := strings.Cut(f, "-"); ok && isNumber(num) && startsWithLetter(rest) {
+			out = append(out, num, rest)
 			continue
 		}
 		out = append(out, f)
 	}
 	return strings.Join(out, " ")
+}
+
+// startsWithLetter reports whether s begins with a letter.
+func startsWithLetter(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return s != "" && unicode.IsLetter(r)
 }
 
 // englishPhrases puts phrases in the form englishText gives, dropping empty
