@@ -205,6 +205,10 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout198.tsv", 0.01, 0.9, 0.83, 1.0},
 		{"testdata/heldout203.tsv", 0.005, 0.98, 0.93, 1.0},
 		{"testdata/heldout204.tsv", 0.01, 0.92, 0.86, 1.0},
+		{"testdata/heldout201.tsv", 0.025, 0.85, 0.9, 0.98},
+		{"testdata/heldout202.tsv", 0.05, 0.82, 0.84, 0.95},
+		{"testdata/heldout207.tsv", 0.005, 0.84, 0.92, 1.0},
+		{"testdata/heldout208.tsv", 0.025, 0.84, 0.92, 0.95},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {
