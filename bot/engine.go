@@ -730,6 +730,28 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 			}
 		}
 	}
+	asking := questionSentence(m.Text)
+	if asking == "" {
+		asking = m.Text
+	}
+	for _, qs := range askedParts(m.Text) {
+		// A story told in sentences before the one that asks, or in the
+		// words before its last "thì", may name a subject the guides do not
+		// cover ("Sau vụ tai nạn viện phí cả trăm triệu … Giờ mua bảo hiểm y
+		// tế hộ gia đình thì một người đóng bao nhiêu?"): the part that asks,
+		// which names no such subject, names its guide whole and the search
+		// is sure of it alone, and the whole message ranks it among its
+		// first few and does not say it is about something else.
+		if !uncovered() || e.notCovered(e.normalize(qs)) || e.asksBeyondGuide(asking) {
+			continue
+		}
+		if _, one, ok := e.namedAlone(qs, search); ok && one.Hits[0].Confidence >= sureConfidence && namesProcedure(one) && one.Hits[0].Evidence.Anchor >= 3 &&
+			amongFirst(res, one.Hits[0].ID, 3) && !e.excludes(one.Hits[0].ID, q) && !wholeExcludes(one.Hits[0].ID) {
+			if p, err := e.cfg.Procedures.Procedure(ctx, one.Hits[0].ID); err == nil {
+				return e.answer(ctx, s, m, p, e.sectionOf(w, p), one)
+			}
+		}
+	}
 	if rest, one, ok := e.purposeAnswer(m.Text, search); ok {
 		// What the paper is for ("… để làm thủ tục ngân hàng") is not what
 		// is asked for, unless the question ends inside the purpose
@@ -1782,7 +1804,7 @@ func onlyLastAsks(clauses []string) bool {
 
 // askCues mark a clause that asks something.
 var askCues = cues("gì", "j", "thế nào", "ntn", "làm sao", "ra sao", "ở đâu", "chỗ nào", "bao nhiêu", "bn", "bao lâu",
-	"được không", "đc không", "dc ko", "được ko", "đc ko", "có phải", "có cần", "có được", "hay không", "không ạ", "ko ạ", "ai", "mấy",
+	"được không", "đc không", "dc ko", "được ko", "đc ko", "có phải", "có cần", "có được", "hay không", "đi đâu", "đến đâu", "lên đâu", "nơi nào", "không ạ", "ko ạ", "ai", "mấy",
 	"được chưa", "đủ điều kiện")
 
 // pastCues mark a clause about what already happened.
@@ -2721,4 +2743,18 @@ func (e *Engine) namedBesideChannel(ctx context.Context, text string) (knowledge
 		return knowledge.Procedure{}, false
 	}
 	return p, true
+}
+
+// askedParts returns the parts of text that may be what it asks, the
+// sentence that asks (questionSentence) and the words after its last "thì"
+// (afterThen), each once; none when text is one sentence without a "thì".
+func askedParts(text string) []string {
+	var parts []string
+	if qs := questionSentence(text); qs != "" {
+		parts = append(parts, qs)
+	}
+	if rest, ok := afterThen(text); ok && !slices.Contains(parts, rest) {
+		parts = append(parts, rest)
+	}
+	return parts
 }

@@ -1308,3 +1308,27 @@ func TestChannelGuideYieldsToTheProcedureNamedBesideIt(t *testing.T) {
 		t.Errorf("the channel's own question answered %q, want tai-khoan-dinh-danh-dien-tu", r.ProcedureID)
 	}
 }
+
+// The sentence that asks decides when the story before it names a subject no
+// guide covers (a hospital bill) and the asking sentence names a guide whole;
+// a complaint or petition asked after a story about a procedure is the
+// complaint's guide; a short asking sentence whose name is the story's
+// uncovered subject (a trademark's certificate) answers nothing, nor does
+// one that asks an opinion.
+func TestAskingSentenceAfterAStory(t *testing.T) {
+	f := newEngine(t)
+	for i, c := range []struct{ q, id string }{
+		{"Bố tôi nằm viện cả tháng, viện phí hết mấy chục triệu. Giờ mua bảo hiểm y tế hộ gia đình cho cả nhà thì đóng bao nhiêu?", "bhyt-ho-gia-dinh"},
+		{"Cán bộ hẹn mãi không trả giấy xác nhận cư trú, còn gợi ý bồi dưỡng, tôi muốn tố cáo thì gửi đơn đi đâu", "khieu-nai-to-cao"},
+		{"Hồ sơ đổi sổ đỏ nộp 3 tháng rồi mà vẫn chưa được giải quyết, muốn phản ánh thì gửi ở đâu", "phan-anh-kien-nghi"},
+		{"Tôi muốn góp ý là tờ khai đổi bằng lái phải ghi nhiều thứ quá, gửi kiến nghị ở đâu", "phan-anh-kien-nghi"},
+		{"Đăng ký nhãn hiệu cho cà phê bị trả vì trùng tên. Bao lâu thì có văn bằng?", ""},
+		// the words after the last "thì" ask; an opinion asked is no guide's
+		{"Tôi dạy ở trường tư, tối còn dạy thêm ở trung tâm, có 2 nguồn thu nhập thì tự quyết toán thuế thế nào?", "quyet-toan-thue-tncn"},
+		{"Xã nói khu này chưa có trong quy hoạch. Theo anh chị thì mấy năm nữa đất ruộng nhà tôi mới được lên thổ cư?", ""},
+	} {
+		if r := f.say(t, fmt.Sprintf("s%d", i), c.q); r.ProcedureID != c.id {
+			t.Errorf("%q: answered %q, want %q", c.q, r.ProcedureID, c.id)
+		}
+	}
+}

@@ -218,6 +218,14 @@ func TestSeedEnglishReadsQuestions(t *testing.T) {
 		{q: "My bank card was in the stolen wallet. Which bank hotline do I call to freeze it?", notCovered: true},
 		{q: "Her can cuoc got lost. Can she still fly tomorrow with VNeID?", notCovered: true},
 		{q: "Who loses the license points for a camera ticket, me or my wife?", notCovered: true},
+		// a cracked card, a translation certified, a stolen Vietnamese
+		// passport, telling the police one is away, a shop moved or paused
+		{q: "His can cuoc is cracked in half. What does he bring to get another?", named: "cap-doi-cap-lai-the-can-cuoc", section: "documents"},
+		{q: "Where do I get my translation of the diploma certified?", named: "chung-thuc-chu-ky", section: "agency"},
+		{q: "My son's vietnamese passport got stolen on the bus, how do we report it?", named: "trinh-bao-mat-ho-chieu", section: "steps"},
+		{q: "Going to Seoul for a year. Do I tell the police I'm away?", named: "khai-bao-tam-vang"},
+		{q: "We moved our shop to the next street, what do we file?", named: "thay-doi-ho-kinh-doanh"},
+		{q: "Which documents to get a certificate on security and order for a karaoke bar?", named: "chung-nhan-an-ninh-trat-tu", section: "documents"},
 	} {
 		r := g.Read(c.q)
 		if (r.NotCovered != "") != c.notCovered || (!c.notCovered || c.named != "") && (strings.Join(ids(r.Named), ",") != c.named || strings.Join(ids(r.Hinted), ",") != c.hinted || r.Section != c.section) {
@@ -410,6 +418,8 @@ func TestSeedEnglishAsksElse(t *testing.T) {
 		{"Can my employer refuse to do my tax finalization if I quit in October?", "can my employer", "quyet-toan-thue-tncn"},
 		{"Is a Vietnamese international driving permit accepted in California?", "accepted in", "giay-phep-lai-xe-quoc-te"},
 		{"How do I register my baby's birth?", "", "dang-ky-khai-sinh"},
+		{"Can you recommend a notary office that speaks English?", "can you recommend", "cong-chung-hop-dong"},
+		{"Household business or a company, which is better for me?", "which is better", "dang-ky-ho-kinh-doanh"},
 	} {
 		r := g.Read(c.q)
 		var named []string
