@@ -98,3 +98,19 @@ func TestStripSectionCuesDropsOffices(t *testing.T) {
 		}
 	}
 }
+
+// A short asking sentence after another question is read with it; a longer
+// one, or one after a statement, stands alone.
+func TestWithAskedBefore(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"I need copies of my passport certified. What do I bring to the ward? just the passport?", "What do I bring to the ward? just the passport?"},
+		{"What do I bring to the ward? just the passport?", "What do I bring to the ward? just the passport?"},
+		{"I need copies certified. Just the passport?", "Just the passport?"},
+		{"What do I bring? Is the passport alone enough for them?", "Is the passport alone enough for them?"},
+		{"one sentence only?", ""},
+	} {
+		if got := withAskedBefore(c.in, questionSentence(c.in)); got != c.want {
+			t.Errorf("%q: %q, want %q", c.in, got, c.want)
+		}
+	}
+}

@@ -147,7 +147,7 @@ func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 	wholeCovered := r.NotCovered == ""
 	// The sentence that asks, read once; qs is "" for a message of one
 	// sentence.
-	qs := questionSentence(text)
+	qs := withAskedBefore(text, questionSentence(text))
 	var rq knowledge.EnglishReading
 	if qs != "" {
 		rq = e.cfg.English.Read(qs)
@@ -513,4 +513,31 @@ func namedInAnyOrder(p knowledge.Procedure, text string) bool {
 		}
 	}
 	return false
+}
+
+// shortAsking is the most words an asking sentence may have and still be
+// only an afterthought to the question before it ("… what do I need to bring
+// to the ward office? just the passport?").
+const shortAsking = 3
+
+// withAskedBefore returns qs, the sentence of text that asks, with the
+// sentence before it when qs is that short an afterthought and the one
+// before it asks too (ends in "?"); qs as given otherwise.
+func withAskedBefore(text, qs string) string {
+	if qs == "" || len(strings.Fields(qs)) > shortAsking {
+		return qs
+	}
+	at := strings.LastIndex(text, qs)
+	if at < 0 {
+		return qs
+	}
+	before := strings.TrimSpace(text[:at])
+	if !strings.HasSuffix(before, "?") {
+		return qs
+	}
+	start := 0
+	if ends := sentenceEnd.FindAllStringIndex(strings.TrimRight(before, "?"), -1); len(ends) > 0 {
+		start = ends[len(ends)-1][1]
+	}
+	return strings.TrimSpace(before[start:]) + " " + qs
 }
