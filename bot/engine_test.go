@@ -1090,6 +1090,10 @@ func TestDeclineSaysWhereToGo(t *testing.T) {
 		// fee is the airline's
 		{"tuyển sinh mầm non cho bé 4 tuổi nộp hồ sơ ở đâu", "trường mầm non gần nhà"},
 		{"phí sân bay có tính vào vé không", "hãng hàng không"},
+		// free legal advice is legal aid's; whether to cash out social
+		// insurance is advice
+		{"ở đâu tư vấn luật miễn phí cho người nghèo", "trợ giúp pháp lý"},
+		{"em nên rút bhxh một lần hay đóng tiếp cho đủ 20 năm", "1900 9068"},
 	} {
 		r := f.say(t, fmt.Sprintf("w%d", i), c.q)
 		if r.Intent != bot.IntentFallback || r.ProcedureID != "" || !strings.Contains(r.Replies[0].Text, c.want) {

@@ -419,6 +419,7 @@ func TestSeedEnglishAsksElse(t *testing.T) {
 		{"Is a Vietnamese international driving permit accepted in California?", "accepted in", "giay-phep-lai-xe-quoc-te"},
 		{"How do I register my baby's birth?", "", "dang-ky-khai-sinh"},
 		{"Can you recommend a notary office that speaks English?", "can you recommend", "cong-chung-hop-dong"},
+		{"Should I withdraw my social insurance now or keep paying into it?", "should i withdraw", "bhxh-mot-lan"},
 		{"Household business or a company, which is better for me?", "which is better", "dang-ky-ho-kinh-doanh"},
 	} {
 		r := g.Read(c.q)
