@@ -225,6 +225,7 @@ func TestSeedEnglishReadsQuestions(t *testing.T) {
 		{q: "My son's vietnamese passport got stolen on the bus, how do we report it?", named: "trinh-bao-mat-ho-chieu", section: "steps"},
 		{q: "Going to Seoul for a year. Do I tell the police I'm away?", named: "khai-bao-tam-vang"},
 		{q: "We moved our shop to the next street, what do we file?", named: "thay-doi-ho-kinh-doanh"},
+		{q: "Can I pay the driving licence fee with an e-wallet?", named: "huong-dan-thanh-toan-truc-tuyen", hinted: "doi-giay-phep-lai-xe", section: "fees"},
 		{q: "Which documents to get a certificate on security and order for a karaoke bar?", named: "chung-nhan-an-ninh-trat-tu", section: "documents"},
 	} {
 		r := g.Read(c.q)
