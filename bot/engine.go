@@ -741,7 +741,9 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 		// tế hộ gia đình thì một người đóng bao nhiêu?"): the part that asks,
 		// which names no such subject, names its guide whole and the search
 		// is sure of it alone, and the whole message ranks it among its
-		// first few and does not say it is about something else.
+		// first few and does not say it is about something else. A sentence
+		// that asks what no guide answers ("Theo anh chị thì mấy năm nữa …")
+		// answers nothing.
 		if !uncovered() || e.notCovered(e.normalize(qs)) || e.asksBeyondGuide(asking) {
 			continue
 		}

@@ -226,6 +226,8 @@ func TestSeedEnglishReadsQuestions(t *testing.T) {
 		{q: "Going to Seoul for a year. Do I tell the police I'm away?", named: "khai-bao-tam-vang"},
 		{q: "We moved our shop to the next street, what do we file?", named: "thay-doi-ho-kinh-doanh"},
 		{q: "Can I pay the driving licence fee with an e-wallet?", named: "huong-dan-thanh-toan-truc-tuyen", hinted: "doi-giay-phep-lai-xe", section: "fees"},
+		{q: "The ward kept asking my wife for extra papers that aren't required. Is there somewhere to send feedback?", named: "phan-anh-kien-nghi"},
+		{q: "An old tenant is still registered at my house. How do I get him removed?", named: "xoa-dang-ky-thuong-tru", section: "steps"},
 		{q: "Which documents to get a certificate on security and order for a karaoke bar?", named: "chung-nhan-an-ninh-trat-tu", section: "documents"},
 	} {
 		r := g.Read(c.q)
