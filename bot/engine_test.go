@@ -1322,7 +1322,8 @@ func TestChannelGuideYieldsToTheProcedureNamedBesideIt(t *testing.T) {
 func TestAskingSentenceAfterAStory(t *testing.T) {
 	f := newEngine(t)
 	for i, c := range []struct{ q, id string }{
-		{"Bố tôi nằm viện cả tháng, viện phí hết mấy chục triệu. Giờ mua bảo hiểm y tế hộ gia đình cho cả nhà thì đóng bao nhiêu?", "bhyt-ho-gia-dinh"},
+		{"Ba tôi nằm viện hai tuần, viện phí cao quá mà không có thẻ. Giờ mua bảo hiểm y tế hộ gia đình thì mỗi người đóng bao nhiêu tiền?", "bhyt-ho-gia-dinh"},
+		{"Hai bên thỏa thuận bồi thường xong rồi, viết giấy tay. Muốn ra phường chứng thực chữ ký hai bên thì làm thế nào?", "chung-thuc-chu-ky"},
 		{"Cán bộ hẹn mãi không trả giấy xác nhận cư trú, còn gợi ý bồi dưỡng, tôi muốn tố cáo thì gửi đơn đi đâu", "khieu-nai-to-cao"},
 		{"Hồ sơ đổi sổ đỏ nộp 3 tháng rồi mà vẫn chưa được giải quyết, muốn phản ánh thì gửi ở đâu", "phan-anh-kien-nghi"},
 		{"Tôi muốn góp ý là tờ khai đổi bằng lái phải ghi nhiều thứ quá, gửi kiến nghị ở đâu", "phan-anh-kien-nghi"},
