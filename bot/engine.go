@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -730,27 +731,25 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 			}
 		}
 	}
-	asking := questionSentence(m.Text)
-	if asking == "" {
-		asking = m.Text
-	}
-	for _, qs := range askedParts(m.Text) {
-		// A story told in sentences before the one that asks, or in the
-		// words before its last "thì", may name a subject the guides do not
-		// cover ("Sau vụ tai nạn viện phí cả trăm triệu … Giờ mua bảo hiểm y
-		// tế hộ gia đình thì một người đóng bao nhiêu?"): the part that asks,
-		// which names no such subject, names its guide whole and the search
-		// is sure of it alone, and the whole message ranks it among its
-		// first few and does not say it is about something else. A sentence
-		// that asks what no guide answers ("Theo anh chị thì mấy năm nữa …")
-		// answers nothing.
-		if !uncovered() || e.notCovered(e.normalize(qs)) || e.asksBeyondGuide(asking) {
-			continue
-		}
-		if _, one, ok := e.namedAlone(qs, search); ok && one.Hits[0].Confidence >= sureConfidence && namesProcedure(one) && one.Hits[0].Evidence.Anchor >= 3 &&
-			amongFirst(res, one.Hits[0].ID, 3) && !e.excludes(one.Hits[0].ID, q) && !wholeExcludes(one.Hits[0].ID) {
-			if p, err := e.cfg.Procedures.Procedure(ctx, one.Hits[0].ID); err == nil {
-				return e.answer(ctx, s, m, p, e.sectionOf(w, p), one)
+	// A story told in sentences before the one that asks, or in the words
+	// before its last "thì", may name a subject the guides do not cover
+	// ("Sau vụ tai nạn viện phí cả trăm triệu … Giờ mua bảo hiểm y tế hộ gia
+	// đình thì một người đóng bao nhiêu?"): the part that asks, which names
+	// no such subject, names its guide whole (three syllables or more) and
+	// the search is sure of it alone, and the whole message ranks it among
+	// its first few and does not say it is about something else. A sentence
+	// that asks what no guide answers ("Theo anh chị thì mấy năm nữa …")
+	// answers nothing.
+	if parts := askedParts(m.Text); len(parts) > 0 && uncovered() && !e.asksBeyondGuide(cmp.Or(questionSentence(m.Text), m.Text)) {
+		for _, qs := range parts {
+			if e.notCovered(e.normalize(qs)) {
+				continue
+			}
+			if _, one, ok := e.namedAlone(qs, search); ok && one.Hits[0].Confidence >= sureConfidence && one.Hits[0].Evidence.FullName && one.Hits[0].Evidence.Anchor >= 3 &&
+				amongFirst(res, one.Hits[0].ID, 3) && !e.excludes(one.Hits[0].ID, q) && !wholeExcludes(one.Hits[0].ID) {
+				if p, err := e.cfg.Procedures.Procedure(ctx, one.Hits[0].ID); err == nil {
+					return e.answer(ctx, s, m, p, e.sectionOf(w, p), one)
+				}
 			}
 		}
 	}
