@@ -209,6 +209,10 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout202.tsv", 0.01, 0.92, 0.85, 0.97},
 		{"testdata/heldout207.tsv", 0.005, 0.86, 0.92, 1.0},
 		{"testdata/heldout208.tsv", 0.02, 0.93, 0.92, 0.97},
+		{"testdata/heldout205.tsv", 0.02, 0.93, 0.91, 0.97},
+		{"testdata/heldout206.tsv", 0.06, 0.85, 0.87, 0.88},
+		{"testdata/heldout211.tsv", 0.01, 0.94, 0.88, 1.0},
+		{"testdata/heldout212.tsv", 0.095, 0.79, 0.83, 0.92},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {
