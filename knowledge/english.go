@@ -1023,7 +1023,7 @@ func maskHeld(text string) string {
 // heldVerbs say what the asker has or goes with, heldPaperWords the words
 // of the papers that can be (maskHeld).
 var (
-	heldVerbs      = map[string]bool{"with": true, "has": true, "have": true, "hold": true, "holds": true}
+	heldVerbs      = map[string]bool{"with": true, "has": true, "have": true, "hold": true, "holds": true, "kept": true}
 	heldPaperWords = map[string]bool{"passport": true, "passports": true, "cccd": true, "tam": true, "tru": true, "card": true, "licence": true, "license": true, "khau": true}
 )
 

@@ -107,7 +107,7 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout100.tsv", 0.005, 0.99, 0.94, 1.0},
 		{"testdata/heldout101.tsv", 0.0, 0.99, 0.99, 1.0},
 		{"testdata/heldout102.tsv", 0.01, 0.98, 1.0, 1.0},
-		{"testdata/heldout103.tsv", 0.0, 0.98, 1.0, 1.0},
+		{"testdata/heldout103.tsv", 0.0, 1.0, 1.0, 1.0},
 		{"testdata/heldout104.tsv", 0.0, 1.0, 1.0, 1.0},
 		{"testdata/heldout105.tsv", 0.0, 0.97, 0.98, 1.0},
 		{"testdata/heldout106.tsv", 0.0, 1.0, 1.0, 1.0},
@@ -196,7 +196,7 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout189.tsv", 0.005, 0.91, 0.93, 0.98},
 		{"testdata/heldout190.tsv", 0.02, 0.96, 0.83, 1.0},
 		{"testdata/heldout195.tsv", 0.02, 0.87, 0.93, 0.98},
-		{"testdata/heldout196.tsv", 0.0, 0.88, 0.91, 1.0},
+		{"testdata/heldout196.tsv", 0.0, 0.89, 0.91, 1.0},
 		{"testdata/heldout193.tsv", 0.02, 0.79, 0.66, 1.0},
 		{"testdata/heldout194.tsv", 0.0, 0.86, 0.92, 1.0},
 		{"testdata/heldout199.tsv", 0.0, 0.99, 0.96, 1.0},
@@ -210,9 +210,9 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout207.tsv", 0.005, 0.86, 0.92, 1.0},
 		{"testdata/heldout208.tsv", 0.02, 0.93, 0.92, 0.97},
 		{"testdata/heldout205.tsv", 0.02, 0.93, 0.91, 0.97},
-		{"testdata/heldout206.tsv", 0.06, 0.85, 0.87, 0.88},
+		{"testdata/heldout206.tsv", 0.05, 0.98, 0.88, 0.88},
 		{"testdata/heldout211.tsv", 0.01, 0.94, 0.88, 1.0},
-		{"testdata/heldout212.tsv", 0.095, 0.79, 0.83, 0.92},
+		{"testdata/heldout212.tsv", 0.045, 0.93, 0.83, 0.92},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {
