@@ -399,6 +399,12 @@ func TestTrust(t *testing.T) {
 		// Two topics named, the sentence that asks names one alone: the
 		// other is the story.
 		{"I got my Vietnamese passport back after growing up in France. Can I register permanent residence (thuong tru) at my aunt's house in Hai Phong?", "dang-ky-thuong-tru", bot.SectionConditions},
+		// A sentence that asks how to track an application is asked of the
+		// application the story names.
+		{"I applied for a copy of our marriage certificate last week and have the ma ho so. How do I check where it is?", "huong-dan-tra-cuu-ho-so", bot.SectionSteps},
+		// A paper the asker has "besides" which others are asked for is one
+		// to bring, not the procedure asked.
+		{"Back from Canada, I want my ho khau at my parents' house again. Do I need anything besides my passport?", "dang-ky-thuong-tru", bot.SectionDocuments},
 		// A sentence that asks how to use the portal asks it for the
 		// procedure named before; a Vietnamese name with its marks in the
 		// story does not take an answer about the portal; "this paper"
@@ -488,7 +494,7 @@ func TestTrust(t *testing.T) {
 	// Words the glossary does not know tell the asker's story when the
 	// words it knows name one guide whole ("register … marriage"); one
 	// word that names a guide ("wedding") does not.
-	r = fx.say(t, "en-story", "both of us are vietnamese citizens living in different provinces, where do we register our marriage?")
+	r = fx.say(t, "en-story", "my fiancee and i are vietnamese citizens living in different provinces, where do we register our marriage?")
 	if r.Language != "en" || r.ProcedureID != "dang-ky-ket-hon" || r.Section != bot.SectionAgency || !strings.HasPrefix(r.Replies[0].Text, "Your question seems to be about") {
 		t.Errorf("English story around a named procedure: %s %s/%s %q", r.Language, r.ProcedureID, r.Section, r.Replies[0].Text)
 	}

@@ -222,6 +222,14 @@ func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 				return e.answerInEnglish(ctx, s, m, p, r.Section, namedLead(t, p))
 			}
 		}
+		// A sentence that asks how to track or pay names what is asked
+		// of the application the story names ("submitted a request for a
+		// copy of our marriage cert … how do i check where it is").
+		if qs != "" && rq.NotCovered == "" && len(rq.Named) == 1 {
+			if p, err := e.cfg.Procedures.Procedure(ctx, rq.Named[0].ID); err == nil && p.Field == usageField {
+				return e.answerInEnglish(ctx, s, m, p, r.Section, namedLead(rq.Named[0], p))
+			}
+		}
 		if p, ok := e.translatedGuide(ctx, r.Asked, text); ok && slices.ContainsFunc(r.Named, func(t knowledge.EnglishTopic) bool { return t.ID == p.ID }) {
 			return e.answerInEnglish(ctx, s, m, p, r.Section, translatedLead(p))
 		}
@@ -301,11 +309,12 @@ func (e *Engine) declineInEnglish(ctx context.Context, s *Session, m Message, te
 }
 
 // bringsPaper reports whether sentence asks about a paper to bring or hand
-// in ("do I have to bring …", "should I attach …").
+// in ("do I have to bring …", "should I attach …", "do i need anything
+// besides my passport?").
 func bringsPaper(sentence string) bool {
 	for _, w := range vntext.Tokens(sentence) {
 		switch w {
-		case "bring", "attach", "submit", "provide", "present":
+		case "bring", "attach", "submit", "provide", "present", "besides":
 			return true
 		}
 	}

@@ -144,7 +144,7 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout137.tsv", 0.01, 0.94, 1.0, 1.0},
 		{"testdata/heldout140.tsv", 0.0, 0.98, 0.96, 1.0},
 		{"testdata/heldout141.tsv", 0.005, 0.99, 0.98, 1.0},
-		{"testdata/heldout142.tsv", 0.0, 0.97, 0.98, 1.0},
+		{"testdata/heldout142.tsv", 0.0, 0.97, 1.0, 1.0},
 		{"testdata/heldout143.tsv", 0.005, 0.99, 0.95, 0.98},
 		{"testdata/heldout144.tsv", 0.01, 0.93, 0.94, 1.0},
 		{"testdata/heldout145.tsv", 0.01, 0.96, 0.94, 1.0},
@@ -210,9 +210,9 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout207.tsv", 0.005, 0.86, 0.92, 1.0},
 		{"testdata/heldout208.tsv", 0.02, 0.93, 0.92, 0.97},
 		{"testdata/heldout205.tsv", 0.02, 0.93, 0.91, 0.97},
-		{"testdata/heldout206.tsv", 0.05, 0.98, 0.88, 0.88},
+		{"testdata/heldout206.tsv", 0.0, 1.0, 0.86, 1.0},
 		{"testdata/heldout211.tsv", 0.01, 0.94, 0.88, 1.0},
-		{"testdata/heldout212.tsv", 0.045, 0.93, 0.83, 0.92},
+		{"testdata/heldout212.tsv", 0.0, 0.97, 0.82, 1.0},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {
