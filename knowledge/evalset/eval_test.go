@@ -156,7 +156,7 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout147.tsv", 0.0, 0.96, 0.93, 1.0},
 		{"testdata/heldout152.tsv", 0.015, 0.9, 0.94, 1.0},
 		{"testdata/heldout153.tsv", 0.0, 0.96, 0.91, 1.0},
-		{"testdata/heldout154.tsv", 0.02, 0.82, 0.92, 1.0},
+		{"testdata/heldout154.tsv", 0.015, 0.83, 0.92, 1.0},
 		{"testdata/heldout155.tsv", 0.01, 0.93, 0.94, 1.0},
 		{"testdata/heldout158.tsv", 0.035, 0.9, 0.95, 1.0},
 		{"testdata/heldout159.tsv", 0.0, 1.0, 0.85, 1.0},
@@ -211,7 +211,7 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout208.tsv", 0.02, 0.93, 0.92, 0.97},
 		{"testdata/heldout205.tsv", 0.02, 0.93, 0.91, 0.97},
 		{"testdata/heldout206.tsv", 0.0, 1.0, 0.86, 1.0},
-		{"testdata/heldout211.tsv", 0.01, 0.94, 0.88, 1.0},
+		{"testdata/heldout211.tsv", 0.005, 0.95, 0.88, 1.0},
 		{"testdata/heldout212.tsv", 0.0, 0.97, 0.82, 1.0},
 	}
 	ix, err := search.NewFromSeed()

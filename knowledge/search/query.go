@@ -119,6 +119,12 @@ var stopPhrases = compilePhrases([]string{
 	"nè", "nó", "ờ", "ừ", "hen", "nhen", "ấy",
 	// classifiers: "mất cái bằng lái" is "mất bằng lái"
 	"cái", "chiếc", "cuốn", "quyển",
+	// who told the asker to do it ("phường bảo phải đăng ký hộ kinh
+	// doanh"): the ward or an officer who said so is the story, and "bảo"
+	// folds to the "báo" of reporting
+	"phường bảo", "xã bảo", "cán bộ bảo", "họ bảo",
+	"phường nói", "xã nói", "cán bộ nói", "phường kêu", "xã kêu", "cán bộ kêu",
+	"phường yêu cầu", "xã yêu cầu", "cán bộ yêu cầu",
 })
 
 // storyAcc and storyFold hold the everyday words of a citizen's own story:

@@ -170,6 +170,18 @@ func TestQuestionWordsAreNotContentButNameWordsAre(t *testing.T) {
 	if pl := analyze("bà hỏi cái này nè, bà đi khai sinh cho nó được không", ix.exp, ix.knownPhrase); pl.foldedText() != "ba ba di khai sinh cho" {
 		t.Errorf("plan = %q", pl.foldedText())
 	}
+	// Who told the asker to do it is the story: "bảo" is not the "báo" of
+	// reporting a pause, and the ward that said so is not the ward moved to.
+	if pl := analyze("giờ phường bảo phải đăng ký hộ kinh doanh", ix.exp, ix.knownPhrase); pl.foldedText() != "dang ky ho kinh doanh" {
+		t.Errorf("plan = %q", pl.foldedText())
+	}
+	if res, err := ix.Search(context.Background(), "Em bán bún riêu ở đầu ngõ, giờ phường bảo phải đăng ký hộ kinh doanh. Cần mang giấy tờ gì?", 3); err != nil || res.Hits[0].ID != "dang-ky-ho-kinh-doanh" {
+		t.Errorf("phường bảo: %+v %v", res.Hits, err)
+	}
+	// "tax" is no Telex keystroke for a syllable a stop phrase holds.
+	if pl := analyze("does my vietnamese tax code work", ix.exp, ix.knownPhrase); !strings.Contains(pl.foldedText(), "tax") {
+		t.Errorf("plan = %q", pl.foldedText())
+	}
 }
 
 // TestNameWithTheCitizensWords: a name still stands whole with a few of the
