@@ -724,8 +724,15 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 		// nào?"): the asking sentence names its guide whole and the search
 		// is sure of it alone, and the whole message finds it among its
 		// first few.
+		// What the story says the guide is not about ("Người thuê trước
+		// đây nhập khẩu vào nhà tôi … Tôi muốn xóa hộ khẩu của họ thì làm
+		// sao?") does not hold against a sentence that names it whole with
+		// three syllables or more and says nothing against it itself.
+		storyOnly := func(one SearchResult) bool {
+			return one.Hits[0].Evidence.Anchor >= 3 && !e.excludes(one.Hits[0].ID, e.normalize(qs)) && (!uncovered() || e.notCovered(one.Query))
+		}
 		if _, one, ok := e.namedAlone(qs, search); ok && one.Hits[0].Confidence >= sureConfidence && one.Hits[0].Evidence.FullName &&
-			amongFirst(res, one.Hits[0].ID, 3) && clauseMay(one) {
+			amongFirst(res, one.Hits[0].ID, 3) && (clauseMay(one) || storyOnly(one)) {
 			if p, err := e.cfg.Procedures.Procedure(ctx, one.Hits[0].ID); err == nil {
 				return e.answer(ctx, s, m, p, e.sectionOf(w, p), one)
 			}
