@@ -36,6 +36,8 @@ func TestNegativeEvidence(t *testing.T) {
 		{"zalo bi khoa vi dang nhap may la, mo lai ntn", "", false},
 		{"Chạy grab bị khóa tài khoản vì khách đánh giá thấp, khiếu nại ai", "", false},
 		{"điện thoại bị mất, muốn khóa tài khoản vneid thì làm sao", "khoa-mo-khoa-can-cuoc-dien-tu", true},
+		// A company's lost certificate is not founding one.
+		{"giấy chứng nhận đăng ký doanh nghiệp bị mất thì xin cấp lại ở đâu", "", false},
 	}
 	for _, tt := range tests {
 		res, err := ix.Search(ctx, tt.q, 5)
