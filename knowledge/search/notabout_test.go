@@ -36,6 +36,10 @@ func TestNegativeEvidence(t *testing.T) {
 		{"zalo bi khoa vi dang nhap may la, mo lai ntn", "", false},
 		{"Chạy grab bị khóa tài khoản vì khách đánh giá thấp, khiếu nại ai", "", false},
 		{"điện thoại bị mất, muốn khóa tài khoản vneid thì làm sao", "khoa-mo-khoa-can-cuoc-dien-tu", true},
+		// An estate without a will is inherited, not sold; the inheritance
+		// named whole is its own guide, though the sale's title lists it.
+		{"bố mất không để lại di chúc, anh em muốn sang tên đất thì làm sao", "thua-ke-dat", true},
+		{"hồ sơ đăng ký thừa kế quyền sử dụng đất gồm những gì", "thua-ke-dat", true},
 		// A company's lost certificate is not founding one.
 		{"giấy chứng nhận đăng ký doanh nghiệp bị mất thì xin cấp lại ở đâu", "", false},
 	}
