@@ -235,6 +235,8 @@ func TestSeedEnglishReadsQuestions(t *testing.T) {
 		{q: "My mother turned 60 last month, how does she start getting her pension?", named: "huong-luong-huu", section: "steps"},
 		{q: "Leaving Vietnam for good. Can I take my social insurance money out in one go?", named: "bhxh-mot-lan", section: "conditions"},
 		{q: "My wife wants to open a small noodle stand in her name, ho kinh doanh right? How do we register?", named: "dang-ky-ho-kinh-doanh", section: "steps"},
+		{q: "I want make passport for my trip to Japan, how much?", named: "cap-ho-chieu", section: "fees"},
+		{q: "I'm Canadian and we want to marry in Vietnam next spring. What papers?", named: "ket-hon-co-yeu-to-nuoc-ngoai", section: "documents"},
 	} {
 		r := g.Read(c.q)
 		if (r.NotCovered != "") != c.notCovered || (!c.notCovered || c.named != "") && (strings.Join(ids(r.Named), ",") != c.named || strings.Join(ids(r.Hinted), ",") != c.hinted || r.Section != c.section) {
