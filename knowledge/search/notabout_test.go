@@ -40,6 +40,8 @@ func TestNegativeEvidence(t *testing.T) {
 		// named whole is its own guide, though the sale's title lists it.
 		{"bố mất không để lại di chúc, anh em muốn sang tên đất thì làm sao", "thua-ke-dat", true},
 		{"hồ sơ đăng ký thừa kế quyền sử dụng đất gồm những gì", "thua-ke-dat", true},
+		// A pupil changing streams changes no school.
+		{"học sinh lớp 10 muốn đổi ban giữa năm được không", "", false},
 		// A company's lost certificate is not founding one.
 		{"giấy chứng nhận đăng ký doanh nghiệp bị mất thì xin cấp lại ở đâu", "", false},
 	}
