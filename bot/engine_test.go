@@ -405,6 +405,9 @@ func TestTrust(t *testing.T) {
 		// A paper the asker has "besides" which others are asked for is one
 		// to bring, not the procedure asked.
 		{"Back from Canada, I want my ho khau at my parents' house again. Do I need anything besides my passport?", "dang-ky-thuong-tru", bot.SectionDocuments},
+		// "apply" at the end of the sentence that asks applies for what
+		// was named before; the residence told there is where.
+		{"My brother needs a certificate of single status to marry abroad. His ho khau was in Hue, where does he apply?", "xac-nhan-tinh-trang-hon-nhan", bot.SectionAgency},
 		// A sentence that asks how to use the portal asks it for the
 		// procedure named before; a Vietnamese name with its marks in the
 		// story does not take an answer about the portal; "this paper"

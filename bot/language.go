@@ -323,7 +323,7 @@ func bringsPaper(sentence string) bool {
 
 // refersBackEnglish reports whether sentence names what it asks about only
 // by a pronoun for something named before ("change it", "get a new one",
-// "renew them", "get this paper", "… for that" at its end): "it" after a
+// "renew them", "get this paper", "… for that" or "apply" at its end): "it" after a
 // word that makes it the sentence's empty subject ("is it possible", "how
 // long will it take") does not.
 func refersBackEnglish(sentence string) bool {
@@ -337,6 +337,9 @@ func refersBackEnglish(sentence string) bool {
 		}
 		if (t == "that" || t == "this") && i == len(w)-1 && i > 0 && w[i-1] == "for" {
 			return true // "do i need level 2 for that": what the named one needs
+		}
+		if t == "apply" && i == len(w)-1 {
+			return true // "… where do I apply?": for what was named before
 		}
 	}
 	return false
