@@ -810,10 +810,21 @@ func (g English) read(q string, situated []situatedPhrase) EnglishReading {
 	forHeld := maskPurposes(held, g.plainTopicPhrases)
 	seen := map[string]bool{}
 	var purposed []EnglishTopic
+	// What an uncovered subject is for excludes nothing either, when the
+	// topic is named outside it ("a paper proving where she lives for her
+	// UK visa" is no visa question; in "safe for a foreigner to buy land"
+	// the land is named only inside it).
+	unpurposed := maskPurposes(settled, g.NotCovered)
+	excludes := func(t EnglishTopic) bool {
+		if firstPhrase(settled, t.ExcludedBy) == "" {
+			return false
+		}
+		return r.Purpose == "" || firstPhrase(unpurposed, t.ExcludedBy) != "" || firstPhrase(unpurposed, t.Phrases) == ""
+	}
 	for _, t := range g.Topics {
 		// The asker's situation excludes no topic ("I have an American
 		// passport, can I get a Vietnamese passport too").
-		if seen[t.ID] || firstPhrase(settled, t.ExcludedBy) != "" {
+		if seen[t.ID] || excludes(t) {
 			continue
 		}
 		needed := len(t.Needs) == 0 || has(t.Needs)

@@ -236,6 +236,7 @@ func TestSeedEnglishReadsQuestions(t *testing.T) {
 		{q: "Leaving Vietnam for good. Can I take my social insurance money out in one go?", named: "bhxh-mot-lan", section: "conditions"},
 		{q: "My wife wants to open a small noodle stand in her name, ho kinh doanh right? How do we register?", named: "dang-ky-ho-kinh-doanh", section: "steps"},
 		{q: "I want make passport for my trip to Japan, how much?", named: "cap-ho-chieu", section: "fees"},
+		{q: "My husband needs a paper proving where he lives for his Schengen visa. Where do we get it?", named: "xac-nhan-thong-tin-cu-tru", section: "agency"},
 		{q: "I'm Canadian and we want to marry in Vietnam next spring. What papers?", named: "ket-hon-co-yeu-to-nuoc-ngoai", section: "documents"},
 	} {
 		r := g.Read(c.q)

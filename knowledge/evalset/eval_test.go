@@ -147,7 +147,7 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout142.tsv", 0.0, 0.97, 1.0, 1.0},
 		{"testdata/heldout143.tsv", 0.005, 0.99, 0.95, 0.98},
 		{"testdata/heldout144.tsv", 0.01, 0.93, 0.94, 1.0},
-		{"testdata/heldout145.tsv", 0.01, 0.96, 0.94, 1.0},
+		{"testdata/heldout145.tsv", 0.0, 0.97, 0.94, 1.0},
 		{"testdata/heldout148.tsv", 0.005, 0.99, 0.95, 1.0},
 		{"testdata/heldout149.tsv", 0.0, 0.98, 0.96, 1.0},
 		{"testdata/heldout150.tsv", 0.0, 0.98, 0.96, 1.0},
