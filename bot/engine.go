@@ -724,10 +724,11 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 		// nào?"): the asking sentence names its guide whole and the search
 		// is sure of it alone, and the whole message finds it among its
 		// first few.
-		// What the story says the guide is not about ("Người thuê trước
-		// đây nhập khẩu vào nhà tôi … Tôi muốn xóa hộ khẩu của họ thì làm
-		// sao?") does not hold against a sentence that names it whole with
-		// three syllables or more and says nothing against it itself.
+		// What the story says the guide is not about ("Em bị mất hộ chiếu
+		// ở Nhật, về nước bằng giấy thông hành rồi. Giờ trình báo mất hộ
+		// chiếu ở đâu?") does not hold against a sentence that names it
+		// whole with three syllables or more and says nothing against it
+		// itself.
 		storyOnly := func(one SearchResult) bool {
 			return one.Hits[0].Evidence.Anchor >= 3 && !e.excludes(one.Hits[0].ID, e.normalize(qs)) && (!uncovered() || e.notCovered(one.Query))
 		}

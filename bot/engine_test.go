@@ -1087,10 +1087,10 @@ func TestDeclineSaysWhereToGo(t *testing.T) {
 		// what land sells for is the market's
 		{"nên rút bhxh một lần hay đóng tiếp để sau này lấy lương hưu", "1900 9068"},
 		{"đất thổ cư ở xã em giờ bao nhiêu 1 mét vậy", "bảng giá đất của tỉnh"},
-		// a company's seal, a lost key to a motorbike, the water contract: no
-		// guide's, each says where
 		// a foreigner adopting is not the domestic adoption the guide explains
 		{"chồng mới của tôi người Mỹ muốn nhận con riêng của tôi làm con nuôi, thủ tục ra sao", "chưa tìm được thông tin phù hợp"},
+		// a company's seal, a lost key to a motorbike, the water contract: no
+		// guide's, each says where
 		{"con dấu công ty bị mất thì làm sao", "tự khắc con dấu"},
 		{"mất chìa khóa xe máy, làm lại ở đâu", "Tiệm sửa khóa"},
 		{"đổi tên hợp đồng nước sinh hoạt sang tên con", "công ty cấp nước"},
