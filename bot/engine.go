@@ -624,8 +624,11 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 		full, err := search(q)
 		return err == nil && excludedIn(full, id)
 	}
+	// namesUncoveredAlike: a clause may answer while the whole message
+	// names an uncovered subject only if it names one itself.
+	namesUncoveredAlike := func(one SearchResult) bool { return !uncovered() || e.notCovered(one.Query) }
 	clauseMay := func(one SearchResult) bool {
-		return !e.excludes(one.Hits[0].ID, q) && !wholeExcludes(one.Hits[0].ID) && (!uncovered() || e.notCovered(one.Query))
+		return !e.excludes(one.Hits[0].ID, q) && !wholeExcludes(one.Hits[0].ID) && namesUncoveredAlike(one)
 	}
 	clausesMayAnswer := res.NotCovered == nil && len(res.Hits) > 0
 	if clausesMayAnswer {
@@ -730,7 +733,7 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 		// whole with three syllables or more and says nothing against it
 		// itself.
 		storyOnly := func(one SearchResult) bool {
-			return one.Hits[0].Evidence.Anchor >= 3 && !e.excludes(one.Hits[0].ID, e.normalize(qs)) && (!uncovered() || e.notCovered(one.Query))
+			return one.Hits[0].Evidence.Anchor >= 3 && !e.excludes(one.Hits[0].ID, e.normalize(qs)) && namesUncoveredAlike(one)
 		}
 		if _, one, ok := e.namedAlone(qs, search); ok && one.Hits[0].Confidence >= sureConfidence && one.Hits[0].Evidence.FullName &&
 			amongFirst(res, one.Hits[0].ID, 3) && (clauseMay(one) || storyOnly(one)) {

@@ -763,6 +763,9 @@ func (g English) read(q string, situated []situatedPhrase) EnglishReading {
 	// hospital", "lost … in a taxi") or as what the asker has ("she has
 	// Vietnamese nationality", "I have a TRC") is the asker's situation.
 	settled := maskSituation(text, situated)
+	// unpurposed is settled without the uncovered subjects named only as
+	// what something is for (Purpose).
+	unpurposed := settled
 	if firstPhrase(text, g.NotCovered) != "" {
 		// A known word that holds a not-covered subject is another thing
 		// ("a Visa card" pays a fee); a subject named as what something is
@@ -770,11 +773,10 @@ func (g English) read(q string, situated []situatedPhrase) EnglishReading {
 		words := g.maskWords(settled)
 		r.NotCovered = firstPhrase(maskPurposes(words, g.NotCovered), g.NotCovered)
 		if r.NotCovered == "" {
-			asked := settled
 			if r.Purpose = firstPhrase(words, g.NotCovered); r.Purpose != "" {
-				asked = maskPurposes(settled, g.NotCovered)
+				unpurposed = maskPurposes(settled, g.NotCovered)
 			}
-			r.Asked = strings.TrimSpace(asked)
+			r.Asked = strings.TrimSpace(unpurposed)
 		}
 	}
 	if r.NotCovered == "" {
@@ -814,7 +816,6 @@ func (g English) read(q string, situated []situatedPhrase) EnglishReading {
 	// topic is named outside it ("a paper proving where she lives for her
 	// UK visa" is no visa question; in "safe for a foreigner to buy land"
 	// the land is named only inside it).
-	unpurposed := maskPurposes(settled, g.NotCovered)
 	excludes := func(t EnglishTopic) bool {
 		if firstPhrase(settled, t.ExcludedBy) == "" {
 			return false
