@@ -213,6 +213,10 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout206.tsv", 0.0, 1.0, 0.86, 1.0},
 		{"testdata/heldout211.tsv", 0.005, 0.95, 0.88, 1.0},
 		{"testdata/heldout212.tsv", 0.0, 0.97, 0.82, 1.0},
+		{"testdata/heldout209.tsv", 0.005, 0.93, 0.94, 1.0},
+		{"testdata/heldout210.tsv", 0.01, 0.9, 0.91, 0.97},
+		{"testdata/heldout213.tsv", 0.035, 0.79, 0.9, 0.98},
+		{"testdata/heldout214.tsv", 0.095, 0.7, 0.88, 0.93},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {
