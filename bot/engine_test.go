@@ -399,6 +399,11 @@ func TestTrust(t *testing.T) {
 		// Two topics named, the sentence that asks names one alone: the
 		// other is the story.
 		{"I got my Vietnamese passport back after growing up in France. Can I register permanent residence (thuong tru) at my aunt's house in Hai Phong?", "dang-ky-thuong-tru", bot.SectionConditions},
+		// The sentence that asks names one guide alone: it is asked even
+		// when the Vietnamese reading of the whole message prefers a guide
+		// the story names (a camera fine told, a complaint asked).
+		{"I think the camera fine is wrong, I wasn't even in HCMC that day. How do I file a formal complaint?", "khieu-nai-to-cao", bot.SectionSteps},
+		{"I sold my bike 2 months ago and the buyer never transferred it. Now I got a phat nguoi notice for something he did. How do I get the bike off my name?", "thu-hoi-dang-ky-bien-so-xe", bot.SectionSteps},
 		// A sentence that asks how to track an application is asked of the
 		// application the story names.
 		{"I applied for a copy of our marriage certificate last week and have the ma ho so. How do I check where it is?", "huong-dan-tra-cuu-ho-so", bot.SectionSteps},

@@ -235,14 +235,14 @@ func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 		if aloneOK && alone.Field == usageField {
 			return e.answerInEnglish(ctx, s, m, alone, r.Section, namedLead(rq.Named[0], alone))
 		}
-		if p, ok := e.translatedGuide(ctx, r.Asked, text); ok && slices.ContainsFunc(r.Named, func(t knowledge.EnglishTopic) bool { return t.ID == p.ID }) {
-			return e.answerInEnglish(ctx, s, m, p, r.Section, translatedLead(p))
-		}
-		// Otherwise the guide it names alone ("I got my Vietnamese
+		// The guide the sentence that asks names alone ("I got my Vietnamese
 		// passport back … Can I register permanent residence (thuong tru)
 		// at my aunt's house?"): the others are the story.
 		if aloneOK {
 			return e.answerInEnglish(ctx, s, m, alone, r.Section, namedLead(rq.Named[0], alone))
+		}
+		if p, ok := e.translatedGuide(ctx, r.Asked, text); ok && slices.ContainsFunc(r.Named, func(t knowledge.EnglishTopic) bool { return t.ID == p.ID }) {
+			return e.answerInEnglish(ctx, s, m, p, r.Section, translatedLead(p))
 		}
 	}
 	// either: the two guides the whole question may mean, when its words

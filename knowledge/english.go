@@ -1014,6 +1014,11 @@ func maskHeld(text string) string {
 		if !heldVerbs[words[k]] || words[k+1] == "to" {
 			continue
 		}
+		// A paper the asker does not have is what is asked for ("I don't
+		// have a passport yet, can I apply online"), not held.
+		if words[k+1] == "no" || k > 0 && heldNegators[words[k-1]] {
+			continue
+		}
 		end := lastPaper(k+1, k+5)
 		if end < 0 {
 			continue // "with the police", "have a foreign friend"
@@ -1037,6 +1042,9 @@ func maskHeld(text string) string {
 var (
 	heldVerbs      = map[string]bool{"with": true, "has": true, "have": true, "hold": true, "holds": true, "kept": true}
 	heldPaperWords = map[string]bool{"passport": true, "passports": true, "cccd": true, "tam": true, "tru": true, "card": true, "licence": true, "license": true, "khau": true}
+	// heldNegators before a held verb say the paper is not had: "t" is
+	// what is left of "don't" and "doesn't" (englishText).
+	heldNegators = map[string]bool{"not": true, "t": true, "dont": true, "doesnt": true, "didnt": true, "never": true, "no": true}
 )
 
 // heldStandings are the last words of the papers an asker may be "on", go
@@ -1068,7 +1076,7 @@ func withWords(set map[string]bool, more ...string) map[string]bool {
 // English.standing).
 var (
 	situationPlaces    = map[string]bool{"hospital": true, "taxi": true}
-	placePrepositions  = map[string]bool{"in": true, "at": true, "on": true, "inside": true, "from": true}
+	placePrepositions  = map[string]bool{"in": true, "at": true, "on": true, "inside": true, "from": true, "to": true}
 	situationStandings = map[string]bool{"nationality": true, "citizenship": true, "passport": true, "card": true, "trc": true}
 	standingVerbs      = map[string]bool{"has": true, "have": true, "hold": true, "holds": true}
 )

@@ -384,6 +384,16 @@ func TestSeedEnglishReadHeld(t *testing.T) {
 	if named("I came back from Canada but kept my VN passport. How much is the marriage registration?", "cap-ho-chieu") {
 		t.Error("a passport the asker kept is named")
 	}
+	// a paper the asker does not have is what is asked for
+	for _, q := range []string{
+		"Want to ride my motorbike over to Laos but I don't have a passport yet (I'm Vietnamese). Can I apply for it online?",
+		"I still have no passport and I am Vietnamese, how do I get one?",
+		"I do not have a passport yet, I'm Vietnamese. How long does it take?",
+	} {
+		if !named(q, "cap-ho-chieu") {
+			t.Errorf("%q: a passport the asker lacks is not named", q)
+		}
+	}
 }
 
 // Phrases that only tell who the asker is are read as no word: they name no
