@@ -751,13 +751,17 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 	// its first few and does not say it is about something else. A sentence
 	// that asks what no guide answers ("Theo anh chị thì mấy năm nữa …")
 	// answers nothing.
-	if parts := askedParts(m.Text); len(parts) > 0 && uncovered() && !e.asksBeyondGuide(cmp.Or(questionSentence(m.Text), m.Text)) {
-		for _, qs := range parts {
+	if parts, whole := e.askedParts(m.Text); len(parts) > 0 && uncovered() && !e.asksBeyondGuide(cmp.Or(questionSentence(m.Text), m.Text)) {
+		for i, qs := range parts {
 			if e.notCovered(e.normalize(qs)) {
 				continue
 			}
 			if _, one, ok := e.namedAlone(qs, search); ok && one.Hits[0].Confidence >= sureConfidence && one.Hits[0].Evidence.FullName && one.Hits[0].Evidence.Anchor >= 3 &&
-				amongFirst(res, one.Hits[0].ID, 3) && !e.excludes(one.Hits[0].ID, q) && !wholeExcludes(one.Hits[0].ID) {
+				amongFirst(res, one.Hits[0].ID, 3) && !e.excludes(one.Hits[0].ID, q) && !wholeExcludes(one.Hits[0].ID) &&
+				(res.Hits[0].ID == one.Hits[0].ID || !refines(res.Hits[0].Title, one.Hits[0].Title)) && (i < whole || !officialAmong(res, 3)) {
+				// A scene that makes the part's procedure a particular kind
+				// of it ("cưới vợ người Đài Loan …, đăng ký kết hôn làm ở
+				// đâu") is not overruled by the part.
 				if p, err := e.cfg.Procedures.Procedure(ctx, one.Hits[0].ID); err == nil {
 					return e.answer(ctx, s, m, p, e.sectionOf(w, p), one)
 				}
@@ -2758,15 +2762,25 @@ func (e *Engine) namedBesideChannel(ctx context.Context, text string) (knowledge
 }
 
 // askedParts returns the parts of text that may be what it asks, the
-// sentence that asks (questionSentence) and the words after its last "thì"
-// (afterThen), each once; none when text is one sentence without a "thì".
-func askedParts(text string) []string {
-	var parts []string
+// sentence that asks (questionSentence), the words after its last "thì"
+// (afterThen) and, in a message of several clauses, each clause that asks
+// ("rút bhxh 1 lần tự nộp online được không, sợ bị lừa qua dịch vụ ngoài"),
+// each once; none when text is one clause without a "thì". whole counts the
+// parts before the clauses (a sentence or what follows a "thì").
+func (e *Engine) askedParts(text string) (parts []string, whole int) {
 	if qs := questionSentence(text); qs != "" {
 		parts = append(parts, qs)
 	}
 	if rest, ok := afterThen(text); ok && !slices.Contains(parts, rest) {
 		parts = append(parts, rest)
 	}
-	return parts
+	whole = len(parts)
+	if cs := clauses(text); len(cs) > 1 {
+		for _, c := range cs {
+			if asks(e.normalize(c)) && !slices.Contains(parts, c) {
+				parts = append(parts, c)
+			}
+		}
+	}
+	return parts, whole
 }

@@ -1350,6 +1350,9 @@ func TestAskingSentenceAfterAStory(t *testing.T) {
 		// what the story says the guide is not about does not hold against
 		// the sentence that asks, which names it whole
 		{"Em bị mất hộ chiếu ở Nhật, về nước bằng giấy thông hành rồi. Giờ trình báo mất hộ chiếu ở đâu?", "trinh-bao-mat-ho-chieu"},
+		// a clause that asks, before a side remark naming what no guide
+		// covers, answers alone
+		{"đăng ký hộ kinh doanh nộp ở đâu ạ, em sợ bị lừa qua mấy dịch vụ làm hộ trên mạng", "dang-ky-ho-kinh-doanh"},
 	} {
 		if r := f.say(t, fmt.Sprintf("s%d", i), c.q); r.ProcedureID != c.id {
 			t.Errorf("%q: answered %q, want %q", c.q, r.ProcedureID, c.id)
