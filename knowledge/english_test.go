@@ -99,6 +99,14 @@ func TestSeedEnglishReadsQuestions(t *testing.T) {
 		notCovered             bool
 	}{
 		{q: "How do I pay a traffic fine online?", named: "nop-phat-vi-pham-giao-thong", section: "online"},
+		// A tax or a closing with a household business named anywhere in
+		// the message is the household business's (needs).
+		{q: "My mum runs a noodle stall registered as a household business. When is the tax declared and paid?", named: "thue-ho-kinh-doanh", section: "time"},
+		{q: "Our ho kinh doanh sells phone cases. We are moving to Da Nang, how do we close the business?", named: "thay-doi-ho-kinh-doanh", section: "steps"},
+		{q: "How do we close the business?", hinted: "thay-doi-ho-kinh-doanh", section: "steps"},
+		{q: "I want to swap my Thai licence for a Vietnamese one, what papers?", named: "doi-giay-phep-lai-xe", section: "documents"},
+		{q: "My brother passed away last year and his name is still on the ho khau. How do we take him off?", named: "xoa-dang-ky-thuong-tru", section: "steps"},
+		{q: "Which paper proves my husband lives at our flat? The school asks for it.", named: "xac-nhan-thong-tin-cu-tru", section: "documents"},
 		// A merger names its guide when papers are asked about (needs), and
 		// only hints at it when it dates something else.
 		{q: "after the merger my can cuoc still shows the old ward, do i have to change it?", named: "giay-to-sau-sap-xep-dia-gioi", section: "conditions"},
