@@ -1353,6 +1353,9 @@ func TestAskingSentenceAfterAStory(t *testing.T) {
 		// a clause that asks, before a side remark naming what no guide
 		// covers, answers alone
 		{"đăng ký hộ kinh doanh nộp ở đâu ạ, em sợ bị lừa qua mấy dịch vụ làm hộ trên mạng", "dang-ky-ho-kinh-doanh"},
+		// a divorce already done, a card just made again, are the story
+		{"Tôi muốn làm hộ chiếu cho con, mẹ cháu (đã ly hôn) không đồng ý ký thì làm thế nào?", "cap-ho-chieu"},
+		{"Tôi vừa làm lại căn cước, giờ bố mẹ muốn tặng cho tôi mảnh đất thì làm tặng cho cần giấy gì?", "tang-cho-dat"},
 	} {
 		if r := f.say(t, fmt.Sprintf("s%d", i), c.q); r.ProcedureID != c.id {
 			t.Errorf("%q: answered %q, want %q", c.q, r.ProcedureID, c.id)
