@@ -742,8 +742,10 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 			}
 		}
 	}
-	// A story told in sentences before the one that asks, or in the words
-	// before its last "thì", may name a subject the guides do not cover
+	// A story told in sentences before the one that asks, in the words
+	// before its last "thì", or in a clause beside one that asks ("…
+	// online được không, sợ bị lừa qua dịch vụ ngoài"), may name a subject
+	// the guides do not cover
 	// ("Sau vụ tai nạn viện phí cả trăm triệu … Giờ mua bảo hiểm y tế hộ gia
 	// đình thì một người đóng bao nhiêu?"): the part that asks, which names
 	// no such subject, names its guide whole (three syllables or more) and

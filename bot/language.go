@@ -214,9 +214,12 @@ func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 	if wholeCovered && len(r.Named) > 1 {
 		// Several topics named: a life situation among them (a lost
 		// wallet) walks through them all, and no single one is chosen over
-		// it; otherwise ("antique Japanese swords … declare them to the
-		// police" names a foreigner's stay and the weapon) the reading of
-		// the words in Vietnamese chooses, when it answers one of them.
+		// it; otherwise the guide the sentence that asks names alone is
+		// asked ("… camera fine is wrong … How do I file a formal
+		// complaint?"), and failing that ("antique Japanese swords …
+		// declare them to the police" names a foreigner's stay and the
+		// weapon) the reading of the words in Vietnamese chooses, when it
+		// answers one of them.
 		for _, t := range r.Named {
 			if p, err := e.cfg.Procedures.Procedure(ctx, t.ID); err == nil && p.Field == SituationField {
 				return e.answerInEnglish(ctx, s, m, p, r.Section, namedLead(t, p))

@@ -996,7 +996,8 @@ func maskSituation(text string, situated []situatedPhrase) string {
 // word that says so ("with a vietnamese passport", "still have my old VN
 // passport", "only have tam tru"), and the papers joined to them by "and" or
 // "or" ("a vn passport and tam tru"); "have to" says what must be done and
-// keeps them.
+// keeps them, and so does a word that says the paper is not had ("I don't
+// have a passport yet", "still have no passport").
 func maskHeld(text string) string {
 	words := strings.Fields(text)
 	// lastPaper returns the index of the last paper word of words[from:to]
