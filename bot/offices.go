@@ -356,7 +356,10 @@ var (
 	// or of the asker's own number ("đổi sđt trên tài khoản VNeID").
 	deviceCues = cues("trên điện thoại", "bằng điện thoại", "qua điện thoại", "điện thoại thông minh", "trên đt", "bằng đt",
 		"rành điện thoại", "dùng điện thoại", "xài điện thoại", "mất điện thoại", "điện thoại bị", "đổi điện thoại",
-		"đổi số điện thoại", "đổi sđt", "đổi sdt", "thay số điện thoại", "thay sđt", "cập nhật số điện thoại", "cập nhật sđt")
+		"đổi số điện thoại", "đổi sđt", "đổi sdt", "thay số điện thoại", "thay sđt", "cập nhật số điện thoại", "cập nhật sđt",
+		// a phone stolen, snatched or dropped is a device ("khách bị mất trộm
+		// điện thoại, công an đến kiểm tra")
+		"trộm điện thoại", "giật điện thoại", "rơi điện thoại", "móc điện thoại")
 	// addressCues ask where a desk is, beside a deskWord only ("địa chỉ xã"
 	// on a paper is not a desk).
 	addressCues = cues("địa chỉ", "ở đâu", "chỗ nào", "đường nào")

@@ -249,6 +249,12 @@ func TestPhoneAsADeviceIsNotADeskQuestion(t *testing.T) {
 	if r.ProcedureID != "dang-ky-tam-tru" || r.Section != bot.SectionOnline {
 		t.Errorf("got %s/%s, want dang-ky-tam-tru/online", r.ProcedureID, r.Section)
 	}
+	// a phone stolen at a guest house is the story, and the police who came
+	// is no desk asked for
+	r = f.say(t, "stolen", "Khách trọ bị trộm điện thoại, công an phường xuống hỏi sao chưa thông báo lưu trú. Thông báo lưu trú làm trong bao lâu?")
+	if r.ProcedureID != "thong-bao-luu-tru" {
+		t.Errorf("stolen phone: got %s/%s (%s), want thong-bao-luu-tru", r.ProcedureID, r.Section, r.Intent)
+	}
 	r = f.say(t, "number", "số điện thoại công an phường là bao nhiêu")
 	mustContain(t, "phone number question (asks the ward first)", r.Replies[0].Text, "xã/phường nào")
 }
