@@ -225,24 +225,16 @@ func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 				return e.answerInEnglish(ctx, s, m, p, r.Section, namedLead(t, p))
 			}
 		}
-		// alone: the guide the sentence that asks names alone, if any.
-		var alone knowledge.Procedure
-		aloneOK := false
-		if qs != "" && rq.NotCovered == "" && len(rq.Named) == 1 {
-			p, err := e.cfg.Procedures.Procedure(ctx, rq.Named[0].ID)
-			alone, aloneOK = p, err == nil
-		}
-		// A sentence that asks how to track or pay names what is asked
-		// of the application the story names ("submitted a request for a
-		// copy of our marriage cert … how do i check where it is").
-		if aloneOK && alone.Field == usageField {
-			return e.answerInEnglish(ctx, s, m, alone, r.Section, namedLead(rq.Named[0], alone))
-		}
 		// The guide the sentence that asks names alone ("I got my Vietnamese
 		// passport back … Can I register permanent residence (thuong tru)
-		// at my aunt's house?"): the others are the story.
-		if aloneOK {
-			return e.answerInEnglish(ctx, s, m, alone, r.Section, namedLead(rq.Named[0], alone))
+		// at my aunt's house?"): the others are the story. So is a
+		// sentence that asks how to track or pay of the application the
+		// story names ("submitted a request for a copy of our marriage
+		// cert … how do i check where it is").
+		if qs != "" && rq.NotCovered == "" && len(rq.Named) == 1 {
+			if p, err := e.cfg.Procedures.Procedure(ctx, rq.Named[0].ID); err == nil {
+				return e.answerInEnglish(ctx, s, m, p, r.Section, namedLead(rq.Named[0], p))
+			}
 		}
 		if p, ok := e.translatedGuide(ctx, r.Asked, text); ok && slices.ContainsFunc(r.Named, func(t knowledge.EnglishTopic) bool { return t.ID == p.ID }) {
 			return e.answerInEnglish(ctx, s, m, p, r.Section, translatedLead(p))
