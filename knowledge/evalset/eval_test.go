@@ -217,6 +217,10 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout210.tsv", 0.01, 0.98, 0.9, 0.97},
 		{"testdata/heldout213.tsv", 0.025, 0.81, 0.9, 0.98},
 		{"testdata/heldout214.tsv", 0.02, 0.97, 0.87, 0.95},
+		{"testdata/heldout215.tsv", 0.015, 0.88, 0.95, 0.97},
+		{"testdata/heldout216.tsv", 0.05, 0.77, 0.84, 0.88},
+		{"testdata/heldout219.tsv", 0.045, 0.89, 0.94, 0.93},
+		{"testdata/heldout220.tsv", 0.06, 0.84, 0.85, 0.93},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {
