@@ -427,6 +427,13 @@ func TestTrust(t *testing.T) {
 		{"tach ho lose how many days have result", "tach-ho", bot.SectionTime},
 		{"Bank ask paper confirm residence because now no more household book. Where I ask that paper?", "xac-nhan-thong-tin-cu-tru", bot.SectionAgency},
 		{"make hộ chiếu first time how much money", "cap-ho-chieu", bot.SectionFees},
+		// A hospital beside a named topic is where the story happens, not
+		// what is asked.
+		{"father's bhyt and can cuoc still show the old commune name after the merger. does he have to change them before his hospital visit", "giay-to-sau-sap-xep-dia-gioi", bot.SectionConditions},
+		// A question to be answered yes or no that names no section asks
+		// whether the procedure applies; "is there …" asks what there is.
+		{"Is the an ninh trat tu certificate really needed for a tiny guesthouse with 3 rooms?", "chung-nhan-an-ninh-trat-tu", bot.SectionConditions},
+		{"My father-in-law passed away. Is there one combined procedure for the death registration, removing his ho khau and the funeral allowance?", "lien-thong-khai-tu", bot.SectionOverview},
 	} {
 		r = fx.say(t, "en-"+c.id, c.q)
 		if r.Language != "en" || r.ProcedureID != c.id || r.Section != c.section || len(r.Replies) != 1 || len(r.Replies[0].Buttons) == 0 ||
@@ -1341,6 +1348,12 @@ func TestAskingSentenceAfterAStory(t *testing.T) {
 		{"Ba tôi nằm viện hai tuần, viện phí cao quá mà không có thẻ. Giờ mua bảo hiểm y tế hộ gia đình thì mỗi người đóng bao nhiêu tiền?", "bhyt-ho-gia-dinh"},
 		{"Hai bên thỏa thuận bồi thường xong rồi, viết giấy tay. Muốn ra phường chứng thực chữ ký hai bên thì làm thế nào?", "chung-thuc-chu-ky"},
 		{"Cán bộ hẹn mãi không trả giấy xác nhận cư trú, còn gợi ý bồi dưỡng, tôi muốn tố cáo thì gửi đơn đi đâu", "khieu-nai-to-cao"},
+		// the compensation board asking for a paper is the story of the
+		// paper asked; a guardian's tax deduction is the deduction, and
+		// ending an adoption is no adoption
+		{"Ban bồi thường bảo nộp bản sao căn cước, sổ đỏ có chứng thực, em đi chứng thực ở đâu được?", "chung-thuc-ban-sao"},
+		{"Em nuôi cháu ruột mồ côi, có đăng ký người phụ thuộc để giảm trừ gia cảnh được không", "giam-tru-gia-canh"},
+		{"Muốn chấm dứt việc nuôi con nuôi vì đứa bé hư quá không dạy được thì làm sao", ""},
 		{"Hồ sơ đổi sổ đỏ nộp 3 tháng rồi mà vẫn chưa được giải quyết, muốn phản ánh thì gửi ở đâu", "phan-anh-kien-nghi"},
 		{"Tôi muốn góp ý là tờ khai đổi bằng lái phải ghi nhiều thứ quá, gửi kiến nghị ở đâu", "phan-anh-kien-nghi"},
 		{"Đăng ký nhãn hiệu cho cà phê bị trả vì trùng tên. Bao lâu thì có văn bằng?", ""},

@@ -1,9 +1,11 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/dvcbot/dvcbot/knowledge"
 	"github.com/dvcbot/dvcbot/knowledge/vntext"
@@ -161,6 +163,13 @@ func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 			r.Section = rq.Section
 		}
 	}
+	if r.Section == "" && asksYesNo(cmp.Or(qs, text)) {
+		// "is the an ninh trat tu certificate really needed for a tiny
+		// guesthouse?", "Will I get maternity benefit?": a question asked
+		// to be answered yes or no, and no section named, asks whether the
+		// procedure applies to the asker.
+		r.Section = "conditions"
+	}
 	if r.AsksElse != "" {
 		// "what's the fine if I register my baby's birth late?": no guide
 		// answers it, but the guide of the procedure it names may still
@@ -271,6 +280,20 @@ func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 		"Foreigners: visas, temporary residence cards and the declaration of where you stay are handled by the Immigration Office of the provincial police (Phòng Quản lý xuất nhập cảnh) and the commune police; your embassy or consulate can also help.",
 	}, "\n\n")
 	return e.declineInEnglish(ctx, s, m, reply, "The Vietnamese guides below may be what you need; a Vietnamese-speaking friend or the one-stop desk can help you read them.", append(r.Named, r.Hinted...))
+}
+
+// yesNoOpeners are the words an English question to be answered yes or no
+// opens with ("Is it…", "Can I…", "Do we…").
+var yesNoOpeners = map[string]bool{"is": true, "are": true, "am": true, "can": true, "could": true, "do": true, "does": true,
+	"will": true, "would": true, "must": true, "should": true, "may": true, "has": true, "have": true}
+
+// asksYesNo reports whether sentence opens with a word that asks to be
+// answered yes or no (yesNoOpeners), but for whether something exists.
+func asksYesNo(sentence string) bool {
+	f := strings.FieldsFunc(strings.ToLower(sentence), func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' })
+	// "Is there a …" asks what there is ("Is there one combined procedure
+	// …", "Is there something like that here"): the guide as a whole.
+	return len(f) > 0 && yesNoOpeners[f[0]] && !(len(f) > 1 && f[1] == "there")
 }
 
 // declineAsksElseEnglish answers an English question that asks what no

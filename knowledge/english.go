@@ -841,6 +841,19 @@ func (g English) read(q string, situated []situatedPhrase) EnglishReading {
 			seen[t.ID] = true
 		}
 	}
+	if len(r.Named) > 0 && r.AsksElse == "" && r.NotCovered != "" && situationPlaces[lastWord(r.NotCovered)] {
+		// A hospital or a taxi beside a topic the question names is where
+		// its story happens ("the hospital refused it", "before his
+		// hospital visit"), not what is asked: the question is not-covered
+		// only for another subject it names.
+		r.NotCovered = firstPhrase(maskPurposes(maskPlaces(g.maskWords(settled), g.NotCovered), g.NotCovered), g.NotCovered)
+		if r.NotCovered == "" {
+			r.Asked = strings.TrimSpace(settled)
+			if a := firstPhrase(settled, g.AsksElse); a != "" {
+				r.NotCovered, r.AsksElse = a, a
+			}
+		}
+	}
 	if len(r.Named) == 0 {
 		// Nothing else named: the purpose is what is asked ("how long for
 		// a school enrolment").
@@ -854,6 +867,28 @@ func (g English) read(q string, situated []situatedPhrase) EnglishReading {
 		r.Asked = strings.TrimSpace(maskPurposes(" "+r.Asked+" ", phrases))
 	}
 	return r
+}
+
+// lastWord returns the last word of phrase.
+func lastWord(phrase string) string {
+	f := strings.Fields(phrase)
+	if len(f) == 0 {
+		return ""
+	}
+	return f[len(f)-1]
+}
+
+// maskPlaces blanks out of text (padded with spaces, as englishText gives
+// it) every phrase of notCovered that names a place where something may
+// happen (situationPlaces: "hospital", "taxi").
+func maskPlaces(text string, notCovered []string) string {
+	var places []string
+	for _, p := range notCovered {
+		if situationPlaces[lastWord(p)] {
+			places = append(places, p)
+		}
+	}
+	return maskPhrases(text, places)
 }
 
 // maskStory blanks out of text (padded with spaces, as englishText gives it)

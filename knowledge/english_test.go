@@ -347,6 +347,11 @@ func TestSeedEnglishReadSituation(t *testing.T) {
 		{"I have a TRC, can I exchange my licence for a Vietnamese one?", ""},
 		{"how do I renew my TRC", "trc"},
 		{"which hospital is best for giving birth", "hospital"},
+		// A hospital beside a topic the question names is where its story
+		// happens; without one it is what is asked.
+		{"can we put grandma's bhyt card into her can cuoc / vneid so the hospital just scans the chip?", ""},
+		{"the hospital refused my BHYT card because the birth year is wrong. how do we get it corrected", ""},
+		{"how long can a body stay in the hospital morgue", "morgue"},
 		{"how can my son get vietnamese nationality", "nationality"},
 		// A paper one is on, goes with or holds is the situation only when
 		// the question then names a covered topic.
