@@ -312,7 +312,11 @@ func (e *Engine) respond(ctx context.Context, s *Session, m Message) Response {
 		if e.cfg.Handoff != nil && len(r.Replies) > 0 {
 			last := &r.Replies[len(r.Replies)-1]
 			if s.Misses >= 2 {
-				last.Text += "\n\nTôi chưa trả lời được các câu hỏi vừa rồi của bạn. Bạn có muốn trò chuyện với cán bộ không?"
+				if r.Language == "en" {
+					last.Text += "\n\nI could not answer your last questions. Would you like to talk to an officer?"
+				} else {
+					last.Text += "\n\nTôi chưa trả lời được các câu hỏi vừa rồi của bạn. Bạn có muốn trò chuyện với cán bộ không?"
+				}
 			}
 			last.Buttons = append(last.Buttons, Button{Label: "Gặp cán bộ", Action: ActionHandoff})
 		}
@@ -2402,9 +2406,13 @@ func (e *Engine) askWhich(ctx context.Context, s *Session, m Message) Response {
 }
 
 // fallback says politely what the bot can do and records the question for
-// staff. When one procedure stands out (clearLead) and is the only one worth
+// staff, in English when the question leans English (leansEnglish). When one procedure stands out (clearLead) and is the only one worth
 // offering, it asks whether that is the one meant, with its button.
 func (e *Engine) fallback(ctx context.Context, s *Session, m Message, res SearchResult) Response {
+	if leansEnglish(m.Text) {
+		// A Vietnamese reply the asker cannot read helps no one.
+		return e.declineInEnglish(ctx, s, m, e.englishScope(), "", nil)
+	}
 	e.record(s, m, IntentFallback, "", "")
 	e.recordUnanswered(ctx, m)
 	var buttons []Button

@@ -361,6 +361,22 @@ func TestTrust(t *testing.T) {
 	if r.ProcedureID != "" || r.Language != "en" || !strings.Contains(r.Replies[0].Text, "Immigration") {
 		t.Errorf("English question: %+v", r)
 	}
+	// A question too short or too mixed to be read as English, but leaning
+	// English, that no guide answers is declined in English; Vietnamese
+	// typed with Telex leftovers is not English.
+	for _, c := range []struct {
+		q, lang string
+	}{
+		{"electricity bill too high", "en"},
+		{"how to do PIT finalization online on thuedientu as an expat??", "en"},
+		{"Is it going to rain in Da Nang tomorrow?", "en"},
+		{"cho e xin so tong dai ho tro voi", ""},
+	} {
+		r = fx.say(t, "lean-"+c.q, c.q)
+		if r.Intent != bot.IntentFallback || r.Language != c.lang {
+			t.Errorf("declined %q: intent %s, language %q, want fallback in %q", c.q, r.Intent, r.Language, c.lang)
+		}
+	}
 	// An English question that establishes a covered procedure is answered
 	// with it: an English lead naming it in both languages, then the section
 	// asked, in Vietnamese. One that only hints at a procedure gets the

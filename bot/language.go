@@ -274,13 +274,55 @@ func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 		// marriage or one with a foreigner; the papers differ, so it asks.
 		return e.declineInEnglish(ctx, s, m, "Which of these do you mean? The papers and the office differ between them. "+inPersonHelp, "The guides are in Vietnamese; a phone translator or a Vietnamese-speaking friend can help you read them.", either)
 	}
-	reply := strings.Join([]string{
+	return e.declineInEnglish(ctx, s, m, e.englishScope(), "The Vietnamese guides below may be what you need; a Vietnamese-speaking friend or the one-stop desk can help you read them.", append(r.Named, r.Hinted...))
+}
+
+// englishScope is the English reply to a question no guide answers: what
+// the bot covers and where to get help in person.
+func (e *Engine) englishScope() string {
+	return strings.Join([]string{
 		"Sorry, I can only answer in Vietnamese. I explain Vietnamese public-service procedures (which papers, steps, fees, time limits, where to apply and how to apply online on the National Public Service Portal, " + e.cfg.PortalURL + ") and look up the status of a submitted file from its code.",
 		inPersonHelp,
 		"Foreigners: visas, temporary residence cards and the declaration of where you stay are handled by the Immigration Office of the provincial police (Phòng Quản lý xuất nhập cảnh) and the commune police; your embassy or consulate can also help.",
 	}, "\n\n")
-	return e.declineInEnglish(ctx, s, m, reply, "The Vietnamese guides below may be what you need; a Vietnamese-speaking friend or the one-stop desk can help you read them.", append(r.Named, r.Hinted...))
 }
+
+// leansEnglish reports whether q, though too short or too mixed for
+// looksEnglish, is more English than Vietnamese: at most one word in ten
+// typed with Vietnamese marks, and a third of its words or more of English's
+// shape, two at least (englishCounts), with two of English's small words
+// (englishSmallWords), or one with half its words of English's shape
+// ("electricity bill too high", "how to do PIT finalization online on
+// thuedientu as an expat??"). Words all of English's shape alone are not
+// enough: Telex leftovers are ("caanf giaays towf gif").
+// A question the bot cannot answer is declined in the language it leans to.
+func leansEnglish(q string) bool {
+	w := splitWords(q)
+	_, shaped, marked := englishCounts(w)
+	if marked > len(w.acc)/10 || shaped < 2 || 3*shaped < len(w.acc) {
+		return false
+	}
+	// English borrowings and Telex leftovers ("online", "app", "caanf")
+	// are of English's shape in Vietnamese chat too; English's own small
+	// words are not.
+	small := 0
+	for _, a := range w.acc {
+		if englishSmallWords[a] {
+			small++
+		}
+	}
+	return small >= 2 || small >= 1 && 2*shaped >= len(w.acc)
+}
+
+// englishSmallWords are words English sentences are made of that no
+// Vietnamese syllable typed without marks can be.
+var englishSmallWords = map[string]bool{"how": true, "what": true, "where": true, "when": true, "why": true, "who": true,
+	"which": true, "does": true, "did": true, "is": true, "are": true, "was": true, "were": true, "my": true, "our": true,
+	"your": true, "you": true, "we": true, "they": true, "he": true, "she": true, "it": true, "for": true, "with": true,
+	"from": true, "need": true, "want": true, "please": true, "pls": true, "thanks": true, "thank": true, "this": true,
+	"that": true, "there": true, "have": true, "has": true, "will": true, "would": true, "should": true, "could": true,
+	"about": true, "after": true, "before": true, "just": true, "too": true, "tomorrow": true, "of": true, "at": true,
+	"i": true, "as": true, "or": true, "any": true, "if": true, "by": true}
 
 // yesNoOpeners are the words an English question to be answered yes or no
 // opens with ("Is it…", "Can I…", "Do we…").
