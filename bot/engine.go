@@ -2406,8 +2406,9 @@ func (e *Engine) askWhich(ctx context.Context, s *Session, m Message) Response {
 }
 
 // fallback says politely what the bot can do and records the question for
-// staff, in English when the question leans English (leansEnglish). When one procedure stands out (clearLead) and is the only one worth
-// offering, it asks whether that is the one meant, with its button.
+// staff, in English when the question leans English (leansEnglish). When
+// one procedure stands out (clearLead) and is the only one worth offering,
+// it asks whether that is the one meant, with its button.
 func (e *Engine) fallback(ctx context.Context, s *Session, m Message, res SearchResult) Response {
 	if leansEnglish(m.Text) {
 		// A Vietnamese reply the asker cannot read helps no one.

@@ -168,7 +168,7 @@ func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 		// guesthouse?", "Will I get maternity benefit?": a question asked
 		// to be answered yes or no, and no section named, asks whether the
 		// procedure applies to the asker.
-		r.Section = "conditions"
+		r.Section = SectionConditions
 	}
 	if r.AsksElse != "" {
 		// "what's the fine if I register my baby's birth late?": no guide
@@ -289,13 +289,13 @@ func (e *Engine) englishScope() string {
 
 // leansEnglish reports whether q, though too short or too mixed for
 // looksEnglish, is more English than Vietnamese: at most one word in ten
-// typed with Vietnamese marks, and a third of its words or more of English's
-// shape, two at least (englishCounts), with two of English's small words
+// typed with Vietnamese marks, a third of its words or more of English's
+// shape, two at least (englishCounts), and two of English's small words
 // (englishSmallWords), or one with half its words of English's shape
 // ("electricity bill too high", "how to do PIT finalization online on
-// thuedientu as an expat??"). Words all of English's shape alone are not
-// enough: Telex leftovers are ("caanf giaays towf gif").
-// A question the bot cannot answer is declined in the language it leans to.
+// thuedientu as an expat??"). Words of English's shape alone are not
+// enough: Telex leftovers have it ("caanf giaays towf gif"). A question the
+// bot cannot answer is declined in the language it leans to.
 func leansEnglish(q string) bool {
 	w := splitWords(q)
 	_, shaped, marked := englishCounts(w)
