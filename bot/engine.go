@@ -2411,8 +2411,18 @@ func (e *Engine) askWhich(ctx context.Context, s *Session, m Message) Response {
 // it asks whether that is the one meant, with its button.
 func (e *Engine) fallback(ctx context.Context, s *Session, m Message, res SearchResult) Response {
 	if leansEnglish(m.Text) {
-		// A Vietnamese reply the asker cannot read helps no one.
-		return e.declineInEnglish(ctx, s, m, e.englishScope(), "", nil)
+		// A Vietnamese reply the asker cannot read helps no one; the guides
+		// worth offering are offered with their English glosses.
+		var topics []knowledge.EnglishTopic
+		for i, h := range res.Hits {
+			if i >= 3 || h.Plausibility < suggestConfidence && !(i == 0 && clearLead(h)) {
+				break
+			}
+			if t := slices.IndexFunc(e.cfg.English.Topics, func(t knowledge.EnglishTopic) bool { return t.ID == h.ID }); t >= 0 {
+				topics = append(topics, e.cfg.English.Topics[t])
+			}
+		}
+		return e.declineInEnglish(ctx, s, m, e.englishScope(), englishOfferNote, topics)
 	}
 	e.record(s, m, IntentFallback, "", "")
 	e.recordUnanswered(ctx, m)

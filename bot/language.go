@@ -274,8 +274,12 @@ func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 		// marriage or one with a foreigner; the papers differ, so it asks.
 		return e.declineInEnglish(ctx, s, m, "Which of these do you mean? The papers and the office differ between them. "+inPersonHelp, "The guides are in Vietnamese; a phone translator or a Vietnamese-speaking friend can help you read them.", either)
 	}
-	return e.declineInEnglish(ctx, s, m, e.englishScope(), "The Vietnamese guides below may be what you need; a Vietnamese-speaking friend or the one-stop desk can help you read them.", append(r.Named, r.Hinted...))
+	return e.declineInEnglish(ctx, s, m, e.englishScope(), englishOfferNote, append(r.Named, r.Hinted...))
 }
+
+// englishOfferNote follows an English reply that offers Vietnamese guides
+// as buttons.
+const englishOfferNote = "The Vietnamese guides below may be what you need; a Vietnamese-speaking friend or the one-stop desk can help you read them."
 
 // englishScope is the English reply to a question no guide answers: what
 // the bot covers and where to get help in person.
