@@ -2405,19 +2405,29 @@ func (e *Engine) askWhich(ctx context.Context, s *Session, m Message) Response {
 	}}}
 }
 
+// worthOffering returns the first hits of res worth offering as buttons when
+// none is answered: at most three, each plausible (suggestConfidence), or
+// the first alone when it leads clearly (clearLead).
+func worthOffering(res SearchResult) []SearchHit {
+	for i, h := range res.Hits {
+		if i >= 3 || h.Plausibility < suggestConfidence && !(i == 0 && clearLead(h)) {
+			return res.Hits[:i]
+		}
+	}
+	return res.Hits
+}
+
 // fallback says politely what the bot can do and records the question for
 // staff, in English when the question leans English (leansEnglish). When
 // one procedure stands out (clearLead) and is the only one worth offering,
 // it asks whether that is the one meant, with its button.
 func (e *Engine) fallback(ctx context.Context, s *Session, m Message, res SearchResult) Response {
+	offered := worthOffering(res)
 	if leansEnglish(m.Text) {
 		// A Vietnamese reply the asker cannot read helps no one; the guides
 		// worth offering are offered with their English glosses.
 		var topics []knowledge.EnglishTopic
-		for i, h := range res.Hits {
-			if i >= 3 || h.Plausibility < suggestConfidence && !(i == 0 && clearLead(h)) {
-				break
-			}
+		for _, h := range offered {
 			if t := slices.IndexFunc(e.cfg.English.Topics, func(t knowledge.EnglishTopic) bool { return t.ID == h.ID }); t >= 0 {
 				topics = append(topics, e.cfg.English.Topics[t])
 			}
@@ -2428,10 +2438,7 @@ func (e *Engine) fallback(ctx context.Context, s *Session, m Message, res Search
 	e.recordUnanswered(ctx, m)
 	var buttons []Button
 	var ids []string
-	for i, h := range res.Hits {
-		if i >= 3 || h.Plausibility < suggestConfidence && !(i == 0 && clearLead(h)) {
-			break
-		}
+	for _, h := range offered {
 		buttons = append(buttons, Button{Label: h.Title, Action: "proc:" + h.ID})
 		ids = append(ids, h.ID)
 	}

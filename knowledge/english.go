@@ -61,6 +61,10 @@ type English struct {
 	// or be "holding" (heldStandings): their situation only when the
 	// question then names a covered topic (Read).
 	standing []situatedPhrase
+	// places are the not-covered phrases that name a place where something
+	// may happen (situationPlaces: "hospital", "taxi"), gathered once by
+	// ParseEnglish (read).
+	places []string
 }
 
 // situatedPhrase is a not-covered phrase that a word among leads, at most
@@ -208,6 +212,7 @@ func ParseEnglish(name string, data []byte) (English, error) {
 		switch {
 		case situationPlaces[last]:
 			g.situated = append(g.situated, situatedPhrase{pw, placePrepositions})
+			g.places = append(g.places, p)
 		case situationStandings[last]:
 			g.situated = append(g.situated, situatedPhrase{pw, standingVerbs})
 		}
@@ -841,12 +846,12 @@ func (g English) read(q string, situated []situatedPhrase) EnglishReading {
 			seen[t.ID] = true
 		}
 	}
-	if len(r.Named) > 0 && r.AsksElse == "" && r.NotCovered != "" && situationPlaces[lastWord(r.NotCovered)] {
+	if len(r.Named) > 0 && r.AsksElse == "" && slices.Contains(g.places, r.NotCovered) {
 		// A hospital or a taxi beside a topic the question names is where
 		// its story happens ("the hospital refused it", "before his
 		// hospital visit"), not what is asked: the question is not-covered
 		// only for another subject it names.
-		r.NotCovered = firstPhrase(maskPurposes(maskPlaces(g.maskWords(settled), g.NotCovered), g.NotCovered), g.NotCovered)
+		r.NotCovered = firstPhrase(maskPurposes(maskPhrases(g.maskWords(settled), g.places), g.NotCovered), g.NotCovered)
 		if r.NotCovered == "" {
 			r.Asked = strings.TrimSpace(settled)
 			if a := firstPhrase(settled, g.AsksElse); a != "" {
@@ -867,28 +872,6 @@ func (g English) read(q string, situated []situatedPhrase) EnglishReading {
 		r.Asked = strings.TrimSpace(maskPurposes(" "+r.Asked+" ", phrases))
 	}
 	return r
-}
-
-// lastWord returns the last word of phrase.
-func lastWord(phrase string) string {
-	f := strings.Fields(phrase)
-	if len(f) == 0 {
-		return ""
-	}
-	return f[len(f)-1]
-}
-
-// maskPlaces blanks out of text (padded with spaces, as englishText gives
-// it) every phrase of notCovered that names a place where something may
-// happen (situationPlaces: "hospital", "taxi").
-func maskPlaces(text string, notCovered []string) string {
-	var places []string
-	for _, p := range notCovered {
-		if situationPlaces[lastWord(p)] {
-			places = append(places, p)
-		}
-	}
-	return maskPhrases(text, places)
 }
 
 // maskStory blanks out of text (padded with spaces, as englishText gives it)
