@@ -172,7 +172,7 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout169.tsv", 0.01, 0.96, 0.91, 0.97},
 		{"testdata/heldout170.tsv", 0.0, 0.98, 0.88, 1.0},
 		{"testdata/heldout167.tsv", 0.02, 0.86, 0.94, 0.95},
-		{"testdata/heldout168.tsv", 0.01, 0.98, 0.80, 1.0},
+		{"testdata/heldout168.tsv", 0.01, 0.98, 0.8, 1.0},
 		{"testdata/heldout173.tsv", 0.015, 0.96, 0.91, 0.98},
 		{"testdata/heldout174.tsv", 0.0, 0.98, 0.89, 1.0},
 		{"testdata/heldout175.tsv", 0.0, 1.0, 0.93, 1.0},
@@ -221,6 +221,10 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout216.tsv", 0.02, 0.93, 0.87, 0.97},
 		{"testdata/heldout219.tsv", 0.015, 0.9, 0.94, 0.97},
 		{"testdata/heldout220.tsv", 0.025, 0.9, 0.86, 1.0},
+		{"testdata/heldout217.tsv", 0.015, 0.94, 0.96, 0.98},
+		{"testdata/heldout218.tsv", 0.035, 0.85, 0.76, 0.95},
+		{"testdata/heldout221.tsv", 0.03, 0.81, 0.9, 0.98},
+		{"testdata/heldout222.tsv", 0.01, 0.89, 0.83, 0.97},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {
