@@ -450,6 +450,13 @@ func TestTrust(t *testing.T) {
 		// whether the procedure applies; "is there …" asks what there is.
 		{"Is the an ninh trat tu certificate really needed for a tiny guesthouse with 3 rooms?", "chung-nhan-an-ninh-trat-tu", bot.SectionConditions},
 		{"My father-in-law passed away. Is there one combined procedure for the death registration, removing his ho khau and the funeral allowance?", "lien-thong-khai-tu", bot.SectionOverview},
+		// So does the last clause after a comma ("…, can grandma …").
+		{"our son was born in Hue last month while his dad works in Japan, can his grandmother register the birth?", "dang-ky-khai-sinh", bot.SectionConditions},
+		// Settling in another country is the lump sum's own ground, not
+		// another country's insurance; a Vietnamese back from abroad is no
+		// foreigner.
+		{"I'm leaving Vietnam for good to live in Canada. Can I withdraw my BHXH one time?", "bhxh-mot-lan", bot.SectionConditions},
+		{"Back from abroad after 6 years and renting a flat in Da Nang. Do I need dang ky tam tru?", "dang-ky-tam-tru", bot.SectionConditions},
 	} {
 		r = fx.say(t, "en-"+c.id, c.q)
 		if r.Language != "en" || r.ProcedureID != c.id || r.Section != c.section || len(r.Replies) != 1 || len(r.Replies[0].Buttons) == 0 ||

@@ -333,13 +333,23 @@ var englishSmallWords = map[string]bool{"how": true, "what": true, "where": true
 var yesNoOpeners = map[string]bool{"is": true, "are": true, "am": true, "can": true, "could": true, "do": true, "does": true,
 	"will": true, "would": true, "must": true, "should": true, "may": true, "has": true, "have": true}
 
-// asksYesNo reports whether sentence opens with a word that asks to be
-// answered yes or no (yesNoOpeners), but for whether something exists.
+// asksYesNo reports whether sentence, or its last clause after a comma
+// ("baby born while my husband is in Korea, can grandma register the
+// birth?"), opens with a word that asks to be answered yes or no
+// (yesNoOpeners), but for whether something exists.
 func asksYesNo(sentence string) bool {
-	f := strings.FieldsFunc(strings.ToLower(sentence), func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' })
-	// "Is there a …" asks what there is ("Is there one combined procedure
-	// …", "Is there something like that here"): the guide as a whole.
-	return len(f) > 0 && yesNoOpeners[f[0]] && !(len(f) > 1 && f[1] == "there")
+	opens := func(clause string) bool {
+		f := strings.FieldsFunc(strings.ToLower(clause), func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' })
+		// "Is there a …" asks what there is ("Is there one combined
+		// procedure …", "Is there something like that here"): the guide as
+		// a whole.
+		return len(f) > 0 && yesNoOpeners[f[0]] && !(len(f) > 1 && f[1] == "there")
+	}
+	if opens(sentence) {
+		return true
+	}
+	at := strings.LastIndex(sentence, ",")
+	return at >= 0 && opens(sentence[at+1:])
 }
 
 // declineAsksElseEnglish answers an English question that asks what no

@@ -99,6 +99,13 @@ func TestSeedEnglishReadsQuestions(t *testing.T) {
 		notCovered             bool
 	}{
 		{q: "How do I pay a traffic fine online?", named: "nop-phat-vi-pham-giao-thong", section: "online"},
+		// Where the asker is while something lapses, a passport still held
+		// and a language learned are the asker's story; another country's
+		// pension refund is no Vietnamese pension.
+		{q: "my driving licence expires while i am in korea, can i renew it when i get home?", named: "doi-giay-phep-lai-xe", section: "conditions"},
+		{q: "lost my can cuoc in osaka, i still have my passport. how do i get a new can cuoc?", named: "cap-doi-cap-lai-the-can-cuoc", section: "steps"},
+		{q: "how do i get a copy of my birth record from the commune?", named: "trich-luc-ho-tich", section: "steps"},
+		{q: "korea pension refund when i go home, how long?", section: "time"},
 		// A tax or a closing with a household business named anywhere in
 		// the message is the household business's (needs).
 		{q: "My mum runs a noodle stall registered as a household business. When is the tax declared and paid?", named: "thue-ho-kinh-doanh", section: "time"},
