@@ -186,7 +186,7 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout183.tsv", 0.0, 0.96, 0.83, 1.0},
 		{"testdata/heldout184.tsv", 0.01, 0.91, 0.89, 0.97},
 		{"testdata/heldout177.tsv", 0.025, 0.9, 0.91, 0.97},
-		{"testdata/heldout178.tsv", 0.025, 0.9, 0.76, 0.97},
+		{"testdata/heldout178.tsv", 0.025, 0.9, 0.78, 0.97},
 		{"testdata/heldout187.tsv", 0.015, 0.92, 0.9, 0.98},
 		{"testdata/heldout188.tsv", 0.035, 0.9, 0.8, 1.0},
 		{"testdata/heldout185.tsv", 0.005, 0.91, 0.94, 0.98},
@@ -222,9 +222,9 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout219.tsv", 0.015, 0.9, 0.94, 0.97},
 		{"testdata/heldout220.tsv", 0.025, 0.9, 0.86, 1.0},
 		{"testdata/heldout217.tsv", 0.015, 0.94, 0.96, 0.98},
-		{"testdata/heldout218.tsv", 0.035, 0.85, 0.76, 0.95},
-		{"testdata/heldout221.tsv", 0.03, 0.81, 0.9, 0.98},
-		{"testdata/heldout222.tsv", 0.01, 0.89, 0.83, 0.97},
+		{"testdata/heldout218.tsv", 0.01, 0.9, 0.79, 1.0},
+		{"testdata/heldout221.tsv", 0.03, 0.88, 0.9, 0.98},
+		{"testdata/heldout222.tsv", 0.01, 0.9, 0.84, 0.97},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {
