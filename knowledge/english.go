@@ -776,17 +776,11 @@ func (g English) read(q string, situated []situatedPhrase) EnglishReading {
 		// ("a Visa card" pays a fee); a subject named as what something is
 		// for is the asker's reason ("… for my work permit renewal").
 		words := g.maskWords(settled)
-		r.NotCovered = firstPhrase(maskPurposes(words, g.NotCovered), g.NotCovered)
-		if r.NotCovered == "" {
+		if r.NotCovered = g.uncovered(words); r.NotCovered == "" {
 			if r.Purpose = firstPhrase(words, g.NotCovered); r.Purpose != "" {
 				unpurposed = maskPurposes(settled, g.NotCovered)
 			}
 			r.Asked = strings.TrimSpace(unpurposed)
-		}
-	}
-	if r.NotCovered == "" {
-		if a := firstPhrase(settled, g.AsksElse); a != "" {
-			r.NotCovered, r.AsksElse = a, a
 		}
 	}
 	r.Section = g.askedSection(text)
@@ -846,17 +840,20 @@ func (g English) read(q string, situated []situatedPhrase) EnglishReading {
 			seen[t.ID] = true
 		}
 	}
-	if len(r.Named) > 0 && r.AsksElse == "" && slices.Contains(g.places, r.NotCovered) {
+	if len(r.Named) > 0 && slices.Contains(g.places, r.NotCovered) {
 		// A hospital or a taxi beside a topic the question names is where
 		// its story happens ("the hospital refused it", "before his
 		// hospital visit"), not what is asked: the question is not-covered
 		// only for another subject it names.
-		r.NotCovered = firstPhrase(maskPurposes(maskPhrases(g.maskWords(settled), g.places), g.NotCovered), g.NotCovered)
-		if r.NotCovered == "" {
+		if r.NotCovered = g.uncovered(maskPhrases(g.maskWords(settled), g.places)); r.NotCovered == "" {
 			r.Asked = strings.TrimSpace(settled)
-			if a := firstPhrase(settled, g.AsksElse); a != "" {
-				r.NotCovered, r.AsksElse = a, a
-			}
+		}
+	}
+	// A question that names no uncovered subject may still ask what no guide
+	// answers (AsksElse).
+	if r.NotCovered == "" {
+		if a := firstPhrase(settled, g.AsksElse); a != "" {
+			r.NotCovered, r.AsksElse = a, a
 		}
 	}
 	if len(r.Named) == 0 {
@@ -872,6 +869,13 @@ func (g English) read(q string, situated []situatedPhrase) EnglishReading {
 		r.Asked = strings.TrimSpace(maskPurposes(" "+r.Asked+" ", phrases))
 	}
 	return r
+}
+
+// uncovered returns the first not-covered subject words (padded with
+// spaces, as englishText gives it) names other than as what something is
+// for (Purpose), "" for none.
+func (g English) uncovered(words string) string {
+	return firstPhrase(maskPurposes(words, g.NotCovered), g.NotCovered)
 }
 
 // maskStory blanks out of text (padded with spaces, as englishText gives it)
