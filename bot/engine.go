@@ -1667,12 +1667,13 @@ func (st statusText) markResidence(drop []bool) bool {
 // "phòng trọ"); landlordWords before them make the room a business ("cho
 // thuê trọ", "mở phòng trọ", "kinh doanh nhà trọ").
 var (
-	rentalNouns   = [][2]string{{"thue", "tro"}, {"o", "tro"}, {"phong", "tro"}, {"nha", "tro"}, {"xom", "tro"}}
+	rentalNouns   = [][2]string{{"thue", "tro"}, {"o", "tro"}, {"phong", "tro"}, {"nha", "tro"}, {"xom", "tro"}, {"cho", "tro"}}
 	landlordWords = map[string]bool{"cho": true, "mo": true, "doanh": true, "xay": true, "chu": true, "ban": true, "mua": true}
 )
 
 // markRental marks in drop the words that say someone lives in a rented
-// room (rentalNouns, with "thuê" before "phòng trọ"), unless a landlord
+// room (rentalNouns, with "thuê" before "phòng trọ"; "chỗ trọ" written with
+// its accents), unless a landlord
 // speaks of the room as a business, and reports whether there were any:
 // renting is the scene of a question about marrying or changing schools
 // there, and the residence question, when it is one, names itself
@@ -1680,8 +1681,8 @@ var (
 func (st statusText) markRental(drop []bool) bool {
 	found := false
 	for i := range st.toks {
-		if !st.pairAt(i, rentalNouns) {
-			continue
+		if !st.pairAt(i, rentalNouns) || st.fold[i] == "cho" && strings.ToLower(st.toks[i]) != "chỗ" {
+			continue // "cho trọ" lets rooms; "chỗ trọ" is where one lives
 		}
 		from := i
 		if st.fold[i] != "thue" && st.at(i-1) == "thue" {

@@ -457,6 +457,10 @@ func TestTrust(t *testing.T) {
 		// foreigner.
 		{"I'm leaving Vietnam for good to live in Canada. Can I withdraw my BHXH one time?", "bhxh-mot-lan", bot.SectionConditions},
 		{"Back from abroad after 6 years and renting a flat in Da Nang. Do I need dang ky tam tru?", "dang-ky-tam-tru", bot.SectionConditions},
+		// One paper lost with a wallet, asked how to redo, is that paper's
+		// guide; "&" reads "and".
+		{"Lost my wallet at the beach with the bike cavet in it. How do I get a new cavet?", "cap-lai-dang-ky-bien-so-xe", bot.SectionSteps},
+		{"Opening a small guesthouse with my wife. We need the security & order certificate from the police, what documents?", "chung-nhan-an-ninh-trat-tu", bot.SectionDocuments},
 	} {
 		r = fx.say(t, "en-"+c.id, c.q)
 		if r.Language != "en" || r.ProcedureID != c.id || r.Section != c.section || len(r.Replies) != 1 || len(r.Replies[0].Buttons) == 0 ||
@@ -478,6 +482,7 @@ func TestTrust(t *testing.T) {
 		{"what's the fine if I register my baby's birth late? she's already 4 months", "dang-ky-khai-sinh"},
 		{"Is a Vietnamese criminal record certificate accepted in Canada?", "ly-lich-tu-phap"},
 		{"Honestly, is it easier for a foreigner to marry in Vietnam or in Thailand? Which is faster in your opinion?", ""},
+		{"My company did my tax finalization in March and there is still no refund. When will I actually get the money?", "quyet-toan-thue-tncn"},
 	} {
 		r = fx.say(t, "en-asks", c.q)
 		if r.Language != "en" || r.ProcedureID != "" || r.Intent != bot.IntentFallback || !strings.HasPrefix(r.Replies[0].Text, "I can't answer that one.") {

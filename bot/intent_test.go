@@ -54,6 +54,8 @@ func TestCutStatus(t *testing.T) {
 		{"Hai đứa thuê trọ chung muốn đăng ký kết hôn", "Hai đứa chung muốn đăng ký kết hôn", true, true},
 		{"con người thuê phòng trọ cần chuyển trường", "con người cần chuyển trường", true, true},
 		{"Hai đứa thuê trọ chung muốn đăng ký kết hôn", "Hai đứa thuê trọ chung muốn đăng ký kết hôn", false, false},
+		{"làm khai sinh cho cháu ở phường chỗ trọ được không", "làm khai sinh cho cháu ở phường được không", true, true},
+		{"nhà cho trọ thì khai báo gì", "nhà cho trọ thì khai báo gì", false, true},
 		// a landlord's rooms are a business
 		{"cho thuê trọ thì khai báo gì", "cho thuê trọ thì khai báo gì", false, true},
 		{"mở nhà trọ cần giấy phép gì", "mở nhà trọ cần giấy phép gì", false, true},

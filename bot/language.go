@@ -221,30 +221,41 @@ func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 		}
 	}
 	if wholeCovered && len(r.Named) > 1 {
-		// Several topics named: a life situation among them (a lost
-		// wallet) walks through them all, and no single one is chosen over
-		// it; otherwise the guide the sentence that asks names alone is
-		// asked ("… camera fine is wrong … How do I file a formal
-		// complaint?"), and failing that ("antique Japanese swords …
-		// declare them to the police" names a foreigner's stay and the
-		// weapon) the reading of the words in Vietnamese chooses, when it
-		// answers one of them.
+		// Several topics named: the guide the sentence that asks names
+		// alone is asked, the others are the story ("I got my Vietnamese
+		// passport back … Can I register permanent residence (thuong tru)
+		// at my aunt's house?", "… camera fine is wrong … How do I file a
+		// formal complaint?"). So is a sentence that asks how to track or
+		// pay of the application the story names ("submitted a request for
+		// a copy of our marriage cert … how do i check where it is").
+		asked, askedOK := knowledge.EnglishTopic{}, false
+		if qs != "" && rq.NotCovered == "" && len(rq.Named) == 1 {
+			asked, askedOK = rq.Named[0], true
+		}
+		// A life situation among them (a lost wallet, a merger) walks
+		// through them all when the question asks whether a paper must be
+		// redone ("after the merger … do I need a new health insurance
+		// card?"); how to redo the one paper the sentence that asks names
+		// is that paper's guide ("stole my wallet with the bike cavet inside
+		// … what do i bring to get a new cavet").
+		if askedOK && r.Section != SectionConditions {
+			if p, err := e.cfg.Procedures.Procedure(ctx, asked.ID); err == nil {
+				return e.answerInEnglish(ctx, s, m, p, r.Section, namedLead(asked, p))
+			}
+		}
 		for _, t := range r.Named {
 			if p, err := e.cfg.Procedures.Procedure(ctx, t.ID); err == nil && p.Field == SituationField {
 				return e.answerInEnglish(ctx, s, m, p, r.Section, namedLead(t, p))
 			}
 		}
-		// The guide the sentence that asks names alone ("I got my Vietnamese
-		// passport back … Can I register permanent residence (thuong tru)
-		// at my aunt's house?"): the others are the story. So is a
-		// sentence that asks how to track or pay of the application the
-		// story names ("submitted a request for a copy of our marriage
-		// cert … how do i check where it is").
-		if qs != "" && rq.NotCovered == "" && len(rq.Named) == 1 {
-			if p, err := e.cfg.Procedures.Procedure(ctx, rq.Named[0].ID); err == nil {
-				return e.answerInEnglish(ctx, s, m, p, r.Section, namedLead(rq.Named[0], p))
+		if askedOK {
+			if p, err := e.cfg.Procedures.Procedure(ctx, asked.ID); err == nil {
+				return e.answerInEnglish(ctx, s, m, p, r.Section, namedLead(asked, p))
 			}
 		}
+		// Failing that ("antique Japanese swords … declare them to the
+		// police" names a foreigner's stay and the weapon) the reading of
+		// the words in Vietnamese chooses, when it answers one of them.
 		if p, ok := e.translatedGuide(ctx, r.Asked, text); ok && slices.ContainsFunc(r.Named, func(t knowledge.EnglishTopic) bool { return t.ID == p.ID }) {
 			return e.answerInEnglish(ctx, s, m, p, r.Section, translatedLead(p))
 		}

@@ -1148,6 +1148,8 @@ func firstPhrase(text string, phrases []string) string {
 // hyphen to the words after it stands apart ("a 6-month-old" reads as "a 6
 // month-old", as "a six month-old" would).
 func englishText(s string) string {
+	// "security & order" is "security and order".
+	s = strings.ReplaceAll(s, "&", " and ")
 	fields := strings.FieldsFunc(vntext.Fold(strings.ToLower(s)), func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-'
 	})
