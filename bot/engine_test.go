@@ -461,6 +461,10 @@ func TestTrust(t *testing.T) {
 		// guide; "&" reads "and".
 		{"Lost my wallet at the beach with the bike cavet in it. How do I get a new cavet?", "cap-lai-dang-ky-bien-so-xe", bot.SectionSteps},
 		{"Opening a small guesthouse with my wife. We need the security & order certificate from the police, what documents?", "chung-nhan-an-ninh-trat-tu", bot.SectionDocuments},
+		// A guide's Vietnamese name typed whole names it, read as the
+		// glossary reads it: a marriage with a foreigner named is that one.
+		{"Quit my factory job last week. How long do I have to nop ho so tro cap that nghiep?", "tro-cap-that-nghiep", bot.SectionTime},
+		{"I'm Canadian and marrying my Vietnamese girlfriend in Da Nang. What papers for the dang ky ket hon?", "ket-hon-co-yeu-to-nuoc-ngoai", bot.SectionDocuments},
 	} {
 		r = fx.say(t, "en-"+c.id, c.q)
 		if r.Language != "en" || r.ProcedureID != c.id || r.Section != c.section || len(r.Replies) != 1 || len(r.Replies[0].Buttons) == 0 ||

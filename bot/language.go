@@ -142,7 +142,7 @@ func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 	// Chat spellings written out ("pls", "wat", "cert"): the message is read
 	// as if typed in full; m itself is recorded as typed.
 	text, _ := e.cfg.English.Expand(m.Text)
-	r := e.cfg.English.Read(text)
+	r := e.withVietnameseNames(e.cfg.English.Read(text), text)
 	// The whole message must name no uncovered subject for its words to be
 	// read in Vietnamese ("I lost my US passport … Where can I get a new
 	// one?").
@@ -152,7 +152,7 @@ func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 	qs := withAskedBefore(text, questionSentence(text))
 	var rq knowledge.EnglishReading
 	if qs != "" {
-		rq = e.cfg.English.Read(qs)
+		rq = e.withVietnameseNames(e.cfg.English.Read(qs), qs)
 		// The sentence that asks decides when it names what it asks about: a
 		// residence card mentioned beside "Can I convert my UK driving
 		// licence?" is the asker's situation, but "How do I book it?" asks
@@ -286,6 +286,24 @@ func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 		return e.declineInEnglish(ctx, s, m, "Which of these do you mean? The papers and the office differ between them. "+inPersonHelp, "The guides are in Vietnamese; a phone translator or a Vietnamese-speaking friend can help you read them.", either)
 	}
 	return e.declineInEnglish(ctx, s, m, e.englishScope(), englishOfferNote, append(r.Named, r.Hinted...))
+}
+
+// withVietnameseNames returns r with the topics the question names by
+// their Vietnamese names among those it names (Named): an English question
+// that types a guide's name ("how long after quitting do i have to nop ho so
+// tro cap that nghiep") asks about it. A name an English-speaking asker may
+// mean as another guide's is read as the glossary reads it (English.Choose:
+// "dang ky ket hon" with a foreigner named is a marriage with a foreigner);
+// one that may be either names neither.
+func (e *Engine) withVietnameseNames(r knowledge.EnglishReading, text string) knowledge.EnglishReading {
+	for _, t := range r.NamedInVietnamese {
+		id, _ := e.cfg.English.Choose(t.ID, text, text)
+		if i := slices.IndexFunc(e.cfg.English.Topics, func(g knowledge.EnglishTopic) bool { return g.ID == id }); i >= 0 &&
+			!slices.ContainsFunc(r.Named, func(n knowledge.EnglishTopic) bool { return n.ID == id }) {
+			r.Named = append(r.Named, e.cfg.English.Topics[i])
+		}
+	}
+	return r
 }
 
 // englishOfferNote follows an English reply that offers Vietnamese guides

@@ -138,6 +138,12 @@ type EnglishTopic struct {
 	// chairman after the merger", "certified copies at the ward after the
 	// merger").
 	Needs []string `yaml:"needs"`
+	// Names are the guide's own Vietnamese names (its title and aliases)
+	// of three syllables or more, as englishText gives them (SetNames).
+	// Typed whole in an English question ("how long after quitting do i
+	// have to nop ho so tro cap that nghiep") they name the guide
+	// (EnglishReading.NamedInVietnamese).
+	Names []string `yaml:"-"`
 }
 
 // EnglishReading is what the glossary finds in one English question.
@@ -172,6 +178,13 @@ type EnglishReading struct {
 	// that subject read as the asker's situation, for a reading of its
 	// words in Vietnamese.
 	StandingAsked string
+	// NamedInVietnamese are the topics whose Vietnamese name (Names) the
+	// question types whole outside a purpose clause and a paper it only
+	// has, that Named does not hold and that the question does not exclude.
+	// They are kept apart from Named, which decides whether an unaccented
+	// message is English at all (a Vietnamese question typed without marks
+	// names its guide in Vietnamese too).
+	NamedInVietnamese []EnglishTopic
 }
 
 // ParseEnglish reads an English glossary. Every topic needs an id, a gloss and
@@ -404,6 +417,7 @@ func (g English) Expand(q string) (expanded string, sure int) {
 	}
 	var b strings.Builder
 	rs := []rune(q)
+	prev := "" // the word before, for a unit after a number
 	for i := 0; i < len(rs); {
 		if !unicode.IsLetter(rs[i]) && !unicode.IsDigit(rs[i]) {
 			b.WriteRune(rs[i])
@@ -415,7 +429,13 @@ func (g English) Expand(q string) (expanded string, sure int) {
 			j++
 		}
 		word := string(rs[i:j])
+		before := prev
+		prev = word
 		full, ok := g.chat[strings.ToLower(word)]
+		if unit, isUnit := unitsAfterNumber[strings.ToLower(word)]; isUnit && isNumber(before) {
+			// "a 2 yr card" is two years, not "your".
+			full, ok = unit, true
+		}
 		if !ok {
 			if fixed, ok := g.repairTypo(strings.ToLower(word)); ok {
 				word = fixed
@@ -721,13 +741,59 @@ var englishStop = func() map[string]bool {
 	return m
 }()
 
-// LoadSeedEnglish reads the bundled English glossary.
+// durationWords say how long a paper runs ("a 2 year visa").
+var durationWords = map[string]bool{"year": true, "years": true, "month": true, "months": true, "day": true, "days": true}
+
+// unitsAfterNumber are chat abbreviations that, after a number, are a unit
+// of time rather than what the chat list makes of them ("2 yr": years, not
+// "your").
+var unitsAfterNumber = map[string]string{"yr": "year", "yrs": "years"}
+
+// LoadSeedEnglish reads the bundled English glossary, its topics named in
+// Vietnamese by the bundled guides (SetNames).
 func LoadSeedEnglish() (English, error) {
 	data, err := fs.ReadFile(SeedFS(), "english.yaml")
 	if err != nil {
 		return English{}, err
 	}
-	return ParseEnglish("english.yaml", data)
+	g, err := ParseEnglish("english.yaml", data)
+	if err != nil {
+		return English{}, err
+	}
+	seed, err := LoadSeed()
+	if err != nil {
+		return English{}, err
+	}
+	g.SetNames(seed.Procedures)
+	return g, nil
+}
+
+// minNameSyllables is the length from which a guide's Vietnamese name names
+// it in an English question: shorter ones ("ly hon", "so do") are also
+// parts of other names and of stories.
+const minNameSyllables = 3
+
+// SetNames gives every topic the Vietnamese names of its guide among procs
+// (Names): the title and aliases of minNameSyllables syllables or more, as
+// englishText gives them, each once.
+func (g *English) SetNames(procs []Procedure) {
+	byID := make(map[string]Procedure, len(procs))
+	for _, p := range procs {
+		byID[p.ID] = p
+	}
+	for i := range g.Topics {
+		p, ok := byID[g.Topics[i].ID]
+		if !ok {
+			continue
+		}
+		var names []string
+		for _, n := range append([]string{p.Title}, p.Aliases...) {
+			if n = englishText(n); len(strings.Fields(n)) >= minNameSyllables && !slices.Contains(names, n) {
+				names = append(names, n)
+			}
+		}
+		g.Topics[i].Names = names
+	}
 }
 
 // Read finds what an English question names. Phrases match whole words,
@@ -839,6 +905,16 @@ func (g English) read(q string, situated []situatedPhrase) EnglishReading {
 			r.Hinted = append(r.Hinted, t)
 			seen[t.ID] = true
 		}
+	}
+	named := func(ts []EnglishTopic, id string) bool {
+		return slices.ContainsFunc(ts, func(t EnglishTopic) bool { return t.ID == id })
+	}
+	for _, t := range g.Topics {
+		if len(t.Names) == 0 || named(r.Named, t.ID) || named(purposed, t.ID) || named(r.NamedInVietnamese, t.ID) || excludes(t) || firstPhrase(forHeld, t.Names) == "" {
+			continue
+		}
+		r.NamedInVietnamese = append(r.NamedInVietnamese, t)
+		r.Hinted = slices.DeleteFunc(r.Hinted, func(h EnglishTopic) bool { return h.ID == t.ID })
 	}
 	if len(r.Named) > 0 && slices.Contains(g.places, r.NotCovered) {
 		// A hospital or a taxi beside a topic the question names is where
@@ -1000,7 +1076,13 @@ func maskSituation(text string, situated []situatedPhrase) string {
 			if !slices.Equal(words[i:i+len(p.words)], p.words) {
 				continue
 			}
-			for k := i - 1; k >= 0 && k >= i-3; k-- {
+			// Up to three words may stand between, and a duration besides
+			// ("with a 2 year temporary residence card").
+			for k, left := i-1, 3; k >= 0 && left > 0; k-- {
+				if isNumber(words[k]) || durationWords[words[k]] {
+					continue
+				}
+				left--
 				if p.leads[words[k]] {
 					for j := i; j < i+len(p.words); j++ {
 						words[j] = "#"
@@ -1042,6 +1124,20 @@ func maskHeld(text string) string {
 		if words[k+1] == "no" || k > 0 && heldNegators[words[k-1]] {
 			continue
 		}
+		// A paper named in Vietnamese ("once my child has the giay xac nhan
+		// khuyet tat") is held whole.
+		j := k + 1
+		if heldDeterminers[words[j]] {
+			j++
+		}
+		if j < len(words) && words[j] == "giay" {
+			if n := vietnameseRun(words[j:]); n > 0 {
+				for i := k + 1; i < j+n; i++ {
+					words[i] = "#"
+				}
+				continue
+			}
+		}
 		end := lastPaper(k+1, k+5)
 		if end < 0 {
 			continue // "with the police", "have a foreign friend"
@@ -1063,8 +1159,9 @@ func maskHeld(text string) string {
 // heldVerbs say what the asker has or goes with, heldPaperWords the words
 // of the papers that can be (maskHeld).
 var (
-	heldVerbs      = map[string]bool{"with": true, "has": true, "have": true, "hold": true, "holds": true, "kept": true}
-	heldPaperWords = map[string]bool{"passport": true, "passports": true, "cccd": true, "tam": true, "tru": true, "card": true, "licence": true, "license": true, "khau": true}
+	heldVerbs       = map[string]bool{"with": true, "has": true, "have": true, "hold": true, "holds": true, "kept": true}
+	heldDeterminers = map[string]bool{"a": true, "an": true, "the": true, "my": true, "his": true, "her": true, "our": true, "their": true}
+	heldPaperWords  = map[string]bool{"passport": true, "passports": true, "cccd": true, "tam": true, "tru": true, "card": true, "licence": true, "license": true, "khau": true}
 	// heldNegators before a held verb say the paper is not had: "t" is
 	// what is left of "don't" and "doesn't" (englishText).
 	heldNegators = map[string]bool{"not": true, "t": true, "dont": true, "doesnt": true, "didnt": true, "never": true, "no": true}

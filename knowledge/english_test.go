@@ -2,6 +2,7 @@ package knowledge_test
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -629,5 +630,33 @@ func TestSeedEnglishExpandTakes(t *testing.T) {
 		if got, _ := g.Expand(q); got != want {
 			t.Errorf("Expand(%q) = %q, want %q", q, got, want)
 		}
+	}
+}
+
+// TestSeedEnglishNamesInVietnamese: a guide's Vietnamese name typed whole in
+// an English question names it, apart from Named; one the asker only has
+// does not. A duration after a number is a duration, and a residence card
+// held for one is the asker's situation.
+func TestSeedEnglishNamesInVietnamese(t *testing.T) {
+	g, err := knowledge.LoadSeedEnglish()
+	if err != nil {
+		t.Fatal(err)
+	}
+	has := func(ts []knowledge.EnglishTopic, id string) bool {
+		return slices.ContainsFunc(ts, func(t knowledge.EnglishTopic) bool { return t.ID == id })
+	}
+	r := g.Read("left my job in may, when is the deadline to nop ho so tro cap that nghiep?")
+	if !has(r.NamedInVietnamese, "tro-cap-that-nghiep") || has(r.Named, "tro-cap-that-nghiep") {
+		t.Errorf("Vietnamese name typed whole: in Vietnamese %v, named %v", r.NamedInVietnamese, r.Named)
+	}
+	if r := g.Read("now that my son has the giay xac nhan khuyet tat, what support can he get?"); has(r.NamedInVietnamese, "xac-dinh-khuyet-tat") {
+		t.Errorf("a paper the asker has named the procedure that issues it: %v", r.NamedInVietnamese)
+	}
+	e, _ := g.Expand("with a 3 yr temp residence card, can i register a motorbike in my own name?")
+	if !strings.Contains(e, "3 year") {
+		t.Errorf("Expand: %q, want the years written out", e)
+	}
+	if r := g.Read(e); r.NotCovered != "" || !has(r.Named, "dang-ky-xe") {
+		t.Errorf("a residence card held for years: not covered %q, named %v", r.NotCovered, r.Named)
 	}
 }
