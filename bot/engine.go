@@ -1672,9 +1672,9 @@ var (
 )
 
 // markRental marks in drop the words that say someone lives in a rented
-// room (rentalNouns, with "thuê" before "phòng trọ"; "chỗ trọ" written with
-// its accents), unless a landlord
-// speaks of the room as a business, and reports whether there were any:
+// room (rentalNouns, with "thuê" before "phòng trọ"; "chỗ trọ" only written
+// with its marks), unless a landlord speaks of the room as a business, and
+// reports whether there were any:
 // renting is the scene of a question about marrying or changing schools
 // there, and the residence question, when it is one, names itself
 // ("đăng ký tạm trú").

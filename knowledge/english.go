@@ -1156,8 +1156,9 @@ func maskHeld(text string) string {
 	return " " + strings.Join(words, " ") + " "
 }
 
-// heldVerbs say what the asker has or goes with, heldPaperWords the words
-// of the papers that can be (maskHeld).
+// heldVerbs say what the asker has or goes with, heldDeterminers may stand
+// between one and a paper named in Vietnamese, heldPaperWords are the words
+// of the papers that can be held (maskHeld).
 var (
 	heldVerbs       = map[string]bool{"with": true, "has": true, "have": true, "hold": true, "holds": true, "kept": true}
 	heldDeterminers = map[string]bool{"a": true, "an": true, "the": true, "my": true, "his": true, "her": true, "our": true, "their": true}
