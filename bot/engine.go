@@ -2429,8 +2429,8 @@ func (e *Engine) fallback(ctx context.Context, s *Session, m Message, res Search
 		// worth offering are offered with their English glosses.
 		var topics []knowledge.EnglishTopic
 		for _, h := range offered {
-			if t := slices.IndexFunc(e.cfg.English.Topics, func(t knowledge.EnglishTopic) bool { return t.ID == h.ID }); t >= 0 {
-				topics = append(topics, e.cfg.English.Topics[t])
+			if t, ok := e.cfg.English.Topic(h.ID); ok {
+				topics = append(topics, t)
 			}
 		}
 		return e.declineInEnglish(ctx, s, m, e.englishScope(), englishOfferNote, topics)

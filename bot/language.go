@@ -228,9 +228,11 @@ func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 		// formal complaint?"). So is a sentence that asks how to track or
 		// pay of the application the story names ("submitted a request for
 		// a copy of our marriage cert … how do i check where it is").
-		asked, askedOK := knowledge.EnglishTopic{}, false
+		var asked knowledge.Procedure
+		askedOK := false
 		if qs != "" && rq.NotCovered == "" && len(rq.Named) == 1 {
-			asked, askedOK = rq.Named[0], true
+			p, err := e.cfg.Procedures.Procedure(ctx, rq.Named[0].ID)
+			asked, askedOK = p, err == nil
 		}
 		// A life situation among them (a lost wallet, a merger) walks
 		// through them all when the question asks whether a paper must be
@@ -239,9 +241,7 @@ func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 		// is that paper's guide ("stole my wallet with the bike cavet inside
 		// … what do i bring to get a new cavet").
 		if askedOK && r.Section != SectionConditions {
-			if p, err := e.cfg.Procedures.Procedure(ctx, asked.ID); err == nil {
-				return e.answerInEnglish(ctx, s, m, p, r.Section, namedLead(asked, p))
-			}
+			return e.answerInEnglish(ctx, s, m, asked, r.Section, namedLead(rq.Named[0], asked))
 		}
 		for _, t := range r.Named {
 			if p, err := e.cfg.Procedures.Procedure(ctx, t.ID); err == nil && p.Field == SituationField {
@@ -249,9 +249,7 @@ func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 			}
 		}
 		if askedOK {
-			if p, err := e.cfg.Procedures.Procedure(ctx, asked.ID); err == nil {
-				return e.answerInEnglish(ctx, s, m, p, r.Section, namedLead(asked, p))
-			}
+			return e.answerInEnglish(ctx, s, m, asked, r.Section, namedLead(rq.Named[0], asked))
 		}
 		// Failing that ("antique Japanese swords … declare them to the
 		// police" names a foreigner's stay and the weapon) the reading of
@@ -298,9 +296,8 @@ func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 func (e *Engine) withVietnameseNames(r knowledge.EnglishReading, text string) knowledge.EnglishReading {
 	for _, t := range r.NamedInVietnamese {
 		id, _ := e.cfg.English.Choose(t.ID, text, text)
-		if i := slices.IndexFunc(e.cfg.English.Topics, func(g knowledge.EnglishTopic) bool { return g.ID == id }); i >= 0 &&
-			!slices.ContainsFunc(r.Named, func(n knowledge.EnglishTopic) bool { return n.ID == id }) {
-			r.Named = append(r.Named, e.cfg.English.Topics[i])
+		if chosen, ok := e.cfg.English.Topic(id); ok && !slices.ContainsFunc(r.Named, func(n knowledge.EnglishTopic) bool { return n.ID == id }) {
+			r.Named = append(r.Named, chosen)
 		}
 	}
 	return r

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -749,6 +750,22 @@ var durationWords = map[string]bool{"year": true, "years": true, "month": true, 
 // "your").
 var unitsAfterNumber = map[string]string{"yr": "year", "yrs": "years"}
 
+// Topic returns the glossary's first topic for guide id; ok is false when
+// the glossary has none.
+func (g English) Topic(id string) (t EnglishTopic, ok bool) {
+	if i := slices.IndexFunc(g.Topics, func(t EnglishTopic) bool { return t.ID == id }); i >= 0 {
+		return g.Topics[i], true
+	}
+	return EnglishTopic{}, false
+}
+
+// seedGuides are the bundled guides, read once per process for their names
+// (LoadSeedEnglish runs for every engine built); callers only read them.
+var seedGuides = sync.OnceValues(func() ([]Procedure, error) {
+	res, err := LoadSeed()
+	return res.Procedures, err
+})
+
 // LoadSeedEnglish reads the bundled English glossary, its topics named in
 // Vietnamese by the bundled guides (SetNames).
 func LoadSeedEnglish() (English, error) {
@@ -760,11 +777,11 @@ func LoadSeedEnglish() (English, error) {
 	if err != nil {
 		return English{}, err
 	}
-	seed, err := LoadSeed()
+	guides, err := seedGuides()
 	if err != nil {
 		return English{}, err
 	}
-	g.SetNames(seed.Procedures)
+	g.SetNames(guides)
 	return g, nil
 }
 
@@ -910,7 +927,7 @@ func (g English) read(q string, situated []situatedPhrase) EnglishReading {
 		return slices.ContainsFunc(ts, func(t EnglishTopic) bool { return t.ID == id })
 	}
 	for _, t := range g.Topics {
-		if len(t.Names) == 0 || named(r.Named, t.ID) || named(purposed, t.ID) || named(r.NamedInVietnamese, t.ID) || excludes(t) || firstPhrase(forHeld, t.Names) == "" {
+		if len(t.Names) == 0 || firstPhrase(forHeld, t.Names) == "" || named(r.Named, t.ID) || named(purposed, t.ID) || named(r.NamedInVietnamese, t.ID) || excludes(t) {
 			continue
 		}
 		r.NamedInVietnamese = append(r.NamedInVietnamese, t)
