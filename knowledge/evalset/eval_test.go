@@ -233,6 +233,12 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout230.tsv", 0.02, 0.98, 0.86, 0.97},
 		{"testdata/heldout231.tsv", 0.02, 0.9, 0.72, 1.0},
 		{"testdata/heldout232.tsv", 0.015, 0.96, 0.92, 0.98},
+		{"testdata/heldout228.tsv", 0.06, 0.84, 0.78, 0.9},
+		{"testdata/heldout235.tsv", 0.07, 0.85, 0.72, 0.84},
+		{"testdata/heldout236.tsv", 0.05, 0.88, 0.82, 0.9},
+		{"testdata/heldout237.tsv", 0.005, 0.95, 0.89, 0.98},
+		{"testdata/heldout238.tsv", 0.03, 0.89, 0.86, 0.95},
+		{"testdata/heldout227.tsv", 0.015, 0.93, 0.88, 0.98},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {
