@@ -221,6 +221,13 @@ func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 		}
 	}
 	if wholeCovered && len(r.Named) > 1 {
+		// An application the message says was already sent in, beside how
+		// to track it or pay for it ("submitted a birth registration online
+		// for a villager 10 days ago, how do i check where its at"): the
+		// procedure is the story, using the portal is asked.
+		if u, ok := e.usageForSubmitted(ctx, r.Named, text); ok {
+			return e.answerInEnglish(ctx, s, m, u, r.Section, namedLead(englishTopicOf(r.Named, u.ID), u))
+		}
 		// Several topics named: the guide the sentence that asks names
 		// alone is asked, the others are the story ("I got my Vietnamese
 		// passport back … Can I register permanent residence (thuong tru)
@@ -284,6 +291,49 @@ func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 		return e.declineInEnglish(ctx, s, m, "Which of these do you mean? The papers and the office differ between them. "+inPersonHelp, "The guides are in Vietnamese; a phone translator or a Vietnamese-speaking friend can help you read them.", either)
 	}
 	return e.declineInEnglish(ctx, s, m, e.englishScope(), englishOfferNote, append(r.Named, r.Hinted...))
+}
+
+// usageForSubmitted returns the one portal usage guide (tracking, paying
+// online) among named when text says an application was already sent in
+// (submittedWords) and one topic named is not a usage guide: that topic is
+// what was sent, the usage guide what is asked.
+func (e *Engine) usageForSubmitted(ctx context.Context, named []knowledge.EnglishTopic, text string) (knowledge.Procedure, bool) {
+	words := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return !unicode.IsLetter(r) })
+	if !slices.ContainsFunc(words, func(w string) bool { return submittedWords[w] }) {
+		return knowledge.Procedure{}, false
+	}
+	var usage []knowledge.Procedure
+	other := false
+	for _, t := range named {
+		p, err := e.cfg.Procedures.Procedure(ctx, t.ID)
+		if err != nil {
+			return knowledge.Procedure{}, false
+		}
+		if p.Field == usageField {
+			usage = append(usage, p)
+		} else {
+			other = true
+		}
+	}
+	if len(usage) != 1 || !other {
+		return knowledge.Procedure{}, false
+	}
+	return usage[0], true
+}
+
+// submittedWords say an application was already sent in
+// (usageForSubmitted).
+var submittedWords = map[string]bool{"submitted": true, "applied": true, "filed": true, "lodged": true, "sent": true}
+
+// englishTopicOf returns the topic of guide id among topics (the zero topic
+// if none).
+func englishTopicOf(topics []knowledge.EnglishTopic, id string) knowledge.EnglishTopic {
+	for _, t := range topics {
+		if t.ID == id {
+			return t
+		}
+	}
+	return knowledge.EnglishTopic{}
 }
 
 // withVietnameseNames returns r with the topics the question names by

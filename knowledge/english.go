@@ -1179,7 +1179,7 @@ func maskHeld(text string) string {
 var (
 	heldVerbs       = map[string]bool{"with": true, "has": true, "have": true, "hold": true, "holds": true, "kept": true}
 	heldDeterminers = map[string]bool{"a": true, "an": true, "the": true, "my": true, "his": true, "her": true, "our": true, "their": true}
-	heldPaperWords  = map[string]bool{"passport": true, "passports": true, "cccd": true, "tam": true, "tru": true, "card": true, "licence": true, "license": true, "khau": true}
+	heldPaperWords  = map[string]bool{"passport": true, "passports": true, "cccd": true, "tam": true, "tru": true, "card": true, "licence": true, "license": true, "khau": true, "certificate": true, "certificates": true}
 	// heldNegators before a held verb say the paper is not had: "t" is
 	// what is left of "don't" and "doesn't" (englishText).
 	heldNegators = map[string]bool{"not": true, "t": true, "dont": true, "doesnt": true, "didnt": true, "never": true, "no": true}
