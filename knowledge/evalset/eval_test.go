@@ -239,6 +239,8 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout237.tsv", 0.005, 0.95, 0.89, 0.98},
 		{"testdata/heldout238.tsv", 0.03, 0.89, 0.86, 0.95},
 		{"testdata/heldout227.tsv", 0.015, 0.93, 0.88, 0.98},
+		{"testdata/heldout239.tsv", 0.035, 0.86, 0.8, 0.97},
+		{"testdata/heldout240.tsv", 0.025, 0.86, 0.8, 0.97},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {
