@@ -226,7 +226,8 @@ func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 		// for a villager 10 days ago, how do i check where its at"): the
 		// procedure is the story, using the portal is asked.
 		if u, ok := e.usageForSubmitted(ctx, r.Named, text); ok {
-			return e.answerInEnglish(ctx, s, m, u, r.Section, namedLead(englishTopicOf(r.Named, u.ID), u))
+			t, _ := e.cfg.English.Topic(u.ID)
+			return e.answerInEnglish(ctx, s, m, u, r.Section, namedLead(t, u))
 		}
 		// Several topics named: the guide the sentence that asks names
 		// alone is asked, the others are the story ("I got my Vietnamese
@@ -293,10 +294,11 @@ func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 	return e.declineInEnglish(ctx, s, m, e.englishScope(), englishOfferNote, append(r.Named, r.Hinted...))
 }
 
-// usageForSubmitted returns the one portal usage guide (tracking, paying
-// online) among named when text says an application was already sent in
-// (submittedWords) and one topic named is not a usage guide: that topic is
-// what was sent, the usage guide what is asked.
+// usageForSubmitted returns the one portal usage guide (logging in,
+// submitting, paying, tracking) among named when text says an application
+// was already sent in (submittedWords) and another topic named is a
+// procedure's: that procedure is what was sent, using the portal is what
+// is asked.
 func (e *Engine) usageForSubmitted(ctx context.Context, named []knowledge.EnglishTopic, text string) (knowledge.Procedure, bool) {
 	words := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return !unicode.IsLetter(r) })
 	if !slices.ContainsFunc(words, func(w string) bool { return submittedWords[w] }) {
@@ -324,17 +326,6 @@ func (e *Engine) usageForSubmitted(ctx context.Context, named []knowledge.Englis
 // submittedWords say an application was already sent in
 // (usageForSubmitted).
 var submittedWords = map[string]bool{"submitted": true, "applied": true, "filed": true, "lodged": true, "sent": true}
-
-// englishTopicOf returns the topic of guide id among topics (the zero topic
-// if none).
-func englishTopicOf(topics []knowledge.EnglishTopic, id string) knowledge.EnglishTopic {
-	for _, t := range topics {
-		if t.ID == id {
-			return t
-		}
-	}
-	return knowledge.EnglishTopic{}
-}
 
 // withVietnameseNames returns r with the topics the question names by
 // their Vietnamese names among those it names (Named): an English question
