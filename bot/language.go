@@ -262,7 +262,7 @@ func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 		// Failing that ("antique Japanese swords … declare them to the
 		// police" names a foreigner's stay and the weapon) the reading of
 		// the words in Vietnamese chooses, when it answers one of them.
-		if p, ok := e.translatedGuide(ctx, r.Asked, text); ok && slices.ContainsFunc(r.Named, func(t knowledge.EnglishTopic) bool { return t.ID == p.ID }) {
+		if p, ok := e.translatedGuide(ctx, r.Asked, text); ok && knowledge.HasTopic(r.Named, p.ID) {
 			return e.answerInEnglish(ctx, s, m, p, r.Section, translatedLead(p))
 		}
 	}
@@ -300,8 +300,7 @@ func (e *Engine) english(ctx context.Context, s *Session, m Message) Response {
 // procedure's: that procedure is what was sent, using the portal is what
 // is asked.
 func (e *Engine) usageForSubmitted(ctx context.Context, named []knowledge.EnglishTopic, text string) (knowledge.Procedure, bool) {
-	words := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return !unicode.IsLetter(r) })
-	if !slices.ContainsFunc(words, func(w string) bool { return submittedWords[w] }) {
+	if !slices.ContainsFunc(vntext.Tokens(text), func(w string) bool { return submittedWords[w] }) {
 		return knowledge.Procedure{}, false
 	}
 	var usage []knowledge.Procedure
@@ -337,7 +336,7 @@ var submittedWords = map[string]bool{"submitted": true, "applied": true, "filed"
 func (e *Engine) withVietnameseNames(r knowledge.EnglishReading, text string) knowledge.EnglishReading {
 	for _, t := range r.NamedInVietnamese {
 		id, _ := e.cfg.English.Choose(t.ID, text, text)
-		if chosen, ok := e.cfg.English.Topic(id); ok && !slices.ContainsFunc(r.Named, func(n knowledge.EnglishTopic) bool { return n.ID == id }) {
+		if chosen, ok := e.cfg.English.Topic(id); ok && !knowledge.HasTopic(r.Named, id) {
 			r.Named = append(r.Named, chosen)
 		}
 	}

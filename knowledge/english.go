@@ -577,7 +577,7 @@ func (g English) EnglishFor(id, q, message string) string {
 		if !slices.Contains(t.ReadFor, id) || g.Excludes(t.ID, q) {
 			continue
 		}
-		if slices.ContainsFunc(g.Read(q).Named, func(n EnglishTopic) bool { return n.ID == id }) {
+		if HasTopic(g.Read(q).Named, id) {
 			return id
 		}
 		if len(t.ReadForWhen) > 0 && firstPhrase(" "+englishText(q)+" "+englishText(message)+" ", t.ReadForWhen) == "" {
@@ -759,6 +759,11 @@ func (g English) Topic(id string) (t EnglishTopic, ok bool) {
 	return EnglishTopic{}, false
 }
 
+// HasTopic reports whether topics hold a topic of guide id.
+func HasTopic(topics []EnglishTopic, id string) bool {
+	return slices.ContainsFunc(topics, func(t EnglishTopic) bool { return t.ID == id })
+}
+
 // seedGuides are the bundled guides, read once per process for their names
 // (LoadSeedEnglish runs for every engine built); callers only read them.
 var seedGuides = sync.OnceValues(func() ([]Procedure, error) {
@@ -923,11 +928,8 @@ func (g English) read(q string, situated []situatedPhrase) EnglishReading {
 			seen[t.ID] = true
 		}
 	}
-	named := func(ts []EnglishTopic, id string) bool {
-		return slices.ContainsFunc(ts, func(t EnglishTopic) bool { return t.ID == id })
-	}
 	for _, t := range g.Topics {
-		if len(t.Names) == 0 || firstPhrase(forHeld, t.Names) == "" || named(r.Named, t.ID) || named(purposed, t.ID) || named(r.NamedInVietnamese, t.ID) || excludes(t) {
+		if len(t.Names) == 0 || firstPhrase(forHeld, t.Names) == "" || HasTopic(r.Named, t.ID) || HasTopic(purposed, t.ID) || HasTopic(r.NamedInVietnamese, t.ID) || excludes(t) {
 			continue
 		}
 		r.NamedInVietnamese = append(r.NamedInVietnamese, t)
