@@ -241,6 +241,12 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout227.tsv", 0.015, 0.93, 0.88, 0.98},
 		{"testdata/heldout239.tsv", 0.0, 1.0, 0.81, 1.0},
 		{"testdata/heldout240.tsv", 0.02, 0.93, 0.81, 0.97},
+		{"testdata/heldout233.tsv", 0.01, 0.96, 0.9, 0.98},
+		{"testdata/heldout234.tsv", 0.075, 0.81, 0.87, 0.93},
+		{"testdata/heldout243.tsv", 0.075, 0.76, 0.82, 0.95},
+		{"testdata/heldout244.tsv", 0.005, 0.96, 0.87, 1.0},
+		{"testdata/heldout245.tsv", 0.06, 0.88, 0.73, 0.9},
+		{"testdata/heldout246.tsv", 0.03, 0.89, 0.86, 0.98},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {
