@@ -38,6 +38,11 @@ type English struct {
 	// korea", "back in japan", ….
 	Countries     []string `yaml:"countries"`
 	Nationalities []string `yaml:"nationalities"`
+	// Classes are lists of words that say one thing in many ways ("lost",
+	// "stolen", "snatched", "pickpocketed"), each written out for
+	// "<name>" wherever a place-holder may stand, like Countries: a phrase
+	// names the class once and reads every word of it.
+	Classes map[string][]string `yaml:"classes"`
 	// Chat are the chat spellings of English words typed on a phone
 	// ("pls", "wat", "cert", "didnt") and common misspellings, each with
 	// the words it stands for (Expand).
@@ -1135,7 +1140,8 @@ func maskHeld(text string) string {
 		return last
 	}
 	for k := 0; k+1 < len(words); k++ {
-		if !heldVerbs[words[k]] || words[k+1] == "to" {
+		held := heldVerbs[words[k]] || k > 0 && words[k-1] == "already" && alreadyHeldVerbs[words[k]]
+		if !held || words[k+1] == "to" {
 			continue
 		}
 		// A paper the asker does not have is what is asked for ("I don't
@@ -1179,9 +1185,13 @@ func maskHeld(text string) string {
 // between one and a paper named in Vietnamese, heldPaperWords are the words
 // of the papers that can be held (maskHeld).
 var (
-	heldVerbs       = map[string]bool{"with": true, "has": true, "have": true, "hold": true, "holds": true, "kept": true}
-	heldDeterminers = map[string]bool{"a": true, "an": true, "the": true, "my": true, "his": true, "her": true, "our": true, "their": true}
-	heldPaperWords  = map[string]bool{"passport": true, "passports": true, "cccd": true, "tam": true, "tru": true, "card": true, "licence": true, "license": true, "khau": true, "certificate": true, "certificates": true}
+	heldVerbs = map[string]bool{"with": true, "has": true, "have": true, "hold": true, "holds": true, "kept": true}
+	// alreadyHeldVerbs say the asker has a paper after "already" ("she
+	// already got her giay xac nhan doc than"); alone they may tell how it
+	// went missing ("got her passport stolen").
+	alreadyHeldVerbs = map[string]bool{"got": true, "received": true, "obtained": true, "gotten": true}
+	heldDeterminers  = map[string]bool{"a": true, "an": true, "the": true, "my": true, "his": true, "her": true, "our": true, "their": true}
+	heldPaperWords   = map[string]bool{"passport": true, "passports": true, "cccd": true, "tam": true, "tru": true, "card": true, "licence": true, "license": true, "khau": true, "certificate": true, "certificates": true}
 	// heldNegators before a held verb say the paper is not had: "t" is
 	// what is left of "don't" and "doesn't" (englishText).
 	heldNegators = map[string]bool{"not": true, "t": true, "dont": true, "doesnt": true, "didnt": true, "never": true, "no": true}
@@ -1314,19 +1324,29 @@ const (
 	nationalityMark = "<nationality>"
 )
 
+// unknownMark finds a place-holder left after every known one was written
+// out.
+var unknownMark = regexp.MustCompile(`<[a-z_]+>`)
+
 // expandPlaces writes out every phrase of the glossary that holds
-// countryMark or nationalityMark once per country or nationality, in place.
-// A place-holder without its list is an error.
+// countryMark, nationalityMark or a class's "<name>" once per word of its
+// list, in place. A place-holder without its list, and a "<name>" that
+// names no class, are errors.
 func (g *English) expandPlaces(name string) error {
+	type mark struct {
+		mark  string
+		names []string
+	}
+	marks := []mark{{countryMark, g.Countries}, {nationalityMark, g.Nationalities}}
+	for _, c := range slices.Sorted(maps.Keys(g.Classes)) {
+		marks = append(marks, mark{"<" + c + ">", g.Classes[c]})
+	}
 	var err error
 	expand := func(field string, list []string) []string {
 		var out []string
 		for _, p := range list {
 			ps := []string{p}
-			for _, m := range []struct {
-				mark  string
-				names []string
-			}{{countryMark, g.Countries}, {nationalityMark, g.Nationalities}} {
+			for _, m := range marks {
 				if !strings.Contains(p, m.mark) {
 					continue
 				}
@@ -1340,6 +1360,11 @@ func (g *English) expandPlaces(name string) error {
 					}
 				}
 				ps = next
+			}
+			for _, q := range ps {
+				if u := unknownMark.FindString(q); u != "" && err == nil {
+					err = &FieldError{File: name, Field: field, Msg: fmt.Sprintf("%q uses %s, which names no class", p, u)}
+				}
 			}
 			out = append(out, ps...)
 		}

@@ -17,6 +17,8 @@ func TestParseEnglishRejectsIncompleteEntries(t *testing.T) {
 		"unknown key":                    "topic:\n  - id: x\n",
 		"country place-holder, no list":  "not_covered: [back in <country>]\n",
 		"nationality, no list":           "topics:\n  - id: x\n    gloss: x\n    phrases: [a b]\n    excluded_by: [<nationality> pension]\n",
+		"class that is not listed":       "classes:\n  lost: [lost]\n\nnot_covered: [<stolen> phone]\n",
+		"class with an empty list":       "classes:\n  lost: []\n\nnot_covered: [<lost> phone]\n",
 	} {
 		_, err := knowledge.ParseEnglish("english.yaml", []byte(doc))
 		var fe *knowledge.FieldError
@@ -66,6 +68,33 @@ words:
 	}
 	if got := g.Translate("my british wife"); !strings.Contains(got, "người nước ngoài") {
 		t.Errorf("Translate(my british wife) = %q, want the nationality read", got)
+	}
+}
+
+// TestParseEnglishWritesOutClasses: a phrase with a class's place-holder
+// stands for one phrase per word of the class, and reads each.
+func TestParseEnglishWritesOutClasses(t *testing.T) {
+	doc := `classes:
+  lost: [lost, stolen, snatched]
+  kin: [wife, mother in law]
+topics:
+  - id: trinh-bao-mat-ho-chieu
+    gloss: a lost passport
+    phrases: [<kin> s passport ... <lost>]
+`
+	g, err := knowledge.ParseEnglish("english.yaml", []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for q, want := range map[string]bool{
+		"my wife's passport got snatched at the market":    true,
+		"mother in law's passport was stolen, what now":    true,
+		"my wife's passport expired, what now":             false,
+		"my sister's passport was lost, what do we do now": false,
+	} {
+		if got := g.Read(q).Named; knowledge.HasTopic(got, "trinh-bao-mat-ho-chieu") != want {
+			t.Errorf("Read(%q).Named = %+v, want the lost passport named: %v", q, got, want)
+		}
 	}
 }
 
