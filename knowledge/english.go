@@ -53,6 +53,9 @@ type English struct {
 	// glossary's phrases use, and dropped each of them with one letter left
 	// out (repairTypo), both built once by ParseEnglish.
 	spelled map[string]bool
+	// single maps each one-word English entry of Words to its Vietnamese,
+	// for the inflected forms the glossary does not list (inflectedWord).
+	single  map[string]string
 	dropped map[string][]string
 	// holdingNotCovered are the phrases of Words that hold a not-covered
 	// subject inside them ("visa card"), found once by ParseEnglish.
@@ -271,6 +274,14 @@ func ParseEnglish(name string, data []byte) (English, error) {
 		w.words = make([][]string, len(w.EN))
 		for k, p := range w.EN {
 			w.words[k] = strings.Fields(p)
+			if len(w.words[k]) == 1 {
+				if g.single == nil {
+					g.single = map[string]string{}
+				}
+				if _, ok := g.single[p]; !ok {
+					g.single[p] = w.VI
+				}
+			}
 			if firstPhrase(" "+p+" ", g.NotCovered) != "" {
 				g.holdingNotCovered = append(g.holdingNotCovered, p)
 			}
@@ -525,6 +536,15 @@ func (g English) translateCount(q string, keepUnknown bool) (string, int) {
 			i += n
 			continue
 		}
+		if best == 0 && !englishStop[toks[i]] && (i == 0 || !doneLeads[toks[i-1]]) {
+			// A word the glossary lists as a verb, typed as its -ing form
+			// ("notarizing", "reporting"), reads as that verb, unless "after"
+			// or "since" makes it what was done before the question ("after
+			// reporting her lost passport, how long until …").
+			if v, ok := g.inflectedWord(toks[i]); ok {
+				best, vi = 1, v
+			}
+		}
 		if best == 0 {
 			// A word the glossary does not know is kept as typed, unless it
 			// only builds the sentence: the search then counts it as a word
@@ -549,6 +569,33 @@ func (g English) translateCount(q string, keepUnknown bool) (string, int) {
 		return "", 0
 	}
 	return strings.Join(out, " "), len(entries) + len(phrased)
+}
+
+// doneLeads before an -ing form make it what the asker already did.
+var doneLeads = map[string]bool{"after": true, "since": true}
+
+// inflectedWord returns the Vietnamese of the one-word entry of the
+// glossary that w is the -ing form of ("notarizing", "reporting"); ok is
+// false when w is no such form. Other forms are left
+// out: a past participle mostly tells what is already so ("my Vietnamese
+// registered bike", "a marriage registered in California"), and plurals
+// too often name something else ("gifts" beside "gift").
+func (g English) inflectedWord(w string) (vi string, ok bool) {
+	s, cut := strings.CutSuffix(w, "ing")
+	if !cut || len(s) < 3 {
+		return "", false
+	}
+	stems := []string{s, s + "e"}
+	// A doubled last consonant is the spelling's ("planning": "plan").
+	if n := len(s); s[n-1] == s[n-2] && !strings.ContainsRune("aeiouls", rune(s[n-1])) {
+		stems = append(stems, s[:n-1])
+	}
+	for _, stem := range stems {
+		if vi, ok := g.single[stem]; ok {
+			return vi, true
+		}
+	}
+	return "", false
 }
 
 // Excludes reports whether an English question names something a topic of

@@ -689,3 +689,18 @@ func TestSeedEnglishNamesInVietnamese(t *testing.T) {
 		t.Errorf("a residence card held for years: not covered %q, named %v", r.NotCovered, r.Named)
 	}
 }
+
+// TestTranslateReadsIngForms: a verb the glossary lists reads in its -ing
+// form too, unless "after" or "since" makes it what was already done.
+func TestTranslateReadsIngForms(t *testing.T) {
+	g, err := knowledge.LoadSeedEnglish()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := g.Translate("how long does notarizing a house purchase contract take"); !strings.Contains(got, "công chứng") {
+		t.Errorf("Translate(notarizing …) = %q, want it read as notarize", got)
+	}
+	if got, plain := g.Translate("after reporting her lost passport, how long"), g.Translate("report her lost passport"); !strings.Contains(got, "reporting") || strings.Contains(plain, "report") {
+		t.Errorf("Translate(after reporting …) = %q (report alone: %q), want the -ing form after 'after' kept as typed", got, plain)
+	}
+}
