@@ -788,7 +788,8 @@ var englishStop = func() map[string]bool {
 		set sets rule rules issue issues issued issuing
 		besides except including member members male female local hire hired new due expect expected expecting
 		wonder wondering wondered plan plans planning planned hope hoping confused confusing able unable
-		let allow allows own`) {
+		let allow allows own
+		doesn couldn wouldn shouldn haven weren`) {
 		m[w] = true
 	}
 	return m
