@@ -53,10 +53,10 @@ type English struct {
 	// glossary's phrases use, and dropped each of them with one letter left
 	// out (repairTypo), both built once by ParseEnglish.
 	spelled map[string]bool
-	// single maps each one-word English entry of Words to its Vietnamese,
-	// for the inflected forms the glossary does not list (inflectedWord).
-	single  map[string]string
 	dropped map[string][]string
+	// single maps each one-word English entry of Words to its Vietnamese,
+	// for the -ing forms the glossary does not list (inflectedWord).
+	single map[string]string
 	// holdingNotCovered are the phrases of Words that hold a not-covered
 	// subject inside them ("visa card"), found once by ParseEnglish.
 	holdingNotCovered []string
@@ -266,6 +266,7 @@ func ParseEnglish(name string, data []byte) (English, error) {
 			return English{}, &FieldError{File: name, Field: fmt.Sprintf("topics[%d]", i), Msg: "needs an id, a gloss and phrases or hints"}
 		}
 	}
+	g.single = map[string]string{}
 	for i := range g.Words {
 		w := &g.Words[i]
 		if w.EN = englishPhrases(w.EN); len(w.EN) == 0 || strings.TrimSpace(w.VI) == "" || slices.ContainsFunc(w.EN, func(p string) bool { return strings.Contains(p, gapMark) }) {
@@ -274,13 +275,8 @@ func ParseEnglish(name string, data []byte) (English, error) {
 		w.words = make([][]string, len(w.EN))
 		for k, p := range w.EN {
 			w.words[k] = strings.Fields(p)
-			if len(w.words[k]) == 1 {
-				if g.single == nil {
-					g.single = map[string]string{}
-				}
-				if _, ok := g.single[p]; !ok {
-					g.single[p] = w.VI
-				}
+			if _, ok := g.single[p]; !ok && len(w.words[k]) == 1 {
+				g.single[p] = w.VI
 			}
 			if firstPhrase(" "+p+" ", g.NotCovered) != "" {
 				g.holdingNotCovered = append(g.holdingNotCovered, p)
@@ -576,10 +572,10 @@ var doneLeads = map[string]bool{"after": true, "since": true}
 
 // inflectedWord returns the Vietnamese of the one-word entry of the
 // glossary that w is the -ing form of ("notarizing", "reporting"); ok is
-// false when w is no such form. Other forms are left
-// out: a past participle mostly tells what is already so ("my Vietnamese
-// registered bike", "a marriage registered in California"), and plurals
-// too often name something else ("gifts" beside "gift").
+// false when w is no such form. Other forms are left out: a past
+// participle mostly tells what is already so ("my Vietnamese registered
+// bike", "a marriage registered in California"), and plurals too often name
+// something else ("gifts" beside "gift").
 func (g English) inflectedWord(w string) (vi string, ok bool) {
 	s, cut := strings.CutSuffix(w, "ing")
 	if !cut || len(s) < 3 {
