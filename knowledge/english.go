@@ -1368,8 +1368,8 @@ const (
 	nationalityMark = "<nationality>"
 )
 
-// unknownMark finds a place-holder left after every known one was written
-// out.
+// unknownMark finds the place-holders a phrase holds, for expandPlaces to
+// check each names a list.
 var unknownMark = regexp.MustCompile(`<[a-z_]+>`)
 
 // expandPlaces writes out every phrase of the glossary that holds
@@ -1385,10 +1385,16 @@ func (g *English) expandPlaces(name string) error {
 	for _, c := range slices.Sorted(maps.Keys(g.Classes)) {
 		marks = append(marks, mark{"<" + c + ">", g.Classes[c]})
 	}
+	known := func(u string) bool { return slices.ContainsFunc(marks, func(m mark) bool { return m.mark == u }) }
 	var err error
 	expand := func(field string, list []string) []string {
 		var out []string
 		for _, p := range list {
+			for _, u := range unknownMark.FindAllString(p, -1) {
+				if !known(u) && err == nil {
+					err = &FieldError{File: name, Field: field, Msg: fmt.Sprintf("%q uses %s, which names no class", p, u)}
+				}
+			}
 			ps := []string{p}
 			for _, m := range marks {
 				if !strings.Contains(p, m.mark) {
@@ -1404,11 +1410,6 @@ func (g *English) expandPlaces(name string) error {
 					}
 				}
 				ps = next
-			}
-			for _, q := range ps {
-				if u := unknownMark.FindString(q); u != "" && err == nil {
-					err = &FieldError{File: name, Field: field, Msg: fmt.Sprintf("%q uses %s, which names no class", p, u)}
-				}
 			}
 			out = append(out, ps...)
 		}
