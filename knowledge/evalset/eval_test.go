@@ -247,6 +247,12 @@ func TestEvalFloors(t *testing.T) {
 		{"testdata/heldout244.tsv", 0.005, 0.96, 0.87, 1.0},
 		{"testdata/heldout245.tsv", 0.045, 0.9, 0.73, 0.9},
 		{"testdata/heldout246.tsv", 0.025, 0.89, 0.86, 1.0},
+		{"testdata/heldout241.tsv", 0.025, 0.93, 0.83, 0.98},
+		{"testdata/heldout242.tsv", 0.045, 0.86, 0.78, 0.95},
+		{"testdata/heldout249.tsv", 0.03, 0.91, 0.84, 0.97},
+		{"testdata/heldout250.tsv", 0.07, 0.82, 0.84, 0.93},
+		{"testdata/heldout251.tsv", 0.02, 0.92, 0.82, 0.98},
+		{"testdata/heldout252.tsv", 0.05, 0.76, 0.82, 0.88},
 	}
 	ix, err := search.NewFromSeed()
 	if err != nil {
