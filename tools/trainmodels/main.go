@@ -65,7 +65,7 @@ const folds = 6
 // bot.resemblesRank, bot.resemblesFirstLimit, bot.resemblesFirstConfidence
 // and bot.sectionAskedLimit), repeated for the cross-check.
 const (
-	asksElseLimit  = 0.70
+	asksElseLimit  = 0.60
 	resemblesLimit = 0.99
 	resemblesRank  = 3
 	sectionLimit   = 0.9
@@ -246,7 +246,7 @@ func crossCheck(rows []row, scopeOf func(func(row) bool) []knowledge.ScopeExampl
 	}
 	fmt.Printf("%d rows; the engine without the models answers %d right and %d wrong and leaves %d unanswered\n\n", len(rows), right, wrong, unanswered)
 	fmt.Printf("scope model: answers refused\n%-6s %-7s %-7s\n", "limit", "wrong", "right")
-	for _, limit := range []float64{0.5, 0.6, asksElseLimit, 0.73, 0.8, 0.9, 0.95} {
+	for _, limit := range []float64{0.5, 0.55, asksElseLimit, 0.65, 0.7, 0.8, 0.9, 0.95} {
 		dw, dr := 0, 0
 		for i, r := range rows {
 			if r.answered && !r.english && pScope[i] >= limit {
