@@ -120,13 +120,13 @@ type ScopeJudge interface {
 	AsksElse(question string) float64
 }
 
-// asksElseLimit is the ScopeJudge estimate from which a question is not
+// AsksElseLimit is the ScopeJudge estimate from which a question is not
 // answered with a guide: the guide is offered instead, with what it does
 // answer. Calibrated with tools/trainmodels on the tuning question sets,
 // and with the models fitted on part of them and the engine measured on
 // the rest: at 0.60 the refitted models answered more questions rightly and
 // fewer wrongly on the unseen part than the old models at 0.70.
-const asksElseLimit = 0.60
+const AsksElseLimit = 0.60
 
 // GuideJudge recognises which guide a question's wording resembles, from
 // how citizens asked about each guide before.
@@ -144,25 +144,25 @@ type SectionJudge interface {
 	SectionAsked(question string) (section string, p float64)
 }
 
-// sectionAskedLimit is the SectionJudge probability from which its reading
+// SectionAskedLimit is the SectionJudge probability from which its reading
 // replaces the section the cue rules found, when both name a part of the
 // guide (neither is the overview). Calibrated with tools/trainmodels on the
 // tuning question sets.
-const sectionAskedLimit = 0.9
+const SectionAskedLimit = 0.9
 
 // Recognition: a question the search is unsure of is answered with the guide
 // its wording resembles when that guide's probability reaches
-// resemblesLimit and the search, reading the whole question, ranks it among
-// its first resemblesRank hits with nothing in the question against it; or
-// when the probability reaches resemblesFirstLimit and the search ranks the
-// guide first with a confidence of at least resemblesFirstConfidence: two
+// ResemblesLimit and the search, reading the whole question, ranks it among
+// its first ResemblesRank hits with nothing in the question against it; or
+// when the probability reaches ResemblesFirstLimit and the search ranks the
+// guide first with a confidence of at least ResemblesFirstConfidence: two
 // readings agreeing. Calibrated with tools/trainmodels on the tuning
 // question sets.
 const (
-	resemblesLimit           = 0.99
-	resemblesRank            = 3
-	resemblesFirstLimit      = 0.8
-	resemblesFirstConfidence = 0.3
+	ResemblesLimit           = 0.99
+	ResemblesRank            = 3
+	ResemblesFirstLimit      = 0.8
+	ResemblesFirstConfidence = 0.3
 )
 
 // CodeIndex links curated guides and official catalogue records by national
@@ -810,16 +810,16 @@ func (e *Engine) answerQuestion(ctx context.Context, s *Session, m Message, q st
 
 // recognised returns the whole question's search result with the guide the
 // question's wording resembles put first, when the guide judge is sure of it
-// (resemblesLimit) and the search ranks it among its first resemblesRank
-// hits, or the judge finds it likely (resemblesFirstLimit) and the search
-// ranks it first with some confidence (resemblesFirstConfidence); either
+// (ResemblesLimit) and the search ranks it among its first ResemblesRank
+// hits, or the judge finds it likely (ResemblesFirstLimit) and the search
+// ranks it first with some confidence (ResemblesFirstConfidence); either
 // way with no negative evidence (not off topic, not excluded).
 func (e *Engine) recognised(q string, search func(string) (SearchResult, error)) (SearchResult, bool) {
 	if e.cfg.Guides == nil {
 		return SearchResult{}, false
 	}
 	id, p := e.cfg.Guides.Resembles(q)
-	if id == "" || p < resemblesFirstLimit {
+	if id == "" || p < ResemblesFirstLimit {
 		return SearchResult{}, false
 	}
 	full, err := search(q)
@@ -827,10 +827,10 @@ func (e *Engine) recognised(q string, search func(string) (SearchResult, error))
 		return SearchResult{}, false
 	}
 	for i, h := range full.Hits {
-		if i >= resemblesRank {
+		if i >= ResemblesRank {
 			break
 		}
-		agreed := p >= resemblesLimit || (i == 0 && h.Confidence >= resemblesFirstConfidence)
+		agreed := p >= ResemblesLimit || (i == 0 && h.Confidence >= ResemblesFirstConfidence)
 		if h.ID == id && agreed && !h.Evidence.OffTopic && !h.Evidence.Excluded {
 			hits := append([]SearchHit{h}, slices.Delete(slices.Clone(full.Hits), i, i+1)...)
 			full.Hits = hits
@@ -2237,7 +2237,7 @@ func (e *Engine) answerGuide(ctx context.Context, s *Session, m Message, p knowl
 
 // sectionAsked returns the section to answer for a question whose cues
 // name section: the section judge's reading when it is sure of it
-// (sectionAskedLimit) and both name a part of the guide. Which part a
+// (SectionAskedLimit) and both name a part of the guide. Which part a
 // question asks for is the cues' call when they find none (the overview):
 // a bare topic asks for the whole picture. Online guides have no separate
 // online part.
@@ -2246,7 +2246,7 @@ func (e *Engine) sectionAsked(text, section string, online bool) string {
 		return section
 	}
 	s, p := e.cfg.Sections.SectionAsked(text)
-	if s == "" || s == SectionOverview || p < sectionAskedLimit || (s == SectionOnline && online) {
+	if s == "" || s == SectionOverview || p < SectionAskedLimit || (s == SectionOnline && online) {
 		return section
 	}
 	return s
@@ -2255,7 +2255,7 @@ func (e *Engine) sectionAsked(text, section string, online bool) string {
 // asksElse reports whether the scope judge finds that text asks something
 // no guide answers.
 func (e *Engine) asksElse(text string) bool {
-	return e.cfg.Scope != nil && text != "" && e.cfg.Scope.AsksElse(text) >= asksElseLimit
+	return e.cfg.Scope != nil && text != "" && e.cfg.Scope.AsksElse(text) >= AsksElseLimit
 }
 
 // asksBeyondGuide reports whether text, though it speaks of a guide's topic,

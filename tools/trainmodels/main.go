@@ -61,19 +61,6 @@ const (
 // folds is how many groups of sets the cross-check splits the sets into.
 const folds = 6
 
-// The engine's limits (bot.asksElseLimit, bot.resemblesLimit,
-// bot.resemblesRank, bot.resemblesFirstLimit, bot.resemblesFirstConfidence
-// and bot.sectionAskedLimit), repeated for the cross-check.
-const (
-	asksElseLimit  = 0.60
-	resemblesLimit = 0.99
-	resemblesRank  = 3
-	sectionLimit   = 0.9
-
-	resemblesFirstLimit      = 0.8
-	resemblesFirstConfidence = 0.3
-)
-
 type row struct {
 	set      int
 	folded   []string
@@ -192,7 +179,7 @@ func readRows(paths []string) ([]row, error) {
 			if err != nil {
 				return nil, err
 			}
-			res, err := ix.Search(ctx, r.Question, resemblesRank)
+			res, err := ix.Search(ctx, r.Question, bot.ResemblesRank)
 			if err != nil {
 				return nil, err
 			}
@@ -246,7 +233,7 @@ func crossCheck(rows []row, scopeOf func(func(row) bool) []knowledge.ScopeExampl
 	}
 	fmt.Printf("%d rows; the engine without the models answers %d right and %d wrong and leaves %d unanswered\n\n", len(rows), right, wrong, unanswered)
 	fmt.Printf("scope model: answers refused\n%-6s %-7s %-7s\n", "limit", "wrong", "right")
-	for _, limit := range []float64{0.5, 0.55, asksElseLimit, 0.65, 0.7, 0.8, 0.9, 0.95} {
+	for _, limit := range []float64{0.5, 0.55, bot.AsksElseLimit, 0.65, 0.7, 0.8, 0.9, 0.95} {
 		dw, dr := 0, 0
 		for i, r := range rows {
 			if r.answered && !r.english && pScope[i] >= limit {
@@ -260,22 +247,23 @@ func crossCheck(rows []row, scopeOf func(func(row) bool) []knowledge.ScopeExampl
 		fmt.Printf("%-6.2f %-7d %-7d\n", limit, dw, dr)
 	}
 	// recognised mirrors bot.recognised with limit in place of
-	// resemblesLimit (the guide ranked first needs only resemblesFirstLimit).
+	// bot.ResemblesLimit (the guide ranked first needs only
+	// bot.ResemblesFirstLimit).
 	recognised := func(i int, limit float64) bool {
 		r := rows[i]
-		if r.answered || r.english || gID[i] == "" || gID[i] == knowledge.GuideNone || pScope[i] >= asksElseLimit {
+		if r.answered || r.english || gID[i] == "" || gID[i] == knowledge.GuideNone || pScope[i] >= bot.AsksElseLimit {
 			return false
 		}
 		for k, h := range r.top {
 			if h.ID == gID[i] {
-				agreed := pGuide[i] >= limit || (k == 0 && pGuide[i] >= resemblesFirstLimit && h.Confidence >= resemblesFirstConfidence)
+				agreed := pGuide[i] >= limit || (k == 0 && pGuide[i] >= bot.ResemblesFirstLimit && h.Confidence >= bot.ResemblesFirstConfidence)
 				return agreed && !h.Evidence.OffTopic && !h.Evidence.Excluded
 			}
 		}
 		return false
 	}
 	fmt.Printf("\nguide model: unanswered questions answered (of %d)\n%-6s %-7s %-7s\n", unanswered, "limit", "right", "wrong")
-	for _, limit := range []float64{0.8, 0.9, 0.95, resemblesLimit} {
+	for _, limit := range []float64{0.8, 0.9, 0.95, bot.ResemblesLimit} {
 		gr, gw := 0, 0
 		for i, r := range rows {
 			if recognised(i, limit) {
@@ -293,11 +281,11 @@ func crossCheck(rows []row, scopeOf func(func(row) bool) []knowledge.ScopeExampl
 	}
 	for i, r := range rows {
 		switch {
-		case r.answered && !r.english && pScope[i] >= asksElseLimit:
+		case r.answered && !r.english && pScope[i] >= bot.AsksElseLimit:
 			fmt.Printf("REFUSED %s %.2f %s\n", map[bool]string{true: "right", false: "wrong"}[r.right], pScope[i], r.question)
 		case r.answered && !r.english && !r.right:
 			fmt.Printf("KEPT wrong %.2f want=%s top=%s %s\n", pScope[i], strings.Join(r.want, "|"), r.top[0].ID, r.question)
-		case recognised(i, resemblesLimit):
+		case recognised(i, bot.ResemblesLimit):
 			fmt.Printf("RECOGNISED %s %.2f %s %s\n", map[bool]string{true: "right", false: "wrong"}[slices.Contains(r.want, gID[i])], pGuide[i], gID[i], r.question)
 		}
 	}
@@ -332,7 +320,7 @@ func crossCheckSections(rows []row, sectionOf func(func(row) bool) []knowledge.S
 		r := rows[i]
 		return r.right && r.section != "" && r.got != bot.SectionOverview && sec[i] != bot.SectionOverview && sec[i] != "" && sec[i] != r.got && p[i] >= limit
 	}
-	for _, limit := range []float64{0.6, 0.7, 0.8, sectionLimit, 0.95} {
+	for _, limit := range []float64{0.6, 0.7, 0.8, bot.SectionAskedLimit, 0.95} {
 		ch, fixed, broken := 0, 0, 0
 		for i, r := range rows {
 			if changes(i, limit) {
@@ -351,7 +339,7 @@ func crossCheckSections(rows []row, sectionOf func(func(row) bool) []knowledge.S
 		return
 	}
 	for i, r := range rows {
-		if changes(i, sectionLimit) {
+		if changes(i, bot.SectionAskedLimit) {
 			fmt.Printf("SECTION %s -> %s (want %s) %.2f %s\n", r.got, sec[i], r.section, p[i], r.question)
 		}
 	}
